@@ -1,0 +1,96 @@
+/**
+ * The one small set of error kinds that every connector (ABRA client, EWS and Graph backends) maps its
+ * failures to, so that the engine and the UI can act on them without knowing the protocol.
+ *
+ * This module imports nothing: the engine, the connectors and the renderer may all use it.
+ */
+export type SyncErrorKind =
+  /** Wrong login/password/token, or an expired/revoked grant: the user must fix credentials ("sign in again"). */
+  | 'auth'
+  /** Authenticated but not allowed (no API rights, EWS disabled for the mailbox, missing Graph consent). */
+  | 'forbidden'
+  /** The object (or the connection name / mailbox / folder) does not exist. */
+  | 'notFound'
+  /** The server refused the data (business validation); `message` carries the server's own words. */
+  | 'validation'
+  /** The item changed on the server since we read it (stale objversion / ChangeKey / ETag). */
+  | 'conflict'
+  /** Server busy / throttled; `retryAfterMs` says how long the server asked us to wait. */
+  | 'throttled'
+  /** Server-side failure that may pass (5xx, dropped connection). Retried with back-off. */
+  | 'transient'
+  /** Name does not resolve, connection refused, no network. Retried with back-off; the scheduler waits. */
+  | 'unreachable'
+  /** No answer in time. Retried with back-off. */
+  | 'timeout'
+  /** The TLS certificate is not trusted (self-signed, wrong host, pinned fingerprint mismatch). Never retried. */
+  | 'tls'
+  /** The answer could not be understood (HTML error page from a proxy, broken JSON/XML). */
+  | 'malformed'
+  /** An incremental cursor (EWS SyncState, Graph delta link) is no longer accepted: resync from scratch. */
+  | 'cursorInvalid'
+  /** Our own configuration is wrong (bad URL, invalid filter expression, missing setting). */
+  | 'config';
+
+const TRANSIENT: ReadonlySet<SyncErrorKind> = new Set(['throttled', 'transient', 'unreachable', 'timeout']);
+
+export interface SyncErrorOptions {
+  /** Plain-language detail for logs and the UI. Never contains a secret. */
+  detail?: string;
+  /** The server's own error code (ABRA `error_code`, EWS `ResponseCode`, Graph `error.code`). */
+  code?: string;
+  /** HTTP status, when there was one. */
+  status?: number;
+  /** Server-requested wait before retrying (EWS BackOffMilliseconds, HTTP Retry-After). */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class SyncError extends Error {
+  readonly kind: SyncErrorKind;
+  readonly code?: string;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly detail?: string;
+
+  constructor(kind: SyncErrorKind, message: string, options: SyncErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SyncError';
+    this.kind = kind;
+    this.code = options.code;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+    this.detail = options.detail;
+  }
+
+  /** True for kinds that a later attempt may cure without the user doing anything. */
+  get transient(): boolean {
+    return TRANSIENT.has(this.kind);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      kind: this.kind,
+      message: this.message,
+      code: this.code,
+      status: this.status,
+      retryAfterMs: this.retryAfterMs,
+      detail: this.detail,
+    };
+  }
+}
+
+export function isSyncError(e: unknown): e is SyncError {
+  return e instanceof SyncError;
+}
+
+export function isTransient(e: unknown): boolean {
+  return e instanceof SyncError && e.transient;
+}
+
+/** Wrap anything thrown into a SyncError (unknown errors become `transient` only if they look like network errors). */
+export function toSyncError(e: unknown, fallbackKind: SyncErrorKind = 'transient'): SyncError {
+  if (e instanceof SyncError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new SyncError(fallbackKind, message, { cause: e });
+}
