@@ -1,0 +1,177 @@
+/**
+ * What the engine tells the outside world (the CLI, the Electron shell and through it the renderer): run summaries,
+ * progress, plans of a dry run, conflicts, the unassigned-mail queue. Plain serialisable data only, so it crosses
+ * IPC unchanged. Imports nothing but config types.
+ */
+import type { Direction, PartName } from './config';
+
+export type Side = 'abra' | 'exchange';
+
+export interface SideCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+export interface RunCounts {
+  abra: SideCounts;
+  exchange: SideCounts;
+  unlinked: number;
+  conflicts: number;
+  failed: number;
+  /** Items looked at (changed on either side). */
+  examined: number;
+}
+
+export type RunResult =
+  /** Everything applied. */
+  | 'ok'
+  /** Applied, but some items failed (listed in `failures`); they are retried next run. */
+  | 'partial'
+  /** The part could not run (connection, auth, ...); nothing or only part was applied. */
+  | 'failed'
+  /** Stopped before writing: the run would delete too much; waits for the user's confirmation. */
+  | 'needsConfirmation'
+  /** A side returned nothing although items were linked: aborted before writing. */
+  | 'aborted'
+  /** Dry run: nothing was written. */
+  | 'dryRun';
+
+export interface ItemFailure {
+  part: PartName;
+  side: Side;
+  /** Human name of the item (firm name, subject, ...). */
+  name: string;
+  /** Plain-language reason. */
+  reason: string;
+  abraId?: string;
+  exchangeId?: string;
+  /** SyncError kind. */
+  kind?: string;
+  at: string;
+}
+
+export interface RunSummary {
+  runId: number;
+  part: PartName;
+  startedAt: string;
+  finishedAt: string;
+  result: RunResult;
+  counts: RunCounts;
+  failures: ItemFailure[];
+  /** For failed/aborted/needsConfirmation: why, in plain language. */
+  message?: string;
+  errorKind?: string;
+  dryRun: boolean;
+}
+
+export type PlanAction = 'create' | 'update' | 'delete' | 'unlink' | 'conflict' | 'pair';
+
+export interface PlanEntry {
+  part: PartName;
+  /** Side that would be written (for `unlink`/`pair`: where the link is recorded: 'abra' by convention). */
+  side: Side;
+  action: PlanAction;
+  name: string;
+  abraId?: string;
+  exchangeId?: string;
+  /** Changed fields, for updates. */
+  fields?: string[];
+}
+
+export type Phase = 'connecting' | 'reading' | 'planning' | 'writing' | 'finishing';
+
+export interface ProgressEvent {
+  part: PartName;
+  phase: Phase;
+  done: number;
+  total: number;
+}
+
+export interface Attention {
+  kind: 'massDelete' | 'auth' | 'config' | 'error';
+  message: string;
+  /** For massDelete: how many deletions wait for confirmation, on which side. */
+  pendingDeletes?: number;
+  side?: Side;
+}
+
+export interface PartStatus {
+  part: PartName;
+  enabled: boolean;
+  direction: Direction;
+  running: boolean;
+  progress?: ProgressEvent;
+  lastRun?: RunSummary;
+  lastSuccessAt?: string;
+  nextRunAt?: string;
+  /** Consecutive failed runs (drives back-off). */
+  failureStreak: number;
+  attention?: Attention;
+}
+
+export interface SchedulerStatus {
+  paused: boolean;
+  online: boolean;
+  parts: PartStatus[];
+}
+
+export interface ConflictRecord {
+  id: number;
+  part: PartName;
+  abraId: string;
+  exchangeId: string;
+  name: string;
+  field: string;
+  abraValue: unknown;
+  exchangeValue: unknown;
+  /** The side whose value was kept. */
+  winner: Side;
+  at: string;
+}
+
+export interface UnassignedMail {
+  id: number;
+  internetMessageId: string;
+  subject: string;
+  /** The counterpart address the assignment was tried with. */
+  address: string;
+  direction: 'received' | 'sent';
+  date: string;
+  /** The ABRA activity the message was archived as. */
+  abraActivityId?: string;
+}
+
+export type ServiceEvent =
+  | { type: 'progress'; progress: ProgressEvent }
+  | { type: 'status'; status: SchedulerStatus }
+  | { type: 'run'; summary: RunSummary };
+
+/**
+ * The engine as the shell sees it (implemented by `SyncService` in `./service.ts`). One per profile.
+ * The CLI uses the same object.
+ */
+export interface SyncServiceApi {
+  /** Start the per-part timers. */
+  start(): void;
+  /** Stop timers, let a running part finish its current item batch, close the state store. */
+  stop(): Promise<void>;
+  status(): SchedulerStatus;
+  /** Run now (one part or every enabled part); resolves when the runs end. */
+  syncNow(part?: PartName): Promise<RunSummary[]>;
+  /** Dry run: what would be created/updated/deleted on which side; writes nothing (not even cursors). */
+  preview(part?: PartName): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  pause(): void;
+  resume(): void;
+  /** The user confirmed the deletions a run stopped for; runs the part again allowing them once. */
+  confirmMassDelete(part: PartName): Promise<RunSummary>;
+  listRuns(limit?: number): RunSummary[];
+  listFailures(limit?: number): ItemFailure[];
+  listConflicts(limit?: number): ConflictRecord[];
+  /** Apply the other side's value of a recorded conflict (written on the next run of that part). */
+  flipConflict(id: number): Promise<void>;
+  listUnassignedMail(): UnassignedMail[];
+  /** Assign an archived message to a firm (and person); optionally remember the address for all past and future mail. */
+  assignMail(id: number, firmId: string, personId: string | null, applyToAddress: boolean): Promise<void>;
+  subscribe(listener: (e: ServiceEvent) => void): () => void;
+}

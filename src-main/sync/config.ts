@@ -1,0 +1,298 @@
+/**
+ * The one configuration object shared by the CLI and the app. Validated with zod; an invalid configuration is
+ * rejected with a message naming the field. Secrets (passwords, tokens) are never part of it: they come from a
+ * {@link SecretSource} at run time.
+ */
+import { z } from 'zod';
+
+export const PART_NAMES = ['addressBook', 'calendar', 'tasks', 'mail'] as const;
+export type PartName = (typeof PART_NAMES)[number];
+
+export const DIRECTIONS = ['abraToExchange', 'exchangeToAbra', 'both'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const CONFLICT_POLICIES = ['merge', 'abraWins', 'exchangeWins', 'newestWins'] as const;
+export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+
+const interval = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60);
+const idList = z.array(z.string().min(1)).default([]);
+
+const partBase = {
+  enabled: z.boolean().default(false),
+  intervalMinutes: interval.default(15),
+  conflictPolicy: z.enum(CONFLICT_POLICIES).default('merge'),
+};
+
+export const addressBookSchema = z.object({
+  ...partBase,
+  direction: z.enum(DIRECTIONS).default('abraToExchange'),
+  /** ABRA `where` expression on firms, e.g. `Hidden = false and not (X_Supplier = true)`. */
+  where: z.string().default(''),
+  /** Only firms whose responsible user is the ABRA user the app signs in as. */
+  onlyMine: z.boolean().default(false),
+  /** Leave out firms marked hidden in ABRA. */
+  hideHidden: z.boolean().default(true),
+  /** A contact for each person of a synced firm (besides the company contact). */
+  includePersons: z.boolean().default(true),
+});
+
+const activityFilter = {
+  /** ABRA activity type ids (crmactivitytypes) that belong to this part. */
+  activityTypeIds: idList,
+  /** ABRA activity series (crmactivityqueues) ids; empty = any series of the chosen types. */
+  queueIds: idList,
+  /** Only activities whose solver is the signed-in ABRA user. */
+  onlyMine: z.boolean().default(true),
+  /** Extra ABRA `where` expression on crmactivities. */
+  where: z.string().default(''),
+  /** Type and series used for items created in Outlook that become new ABRA activities. */
+  newItemTypeId: z.string().default(''),
+  newItemQueueId: z.string().default(''),
+  /** Private Outlook items: synced and kept private in ABRA, or skipped. */
+  privateItems: z.enum(['keepPrivate', 'skip']).default('keepPrivate'),
+};
+
+export const calendarSchema = z.object({
+  ...partBase,
+  direction: z.enum(DIRECTIONS).default('both'),
+  ...activityFilter,
+  windowPastDays: z.number().int().min(0).max(3650).default(30),
+  windowFutureDays: z.number().int().min(1).max(3650).default(365),
+});
+
+export const tasksSchema = z.object({
+  ...partBase,
+  direction: z.enum(DIRECTIONS).default('both'),
+  ...activityFilter,
+  /** Graph only: the To Do list to use. */
+  tasksList: z.enum(['abra', 'default']).default('abra'),
+});
+
+export const DEFAULT_FREE_MAIL_DOMAINS = [
+  'gmail.com',
+  'googlemail.com',
+  'seznam.cz',
+  'email.cz',
+  'post.cz',
+  'centrum.cz',
+  'atlas.cz',
+  'volny.cz',
+  'tiscali.cz',
+  'quick.cz',
+  'azet.sk',
+  'centrum.sk',
+  'zoznam.sk',
+  'pobox.sk',
+  'post.sk',
+  'outlook.com',
+  'outlook.cz',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'yahoo.com',
+  'ymail.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'aol.com',
+  'gmx.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  'proton.me',
+  'protonmail.com',
+  'mail.com',
+  'yandex.com',
+  'yandex.ru',
+  'mail.ru',
+  'zoho.com',
+];
+
+export const mailSchema = z.object({
+  enabled: z.boolean().default(false),
+  intervalMinutes: interval.default(10),
+  /** Fixed for e-mail: the mailbox is archived into ABRA, never the other way. */
+  direction: z.literal('exchangeToAbra').default('exchangeToAbra'),
+  includeInbox: z.boolean().default(true),
+  includeSent: z.boolean().default(true),
+  /** Further folders by path; `*` at the end includes subfolders, e.g. `Inbox/Customers/*`. */
+  folders: z.array(z.string().min(1)).default([]),
+  /** Messages older than this (YYYY-MM-DD) are never archived. */
+  startDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+    .default(() => new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10)),
+  activityTypeId: z.string().default(''),
+  queueId: z.string().default(''),
+  excludedAddresses: z.array(z.string()).default([]),
+  excludedDomains: z.array(z.string()).default([]),
+  freeMailDomains: z.array(z.string()).default(DEFAULT_FREE_MAIL_DOMAINS),
+  /** The company's own domains (internal mail is not assigned by domain); the mailbox's domain is added. */
+  ownDomains: z.array(z.string()).default([]),
+  /** Several firms match: the most recently active one, or leave unassigned. */
+  ambiguous: z.enum(['mostRecent', 'unassigned']).default('mostRecent'),
+  skipPrivate: z.boolean().default(true),
+  skipCategories: z.array(z.string()).default(['Soukromé', 'Private']),
+  headersOnly: z.boolean().default(false),
+  maxAttachmentBytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 1024 * 1024),
+  skipAutoReplies: z.boolean().default(true),
+  skipDeliveryReports: z.boolean().default(true),
+});
+
+export const abraConnectionSchema = z.object({
+  /** e.g. `https://abra.example.cz:8443` */
+  serverUrl: z.string().url('must be a URL like https://server:port'),
+  /** The ABRA Gen Web API connection name (the first path segment). */
+  connection: z.string().min(1, 'is required'),
+  login: z.string().min(1, 'is required'),
+  authMode: z.enum(['password', 'token']).default('password'),
+  /** PEM of a custom CA for a self-signed on-prem server. */
+  caCertificate: z.string().optional(),
+  /** SHA-256 fingerprint of a pinned server certificate (hex, colons allowed). */
+  fingerprint256: z.string().optional(),
+});
+
+export const exchangeConnectionSchema = z.object({
+  kind: z.enum(['ews', 'graph']).default('ews'),
+  email: z.string().email('must be an e-mail address'),
+  /** EWS only; empty = Autodiscover from the e-mail address. */
+  ewsUrl: z.string().default(''),
+  auth: z.enum(['basic', 'ntlm', 'oauth']).default('basic'),
+  /** EWS Basic/NTLM user name (often DOMAIN\\user or the UPN); defaults to the e-mail. */
+  user: z.string().default(''),
+  domain: z.string().default(''),
+  /** Graph / EWS OAuth. */
+  tenantId: z.string().default('organizations'),
+  clientId: z.string().default(''),
+  /** Graph base URL (tests point it at the emulator). */
+  graphUrl: z.string().default('https://graph.microsoft.com/v1.0'),
+  authorityUrl: z.string().default('https://login.microsoftonline.com'),
+  caCertificate: z.string().optional(),
+  /** The user's time zone (IANA). */
+  timeZone: z.string().default('Europe/Prague'),
+});
+
+export const safetySchema = z.object({
+  /** A run that would delete more than this share of a part's linked items stops and asks. */
+  massDeleteRatio: z.number().min(0).max(1).default(0.2),
+  /** ... but only when it is at least this many items. */
+  massDeleteMin: z.number().int().min(1).default(10),
+  /** How often (minutes) the ABRA deletion scan runs at most. */
+  abraDeletionScanMinutes: z.number().int().min(1).default(60),
+});
+
+export const syncConfigSchema = z
+  .object({
+    profile: z.string().min(1).default('default'),
+    abra: abraConnectionSchema,
+    exchange: exchangeConnectionSchema,
+    parts: z
+      .object({
+        addressBook: addressBookSchema.default(() => addressBookSchema.parse({})),
+        calendar: calendarSchema.default(() => calendarSchema.parse({})),
+        tasks: tasksSchema.default(() => tasksSchema.parse({})),
+        mail: mailSchema.default(() => mailSchema.parse({})),
+      })
+      .default(() => ({
+        addressBook: addressBookSchema.parse({}),
+        calendar: calendarSchema.parse({}),
+        tasks: tasksSchema.parse({}),
+        mail: mailSchema.parse({}),
+      })),
+    safety: safetySchema.default(() => safetySchema.parse({})),
+  })
+  .superRefine((cfg, ctx) => {
+    const cal = cfg.parts.calendar;
+    const tasks = cfg.parts.tasks;
+    if (cal.enabled && tasks.enabled) {
+      // A type/series pair may belong to one part only, or an activity would become both an appointment and a task.
+      const calQueues = cal.queueIds.length ? cal.queueIds : ['*'];
+      const taskQueues = tasks.queueIds.length ? tasks.queueIds : ['*'];
+      for (const t of cal.activityTypeIds) {
+        if (!tasks.activityTypeIds.includes(t)) continue;
+        const overlap = calQueues.some(
+          (q) => q === '*' || taskQueues.includes('*') || taskQueues.includes(q),
+        );
+        if (overlap) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['parts', 'tasks', 'activityTypeIds'],
+            message: `activity type ${t} is chosen for both the calendar and tasks with overlapping series; choose it for one part only or split the series`,
+          });
+        }
+      }
+    }
+    for (const name of ['calendar', 'tasks'] as const) {
+      const p = cfg.parts[name];
+      if (p.enabled && p.direction !== 'abraToExchange' && (!p.newItemTypeId || !p.newItemQueueId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parts', name, 'newItemTypeId'],
+          message:
+            'items created in Outlook need an ABRA activity type and series (newItemTypeId, newItemQueueId) when the direction includes Exchange → ABRA',
+        });
+      }
+      if (p.enabled && p.activityTypeIds.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parts', name, 'activityTypeIds'],
+          message: 'choose at least one ABRA activity type for this part',
+        });
+      }
+    }
+    const mail = cfg.parts.mail;
+    if (mail.enabled && (!mail.activityTypeId || !mail.queueId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parts', 'mail', 'activityTypeId'],
+        message: 'archived e-mail needs an ABRA activity type and series (activityTypeId, queueId)',
+      });
+    }
+  });
+
+export type SyncConfig = z.infer<typeof syncConfigSchema>;
+export type SyncConfigInput = z.input<typeof syncConfigSchema>;
+export type AddressBookConfig = z.infer<typeof addressBookSchema>;
+export type CalendarConfig = z.infer<typeof calendarSchema>;
+export type TasksConfig = z.infer<typeof tasksSchema>;
+export type MailConfig = z.infer<typeof mailSchema>;
+export type AbraConnectionConfig = z.infer<typeof abraConnectionSchema>;
+export type ExchangeConnectionConfig = z.infer<typeof exchangeConnectionSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse and validate; throws ConfigError whose message names every wrong field (`parts.calendar.windowPastDays: …`). */
+export function parseConfig(input: unknown): SyncConfig {
+  const r = syncConfigSchema.safeParse(input);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+  throw new ConfigError(
+    `invalid configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+    issues,
+  );
+}
+
+/** Names of the secrets the engine asks for at run time. */
+export type SecretName = 'abraPassword' | 'abraToken' | 'exchangePassword' | 'graphTokenCache';
+
+export interface SecretSource {
+  get(name: SecretName): Promise<string | null>;
+  /** Graph token cache only: MSAL writes back refreshed tokens. */
+  set?(name: SecretName, value: string): Promise<void>;
+}
