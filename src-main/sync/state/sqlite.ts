@@ -1,0 +1,109 @@
+/**
+ * A minimal synchronous SQLite handle over whichever driver this runtime has:
+ * - `node:sqlite` (Node ≥ 22.13, and so Electron ≥ 40 which embeds Node 24) — the packaged app uses this, so it
+ *   ships no native module;
+ * - `better-sqlite3` (a devDependency) on Node 20, where `node:sqlite` does not exist.
+ * Both expose prepare/run/get/all with positional parameters; transactions are plain BEGIN/COMMIT here.
+ */
+import { createRequire } from 'node:module';
+
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+export interface Statement {
+  run(...params: SqlValue[]): { changes: number; lastInsertRowid: number | bigint };
+  get<T = Record<string, unknown>>(...params: SqlValue[]): T | undefined;
+  all<T = Record<string, unknown>>(...params: SqlValue[]): T[];
+}
+
+export interface Database {
+  readonly driver: 'node:sqlite' | 'better-sqlite3';
+  exec(sql: string): void;
+  prepare(sql: string): Statement;
+  /** Runs `fn` in one IMMEDIATE transaction; rolls back if it throws. Nested calls join the outer one. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+const require = createRequire(import.meta.url);
+
+interface RawStatement {
+  run(...p: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  get(...p: unknown[]): unknown;
+  all(...p: unknown[]): unknown[];
+}
+interface RawDb {
+  exec(sql: string): unknown;
+  prepare(sql: string): RawStatement;
+  close(): unknown;
+}
+
+function openRaw(file: string): { raw: RawDb; driver: Database['driver'] } {
+  const forced = process.env.ABRA_SYNC_SQLITE_DRIVER;
+  if (forced !== 'better-sqlite3') {
+    try {
+      const mod = require('node:sqlite') as { DatabaseSync: new (f: string) => RawDb };
+      return { raw: new mod.DatabaseSync(file), driver: 'node:sqlite' };
+    } catch (e) {
+      if (forced === 'node:sqlite') throw e;
+    }
+  }
+  const BetterSqlite = require('better-sqlite3') as new (f: string) => RawDb;
+  return { raw: new BetterSqlite(file), driver: 'better-sqlite3' };
+}
+
+export function openDatabase(file: string): Database {
+  const { raw, driver } = openRaw(file);
+  const cache = new Map<string, Statement>();
+  let depth = 0;
+  const db: Database = {
+    driver,
+    exec(sql) {
+      raw.exec(sql);
+    },
+    prepare(sql) {
+      let st = cache.get(sql);
+      if (!st) {
+        const r = raw.prepare(sql);
+        st = {
+          run: (...p) => {
+            const res = r.run(...p);
+            return { changes: Number(res.changes), lastInsertRowid: res.lastInsertRowid };
+          },
+          get: <T>(...p: SqlValue[]) => (r.get(...p) ?? undefined) as T | undefined,
+          all: <T>(...p: SqlValue[]) => r.all(...p) as T[],
+        };
+        cache.set(sql, st);
+      }
+      return st;
+    },
+    transaction(fn) {
+      if (depth > 0) return fn();
+      raw.exec('BEGIN IMMEDIATE');
+      depth++;
+      try {
+        const out = fn();
+        depth--;
+        raw.exec('COMMIT');
+        return out;
+      } catch (e) {
+        depth--;
+        try {
+          raw.exec('ROLLBACK');
+        } catch {
+          // the transaction may already be gone (e.g. SQLITE_FULL); the original error matters
+        }
+        throw e;
+      }
+    },
+    close() {
+      cache.clear();
+      raw.close();
+    },
+  };
+  // WAL + NORMAL: a killed process never corrupts the file and loses at most nothing that was committed.
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec('PRAGMA busy_timeout = 5000');
+  return db;
+}

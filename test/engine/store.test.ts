@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StateStore } from '../../src-main/sync/state/store';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tmpFile(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'abra-state-'));
+  dirs.push(d);
+  return path.join(d, 'state.sqlite');
+}
+
+const link = {
+  part: 'addressBook' as const,
+  abraId: 'F000000001',
+  exId: 'AAMk1',
+  exKey: 'AAMk1',
+  abraVersion: '3',
+  exChangeKey: 'CK1',
+  abraHash: 'h1',
+  exHash: 'h1',
+  record: { name: 'ACME s.r.o.' },
+  seriesKey: null,
+  name: 'ACME s.r.o.',
+};
+
+describe('StateStore', () => {
+  it('persists links, cursors and intents across reopen', () => {
+    const file = tmpFile();
+    const s = StateStore.open(file);
+    s.putLink(link);
+    s.setCursor('addressBook', 'abra', '2026-11-24T00:00:00.000Z');
+    s.addIntent('calendar', 'abra', 'key-1', { subject: 'x' });
+    s.close();
+    const t = StateStore.open(file);
+    expect(t.getLink('addressBook', 'F000000001')).toMatchObject({
+      exId: 'AAMk1',
+      record: { name: 'ACME s.r.o.' },
+    });
+    expect(t.getLinkByExKey('addressBook', 'AAMk1')?.abraId).toBe('F000000001');
+    expect(t.getCursor('addressBook', 'abra')).toBe('2026-11-24T00:00:00.000Z');
+    expect(t.listIntents('calendar')).toHaveLength(1);
+    t.close();
+  });
+
+  it('an Exchange key belongs to one link only', () => {
+    const s = StateStore.open(':memory:');
+    s.putLink(link);
+    s.putLink({ ...link, abraId: 'F000000002' });
+    expect(s.listLinks('addressBook').map((l) => l.abraId)).toEqual(['F000000002']);
+    s.close();
+  });
+
+  it('rolls a failed transaction back completely', () => {
+    const s = StateStore.open(':memory:');
+    expect(() =>
+      s.transaction(() => {
+        s.putLink(link);
+        s.setCursor('addressBook', 'abra', 'x');
+        throw new Error('crash in the middle');
+      }),
+    ).toThrow('crash in the middle');
+    expect(s.countLinks('addressBook')).toBe(0);
+    expect(s.getCursor('addressBook', 'abra')).toBeNull();
+    s.close();
+  });
+
+  it('records runs, failures, retries and conflict flips', () => {
+    const s = StateStore.open(':memory:');
+    const runId = s.startRun('calendar', false);
+    const counts = { created: 0, updated: 0, deleted: 0 };
+    s.finishRun({
+      runId,
+      part: 'calendar',
+      startedAt: 'a',
+      finishedAt: '2026-11-24T10:00:00.000Z',
+      result: 'partial',
+      dryRun: false,
+      counts: { abra: counts, exchange: counts, unlinked: 0, conflicts: 0, failed: 1, examined: 1 },
+      failures: [{ part: 'calendar', side: 'abra', name: 'Schůzka', reason: 'Period missing', at: 'now' }],
+    });
+    expect(s.listRuns(5)[0]?.result).toBe('partial');
+    expect(s.lastSuccess('calendar')).toBe('2026-11-24T10:00:00.000Z');
+    expect(s.listFailures()[0]?.name).toBe('Schůzka');
+    s.addRetry('calendar', 'abra', 'A1', 'Schůzka', 'x');
+    s.addRetry('calendar', 'abra', 'A1', 'Schůzka', 'y');
+    expect(s.listRetries('calendar')).toMatchObject([{ id: 'A1', attempts: 2, reason: 'y' }]);
+    const id = s.addConflict({
+      part: 'calendar',
+      abraId: 'A1',
+      exchangeId: 'E1',
+      name: 'Schůzka',
+      field: 'location',
+      abraValue: 'Brno',
+      exchangeValue: 'Praha',
+      winner: 'abra',
+    });
+    expect(s.flipConflict(id)).toMatchObject({ side: 'exchange', field: 'location' });
+    expect(s.listConflicts()).toHaveLength(0);
+    expect(s.listOverrides('calendar')).toHaveLength(1);
+    expect(() => s.flipConflict(id)).toThrow(/no open conflict/);
+    s.close();
+  });
+});
