@@ -59,6 +59,8 @@ export interface FieldOverride {
   /** The side whose value must win on the next run. */
   side: Side;
   conflictId: number;
+  /** The value that must win (the losing side's value at the time of the conflict). */
+  value: unknown;
 }
 
 const SCHEMA_VERSION = 1;
@@ -97,7 +99,7 @@ CREATE TABLE IF NOT EXISTS conflicts (
 );
 CREATE TABLE IF NOT EXISTS overrides (
   part TEXT NOT NULL, abra_id TEXT NOT NULL, field TEXT NOT NULL, side TEXT NOT NULL, conflict_id INTEGER NOT NULL,
-  PRIMARY KEY (part, abra_id, field)
+  value TEXT, PRIMARY KEY (part, abra_id, field)
 );
 `;
 
@@ -475,27 +477,37 @@ export class StateStore {
       const c = this.listConflicts(100000).find((x) => x.id === id);
       if (!c) throw new Error(`no open conflict with id ${id}`);
       const side: Side = c.winner === 'abra' ? 'exchange' : 'abra';
+      const value = side === 'abra' ? c.abraValue : c.exchangeValue;
       this.db
         .prepare(
-          `INSERT INTO overrides (part, abra_id, field, side, conflict_id) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT(part, abra_id, field) DO UPDATE SET side = excluded.side, conflict_id = excluded.conflict_id`,
+          `INSERT INTO overrides (part, abra_id, field, side, conflict_id, value) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(part, abra_id, field) DO UPDATE SET side = excluded.side, conflict_id = excluded.conflict_id,
+             value = excluded.value`,
         )
-        .run(c.part, c.abraId, c.field, side, id);
+        .run(c.part, c.abraId, c.field, side, id, JSON.stringify(value ?? null));
       this.db.prepare('UPDATE conflicts SET flipped = 1 WHERE id = ?').run(id);
-      return { part: c.part, abraId: c.abraId, field: c.field, side, conflictId: id };
+      return { part: c.part, abraId: c.abraId, field: c.field, side, conflictId: id, value };
     });
   }
 
   listOverrides(part: PartName): FieldOverride[] {
     return this.db
-      .prepare('SELECT part, abra_id, field, side, conflict_id FROM overrides WHERE part = ?')
-      .all<{ part: PartName; abra_id: string; field: string; side: Side; conflict_id: number }>(part)
+      .prepare('SELECT part, abra_id, field, side, conflict_id, value FROM overrides WHERE part = ?')
+      .all<{
+        part: PartName;
+        abra_id: string;
+        field: string;
+        side: Side;
+        conflict_id: number;
+        value: string | null;
+      }>(part)
       .map((r) => ({
         part: r.part,
         abraId: r.abra_id,
         field: r.field,
         side: r.side,
         conflictId: r.conflict_id,
+        value: r.value === null ? null : (JSON.parse(r.value) as unknown),
       }));
   }
 

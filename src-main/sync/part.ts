@@ -1,0 +1,93 @@
+/**
+ * A part (address book, calendar, tasks) is one small module: how to read ABRA incrementally, how to map both
+ * sides to one common record, what is in scope, how to pair on the first run, and how to write ABRA. The generic
+ * runner (`runner.ts`) does everything else with the shared decision table.
+ */
+import type { ExchangeItem, FolderKind, ItemData } from '../exchange/types';
+import type { Direction, PartName } from './config';
+import type { RunContext } from './ports';
+import type { CommonRecord } from './state/store';
+
+export interface AbraItem {
+  /** The id the link is keyed by and the AbraId stamp carries (may be composite, e.g. `firmId:personId`). */
+  id: string;
+  version: string;
+  record: CommonRecord;
+  inScope: boolean;
+  name: string;
+  modifiedAt?: string;
+}
+
+export interface ExItem {
+  /** Stable identity (occurrence key for series occurrences). */
+  key: string;
+  /** Id to write. */
+  id: string;
+  changeKey: string;
+  record: CommonRecord;
+  inScope: boolean;
+  name: string;
+  abraId?: string | null;
+  seriesKey?: string;
+  modifiedAt?: string;
+  /** Unmapped facts a create into ABRA may use (attendee addresses, ...). Not part of the hash. */
+  extra?: Record<string, unknown>;
+}
+
+export interface AbraLoad {
+  items: AbraItem[];
+  /** Ids (as in AbraItem.id) known to be deleted in ABRA. */
+  deleted: string[];
+  /** Cursor to store once the run applied everything. */
+  cursor: string | null;
+  /**
+   * True when this load read the whole in-scope set (first run / full resync): a linked record that is neither
+   * in `items` nor in `deleted` then left the filter and is unlinked.
+   */
+  full: boolean;
+  /** Further cursors to store with the run (e.g. the time of the last deletion scan). */
+  extraCursors?: Record<string, string>;
+  /**
+   * Records that got a new id (ABRA firm "major correction"): links of `from` (and of `from:*`) move to `to`, so the
+   * Exchange items stay and are updated instead of being deleted and created again.
+   */
+  rekeys?: { from: string; to: string }[];
+}
+
+export interface PartModule {
+  name: PartName;
+  folderKind: FolderKind;
+  /** Firms and persons are ABRA master data: an Outlook delete never deletes them. */
+  protectAbraFromDeletes?: boolean;
+  /** The direction this part runs in (from its configuration). */
+  direction(ctx: RunContext): Direction;
+  /** Read ABRA changes since `cursor` (null = full in-scope load), and deletions when the scan is due. */
+  loadAbra(ctx: RunContext, cursor: string | null, links: Map<string, string>): Promise<AbraLoad>;
+  /** Re-read specific items (retries, adoptions). Missing ones are left out. */
+  loadAbraByIds(ctx: RunContext, ids: string[]): Promise<AbraItem[]>;
+  /** Map an Exchange item; null when the part does not handle it. */
+  fromExchange(ctx: RunContext, item: ExchangeItem): ExItem | null;
+  /** Key for first-run pairing (appointments: subject+start+end; tasks: subject+due; contacts: e-mail, then name+company). */
+  pairKeys(record: CommonRecord): string[];
+  toExchange(ctx: RunContext, record: CommonRecord): ItemData;
+  /** Create in ABRA; returns the new item's id and version. */
+  createAbra(
+    ctx: RunContext,
+    record: CommonRecord,
+    source?: ExItem,
+  ): Promise<{ id: string; version: string; record?: CommonRecord }>;
+  /** Write the fields of `record` that differ from `previous` to ABRA. */
+  updateAbra(
+    ctx: RunContext,
+    id: string,
+    record: CommonRecord,
+    previous: CommonRecord | null,
+  ): Promise<{ version: string }>;
+  deleteAbra(ctx: RunContext, id: string): Promise<void>;
+  /** Options for Exchange change reads (calendar window). */
+  changeOptions?(ctx: RunContext): { window?: { start: string; end: string } };
+  /** Calendar: is the record inside the part's time window? An item outside it is unlinked, never deleted. */
+  inWindow?(ctx: RunContext, record: CommonRecord): boolean;
+  /** Human name of a record, for logs and the UI. */
+  nameOf(record: CommonRecord): string;
+}

@@ -1,0 +1,493 @@
+/**
+ * Address book: each current ABRA firm that passes the filter becomes a company contact, and each person linked to
+ * it (a `firmpersons` row) a person contact carrying the firm's name, address and web — all in the "ABRA Gen"
+ * contacts folder only. Default direction ABRA → Exchange; bidirectional edits go back to the right ABRA fields
+ * (firm name and residence address; person name, title and address). Firms and persons are master data: an Outlook
+ * delete never deletes them.
+ *
+ * Link ids: a company contact is keyed by the firm id, a person contact by `firmId:personId` (a person working for
+ * two firms has two contacts, one per firm). A firm's major correction (a new firm record whose old record points to
+ * it through `firm_id`) moves the links to the new id, so the contacts stay.
+ */
+import type { ContactData, ContactItem, ExchangeItem } from '../../exchange/types';
+import { SyncError } from '../../shared/errors';
+import type { AddressBookConfig } from '../config';
+import type { AbraItem, AbraLoad, ExItem, PartModule } from '../part';
+import { type AbraRow, abraIn, abraLiteral, type RunContext } from '../ports';
+import type { CommonRecord } from '../state/store';
+import { deletionScan, isoOrEmpty, str } from './activities';
+
+const cfgOf = (ctx: RunContext): AddressBookConfig => ctx.config.parts.addressBook;
+
+type Row = Record<string, unknown>;
+
+function obj(v: unknown): Row {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Row) : {};
+}
+
+function emails(...xs: unknown[]): string[] {
+  const out: string[] = [];
+  for (const x of xs) {
+    for (const e of str(x).split(/[;,\s]+/)) {
+      const t = e.trim();
+      if (t.includes('@') && !out.some((o) => o.toLowerCase() === t.toLowerCase())) out.push(t);
+    }
+  }
+  return out.slice(0, 3);
+}
+
+function firmAddress(firm: Row): Row {
+  return obj(firm.residenceaddress_id);
+}
+
+export function firmToRecord(firm: Row): CommonRecord {
+  const a = firmAddress(firm);
+  const e = obj(firm.electronicaddress_id);
+  return {
+    kind: 'company',
+    name: str(firm.name),
+    emails: emails(a.email, e.email),
+    businessPhone: str(a.phonenumber1),
+    businessPhone2: str(a.phonenumber2),
+    businessFax: str(a.faxnumber),
+    street: str(a.street),
+    city: str(a.city),
+    postalCode: str(a.postcode),
+    country: str(a.country),
+    webPage: str(firm.wwwaddress),
+  };
+}
+
+export function personToRecord(firm: Row, person: Row, firmPerson: Row): CommonRecord {
+  const pa = obj(person.address_id);
+  const fpa = obj(firmPerson.address_id);
+  const a = firmAddress(firm);
+  return {
+    kind: 'person',
+    givenName: str(person.firstname),
+    surname: str(person.lastname),
+    title: str(person.title),
+    companyName: str(firm.name),
+    jobTitle: str(person.grade),
+    emails: emails(fpa.email, pa.email),
+    businessPhone: str(fpa.phonenumber1) || str(pa.phonenumber1),
+    mobilePhone: str(pa.phonenumber2) || str(fpa.phonenumber2),
+    street: str(a.street),
+    city: str(a.city),
+    postalCode: str(a.postcode),
+    country: str(a.country),
+    webPage: str(firm.wwwaddress),
+  };
+}
+
+function firmFilter(ctx: RunContext): string {
+  const cfg = cfgOf(ctx);
+  const parts = ['firm_id = null'];
+  if (cfg.hideHidden) parts.push('hidden = false');
+  if (cfg.onlyMine) parts.push(`responsibleuser_id = ${abraLiteral(ctx.me.id)}`);
+  if (cfg.where.trim()) parts.push(`(${cfg.where})`);
+  return parts.join(' and ');
+}
+
+function firmMatchesLocally(ctx: RunContext, firm: Row): boolean {
+  const cfg = cfgOf(ctx);
+  if (str(firm.firm_id)) return false;
+  if (cfg.hideHidden && firm.hidden === true) return false;
+  if (cfg.onlyMine && str(firm.responsibleuser_id) !== ctx.me.id) return false;
+  return true;
+}
+
+function firmVersion(firm: Row): string {
+  return str(firm.objversion);
+}
+
+interface Cursor {
+  firms: string | null;
+  persons: string | null;
+}
+
+function parseCursor(c: string | null): Cursor | null {
+  if (!c) return null;
+  try {
+    const v = JSON.parse(c) as Cursor;
+    return { firms: v.firms ?? null, persons: v.persons ?? null };
+  } catch {
+    return null;
+  }
+}
+
+async function personsById(ctx: RunContext, ids: string[]): Promise<Map<string, Row>> {
+  const out = new Map<string, Row>();
+  const uniq = [...new Set(ids)].filter(Boolean);
+  for (let i = 0; i < uniq.length; i += 100) {
+    for (const p of await ctx.abra.queryAll('persons', abraIn('id', uniq.slice(i, i + 100))))
+      out.set(p.id, p);
+  }
+  return out;
+}
+
+async function firmsById(ctx: RunContext, ids: string[]): Promise<AbraRow[]> {
+  const out: AbraRow[] = [];
+  const uniq = [...new Set(ids)].filter(Boolean);
+  for (let i = 0; i < uniq.length; i += 100) {
+    out.push(...(await ctx.abra.queryAll('firms', abraIn('id', uniq.slice(i, i + 100)))));
+  }
+  return out;
+}
+
+/** Items (company + persons) of firms, and deletions of person links that left a firm. */
+async function expandFirms(
+  ctx: RunContext,
+  firms: { row: AbraRow; inScope: boolean }[],
+  links: Map<string, string>,
+): Promise<{ items: AbraItem[]; deleted: string[] }> {
+  const includePersons = cfgOf(ctx).includePersons;
+  const personIds = includePersons
+    ? firms.flatMap((f) =>
+        (Array.isArray(f.row.firmpersons) ? (f.row.firmpersons as Row[]) : []).map((fp) => str(fp.person_id)),
+      )
+    : [];
+  const persons = await personsById(ctx, personIds);
+  const items: AbraItem[] = [];
+  const deleted: string[] = [];
+  for (const { row, inScope } of firms) {
+    const modifiedAt = isoOrEmpty(row['correctedat$date']) || isoOrEmpty(row['createdat$date']) || undefined;
+    const rec = firmToRecord(row);
+    items.push({
+      id: row.id,
+      version: firmVersion(row),
+      record: rec,
+      inScope,
+      name: str(row.name),
+      modifiedAt,
+    });
+    const present = new Set<string>();
+    if (includePersons) {
+      for (const fp of Array.isArray(row.firmpersons) ? (row.firmpersons as Row[]) : []) {
+        const p = persons.get(str(fp.person_id));
+        if (!p) continue;
+        const id = `${row.id}:${p.id}`;
+        present.add(id);
+        const r = personToRecord(row, p, fp);
+        items.push({
+          id,
+          version: `${firmVersion(row)}.${str(p.objversion)}`,
+          record: r,
+          inScope: inScope && p.hidden !== true,
+          name: `${str(r.givenName)} ${str(r.surname)}`.trim() || id,
+          modifiedAt:
+            [modifiedAt ?? '', isoOrEmpty(p['correctedat$date']), isoOrEmpty(p['createdat$date'])]
+              .sort()
+              .pop() || undefined,
+        });
+      }
+    }
+    // Person links of this firm that are no longer among its persons: the firm-person row was removed.
+    for (const id of links.keys()) {
+      if (id.startsWith(`${row.id}:`) && !present.has(id)) {
+        if (inScope) deleted.push(id);
+        else {
+          // the whole firm left the filter: its person contacts are unlinked with it
+          const [, pid] = id.split(':');
+          items.push({ id, version: '', record: {}, inScope: false, name: pid ?? id });
+        }
+      }
+    }
+  }
+  return { items, deleted };
+}
+
+export const addressBookPart: PartModule = {
+  name: 'addressBook',
+  folderKind: 'contacts',
+  protectAbraFromDeletes: true,
+  direction: (ctx) => cfgOf(ctx).direction,
+
+  async loadAbra(ctx, cursorText, links): Promise<AbraLoad> {
+    const cursor = parseCursor(cursorText);
+    const full = cursor === null;
+    const rekeys: { from: string; to: string }[] = [];
+    let firmRows: { row: AbraRow; inScope: boolean }[];
+    let firmsHigh: string | null;
+    let personsHigh: string | null = cursor?.persons ?? null;
+    if (full) {
+      const r = await ctx.abra.changedSince('firms', null, firmFilter(ctx));
+      firmRows = r.rows.map((row) => ({ row, inScope: true }));
+      firmsHigh = r.highWater;
+      // Persons are read per firm; their own change cursor starts at the firms' high-water mark (over-reading
+      // once is harmless: unchanged hashes do nothing), or now when ABRA has no firm yet.
+      personsHigh = firmsHigh ?? ctx.now().toISOString();
+    } else {
+      const r = await ctx.abra.changedSince('firms', cursor.firms);
+      firmsHigh = r.highWater ?? cursor.firms;
+      let expertOk: Set<string> | null = null;
+      const where = cfgOf(ctx).where.trim();
+      const local = r.rows.filter((f) => firmMatchesLocally(ctx, f));
+      if (where && local.length) {
+        expertOk = new Set();
+        for (let i = 0; i < local.length; i += 100) {
+          const ids = local.slice(i, i + 100).map((f) => f.id);
+          for (const id of await ctx.abra.listIds('firms', `${abraIn('id', ids)} and (${where})`))
+            expertOk.add(id);
+        }
+      }
+      firmRows = [];
+      for (const row of r.rows) {
+        const successor = str(row.firm_id);
+        if (successor && links.has(row.id)) rekeys.push({ from: row.id, to: successor });
+        const inScope = firmMatchesLocally(ctx, row) && (!expertOk || expertOk.has(row.id));
+        if (!inScope && !links.has(row.id)) continue;
+        firmRows.push({ row, inScope });
+      }
+      // Persons changed since: re-derive the contacts of the firms they are linked under.
+      const p = await ctx.abra.changedSince('persons', cursor.persons);
+      personsHigh = p.highWater ?? cursor.persons;
+      if (p.rows.length) {
+        const changed = new Set(p.rows.map((x) => x.id));
+        const firmIds = [...links.keys()]
+          .filter((id) => id.includes(':') && changed.has(id.split(':')[1] ?? ''))
+          .map((id) => id.split(':')[0] ?? '');
+        const have = new Set(firmRows.map((f) => f.row.id));
+        for (const row of await firmsById(
+          ctx,
+          firmIds.filter((id) => !have.has(id)),
+        )) {
+          firmRows.push({ row, inScope: firmMatchesLocally(ctx, row) });
+        }
+      }
+    }
+    const { items, deleted } = await expandFirms(ctx, firmRows, links);
+    // Deletion scan of linked firms: a deleted firm takes its person contacts with it.
+    const firmLinks = new Map([...links].filter(([id]) => !id.includes(':')));
+    const scan = await deletionScan(ctx, 'addressBook', cursorText, firmLinks, 'firms');
+    const goneFirms = new Set(scan.deleted);
+    for (const id of links.keys()) {
+      const firmId = id.split(':')[0] ?? '';
+      if (goneFirms.has(firmId) && !rekeys.some((r) => r.from === firmId)) deleted.push(id);
+    }
+    return {
+      items,
+      deleted: [...new Set(deleted)],
+      cursor: JSON.stringify({ firms: firmsHigh, persons: personsHigh }),
+      full,
+      extraCursors: scan.extraCursors,
+      rekeys,
+    };
+  },
+
+  async loadAbraByIds(ctx, ids) {
+    const firmIds = [...new Set(ids.map((id) => id.split(':')[0] ?? ''))];
+    const rows = await firmsById(ctx, firmIds);
+    const { items } = await expandFirms(
+      ctx,
+      rows.map((row) => ({ row, inScope: firmMatchesLocally(ctx, row) })),
+      new Map(),
+    );
+    const want = new Set(ids);
+    return items.filter((i) => want.has(i.id));
+  },
+
+  fromExchange(_ctx, item: ExchangeItem): ExItem | null {
+    if (item.kind !== 'contact') return null;
+    const c = item as ContactItem;
+    const d = c.data;
+    const isPerson = c.abraId ? c.abraId.includes(':') : !!(d.givenName || d.surname);
+    const a = d.businessAddress ?? {};
+    const base = {
+      emails: emails(...(d.emails ?? [])),
+      businessPhone: d.businessPhone ?? '',
+      street: a.street ?? '',
+      city: a.city ?? '',
+      postalCode: a.postalCode ?? '',
+      country: a.country ?? '',
+      webPage: d.webPage ?? '',
+    };
+    const record: CommonRecord = isPerson
+      ? {
+          kind: 'person',
+          givenName: d.givenName ?? '',
+          surname: d.surname ?? '',
+          title: d.title ?? '',
+          companyName: d.companyName ?? '',
+          jobTitle: d.jobTitle ?? '',
+          mobilePhone: d.mobilePhone ?? '',
+          ...base,
+        }
+      : {
+          kind: 'company',
+          name: d.companyName || d.displayName || '',
+          businessPhone2: d.businessPhone2 ?? '',
+          businessFax: d.businessFax ?? '',
+          ...base,
+        };
+    return {
+      key: c.id,
+      id: c.id,
+      changeKey: c.changeKey,
+      record,
+      inScope: true,
+      name: contactName(record),
+      abraId: c.abraId ?? null,
+      modifiedAt: c.lastModified,
+    };
+  },
+
+  pairKeys(r) {
+    const keys: string[] = [];
+    const kind = str(r.kind);
+    for (const e of (r.emails as string[] | undefined) ?? []) keys.push(`${kind}|email:${e.toLowerCase()}`);
+    if (kind === 'company' && str(r.name)) keys.push(`company|name:${str(r.name).toLowerCase()}`);
+    if (kind === 'person' && (str(r.givenName) || str(r.surname))) {
+      keys.push(
+        `person|name:${str(r.givenName).toLowerCase()} ${str(r.surname).toLowerCase()}|${str(r.companyName).toLowerCase()}`,
+      );
+    }
+    return keys;
+  },
+
+  toExchange(_ctx, r): ContactData {
+    const address = {
+      street: str(r.street),
+      city: str(r.city),
+      postalCode: str(r.postalCode),
+      country: str(r.country),
+    };
+    const common = {
+      emails: (r.emails as string[] | undefined) ?? [],
+      businessPhone: str(r.businessPhone),
+      businessAddress: address,
+      webPage: str(r.webPage),
+      categories: ['ABRA Gen'],
+    };
+    if (r.kind === 'person') {
+      return {
+        ...common,
+        displayName: contactName(r),
+        givenName: str(r.givenName),
+        surname: str(r.surname),
+        title: str(r.title),
+        companyName: str(r.companyName),
+        jobTitle: str(r.jobTitle),
+        mobilePhone: str(r.mobilePhone),
+      };
+    }
+    return {
+      ...common,
+      displayName: str(r.name),
+      companyName: str(r.name),
+      businessPhone2: str(r.businessPhone2),
+      businessFax: str(r.businessFax),
+    };
+  },
+
+  async createAbra(ctx, record) {
+    if (record.kind === 'company') {
+      const row = await ctx.abra.create('firms', {
+        name: str(record.name),
+        wwwaddress: str(record.webPage),
+        residenceaddress_id: addressBody(record, true),
+      });
+      return { id: row.id, version: firmVersion(row), record: firmToRecord(row) };
+    }
+    // A person contact created in Outlook joins the ABRA firm whose name its company field carries.
+    const company = str(record.companyName).trim();
+    if (!company) {
+      throw new SyncError(
+        'validation',
+        'A new contact needs a company that exists in ABRA (the Company field).',
+      );
+    }
+    const firms = await ctx.abra.queryAll('firms', `firm_id = null and name = ${abraLiteral(company)}`);
+    const firm = firms[0];
+    if (!firm)
+      throw new SyncError('validation', `No ABRA firm is named "${company}"; create the firm first.`);
+    const person = await ctx.abra.create('persons', {
+      firstname: str(record.givenName),
+      lastname: str(record.surname),
+      title: str(record.title),
+      address_id: {
+        email: ((record.emails as string[] | undefined) ?? [])[0] ?? '',
+        phonenumber1: str(record.businessPhone),
+        phonenumber2: str(record.mobilePhone),
+      },
+    });
+    await ctx.abra.createOwned('firms', firm.id, 'firmpersons', { person_id: person.id });
+    const fresh = (await ctx.abra.get('firms', firm.id)) ?? firm;
+    const fp = (Array.isArray(fresh.firmpersons) ? (fresh.firmpersons as Row[]) : []).find(
+      (x) => str(x.person_id) === person.id,
+    );
+    return {
+      id: `${firm.id}:${person.id}`,
+      version: `${firmVersion(fresh)}.${str(person.objversion)}`,
+      record: personToRecord(fresh, person, fp ?? {}),
+    };
+  },
+
+  async updateAbra(ctx, id, record, previous) {
+    const changed = (f: string) =>
+      !previous || JSON.stringify(previous[f] ?? null) !== JSON.stringify(record[f] ?? null);
+    const [firmId, personId] = id.split(':');
+    if (!personId) {
+      const patch: Record<string, unknown> = {};
+      if (changed('name')) patch.name = str(record.name);
+      if (changed('webPage')) patch.wwwaddress = str(record.webPage);
+      const addr = addressBody(record, true, previous ? changed : undefined);
+      if (Object.keys(addr).length) patch.residenceaddress_id = addr;
+      const row = Object.keys(patch).length
+        ? await ctx.abra.update('firms', firmId ?? id, patch)
+        : await ctx.abra.get('firms', firmId ?? id);
+      if (!row) throw new SyncError('notFound', 'The firm no longer exists in ABRA.');
+      return { version: firmVersion(row) };
+    }
+    // Person contact: the person's own fields go back; firm fields (company, address, web) are ABRA's.
+    const patch: Record<string, unknown> = {};
+    if (changed('givenName')) patch.firstname = str(record.givenName);
+    if (changed('surname')) patch.lastname = str(record.surname);
+    if (changed('title')) patch.title = str(record.title);
+    const addr: Record<string, unknown> = {};
+    if (changed('emails')) addr.email = ((record.emails as string[] | undefined) ?? [])[0] ?? '';
+    if (changed('businessPhone')) addr.phonenumber1 = str(record.businessPhone);
+    if (changed('mobilePhone')) addr.phonenumber2 = str(record.mobilePhone);
+    if (Object.keys(addr).length) patch.address_id = addr;
+    const person = Object.keys(patch).length
+      ? await ctx.abra.update('persons', personId, patch)
+      : await ctx.abra.get('persons', personId);
+    const firm = await ctx.abra.get('firms', firmId ?? '');
+    if (!person || !firm) throw new SyncError('notFound', 'The person or the firm no longer exists in ABRA.');
+    return { version: `${firmVersion(firm)}.${str(person.objversion)}` };
+  },
+
+  async deleteAbra() {
+    // Never reached: protectAbraFromDeletes keeps the decision table from deleting ABRA master data.
+    throw new SyncError('config', 'The address book never deletes ABRA firms or persons.');
+  },
+
+  nameOf: (r) => contactName(r),
+};
+
+function addressBody(
+  r: CommonRecord,
+  withPhones: boolean,
+  changed?: (f: string) => boolean,
+): Record<string, unknown> {
+  const m: [string, string, unknown][] = [
+    ['street', 'street', str(r.street)],
+    ['city', 'city', str(r.city)],
+    ['postalCode', 'postcode', str(r.postalCode)],
+    ['country', 'country', str(r.country)],
+    ['emails', 'email', ((r.emails as string[] | undefined) ?? [])[0] ?? ''],
+  ];
+  if (withPhones) {
+    m.push(['businessPhone', 'phonenumber1', str(r.businessPhone)]);
+    m.push(['businessPhone2', 'phonenumber2', str(r.businessPhone2)]);
+    m.push(['businessFax', 'faxnumber', str(r.businessFax)]);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [field, abraField, v] of m) if (!changed || changed(field)) out[abraField] = v;
+  return out;
+}
+
+function contactName(r: CommonRecord): string {
+  if (r.kind === 'company') return str(r.name);
+  return [str(r.title), str(r.givenName), str(r.surname)].filter(Boolean).join(' ');
+}

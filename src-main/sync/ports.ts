@@ -1,0 +1,76 @@
+/**
+ * What the engine needs from ABRA Gen, as an interface: the engine imports no HTTP library. The ABRA client in
+ * `src-main/abra/` is wrapped into this port by `src-main/sync/wiring.ts`; tests may pass fakes.
+ *
+ * Rows are plain objects with lowercase keys (ABRA's own field names, e.g. `sheduledstart$date`).
+ */
+import type { ExchangeBackend } from '../exchange/types';
+import type { ProgressEvent } from './api';
+import type { SyncConfig } from './config';
+import type { StateStore } from './state/store';
+
+export type AbraRow = Record<string, unknown> & { id: string };
+
+export interface AbraChanged {
+  rows: AbraRow[];
+  /** New high-water mark (from the data, not the local clock); null when nothing changed. */
+  highWater: string | null;
+}
+
+export interface AbraPort {
+  currentUser(): Promise<{ id: string; name?: string; login?: string }>;
+  /** Rows created or corrected after `since` (null = all rows matching `where`). */
+  changedSince(collection: string, since: string | null, where?: string): Promise<AbraChanged>;
+  /** Every row matching `where` (paged). */
+  queryAll(collection: string, where?: string, select?: string[]): Promise<AbraRow[]>;
+  /** One row, or null when it does not exist. */
+  get(collection: string, id: string): Promise<AbraRow | null>;
+  /** Ids of all rows matching `where` (cheap paged scan for deletion detection). */
+  listIds(collection: string, where?: string): Promise<string[]>;
+  create(collection: string, body: Record<string, unknown>): Promise<AbraRow>;
+  /** Partial update. */
+  update(collection: string, id: string, patch: Record<string, unknown>): Promise<AbraRow>;
+  delete(collection: string, id: string): Promise<void>;
+  /** Rows owned by a parent, e.g. firmpersons of a firm. */
+  createOwned(
+    collection: string,
+    parentId: string,
+    owned: string,
+    body: Record<string, unknown>,
+  ): Promise<AbraRow>;
+  /** Requests sent so far (for the benchmark). */
+  requestCount(): number;
+}
+
+export interface ExchangeCounter {
+  requestCount(): number;
+}
+
+export interface RunContext {
+  config: SyncConfig;
+  abra: AbraPort;
+  exchange: ExchangeBackend;
+  state: StateStore;
+  /** The ABRA user the app signs in as (solver/responsible filters, new activities). */
+  me: { id: string; name?: string };
+  now: () => Date;
+  progress: (p: Omit<ProgressEvent, 'part'>) => void;
+  /** Cancelled when the app quits: stop between batches. */
+  signal?: AbortSignal;
+}
+
+/** Quote a literal for ABRA's where language ('' doubles a quote). */
+export function abraLiteral(v: string): string {
+  return `'${v.replace(/'/g, "''")}'`;
+}
+
+/** `field in ('a','b')`, or a never-true expression for an empty list. */
+export function abraIn(field: string, values: string[]): string {
+  if (values.length === 0) return `${field} = '__none__'`;
+  return `${field} in (${values.map(abraLiteral).join(', ')})`;
+}
+
+/** ABRA timestamp literal. */
+export function abraTimestamp(iso: string): string {
+  return `timestamp'${new Date(iso).toISOString()}'`;
+}

@@ -1,0 +1,792 @@
+/**
+ * One run of one part: read what changed on both sides, pair, decide with the shared table, check the safety
+ * rules, then write — per item isolated — and only then advance the cursors. Used by every part, by the scheduler,
+ * the CLI and the dry run ("preview").
+ */
+import type { ExchangeItem, FolderRef, ItemData } from '../exchange/types';
+import { SyncError, toSyncError } from '../shared/errors';
+import type { ItemFailure, PlanEntry, RunCounts, RunSummary, Side } from './api';
+import { recordHash } from './hash';
+import type { AbraItem, ExItem, PartModule } from './part';
+import type { RunContext } from './ports';
+import { type Decision, decide, type SideState } from './reconcile';
+import type { CommonRecord, Link } from './state/store';
+
+export interface RunOptions {
+  dryRun?: boolean;
+  /** The user confirmed a mass delete this part stopped for. */
+  confirmDeletes?: boolean;
+  /** Exchange write batch size. */
+  batchSize?: number;
+}
+
+export interface RunOutcome {
+  summary: RunSummary;
+  plan: PlanEntry[];
+}
+
+interface WorkItem {
+  link: Link | null;
+  abraId: string | null;
+  exKey: string | null;
+  abra: AbraItem | null;
+  abraDeleted: boolean;
+  ex: ExItem | null;
+  exDeleted: boolean;
+  decision: Decision;
+  name: string;
+}
+
+const emptyCounts = (): RunCounts => ({
+  abra: { created: 0, updated: 0, deleted: 0 },
+  exchange: { created: 0, updated: 0, deleted: 0 },
+  unlinked: 0,
+  conflicts: 0,
+  failed: 0,
+  examined: 0,
+});
+
+function chunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+export async function runPart(part: PartModule, ctx: RunContext, opts: RunOptions = {}): Promise<RunOutcome> {
+  const { state } = ctx;
+  const dryRun = opts.dryRun ?? false;
+  const batchSize = opts.batchSize ?? 50;
+  const startedAt = ctx.now().toISOString();
+  const runId = dryRun ? 0 : state.startRun(part.name, false);
+  const counts = emptyCounts();
+  const failures: ItemFailure[] = [];
+  const plan: PlanEntry[] = [];
+  const direction = part.direction(ctx);
+  const partCfg = ctx.config.parts[part.name];
+  const policy = 'conflictPolicy' in partCfg ? partCfg.conflictPolicy : 'merge';
+
+  const finish = (result: RunSummary['result'], message?: string, errorKind?: string): RunOutcome => {
+    const summary: RunSummary = {
+      runId,
+      part: part.name,
+      startedAt,
+      finishedAt: ctx.now().toISOString(),
+      result,
+      counts,
+      failures,
+      message,
+      errorKind,
+      dryRun,
+    };
+    if (!dryRun) state.finishRun(summary);
+    return { summary, plan };
+  };
+
+  try {
+    ctx.progress({ phase: 'connecting', done: 0, total: 0 });
+    const folder = await ctx.exchange.getFolder(part.folderKind);
+
+    // ---------- read ----------
+    ctx.progress({ phase: 'reading', done: 0, total: 0 });
+    const links = state.listLinks(part.name);
+    const linkByAbra = new Map(links.map((l) => [l.abraId, l]));
+    const linkByExKey = new Map(links.map((l) => [l.exKey, l]));
+    const linkByExId = new Map(links.map((l) => [l.exId, l]));
+
+    const abraCursor = state.getCursor(part.name, 'abra');
+    const abraLoad = await part.loadAbra(ctx, abraCursor, new Map(links.map((l) => [l.abraId, l.exKey])));
+    for (const { from, to } of abraLoad.rekeys ?? []) {
+      for (const l of links) {
+        if (l.abraId !== from && !l.abraId.startsWith(`${from}:`)) continue;
+        const moved: Link = { ...l, abraId: to + l.abraId.slice(from.length) };
+        if (linkByAbra.has(moved.abraId)) continue;
+        linkByAbra.delete(l.abraId);
+        linkByAbra.set(moved.abraId, moved);
+        linkByExKey.set(moved.exKey, moved);
+        linkByExId.set(moved.exId, moved);
+        if (!dryRun) {
+          state.transaction(() => {
+            state.deleteLink(part.name, l.abraId);
+            state.putLink(moved);
+          });
+        }
+      }
+    }
+    const abraItems = new Map(abraLoad.items.map((i) => [i.id, i]));
+    const abraDeleted = new Set(abraLoad.deleted.filter((id) => !abraItems.has(id)));
+
+    const ex = await readExchange(part, ctx, folder, state.getCursor(part.name, 'exchange'), linkByExId);
+    const exItems = ex.items;
+    const exDeletedKeys = new Set<string>();
+    for (const id of ex.deletedIds) {
+      const l = linkByExId.get(id);
+      if (l && !exItems.has(l.exKey)) exDeletedKeys.add(l.exKey);
+    }
+    // Linked items that left the Exchange scope (a series occurrence or an item now outside the calendar window)
+    // are unlinked, never deleted; items missing from a complete read or a complete series were deleted.
+    const exOutOfScope = new Set<string>();
+    const missingOnExchange = (l: Link) => {
+      if (exItems.has(l.exKey)) return;
+      if (part.inWindow && !part.inWindow(ctx, l.record)) exOutOfScope.add(l.exKey);
+      else exDeletedKeys.add(l.exKey);
+    };
+    for (const [seriesKey, keys] of ex.seriesSeen) {
+      for (const l of state.linksOfSeries(part.name, seriesKey)) if (!keys.has(l.exKey)) missingOnExchange(l);
+    }
+    if (ex.full) for (const l of links) missingOnExchange(l);
+    // Likewise for ABRA: after a complete in-scope read, a linked record that is neither read nor deleted left the filter.
+    const abraOutOfScope = new Set<string>();
+    if (abraLoad.full) {
+      for (const l of links)
+        if (!abraItems.has(l.abraId) && !abraDeleted.has(l.abraId)) abraOutOfScope.add(l.abraId);
+    }
+
+    // Retries: items whose change failed last time are read again, so nothing is lost while cursors move on.
+    const retries = state.listRetries(part.name);
+    const abraRetryIds = retries.filter((r) => r.side === 'abra' && !abraItems.has(r.id)).map((r) => r.id);
+    if (abraRetryIds.length) {
+      const got = await part.loadAbraByIds(ctx, abraRetryIds);
+      for (const i of got) abraItems.set(i.id, i);
+      for (const id of abraRetryIds) if (!abraItems.has(id) && linkByAbra.has(id)) abraDeleted.add(id);
+    }
+    const exRetryKeys = retries.filter((r) => r.side === 'exchange' && !exItems.has(r.id)).map((r) => r.id);
+    if (exRetryKeys.length) {
+      const ids = exRetryKeys.map((k) => linkByExKey.get(k)?.exId ?? k);
+      const got = await ctx.exchange.getItems<ExchangeItem>(folder, ids);
+      for (const it of got) {
+        const m = part.fromExchange(ctx, it);
+        if (m) exItems.set(m.key, m);
+      }
+      for (const k of exRetryKeys) if (!exItems.has(k) && linkByExKey.has(k)) exDeletedKeys.add(k);
+    }
+
+    // Creates into Exchange that a crash interrupted: find them by their AbraId stamp and adopt them.
+    const exIntents = state.listIntents(part.name, 'exchange');
+    if (exIntents.length) {
+      const found = await ctx.exchange.findByAbraIds<ExchangeItem>(
+        folder,
+        exIntents.map((i) => i.sourceKey),
+      );
+      for (const it of found) {
+        const m = part.fromExchange(ctx, it);
+        if (m) exItems.set(m.key, m);
+      }
+    }
+
+    // ---------- pair ----------
+    ctx.progress({ phase: 'planning', done: 0, total: 0 });
+    const pairs = new Map<string, string>(); // exKey -> abraId for unlinked pairs
+    const pairedAbra = new Set<string>();
+    const unlinkedAbra = [...abraItems.values()].filter((a) => !linkByAbra.has(a.id) && a.inScope);
+    const unlinkedEx = [...exItems.values()].filter((e) => !linkByExKey.has(e.key) && e.inScope);
+    // 1. by the AbraId stamp (items this app created: after a crash or a lost state file)
+    const stampedMissing: string[] = [];
+    for (const e of unlinkedEx) {
+      if (!e.abraId || linkByAbra.has(e.abraId)) continue;
+      if (abraItems.has(e.abraId)) {
+        if (!pairedAbra.has(e.abraId)) {
+          pairs.set(e.key, e.abraId);
+          pairedAbra.add(e.abraId);
+        }
+      } else stampedMissing.push(e.abraId);
+    }
+    if (stampedMissing.length) {
+      for (const a of await part.loadAbraByIds(ctx, stampedMissing)) {
+        abraItems.set(a.id, a);
+        unlinkedAbra.push(a);
+      }
+      for (const e of unlinkedEx) {
+        if (e.abraId && !pairs.has(e.key) && abraItems.has(e.abraId) && !pairedAbra.has(e.abraId)) {
+          pairs.set(e.key, e.abraId);
+          pairedAbra.add(e.abraId);
+        }
+      }
+    }
+    // 2. by content keys (first run: the same appointment/contact already exists on both sides)
+    const byKey = new Map<string, AbraItem>();
+    for (const a of unlinkedAbra) {
+      if (pairedAbra.has(a.id)) continue;
+      for (const k of part.pairKeys(a.record)) if (!byKey.has(k)) byKey.set(k, a);
+    }
+    for (const e of unlinkedEx) {
+      if (pairs.has(e.key) || e.abraId) continue;
+      for (const k of part.pairKeys(e.record)) {
+        const a = byKey.get(k);
+        if (a && !pairedAbra.has(a.id)) {
+          pairs.set(e.key, a.id);
+          pairedAbra.add(a.id);
+          break;
+        }
+      }
+    }
+
+    // ---------- decide ----------
+    const work: WorkItem[] = [];
+    const seenAbra = new Set<string>();
+    const seenEx = new Set<string>();
+    const overrides = state.listOverrides(part.name);
+    const overrideByAbra = new Map<string, typeof overrides>();
+    for (const o of overrides) overrideByAbra.set(o.abraId, [...(overrideByAbra.get(o.abraId) ?? []), o]);
+
+    const addWork = (abraId: string | null, exKey: string | null) => {
+      let link: Link | null = null;
+      if (abraId) link = linkByAbra.get(abraId) ?? null;
+      if (!link && exKey) link = linkByExKey.get(exKey) ?? null;
+      if (link) {
+        abraId = link.abraId;
+        exKey = link.exKey;
+      } else if (exKey && !abraId && pairs.has(exKey)) abraId = pairs.get(exKey) ?? null;
+      if (abraId && seenAbra.has(abraId)) return;
+      if (exKey && seenEx.has(exKey)) return;
+      if (abraId) seenAbra.add(abraId);
+      if (exKey) seenEx.add(exKey);
+      const a = abraId ? (abraItems.get(abraId) ?? null) : null;
+      const e = exKey ? (exItems.get(exKey) ?? null) : null;
+      const aDel = !!abraId && abraDeleted.has(abraId);
+      const eDel = !!exKey && exDeletedKeys.has(exKey);
+      const outOfScope = (l: Link, hash: string): SideState => ({
+        kind: 'present',
+        record: l.record,
+        hash,
+        changed: false,
+        inScope: false,
+      });
+      const abraState: SideState = a
+        ? {
+            kind: 'present',
+            record: a.record,
+            hash: recordHash(a.record),
+            changed: !link || (a.version !== link.abraVersion && recordHash(a.record) !== link.abraHash),
+            inScope: a.inScope,
+            modifiedAt: a.modifiedAt,
+          }
+        : aDel
+          ? { kind: 'deleted' }
+          : link && abraOutOfScope.has(link.abraId)
+            ? outOfScope(link, link.abraHash)
+            : { kind: 'none' };
+      const exState: SideState = e
+        ? {
+            kind: 'present',
+            record: e.record,
+            hash: recordHash(e.record),
+            changed: !link || (e.changeKey !== link.exChangeKey && recordHash(e.record) !== link.exHash),
+            inScope: e.inScope,
+            modifiedAt: e.modifiedAt,
+          }
+        : eDel
+          ? { kind: 'deleted' }
+          : link && exOutOfScope.has(link.exKey)
+            ? outOfScope(link, link.exHash)
+            : { kind: 'none' };
+      let decision = decide({
+        link: link ? { record: link.record } : null,
+        abra: abraState,
+        exchange: exState,
+        direction,
+        policy,
+        protectAbraFromDeletes: part.protectAbraFromDeletes,
+      });
+      // A flipped conflict: the user chose the other side's value for a field; write it to both sides.
+      const flips = link ? overrideByAbra.get(link.abraId) : undefined;
+      if (
+        link &&
+        flips?.length &&
+        (decision.action === 'nothing' || decision.action === 'relink' || decision.action === 'update')
+      ) {
+        const basis = decision.action === 'nothing' ? link.record : decision.record;
+        const record = { ...basis };
+        for (const f of flips) record[f.field] = f.value;
+        decision = {
+          action: 'update',
+          record,
+          writeAbra: direction !== 'abraToExchange',
+          writeExchange: direction !== 'exchangeToAbra',
+          conflicts: [],
+        };
+      }
+      const name =
+        (a && a.name) ||
+        (e && e.name) ||
+        link?.name ||
+        part.nameOf(a?.record ?? e?.record ?? link?.record ?? {});
+      work.push({ link, abraId, exKey, abra: a, abraDeleted: aDel, ex: e, exDeleted: eDel, decision, name });
+    };
+    for (const id of abraItems.keys()) addWork(id, null);
+    for (const id of abraDeleted) addWork(id, null);
+    for (const k of exItems.keys()) addWork(null, k);
+    for (const k of exDeletedKeys) addWork(null, k);
+    for (const id of abraOutOfScope) addWork(id, null);
+    for (const k of exOutOfScope) addWork(null, k);
+    for (const [abraId] of overrideByAbra)
+      if (!seenAbra.has(abraId) && linkByAbra.has(abraId)) addWork(abraId, null);
+    counts.examined = work.length;
+
+    for (const w of work) {
+      const d = w.decision;
+      const entry = (side: Side, action: PlanEntry['action'], fields?: string[]) =>
+        plan.push({
+          part: part.name,
+          side,
+          action,
+          name: w.name,
+          abraId: w.abraId ?? undefined,
+          exchangeId: w.ex?.id ?? w.link?.exId,
+          fields,
+        });
+      switch (d.action) {
+        case 'createExchange':
+          entry('exchange', 'create');
+          break;
+        case 'createAbra':
+          entry('abra', 'create');
+          break;
+        case 'deleteExchange':
+          entry('exchange', 'delete');
+          break;
+        case 'deleteAbra':
+          entry('abra', 'delete');
+          break;
+        case 'unlink':
+          entry('abra', 'unlink');
+          break;
+        case 'update': {
+          const prevA = w.abra?.record ?? w.link?.record ?? {};
+          const prevE = w.ex?.record ?? w.link?.record ?? {};
+          if (d.writeAbra) entry('abra', 'update', changedFields(prevA, d.record));
+          if (d.writeExchange) entry('exchange', 'update', changedFields(prevE, d.record));
+          for (const c of d.conflicts) entry(c.winner, 'conflict', [c.field]);
+          break;
+        }
+        case 'relink':
+          if (!w.link) entry('abra', 'pair');
+          break;
+        default:
+          break;
+      }
+    }
+
+    // ---------- safety ----------
+    const linkCount = links.length;
+    if (linkCount > 0 && abraLoad.full && abraLoad.items.filter((i) => i.inScope).length === 0) {
+      return finish(
+        'aborted',
+        `ABRA returned no records for this part although ${linkCount} are linked; nothing was changed. Check the connection and the filter.`,
+      );
+    }
+    if (linkCount > 0 && ex.full && [...exItems.values()].filter((i) => i.inScope).length === 0) {
+      return finish(
+        'aborted',
+        `Exchange returned no items for this part although ${linkCount} are linked; nothing was changed. Check the mailbox and folder.`,
+      );
+    }
+    const { massDeleteRatio, massDeleteMin } = ctx.config.safety;
+    for (const side of ['exchange', 'abra'] as const) {
+      const n = work.filter(
+        (w) => w.decision.action === (side === 'exchange' ? 'deleteExchange' : 'deleteAbra'),
+      ).length;
+      if (!opts.confirmDeletes && n >= massDeleteMin && n > massDeleteRatio * linkCount) {
+        const where = side === 'exchange' ? 'Exchange' : 'ABRA';
+        return finish(
+          'needsConfirmation',
+          `This run would delete ${n} of ${linkCount} synced items in ${where}. Nothing was changed; confirm to continue.`,
+        );
+      }
+    }
+
+    if (dryRun) return finish('dryRun');
+
+    // ---------- write ----------
+    ctx.progress({ phase: 'writing', done: 0, total: work.length });
+    let done = 0;
+    const tick = () => ctx.progress({ phase: 'writing', done: ++done, total: work.length });
+    const fail = (w: WorkItem, side: Side, e: unknown) => {
+      const err = toSyncError(e);
+      counts.failed++;
+      failures.push({
+        part: part.name,
+        side,
+        name: w.name,
+        reason: err.message,
+        kind: err.kind,
+        abraId: w.abraId ?? undefined,
+        exchangeId: w.ex?.id ?? w.link?.exId,
+        at: ctx.now().toISOString(),
+      });
+      // Retry next run from the side whose change was being applied.
+      if (side === 'exchange' && w.abraId) state.addRetry(part.name, 'abra', w.abraId, w.name, err.message);
+      else if (w.exKey) state.addRetry(part.name, 'exchange', w.exKey, w.name, err.message);
+      else if (w.abraId) state.addRetry(part.name, 'abra', w.abraId, w.name, err.message);
+    };
+    const clearRetries = (w: WorkItem) => {
+      if (w.abraId) state.clearRetry(part.name, 'abra', w.abraId);
+      if (w.exKey) state.clearRetry(part.name, 'exchange', w.exKey);
+    };
+    const linkFrom = (
+      w: WorkItem,
+      record: CommonRecord,
+      abraId: string,
+      abraVersion: string | null,
+      exId: string,
+      exKey: string,
+      exChangeKey: string | null,
+    ) =>
+      state.transaction(() => {
+        state.putLink({
+          part: part.name,
+          abraId,
+          exId,
+          exKey,
+          abraVersion,
+          exChangeKey,
+          abraHash: recordHash(record),
+          exHash: recordHash(record),
+          record,
+          seriesKey: w.ex?.seriesKey ?? w.link?.seriesKey ?? null,
+          name: part.nameOf(record) || w.name,
+        });
+        clearRetries(w);
+        for (const o of overrideByAbra.get(abraId) ?? []) state.clearOverride(part.name, abraId, o.field);
+      });
+
+    const exCreates: { w: WorkItem; record: CommonRecord; abraId: string; abraVersion: string | null }[] = [];
+    const exUpdates: { w: WorkItem; record: CommonRecord; abraId: string; abraVersion: string | null }[] = [];
+    const exDeletes: WorkItem[] = [];
+
+    for (const w of work) {
+      if (ctx.signal?.aborted) break;
+      const d = w.decision;
+      try {
+        switch (d.action) {
+          case 'nothing':
+            tick();
+            break;
+          case 'relink': {
+            const abraId = w.abraId ?? w.link?.abraId;
+            const exKey = w.exKey ?? w.link?.exKey;
+            if (!abraId || !exKey) break;
+            const exId = w.ex?.id ?? w.link?.exId ?? exKey;
+            state.transaction(() => {
+              state.putLink({
+                part: part.name,
+                abraId,
+                exId,
+                exKey,
+                abraVersion: w.abra?.version ?? w.link?.abraVersion ?? null,
+                exChangeKey: w.ex?.changeKey ?? w.link?.exChangeKey ?? null,
+                abraHash: w.abra ? recordHash(w.abra.record) : (w.link?.abraHash ?? recordHash(d.record)),
+                exHash: w.ex ? recordHash(w.ex.record) : (w.link?.exHash ?? recordHash(d.record)),
+                record: d.record,
+                seriesKey: w.ex?.seriesKey ?? w.link?.seriesKey ?? null,
+                name: w.name,
+              });
+              clearRetries(w);
+              state.removeIntent(part.name, 'exchange', abraId);
+              state.removeIntent(part.name, 'abra', exKey);
+            });
+            tick();
+            break;
+          }
+          case 'unlink':
+          case 'dropLink':
+            if (w.link) {
+              const l = w.link;
+              state.transaction(() => {
+                state.deleteLink(part.name, l.abraId);
+                clearRetries(w);
+              });
+              if (d.action === 'unlink') counts.unlinked++;
+            }
+            tick();
+            break;
+          case 'createExchange': {
+            const abraId = w.abraId ?? w.link?.abraId;
+            if (!abraId) break;
+            // A stale link (its Exchange item is gone) is replaced when the new item is linked.
+            exCreates.push({
+              w,
+              record: d.record,
+              abraId,
+              abraVersion: w.abra?.version ?? w.link?.abraVersion ?? null,
+            });
+            break;
+          }
+          case 'deleteExchange':
+            exDeletes.push(w);
+            break;
+          case 'createAbra': {
+            const exKey = w.exKey ?? w.link?.exKey;
+            if (!exKey) break;
+            state.addIntent(part.name, 'abra', exKey, d.record);
+            const created = await part.createAbra(ctx, d.record, w.ex ?? undefined);
+            const record = created.record ?? d.record;
+            state.transaction(() => {
+              if (w.link && w.link.abraId !== created.id) state.deleteLink(part.name, w.link.abraId);
+              linkFrom(
+                w,
+                record,
+                created.id,
+                created.version,
+                w.ex?.id ?? w.link?.exId ?? exKey,
+                exKey,
+                w.ex?.changeKey ?? w.link?.exChangeKey ?? null,
+              );
+              state.removeIntent(part.name, 'abra', exKey);
+            });
+            counts.abra.created++;
+            tick();
+            break;
+          }
+          case 'deleteAbra': {
+            const abraId = w.abraId ?? w.link?.abraId;
+            if (!abraId) break;
+            await part.deleteAbra(ctx, abraId);
+            state.transaction(() => {
+              state.deleteLink(part.name, abraId);
+              clearRetries(w);
+            });
+            counts.abra.deleted++;
+            tick();
+            break;
+          }
+          case 'update': {
+            const abraId = w.abraId ?? w.link?.abraId;
+            const exKey = w.exKey ?? w.link?.exKey;
+            if (!abraId || !exKey) break;
+            let abraVersion = w.abra?.version ?? w.link?.abraVersion ?? null;
+            if (d.writeAbra) {
+              const r = await part.updateAbra(
+                ctx,
+                abraId,
+                d.record,
+                w.abra?.record ?? w.link?.record ?? null,
+              );
+              abraVersion = r.version;
+              counts.abra.updated++;
+            }
+            if (d.conflicts.length && w.link) {
+              for (const c of d.conflicts) {
+                state.addConflict({
+                  part: part.name,
+                  abraId,
+                  exchangeId: w.ex?.id ?? w.link.exId,
+                  name: w.name,
+                  field: c.field,
+                  abraValue: c.abraValue,
+                  exchangeValue: c.exchangeValue,
+                  winner: c.winner,
+                });
+                counts.conflicts++;
+              }
+            }
+            if (d.writeExchange) exUpdates.push({ w, record: d.record, abraId, abraVersion });
+            else {
+              linkFrom(
+                w,
+                d.record,
+                abraId,
+                abraVersion,
+                w.ex?.id ?? w.link?.exId ?? exKey,
+                exKey,
+                w.ex?.changeKey ?? w.link?.exChangeKey ?? null,
+              );
+              tick();
+            }
+            break;
+          }
+        }
+      } catch (e) {
+        fail(
+          w,
+          d.action === 'createAbra' || d.action === 'deleteAbra' || d.action === 'update'
+            ? 'abra'
+            : 'exchange',
+          e,
+        );
+        if (isFatal(e)) throw e;
+        tick();
+      }
+    }
+
+    // Exchange writes in batches, one result per item.
+    for (const batch of chunks(exCreates, batchSize)) {
+      if (ctx.signal?.aborted) break;
+      state.transaction(() => {
+        for (const c of batch) state.addIntent(part.name, 'exchange', c.abraId, c.record);
+      });
+      const results = await writeBatch(
+        () =>
+          ctx.exchange.createItems(
+            folder,
+            batch.map((c) => ({ abraId: c.abraId, data: part.toExchange(ctx, c.record) as ItemData })),
+          ),
+        batch.length,
+      );
+      batch.forEach((c, i) => {
+        const r = results[i];
+        if (r?.ok) {
+          state.transaction(() => {
+            if (c.w.link && c.w.link.exKey !== r.id) state.deleteLink(part.name, c.w.link.abraId);
+            linkFrom(c.w, c.record, c.abraId, c.abraVersion, r.id, r.id, r.changeKey);
+            state.removeIntent(part.name, 'exchange', c.abraId);
+          });
+          counts.exchange.created++;
+        } else {
+          state.removeIntent(part.name, 'exchange', c.abraId);
+          fail(c.w, 'exchange', r ? r.error : new SyncError('transient', 'no result'));
+        }
+        tick();
+      });
+    }
+    for (const batch of chunks(exUpdates, batchSize)) {
+      if (ctx.signal?.aborted) break;
+      const results = await writeBatch(
+        () =>
+          ctx.exchange.updateItems(
+            folder,
+            batch.map((u) => ({
+              id: u.w.ex?.id ?? u.w.link?.exId ?? '',
+              changeKey: u.w.ex?.changeKey ?? u.w.link?.exChangeKey ?? '',
+              data: part.toExchange(ctx, u.record) as ItemData,
+            })),
+          ),
+        batch.length,
+      );
+      batch.forEach((u, i) => {
+        const r = results[i];
+        if (r?.ok) {
+          const exKey = u.w.exKey ?? u.w.link?.exKey ?? r.id;
+          linkFrom(u.w, u.record, u.abraId, u.abraVersion, r.id, exKey, r.changeKey);
+          counts.exchange.updated++;
+        } else fail(u.w, 'exchange', r ? r.error : new SyncError('transient', 'no result'));
+        tick();
+      });
+    }
+    for (const batch of chunks(exDeletes, batchSize)) {
+      if (ctx.signal?.aborted) break;
+      const ids = batch.map((w) => w.ex?.id ?? w.link?.exId ?? '');
+      const results = await writeBatch(() => ctx.exchange.deleteItems(folder, ids), batch.length);
+      batch.forEach((w, i) => {
+        const r = results[i];
+        if (r?.ok) {
+          const abraId = w.abraId ?? w.link?.abraId;
+          if (abraId) {
+            state.transaction(() => {
+              state.deleteLink(part.name, abraId);
+              clearRetries(w);
+            });
+          }
+          counts.exchange.deleted++;
+        } else fail(w, 'exchange', r ? r.error : new SyncError('transient', 'no result'));
+        tick();
+      });
+    }
+
+    if (ctx.signal?.aborted) {
+      // Cursors stay where they were: the next run reads the same changes again; links make that idempotent.
+      return finish(failures.length ? 'partial' : 'failed', 'stopped before the end (the app is quitting)');
+    }
+
+    // ---------- commit cursors: everything read was applied or is queued for retry ----------
+    ctx.progress({ phase: 'finishing', done: work.length, total: work.length });
+    state.transaction(() => {
+      if (abraLoad.cursor !== null) state.setCursor(part.name, 'abra', abraLoad.cursor);
+      for (const [k, v] of Object.entries(abraLoad.extraCursors ?? {})) state.setCursor(part.name, k, v);
+      state.setCursor(part.name, 'exchange', ex.cursor);
+      // Intents of creates that failed outright are dropped above; any left belong to items we linked.
+    });
+    return finish(failures.length ? 'partial' : 'ok');
+  } catch (e) {
+    const err = toSyncError(e);
+    return finish('failed', err.message, err.kind);
+  }
+}
+
+/** A whole-call failure of a batch becomes one failed result per item (the run goes on with the others). */
+async function writeBatch<R>(
+  fn: () => Promise<R[]>,
+  n: number,
+): Promise<(R | { ok: false; error: SyncError })[]> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isFatal(e)) throw e;
+    const error = toSyncError(e);
+    return Array.from({ length: n }, () => ({ ok: false as const, error }));
+  }
+}
+
+/** Errors that stop the whole part: nothing else can succeed either. */
+function isFatal(e: unknown): boolean {
+  return e instanceof SyncError && ['auth', 'forbidden', 'tls', 'unreachable', 'config'].includes(e.kind);
+}
+
+function changedFields(prev: CommonRecord, next: CommonRecord): string[] {
+  const keys = new Set([...Object.keys(prev), ...Object.keys(next)]);
+  return [...keys].filter((k) => JSON.stringify(prev[k] ?? null) !== JSON.stringify(next[k] ?? null)).sort();
+}
+
+interface ExchangeRead {
+  items: Map<string, ExItem>;
+  deletedIds: Set<string>;
+  /** Series whose occurrences were listed completely: key → occurrence keys seen. */
+  seriesSeen: Map<string, Set<string>>;
+  cursor: string;
+  full: boolean;
+}
+
+async function readExchange(
+  part: PartModule,
+  ctx: RunContext,
+  folder: FolderRef,
+  cursor: string | null,
+  linkByExId: Map<string, Link>,
+): Promise<ExchangeRead> {
+  const options = { pageSize: 512, ...(part.changeOptions?.(ctx) ?? {}) };
+  const attempt = async (start: string | null): Promise<ExchangeRead> => {
+    const items = new Map<string, ExItem>();
+    const deletedIds = new Set<string>();
+    const seriesSeen = new Map<string, Set<string>>();
+    let c = start;
+    for (let page = 0; page < 100000; page++) {
+      const p = await ctx.exchange.getChanges<ExchangeItem>(folder, c, options);
+      for (const ch of p.changes) {
+        if (ch.type === 'delete') {
+          deletedIds.add(ch.id);
+          // a deleted series master: every linked occurrence of it is gone
+          const l = linkByExId.get(ch.id);
+          if (l?.seriesKey) seriesSeen.set(l.seriesKey, seriesSeen.get(l.seriesKey) ?? new Set());
+        } else if (ch.type === 'upsert') {
+          const m = part.fromExchange(ctx, ch.item);
+          if (m) {
+            items.set(m.key, m);
+            deletedIds.delete(m.id);
+          }
+        } else {
+          const seen = new Set<string>();
+          for (const o of ch.occurrences) {
+            const m = part.fromExchange(ctx, o);
+            if (m) {
+              items.set(m.key, m);
+              seen.add(m.key);
+            }
+          }
+          seriesSeen.set(ch.seriesKey, seen);
+        }
+      }
+      c = p.cursor;
+      ctx.progress({ phase: 'reading', done: items.size, total: 0 });
+      if (!p.more) break;
+    }
+    return { items, deletedIds, seriesSeen, cursor: c ?? '', full: start === null };
+  };
+  try {
+    return await attempt(cursor);
+  } catch (e) {
+    if (cursor !== null && e instanceof SyncError && e.kind === 'cursorInvalid') {
+      // The server forgot our sync state: read everything again; links and pairing prevent duplicates.
+      return attempt(null);
+    }
+    throw e;
+  }
+}
