@@ -98,7 +98,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     for (const { from, to } of abraLoad.rekeys ?? []) {
       for (const l of links) {
         if (l.abraId !== from && !l.abraId.startsWith(`${from}:`)) continue;
-        const moved: Link = { ...l, abraId: to + l.abraId.slice(from.length) };
+        const moved: Link = { ...l, abraId: to + l.abraId.slice(from.length), abraVersion: null };
         if (linkByAbra.has(moved.abraId)) continue;
         linkByAbra.delete(l.abraId);
         linkByAbra.set(moved.abraId, moved);
@@ -220,6 +220,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       }
     }
 
+    const pairsByAbra = new Map([...pairs].map(([k, a]) => [a, k]));
+
     // ---------- decide ----------
     const work: WorkItem[] = [];
     const seenAbra = new Set<string>();
@@ -236,6 +238,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         abraId = link.abraId;
         exKey = link.exKey;
       } else if (exKey && !abraId && pairs.has(exKey)) abraId = pairs.get(exKey) ?? null;
+      else if (abraId && !exKey && pairsByAbra.has(abraId)) exKey = pairsByAbra.get(abraId) ?? null;
       if (abraId && seenAbra.has(abraId)) return;
       if (exKey && seenEx.has(exKey)) return;
       if (abraId) seenAbra.add(abraId);
@@ -306,10 +309,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         };
       }
       const name =
-        (a && a.name) ||
-        (e && e.name) ||
-        link?.name ||
-        part.nameOf(a?.record ?? e?.record ?? link?.record ?? {});
+        a?.name || e?.name || link?.name || part.nameOf(a?.record ?? e?.record ?? link?.record ?? {});
       work.push({ link, abraId, exKey, abra: a, abraDeleted: aDel, ex: e, exDeleted: eDel, decision, name });
     };
     for (const id of abraItems.keys()) addWork(id, null);

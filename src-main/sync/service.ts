@@ -1,0 +1,385 @@
+/**
+ * The engine as one object per profile: the state store, the parts, the scheduler (per-part interval, sync now,
+ * pause/resume, one run per part at a time, back-off after failures, waiting while offline), progress events and
+ * run summaries. Used by the CLI and the Electron shell alike. No Electron, no HTTP: connections come from the
+ * injected `connect` function (see `src-main/wiring.ts`).
+ */
+import path from 'node:path';
+import type { ExchangeBackend } from '../exchange/types';
+import { SyncError, toSyncError } from '../shared/errors';
+import type {
+  Attention,
+  PartStatus,
+  PlanEntry,
+  RunSummary,
+  SchedulerStatus,
+  ServiceEvent,
+  SyncServiceApi,
+} from './api';
+import { PART_NAMES, type PartName, type SecretSource, type SyncConfig } from './config';
+import type { PartModule } from './part';
+import { addressBookPart } from './parts/address-book';
+import { calendarPart } from './parts/calendar';
+import { tasksPart } from './parts/tasks';
+import type { AbraPort, RunContext } from './ports';
+import { type RunOptions, runPart } from './runner';
+import { StateStore } from './state/store';
+
+export interface Connections {
+  abra: AbraPort;
+  exchange: ExchangeBackend;
+}
+
+export interface SyncServiceOptions {
+  config: SyncConfig;
+  secrets: SecretSource;
+  /** Folder for the state file (`<profile>.sqlite`). */
+  dataDir: string;
+  connect: (config: SyncConfig, secrets: SecretSource) => Promise<Connections>;
+  now?: () => Date;
+  /** Extra part modules (the e-mail archive registers itself here). */
+  extraParts?: PartModule[];
+  /** Log sink (never receives secrets). */
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+const MAX_BACKOFF_MS = 4 * 60 * 60_000;
+
+interface PartRuntime {
+  running: Promise<RunSummary> | null;
+  timer: ReturnType<typeof setTimeout> | null;
+  nextRunAt: number | null;
+  failureStreak: number;
+  progress?: PartStatus['progress'];
+  attention?: Attention;
+}
+
+export class SyncService implements SyncServiceApi {
+  readonly state: StateStore;
+  private config: SyncConfig;
+  private readonly parts = new Map<PartName, PartModule>();
+  private readonly rt = new Map<PartName, PartRuntime>();
+  private readonly listeners = new Set<(e: ServiceEvent) => void>();
+  private conn: Connections | null = null;
+  private me: { id: string; name?: string } | null = null;
+  private paused = false;
+  private online = true;
+  private started = false;
+  private stopping = false;
+  private readonly abort = new AbortController();
+  private readonly now: () => Date;
+
+  constructor(private readonly opts: SyncServiceOptions) {
+    this.config = opts.config;
+    this.now = opts.now ?? (() => new Date());
+    this.state = StateStore.open(path.join(opts.dataDir, `${opts.config.profile}.sqlite`));
+    for (const p of [addressBookPart, calendarPart, tasksPart, ...(opts.extraParts ?? [])])
+      this.parts.set(p.name, p);
+    for (const name of PART_NAMES)
+      this.rt.set(name, { running: null, timer: null, nextRunAt: null, failureStreak: 0 });
+  }
+
+  // ---------------- lifecycle ----------------
+  start(): void {
+    this.started = true;
+    for (const name of PART_NAMES) this.schedule(name, 0);
+    this.emitStatus();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const r of this.rt.values()) if (r.timer) clearTimeout(r.timer);
+    this.abort.abort();
+    await Promise.allSettled([...this.rt.values()].map((r) => r.running));
+    await this.conn?.exchange.close().catch(() => undefined);
+    this.state.close();
+  }
+
+  /** New settings: reconnect on the next run, reschedule. */
+  updateConfig(config: SyncConfig): void {
+    this.config = config;
+    this.conn = null;
+    this.me = null;
+    if (this.started) for (const name of PART_NAMES) this.schedule(name, 0);
+    this.emitStatus();
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.emitStatus();
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (this.started) for (const name of PART_NAMES) this.schedule(name, 0);
+    this.emitStatus();
+  }
+
+  subscribe(listener: (e: ServiceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---------------- runs ----------------
+  enabledParts(): PartName[] {
+    return PART_NAMES.filter((p) => this.config.parts[p].enabled && this.parts.has(p));
+  }
+
+  async syncNow(part?: PartName): Promise<RunSummary[]> {
+    const names = part ? [part] : this.enabledParts();
+    const out: RunSummary[] = [];
+    // One after another: two parts share the mailbox's concurrency budget.
+    for (const n of names) out.push(await this.runOnce(n, {}));
+    return out;
+  }
+
+  async preview(part?: PartName): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }> {
+    const names = part ? [part] : this.enabledParts();
+    const plan: PlanEntry[] = [];
+    const summaries: RunSummary[] = [];
+    for (const n of names) {
+      const module = this.parts.get(n);
+      if (!module) continue;
+      const r = await this.exclusive(n, async () => {
+        const ctx = await this.context(n);
+        return runPart(module, ctx, { dryRun: true });
+      });
+      plan.push(...r.plan);
+      summaries.push(r.summary);
+    }
+    return { plan, summaries };
+  }
+
+  async confirmMassDelete(part: PartName): Promise<RunSummary> {
+    const r = this.rt.get(part);
+    if (r) r.attention = undefined;
+    return this.runOnce(part, { confirmDeletes: true });
+  }
+
+  private async exclusive<T extends { summary: RunSummary }>(
+    part: PartName,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const r = this.rt.get(part)!;
+    while (r.running) await r.running.catch(() => undefined);
+    let resolveSummary!: (s: RunSummary) => void;
+    r.running = new Promise<RunSummary>((res) => {
+      resolveSummary = res;
+    });
+    this.emitStatus();
+    try {
+      const out = await fn();
+      resolveSummary(out.summary);
+      return out;
+    } catch (e) {
+      const err = toSyncError(e);
+      const s = this.failedSummary(part, err);
+      resolveSummary(s);
+      throw e;
+    } finally {
+      r.running = null;
+      r.progress = undefined;
+    }
+  }
+
+  private failedSummary(part: PartName, err: SyncError): RunSummary {
+    const at = this.now().toISOString();
+    const zero = { created: 0, updated: 0, deleted: 0 };
+    return {
+      runId: 0,
+      part,
+      startedAt: at,
+      finishedAt: at,
+      result: 'failed',
+      counts: { abra: zero, exchange: { ...zero }, unlinked: 0, conflicts: 0, failed: 0, examined: 0 },
+      failures: [],
+      message: err.message,
+      errorKind: err.kind,
+      dryRun: false,
+    };
+  }
+
+  private async runOnce(part: PartName, options: RunOptions): Promise<RunSummary> {
+    const module = this.parts.get(part);
+    if (!module) throw new SyncError('config', `the ${part} part is not available in this version`);
+    let summary: RunSummary;
+    try {
+      const out = await this.exclusive(part, async () => {
+        const ctx = await this.context(part);
+        return runPart(module, ctx, options);
+      });
+      summary = out.summary;
+    } catch (e) {
+      // Connecting failed (auth, network, TLS): record it as a failed run so the user sees it.
+      const err = toSyncError(e);
+      const runId = this.state.startRun(part, false);
+      summary = { ...this.failedSummary(part, err), runId };
+      this.state.finishRun(summary);
+      if (err.kind === 'auth' || err.kind === 'unreachable' || err.kind === 'tls') this.conn = null;
+    }
+    this.afterRun(part, summary);
+    return summary;
+  }
+
+  private afterRun(part: PartName, s: RunSummary): void {
+    const r = this.rt.get(part)!;
+    if (s.result === 'failed' || s.result === 'aborted') r.failureStreak++;
+    else r.failureStreak = 0;
+    this.online = !(s.result === 'failed' && (s.errorKind === 'unreachable' || s.errorKind === 'timeout'));
+    if (s.result === 'needsConfirmation') r.attention = { kind: 'massDelete', message: s.message ?? '' };
+    else if (s.result === 'failed' && s.errorKind === 'auth')
+      r.attention = { kind: 'auth', message: s.message ?? '' };
+    else if (s.result === 'failed' && s.errorKind === 'config')
+      r.attention = { kind: 'config', message: s.message ?? '' };
+    else if (s.result === 'failed' || s.result === 'aborted')
+      r.attention = { kind: 'error', message: s.message ?? '' };
+    else r.attention = undefined;
+    this.opts.log?.(
+      s.result === 'ok' ? 'info' : 'warn',
+      `${part}: ${s.result}${s.message ? ` — ${s.message}` : ''} (${JSON.stringify(s.counts)})`,
+    );
+    this.emit({ type: 'run', summary: s });
+    if (this.started && !this.stopping) this.schedule(part, this.delayAfter(part, s));
+    this.emitStatus();
+  }
+
+  /** Next run: the interval; after failures an exponential back-off (sooner for network trouble, capped). */
+  private delayAfter(part: PartName, s: RunSummary): number {
+    const interval = this.config.parts[part].intervalMinutes * 60_000;
+    const streak = this.rt.get(part)!.failureStreak;
+    if (streak === 0 || s.result === 'needsConfirmation') return interval;
+    const base = s.errorKind === 'unreachable' || s.errorKind === 'timeout' ? 60_000 : interval;
+    return Math.min(base * 2 ** (streak - 1), Math.max(MAX_BACKOFF_MS, interval));
+  }
+
+  private schedule(part: PartName, delayMs: number): void {
+    const r = this.rt.get(part)!;
+    if (r.timer) clearTimeout(r.timer);
+    r.timer = null;
+    r.nextRunAt = null;
+    if (!this.config.parts[part].enabled || !this.parts.has(part) || this.stopping) return;
+    if (r.attention?.kind === 'massDelete') return; // waits for the user's decision
+    const last = this.state.listRuns(1, part)[0];
+    let delay = delayMs;
+    if (delayMs === 0 && last) {
+      // On start, honour the interval since the last run instead of running everything at once.
+      const due = Date.parse(last.finishedAt) + this.config.parts[part].intervalMinutes * 60_000;
+      delay = Math.max(0, due - this.now().getTime());
+    }
+    r.nextRunAt = this.now().getTime() + delay;
+    r.timer = setTimeout(() => {
+      r.timer = null;
+      if (this.paused) {
+        this.schedule(part, this.config.parts[part].intervalMinutes * 60_000);
+        return;
+      }
+      void this.runOnce(part, {});
+    }, delay);
+    r.timer.unref?.();
+  }
+
+  private async context(part: PartName): Promise<RunContext> {
+    if (!this.conn) this.conn = await this.opts.connect(this.config, this.opts.secrets);
+    if (!this.me) this.me = await this.conn.abra.currentUser();
+    return {
+      config: this.config,
+      abra: this.conn.abra,
+      exchange: this.conn.exchange,
+      state: this.state,
+      me: this.me,
+      now: this.now,
+      signal: this.abort.signal,
+      progress: (p) => {
+        const r = this.rt.get(part)!;
+        r.progress = { part, ...p };
+        this.emit({ type: 'progress', progress: r.progress });
+      },
+    };
+  }
+
+  // ---------------- queries ----------------
+  status(): SchedulerStatus {
+    return {
+      paused: this.paused,
+      online: this.online,
+      parts: PART_NAMES.map((name): PartStatus => {
+        const r = this.rt.get(name)!;
+        const cfg = this.config.parts[name];
+        return {
+          part: name,
+          enabled: cfg.enabled && this.parts.has(name),
+          direction: cfg.direction,
+          running: r.running !== null,
+          progress: r.progress,
+          lastRun: this.state.listRuns(1, name)[0],
+          lastSuccessAt: this.state.lastSuccess(name) ?? undefined,
+          nextRunAt: r.nextRunAt ? new Date(r.nextRunAt).toISOString() : undefined,
+          failureStreak: r.failureStreak,
+          attention: r.attention,
+        };
+      }),
+    };
+  }
+
+  listRuns(limit = 50): RunSummary[] {
+    return this.state.listRuns(limit);
+  }
+
+  listFailures(limit = 200) {
+    return this.state.listFailures(limit);
+  }
+
+  listConflicts(limit = 200) {
+    return this.state.listConflicts(limit);
+  }
+
+  async flipConflict(id: number): Promise<void> {
+    this.state.flipConflict(id);
+  }
+
+  listUnassignedMail() {
+    const mail = this.parts.get('mail') as
+      | (PartModule & { listUnassigned?: (s: StateStore) => unknown[] })
+      | undefined;
+    return (mail?.listUnassigned?.(this.state) ?? []) as ReturnType<SyncServiceApi['listUnassignedMail']>;
+  }
+
+  async assignMail(
+    id: number,
+    firmId: string,
+    personId: string | null,
+    applyToAddress: boolean,
+  ): Promise<void> {
+    const mail = this.parts.get('mail') as
+      | (PartModule & {
+          assign?: (
+            ctx: RunContext,
+            id: number,
+            firmId: string,
+            personId: string | null,
+            all: boolean,
+          ) => Promise<void>;
+        })
+      | undefined;
+    if (!mail?.assign) throw new SyncError('config', 'the e-mail archive is not available in this version');
+    await mail.assign(await this.context('mail'), id, firmId, personId, applyToAddress);
+  }
+
+  private emit(e: ServiceEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // a listener's failure must not stop the engine
+      }
+    }
+  }
+
+  private emitStatus(): void {
+    if (this.listeners.size) this.emit({ type: 'status', status: this.status() });
+  }
+}
+
+export async function createSyncService(opts: SyncServiceOptions): Promise<SyncService> {
+  return new SyncService(opts);
+}
