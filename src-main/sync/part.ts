@@ -4,6 +4,7 @@
  * runner (`runner.ts`) does everything else with the shared decision table.
  */
 import type { ExchangeItem, FolderKind, ItemData } from '../exchange/types';
+import type { PlanEntry, RunSummary, UnassignedMail } from './api';
 import type { Direction, PartName } from './config';
 import type { RunContext } from './ports';
 import type { CommonRecord } from './state/store';
@@ -90,4 +91,30 @@ export interface PartModule {
   inWindow?(ctx: RunContext, record: CommonRecord): boolean;
   /** Human name of a record, for logs and the UI. */
   nameOf(record: CommonRecord): string;
+}
+
+/**
+ * A part that does not reconcile two sides but runs its own flow with the same state, scheduler, progress and
+ * summaries (the e-mail archive: Exchange → ABRA only, create-only, never deletes).
+ */
+export interface CustomPart {
+  name: PartName;
+  run(
+    ctx: RunContext,
+    opts: { dryRun?: boolean; confirmDeletes?: boolean },
+  ): Promise<{ summary: RunSummary; plan: PlanEntry[] }>;
+  listUnassigned?(ctx: Pick<RunContext, 'state'>): UnassignedMail[];
+  assign?(
+    ctx: RunContext,
+    id: number,
+    firmId: string,
+    personId: string | null,
+    applyToAddress: boolean,
+  ): Promise<void>;
+}
+
+export type AnyPart = PartModule | CustomPart;
+
+export function isCustomPart(p: AnyPart): p is CustomPart {
+  return typeof (p as CustomPart).run === 'function';
 }

@@ -17,7 +17,7 @@ import type {
   SyncServiceApi,
 } from './api';
 import { PART_NAMES, type PartName, type SecretSource, type SyncConfig } from './config';
-import type { PartModule } from './part';
+import { type AnyPart, isCustomPart } from './part';
 import { addressBookPart } from './parts/address-book';
 import { calendarPart } from './parts/calendar';
 import { tasksPart } from './parts/tasks';
@@ -37,8 +37,8 @@ export interface SyncServiceOptions {
   dataDir: string;
   connect: (config: SyncConfig, secrets: SecretSource) => Promise<Connections>;
   now?: () => Date;
-  /** Extra part modules (the e-mail archive registers itself here). */
-  extraParts?: PartModule[];
+  /** Extra parts (the e-mail archive registers itself here). */
+  extraParts?: AnyPart[];
   /** Log sink (never receives secrets). */
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
@@ -57,7 +57,7 @@ interface PartRuntime {
 export class SyncService implements SyncServiceApi {
   readonly state: StateStore;
   private config: SyncConfig;
-  private readonly parts = new Map<PartName, PartModule>();
+  private readonly parts = new Map<PartName, AnyPart>();
   private readonly rt = new Map<PartName, PartRuntime>();
   private readonly listeners = new Set<(e: ServiceEvent) => void>();
   private conn: Connections | null = null;
@@ -142,7 +142,9 @@ export class SyncService implements SyncServiceApi {
       if (!module) continue;
       const r = await this.exclusive(n, async () => {
         const ctx = await this.context(n);
-        return runPart(module, ctx, { dryRun: true });
+        return isCustomPart(module)
+          ? module.run(ctx, { dryRun: true })
+          : runPart(module, ctx, { dryRun: true });
       });
       plan.push(...r.plan);
       summaries.push(r.summary);
@@ -206,7 +208,7 @@ export class SyncService implements SyncServiceApi {
     try {
       const out = await this.exclusive(part, async () => {
         const ctx = await this.context(part);
-        return runPart(module, ctx, options);
+        return isCustomPart(module) ? module.run(ctx, options) : runPart(module, ctx, options);
       });
       summary = out.summary;
     } catch (e) {
@@ -338,10 +340,10 @@ export class SyncService implements SyncServiceApi {
   }
 
   listUnassignedMail() {
-    const mail = this.parts.get('mail') as
-      | (PartModule & { listUnassigned?: (s: StateStore) => unknown[] })
-      | undefined;
-    return (mail?.listUnassigned?.(this.state) ?? []) as ReturnType<SyncServiceApi['listUnassignedMail']>;
+    const mail = this.parts.get('mail');
+    return mail && isCustomPart(mail) && mail.listUnassigned
+      ? mail.listUnassigned({ state: this.state })
+      : [];
   }
 
   async assignMail(
@@ -350,18 +352,10 @@ export class SyncService implements SyncServiceApi {
     personId: string | null,
     applyToAddress: boolean,
   ): Promise<void> {
-    const mail = this.parts.get('mail') as
-      | (PartModule & {
-          assign?: (
-            ctx: RunContext,
-            id: number,
-            firmId: string,
-            personId: string | null,
-            all: boolean,
-          ) => Promise<void>;
-        })
-      | undefined;
-    if (!mail?.assign) throw new SyncError('config', 'the e-mail archive is not available in this version');
+    const mail = this.parts.get('mail');
+    if (!mail || !isCustomPart(mail) || !mail.assign) {
+      throw new SyncError('config', 'the e-mail archive is not available in this version');
+    }
     await mail.assign(await this.context('mail'), id, firmId, personId, applyToAddress);
   }
 
