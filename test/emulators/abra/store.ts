@@ -1,0 +1,812 @@
+/**
+ * In-memory ABRA Gen data: records, IDs, audit fields, owned parts, queries (where/select/orderby/expand),
+ * writes with business validation, major correction. Pure — no HTTP here (see server.ts).
+ */
+import { blank, COLLECTIONS, type FieldDef, SCHEMAS, type Schema, schemaOf } from './schema';
+import { compileWhere, parseWhere, type WhereContext, WhereSyntaxError } from './where';
+
+export type Obj = Record<string, unknown>;
+
+/** An error the HTTP layer turns into ABRA's error body. */
+export class AbraHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly description: string,
+    readonly exceptionClass: 'NxError' | 'EWARESTError' = status === 404 ? 'EWARESTError' : 'NxError',
+    readonly errorCode = status === 404 ? 0 : 1520,
+    readonly body?: Obj,
+  ) {
+    super(description);
+  }
+}
+
+export const NOT_FOUND = 'Neboli nájdené žiadne záznamy zodpovedajúce zadaným kritériám';
+export const TITLE = 'Chyba pri spracovaní api dopytu';
+
+export function notFound(): AbraHttpError {
+  return new AbraHttpError(404, NOT_FOUND);
+}
+function badRequest(msg: string): AbraHttpError {
+  return new AbraHttpError(400, msg, 'NxError', 0);
+}
+
+export interface ValidationIssue {
+  field: string;
+  code: number;
+  description: string;
+  label: string;
+  clsid: string;
+}
+
+/** One row reachable by where/select: its schema and the stored object. */
+interface Cur {
+  s: Schema;
+  o: Obj;
+}
+
+export interface QuerySpec {
+  select?: SelectItem[];
+  where?: string;
+  orderby?: { path: string; desc: boolean }[];
+  skip?: number;
+  take?: number;
+  expand?: SelectItem[];
+}
+
+export interface SelectItem {
+  /** Output key. */
+  key: string;
+  /** Dotted path (lowercase) — or '*' for all. */
+  path: string[];
+  /** Original spelling of the path. */
+  text: string;
+  /** Sub-selection for owned collections / objects / references. */
+  sub?: SelectItem[];
+}
+
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Reversed base-36 counter + site suffix, like the observed `A100000101`, `F100000101`. */
+export function makeId(n: number): string {
+  const digits = n.toString(36).toUpperCase().padStart(6, '0');
+  return `${[...digits].reverse().join('')}0101`;
+}
+
+export class AbraStore {
+  readonly colls = new Map<string, Map<string, Obj>>();
+  /** Every owned address id → its object and its top-level owner. */
+  readonly addresses = new Map<string, { o: Obj; owner: Obj; coll: string }>();
+  private counter = 1300;
+  private sorted = new Map<string, string[] | null>();
+  /** The emulator's clock. */
+  private fixedNow: number | null = null;
+  private offsetMs = 0;
+  private lastTs = 0;
+  /** The user that writes happen as (set per request). */
+  actingUserId: string | null = null;
+
+  constructor() {
+    for (const c of Object.keys(COLLECTIONS)) if (c !== 'addresses') this.colls.set(c, new Map());
+  }
+
+  // ---- clock -------------------------------------------------------------------------------------------------
+  now(): number {
+    return this.fixedNow ?? Date.now() + this.offsetMs;
+  }
+  setNow(iso: string | Date | null): void {
+    this.fixedNow = iso === null ? null : new Date(iso).getTime();
+  }
+  advance(ms: number): void {
+    if (this.fixedNow !== null) this.fixedNow += ms;
+    else this.offsetMs += ms;
+  }
+  /** A write timestamp: strictly increasing so that a write is never hidden by an equal high-water mark. */
+  private stamp(): string {
+    let t = this.now();
+    if (t <= this.lastTs && this.fixedNow === null) t = this.lastTs + 1;
+    this.lastTs = Math.max(this.lastTs, t);
+    return isoDate(t);
+  }
+
+  nextId(): string {
+    return makeId(this.counter++);
+  }
+
+  // ---- lookup ------------------------------------------------------------------------------------------------
+  collection(name: string): { name: string; schema: Schema } {
+    const n = name.toLowerCase();
+    const s = COLLECTIONS[n];
+    if (!s) throw notFound();
+    return { name: n, schema: schemaOf(s) };
+  }
+  map(coll: string): Map<string, Obj> {
+    const m = this.colls.get(coll);
+    if (!m) throw notFound();
+    return m;
+  }
+  getRaw(coll: string, id: string): Obj | undefined {
+    if (coll === 'addresses') return this.addresses.get(id)?.o;
+    return this.colls.get(coll)?.get(id);
+  }
+  private rowsOf(coll: string): Obj[] {
+    if (coll === 'addresses') return [...this.addresses.values()].map((a) => a.o);
+    let ids = this.sorted.get(coll);
+    const m = this.map(coll);
+    if (!ids) {
+      ids = [...m.keys()].sort();
+      this.sorted.set(coll, ids);
+    }
+    const out: Obj[] = [];
+    for (const id of ids) {
+      const o = m.get(id);
+      if (o) out.push(o);
+    }
+    return out;
+  }
+  private touchIndex(coll: string): void {
+    this.sorted.set(coll, null);
+  }
+
+  // ---- field paths -------------------------------------------------------------------------------------------
+  private field(s: Schema, name: string, text: string): FieldDef {
+    const f = s.fields[name];
+    if (!f) throw badRequest(`Neznáma položka "${text}" v objekte "${s.caption}"`);
+    return f;
+  }
+
+  /** Resolve a dotted path on a row; value and kind (`owned` values are the embedded objects). */
+  resolve(cur: Cur, path: string[], text: string): { v: unknown; kind: string; schema?: Schema } {
+    let s = cur.s;
+    let o: Obj | null | undefined = cur.o;
+    for (let i = 0; i < path.length; i++) {
+      const f = this.field(s, path[i]!, text);
+      const v: unknown = o ? o[path[i]!] : null;
+      if (i === path.length - 1) {
+        return { v, kind: f.kind, schema: f.target && f.kind !== 'ref' ? SCHEMAS[f.target] : undefined };
+      }
+      if (f.kind === 'owned') {
+        s = schemaOf(f.target!);
+        o = (v as Obj | null) ?? null;
+      } else if (f.kind === 'ref' && f.target && COLLECTIONS[f.target]) {
+        s = schemaOf(COLLECTIONS[f.target]!);
+        o = typeof v === 'string' ? (this.getRaw(f.target, v) ?? null) : null;
+      } else {
+        throw badRequest(`Položka "${path[i]}" nie je objekt ("${text}")`);
+      }
+    }
+    return { v: null, kind: 'string' };
+  }
+
+  private checkPath(s0: Schema, path: string[], text: string): FieldDef {
+    let s = s0;
+    let f: FieldDef | undefined;
+    for (let i = 0; i < path.length; i++) {
+      f = this.field(s, path[i]!, text);
+      if (i < path.length - 1) {
+        if (f.kind === 'owned') s = schemaOf(f.target!);
+        else if (f.kind === 'ref' && f.target && COLLECTIONS[f.target]) s = schemaOf(COLLECTIONS[f.target]!);
+        else throw badRequest(`Položka "${path[i]}" nie je objekt ("${text}")`);
+      }
+    }
+    return f!;
+  }
+
+  private whereFn(s0: Schema, where: string): (c: Cur) => boolean {
+    let node: ReturnType<typeof parseWhere>;
+    try {
+      node = parseWhere(where);
+    } catch (e) {
+      if (e instanceof WhereSyntaxError) throw badRequest(`Chyba v podmienke: ${e.message}`);
+      throw e;
+    }
+    const ctx: WhereContext<Cur> = {
+      resolve: (c, path, text) => this.resolve(c, path, text),
+      owned: (c, coll) => {
+        const f = this.field(c.s, coll, coll);
+        if (f.kind !== 'ownedList') throw badRequest(`"${coll}" nie je kolekcia`);
+        const rs = schemaOf(f.target!);
+        return ((c.o[coll] as Obj[]) ?? []).map((o) => ({ s: rs, o }));
+      },
+      check: (path, text, stack) => {
+        let s = s0;
+        for (const coll of stack) {
+          const f = this.field(s, coll, coll);
+          if (f.kind !== 'ownedList') throw badRequest(`"${coll}" nie je kolekcia`);
+          s = schemaOf(f.target!);
+        }
+        this.checkPath(s, path, text);
+      },
+    };
+    return compileWhere(node, ctx);
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------------------
+  query(coll: string, spec: QuerySpec, rowsOverride?: { s: Schema; rows: Obj[] }): Obj[] {
+    const s = rowsOverride ? rowsOverride.s : this.collection(coll).schema;
+    let rows = rowsOverride ? rowsOverride.rows : this.rowsOf(coll);
+    if (spec.where?.trim()) {
+      const fn = this.whereFn(s, spec.where);
+      rows = rows.filter((o) => fn({ s, o }));
+    }
+    if (spec.orderby?.length) {
+      const keys = spec.orderby.map((ob) => {
+        const path = ob.path.toLowerCase().split('.');
+        this.checkPath(s, path, ob.path);
+        return { path, text: ob.path, desc: ob.desc };
+      });
+      const decorated = rows.map((o) => ({
+        o,
+        k: keys.map((k) => this.resolve({ s, o }, k.path, k.text).v),
+      }));
+      decorated.sort((a, b) => {
+        for (let i = 0; i < keys.length; i++) {
+          const c = cmpValues(a.k[i], b.k[i]);
+          if (c !== 0) return keys[i]!.desc ? -c : c;
+        }
+        return cmpValues(a.o.id, b.o.id);
+      });
+      rows = decorated.map((d) => d.o);
+    }
+    const skip = spec.skip ?? 0;
+    rows = spec.take === undefined ? rows.slice(skip) : rows.slice(skip, skip + spec.take);
+    return rows.map((o) => this.project({ s, o }, spec.select, spec.expand));
+  }
+
+  get(coll: string, id: string, spec: QuerySpec = {}): Obj {
+    const { schema } = this.collection(coll);
+    const o = this.getRaw(coll, id);
+    if (!o) throw notFound();
+    return this.project({ s: schema, o }, spec.select, spec.expand);
+  }
+
+  ownedRows(coll: string, id: string, owned: string): { s: Schema; rows: Obj[]; parent: Obj; f: FieldDef } {
+    const { schema } = this.collection(coll);
+    const parent = this.getRaw(coll, id);
+    if (!parent) throw notFound();
+    const f = schema.fields[owned.toLowerCase()];
+    if (f?.kind !== 'ownedList') throw notFound();
+    return { s: schemaOf(f.target!), rows: parent[owned.toLowerCase()] as Obj[], parent, f };
+  }
+
+  /** Full or selected representation of a row (deep copy). */
+  project(c: Cur, select?: SelectItem[], expand?: SelectItem[]): Obj {
+    let out: Obj;
+    if (!select || select.length === 0 || (select.length === 1 && select[0]!.path[0] === '*')) {
+      out = structuredClone(c.o);
+    } else {
+      out = {};
+      for (const it of select) {
+        if (it.path[0] === '*') Object.assign(out, structuredClone(c.o));
+        else out[it.key] = this.selectValue(c, it);
+      }
+    }
+    for (const it of expand ?? []) out[it.key] = this.selectValue(c, { ...it, sub: it.sub ?? [] }, true);
+    return out;
+  }
+
+  private selectValue(c: Cur, it: SelectItem, expanding = false): unknown {
+    const r = this.resolve(c, it.path, it.text);
+    const v = r.v;
+    if (v === null || v === undefined) return null;
+    if (r.kind === 'ownedList') {
+      const rs = r.schema!;
+      return (v as Obj[]).map((o) => this.project({ s: rs, o }, it.sub?.length ? it.sub : undefined));
+    }
+    if (r.kind === 'owned') {
+      return this.project({ s: r.schema!, o: v as Obj }, it.sub?.length ? it.sub : undefined);
+    }
+    if (r.kind === 'ref' && expanding) {
+      const f = this.checkPath(c.s, it.path, it.text);
+      const target = f.target!;
+      const ts = COLLECTIONS[target];
+      const o = ts ? this.getRaw(target, v as string) : undefined;
+      if (!o || !ts) return v;
+      return this.project({ s: schemaOf(ts), o }, it.sub?.length ? it.sub : undefined);
+    }
+    return structuredClone(v);
+  }
+
+  // ---- writes ------------------------------------------------------------------------------------------------
+  /** Apply a request body to an object (in body order, keys case-insensitive). Returns issues found on the way. */
+  private apply(s: Schema, target: Obj, body: Obj, owner: { o: Obj; coll: string } | null): void {
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest(`Neplatné dáta pre objekt "${s.caption}"`);
+    for (const [rawKey, val] of Object.entries(body)) {
+      const k = rawKey.toLowerCase();
+      if (k.startsWith('@')) continue;
+      const f = s.fields[k];
+      if (!f) throw badRequest(`Neznáma položka "${rawKey}" v objekte "${s.caption}"`);
+      if (f.readonly) continue; // [I] read-only fields are ignored on write
+      target[k] = this.coerce(s, k, f, val, target[k], owner ?? { o: target, coll: '' });
+    }
+  }
+
+  private coerce(
+    s: Schema,
+    k: string,
+    f: FieldDef,
+    val: unknown,
+    prev: unknown,
+    owner: { o: Obj; coll: string },
+  ) {
+    const bad = () => badRequest(`Neplatná hodnota položky "${k}" v objekte "${s.caption}"`);
+    switch (f.kind) {
+      case 'string':
+        if (val === null) return '';
+        if (typeof val !== 'string' && typeof val !== 'number') throw bad();
+        return String(val);
+      case 'number':
+        if (typeof val !== 'number' || !Number.isFinite(val)) throw bad();
+        return val;
+      case 'boolean':
+        if (typeof val === 'boolean') return val;
+        if (val === 'A' || val === 'N') return val === 'A';
+        throw bad();
+      case 'date': {
+        if (val === null || val === '') return null;
+        if (typeof val !== 'string') throw bad();
+        const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(val) ? val : `${val}Z`; // [I] zone-less input read as UTC
+        const ms = Date.parse(iso);
+        if (Number.isNaN(ms)) throw bad();
+        return isoDate(ms);
+      }
+      case 'ref': {
+        if (val === null || val === '' || val === '0000000000') return null;
+        if (typeof val !== 'string') throw bad();
+        if (f.target && this.colls.has(f.target) && !this.colls.get(f.target)!.has(val))
+          throw badRequest(`Záznam "${val}" položky "${k}" neexistuje`);
+        return val;
+      }
+      case 'json':
+        return structuredClone(val);
+      case 'owned': {
+        if (val === null) {
+          if (prev && typeof prev === 'object') this.addresses.delete((prev as Obj).id as string);
+          return null;
+        }
+        const os = schemaOf(f.target!);
+        const obj = prev && typeof prev === 'object' ? (prev as Obj) : this.newOwned(os, owner);
+        this.apply(os, obj, val as Obj, owner);
+        if (!(prev && typeof prev === 'object')) obj.objversion = 1;
+        else obj.objversion = (obj.objversion as number) + 1;
+        return obj;
+      }
+      case 'ownedList': {
+        if (!Array.isArray(val)) throw bad();
+        // [I] an array in a write replaces the collection: rows with a known id are updated, others added, rest dropped
+        const rs = schemaOf(f.target!);
+        const old = new Map(((prev as Obj[]) ?? []).map((r) => [r.id as string, r]));
+        const out: Obj[] = [];
+        for (const item of val as Obj[]) {
+          const id = typeof item?.id === 'string' ? item.id : (item?.ID as string | undefined);
+          const existing = id ? old.get(id) : undefined;
+          const r = existing ?? this.newOwned(rs, owner);
+          if (!existing) r.parent_id = owner.o.id;
+          this.apply(rs, r, item, owner);
+          r.objversion = ((r.objversion as number) ?? 0) + 1;
+          out.push(r);
+        }
+        out.forEach((r, i) => {
+          if ('posindex' in r && !r.posindex) r.posindex = i + 1;
+        });
+        for (const [id, r] of old) if (!out.includes(r)) this.dropOwned(r, id);
+        return out;
+      }
+    }
+  }
+
+  private newOwned(os: Schema, owner: { o: Obj; coll: string }): Obj {
+    const o = blank(os);
+    o.id = this.nextId();
+    if (os.name === 'address') this.addresses.set(o.id as string, { o, owner: owner.o, coll: owner.coll });
+    return o;
+  }
+  private dropOwned(r: Obj, _id: string): void {
+    for (const v of Object.values(r)) {
+      if (v && typeof v === 'object' && !Array.isArray(v) && (v as Obj).classid === SCHEMAS.address!.clsid)
+        this.addresses.delete((v as Obj).id as string);
+    }
+  }
+  private indexAddresses(o: Obj, owner: Obj, coll: string): void {
+    for (const v of Object.values(o)) {
+      if (Array.isArray(v))
+        for (const r of v) if (r && typeof r === 'object') this.indexAddresses(r as Obj, owner, coll);
+      if (v && typeof v === 'object' && !Array.isArray(v) && (v as Obj).classid === SCHEMAS.address!.clsid)
+        this.addresses.set((v as Obj).id as string, { o: v as Obj, owner, coll });
+    }
+  }
+
+  /**
+   * Create a record. `validateOnly` = `?validation=true`: returns the would-be object with `@meta`, stores nothing.
+   * `raw` = seed/control path: no business defaults beyond audit fields.
+   */
+  create(coll: string, body: Obj, opts: { validateOnly?: boolean } = {}): Obj {
+    const { schema } = this.collection(coll);
+    if (coll === 'addresses') throw badRequest('Adresu nie je možné založiť samostatne');
+    const o = blank(schema);
+    o.id = this.nextId();
+    const ref = { o, coll };
+    const snapshot = opts.validateOnly ? this.snapshotAddresses() : null;
+    try {
+      this.apply(schema, o, body, ref);
+      const issues = this.businessRules(coll, o, true);
+      if (opts.validateOnly) return this.withMeta(o, issues);
+      if (issues.length) throw this.validationError(schema, o, issues);
+      const ts = this.stamp();
+      o.objversion = 1;
+      if (schema.audited) {
+        o['createdat$date'] = ts;
+        o.createdby_id = this.actingUserId;
+        o['correctedat$date'] = null;
+        o.correctedby_id = null;
+      }
+      this.afterSave(coll, o, true, ts);
+      this.map(coll).set(o.id as string, o);
+      this.indexAddresses(o, o, coll);
+      this.touchIndex(coll);
+      return o;
+    } finally {
+      if (snapshot) this.restoreAddresses(snapshot);
+    }
+  }
+
+  /** Partial update (PUT). */
+  update(coll: string, id: string, body: Obj, opts: { validateOnly?: boolean } = {}): Obj {
+    const { schema } = this.collection(coll);
+    if (coll === 'addresses') {
+      const a = this.addresses.get(id);
+      if (!a) throw notFound();
+      const copy = structuredClone(a.o);
+      this.apply(schema, copy, body, null);
+      if (opts.validateOnly) return this.withMeta(copy, []);
+      Object.assign(a.o, copy, { objversion: (a.o.objversion as number) + 1 });
+      this.bump(a.coll, a.owner); // [I] editing an owned address bumps its owner
+      return a.o;
+    }
+    const cur = this.getRaw(coll, id);
+    if (!cur) throw notFound();
+    const work = structuredClone(cur);
+    const snapshot = this.snapshotAddresses();
+    let keep = false;
+    try {
+      this.apply(schema, work, body, { o: work, coll });
+      const issues = this.businessRules(coll, work, false);
+      if (opts.validateOnly) return this.withMeta(work, issues);
+      if (issues.length) throw this.validationError(schema, work, issues);
+      keep = true;
+    } finally {
+      if (!keep) this.restoreAddresses(snapshot);
+    }
+    for (const k of Object.keys(cur)) delete cur[k];
+    Object.assign(cur, work);
+    this.reindexOwner(cur, coll);
+    this.bump(coll, cur);
+    return cur;
+  }
+
+  private reindexOwner(o: Obj, coll: string): void {
+    for (const [id, a] of this.addresses) if (a.owner.id === o.id) this.addresses.delete(id);
+    this.indexAddresses(o, o, coll);
+  }
+
+  /** Mark a top-level record as saved again: objversion+1, correctedat/by. */
+  bump(coll: string, o: Obj): void {
+    const ts = this.stamp();
+    o.objversion = (o.objversion as number) + 1;
+    if ('correctedat$date' in o) {
+      o['correctedat$date'] = ts;
+      o.correctedby_id = this.actingUserId;
+    }
+    this.afterSave(coll, o, false, ts);
+  }
+
+  remove(coll: string, id: string): void {
+    if (coll === 'addresses') throw badRequest('Adresu nie je možné zmazať samostatne');
+    this.collection(coll);
+    const o = this.getRaw(coll, id);
+    if (!o) throw notFound();
+    const refs = this.referencedBy(coll, id);
+    if (refs) throw badRequest(`Záznam nie je možné zmazať, je použitý v: ${refs}`);
+    this.map(coll).delete(id);
+    this.reindexOwner({ id }, coll);
+    this.touchIndex(coll);
+  }
+
+  /** [I] ABRA refuses to delete a firm used by activities/e-mails or a person linked to a firm. */
+  private referencedBy(coll: string, id: string): string | null {
+    if (coll === 'persons') {
+      for (const f of this.map('firms').values())
+        if ((f.firmpersons as Obj[]).some((fp) => fp.person_id === id)) return `Firma ${f.code}`;
+    }
+    if (coll === 'firms') {
+      for (const a of this.map('crmactivities').values())
+        if (a.firm_id === id) return `Aktivita ${a.displayname}`;
+    }
+    return null;
+  }
+
+  // owned rows through sub-resources
+  createOwned(
+    coll: string,
+    id: string,
+    owned: string,
+    body: Obj,
+    opts: { validateOnly?: boolean } = {},
+  ): Obj {
+    const { s, parent, rows } = this.ownedRows(coll, id, owned);
+    const r = blank(s);
+    r.id = this.nextId();
+    r.parent_id = id;
+    this.apply(s, r, body, { o: parent, coll });
+    if (opts.validateOnly) return this.withMeta(r, []);
+    r.objversion = 1;
+    if ('posindex' in r && !r.posindex) r.posindex = rows.length + 1;
+    rows.push(r);
+    this.indexAddresses(r, parent, coll);
+    this.bump(coll, parent); // [I] the owner is saved too
+    return r;
+  }
+  updateOwned(coll: string, id: string, owned: string, rowId: string, body: Obj): Obj {
+    const { s, parent, rows } = this.ownedRows(coll, id, owned);
+    const r = rows.find((x) => x.id === rowId);
+    if (!r) throw notFound();
+    this.apply(s, r, body, { o: parent, coll });
+    r.objversion = (r.objversion as number) + 1;
+    this.indexAddresses(r, parent, coll);
+    this.bump(coll, parent);
+    return r;
+  }
+  removeOwned(coll: string, id: string, owned: string, rowId: string): void {
+    const { parent, rows } = this.ownedRows(coll, id, owned);
+    const i = rows.findIndex((x) => x.id === rowId);
+    if (i < 0) throw notFound();
+    this.dropOwned(rows[i]!, rowId);
+    rows.splice(i, 1);
+    this.bump(coll, parent);
+  }
+
+  /** Firm major correction: new firm (new ID) with the old data + patch; the old record points to it via firm_id. */
+  majorCorrection(firmId: string, patch: Obj = {}): Obj {
+    const old = this.getRaw('firms', firmId);
+    if (!old) throw notFound();
+    if (old.firm_id) throw badRequest('Firma už má novšiu verziu');
+    const copy = structuredClone(old);
+    const body: Obj = {};
+    for (const [k, v] of Object.entries(copy)) {
+      const f = SCHEMAS.firm!.fields[k]!;
+      if (f.readonly) continue;
+      body[k] = stripIds(v);
+    }
+    for (const fp of (body.firmpersons as Obj[]) ?? []) delete fp.parent_id;
+    for (const fo of (body.firmoffices as Obj[]) ?? []) delete fo.parent_id;
+    Object.assign(body, patch);
+    const created = this.create('firms', body);
+    old.firm_id = created.id;
+    this.bump('firms', old);
+    return created;
+  }
+
+  private afterSave(coll: string, o: Obj, isNew: boolean, ts: string): void {
+    const s = this.collection(coll).schema;
+    if (coll === 'firms' || coll === 'persons') {
+      o.displayname =
+        coll === 'firms'
+          ? o.name
+          : [o.title, o.firstname, o.lastname].filter(Boolean).join(' ') + (o.suffix ? `, ${o.suffix}` : '');
+    } else if (coll === 'crmactivities') {
+      if (isNew) {
+        if (!o['realstart$date']) o['realstart$date'] = ts;
+        if (!o['realend$date']) o['realend$date'] = ts;
+        if (!o.pmstate_id) o.pmstate_id = 'CADEF00000';
+        const q = this.getRaw('crmactivityqueues', o.actqueue_id as string)!;
+        const p = this.getRaw('periods', o.period_id as string)!;
+        const lns = q.lastnumbers as Obj[];
+        let ln = lns.find((x) => x.period_id === p.id);
+        if (!ln) {
+          ln = {
+            ...blank(schemaOf('queuelastnumber')),
+            id: this.nextId(),
+            parent_id: q.id,
+            docqueue_id: q.id,
+          };
+          ln.period_id = p.id;
+          lns.push(ln);
+        }
+        ln.lastnumber = (ln.lastnumber as number) + 1;
+        ln.objversion = (ln.objversion as number) + 1;
+        o.ordnumber = ln.lastnumber;
+        o.displayname = `${q.code}-${o.ordnumber}/${p.code}`;
+        if (o.firm_id && (o.contacts as Obj[]).length === 0) {
+          (o.contacts as Obj[]).push({
+            ...blank(schemaOf('crmactivitycontact')),
+            id: this.nextId(),
+            parent_id: o.id,
+            firm_id: o.firm_id,
+            person_id: o.person_id,
+            posindex: 1,
+            objversion: 1,
+          });
+        }
+        if (o.source_id) {
+          const src = this.getRaw('crmactivities', o.source_id as string);
+          if (src && src.status !== 3) {
+            src.status = 3;
+            this.bump('crmactivities', src);
+          }
+        }
+      }
+    } else if (s.name === 'emailreceived' || s.name === 'emailsent') {
+      o.displayname = o.subject;
+      if (typeof o.rawmessage === 'string')
+        o.messagesize = Buffer.from(o.rawmessage as string, 'base64').length;
+    } else if ('name' in o) {
+      o.displayname = o.name;
+    }
+  }
+
+  /** Business validation (crmactivities as on the DEMO server: queue, period, solver role, division). */
+  private businessRules(coll: string, o: Obj, isNew: boolean): ValidationIssue[] {
+    if (coll !== 'crmactivities') return [];
+    const issues: ValidationIssue[] = [];
+    // the server derives the period from sheduledstart$date when it is missing
+    if (!o.period_id && o['sheduledstart$date']) {
+      const t = Date.parse(o['sheduledstart$date'] as string);
+      for (const p of this.map('periods').values()) {
+        if (Date.parse(p['datefrom$date'] as string) <= t && t < Date.parse(p['dateto$date'] as string)) {
+          o.period_id = p.id;
+          break;
+        }
+      }
+    }
+    if (!o.activityarea_id && o.activitytype_id) {
+      const areas = [...this.map('crmactivityareas').values()];
+      if (areas[0]) o.activityarea_id = areas[0].id;
+    }
+    const need = (field: string, code: number, label: string, clsid: string, desc?: string) => {
+      if (!o[field])
+        issues.push({
+          field,
+          code,
+          label,
+          clsid,
+          description: desc ?? `Chyba v zadaní položky ${label}`,
+        });
+    };
+    need('actqueue_id', 800, 'Rad aktivít', SCHEMAS.crmactivityqueue!.clsid);
+    need(
+      'period_id',
+      801,
+      'Obdobie',
+      SCHEMAS.period!.clsid,
+      'exception when validating: NxError -> Chyba v zadaní položky Obdobie',
+    );
+    need('solverrole_id', 810, 'Rola riešiteľa', SCHEMAS.securityrole!.clsid);
+    need('division_id', 824, 'Stredisko', SCHEMAS.division!.clsid);
+    if (isNew && !o.activitytype_id)
+      need('activitytype_id', 802, 'Typ aktivity', SCHEMAS.crmactivitytype!.clsid);
+    return issues;
+  }
+
+  private validationError(s: Schema, o: Obj, issues: ValidationIssue[]): AbraHttpError {
+    const name = (o.displayname as string) || 'Bez čísla';
+    const desc = `Chyba pri validácii objektu "${s.caption === 'Aktivita' ? 'Aktivita' : s.caption}: ${name}":\r\n${issues
+      .map((i) => i.description)
+      .join('\r\n')}`;
+    return new AbraHttpError(400, desc, 'NxError', 1520);
+  }
+
+  private withMeta(o: Obj, issues: ValidationIssue[]): Obj {
+    const out = structuredClone(o);
+    if (!out.displayname) out.displayname = 'Bez čísla';
+    out['@meta'] = {
+      version: 1,
+      validation: {
+        errors: {
+          count: issues.length,
+          values: issues.map((i) => ({
+            [i.field]: {
+              '@description': i.description,
+              '@code': i.code,
+              '@displaylabel': i.label,
+              '@clsid': i.clsid,
+            },
+          })),
+        },
+        warnings: { count: 0, values: [] },
+      },
+    };
+    return out;
+  }
+
+  private snapshotAddresses(): Map<string, { o: Obj; owner: Obj; coll: string }> {
+    return new Map(this.addresses);
+  }
+  private restoreAddresses(s: Map<string, { o: Obj; owner: Obj; coll: string }>): void {
+    this.addresses.clear();
+    for (const [k, v] of s) this.addresses.set(k, v);
+  }
+
+  // ---- seed fast path ------------------------------------------------------------------------------------------
+  /** Insert a fully formed record (seed generator): no validation, given audit fields kept. */
+  seedInsert(coll: string, o: Obj): void {
+    this.map(coll).set(o.id as string, o);
+    this.indexAddresses(o, o, coll);
+    this.touchIndex(coll);
+  }
+}
+
+function stripIds(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripIds);
+  if (v && typeof v === 'object') {
+    const o: Obj = {};
+    for (const [k, x] of Object.entries(v as Obj)) {
+      if (k === 'id' || k === 'objversion' || k === 'classid' || k === 'displayname') continue;
+      o[k] = stripIds(x);
+    }
+    return o;
+  }
+  return v;
+}
+
+function cmpValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1; // [I] nulls first
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a ? 1 : -1;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Parse `select`/`expand` text: `ID, Name as N, Firm_ID.Name, firmoffices(id,address_id.street)`. */
+export function parseSelect(text: string): SelectItem[] {
+  const items: SelectItem[] = [];
+  for (const part of splitTop(text)) {
+    const t = part.trim();
+    if (!t) continue;
+    const m = /^([^()]+?)\s*(?:\((.*)\))?(?:\s+as\s+(\S+))?$/is.exec(t);
+    if (!m) throw badRequest(`Neplatný select: ${t}`);
+    const pathText = m[1]!.trim();
+    const sub = m[2] !== undefined ? parseSelect(m[2]) : undefined;
+    if (sub && sub.length === 1 && sub[0]!.path[0] === '*') sub.length = 0;
+    if (!/^[A-Za-z_*][A-Za-z0-9_$.]*$/.test(pathText))
+      throw badRequest(`Neplatná položka v select: ${pathText}`);
+    items.push({
+      key: m[3] ?? pathText,
+      path: pathText.toLowerCase().split('.'),
+      text: pathText,
+      ...(sub !== undefined ? { sub } : {}),
+    });
+  }
+  return items;
+}
+
+function splitTop(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+export function parseOrderBy(text: string): { path: string; desc: boolean }[] {
+  return splitTop(text)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const m = /^(\S+)(?:\s+(asc|desc))?$/i.exec(p);
+      if (!m) throw badRequest(`Neplatný orderby: ${p}`);
+      return { path: m[1]!, desc: (m[2] ?? '').toLowerCase() === 'desc' };
+    });
+}
