@@ -1,0 +1,4 @@
+/** ABRA Gen side: the Web API client, the safe where-builder and the record model. See docs/abra-api.md. */
+export * from './client';
+export * from './model';
+export * as where from './query';
