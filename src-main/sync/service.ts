@@ -20,6 +20,7 @@ import { PART_NAMES, type PartName, type SecretSource, type SyncConfig } from '.
 import { type AnyPart, isCustomPart } from './part';
 import { addressBookPart } from './parts/address-book';
 import { calendarPart } from './parts/calendar';
+import { mailPart } from './parts/mail';
 import { tasksPart } from './parts/tasks';
 import type { AbraPort, RunContext } from './ports';
 import { type RunOptions, runPart } from './runner';
@@ -73,7 +74,7 @@ export class SyncService implements SyncServiceApi {
     this.config = opts.config;
     this.now = opts.now ?? (() => new Date());
     this.state = StateStore.open(path.join(opts.dataDir, `${opts.config.profile}.sqlite`));
-    for (const p of [addressBookPart, calendarPart, tasksPart, ...(opts.extraParts ?? [])])
+    for (const p of [addressBookPart, calendarPart, tasksPart, mailPart, ...(opts.extraParts ?? [])])
       this.parts.set(p.name, p);
     for (const name of PART_NAMES)
       this.rt.set(name, { running: null, timer: null, nextRunAt: null, failureStreak: 0 });

@@ -1,0 +1,670 @@
+/**
+ * The e-mail archive (Exchange → ABRA only, create-only, never deletes). For every new message in Inbox, Sent
+ * Items and the chosen folders: a CRM activity of the configured type and series (firm, person, subject, time,
+ * direction, plain-text body) and the full message in ABRA's e-mail agenda (`emailsreceiveds` / `emailsents`,
+ * raw MIME without attachments over the limit), linked to the activity by `crmactivity_id`.
+ *
+ * Identity is the Internet Message-ID, stored in the e-mail record's `messageid`: a message moved between tracked
+ * folders, or archived by a colleague's profile first, is found there and never stored twice. Crash safety: an
+ * intent is recorded before the first create, the activity id is recorded as soon as it is known, and on the next
+ * run a leftover intent is resolved by the Message-ID (e-mail record) and the activity's natural key.
+ * See docs/mail.md.
+ */
+import { createHash } from 'node:crypto';
+import type { EmailAddress, FolderRef, MessageItem } from '../../exchange/types';
+import { domainOf, normAddress } from '../../mail/address';
+import {
+  type AddressIndex,
+  type Assignment,
+  assignMessage,
+  buildAddressIndex,
+  ownDomainSet,
+} from '../../mail/assign';
+import { mimeVerdict, summaryVerdict } from '../../mail/filters';
+import { type ParsedMail, parseMime, stripLargeAttachments } from '../../mail/mime';
+import { SyncError, toSyncError } from '../../shared/errors';
+import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
+import type { MailConfig } from '../config';
+import type { CustomPart } from '../part';
+import { type AbraRow, abraIn, abraLiteral, abraTimestamp, type RunContext } from '../ports';
+import { MailState } from './mail-state';
+
+export const EMAILS_RECEIVED = 'emailsreceiveds';
+export const EMAILS_SENT = 'emailsents';
+const ACTIVITIES = 'crmactivities';
+/** Activity status "completed": an archived message is done communication. */
+const STATUS_COMPLETED = 2;
+/** Longest plain-text body written to the activity description (characters). [I] ABRA's limit is unknown. */
+export const MAX_DESCRIPTION = 100_000;
+const LOOKUP_CHUNK = 40;
+const PAGE_SIZE = 100;
+
+type Direction = 'received' | 'sent';
+
+const emptyCounts = (): RunCounts => ({
+  abra: { created: 0, updated: 0, deleted: 0 },
+  exchange: { created: 0, updated: 0, deleted: 0 },
+  unlinked: 0,
+  conflicts: 0,
+  failed: 0,
+  examined: 0,
+});
+
+function isFatal(e: unknown): boolean {
+  return e instanceof SyncError && ['auth', 'forbidden', 'tls', 'unreachable', 'config'].includes(e.kind);
+}
+
+/** The archive's identity of a message: its Message-ID, or a stable stand-in when the message has none. */
+export function messageKey(m: MessageItem): string {
+  const id = (m.internetMessageId ?? '').trim();
+  if (id) return id;
+  const h = createHash('sha1')
+    .update(
+      [
+        normAddress(m.from?.address),
+        m.sentAt ?? m.receivedAt ?? '',
+        m.subject,
+        ...m.to.map((a) => a.address),
+      ].join('\n'),
+    )
+    .digest('hex')
+    .slice(0, 24);
+  return `<no-message-id.${h}@abra-sync>`;
+}
+
+function fmtAddress(a: EmailAddress | undefined): string {
+  if (!a?.address) return '';
+  return a.name && a.name !== a.address ? `${a.name} <${a.address}>` : a.address;
+}
+
+function fmtList(list: EmailAddress[] | undefined): string {
+  return (list ?? []).map(fmtAddress).filter(Boolean).join('; ');
+}
+
+function fmtSize(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} kB`;
+  return `${n} B`;
+}
+
+interface FolderSpec {
+  ref: FolderRef;
+  /** Fixed direction for Inbox / Sent Items; other folders decide by the sender. */
+  direction?: Direction;
+}
+
+function folderMatches(pattern: string, path: string): boolean {
+  const norm = (s: string) =>
+    s
+      .split('/')
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean)
+      .join('/');
+  const p = norm(pattern);
+  const f = norm(path);
+  if (p.endsWith('/*')) {
+    const base = p.slice(0, -2);
+    return f === base || f.startsWith(`${base}/`);
+  }
+  if (p === '*') return true;
+  return p === f;
+}
+
+export async function resolveFolders(ctx: RunContext, cfg: MailConfig): Promise<FolderSpec[]> {
+  const out: FolderSpec[] = [];
+  if (cfg.includeInbox) out.push({ ref: await ctx.exchange.getFolder('inbox'), direction: 'received' });
+  if (cfg.includeSent) out.push({ ref: await ctx.exchange.getFolder('sentitems'), direction: 'sent' });
+  if (cfg.folders.length) {
+    const all = await ctx.exchange.listMailFolders();
+    for (const f of all) {
+      const path = f.path ?? f.displayName;
+      if (!cfg.folders.some((p) => folderMatches(p, path))) continue;
+      if (out.some((o) => o.ref.id === f.id)) continue;
+      out.push({ ref: f });
+    }
+  }
+  return out;
+}
+
+interface Prepared {
+  item: MessageItem;
+  folder: FolderSpec;
+  key: string;
+  direction: Direction;
+  at: string;
+}
+
+/** One run of the archive (state for the run: caches of the ABRA address book and firm activity). */
+class MailRun {
+  readonly cfg: MailConfig;
+  readonly ms: MailState;
+  readonly counts = emptyCounts();
+  readonly failures: ItemFailure[] = [];
+  readonly plan: PlanEntry[] = [];
+  private index: AddressIndex | null = null;
+  private readonly activity = new Map<string, string>();
+  private readonly mailbox: string;
+  private readonly own: Set<string>;
+  private readonly free: Set<string>;
+  private readonly rules;
+  private readonly intents: Map<string, Record<string, unknown>>;
+  readonly startIso: string;
+  private done = 0;
+
+  constructor(
+    readonly ctx: RunContext,
+    readonly dryRun: boolean,
+  ) {
+    this.cfg = ctx.config.parts.mail;
+    this.ms = new MailState(ctx.state);
+    this.mailbox = normAddress(ctx.config.exchange.email);
+    this.own = ownDomainSet(this.cfg, this.mailbox);
+    this.free = new Set(this.cfg.freeMailDomains.map((d) => d.trim().toLowerCase()));
+    this.rules = this.ms.rules();
+    this.intents = new Map(ctx.state.listIntents('mail', 'abra').map((i) => [i.sourceKey, i.payload]));
+    this.startIso = new Date(`${this.cfg.startDate}T00:00:00.000Z`).toISOString();
+  }
+
+  private async addressIndex(): Promise<AddressIndex> {
+    if (!this.index) {
+      const [firms, persons] = await Promise.all([
+        this.ctx.abra.queryAll('firms', 'firm_id = null'),
+        this.ctx.abra.queryAll('persons'),
+      ]);
+      this.index = buildAddressIndex(firms, persons, { freeMailDomains: this.free, ownDomains: this.own });
+    }
+    return this.index;
+  }
+
+  /** Most recent activity per firm: the latest creation/correction of any of its CRM activities (cached). */
+  private async lastActivity(firmIds: string[]): Promise<Map<string, string>> {
+    const missing = firmIds.filter((f) => !this.activity.has(f));
+    if (missing.length) {
+      const rows = await this.ctx.abra.queryAll(ACTIVITIES, abraIn('firm_id', missing), [
+        'id',
+        'firm_id',
+        'createdat$date',
+        'correctedat$date',
+      ]);
+      for (const f of missing) this.activity.set(f, '');
+      for (const r of rows) {
+        const f = String(r.firm_id ?? '');
+        const t = String(r['correctedat$date'] ?? r['createdat$date'] ?? '');
+        if (t > (this.activity.get(f) ?? '')) this.activity.set(f, t);
+      }
+    }
+    return new Map(firmIds.map((f) => [f, this.activity.get(f) ?? '']));
+  }
+
+  async assign(p: Prepared, parsed?: ParsedMail): Promise<Assignment> {
+    const idx = await this.addressIndex();
+    const m = p.item;
+    return assignMessage(
+      {
+        direction: p.direction,
+        from: m.from?.address ?? parsed?.from?.address,
+        to: (m.to.length ? m.to : (parsed?.to ?? [])).map((a) => a.address),
+        cc: (m.cc.length ? m.cc : (parsed?.cc ?? [])).map((a) => a.address),
+        mailbox: this.mailbox,
+      },
+      idx,
+      {
+        freeMailDomains: this.free,
+        ownDomains: this.own,
+        ambiguous: this.cfg.ambiguous,
+        rules: this.rules,
+        lastActivity: (ids) => this.lastActivity(ids),
+      },
+    );
+  }
+
+  fail(p: Pick<Prepared, 'item' | 'folder'>, e: unknown): void {
+    const err = toSyncError(e);
+    this.counts.failed++;
+    const name = p.item.subject || '(no subject)';
+    this.failures.push({
+      part: 'mail',
+      side: 'abra',
+      name,
+      reason: err.message,
+      kind: err.kind,
+      exchangeId: p.item.id,
+      at: this.ctx.now().toISOString(),
+    });
+    if (!this.dryRun)
+      this.ctx.state.addRetry('mail', 'exchange', retryKey(p.folder.ref, p.item.id), name, err.message);
+  }
+
+  tick(total: number): void {
+    this.ctx.progress({ phase: 'writing', done: ++this.done, total });
+  }
+
+  prepare(item: MessageItem, folder: FolderSpec): Prepared {
+    let direction = folder.direction;
+    if (!direction) direction = normAddress(item.from?.address) === this.mailbox ? 'sent' : 'received';
+    const at =
+      (direction === 'sent' ? (item.sentAt ?? item.receivedAt) : (item.receivedAt ?? item.sentAt)) ??
+      this.ctx.now().toISOString();
+    return { item, folder, key: messageKey(item), direction, at };
+  }
+
+  /** ABRA e-mail records with these Message-IDs (both collections). */
+  async findExisting(keys: string[]): Promise<Map<string, { coll: string; row: AbraRow }>> {
+    const out = new Map<string, { coll: string; row: AbraRow }>();
+    for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
+      const chunk = keys.slice(i, i + LOOKUP_CHUNK);
+      for (const coll of [EMAILS_SENT, EMAILS_RECEIVED]) {
+        const rows = await this.ctx.abra.queryAll(coll, abraIn('messageid', chunk), [
+          'id',
+          'messageid',
+          'crmactivity_id',
+          'firm_id',
+          'person_id',
+        ]);
+        for (const r of rows) {
+          const k = String(r.messageid ?? '');
+          if (!out.has(k)) out.set(k, { coll, row: r });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The message is already in ABRA (a colleague's mailbox, or our own run before a crash): link this user to it
+   * (participant of the activity) and complete the assignment when the stored one has no firm yet.
+   */
+  async linkExisting(p: Prepared, found: { coll: string; row: AbraRow }): Promise<void> {
+    const email = found.row;
+    const activityId = email.crmactivity_id ? String(email.crmactivity_id) : null;
+    let firmId = email.firm_id ? String(email.firm_id) : null;
+    let personId = email.person_id ? String(email.person_id) : null;
+    let updated = false;
+    const a = await this.assign(p);
+    if (activityId) {
+      const act = await this.ctx.abra.get(ACTIVITIES, activityId);
+      if (act) {
+        firmId = act.firm_id ? String(act.firm_id) : firmId;
+        personId = act.person_id ? String(act.person_id) : personId;
+        const patch: Record<string, unknown> = {};
+        const participants = Array.isArray(act.participants)
+          ? (act.participants as Record<string, unknown>[])
+          : [];
+        const solver = String(act.solveruser_id ?? '');
+        if (solver !== this.ctx.me.id && !participants.some((x) => x?.securityuser_id === this.ctx.me.id)) {
+          patch.participants = [...participants, { securityuser_id: this.ctx.me.id }];
+        }
+        if (!firmId && !personId && (a.firmId || a.personId)) {
+          patch.firm_id = a.firmId;
+          patch.person_id = a.personId;
+          firmId = a.firmId;
+          personId = a.personId;
+        }
+        if (Object.keys(patch).length) {
+          await this.ctx.abra.update(ACTIVITIES, activityId, patch);
+          if ('firm_id' in patch)
+            await this.ctx.abra.update(found.coll, email.id, { firm_id: a.firmId, person_id: a.personId });
+          updated = true;
+        }
+      }
+    }
+    this.ctx.state.transaction(() => {
+      this.ms.put({
+        messageId: p.key,
+        collection: found.coll,
+        abraEmailId: email.id,
+        abraActivityId: activityId,
+        direction: p.direction,
+        subject: p.item.subject ?? '',
+        address: a.address,
+        date: p.at,
+        firmId,
+        personId,
+        status: firmId || personId ? 'assigned' : 'unassigned',
+      });
+      this.ctx.state.removeIntent('mail', 'abra', p.key);
+      this.ctx.state.clearRetry('mail', 'exchange', retryKey(p.folder.ref, p.item.id));
+    });
+    if (updated) this.counts.abra.updated++;
+  }
+
+  /** An activity created by an interrupted earlier run for this message (same type, series, solver, subject, time). */
+  private async findOrphanActivity(
+    p: Prepared,
+    subject: string,
+    payload: Record<string, unknown>,
+  ): Promise<string | null> {
+    if (typeof payload.activityId === 'string' && payload.activityId) {
+      const row = await this.ctx.abra.get(ACTIVITIES, payload.activityId);
+      if (row) return row.id;
+    }
+    const t = Date.parse(p.at);
+    const where = [
+      `activitytype_id = ${abraLiteral(this.cfg.activityTypeId)}`,
+      `actqueue_id = ${abraLiteral(this.cfg.queueId)}`,
+      `solveruser_id = ${abraLiteral(this.ctx.me.id)}`,
+      `subject = ${abraLiteral(subject)}`,
+      `sheduledstart$date ge ${abraTimestamp(new Date(t).toISOString())}`,
+      `sheduledstart$date lt ${abraTimestamp(new Date(t + 1000).toISOString())}`,
+    ].join(' and ');
+    const rows = await this.ctx.abra.queryAll(ACTIVITIES, where, ['id']);
+    return rows.map((r) => r.id).sort()[0] ?? null;
+  }
+
+  async create(p: Prepared): Promise<void> {
+    const m = p.item;
+    const cfg = this.cfg;
+    let raw: Buffer | null = null;
+    let parsed: ParsedMail | undefined;
+    if (!cfg.headersOnly) {
+      raw = await this.ctx.exchange.getMime(m.id);
+      if (raw.length) {
+        parsed = parseMime(raw);
+        const v = mimeVerdict(parsed, cfg);
+        if (!v.archive) return; // skipped (delivery report / auto-reply seen only in the MIME)
+      }
+    }
+    const a = await this.assign(p, parsed);
+    const subject = (m.subject || parsed?.subject || '').slice(0, 255);
+    const attachments = parsed
+      ? parsed.attachments.map((x) => ({ name: x.name, size: x.size, contentType: x.contentType }))
+      : (m.attachments ?? []).map((x) => ({ name: x.name, size: x.size, contentType: x.contentType ?? '' }));
+    let mime: Buffer | null = null;
+    let omitted: { name: string; size: number }[] = [];
+    if (raw && parsed) {
+      const s = stripLargeAttachments(raw, parsed, cfg.maxAttachmentBytes);
+      mime = s.mime;
+      omitted = s.removed;
+    }
+    const body = cfg.headersOnly ? '' : (parsed?.text || m.bodyText || '').trim();
+    const from = m.from ?? parsed?.from;
+    const to = m.to.length ? m.to : (parsed?.to ?? []);
+    const cc = m.cc.length ? m.cc : (parsed?.cc ?? []);
+    const header = [
+      p.direction === 'sent' ? 'Odeslaný e-mail (sent)' : 'Přijatý e-mail (received)',
+      `Od: ${fmtAddress(from)}`,
+      `Komu: ${fmtList(to)}`,
+      ...(cc.length ? [`Kopie: ${fmtList(cc)}`] : []),
+      ...(attachments.length
+        ? [
+            `Přílohy: ${attachments
+              .map(
+                (x) =>
+                  `${x.name} (${fmtSize(x.size)}${omitted.some((o) => o.name === x.name && o.size === x.size) ? ', nearchivováno' : ''})`,
+              )
+              .join(', ')}`,
+          ]
+        : []),
+    ].join('\n');
+    let description = body ? `${header}\n\n${body}` : header;
+    if (description.length > MAX_DESCRIPTION) description = `${description.slice(0, MAX_DESCRIPTION)}\n[…]`;
+
+    const intentPayload: Record<string, unknown> = {
+      folderId: p.folder.ref.id,
+      itemId: m.id,
+      subject,
+      at: p.at,
+      ...(this.intents.get(p.key) ?? {}),
+    };
+    const recovering = this.intents.has(p.key);
+    this.ctx.state.addIntent('mail', 'abra', p.key, intentPayload);
+    let activityId = recovering ? await this.findOrphanActivity(p, subject, intentPayload) : null;
+    if (!activityId) {
+      const act = await this.ctx.abra.create(ACTIVITIES, {
+        activitytype_id: cfg.activityTypeId,
+        actqueue_id: cfg.queueId,
+        solveruser_id: this.ctx.me.id,
+        subject,
+        description,
+        sheduledstart$date: p.at,
+        sheduledend$date: p.at,
+        realstart$date: p.at,
+        realend$date: p.at,
+        status: STATUS_COMPLETED,
+        firm_id: a.firmId,
+        person_id: a.personId,
+        isprivate: false,
+      });
+      activityId = act.id;
+      this.ctx.state.addIntent('mail', 'abra', p.key, { ...intentPayload, activityId });
+    }
+    const coll = p.direction === 'sent' ? EMAILS_SENT : EMAILS_RECEIVED;
+    const email = await this.ctx.abra.create(coll, {
+      subject,
+      fromaddress: fmtAddress(from),
+      toaddresses: fmtList(to),
+      ccaddresses: fmtList(cc),
+      messageid: p.key,
+      body,
+      bodysavedas: 0,
+      rawmessage: mime ? mime.toString('base64') : '',
+      messagesize: raw?.length ?? m.size ?? 0,
+      crmactivity_id: activityId,
+      firm_id: a.firmId,
+      person_id: a.personId,
+      attachments: attachments.map((x) => ({ filename: x.name, contenttype: x.contentType, size: x.size })),
+      ...(p.direction === 'sent' ? { sentat$date: p.at } : { receivedat$date: p.at, isread: true }),
+    });
+    this.ctx.state.transaction(() => {
+      this.ms.put({
+        messageId: p.key,
+        collection: coll,
+        abraEmailId: email.id,
+        abraActivityId: activityId,
+        direction: p.direction,
+        subject,
+        address: a.address,
+        date: p.at,
+        firmId: a.firmId,
+        personId: a.personId,
+        status: a.firmId || a.personId ? 'assigned' : 'unassigned',
+      });
+      this.ctx.state.removeIntent('mail', 'abra', p.key);
+      this.ctx.state.clearRetry('mail', 'exchange', retryKey(p.folder.ref, m.id));
+    });
+    this.intents.delete(p.key);
+    this.counts.abra.created++;
+  }
+
+  /** One page of messages of one folder: filter, de-duplicate, then archive each (isolated). */
+  async processBatch(items: MessageItem[], folder: FolderSpec, seen: Set<string>): Promise<void> {
+    const todo: Prepared[] = [];
+    for (const item of items) {
+      if (item.kind !== 'message') continue;
+      this.counts.examined++;
+      const p = this.prepare(item, folder);
+      const v = summaryVerdict(item, this.cfg, this.startIso);
+      if (!v.archive) {
+        if (!this.dryRun) this.ctx.state.clearRetry('mail', 'exchange', retryKey(folder.ref, item.id));
+        continue;
+      }
+      if (seen.has(p.key) || this.ms.get(p.key)) {
+        // moved between tracked folders, or already archived: never twice
+        if (!this.dryRun) this.ctx.state.clearRetry('mail', 'exchange', retryKey(folder.ref, item.id));
+        continue;
+      }
+      seen.add(p.key);
+      todo.push(p);
+    }
+    if (!todo.length) return;
+    let existing: Map<string, { coll: string; row: AbraRow }>;
+    try {
+      existing = await this.findExisting(todo.map((p) => p.key));
+    } catch (e) {
+      if (isFatal(e)) throw e;
+      for (const p of todo) this.fail(p, e);
+      return;
+    }
+    for (const p of todo) {
+      if (this.ctx.signal?.aborted) return;
+      const found = existing.get(p.key);
+      if (this.dryRun) {
+        this.plan.push({
+          part: 'mail',
+          side: 'abra',
+          action: found ? 'pair' : 'create',
+          name: p.item.subject || '(no subject)',
+          exchangeId: p.item.id,
+          abraId: found?.row.id,
+        });
+        continue;
+      }
+      try {
+        if (found) await this.linkExisting(p, found);
+        else await this.create(p);
+      } catch (e) {
+        this.fail(p, e);
+        if (isFatal(e)) throw e;
+      }
+      this.tick(todo.length);
+    }
+  }
+}
+
+function retryKey(folder: FolderRef, itemId: string): string {
+  return `${folder.id}\n${itemId}`;
+}
+
+async function runMail(
+  ctx: RunContext,
+  opts: { dryRun?: boolean },
+): Promise<{ summary: RunSummary; plan: PlanEntry[] }> {
+  const dryRun = opts.dryRun ?? false;
+  const { state } = ctx;
+  const startedAt = ctx.now().toISOString();
+  const runId = dryRun ? 0 : state.startRun('mail', false);
+  const run = new MailRun(ctx, dryRun);
+  const finish = (result: RunSummary['result'], message?: string, errorKind?: string) => {
+    const summary: RunSummary = {
+      runId,
+      part: 'mail',
+      startedAt,
+      finishedAt: ctx.now().toISOString(),
+      result,
+      counts: run.counts,
+      failures: run.failures,
+      message,
+      errorKind,
+      dryRun,
+    };
+    if (!dryRun) state.finishRun(summary);
+    return { summary, plan: run.plan };
+  };
+  try {
+    const cfg = run.cfg;
+    if (!cfg.activityTypeId || !cfg.queueId) {
+      throw new SyncError(
+        'config',
+        'archived e-mail needs an ABRA activity type and series (activityTypeId, queueId)',
+      );
+    }
+    ctx.progress({ phase: 'connecting', done: 0, total: 0 });
+    const folders = await resolveFolders(ctx, cfg);
+    const seen = new Set<string>();
+
+    // Creates a crash interrupted: read their messages again (the Message-ID lookup makes this idempotent).
+    if (!dryRun) {
+      for (const i of state.listIntents('mail', 'abra')) {
+        const { folderId, itemId, subject } = i.payload as {
+          folderId?: string;
+          itemId?: string;
+          subject?: string;
+        };
+        if (folderId && itemId)
+          state.addRetry('mail', 'exchange', `${folderId}\n${itemId}`, String(subject ?? ''), 'interrupted');
+      }
+    }
+    const retries = state.listRetries('mail', 'exchange');
+
+    for (const folder of folders) {
+      if (ctx.signal?.aborted) break;
+      // 1. retries of this folder (items that failed or were interrupted before)
+      const mine = retries.filter((r) => r.id.startsWith(`${folder.ref.id}\n`));
+      if (mine.length) {
+        const ids = mine.map((r) => r.id.slice(folder.ref.id.length + 1));
+        const items = await ctx.exchange.getItems<MessageItem>(folder.ref, ids);
+        const got = new Set(items.map((i) => i.id));
+        // deleted from the mailbox meanwhile: nothing to archive (and ABRA is never touched by a mailbox delete)
+        if (!dryRun)
+          for (const id of ids)
+            if (!got.has(id)) state.clearRetry('mail', 'exchange', `${folder.ref.id}\n${id}`);
+        await run.processBatch(items, folder, seen);
+      }
+      // 2. changes since the folder's cursor; the cursor moves after each page is applied (or queued for retry)
+      const cursorName = `folder:${folder.ref.id}`;
+      let cursor = state.getCursor('mail', cursorName);
+      const read = async (start: string | null) => {
+        let c = start;
+        for (let page = 0; page < 1_000_000; page++) {
+          if (ctx.signal?.aborted) return;
+          ctx.progress({ phase: 'reading', done: run.counts.examined, total: 0 });
+          const pg = await ctx.exchange.getChanges<MessageItem>(folder.ref, c, {
+            pageSize: PAGE_SIZE,
+            since: run.startIso,
+            withBody: !cfg.headersOnly,
+          });
+          const items = pg.changes.flatMap((ch) => (ch.type === 'upsert' ? [ch.item] : []));
+          // deletes are ignored: removing a message from the mailbox never touches ABRA
+          await run.processBatch(items, folder, seen);
+          if (ctx.signal?.aborted) return;
+          c = pg.cursor;
+          if (!dryRun) state.setCursor('mail', cursorName, c);
+          if (!pg.more) return;
+        }
+      };
+      try {
+        await read(cursor);
+      } catch (e) {
+        if (cursor !== null && e instanceof SyncError && e.kind === 'cursorInvalid') {
+          cursor = null;
+          await read(null); // from scratch: the Message-ID index prevents duplicates
+        } else throw e;
+      }
+    }
+    if (ctx.signal?.aborted)
+      return finish(
+        run.failures.length ? 'partial' : 'failed',
+        'stopped before the end (the app is quitting)',
+      );
+    ctx.progress({ phase: 'finishing', done: run.counts.examined, total: run.counts.examined });
+    if (dryRun) return finish('dryRun');
+    return finish(run.failures.length ? 'partial' : 'ok');
+  } catch (e) {
+    const err = toSyncError(e);
+    return finish('failed', err.message, err.kind);
+  }
+}
+
+async function assignMail(
+  ctx: RunContext,
+  id: number,
+  firmId: string,
+  personId: string | null,
+  applyToAddress: boolean,
+): Promise<void> {
+  const ms = new MailState(ctx.state);
+  const row = ms.byId(id);
+  if (!row) throw new SyncError('notFound', `no archived message with id ${id}`);
+  const apply = async (r: typeof row) => {
+    if (r.abraActivityId)
+      await ctx.abra.update(ACTIVITIES, r.abraActivityId, { firm_id: firmId, person_id: personId });
+    await ctx.abra.update(r.collection, r.abraEmailId, { firm_id: firmId, person_id: personId });
+    ms.setAssignment(r.id, firmId, personId);
+  };
+  await apply(row);
+  if (applyToAddress && row.address) {
+    ms.putRule(normAddress(row.address), firmId, personId);
+    for (const r of ms.unassigned(row.address)) await apply(r);
+  }
+}
+
+export const mailPart: CustomPart = {
+  name: 'mail',
+  run: (ctx, opts) => runMail(ctx, opts),
+  listUnassigned: (ctx) => new MailState(ctx.state).listUnassigned(),
+  assign: (ctx, id, firmId, personId, applyToAddress) =>
+    assignMail(ctx, id, firmId, personId, applyToAddress),
+};
+
+/** For tests and the docs: the domain the mailbox's own mail is recognised by. */
+export const mailboxDomain = (ctx: Pick<RunContext, 'config'>): string => domainOf(ctx.config.exchange.email);
