@@ -165,6 +165,19 @@ class MailRun {
     this.startIso = new Date(`${this.cfg.startDate}T00:00:00.000Z`).toISOString();
   }
 
+  private typeDefaults: Record<string, unknown> | null = null;
+
+  /** Solver role and division for new activities: the activity type's defaults (ABRA requires both on create). */
+  async activityDefaults(): Promise<Record<string, unknown>> {
+    if (!this.typeDefaults) {
+      const t = await this.ctx.abra.get('crmactivitytypes', this.cfg.activityTypeId);
+      this.typeDefaults = {};
+      if (t?.solverrole_id) this.typeDefaults.solverrole_id = t.solverrole_id;
+      if (t?.division_id) this.typeDefaults.division_id = t.division_id;
+    }
+    return this.typeDefaults;
+  }
+
   private async addressIndex(): Promise<AddressIndex> {
     if (!this.index) {
       const [firms, persons] = await Promise.all([
@@ -411,6 +424,7 @@ class MailRun {
     let activityId = recovering ? await this.findOrphanActivity(p, subject, intentPayload) : null;
     if (!activityId) {
       const act = await this.ctx.abra.create(ACTIVITIES, {
+        ...(await this.activityDefaults()),
         activitytype_id: cfg.activityTypeId,
         actqueue_id: cfg.queueId,
         solveruser_id: this.ctx.me.id,
