@@ -1,0 +1,238 @@
+/**
+ * The one typed contract between the renderer and the main process. The renderer sees only `window.abraSync`
+ * ({@link Bridge}), built by the preload from this file; main validates every argument with the zod schemas in
+ * {@link methodArgs} before it acts. Nothing here carries a secret from main to the renderer: the renderer can set a
+ * password or token, never read one back (it sees only whether one is stored).
+ *
+ * This file is imported by the preload, the main process and the renderer: it may import zod and types only.
+ */
+import { z } from 'zod';
+import type {
+  ConflictRecord,
+  ItemFailure,
+  PlanEntry,
+  RunSummary,
+  SchedulerStatus,
+  ServiceEvent,
+  UnassignedMail,
+} from '../sync/api';
+import type { PartName, SyncConfig } from '../sync/config';
+
+/** Secrets the renderer may set (write-only). The Microsoft 365 token cache is managed by main alone. */
+export const WRITABLE_SECRETS = ['abraPassword', 'abraToken', 'exchangePassword'] as const;
+export type WritableSecret = (typeof WRITABLE_SECRETS)[number];
+
+export const LANGUAGES = ['auto', 'cs', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** App-level preferences (not part of the engine configuration). */
+export interface AppPreferences {
+  startAtLogin: boolean;
+  language: Language;
+  /** Desktop notifications when a part starts failing or needs a decision. */
+  notifications: boolean;
+}
+
+export interface PolicyInfo {
+  /** Path of the admin policy file in force, or null. */
+  source: string | null;
+  /** Dotted paths of locked settings (`sync.parts.mail.enabled`, `sync.abra.serverUrl`, …). */
+  locked: string[];
+}
+
+export interface AppState {
+  version: string;
+  /** Resolved UI language. */
+  locale: 'cs' | 'en';
+  /** The saved engine configuration; null until the user saved a valid one the first time. */
+  sync: SyncConfig | null;
+  preferences: AppPreferences;
+  /** Which secrets are stored (never their values). */
+  secrets: Record<WritableSecret, boolean> & { microsoftSignedIn: boolean };
+  policy: PolicyInfo;
+  status: SchedulerStatus | null;
+  /** Problems of the saved configuration the engine cannot start with, in plain language. */
+  problems: string[];
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export type SaveResult = { ok: true; state: AppState } | { ok: false; issues: FieldIssue[] };
+
+export type ConnectionSide = 'abra' | 'exchange';
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  side: ConnectionSide;
+  /** SyncError kind when not ok: unreachable, tls, auth, forbidden, notFound (e.g. wrong connection name), config… */
+  kind?: string;
+  /** Plain-language result, e.g. "Connected as Jana Nováková (ABRA Gen 24.1)". */
+  message: string;
+}
+
+export interface PickerItem {
+  id: string;
+  code?: string;
+  name: string;
+}
+
+export interface MailFolderItem {
+  path: string;
+  displayName: string;
+}
+
+export interface WhereCheck {
+  ok: boolean;
+  message: string;
+  /** Rows the expression matches, when valid. */
+  count?: number;
+}
+
+export interface FirmHit {
+  id: string;
+  name: string;
+  code?: string;
+  persons: PickerItem[];
+}
+
+export type AppEvent = { type: 'service'; event: ServiceEvent } | { type: 'state'; state: AppState };
+
+/** Everything the renderer can ask of main. All calls are async and their results plain serialisable data. */
+export interface AppApi {
+  getState(): Promise<AppState>;
+  /** Validate and save the engine configuration (the whole object); invalid → issues, nothing saved. */
+  saveSync(config: unknown): Promise<SaveResult>;
+  savePreferences(prefs: AppPreferences): Promise<SaveResult>;
+  /** Store (or with null: forget) a secret. */
+  setSecret(name: WritableSecret, value: string | null): Promise<AppState>;
+  /** Test a connection with the given (possibly unsaved) configuration and the stored secrets. */
+  testConnection(side: ConnectionSide, config: unknown): Promise<ConnectionTestResult>;
+  /** EWS URL from the e-mail address. */
+  autodiscover(email: string): Promise<{ ok: boolean; url?: string; message: string }>;
+  signInMicrosoft(config: unknown): Promise<ConnectionTestResult>;
+  signOutMicrosoft(): Promise<AppState>;
+  activityTypes(): Promise<PickerItem[]>;
+  activityQueues(): Promise<PickerItem[]>;
+  mailFolders(): Promise<MailFolderItem[]>;
+  validateWhere(collection: 'firms' | 'crmactivities', where: string): Promise<WhereCheck>;
+  status(): Promise<SchedulerStatus | null>;
+  syncNow(part?: PartName): Promise<RunSummary[]>;
+  preview(part?: PartName): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  confirmMassDelete(part: PartName): Promise<RunSummary>;
+  listRuns(limit?: number): Promise<RunSummary[]>;
+  listFailures(limit?: number): Promise<ItemFailure[]>;
+  listConflicts(limit?: number): Promise<ConflictRecord[]>;
+  flipConflict(id: number): Promise<void>;
+  listUnassignedMail(): Promise<UnassignedMail[]>;
+  searchFirms(text: string): Promise<FirmHit[]>;
+  assignMail(id: number, firmId: string, personId: string | null, applyToAddress: boolean): Promise<void>;
+  /** Writes a zip of logs, run history and settings without secrets; returns its path. */
+  exportDiagnostics(): Promise<{ ok: boolean; path?: string; message: string }>;
+  openLog(): Promise<void>;
+}
+
+export type AppMethod = keyof AppApi;
+
+const part = z.enum(['addressBook', 'calendar', 'tasks', 'mail']);
+const optPart = part.optional();
+const limit = z.number().int().min(1).max(10_000).optional();
+const side = z.enum(['abra', 'exchange']);
+const secretName = z.enum(WRITABLE_SECRETS);
+const anyConfig = z.unknown();
+
+export const preferencesSchema = z.object({
+  startAtLogin: z.boolean(),
+  language: z.enum(LANGUAGES),
+  notifications: z.boolean(),
+});
+
+/** zod schema of each method's argument tuple; main rejects a call whose arguments do not match. */
+export const methodArgs = {
+  getState: z.tuple([]),
+  saveSync: z.tuple([anyConfig]),
+  savePreferences: z.tuple([preferencesSchema]),
+  setSecret: z.tuple([secretName, z.string().min(1).max(8192).nullable()]),
+  testConnection: z.tuple([side, anyConfig]),
+  autodiscover: z.tuple([z.string().email()]),
+  signInMicrosoft: z.tuple([anyConfig]),
+  signOutMicrosoft: z.tuple([]),
+  activityTypes: z.tuple([]),
+  activityQueues: z.tuple([]),
+  mailFolders: z.tuple([]),
+  validateWhere: z.tuple([z.enum(['firms', 'crmactivities']), z.string().max(4000)]),
+  status: z.tuple([]),
+  syncNow: z.tuple([optPart]),
+  preview: z.tuple([optPart]),
+  pause: z.tuple([]),
+  resume: z.tuple([]),
+  confirmMassDelete: z.tuple([part]),
+  listRuns: z.tuple([limit]),
+  listFailures: z.tuple([limit]),
+  listConflicts: z.tuple([limit]),
+  flipConflict: z.tuple([z.number().int().min(1)]),
+  listUnassignedMail: z.tuple([]),
+  searchFirms: z.tuple([z.string().max(200)]),
+  assignMail: z.tuple([
+    z.number().int().min(1),
+    z.string().min(1),
+    z.string().min(1).nullable(),
+    z.boolean(),
+  ]),
+  exportDiagnostics: z.tuple([]),
+  openLog: z.tuple([]),
+} satisfies Record<AppMethod, z.ZodType>;
+
+export const APP_METHODS = Object.keys(methodArgs) as AppMethod[];
+
+/** IPC channel of a method call (ipcRenderer.invoke / ipcMain.handle). */
+export const CALL_CHANNEL = 'abra-sync:call';
+/** IPC channel of main → renderer events. */
+export const EVENT_CHANNEL = 'abra-sync:event';
+
+/** What a failed call rejects with, across IPC (Electron keeps only the message of thrown errors). */
+export interface CallError {
+  kind: 'invalidArguments' | 'unknownMethod' | 'failed';
+  message: string;
+}
+
+/** What the preload exposes as `window.abraSync`. */
+export interface Bridge {
+  call<M extends AppMethod>(method: M, ...args: Parameters<AppApi[M]>): ReturnType<AppApi[M]>;
+  /** Subscribe to events; returns the unsubscribe function. */
+  onEvent(listener: (e: AppEvent) => void): () => void;
+}
+
+/**
+ * Check one incoming call: a known method and arguments that match its schema. Returns the parsed arguments or a
+ * {@link CallError}. Main runs every renderer message through this before doing anything.
+ */
+export function checkCall(
+  method: unknown,
+  args: unknown,
+):
+  | { ok: true; method: AppMethod; args: unknown[] }
+  | {
+      ok: false;
+      error: CallError;
+    } {
+  if (typeof method !== 'string' || !Object.hasOwn(methodArgs, method))
+    return { ok: false, error: { kind: 'unknownMethod', message: `unknown method ${String(method)}` } };
+  const schema = methodArgs[method as AppMethod];
+  const r = schema.safeParse(Array.isArray(args) ? args : []);
+  if (!r.success) {
+    const detail = r.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ');
+    return { ok: false, error: { kind: 'invalidArguments', message: `${method}: ${detail}` } };
+  }
+  return { ok: true, method: method as AppMethod, args: r.data as unknown[] };
+}
+
+declare global {
+  interface Window {
+    abraSync: Bridge;
+  }
+}
