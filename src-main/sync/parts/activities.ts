@@ -138,14 +138,42 @@ export async function deletionScan(
   };
 }
 
+const typeDefaultsCache = new WeakMap<RunContext, Map<string, Promise<Record<string, unknown>>>>();
+
+/**
+ * Solver role and division of an activity type: ABRA requires both on a new activity, and the type's defaults are
+ * what the ABRA client itself would propose. Read once per run and type.
+ */
+export function activityTypeDefaults(ctx: RunContext, typeId: string): Promise<Record<string, unknown>> {
+  let perRun = typeDefaultsCache.get(ctx);
+  if (!perRun) {
+    perRun = new Map();
+    typeDefaultsCache.set(ctx, perRun);
+  }
+  let p = perRun.get(typeId);
+  if (!p) {
+    p = ctx.abra.get('crmactivitytypes', typeId).then((t) => {
+      const d: Record<string, unknown> = {};
+      if (t?.solverrole_id) d.solverrole_id = t.solverrole_id;
+      if (t?.division_id) d.division_id = t.division_id;
+      return d;
+    });
+    perRun.set(typeId, p);
+  }
+  return p;
+}
+
 /** Body of a new ABRA activity created from an Outlook item. */
-export function newActivityBody(ctx: RunContext, cfg: ActivityConfig): Record<string, unknown> {
-  const body: Record<string, unknown> = {
+export async function newActivityBody(
+  ctx: RunContext,
+  cfg: ActivityConfig,
+): Promise<Record<string, unknown>> {
+  return {
+    ...(await activityTypeDefaults(ctx, cfg.newItemTypeId)),
     activitytype_id: cfg.newItemTypeId,
     actqueue_id: cfg.newItemQueueId,
     solveruser_id: ctx.me.id,
   };
-  return body;
 }
 
 /** Changed fields of a common record, mapped to ABRA field names by `map`. */

@@ -123,7 +123,7 @@ export const calendarPart: PartModule = {
   async createAbra(ctx, record, source) {
     const cfg = cfgOf(ctx);
     const body: Record<string, unknown> = {
-      ...newActivityBody(ctx, cfg),
+      ...(await newActivityBody(ctx, cfg)),
       ...abraPatch(record, null, TO_ABRA),
     };
     const emails = [...((source?.extra?.attendees as string[] | undefined) ?? [])];

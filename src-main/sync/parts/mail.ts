@@ -27,11 +27,12 @@ import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
 import type { MailConfig } from '../config';
 import type { CustomPart } from '../part';
 import { type AbraRow, abraIn, abraLiteral, abraTimestamp, type RunContext } from '../ports';
+import { ACTIVITIES, activityTypeDefaults } from './activities';
 import { MailState } from './mail-state';
 
 export const EMAILS_RECEIVED = 'emailsreceiveds';
 export const EMAILS_SENT = 'emailsents';
-const ACTIVITIES = 'crmactivities';
+
 /** Activity status "completed": an archived message is done communication. */
 const STATUS_COMPLETED = 2;
 /** Longest plain-text body written to the activity description (characters). [I] ABRA's limit is unknown. */
@@ -163,19 +164,6 @@ class MailRun {
     this.rules = this.ms.rules();
     this.intents = new Map(ctx.state.listIntents('mail', 'abra').map((i) => [i.sourceKey, i.payload]));
     this.startIso = new Date(`${this.cfg.startDate}T00:00:00.000Z`).toISOString();
-  }
-
-  private typeDefaults: Record<string, unknown> | null = null;
-
-  /** Solver role and division for new activities: the activity type's defaults (ABRA requires both on create). */
-  async activityDefaults(): Promise<Record<string, unknown>> {
-    if (!this.typeDefaults) {
-      const t = await this.ctx.abra.get('crmactivitytypes', this.cfg.activityTypeId);
-      this.typeDefaults = {};
-      if (t?.solverrole_id) this.typeDefaults.solverrole_id = t.solverrole_id;
-      if (t?.division_id) this.typeDefaults.division_id = t.division_id;
-    }
-    return this.typeDefaults;
   }
 
   private async addressIndex(): Promise<AddressIndex> {
@@ -424,7 +412,7 @@ class MailRun {
     let activityId = recovering ? await this.findOrphanActivity(p, subject, intentPayload) : null;
     if (!activityId) {
       const act = await this.ctx.abra.create(ACTIVITIES, {
-        ...(await this.activityDefaults()),
+        ...(await activityTypeDefaults(this.ctx, cfg.activityTypeId)),
         activitytype_id: cfg.activityTypeId,
         actqueue_id: cfg.queueId,
         solveruser_id: this.ctx.me.id,

@@ -133,7 +133,7 @@ export const tasksPart: PartModule = {
   },
 
   async createAbra(ctx, record) {
-    const body = { ...newActivityBody(ctx, cfgOf(ctx)), ...abraPatch(record, null, TO_ABRA) };
+    const body = { ...(await newActivityBody(ctx, cfgOf(ctx))), ...abraPatch(record, null, TO_ABRA) };
     const row = await ctx.abra.create(ACTIVITIES, body);
     return { id: row.id, version: versionOf(row), record: activityToTask(row) };
   },
