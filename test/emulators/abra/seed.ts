@@ -289,11 +289,13 @@ export function seed(store: AbraStore, opts: { seed: number; size: SeedSize; now
     mk('crmactivityarea', { code: 'SERV', name: 'Servis' }),
   ];
   for (const x of areas) store.seedInsert('crmactivityareas', x);
+  const typeDefaults = { solverrole_id: roles[0]!.id, division_id: divisions[1]!.id };
   const types = [
-    mk('crmactivitytype', { code: 'SCH', name: 'Schůzka', subject: 'Schůzka', solverrole_id: roles[0]!.id }),
-    mk('crmactivitytype', { code: 'TEL', name: 'Telefonát', subject: 'Telefonát' }),
-    mk('crmactivitytype', { code: 'UKOL', name: 'Úkol', subject: 'Úkol' }),
-    mk('crmactivitytype', { code: 'MAIL', name: 'E-mail', subject: 'E-mail' }),
+    // the defaults an ABRA admin sets on the types salespeople use (new activities take them)
+    mk('crmactivitytype', { code: 'SCH', name: 'Schůzka', subject: 'Schůzka', ...typeDefaults }),
+    mk('crmactivitytype', { code: 'TEL', name: 'Telefonát', subject: 'Telefonát', ...typeDefaults }),
+    mk('crmactivitytype', { code: 'UKOL', name: 'Úkol', subject: 'Úkol', ...typeDefaults }),
+    mk('crmactivitytype', { code: 'MAIL', name: 'E-mail', subject: 'E-mail', ...typeDefaults }),
     mk('crmactivitytype', { code: 'DOP', name: 'Dopis', hidden: true }),
   ];
   for (const x of types) store.seedInsert('crmactivitytypes', x);
