@@ -1,0 +1,90 @@
+/**
+ * Desktop notifications, once per problem: a part that starts failing, a run that waits for a mass-delete decision,
+ * an expired password or token. The same problem on the next run stays quiet; when the part recovers the problem is
+ * forgotten, so a new failure later notifies again. Pure: feed it statuses, it returns what to show.
+ */
+import type { PartStatus, SchedulerStatus } from '../sync/api';
+import type { PartName } from '../sync/config';
+
+export interface Notice {
+  /** Identity of the problem (part + kind); the same key never notifies twice in a row. */
+  key: string;
+  part: PartName;
+  kind: 'massDelete' | 'auth' | 'config' | 'error';
+  title: string;
+  body: string;
+}
+
+export type NoticeLanguage = 'cs' | 'en';
+
+const PART_LABEL: Record<NoticeLanguage, Record<PartName, string>> = {
+  en: { addressBook: 'Address book', calendar: 'Calendar', tasks: 'Tasks', mail: 'E-mail archive' },
+  cs: { addressBook: 'Adresář', calendar: 'Kalendář', tasks: 'Úkoly', mail: 'Archiv e-mailů' },
+};
+
+const TITLES: Record<NoticeLanguage, Record<Notice['kind'], string>> = {
+  en: {
+    massDelete: '{part}: confirm deletions',
+    auth: '{part}: sign in again',
+    config: '{part}: settings need attention',
+    error: '{part}: sync is failing',
+  },
+  cs: {
+    massDelete: '{part}: potvrďte mazání',
+    auth: '{part}: přihlaste se znovu',
+    config: '{part}: nastavení vyžaduje pozornost',
+    error: '{part}: synchronizace selhává',
+  },
+};
+
+function problemOf(p: PartStatus): { kind: Notice['kind']; message: string } | null {
+  if (p.attention) return { kind: p.attention.kind, message: p.attention.message };
+  return null;
+}
+
+export class NotificationTracker {
+  /** part → key of the problem already notified */
+  private readonly active = new Map<PartName, string>();
+
+  constructor(private language: NoticeLanguage = 'en') {}
+
+  setLanguage(language: NoticeLanguage): void {
+    this.language = language;
+  }
+
+  /** Notices to show for this status (each problem once); problems that went away are forgotten. */
+  update(status: SchedulerStatus): Notice[] {
+    const out: Notice[] = [];
+    for (const p of status.parts) {
+      const problem = p.enabled ? problemOf(p) : null;
+      if (!problem) {
+        this.active.delete(p.part);
+        continue;
+      }
+      // Transient network trouble alone is not worth a notification until it repeats.
+      if (problem.kind === 'error' && p.failureStreak < 2 && isNetwork(p)) continue;
+      const key = `${p.part}:${problem.kind}`;
+      if (this.active.get(p.part) === key) continue;
+      this.active.set(p.part, key);
+      const label = PART_LABEL[this.language][p.part];
+      out.push({
+        key,
+        part: p.part,
+        kind: problem.kind,
+        title: TITLES[this.language][problem.kind].replace('{part}', label),
+        body: problem.message || label,
+      });
+    }
+    return out;
+  }
+
+  /** Forget everything (e.g. after new settings were saved). */
+  reset(): void {
+    this.active.clear();
+  }
+}
+
+function isNetwork(p: PartStatus): boolean {
+  const k = p.lastRun?.errorKind;
+  return k === 'unreachable' || k === 'timeout' || k === 'transient';
+}
