@@ -1,0 +1,143 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppState } from '../../src-main/app/ipc-contract';
+import type { SchedulerStatus } from '../../src-main/sync/api';
+import { setLanguage } from './i18n';
+import { AppCtx, type AppCtxValue, PAGES, type PageId } from './lib/app-context';
+import { call, errorMessage, onEvent } from './lib/bridge';
+import { lockedBy } from './lib/paths';
+import { ConflictsPage } from './pages/Conflicts';
+import { ConnectionsPage } from './pages/Connections';
+import { LogPage } from './pages/Log';
+import { MailPage } from './pages/Mail';
+import { OverviewPage } from './pages/Overview';
+import { PartsPage } from './pages/Parts';
+import { PreferencesPage } from './pages/Preferences';
+
+function applyProgress(status: SchedulerStatus | null, e: { part: string }, progress: unknown) {
+  if (!status) return status;
+  return {
+    ...status,
+    parts: status.parts.map((p) =>
+      p.part === e.part ? { ...p, running: true, progress: progress as typeof p.progress } : p,
+    ),
+  };
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const [state, setStateRaw] = useState<AppState | null>(null);
+  const [status, setStatus] = useState<SchedulerStatus | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [page, setPage] = useState<PageId>('overview');
+  const [message, setMessage] = useState('');
+  const [runsVersion, setRunsVersion] = useState(0);
+  const mainRef = useRef<HTMLElement>(null);
+
+  const setState = useCallback((s: AppState) => {
+    setStateRaw(s);
+    setStatus(s.status);
+    setLanguage(s.locale);
+  }, []);
+
+  const load = useCallback(() => {
+    setLoadError(null);
+    call('getState')
+      .then(setState)
+      .catch((e) => setLoadError(errorMessage(e)));
+  }, [setState]);
+
+  useEffect(() => {
+    load();
+    return onEvent((e) => {
+      if (e.type === 'state') setState(e.state);
+      else if (e.event.type === 'status') setStatus(e.event.status);
+      else if (e.event.type === 'progress') {
+        const pr = e.event.progress;
+        setStatus((s) => applyProgress(s, pr, pr));
+      } else if (e.event.type === 'run') setRunsVersion((v) => v + 1);
+    });
+  }, [load, setState]);
+
+  const go = useCallback((p: PageId) => {
+    setPage(p);
+    // Move focus to the page heading so keyboard and screen-reader users land on the new content.
+    requestAnimationFrame(() => mainRef.current?.querySelector('h1')?.focus());
+  }, []);
+
+  const ctx = useMemo<AppCtxValue | null>(
+    () =>
+      state && {
+        state,
+        setState,
+        status,
+        announce: setMessage,
+        go,
+        isLocked: (path) => lockedBy(state.policy.locked, path),
+        runsVersion,
+      },
+    [state, status, setState, go, runsVersion],
+  );
+
+  if (!ctx) {
+    return (
+      <main className="loading">
+        {loadError ? (
+          <div role="alert" className="banner banner-error">
+            <p>{t('app.loadFailed', { message: loadError })}</p>
+            <button type="button" onClick={load}>
+              {t('common.retry')}
+            </button>
+          </div>
+        ) : (
+          <p aria-live="polite">{t('common.loading')}</p>
+        )}
+      </main>
+    );
+  }
+
+  const attention = (status?.parts ?? []).some((p) => p.attention);
+  return (
+    <AppCtx.Provider value={ctx}>
+      <div className="shell">
+        <nav className="sidebar" aria-label={t('app.navigation')}>
+          <div className="brand">{t('app.title')}</div>
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p}>
+                <button
+                  type="button"
+                  className="nav-item"
+                  aria-current={page === p ? 'page' : undefined}
+                  onClick={() => go(p)}
+                >
+                  {t(`nav.${p}`)}
+                  {p === 'overview' && attention && (
+                    <span className="dot" role="img" aria-label={t('overview.needsAttention')} />
+                  )}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <div className="sidebar-foot">
+            {status?.paused && <span className="badge badge-warn">{t('overview.paused')}</span>}
+            {status && !status.online && <span className="badge badge-error">{t('overview.offline')}</span>}
+            <span className="version">v{state?.version}</span>
+          </div>
+        </nav>
+        <main className="content" ref={mainRef} data-page={page}>
+          {page === 'overview' && <OverviewPage />}
+          {page === 'connections' && <ConnectionsPage />}
+          {page === 'parts' && <PartsPage />}
+          {page === 'mail' && <MailPage />}
+          {page === 'conflicts' && <ConflictsPage />}
+          {page === 'log' && <LogPage />}
+          {page === 'preferences' && <PreferencesPage />}
+        </main>
+        <footer className="statusbar" aria-live="polite" role="status">
+          {message}
+        </footer>
+      </div>
+    </AppCtx.Provider>
+  );
+}

@@ -1,0 +1,36 @@
+import { useTranslation } from 'react-i18next';
+import type { FieldIssue } from '../../../src-main/app/ipc-contract';
+
+/** Summary of save errors at the top of a form (each is also shown next to its field when the field is here). */
+export function IssueSummary({ issues }: { issues: FieldIssue[] }) {
+  const { t } = useTranslation();
+  if (issues.length === 0) return null;
+  return (
+    <div className="banner banner-error" role="alert">
+      <p>{t('common.fixBeforeSave')}</p>
+      <ul>
+        {issues.map((i) => (
+          <li key={`${i.path}:${i.message}`}>
+            {i.path && <code>{i.path.replace(/^sync\./, '')}</code>} {i.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function Result({ ok, children }: { ok: boolean; children: React.ReactNode }) {
+  return (
+    <p className={ok ? 'result result-ok' : 'result result-error'} role="status">
+      {children}
+    </p>
+  );
+}
+
+export function PageHeading({ children }: { children: React.ReactNode }) {
+  return (
+    <h1 tabIndex={-1} className="page-title">
+      {children}
+    </h1>
+  );
+}

@@ -1,0 +1,28 @@
+import { createContext, useContext } from 'react';
+import type { AppState } from '../../../src-main/app/ipc-contract';
+import type { SchedulerStatus } from '../../../src-main/sync/api';
+
+export const PAGES = ['overview', 'connections', 'parts', 'mail', 'conflicts', 'log', 'preferences'] as const;
+export type PageId = (typeof PAGES)[number];
+
+export interface AppCtxValue {
+  state: AppState;
+  setState(s: AppState): void;
+  /** Latest scheduler status (from events, fresher than state.status). */
+  status: SchedulerStatus | null;
+  /** Say something in the polite live region (screen readers) and the status bar. */
+  announce(msg: string): void;
+  go(page: PageId): void;
+  /** Admin policy lock of a setting by its full dotted path (`sync.abra.serverUrl`, `preferences.language`). */
+  isLocked(path: string): boolean;
+  /** Bumped after every run event, so pages showing history reload. */
+  runsVersion: number;
+}
+
+export const AppCtx = createContext<AppCtxValue | null>(null);
+
+export function useApp(): AppCtxValue {
+  const v = useContext(AppCtx);
+  if (!v) throw new Error('useApp outside AppCtx');
+  return v;
+}

@@ -1,0 +1,94 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FieldIssue } from '../../../src-main/app/ipc-contract';
+import type { FormCtxValue } from '../components/form';
+import { useApp } from './app-context';
+import { call, errorMessage } from './bridge';
+import { setIn } from './paths';
+
+/** What a first-time user starts from; main fills in every other default when it validates the save. */
+export const EMPTY_CONFIG = {
+  abra: { serverUrl: '', connection: '', login: '', authMode: 'password' },
+  exchange: {
+    kind: 'ews',
+    email: '',
+    ewsUrl: '',
+    auth: 'basic',
+    user: '',
+    domain: '',
+    tenantId: 'organizations',
+    clientId: '',
+  },
+};
+
+export function issuesByPath(issues: FieldIssue[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issues) {
+    const p = i.path.replace(/^sync\./, '');
+    out[p] = out[p] ? `${out[p]}; ${i.message}` : i.message;
+  }
+  return out;
+}
+
+/**
+ * An editable copy of the saved engine configuration. `save()` sends the whole draft; on failure the issues are
+ * kept by path for the fields to show, and nothing is saved (main validates).
+ */
+export function useSyncDraft() {
+  const { t } = useTranslation();
+  const { state, setState, announce, isLocked } = useApp();
+  const initial = state.sync ?? EMPTY_CONFIG;
+  const [draft, setDraft] = useState<unknown>(initial);
+  const draftRef = useRef<unknown>(initial);
+  const [dirty, setDirty] = useState(false);
+  const [issues, setIssues] = useState<FieldIssue[]>([]);
+  const [saving, setSaving] = useState(false);
+
+  // Saved elsewhere (another page, policy reload): follow it unless the user has unsaved edits here.
+  useEffect(() => {
+    if (dirty) return;
+    const next = state.sync ?? EMPTY_CONFIG;
+    draftRef.current = next;
+    setDraft(next);
+  }, [state.sync, dirty]);
+
+  const set = useCallback((path: string, value: unknown) => {
+    draftRef.current = setIn(draftRef.current, path, value);
+    setDraft(draftRef.current);
+    setDirty(true);
+  }, []);
+
+  const save = useCallback(async (): Promise<boolean> => {
+    setSaving(true);
+    try {
+      const r = await call('saveSync', draftRef.current);
+      if (r.ok) {
+        setIssues([]);
+        setDirty(false);
+        draftRef.current = r.state.sync ?? draftRef.current;
+        setDraft(draftRef.current);
+        setState(r.state);
+        announce(t('common.saved'));
+        return true;
+      }
+      setIssues(r.issues);
+      announce(t('common.saveFailed', { count: r.issues.length }));
+      return false;
+    } catch (e) {
+      setIssues([{ path: '', message: errorMessage(e) }]);
+      announce(t('common.saveFailed', { count: 1 }));
+      return false;
+    } finally {
+      setSaving(false);
+    }
+  }, [announce, setState, t]);
+
+  const form: FormCtxValue = {
+    draft,
+    set,
+    issues: issuesByPath(issues),
+    lockPrefix: 'sync.',
+    isLocked,
+  };
+  return { draft, draftRef, set, save, saving, dirty, issues, form };
+}

@@ -1,0 +1,209 @@
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ItemFailure, RunResult, RunSummary } from '../../../src-main/sync/api';
+import { PageHeading, Result } from '../components/common';
+import { useApp } from '../lib/app-context';
+import { call, errorMessage } from '../lib/bridge';
+import { formatTime, uniqueKeys } from '../lib/format';
+
+const PARTS = ['addressBook', 'calendar', 'tasks', 'mail'] as const;
+const RESULTS: RunResult[] = ['ok', 'partial', 'failed', 'needsConfirmation', 'aborted', 'dryRun'];
+
+export function LogPage() {
+  const { t, i18n } = useTranslation();
+  const { runsVersion, announce } = useApp();
+  const id = useId().replace(/:/g, '');
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [failures, setFailures] = useState<ItemFailure[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [part, setPart] = useState('');
+  const [result, setResult] = useState('');
+  const [text, setText] = useState('');
+  const [exported, setExported] = useState<{ ok: boolean; message: string; path?: string } | null>(null);
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      const [r, f] = await Promise.all([call('listRuns', 200), call('listFailures', 500)]);
+      setRuns(r);
+      setFailures(f);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, []);
+  useEffect(() => {
+    void runsVersion;
+    void load();
+  }, [load, runsVersion]);
+
+  const needle = text.trim().toLowerCase();
+  const shownRuns = useMemo(
+    () =>
+      runs.filter(
+        (r) =>
+          (!part || r.part === part) &&
+          (!result || r.result === result) &&
+          (!needle ||
+            (r.message ?? '').toLowerCase().includes(needle) ||
+            r.failures.some((f) => `${f.name} ${f.reason}`.toLowerCase().includes(needle))),
+      ),
+    [runs, part, result, needle],
+  );
+  const shownFailures = useMemo(
+    () =>
+      failures.filter(
+        (f) =>
+          (!part || f.part === part) &&
+          (!needle || `${f.name} ${f.reason} ${f.kind ?? ''}`.toLowerCase().includes(needle)),
+      ),
+    [failures, part, needle],
+  );
+
+  const exportDiag = async () => {
+    setExported(null);
+    try {
+      const r = await call('exportDiagnostics');
+      setExported(r);
+      announce(r.message);
+    } catch (e) {
+      setExported({ ok: false, message: errorMessage(e) });
+    }
+  };
+
+  const c = (r: RunSummary) =>
+    t('log.countsShort', {
+      ac: r.counts.abra.created,
+      au: r.counts.abra.updated,
+      ad: r.counts.abra.deleted,
+      ec: r.counts.exchange.created,
+      eu: r.counts.exchange.updated,
+      ed: r.counts.exchange.deleted,
+    });
+
+  return (
+    <div className="page">
+      <PageHeading>{t('nav.log')}</PageHeading>
+      <fieldset className="toolbar filters">
+        <legend className="sr-only">{t('log.filter')}</legend>
+        <div className="field">
+          <label htmlFor={`${id}-part`}>{t('log.part')}</label>
+          <select id={`${id}-part`} value={part} onChange={(e) => setPart(e.target.value)}>
+            <option value="">{t('log.allParts')}</option>
+            {PARTS.map((p) => (
+              <option key={p} value={p}>
+                {t(`parts.${p}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-result`}>{t('log.result')}</label>
+          <select id={`${id}-result`} value={result} onChange={(e) => setResult(e.target.value)}>
+            <option value="">{t('log.allResults')}</option>
+            {RESULTS.map((r) => (
+              <option key={r} value={r}>
+                {t(`result.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field grow">
+          <label htmlFor={`${id}-text`}>{t('log.search')}</label>
+          <input id={`${id}-text`} type="search" value={text} onChange={(e) => setText(e.target.value)} />
+        </div>
+      </fieldset>
+      <div className="toolbar">
+        <button type="button" onClick={exportDiag}>
+          {t('log.export')}
+        </button>
+        <button type="button" onClick={() => call('openLog').catch((e) => announce(errorMessage(e)))}>
+          {t('log.openLog')}
+        </button>
+        <button type="button" onClick={load}>
+          {t('common.refresh')}
+        </button>
+      </div>
+      {exported && (
+        <Result ok={exported.ok}>
+          {exported.message}
+          {exported.path && (
+            <>
+              {' '}
+              <code>{exported.path}</code>
+            </>
+          )}
+        </Result>
+      )}
+      {error && <Result ok={false}>{error}</Result>}
+      <section aria-labelledby="runs-heading">
+        <h2 id="runs-heading">{t('log.runs', { count: shownRuns.length })}</h2>
+        {shownRuns.length === 0 ? (
+          <p>{t('log.noRuns')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="runs-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('log.time')}</th>
+                  <th scope="col">{t('log.part')}</th>
+                  <th scope="col">{t('log.result')}</th>
+                  <th scope="col">{t('log.counts')}</th>
+                  <th scope="col">{t('log.message')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shownRuns.map((r) => (
+                  <tr key={r.runId} data-result={r.result}>
+                    <td>{formatTime(r.finishedAt, i18n.language)}</td>
+                    <td>{t(`parts.${r.part}`)}</td>
+                    <td>
+                      <span className={`badge result-${r.result}`}>{t(`result.${r.result}`)}</span>
+                    </td>
+                    <td>{c(r)}</td>
+                    <td>
+                      {r.message ??
+                        (r.failures.length ? t('overview.failedItems', { count: r.failures.length }) : '')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="failures-heading">
+        <h2 id="failures-heading">{t('log.failures', { count: shownFailures.length })}</h2>
+        {shownFailures.length === 0 ? (
+          <p>{t('log.noFailures')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="failures-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('log.time')}</th>
+                  <th scope="col">{t('log.part')}</th>
+                  <th scope="col">{t('preview.side')}</th>
+                  <th scope="col">{t('preview.item')}</th>
+                  <th scope="col">{t('log.reason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {uniqueKeys(shownFailures, (f) => `${f.at}:${f.part}:${f.side}:${f.name}`).map(
+                  ({ row: f, key }) => (
+                    <tr key={key}>
+                      <td>{formatTime(f.at, i18n.language)}</td>
+                      <td>{t(`parts.${f.part}`)}</td>
+                      <td>{t(`side.${f.side}`)}</td>
+                      <td>{f.name}</td>
+                      <td>{f.reason}</td>
+                    </tr>
+                  ),
+                )}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

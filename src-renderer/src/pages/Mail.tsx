@@ -1,0 +1,410 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FirmHit, MailFolderItem } from '../../../src-main/app/ipc-contract';
+import type { UnassignedMail } from '../../../src-main/sync/api';
+import { IssueSummary, PageHeading, Result } from '../components/common';
+import {
+  CheckField,
+  FormCtx,
+  ListField,
+  NumberField,
+  SelectField,
+  TextField,
+  useForm,
+} from '../components/form';
+import { useApp } from '../lib/app-context';
+import { call, errorMessage } from '../lib/bridge';
+import { formatTime } from '../lib/format';
+import { getIn } from '../lib/paths';
+import { useActivityPickers } from '../lib/use-pickers';
+import { useSyncDraft } from '../lib/use-sync-draft';
+
+/** Folder patterns: picked from the mailbox's folders or typed (`Inbox/Customers/*`). */
+function FolderPicker() {
+  const { t } = useTranslation();
+  const form = useForm();
+  const { isLocked } = useApp();
+  const id = useId().replace(/:/g, '');
+  const [folders, setFolders] = useState<MailFolderItem[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const locked = isLocked('sync.parts.mail.folders');
+  const list = (getIn(form.draft, 'parts.mail.folders') as string[] | undefined) ?? [];
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      setFolders(await call('mailFolders'));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const add = (p: string) => {
+    const v = p.trim();
+    if (v && !list.includes(v)) form.set('parts.mail.folders', [...list, v]);
+  };
+  return (
+    <fieldset className="field">
+      <legend>{t('mail.folders')}</legend>
+      <p className="hint">{t('mail.foldersHint')}</p>
+      {locked && <p className="hint locked">{t('common.lockedByAdmin')}</p>}
+      <ul className="chips" aria-label={t('mail.chosenFolders')}>
+        {list.map((f) => (
+          <li key={f}>
+            <code>{f}</code>
+            <button
+              type="button"
+              disabled={locked}
+              aria-label={t('mail.removeFolder', { folder: f })}
+              onClick={() =>
+                form.set(
+                  'parts.mail.folders',
+                  list.filter((x) => x !== f),
+                )
+              }
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="row">
+        <label htmlFor={`${id}-pick`} className="sr-only">
+          {t('mail.pickFolder')}
+        </label>
+        <select
+          id={`${id}-pick`}
+          disabled={locked || folders.length === 0}
+          value=""
+          onChange={(e) => add(e.target.value)}
+        >
+          <option value="">{t('mail.pickFolder')}</option>
+          {folders.map((f) => (
+            <option key={f.path} value={f.path}>
+              {f.path}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="row">
+        <label htmlFor={`${id}-text`} className="sr-only">
+          {t('mail.folderPattern')}
+        </label>
+        <input
+          id={`${id}-text`}
+          disabled={locked}
+          placeholder={t('mail.folderPattern')}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              add(text);
+              setText('');
+            }
+          }}
+        />
+        <button
+          type="button"
+          disabled={locked || !text.trim()}
+          onClick={() => {
+            add(text);
+            setText('');
+          }}
+        >
+          {t('mail.addFolder')}
+        </button>
+      </div>
+      {error && <p className="field-error">{t('mail.foldersFailed', { message: error })}</p>}
+    </fieldset>
+  );
+}
+
+function AssignDialog({ mail, onDone }: { mail: UnassignedMail; onDone(assigned: boolean): void }) {
+  const { t } = useTranslation();
+  const { announce } = useApp();
+  const id = useId().replace(/:/g, '');
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<FirmHit[] | null>(null);
+  const [firmId, setFirmId] = useState('');
+  const [personId, setPersonId] = useState('');
+  const [applyAll, setApplyAll] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const firm = hits?.find((h) => h.id === firmId);
+  const search = async () => {
+    setError(null);
+    try {
+      const r = await call('searchFirms', query.trim());
+      setHits(r);
+      setFirmId(r[0]?.id ?? '');
+      setPersonId('');
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const assign = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await call('assignMail', mail.id, firmId, personId || null, applyAll);
+      announce(t('mail.assigned', { subject: mail.subject, firm: firm?.name ?? firmId }));
+      onDone(true);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <fieldset className="assign">
+      <legend>{t('mail.assignTitle', { subject: mail.subject })}</legend>
+      <div className="row row-end">
+        <div className="field">
+          <label htmlFor={`${id}-q`}>{t('mail.searchFirm')}</label>
+          <input
+            id={`${id}-q`}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                void search();
+              }
+            }}
+          />
+        </div>
+        <button type="button" className="inline-button" onClick={search}>
+          {t('mail.search')}
+        </button>
+      </div>
+      {hits && hits.length === 0 && <p className="hint">{t('mail.noFirms')}</p>}
+      {hits && hits.length > 0 && (
+        <div className="grid">
+          <div className="field">
+            <label htmlFor={`${id}-firm`}>{t('mail.firm')}</label>
+            <select
+              id={`${id}-firm`}
+              value={firmId}
+              onChange={(e) => {
+                setFirmId(e.target.value);
+                setPersonId('');
+              }}
+            >
+              {hits.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {h.code ? `${h.code} — ${h.name}` : h.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-person`}>{t('mail.person')}</label>
+            <select id={`${id}-person`} value={personId} onChange={(e) => setPersonId(e.target.value)}>
+              <option value="">{t('mail.noPerson')}</option>
+              {(firm?.persons ?? []).map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field field-inline">
+            <input
+              type="checkbox"
+              id={`${id}-all`}
+              checked={applyAll}
+              onChange={(e) => setApplyAll(e.target.checked)}
+            />
+            <label htmlFor={`${id}-all`}>{t('mail.applyToAddress', { address: mail.address })}</label>
+          </div>
+        </div>
+      )}
+      {error && (
+        <p className="result result-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" className="primary" disabled={!firmId || busy} onClick={assign}>
+          {t('mail.assign')}
+        </button>
+        <button type="button" onClick={() => onDone(false)}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+function UnassignedQueue() {
+  const { t, i18n } = useTranslation();
+  const { runsVersion } = useApp();
+  const [items, setItems] = useState<UnassignedMail[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      setItems(await call('listUnassignedMail'));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, []);
+  useEffect(() => {
+    void runsVersion;
+    void load();
+  }, [load, runsVersion]);
+  return (
+    <section className="card" aria-labelledby="unassigned-heading">
+      <h2 id="unassigned-heading">{t('mail.unassigned')}</h2>
+      <p className="hint">{t('mail.unassignedHint')}</p>
+      {error && <Result ok={false}>{error}</Result>}
+      {items && items.length === 0 && <p>{t('mail.unassignedEmpty')}</p>}
+      {items && items.length > 0 && (
+        <ul className="queue">
+          {items.map((m) => (
+            <li key={m.id} data-mail-id={m.id}>
+              <div className="queue-row">
+                <span className="queue-date">{formatTime(m.date, i18n.language)}</span>
+                <span className="queue-subject">{m.subject || t('mail.noSubject')}</span>
+                <span className="queue-address">
+                  {t(`mail.dir.${m.direction}`)} {m.address}
+                </span>
+                {open !== m.id && (
+                  <button type="button" onClick={() => setOpen(m.id)}>
+                    {t('mail.assignButton')}
+                  </button>
+                )}
+              </div>
+              {open === m.id && (
+                <AssignDialog
+                  mail={m}
+                  onDone={(assigned) => {
+                    setOpen(null);
+                    if (assigned) void load();
+                  }}
+                />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function MailPage() {
+  const { t } = useTranslation();
+  const { state, go } = useApp();
+  const { save, saving, issues, form } = useSyncDraft();
+  const pickers = useActivityPickers(state.sync !== null);
+  if (!state.sync) {
+    return (
+      <div className="page">
+        <PageHeading>{t('nav.mail')}</PageHeading>
+        <div className="banner banner-info">
+          <p>{t('parts.connectFirst')}</p>
+          <button type="button" onClick={() => go('connections')}>
+            {t('nav.connections')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+  const opt = (items: { id: string; code?: string | undefined; name: string }[]) => [
+    { value: '', label: t('common.none') },
+    ...items.map((i) => ({ value: i.id, label: i.code ? `${i.code} — ${i.name}` : i.name })),
+  ];
+  return (
+    <div className="page">
+      <PageHeading>{t('nav.mail')}</PageHeading>
+      <FormCtx.Provider value={form}>
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <IssueSummary issues={issues} />
+          <section className="card" aria-labelledby="mail-settings">
+            <h2 id="mail-settings">{t('mail.archive')}</h2>
+            <p className="hint">{t('mail.explain')}</p>
+            <div className="grid">
+              <CheckField path="parts.mail.enabled" label={t('parts.enabled')} />
+              <NumberField path="parts.mail.intervalMinutes" label={t('parts.interval')} min={1} max={1440} />
+              <TextField path="parts.mail.startDate" type="date" label={t('mail.startDate')} />
+              <SelectField
+                path="parts.mail.activityTypeId"
+                label={t('mail.activityType')}
+                options={opt(pickers.types)}
+              />
+              <SelectField path="parts.mail.queueId" label={t('mail.queue')} options={opt(pickers.queues)} />
+              <CheckField path="parts.mail.includeInbox" label={t('mail.includeInbox')} />
+              <CheckField path="parts.mail.includeSent" label={t('mail.includeSent')} />
+            </div>
+            {pickers.error && (
+              <Result ok={false}>{t('parts.pickersFailed', { message: pickers.error })}</Result>
+            )}
+            <FolderPicker />
+            <div className="grid">
+              <ListField
+                path="parts.mail.excludedAddresses"
+                label={t('mail.excludedAddresses')}
+                hint={t('mail.onePerLine')}
+              />
+              <ListField
+                path="parts.mail.excludedDomains"
+                label={t('mail.excludedDomains')}
+                hint={t('mail.onePerLine')}
+              />
+              <ListField
+                path="parts.mail.ownDomains"
+                label={t('mail.ownDomains')}
+                hint={t('mail.ownDomainsHint')}
+              />
+              <ListField
+                path="parts.mail.freeMailDomains"
+                label={t('mail.freeMail')}
+                hint={t('mail.freeMailHint')}
+                rows={5}
+              />
+              <ListField path="parts.mail.skipCategories" label={t('mail.skipCategories')} />
+              <NumberField
+                path="parts.mail.maxAttachmentBytes"
+                label={t('mail.attachmentLimit')}
+                hint={t('mail.attachmentLimitHint')}
+                min={0}
+                scale={1024 * 1024}
+                step={0.5}
+              />
+            </div>
+            <div className="grid">
+              <CheckField path="parts.mail.skipPrivate" label={t('mail.skipPrivate')} />
+              <CheckField path="parts.mail.headersOnly" label={t('mail.headersOnly')} />
+              <CheckField path="parts.mail.skipAutoReplies" label={t('mail.skipAutoReplies')} />
+              <CheckField path="parts.mail.skipDeliveryReports" label={t('mail.skipDeliveryReports')} />
+              <SelectField
+                path="parts.mail.ambiguous"
+                label={t('mail.ambiguous')}
+                options={[
+                  { value: 'mostRecent', label: t('mail.ambiguousRecent') },
+                  { value: 'unassigned', label: t('mail.ambiguousLeave') },
+                ]}
+              />
+            </div>
+            <div className="toolbar">
+              <button type="submit" className="primary" disabled={saving}>
+                {t('common.save')}
+              </button>
+            </div>
+          </section>
+        </form>
+      </FormCtx.Provider>
+      <UnassignedQueue />
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PartStatus, RunSummary } from '../../../src-main/sync/api';
+import type { PartName } from '../../../src-main/sync/config';
+import { PageHeading } from '../components/common';
+import { useApp } from '../lib/app-context';
+import { call, errorMessage } from '../lib/bridge';
+import { formatTime } from '../lib/format';
+
+function Counts({ run }: { run: RunSummary }) {
+  const { t } = useTranslation();
+  const c = run.counts;
+  return (
+    <ul className="counts">
+      <li>
+        {t('overview.countsAbra', {
+          created: c.abra.created,
+          updated: c.abra.updated,
+          deleted: c.abra.deleted,
+        })}
+      </li>
+      <li>
+        {t('overview.countsExchange', {
+          created: c.exchange.created,
+          updated: c.exchange.updated,
+          deleted: c.exchange.deleted,
+        })}
+      </li>
+      {c.conflicts > 0 && <li>{t('overview.countsConflicts', { count: c.conflicts })}</li>}
+      {c.failed > 0 && <li className="text-error">{t('overview.countsFailed', { count: c.failed })}</li>}
+    </ul>
+  );
+}
+
+function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (part: PartName) => void }) {
+  const { t, i18n } = useTranslation();
+  const { announce, go, state } = useApp();
+  const [confirming, setConfirming] = useState(false);
+  const run = p.lastRun;
+  const lang = i18n.language;
+  const confirm = async () => {
+    setConfirming(true);
+    try {
+      const s = await call('confirmMassDelete', p.part);
+      announce(t('overview.confirmedDone', { part: t(`parts.${p.part}`), result: t(`result.${s.result}`) }));
+    } catch (e) {
+      announce(errorMessage(e));
+    } finally {
+      setConfirming(false);
+    }
+  };
+  const headingId = `part-${p.part}`;
+  return (
+    <section className={`card part-card${p.enabled ? '' : ' part-off'}`} aria-labelledby={headingId}>
+      <header className="card-head">
+        <h2 id={headingId}>{t(`parts.${p.part}`)}</h2>
+        <span className={`badge ${p.enabled ? 'badge-ok' : 'badge-muted'}`}>
+          {p.enabled ? t('overview.enabled') : t('overview.disabled')}
+        </span>
+        {run && <span className={`badge result-${run.result}`}>{t(`result.${run.result}`)}</span>}
+      </header>
+      <dl className="facts">
+        <dt>{t('overview.direction')}</dt>
+        <dd>{t(`direction.${p.direction}`)}</dd>
+        <dt>{t('overview.lastRun')}</dt>
+        <dd>{run ? formatTime(run.finishedAt, lang) : t('overview.never')}</dd>
+        <dt>{t('overview.lastSuccess')}</dt>
+        <dd>{formatTime(p.lastSuccessAt, lang)}</dd>
+        <dt>{t('overview.nextRun')}</dt>
+        <dd>{p.enabled && !state.status?.paused ? formatTime(p.nextRunAt, lang) : '—'}</dd>
+      </dl>
+      {p.running && (
+        <div className="progress">
+          <label htmlFor={`progress-${p.part}`}>
+            {p.progress
+              ? t('overview.phase', {
+                  phase: t(`phase.${p.progress.phase}`),
+                  done: p.progress.done,
+                  total: p.progress.total,
+                })
+              : t('overview.running')}
+          </label>
+          <progress
+            id={`progress-${p.part}`}
+            max={p.progress?.total || undefined}
+            value={p.progress?.total ? p.progress.done : undefined}
+          />
+        </div>
+      )}
+      {run && <Counts run={run} />}
+      {run?.message && <p className="run-message">{run.message}</p>}
+      {p.attention && (
+        <div
+          className={`banner ${p.attention.kind === 'massDelete' ? 'banner-warn' : 'banner-error'}`}
+          role="alert"
+        >
+          <p>{p.attention.message}</p>
+          {p.attention.kind === 'massDelete' && (
+            <button type="button" className="danger" disabled={confirming} onClick={confirm}>
+              {t('overview.confirmDeletes', { count: p.attention.pendingDeletes ?? 0 })}
+            </button>
+          )}
+          {p.attention.kind === 'auth' && (
+            <button type="button" onClick={() => go('connections')}>
+              {t('overview.signInAgain')}
+            </button>
+          )}
+          {p.attention.kind === 'config' && (
+            <button type="button" onClick={() => go(p.part === 'mail' ? 'mail' : 'parts')}>
+              {t('overview.openSettings')}
+            </button>
+          )}
+        </div>
+      )}
+      {run && run.failures.length > 0 && (
+        <details className="failures">
+          <summary>{t('overview.failedItems', { count: run.failures.length })}</summary>
+          <ul>
+            {run.failures.slice(0, 50).map((f) => (
+              <li key={`${f.side}:${f.abraId ?? ''}:${f.exchangeId ?? ''}:${f.name}`}>
+                <strong>{f.name}</strong> ({t(`side.${f.side}`)}): {f.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <div className="actions">
+        <button
+          type="button"
+          disabled={!p.enabled || p.running || busy}
+          onClick={() => onSync(p.part)}
+          aria-describedby={headingId}
+        >
+          {t('overview.syncPart')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+export function OverviewPage() {
+  const { t } = useTranslation();
+  const { state, status, announce, go } = useApp();
+  const [busy, setBusy] = useState(false);
+
+  const sync = async (part?: PartName) => {
+    setBusy(true);
+    announce(t('overview.syncStarted'));
+    try {
+      const res = await call('syncNow', part);
+      const bad = res.filter((r) => r.result !== 'ok');
+      announce(
+        bad.length === 0
+          ? t('overview.syncDone', { count: res.length })
+          : t('overview.syncDoneWithProblems', { count: bad.length }),
+      );
+    } catch (e) {
+      announce(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const togglePause = async () => {
+    try {
+      if (status?.paused) await call('resume');
+      else await call('pause');
+      announce(status?.paused ? t('overview.resumed') : t('overview.pausedNow'));
+    } catch (e) {
+      announce(errorMessage(e));
+    }
+  };
+
+  return (
+    <div className="page">
+      <PageHeading>{t('nav.overview')}</PageHeading>
+      {state.problems.length > 0 && (
+        <div className="banner banner-error" role="alert">
+          <p>{t('overview.problems')}</p>
+          <ul>
+            {state.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {!state.sync && (
+        <div className="banner banner-info">
+          <p>{t('overview.notConfigured')}</p>
+          <button type="button" onClick={() => go('connections')}>
+            {t('overview.setUp')}
+          </button>
+        </div>
+      )}
+      {status && (
+        <div className="toolbar">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || status.parts.every((p) => !p.enabled || p.running)}
+            onClick={() => sync()}
+          >
+            {t('overview.syncAll')}
+          </button>
+          <button type="button" onClick={togglePause} aria-pressed={status.paused}>
+            {status.paused ? t('overview.resume') : t('overview.pause')}
+          </button>
+          <span className={`badge ${status.online ? 'badge-ok' : 'badge-error'}`}>
+            {status.online ? t('overview.online') : t('overview.offline')}
+          </span>
+        </div>
+      )}
+      <div className="cards">
+        {(status?.parts ?? []).map((p) => (
+          <PartCard key={p.part} p={p} busy={busy} onSync={sync} />
+        ))}
+      </div>
+    </div>
+  );
+}

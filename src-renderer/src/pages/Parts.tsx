@@ -1,0 +1,274 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PlanEntry, RunSummary } from '../../../src-main/sync/api';
+import type { PartName } from '../../../src-main/sync/config';
+import { IssueSummary, PageHeading } from '../components/common';
+import { CheckField, FormCtx, MultiPickField, NumberField, SelectField } from '../components/form';
+import { WhereField } from '../components/where';
+import { useApp } from '../lib/app-context';
+import { call, errorMessage } from '../lib/bridge';
+import { uniqueKeys } from '../lib/format';
+import { getIn } from '../lib/paths';
+import { useActivityPickers } from '../lib/use-pickers';
+import { useSyncDraft } from '../lib/use-sync-draft';
+
+const SYNC_PARTS = ['addressBook', 'calendar', 'tasks'] as const;
+
+function useCommonOptions() {
+  const { t } = useTranslation();
+  return {
+    directions: (['abraToExchange', 'exchangeToAbra', 'both'] as const).map((d) => ({
+      value: d,
+      label: t(`direction.${d}`),
+    })),
+    policies: (['merge', 'abraWins', 'exchangeWins', 'newestWins'] as const).map((p) => ({
+      value: p,
+      label: t(`policy.${p}`),
+    })),
+  };
+}
+
+function PartBasics({ part }: { part: PartName }) {
+  const { t } = useTranslation();
+  const { directions, policies } = useCommonOptions();
+  const base = `parts.${part}`;
+  return (
+    <div className="grid">
+      <CheckField path={`${base}.enabled`} label={t('parts.enabled')} />
+      <SelectField path={`${base}.direction`} label={t('parts.direction')} options={directions} />
+      <NumberField
+        path={`${base}.intervalMinutes`}
+        label={t('parts.interval')}
+        min={1}
+        max={1440}
+        hint={t('parts.intervalHint')}
+      />
+      <SelectField path={`${base}.conflictPolicy`} label={t('parts.conflictPolicy')} options={policies} />
+    </div>
+  );
+}
+
+function ActivityFilters({
+  part,
+  pickers,
+}: {
+  part: 'calendar' | 'tasks';
+  pickers: ReturnType<typeof useActivityPickers>;
+}) {
+  const { t } = useTranslation();
+  const base = `parts.${part}`;
+  const opt = (items: { id: string; code?: string | undefined; name: string }[]) => [
+    { value: '', label: t('common.none') },
+    ...items.map((i) => ({ value: i.id, label: i.code ? `${i.code} — ${i.name}` : i.name })),
+  ];
+  return (
+    <>
+      {pickers.error && (
+        <div className="banner banner-error" role="alert">
+          <p>{t('parts.pickersFailed', { message: pickers.error })}</p>
+          <button type="button" onClick={() => void pickers.reload()}>
+            {t('common.retry')}
+          </button>
+        </div>
+      )}
+      <div className="grid">
+        <MultiPickField
+          path={`${base}.activityTypeIds`}
+          label={t('parts.activityTypes')}
+          items={pickers.types}
+        />
+        <MultiPickField
+          path={`${base}.queueIds`}
+          label={t('parts.queues')}
+          hint={t('parts.queuesHint')}
+          items={pickers.queues}
+        />
+      </div>
+      <div className="grid">
+        <CheckField path={`${base}.onlyMine`} label={t('parts.onlyMineActivities')} />
+        <SelectField
+          path={`${base}.privateItems`}
+          label={t('parts.privateItems')}
+          options={[
+            { value: 'keepPrivate', label: t('parts.keepPrivate') },
+            { value: 'skip', label: t('parts.skipPrivate') },
+          ]}
+        />
+        <SelectField
+          path={`${base}.newItemTypeId`}
+          label={t('parts.newItemType')}
+          hint={t('parts.newItemHint')}
+          options={opt(pickers.types)}
+        />
+        <SelectField
+          path={`${base}.newItemQueueId`}
+          label={t('parts.newItemQueue')}
+          options={opt(pickers.queues)}
+        />
+        {part === 'calendar' && (
+          <>
+            <NumberField path={`${base}.windowPastDays`} label={t('parts.windowPast')} min={0} max={3650} />
+            <NumberField
+              path={`${base}.windowFutureDays`}
+              label={t('parts.windowFuture')}
+              min={1}
+              max={3650}
+            />
+          </>
+        )}
+      </div>
+      <WhereField path={`${base}.where`} collection="crmactivities" label={t('parts.whereActivities')} />
+    </>
+  );
+}
+
+export function PlanTable({ plan }: { plan: PlanEntry[] }) {
+  const { t } = useTranslation();
+  const shown = plan.slice(0, 500);
+  const byAction = new Map<string, number>();
+  for (const p of plan) byAction.set(p.action, (byAction.get(p.action) ?? 0) + 1);
+  return (
+    <div className="plan">
+      <p>
+        {plan.length === 0
+          ? t('preview.nothing')
+          : [...byAction].map(([a, n]) => `${t(`action.${a}`)}: ${n}`).join(' · ')}
+      </p>
+      {plan.length > 0 && (
+        <div className="table-wrap">
+          <table className="plan-table">
+            <caption className="sr-only">{t('preview.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('log.part')}</th>
+                <th scope="col">{t('preview.action')}</th>
+                <th scope="col">{t('preview.side')}</th>
+                <th scope="col">{t('preview.item')}</th>
+                <th scope="col">{t('preview.fields')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {uniqueKeys(
+                shown,
+                (p) => `${p.part}:${p.action}:${p.abraId ?? ''}:${p.exchangeId ?? ''}:${p.name}`,
+              ).map(({ row: p, key }) => (
+                <tr key={key} data-action={p.action}>
+                  <td>{t(`parts.${p.part}`)}</td>
+                  <td>{t(`action.${p.action}`)}</td>
+                  <td>{t(`side.${p.side}`)}</td>
+                  <td>{p.name}</td>
+                  <td>{p.fields?.join(', ') ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {plan.length > shown.length && (
+        <p className="hint">{t('preview.more', { count: plan.length - shown.length })}</p>
+      )}
+    </div>
+  );
+}
+
+export function PartsPage() {
+  const { t } = useTranslation();
+  const { state, go, announce } = useApp();
+  const { draft, save, saving, issues, form, dirty } = useSyncDraft();
+  const pickers = useActivityPickers(state.sync !== null);
+  const [preview, setPreview] = useState<{ plan: PlanEntry[]; summaries: RunSummary[] } | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+
+  if (!state.sync) {
+    return (
+      <div className="page">
+        <PageHeading>{t('nav.parts')}</PageHeading>
+        <div className="banner banner-info">
+          <p>{t('parts.connectFirst')}</p>
+          <button type="button" onClick={() => go('connections')}>
+            {t('nav.connections')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  const runPreview = async () => {
+    setPreviewing(true);
+    setPreview(null);
+    setPreviewError(null);
+    try {
+      if (dirty && !(await save())) return;
+      announce(t('preview.running'));
+      const r = await call('preview');
+      setPreview(r);
+      announce(t('preview.done', { count: r.plan.length }));
+    } catch (e) {
+      setPreviewError(errorMessage(e));
+    } finally {
+      setPreviewing(false);
+    }
+  };
+
+  return (
+    <FormCtx.Provider value={form}>
+      <form
+        className="page"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <PageHeading>{t('nav.parts')}</PageHeading>
+        <IssueSummary issues={issues} />
+        {SYNC_PARTS.map((part) => (
+          <section className="card" key={part} aria-labelledby={`parts-${part}`}>
+            <h2 id={`parts-${part}`}>{t(`parts.${part}`)}</h2>
+            <PartBasics part={part} />
+            {getIn(draft, `parts.${part}.enabled`) === true && part === 'addressBook' && (
+              <>
+                <div className="grid">
+                  <CheckField path="parts.addressBook.onlyMine" label={t('parts.onlyMineFirms')} />
+                  <CheckField path="parts.addressBook.hideHidden" label={t('parts.hideHidden')} />
+                  <CheckField path="parts.addressBook.includePersons" label={t('parts.includePersons')} />
+                </div>
+                <WhereField path="parts.addressBook.where" collection="firms" label={t('parts.whereFirms')} />
+              </>
+            )}
+            {getIn(draft, `parts.${part}.enabled`) === true && part !== 'addressBook' && (
+              <ActivityFilters part={part} pickers={pickers} />
+            )}
+          </section>
+        ))}
+        <p className="hint">{t('parts.mailElsewhere')}</p>
+        <div className="toolbar sticky">
+          <button type="submit" className="primary" disabled={saving}>
+            {t('common.save')}
+          </button>
+          <button type="button" onClick={runPreview} disabled={previewing || saving}>
+            {previewing ? t('preview.running') : t('preview.button')}
+          </button>
+        </div>
+        <section className="card" aria-labelledby="preview-heading" aria-busy={previewing}>
+          <h2 id="preview-heading">{t('preview.title')}</h2>
+          <p className="hint">{t('preview.explain')}</p>
+          {previewError && (
+            <p className="result result-error" role="alert">
+              {previewError}
+            </p>
+          )}
+          {preview?.summaries
+            .filter((s) => s.result === 'failed' || s.result === 'aborted' || s.message)
+            .map((s) => (
+              <p key={s.part} className="result result-error" role="alert">
+                {t(`parts.${s.part}`)}: {s.message ?? t(`result.${s.result}`)}
+              </p>
+            ))}
+          {preview && <PlanTable plan={preview.plan} />}
+        </section>
+      </form>
+    </FormCtx.Provider>
+  );
+}
