@@ -1,0 +1,1060 @@
+/**
+ * The on-premises Exchange backend: EWS through ews-javascript-api (imported only via ./ews-lib, which installs the
+ * Node ≥ 23 polyfill first). See docs/ews-backend.md for the request flow of every method.
+ */
+import https from 'node:https';
+import { XhrApi } from '@ewsjs/xhr';
+import { SyncError } from '../../shared/errors';
+import { ianaToWindows, windowsToIana } from '../timezones';
+import {
+  ABRA_CONTACT_FOLDER_NAME,
+  type CalendarEvent,
+  type ChangeOptions,
+  type ChangePage,
+  type CreateRequest,
+  type DeleteResult,
+  type ExchangeBackend,
+  type ExchangeItem,
+  type FolderKind,
+  type FolderRef,
+  type ItemChange,
+  type ItemData,
+  type MailboxInfo,
+  type TimeWindow,
+  type UpdateRequest,
+  type WriteResult,
+} from '../types';
+import { ews } from './ews-lib';
+import {
+  abraIdDef,
+  applyAppointment,
+  applyContact,
+  applyTask,
+  get,
+  titleDef,
+  toContact,
+  toEvent,
+  toMessage,
+  toTask,
+} from './map';
+import {
+  GuardedXhr,
+  kindOfResponseCode,
+  runCall,
+  type TransportOptions,
+  takeTransportError,
+  type XhrLike,
+} from './transport';
+
+// biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
+type Any = any;
+
+export interface EwsConnection {
+  email: string;
+  /** Empty = Autodiscover from the e-mail address. */
+  ewsUrl?: string;
+  auth?: 'basic' | 'ntlm' | 'oauth';
+  /** Basic/NTLM user (DOMAIN\\user or UPN); defaults to the e-mail. */
+  user?: string;
+  domain?: string;
+  /** PEM of a custom CA (on-prem servers with an internal CA). */
+  caCertificate?: string;
+  /** IANA zone of the user (Europe/Prague). */
+  timeZone?: string;
+}
+
+export interface EwsSecrets {
+  password?: string | null;
+  token?: string | null;
+}
+
+export interface EwsBackendOptions {
+  /** RequestServerVersion (default Exchange2010_SP2: every server from 2010 SP2 to SE and Exchange Online). */
+  serverVersion?: keyof typeof ews.ExchangeVersion;
+  /** HTTP timeout per request (default 100 s, as Exchange's own clients). */
+  timeoutMs?: number;
+  /** Items per GetItem request (≤ 50; default 50). */
+  readBatchSize?: number;
+  /** Items per CreateItem/UpdateItem/DeleteItem request (default 50). */
+  writeBatchSize?: number;
+  /** Default calendar window when getChanges gets none: days back / ahead. */
+  defaultWindowDays?: { past: number; future: number };
+  transport?: TransportOptions;
+  /** Replace the HTTP layer (tests); it is still wrapped by the retry/concurrency guard. */
+  xhr?: XhrLike;
+}
+
+interface Cursor {
+  v: 1;
+  /** EWS SyncState. */
+  s: string;
+  /** Calendar: recurring master ItemId → iCalendar UID, to report a deleted master's series. */
+  m?: Record<string, string>;
+}
+
+const MAX_PAGE = 512;
+
+function encodeCursor(c: Cursor): string {
+  return JSON.stringify(c);
+}
+
+function decodeCursor(raw: string | null): Cursor | null {
+  if (raw === null) return null;
+  try {
+    const c = JSON.parse(raw) as Cursor;
+    if (c && c.v === 1 && typeof c.s === 'string') return c;
+  } catch {
+    /* fall through */
+  }
+  throw new SyncError(
+    'cursorInvalid',
+    'the saved Exchange sync state is not readable; a full resync is needed',
+  );
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+function errorCodeName(code: unknown): string {
+  if (typeof code === 'string') return code;
+  return (ews.ServiceError as Any)[code as number] ?? String(code);
+}
+
+/** A per-item ServiceResponse error → SyncError. */
+function responseError(resp: Any, context: string): SyncError {
+  const code = errorCodeName(get(resp, 'ErrorCode'));
+  const kind = kindOfResponseCode(code);
+  const msg = get<string>(resp, 'ErrorMessage');
+  let retryAfterMs: number | undefined;
+  try {
+    const d = get(resp, 'ErrorDetails');
+    const v = d?.get?.('BackOffMilliseconds');
+    if (v) retryAfterMs = Number(v);
+  } catch {
+    /* none */
+  }
+  return new SyncError(kind, `${context}: ${code}${msg ? ` — ${msg}` : ''}`, { code, retryAfterMs });
+}
+
+function isSuccess(resp: Any): boolean {
+  const r = get(resp, 'Result');
+  return r === ews.ServiceResult.Success || r === ews.ServiceResult.Warning;
+}
+
+export class EwsBackend implements ExchangeBackend {
+  readonly kind = 'ews' as const;
+  readonly service: Any;
+  readonly http: GuardedXhr;
+  private readonly windowsZone: string | null;
+  private readonly readBatch: number;
+  private readonly writeBatch: number;
+  private readonly folders = new Map<string, FolderRef>();
+  private urlResolved: boolean;
+  private readonly o: EwsBackendOptions;
+
+  constructor(
+    private readonly conn: EwsConnection,
+    secrets: EwsSecrets,
+    opts: EwsBackendOptions = {},
+  ) {
+    this.o = opts;
+    const version = (ews.ExchangeVersion as Any)[opts.serverVersion ?? 'Exchange2010_SP2'];
+    if (version === undefined)
+      throw new SyncError('config', `unknown EWS server version ${opts.serverVersion}`);
+    const tz = conn.timeZone || 'Europe/Prague';
+    this.windowsZone = ianaToWindows(tz);
+    this.readBatch = Math.max(1, Math.min(50, opts.readBatchSize ?? 50));
+    this.writeBatch = Math.max(1, opts.writeBatchSize ?? 50);
+
+    const service = new ews.ExchangeService(version);
+    const auth = conn.auth ?? 'basic';
+    const user = conn.user || conn.email;
+    const requestOptions: Record<string, unknown> = { timeout: opts.timeoutMs ?? 100_000 };
+    if (conn.caCertificate) {
+      requestOptions.httpsAgent = new https.Agent({ ca: conn.caCertificate, keepAlive: true });
+    }
+    let inner: XhrLike;
+    if (opts.xhr) inner = opts.xhr;
+    else {
+      const x = new XhrApi(requestOptions as Any);
+      if (auth === 'ntlm') {
+        if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
+        const ntlmUser =
+          conn.domain && !user.includes('\\') && !user.includes('@') ? `${conn.domain}\\${user}` : user;
+        // biome-ignore lint/correctness/useHookAtTopLevel: not a React hook, the @ewsjs/xhr NTLM switch
+        x.useNtlmAuthentication(ntlmUser, secrets.password);
+      }
+      inner = x as unknown as XhrLike;
+    }
+    if (auth === 'oauth') {
+      const token = secrets.token?.trim();
+      if (!token) throw new SyncError('auth', 'no OAuth access token: sign in again');
+      try {
+        service.Credentials = new ews.OAuthCredentials(token);
+      } catch {
+        throw new SyncError('auth', 'the OAuth access token is not a valid JWT: sign in again');
+      }
+    } else {
+      if (!secrets.password) throw new SyncError('config', 'the Exchange password is missing');
+      service.Credentials = new ews.WebCredentials(user, secrets.password);
+    }
+    this.http = new GuardedXhr(inner, opts.transport);
+    service.XHRApi = this.http as Any;
+    service.UserAgent = 'ABRA-Gen-Exchange-Sync';
+    this.urlResolved = false;
+    if (conn.ewsUrl) {
+      try {
+        service.Url = new ews.Uri(conn.ewsUrl);
+        this.urlResolved = true;
+      } catch {
+        throw new SyncError('config', `the EWS URL is not valid: ${conn.ewsUrl}`);
+      }
+    }
+    this.service = service;
+  }
+
+  // ---------- plumbing ----------
+
+  /** Run one library call chain; whatever it throws comes out as a SyncError. */
+  private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return runCall(async () => {
+      try {
+        await this.ensureUrl();
+        return await fn();
+      } catch (e) {
+        throw this.mapError(e, what);
+      }
+    });
+  }
+
+  private async ensureUrl(): Promise<void> {
+    if (this.urlResolved) return;
+    try {
+      await this.service.AutodiscoverUrl(this.conn.email, (url: string) =>
+        url.toLowerCase().startsWith('https://'),
+      );
+    } catch (e) {
+      const t = takeTransportError();
+      if (t && (t.kind === 'auth' || t.kind === 'tls')) throw t;
+      throw new SyncError(
+        'config',
+        `Autodiscover found no EWS URL for ${this.conn.email}; enter the EWS URL (https://mail.example.com/EWS/Exchange.asmx)`,
+        { detail: e instanceof Error ? e.message : undefined },
+      );
+    }
+    this.urlResolved = true;
+  }
+
+  mapError(e: unknown, what: string): SyncError {
+    const t = takeTransportError();
+    if (t) return t;
+    if (e instanceof SyncError) return e;
+    const ex = e as Any;
+    const name: string = ex?.constructor?.name ?? '';
+    if (name === 'ServiceResponseException' || (ex && 'Response' in ex && 'ErrorCode' in ex)) {
+      const code = errorCodeName(get(ex, 'ErrorCode'));
+      const kind = kindOfResponseCode(code);
+      const message = get<string>(get(ex, 'Response'), 'ErrorMessage');
+      return new SyncError(kind, `${what}: ${code}${message ? ` — ${message}` : ''}`, { code });
+    }
+    if (name === 'SoapFaultDetails' || (ex && 'HttpStatusCode' in ex && 'ResponseCode' in ex)) {
+      const status = Number(ex.HttpStatusCode) || undefined;
+      if (status === 401) return new SyncError('auth', 'Exchange refused the sign-in', { status });
+      if (status === 403) return new SyncError('forbidden', 'Exchange refused access', { status });
+      const code = errorCodeName(ex.ResponseCode);
+      if (code && code !== 'NoError' && code !== '0') {
+        let retryAfterMs: number | undefined;
+        try {
+          const v = ex.ErrorDetails?.get?.('BackOffMilliseconds');
+          if (v) retryAfterMs = Number(v);
+        } catch {
+          /* none */
+        }
+        return new SyncError(kindOfResponseCode(code), `${what}: ${code}`, { code, status, retryAfterMs });
+      }
+      return new SyncError('malformed', `${what}: the Exchange answer could not be read`, { status });
+    }
+    if (name === 'ServiceRequestException' || name === 'ServiceXmlDeserializationException')
+      return new SyncError('malformed', `${what}: the Exchange answer could not be read`);
+    if (
+      name === 'ServiceValidationException' ||
+      name === 'ArgumentException' ||
+      name === 'ArgumentNullException'
+    )
+      return new SyncError('validation', `${what}: ${ex?.message ?? 'invalid request'}`);
+    const message = e instanceof Error ? e.message : String(e);
+    return new SyncError('transient', `${what}: ${message}`);
+  }
+
+  private folderId(folder: FolderRef): Any {
+    return new ews.FolderId(folder.id);
+  }
+
+  private propsFor(kind: FolderKind, withBody = true): Any {
+    const S = ews;
+    let defs: Any[];
+    switch (kind) {
+      case 'contacts':
+        defs = [
+          S.ContactSchema.DisplayName,
+          S.ContactSchema.FileAs,
+          S.ContactSchema.GivenName,
+          S.ContactSchema.MiddleName,
+          S.ContactSchema.Surname,
+          S.ContactSchema.CompanyName,
+          S.ContactSchema.Department,
+          S.ContactSchema.JobTitle,
+          S.ContactSchema.EmailAddresses,
+          S.ContactSchema.PhoneNumbers,
+          S.ContactSchema.PhysicalAddresses,
+          S.ContactSchema.BusinessHomePage,
+          S.ItemSchema.Body,
+          S.ItemSchema.Categories,
+          S.ItemSchema.LastModifiedTime,
+          S.ItemSchema.ParentFolderId,
+          S.ItemSchema.ItemClass,
+          titleDef,
+        ];
+        break;
+      case 'calendar':
+        defs = [
+          S.ItemSchema.Subject,
+          S.AppointmentSchema.Start,
+          S.AppointmentSchema.End,
+          S.AppointmentSchema.IsAllDayEvent,
+          S.AppointmentSchema.Location,
+          S.ItemSchema.Body,
+          S.ItemSchema.Sensitivity,
+          S.AppointmentSchema.LegacyFreeBusyStatus,
+          S.ItemSchema.Categories,
+          S.AppointmentSchema.RequiredAttendees,
+          S.AppointmentSchema.OptionalAttendees,
+          S.AppointmentSchema.Organizer,
+          S.ItemSchema.IsReminderSet,
+          S.ItemSchema.ReminderMinutesBeforeStart,
+          S.AppointmentSchema.AppointmentType,
+          S.AppointmentSchema.ICalUid,
+          S.AppointmentSchema.OriginalStart,
+          S.ItemSchema.LastModifiedTime,
+          S.ItemSchema.ParentFolderId,
+        ];
+        break;
+      case 'tasks':
+        defs = [
+          S.ItemSchema.Subject,
+          S.TaskSchema.StartDate,
+          S.TaskSchema.DueDate,
+          S.TaskSchema.CompleteDate,
+          S.TaskSchema.Status,
+          S.ItemSchema.Importance,
+          S.TaskSchema.PercentComplete,
+          S.ItemSchema.Body,
+          S.ItemSchema.Sensitivity,
+          S.ItemSchema.Categories,
+          S.ItemSchema.LastModifiedTime,
+          S.ItemSchema.ParentFolderId,
+        ];
+        break;
+      default:
+        defs = [
+          S.ItemSchema.ItemClass,
+          S.ItemSchema.Subject,
+          S.EmailMessageSchema.InternetMessageId,
+          S.EmailMessageSchema.From,
+          S.EmailMessageSchema.Sender,
+          S.EmailMessageSchema.ToRecipients,
+          S.EmailMessageSchema.CcRecipients,
+          S.EmailMessageSchema.BccRecipients,
+          S.ItemSchema.DateTimeSent,
+          S.ItemSchema.DateTimeReceived,
+          S.ItemSchema.IsDraft,
+          S.ItemSchema.Sensitivity,
+          S.ItemSchema.Categories,
+          S.ItemSchema.HasAttachments,
+          S.ItemSchema.Attachments,
+          S.ItemSchema.Size,
+          S.ItemSchema.InReplyTo,
+          S.EmailMessageSchema.References,
+          S.ItemSchema.LastModifiedTime,
+          S.ItemSchema.ParentFolderId,
+        ];
+        if (withBody) defs.push(S.ItemSchema.Body);
+    }
+    defs.push(abraIdDef);
+    const ps = new ews.PropertySet(ews.BasePropertySet.IdOnly, defs);
+    ps.RequestedBodyType = ews.BodyType.Text;
+    return ps;
+  }
+
+  private convert(kind: FolderKind, item: Any, withBody: boolean): ExchangeItem | null {
+    switch (kind) {
+      case 'contacts':
+        return item instanceof ews.Contact ? toContact(item) : null;
+      case 'calendar':
+        return item instanceof ews.Appointment ? toEvent(item) : null;
+      case 'tasks':
+        return item instanceof ews.Task ? toTask(item) : null;
+      default:
+        return toMessage(item, withBody);
+    }
+  }
+
+  /** GetItem in batches; missing/invalid ids are left out; other per-item errors throw. */
+  private async getRaw(kind: FolderKind, ids: string[], withBody = true): Promise<Map<string, Any>> {
+    const out = new Map<string, Any>();
+    const ps = this.propsFor(kind, withBody);
+    for (const batch of chunks(ids, this.readBatch)) {
+      const res = await this.service.BindToItems(
+        batch.map((id) => new ews.ItemId(id)),
+        ps,
+      );
+      const responses: Any[] = res.Responses ?? [];
+      responses.forEach((r, i) => {
+        if (isSuccess(r)) {
+          const item = get(r, 'Item');
+          if (item) out.set(batch[i]!, item);
+          return;
+        }
+        const code = errorCodeName(get(r, 'ErrorCode'));
+        if (
+          code === 'ErrorItemNotFound' ||
+          code === 'ErrorInvalidIdMalformed' ||
+          code === 'ErrorInvalidIdNotAnItemAttachmentId'
+        )
+          return;
+        throw responseError(r, 'GetItem');
+      });
+    }
+    return out;
+  }
+
+  // ---------- ExchangeBackend ----------
+
+  async testConnection(): Promise<MailboxInfo> {
+    return this.call('testConnection', async () => {
+      await ews.Folder.Bind(
+        this.service,
+        ews.WellKnownFolderName.Inbox,
+        new ews.PropertySet(ews.BasePropertySet.IdOnly, [ews.FolderSchema.DisplayName]),
+      );
+      const info: MailboxInfo = { email: this.conn.email };
+      try {
+        const names = await this.service.ResolveName(
+          this.conn.email,
+          ews.ResolveNameSearchLocation.DirectoryOnly,
+          false,
+        );
+        const first = names?.Count > 0 ? names._getItem(0) : null;
+        const mb = first ? get(first, 'Mailbox') : null;
+        if (mb?.Address) info.email = String(mb.Address);
+        if (mb?.Name) info.displayName = String(mb.Name);
+      } catch (e) {
+        const t = takeTransportError();
+        if (
+          t &&
+          (t.kind === 'auth' || t.kind === 'forbidden' || t.kind === 'tls' || t.kind === 'unreachable')
+        )
+          throw t;
+        void e; // ResolveNames is optional: some servers/policies refuse it
+      }
+      const si = get(this.service, 'ServerInfo');
+      if (si) {
+        info.serverVersion = [si.MajorVersion, si.MinorVersion, si.MajorBuildNumber, si.MinorBuildNumber]
+          .filter((x: unknown) => x !== undefined && x !== null)
+          .join('.');
+        if (si.VersionString) info.serverVersion += ` (${si.VersionString})`;
+      }
+      const iana = this.conn.timeZone || (this.windowsZone ? windowsToIana(this.windowsZone) : null);
+      if (iana) info.timeZone = iana;
+      return info;
+    });
+  }
+
+  async getFolder(kind: FolderKind, path?: string): Promise<FolderRef> {
+    const cacheKey = `${kind}|${path ?? ''}`;
+    const cached = this.folders.get(cacheKey);
+    if (cached) return cached;
+    const ref = await this.call(`getFolder ${kind}`, async () => {
+      switch (kind) {
+        case 'contacts':
+          return this.findOrCreateContactsFolder();
+        case 'calendar':
+        case 'tasks':
+        case 'inbox':
+        case 'sentitems': {
+          const wk = {
+            calendar: ews.WellKnownFolderName.Calendar,
+            tasks: ews.WellKnownFolderName.Tasks,
+            inbox: ews.WellKnownFolderName.Inbox,
+            sentitems: ews.WellKnownFolderName.SentItems,
+          }[kind];
+          const f = await ews.Folder.Bind(
+            this.service,
+            wk,
+            new ews.PropertySet(ews.BasePropertySet.IdOnly, [ews.FolderSchema.DisplayName]),
+          );
+          return { id: String(f.Id.UniqueId), kind, displayName: String(get(f, 'DisplayName') ?? kind) };
+        }
+        case 'mail':
+          if (!path) throw new SyncError('config', 'a mail folder needs a path such as "Inbox/Customers"');
+          return this.resolveMailPath(path);
+        default:
+          throw new SyncError('config', `unknown folder kind ${String(kind)}`);
+      }
+    });
+    this.folders.set(cacheKey, ref);
+    return ref;
+  }
+
+  private async findChild(parent: Any, name: string): Promise<Any | null> {
+    const view = new ews.FolderView(10);
+    view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [
+      ews.FolderSchema.DisplayName,
+      ews.FolderSchema.FolderClass,
+    ]);
+    const res = await this.service.FindFolders(
+      parent,
+      new ews.SearchFilter.IsEqualTo(ews.FolderSchema.DisplayName, name),
+      view,
+    );
+    const folders: Any[] = res.Folders ?? [];
+    return (
+      folders.find((f) => String(get(f, 'DisplayName') ?? '').toLowerCase() === name.toLowerCase()) ??
+      folders[0] ??
+      null
+    );
+  }
+
+  private async findOrCreateContactsFolder(): Promise<FolderRef> {
+    const name = ABRA_CONTACT_FOLDER_NAME;
+    const parent = new ews.FolderId(ews.WellKnownFolderName.Contacts);
+    const ref = (f: Any): FolderRef => ({ id: String(f.Id.UniqueId), kind: 'contacts', displayName: name });
+    const found = await this.findChild(parent, name);
+    if (found) return ref(found);
+    const folder = new ews.ContactsFolder(this.service);
+    folder.DisplayName = name;
+    try {
+      await folder.Save(parent);
+      return ref(folder);
+    } catch (e) {
+      const err = this.mapError(e, 'CreateFolder');
+      if (err.code !== 'ErrorFolderExists') throw err;
+      const again = await this.findChild(parent, name);
+      if (again) return ref(again);
+      throw err;
+    }
+  }
+
+  private async resolveMailPath(path: string): Promise<FolderRef> {
+    const segments = path
+      .split('/')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (!segments.length) throw new SyncError('config', `empty mail folder path "${path}"`);
+    let parent: Any = new ews.FolderId(ews.WellKnownFolderName.MsgFolderRoot);
+    let current: Any = null;
+    for (const [i, seg] of segments.entries()) {
+      current = await this.findChild(parent, seg);
+      if (!current && i === 0) {
+        const wk = (
+          { inbox: ews.WellKnownFolderName.Inbox, 'sent items': ews.WellKnownFolderName.SentItems } as Record<
+            string,
+            number
+          >
+        )[seg.toLowerCase()];
+        if (wk !== undefined)
+          current = await ews.Folder.Bind(
+            this.service,
+            wk,
+            new ews.PropertySet(ews.BasePropertySet.IdOnly, [ews.FolderSchema.DisplayName]),
+          );
+      }
+      if (!current)
+        throw new SyncError('notFound', `mail folder "${segments.slice(0, i + 1).join('/')}" not found`);
+      parent = new ews.FolderId(String(current.Id.UniqueId));
+    }
+    return {
+      id: String(current.Id.UniqueId),
+      kind: 'mail',
+      displayName: String(get(current, 'DisplayName') ?? segments.at(-1)),
+      path: segments.join('/'),
+    };
+  }
+
+  async listMailFolders(): Promise<FolderRef[]> {
+    return this.call('listMailFolders', async () => {
+      const all: Any[] = [];
+      for (let offset = 0; offset < 100_000; ) {
+        const view = new ews.FolderView(500, offset);
+        view.Traversal = ews.FolderTraversal.Deep;
+        view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [
+          ews.FolderSchema.DisplayName,
+          ews.FolderSchema.FolderClass,
+          ews.FolderSchema.ParentFolderId,
+        ]);
+        const res = await this.service.FindFolders(
+          new ews.FolderId(ews.WellKnownFolderName.MsgFolderRoot),
+          view,
+        );
+        const got: Any[] = res.Folders ?? [];
+        all.push(...got);
+        if (!res.MoreAvailable || got.length === 0) break;
+        offset = typeof res.NextPageOffset === 'number' ? res.NextPageOffset : offset + got.length;
+      }
+      const byId = new Map<string, { name: string; parent: string | null; cls: string }>();
+      for (const f of all)
+        byId.set(String(f.Id.UniqueId), {
+          name: String(get(f, 'DisplayName') ?? ''),
+          parent: get(f, 'ParentFolderId')?.UniqueId ? String(get(f, 'ParentFolderId').UniqueId) : null,
+          cls: String(get(f, 'FolderClass') ?? ''),
+        });
+      const pathOf = (id: string): string => {
+        const parts: string[] = [];
+        let cur: string | null = id;
+        for (let guard = 0; cur && guard < 64; guard++) {
+          const n = byId.get(cur);
+          if (!n) break;
+          parts.unshift(n.name);
+          cur = n.parent;
+        }
+        return parts.join('/');
+      };
+      const out: FolderRef[] = [];
+      for (const [id, n] of byId) {
+        if (n.cls !== 'IPF.Note' && !n.cls.startsWith('IPF.Note.')) continue;
+        out.push({ id, kind: 'mail', displayName: n.name, path: pathOf(id) });
+      }
+      return out.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''));
+    });
+  }
+
+  async getChanges<T extends ExchangeItem>(
+    folder: FolderRef,
+    cursor: string | null,
+    options: ChangeOptions = {},
+  ): Promise<ChangePage<T>> {
+    const prev = decodeCursor(cursor);
+    const pageSize = Math.max(1, Math.min(MAX_PAGE, Math.floor(options.pageSize ?? MAX_PAGE)));
+    return this.call('getChanges', async () => {
+      const res = await this.service.SyncFolderItems(
+        this.folderId(folder),
+        new ews.PropertySet(ews.BasePropertySet.IdOnly),
+        null,
+        pageSize,
+        ews.SyncFolderItemsScope.NormalItems,
+        prev?.s ?? null,
+      );
+      const order: { id: string; deleted: boolean }[] = [];
+      const seen = new Map<string, number>();
+      const count: number = res.Count ?? 0;
+      for (let i = 0; i < count; i++) {
+        const ch = res._getItem(i);
+        const type = (ews.ChangeType as Any)[ch.ChangeType] ?? String(ch.ChangeType);
+        const id = String(get(ch, 'ItemId')?.UniqueId ?? get(ch, 'Id')?.UniqueId ?? '');
+        if (!id || type === 'ReadFlagChange') continue;
+        const entry = { id, deleted: type === 'Delete' };
+        const at = seen.get(id);
+        if (at !== undefined) order[at] = entry;
+        else {
+          seen.set(id, order.length);
+          order.push(entry);
+        }
+      }
+      const masters: Record<string, string> = { ...(prev?.m ?? {}) };
+      const wantIds = order.filter((o) => !o.deleted).map((o) => o.id);
+      const withBody =
+        folder.kind === 'contacts' ||
+        folder.kind === 'calendar' ||
+        folder.kind === 'tasks' ||
+        options.withBody === true;
+      const raw = await this.getRaw(folder.kind, wantIds, withBody);
+      const changes: ItemChange<ExchangeItem>[] = [];
+      const seriesMasters: CalendarEvent[] = [];
+      for (const o of order) {
+        const item = o.deleted ? undefined : raw.get(o.id);
+        if (!item) {
+          const uid = masters[o.id];
+          if (uid !== undefined) {
+            changes.push({ type: 'series', seriesKey: uid, occurrences: [] });
+            delete masters[o.id];
+          }
+          changes.push({ type: 'delete', id: o.id });
+          continue;
+        }
+        const converted = this.convert(folder.kind, item, withBody);
+        if (!converted) continue;
+        if (converted.kind === 'appointment' && converted.itemType === 'RecurringMaster') {
+          if (converted.seriesKey) {
+            masters[o.id] = converted.seriesKey;
+            seriesMasters.push(converted);
+          }
+          continue;
+        }
+        if (converted.kind === 'message' && options.since) {
+          const when = converted.receivedAt ?? converted.sentAt;
+          if (when && when < options.since) continue;
+        }
+        changes.push({ type: 'upsert', item: converted });
+      }
+      if (seriesMasters.length) {
+        const window = options.window ?? this.defaultWindow();
+        const series = await this.expandSeries(folder, seriesMasters, window);
+        for (const m of seriesMasters) {
+          const key = m.seriesKey!;
+          changes.push({ type: 'series', seriesKey: key, occurrences: series.get(key) ?? [] });
+        }
+      }
+      const next: Cursor = { v: 1, s: String(res.SyncState ?? '') };
+      if (Object.keys(masters).length) next.m = masters;
+      return {
+        changes: changes as ItemChange<T>[],
+        cursor: encodeCursor(next),
+        more: res.MoreChangesAvailable === true,
+      };
+    });
+  }
+
+  private defaultWindow(): TimeWindow {
+    const d = this.o.defaultWindowDays ?? { past: 30, future: 365 };
+    const now = Date.now();
+    return {
+      start: new Date(now - d.past * 86_400_000).toISOString(),
+      end: new Date(now + d.future * 86_400_000).toISOString(),
+    };
+  }
+
+  /** Occurrences and exceptions of the given series inside the window (CalendarView + GetItem). */
+  private async expandSeries(
+    folder: FolderRef,
+    masters: CalendarEvent[],
+    window: TimeWindow,
+  ): Promise<Map<string, CalendarEvent[]>> {
+    const uids = new Set(masters.map((m) => m.seriesKey!));
+    const ids: string[] = [];
+    const seenIds = new Set<string>();
+    let start = window.start;
+    for (let guard = 0; guard < 1000; guard++) {
+      const view = new ews.CalendarView(
+        new ews.DateTime(Date.parse(start)),
+        new ews.DateTime(Date.parse(window.end)),
+        1000,
+      );
+      view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [
+        ews.AppointmentSchema.AppointmentType,
+        ews.AppointmentSchema.ICalUid,
+        ews.AppointmentSchema.Start,
+      ]);
+      const res = await this.service.FindAppointments(this.folderId(folder), view);
+      const items: Any[] = res.Items ?? [];
+      let last = start;
+      let added = 0;
+      for (const it of items) {
+        const id = String(it.Id?.UniqueId ?? '');
+        const s = get(it, 'Start');
+        const iso = s ? new Date(s.TotalMilliSeconds).toISOString() : start;
+        if (iso > last) last = iso;
+        if (!id || seenIds.has(id)) continue;
+        seenIds.add(id);
+        added++;
+        const uid = String(get(it, 'ICalUid') ?? '');
+        const type = (ews.AppointmentType as Any)[get(it, 'AppointmentType') as number];
+        if (uids.has(uid) && (type === 'Occurrence' || type === 'Exception')) ids.push(id);
+      }
+      if (!res.MoreAvailable || added === 0 || last === start) break;
+      start = last;
+    }
+    const raw = await this.getRaw('calendar', ids, true);
+    const out = new Map<string, CalendarEvent[]>();
+    for (const id of ids) {
+      const item = raw.get(id);
+      if (!item) continue;
+      const ev = toEvent(item);
+      const key = ev.seriesKey;
+      if (!key || !uids.has(key)) continue;
+      const list = out.get(key) ?? [];
+      list.push(ev);
+      out.set(key, list);
+    }
+    for (const list of out.values())
+      list.sort((a, b) => (a.originalStart ?? '').localeCompare(b.originalStart ?? ''));
+    return out;
+  }
+
+  async getItems<T extends ExchangeItem>(folder: FolderRef, ids: string[]): Promise<T[]> {
+    if (!ids.length) return [];
+    return this.call('getItems', async () => {
+      const raw = await this.getRaw(folder.kind, ids, true);
+      const out: T[] = [];
+      for (const id of ids) {
+        const item = raw.get(id);
+        const c = item ? this.convert(folder.kind, item, true) : null;
+        if (c) out.push(c as T);
+      }
+      return out;
+    });
+  }
+
+  async findByAbraIds<T extends ExchangeItem>(folder: FolderRef, abraIds: string[]): Promise<T[]> {
+    const wanted = [...new Set(abraIds.filter(Boolean))];
+    if (!wanted.length) return [];
+    return this.call('findByAbraIds', async () => {
+      const ids: string[] = [];
+      for (const group of chunks(wanted, 50)) {
+        const filters = group.map((a) => new ews.SearchFilter.IsEqualTo(abraIdDef, a));
+        const filter =
+          filters.length === 1
+            ? filters[0]
+            : new ews.SearchFilter.SearchFilterCollection(ews.LogicalOperator.Or, filters);
+        for (let offset = 0; offset < 1_000_000; ) {
+          const view = new ews.ItemView(200, offset);
+          view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [abraIdDef]);
+          const res = await this.service.FindItems(this.folderId(folder), filter, view);
+          const items: Any[] = res.Items ?? [];
+          for (const it of items) ids.push(String(it.Id.UniqueId));
+          if (!res.MoreAvailable || items.length === 0) break;
+          offset = typeof res.NextPageOffset === 'number' ? res.NextPageOffset : offset + items.length;
+        }
+      }
+      const raw = await this.getRaw(folder.kind, [...new Set(ids)], true);
+      const out: T[] = [];
+      for (const item of raw.values()) {
+        const c = this.convert(folder.kind, item, true);
+        if (c?.abraId && wanted.includes(c.abraId)) out.push(c as T);
+      }
+      return out;
+    });
+  }
+
+  private newItem(folder: FolderRef): Any {
+    switch (folder.kind) {
+      case 'contacts':
+        return new ews.Contact(this.service);
+      case 'calendar':
+        return new ews.Appointment(this.service);
+      case 'tasks':
+        return new ews.Task(this.service);
+      default:
+        throw new SyncError('validation', `the sync does not create items in ${folder.kind} folders`);
+    }
+  }
+
+  private apply(folder: FolderRef, item: Any, data: ItemData, isNew: boolean): void {
+    if (folder.kind === 'contacts') applyContact(item, data as Any, isNew);
+    else if (folder.kind === 'calendar') {
+      const d = data as Any;
+      if (!d.start || !Number.isFinite(Date.parse(d.start)))
+        throw new SyncError('validation', 'appointment without a valid start');
+      if (d.end && Date.parse(d.end) < Date.parse(d.start))
+        throw new SyncError('validation', 'appointment ends before it starts');
+      applyAppointment(item, d, isNew, this.windowsZone);
+    } else if (folder.kind === 'tasks') applyTask(item, data as Any, isNew);
+    else throw new SyncError('validation', `the sync does not write items in ${folder.kind} folders`);
+  }
+
+  private asValidation(e: unknown): SyncError {
+    if (e instanceof SyncError) return e;
+    return new SyncError('validation', e instanceof Error ? e.message : String(e));
+  }
+
+  async createItems<D extends ItemData>(
+    folder: FolderRef,
+    requests: CreateRequest<D>[],
+  ): Promise<WriteResult[]> {
+    const results: WriteResult[] = new Array(requests.length);
+    return this.call('createItems', async () => {
+      for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
+        const base = bi * this.writeBatch;
+        const items: Any[] = [];
+        const index: number[] = [];
+        batch.forEach((r, i) => {
+          try {
+            if (!r.abraId) throw new SyncError('validation', 'an item created by the sync needs its AbraId');
+            const item = this.newItem(folder);
+            this.apply(folder, item, r.data, true);
+            item.SetExtendedProperty(abraIdDef, r.abraId);
+            items.push(item);
+            index.push(base + i);
+          } catch (e) {
+            results[base + i] = { ok: false, error: this.asValidation(e) };
+          }
+        });
+        if (!items.length) continue;
+        const res = await this.service.CreateItems(
+          items,
+          this.folderId(folder),
+          null,
+          folder.kind === 'calendar' ? ews.SendInvitationsMode.SendToNone : null,
+        );
+        const responses: Any[] = res.Responses ?? [];
+        items.forEach((item, k) => {
+          const r = responses[k];
+          const at = index[k]!;
+          if (r && isSuccess(r)) {
+            const id = get(item, 'Id');
+            results[at] = {
+              ok: true,
+              id: String(id?.UniqueId ?? ''),
+              changeKey: String(id?.ChangeKey ?? ''),
+            };
+          } else {
+            results[at] = {
+              ok: false,
+              error: r
+                ? responseError(r, 'CreateItem')
+                : new SyncError('malformed', 'CreateItem: no answer for item'),
+            };
+          }
+        });
+      }
+      return results;
+    });
+  }
+
+  async updateItems<D extends ItemData>(
+    folder: FolderRef,
+    requests: UpdateRequest<D>[],
+  ): Promise<WriteResult[]> {
+    const results: WriteResult[] = new Array(requests.length);
+    return this.call('updateItems', async () => {
+      for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
+        const base = bi * this.writeBatch;
+        const ps = this.propsFor(folder.kind, true);
+        const bound = await this.service.BindToItems(
+          batch.map((r) => new ews.ItemId(r.id)),
+          ps,
+        );
+        const responses: Any[] = bound.Responses ?? [];
+        const toSave: Any[] = [];
+        const index: number[] = [];
+        batch.forEach((r, i) => {
+          const at = base + i;
+          const resp = responses[i];
+          if (!resp || !isSuccess(resp)) {
+            results[at] = {
+              ok: false,
+              error: resp
+                ? responseError(resp, 'UpdateItem')
+                : new SyncError('notFound', 'UpdateItem: item not found'),
+            };
+            return;
+          }
+          const item = get(resp, 'Item');
+          const ck = String(get(item, 'Id')?.ChangeKey ?? '');
+          if (r.changeKey && ck && ck !== r.changeKey) {
+            results[at] = {
+              ok: false,
+              error: new SyncError(
+                'conflict',
+                'the item changed in Exchange since it was read (stale ChangeKey)',
+                {
+                  code: 'ErrorIrresolvableConflict',
+                },
+              ),
+            };
+            return;
+          }
+          try {
+            this.apply(folder, item, r.data, false);
+            if (r.abraId) item.SetExtendedProperty(abraIdDef, r.abraId);
+          } catch (e) {
+            results[at] = { ok: false, error: this.asValidation(e) };
+            return;
+          }
+          if (!item.IsDirty) {
+            results[at] = { ok: true, id: String(item.Id.UniqueId), changeKey: ck };
+            return;
+          }
+          toSave.push(item);
+          index.push(at);
+        });
+        if (!toSave.length) continue;
+        const res = await this.service.UpdateItems(
+          toSave,
+          null,
+          ews.ConflictResolutionMode.NeverOverwrite,
+          null,
+          folder.kind === 'calendar' ? ews.SendInvitationsOrCancellationsMode.SendToNone : null,
+        );
+        const rs: Any[] = res.Responses ?? [];
+        toSave.forEach((item, k) => {
+          const r = rs[k];
+          const at = index[k]!;
+          if (r && isSuccess(r)) {
+            const id = get(get(r, 'ReturnedItem'), 'Id') ?? get(item, 'Id');
+            results[at] = {
+              ok: true,
+              id: String(id?.UniqueId ?? ''),
+              changeKey: String(id?.ChangeKey ?? ''),
+            };
+          } else {
+            results[at] = {
+              ok: false,
+              error: r
+                ? responseError(r, 'UpdateItem')
+                : new SyncError('malformed', 'UpdateItem: no answer for item'),
+            };
+          }
+        });
+      }
+      return results;
+    });
+  }
+
+  async deleteItems(folder: FolderRef, ids: string[]): Promise<DeleteResult[]> {
+    const results: DeleteResult[] = new Array(ids.length);
+    if (!ids.length) return results;
+    return this.call('deleteItems', async () => {
+      for (const [bi, batch] of chunks(ids, this.writeBatch).entries()) {
+        const base = bi * this.writeBatch;
+        const res = await this.service.DeleteItems(
+          batch.map((id) => new ews.ItemId(id)),
+          ews.DeleteMode.MoveToDeletedItems,
+          folder.kind === 'calendar' ? ews.SendCancellationsMode.SendToNone : null,
+          folder.kind === 'tasks' ? ews.AffectedTaskOccurrence.AllOccurrences : null,
+        );
+        const rs: Any[] = res.Responses ?? [];
+        batch.forEach((_, i) => {
+          const r = rs[i];
+          if (r && isSuccess(r)) results[base + i] = { ok: true };
+          else if (r && errorCodeName(get(r, 'ErrorCode')) === 'ErrorItemNotFound')
+            results[base + i] = { ok: true };
+          else
+            results[base + i] = {
+              ok: false,
+              error: r
+                ? responseError(r, 'DeleteItem')
+                : new SyncError('malformed', 'DeleteItem: no answer for item'),
+            };
+        });
+      }
+      return results;
+    });
+  }
+
+  async getMime(id: string): Promise<Buffer> {
+    return this.call('getMime', async () => {
+      const ps = new ews.PropertySet(ews.BasePropertySet.IdOnly, [ews.ItemSchema.MimeContent]);
+      const res = await this.service.BindToItems([new ews.ItemId(id)], ps);
+      const r = (res.Responses ?? [])[0];
+      if (!r) throw new SyncError('malformed', 'GetItem: no answer');
+      if (!isSuccess(r)) throw responseError(r, 'GetItem (MIME)');
+      const mime = get(get(r, 'Item'), 'MimeContent');
+      const content = mime ? get(mime, 'Content') : undefined;
+      if (content === undefined || content === null)
+        throw new SyncError('malformed', 'the message has no MIME content');
+      if (typeof content === 'string') return Buffer.from(content, 'base64');
+      return Buffer.from(content as Uint8Array);
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      this.http.disconnect();
+    } catch {
+      /* nothing to release */
+    }
+  }
+}

@@ -1,0 +1,496 @@
+/**
+ * Conversions between ews-javascript-api objects and the backend-neutral item types of `../types.ts`.
+ * Reads are defensive: a property the server did not return reads as absent (the library throws on unloaded
+ * properties). Writes set every mapped field that is present and clear the ones that are absent.
+ */
+import {
+  ABRA_ID_PROPERTY_NAME,
+  ABRA_PROPERTY_SET_ID,
+  type AppointmentData,
+  type CalendarEvent,
+  type CalendarItemType,
+  type ContactData,
+  type ContactItem,
+  type EmailAddress,
+  type Importance,
+  type MessageAttachmentInfo,
+  type MessageItem,
+  type PostalAddress,
+  type Sensitivity,
+  type ShowAs,
+  type TaskData,
+  type TaskItem,
+  type TaskStatus,
+} from '../types';
+import { ews } from './ews-lib';
+
+// biome-ignore lint/suspicious/noExplicitAny: the library's objects are read reflectively
+type Any = any;
+
+export const abraIdDef = new ews.ExtendedPropertyDefinition(
+  new ews.Guid(ABRA_PROPERTY_SET_ID),
+  ABRA_ID_PROPERTY_NAME,
+  ews.MapiPropertyType.String,
+);
+/** PidTagDisplayNamePrefix (0x3A45): the contact's title ("Ing.", "Dr."), not exposed by EWS as a field. */
+export const titleDef = new ews.ExtendedPropertyDefinition(0x3a45, ews.MapiPropertyType.String);
+
+/** Read a property without the library's "not loaded" exception. */
+export function get<T = Any>(obj: Any, name: string): T | undefined {
+  try {
+    const v = obj?.[name];
+    return v === null ? undefined : (v as T);
+  } catch {
+    return undefined;
+  }
+}
+
+export function extended(item: Any, def: Any): string | undefined {
+  try {
+    const out: { outValue: Any } = { outValue: null };
+    if (item.ExtendedProperties?.TryGetValue(def, out) && out.outValue != null) return String(out.outValue);
+  } catch {
+    /* not loaded */
+  }
+  return undefined;
+}
+
+export function toIso(dt: Any): string | undefined {
+  if (dt == null) return undefined;
+  try {
+    const ms =
+      typeof dt === 'object' && 'TotalMilliSeconds' in dt ? dt.TotalMilliSeconds : Date.parse(String(dt));
+    if (typeof ms !== 'number' || !Number.isFinite(ms)) return undefined;
+    return new Date(ms).toISOString();
+  } catch {
+    return undefined;
+  }
+}
+
+export function toEwsDate(iso: string): Any {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) throw new Error(`not a valid instant: ${iso}`);
+  return new ews.DateTime(ms);
+}
+
+function enumName(enumObj: Any, v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  return enumObj[v as number] as string | undefined;
+}
+
+function str(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const s = String(v);
+  return s === '' ? undefined : s;
+}
+
+function bodyText(item: Any): string | undefined {
+  const b = get(item, 'Body');
+  if (!b) return undefined;
+  const text = str(b.Text ?? b.text);
+  if (text === undefined) return undefined;
+  const type = enumName(ews.BodyType, b.BodyType);
+  return type === 'HTML' ? htmlToText(text) : text;
+}
+
+/** Minimal HTML → text for servers that ignore BodyType=Text. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|tr|li|h\d)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function categories(item: Any): string[] | undefined {
+  const c = get(item, 'Categories');
+  if (!c) return undefined;
+  const items: unknown[] =
+    c.items ?? c.Items ?? (typeof c.GetEnumerator === 'function' ? c.GetEnumerator() : []);
+  const list = items.map(String).filter(Boolean);
+  return list.length ? list : undefined;
+}
+
+function address(a: Any): EmailAddress | undefined {
+  if (!a) return undefined;
+  const addr = str(a.Address);
+  if (!addr) return undefined;
+  const name = str(a.Name);
+  return name ? { address: addr, name } : { address: addr };
+}
+
+function addressList(c: Any): EmailAddress[] {
+  if (!c) return [];
+  const items: Any[] = c.items ?? c.Items ?? (typeof c.GetEnumerator === 'function' ? c.GetEnumerator() : []);
+  return items.map(address).filter((x): x is EmailAddress => !!x);
+}
+
+function base(item: Any): {
+  id: string;
+  changeKey: string;
+  abraId: string | null;
+  lastModified?: string;
+  folderId?: string;
+} {
+  const id = get(item, 'Id');
+  const parent = get(item, 'ParentFolderId');
+  const out: {
+    id: string;
+    changeKey: string;
+    abraId: string | null;
+    lastModified?: string;
+    folderId?: string;
+  } = {
+    id: String(id?.UniqueId ?? ''),
+    changeKey: String(id?.ChangeKey ?? ''),
+    abraId: extended(item, abraIdDef) ?? null,
+  };
+  const lm = toIso(get(item, 'LastModifiedTime'));
+  if (lm) out.lastModified = lm;
+  if (parent?.UniqueId) out.folderId = String(parent.UniqueId);
+  return out;
+}
+
+function prune<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+// ---------- contacts ----------
+
+const EMAIL_KEYS = ['EmailAddress1', 'EmailAddress2', 'EmailAddress3'] as const;
+const PHONE_FIELDS: [keyof ContactData, string][] = [
+  ['businessPhone', 'BusinessPhone'],
+  ['businessPhone2', 'BusinessPhone2'],
+  ['mobilePhone', 'MobilePhone'],
+  ['homePhone', 'HomePhone'],
+  ['businessFax', 'BusinessFax'],
+];
+
+function dictGet(dict: Any, key: number): Any {
+  if (!dict) return undefined;
+  try {
+    const out: { outValue: Any } = { outValue: null };
+    return dict.TryGetValue(key, out) ? out.outValue : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function postal(entry: Any): PostalAddress | undefined {
+  if (!entry) return undefined;
+  const p = prune<PostalAddress>({
+    street: str(get(entry, 'Street')),
+    city: str(get(entry, 'City')),
+    postalCode: str(get(entry, 'PostalCode')),
+    state: str(get(entry, 'State')),
+    country: str(get(entry, 'CountryOrRegion')),
+  });
+  return Object.keys(p).length ? p : undefined;
+}
+
+export function toContact(item: Any): ContactItem {
+  const emails: string[] = [];
+  const ed = get(item, 'EmailAddresses');
+  for (const k of EMAIL_KEYS) {
+    const e = dictGet(ed, ews.EmailAddressKey[k]);
+    const a = str(e?.Address);
+    if (a) emails.push(a);
+  }
+  const phones = get(item, 'PhoneNumbers');
+  const addrs = get(item, 'PhysicalAddresses');
+  const data = prune<ContactData>({
+    displayName: str(get(item, 'DisplayName')) ?? str(get(item, 'FileAs')),
+    givenName: str(get(item, 'GivenName')),
+    middleName: str(get(item, 'MiddleName')),
+    surname: str(get(item, 'Surname')),
+    title: extended(item, titleDef),
+    companyName: str(get(item, 'CompanyName')),
+    department: str(get(item, 'Department')),
+    jobTitle: str(get(item, 'JobTitle')),
+    emails: emails.length ? emails : undefined,
+    businessAddress: postal(dictGet(addrs, ews.PhysicalAddressKey.Business)),
+    homeAddress: postal(dictGet(addrs, ews.PhysicalAddressKey.Home)),
+    webPage: str(get(item, 'BusinessHomePage')),
+    notes: bodyText(item),
+    categories: categories(item),
+  });
+  for (const [field, key] of PHONE_FIELDS) {
+    const v = str(dictGet(phones, (ews.PhoneNumberKey as Any)[key]));
+    if (v) (data as Record<string, unknown>)[field] = v;
+  }
+  return { ...base(item), kind: 'contact', data };
+}
+
+function setOrClear(item: Any, name: string, value: unknown, isNew: boolean): void {
+  if (value !== undefined && value !== null && value !== '') item[name] = value;
+  else if (!isNew && get(item, name) !== undefined) item[name] = null;
+}
+
+function setBody(item: Any, text: string | undefined, isNew: boolean): void {
+  if (text) item.Body = new ews.MessageBody(ews.BodyType.Text, text);
+  else if (!isNew && bodyText(item)) item.Body = new ews.MessageBody(ews.BodyType.Text, '');
+}
+
+function setCategories(item: Any, cats: string[] | undefined, isNew: boolean): void {
+  if (cats?.length) {
+    const sl = new ews.StringList();
+    for (const c of cats) sl.Add(c);
+    item.Categories = sl;
+  } else if (!isNew && categories(item)) {
+    item.Categories = new ews.StringList();
+  }
+}
+
+function setExtended(item: Any, def: Any, value: string | undefined, isNew: boolean): void {
+  if (value) item.SetExtendedProperty(def, value);
+  else if (!isNew && extended(item, def) !== undefined) item.RemoveExtendedProperty(def);
+}
+
+export function applyContact(item: Any, d: ContactData, isNew: boolean): void {
+  setOrClear(item, 'DisplayName', d.displayName, isNew);
+  setOrClear(item, 'FileAs', d.displayName, isNew);
+  setOrClear(item, 'GivenName', d.givenName, isNew);
+  setOrClear(item, 'MiddleName', d.middleName, isNew);
+  setOrClear(item, 'Surname', d.surname, isNew);
+  setOrClear(item, 'CompanyName', d.companyName, isNew);
+  setOrClear(item, 'Department', d.department, isNew);
+  setOrClear(item, 'JobTitle', d.jobTitle, isNew);
+  setOrClear(item, 'BusinessHomePage', d.webPage, isNew);
+  setExtended(item, titleDef, d.title, isNew);
+  setBody(item, d.notes, isNew);
+  setCategories(item, d.categories, isNew);
+
+  const ed = item.EmailAddresses;
+  EMAIL_KEYS.forEach((k, i) => {
+    const key = ews.EmailAddressKey[k];
+    const v = d.emails?.[i];
+    const cur = dictGet(ed, key);
+    if (v) {
+      if (str(cur?.Address) !== v) ed._setItem(key, new ews.EmailAddress(v));
+    } else if (cur) ed._setItem(key, null);
+  });
+  const phones = item.PhoneNumbers;
+  for (const [field, key] of PHONE_FIELDS) {
+    const k = (ews.PhoneNumberKey as Any)[key];
+    const v = d[field] as string | undefined;
+    const cur = str(dictGet(phones, k));
+    if (v) {
+      if (cur !== v) phones._setItem(k, v);
+    } else if (cur !== undefined) phones._setItem(k, null);
+  }
+  const addrs = item.PhysicalAddresses;
+  for (const [field, key] of [
+    ['businessAddress', ews.PhysicalAddressKey.Business],
+    ['homeAddress', ews.PhysicalAddressKey.Home],
+  ] as const) {
+    const v = d[field];
+    const cur = dictGet(addrs, key);
+    const has = v && Object.values(v).some((x) => x);
+    if (has) {
+      const entry = cur ?? new ews.PhysicalAddressEntry();
+      const want: [string, string | undefined][] = [
+        ['Street', v.street],
+        ['City', v.city],
+        ['PostalCode', v.postalCode],
+        ['State', v.state],
+        ['CountryOrRegion', v.country],
+      ];
+      for (const [p, val] of want) {
+        if ((str(get(entry, p)) ?? undefined) === (val || undefined)) continue;
+        entry[p] = val || null;
+      }
+      if (!cur) addrs._setItem(key, entry);
+    } else if (cur) addrs._setItem(key, null);
+  }
+}
+
+// ---------- appointments ----------
+
+const SHOW_AS: ShowAs[] = ['Free', 'Tentative', 'Busy', 'OOF', 'WorkingElsewhere', 'NoData'];
+
+export function toEvent(item: Any): CalendarEvent {
+  const b = base(item);
+  const typeName = (enumName(ews.AppointmentType, get(item, 'AppointmentType')) ??
+    'Single') as CalendarItemType;
+  const itemType: CalendarItemType = ['Single', 'Occurrence', 'Exception', 'RecurringMaster'].includes(
+    typeName,
+  )
+    ? typeName
+    : 'Single';
+  const start = toIso(get(item, 'Start')) ?? '';
+  const uid = str(get(item, 'ICalUid'));
+  const organizer = address(get(item, 'Organizer'));
+  const attendees = [
+    ...addressList(get(item, 'RequiredAttendees')),
+    ...addressList(get(item, 'OptionalAttendees')),
+  ];
+  const showAs = enumName(ews.LegacyFreeBusyStatus, get(item, 'LegacyFreeBusyStatus')) as ShowAs | undefined;
+  const reminderSet = get<boolean>(item, 'IsReminderSet');
+  const data = prune<AppointmentData>({
+    subject: str(get(item, 'Subject')) ?? '',
+    start,
+    end: toIso(get(item, 'End')) ?? start,
+    isAllDay: get<boolean>(item, 'IsAllDayEvent') === true ? true : undefined,
+    location: str(get(item, 'Location')),
+    body: bodyText(item),
+    sensitivity: enumName(ews.Sensitivity, get(item, 'Sensitivity')) as Sensitivity | undefined,
+    showAs: showAs && SHOW_AS.includes(showAs) ? showAs : undefined,
+    categories: categories(item),
+    attendees: attendees.length ? attendees : undefined,
+    organizer,
+    reminderMinutesBeforeStart:
+      reminderSet === false ? null : (get<number>(item, 'ReminderMinutesBeforeStart') ?? undefined),
+  });
+  const ev: CalendarEvent = { ...b, kind: 'appointment', key: b.id, itemType, data };
+  if (itemType === 'Occurrence' || itemType === 'Exception') {
+    const original =
+      toIso(get(item, 'OriginalStart')) ?? (itemType === 'Occurrence' ? start : undefined) ?? start;
+    ev.originalStart = original;
+    if (uid) {
+      ev.seriesKey = uid;
+      ev.key = `${uid}|${original}`;
+    }
+  } else if (itemType === 'RecurringMaster' && uid) {
+    ev.seriesKey = uid;
+  }
+  return ev;
+}
+
+export function applyAppointment(
+  item: Any,
+  d: AppointmentData,
+  isNew: boolean,
+  windowsZone: string | null,
+): void {
+  item.Subject = d.subject ?? '';
+  if (windowsZone) {
+    try {
+      const tz = ews.TimeZoneInfo.FindSystemTimeZoneById(windowsZone);
+      item.StartTimeZone = tz;
+      item.EndTimeZone = tz;
+    } catch {
+      /* unknown to the library: times are still sent as UTC instants */
+    }
+  }
+  item.Start = toEwsDate(d.start);
+  item.End = toEwsDate(d.end || d.start);
+  if (d.isAllDay) item.IsAllDayEvent = true;
+  else if (!isNew && get(item, 'IsAllDayEvent')) item.IsAllDayEvent = false;
+  setOrClear(item, 'Location', d.location, isNew);
+  setBody(item, d.body, isNew);
+  if (d.sensitivity) item.Sensitivity = ews.Sensitivity[d.sensitivity];
+  else if (!isNew && enumName(ews.Sensitivity, get(item, 'Sensitivity')) !== 'Normal')
+    item.Sensitivity = ews.Sensitivity.Normal;
+  if (d.showAs) item.LegacyFreeBusyStatus = (ews.LegacyFreeBusyStatus as Any)[d.showAs];
+  setCategories(item, d.categories, isNew);
+  if (d.reminderMinutesBeforeStart === null) item.IsReminderSet = false;
+  else if (typeof d.reminderMinutesBeforeStart === 'number') {
+    item.IsReminderSet = true;
+    item.ReminderMinutesBeforeStart = d.reminderMinutesBeforeStart;
+  }
+}
+
+// ---------- tasks ----------
+
+const TASK_STATUS: TaskStatus[] = ['NotStarted', 'InProgress', 'Completed', 'WaitingOnOthers', 'Deferred'];
+
+export function toTask(item: Any): TaskItem {
+  const status = enumName(ews.TaskStatus, get(item, 'Status')) as TaskStatus | undefined;
+  const data = prune<TaskData>({
+    subject: str(get(item, 'Subject')) ?? '',
+    start: toIso(get(item, 'StartDate')) ?? null,
+    due: toIso(get(item, 'DueDate')) ?? null,
+    completedAt: toIso(get(item, 'CompleteDate')) ?? null,
+    status: status && TASK_STATUS.includes(status) ? status : 'NotStarted',
+    importance: enumName(ews.Importance, get(item, 'Importance')) as Importance | undefined,
+    percentComplete: get<number>(item, 'PercentComplete'),
+    body: bodyText(item),
+    sensitivity: enumName(ews.Sensitivity, get(item, 'Sensitivity')) as Sensitivity | undefined,
+    categories: categories(item),
+  });
+  return { ...base(item), kind: 'task', data };
+}
+
+export function applyTask(item: Any, d: TaskData, isNew: boolean): void {
+  item.Subject = d.subject ?? '';
+  for (const [field, prop] of [
+    ['start', 'StartDate'],
+    ['due', 'DueDate'],
+  ] as const) {
+    const v = d[field];
+    if (v) item[prop] = toEwsDate(v);
+    else if (!isNew && get(item, prop) !== undefined) item[prop] = null;
+  }
+  item.Status = ews.TaskStatus[d.status] ?? ews.TaskStatus.NotStarted;
+  if (d.status === 'Completed' && d.completedAt) item.CompleteDate = toEwsDate(d.completedAt);
+  if (typeof d.percentComplete === 'number' && d.status !== 'Completed' && d.status !== 'NotStarted')
+    item.PercentComplete = d.percentComplete;
+  if (d.importance) item.Importance = ews.Importance[d.importance];
+  else if (!isNew && enumName(ews.Importance, get(item, 'Importance')) !== 'Normal')
+    item.Importance = ews.Importance.Normal;
+  setBody(item, d.body, isNew);
+  if (d.sensitivity) item.Sensitivity = ews.Sensitivity[d.sensitivity];
+  else if (!isNew && enumName(ews.Sensitivity, get(item, 'Sensitivity')) !== 'Normal')
+    item.Sensitivity = ews.Sensitivity.Normal;
+  setCategories(item, d.categories, isNew);
+}
+
+// ---------- messages ----------
+
+function attachmentInfos(item: Any): MessageAttachmentInfo[] | undefined {
+  const atts = get(item, 'Attachments');
+  if (!atts) return undefined;
+  const list: Any[] =
+    atts.Items ?? atts.items ?? (typeof atts.GetEnumerator === 'function' ? atts.GetEnumerator() : []);
+  const out = list.map((a) =>
+    prune<MessageAttachmentInfo>({
+      name: str(get(a, 'Name')) ?? '',
+      size: Number(get(a, 'Size') ?? 0),
+      contentType: str(get(a, 'ContentType')),
+      isInline: get<boolean>(a, 'IsInline') === true ? true : undefined,
+    }),
+  );
+  return out.length ? out : undefined;
+}
+
+export function toMessage(item: Any, withBody: boolean): MessageItem {
+  const headers: Record<string, string> = {};
+  const inReplyTo = str(get(item, 'InReplyTo'));
+  if (inReplyTo) headers['In-Reply-To'] = inReplyTo;
+  const refs = str(get(item, 'References'));
+  if (refs) headers.References = refs;
+  const bcc = addressList(get(item, 'BccRecipients'));
+  const msg = prune<MessageItem>({
+    ...base(item),
+    kind: 'message',
+    internetMessageId: str(get(item, 'InternetMessageId')) ?? '',
+    itemClass: str(get(item, 'ItemClass')) ?? 'IPM.Note',
+    subject: str(get(item, 'Subject')) ?? '',
+    from: address(get(item, 'From')),
+    sender: address(get(item, 'Sender')),
+    to: addressList(get(item, 'ToRecipients')),
+    cc: addressList(get(item, 'CcRecipients')),
+    bcc: bcc.length ? bcc : undefined,
+    sentAt: toIso(get(item, 'DateTimeSent')),
+    receivedAt: toIso(get(item, 'DateTimeReceived')),
+    isDraft: get<boolean>(item, 'IsDraft'),
+    sensitivity: enumName(ews.Sensitivity, get(item, 'Sensitivity')) as Sensitivity | undefined,
+    categories: categories(item),
+    hasAttachments: get<boolean>(item, 'HasAttachments'),
+    attachments: attachmentInfos(item),
+    size: get<number>(item, 'Size'),
+    bodyText: withBody ? bodyText(item) : undefined,
+    headers: Object.keys(headers).length ? headers : undefined,
+  });
+  return msg;
+}

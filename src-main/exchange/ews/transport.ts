@@ -1,0 +1,435 @@
+/**
+ * The HTTP layer under ews-javascript-api: wraps `@ewsjs/xhr`'s XhrApi (axios; NTLM; custom CA via its https agent)
+ * with what the library lacks:
+ * - a small semaphore capping concurrent requests per backend (Exchange throttles `EWSMaxConcurrency` per user);
+ * - retries of ErrorServerBusy (waiting the server's BackOffMilliseconds, capped), ErrorExceededConnectionCount,
+ *   HTTP 503/502/504 and dropped connections (not for CreateItem/SendItem, where a dropped answer may hide a
+ *   completed write: the engine recovers those through the AbraId stamp);
+ * - classification of every transport failure into a {@link SyncError}. The library swallows errors into generic
+ *   `SoapFaultDetails` objects, so the classified error is parked in an AsyncLocalStorage slot of the backend call
+ *   that is running (see {@link runCall}); the backend rethrows it from there.
+ *
+ * Nothing here ever puts a password, token or Authorization header into an error or log line.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { SyncError, type SyncErrorKind } from '../../shared/errors';
+
+export interface XhrOptionsLike {
+  type?: string;
+  url: string;
+  headers?: Record<string, string>;
+  data?: unknown;
+  [k: string]: unknown;
+}
+
+export interface XhrLike {
+  xhr(opts: XhrOptionsLike, progress?: (p: unknown) => void): Promise<XhrResponseLike>;
+  xhrStream(opts: XhrOptionsLike, progress: (p: unknown) => void): Promise<unknown>;
+  disconnect(): void;
+  apiName?: string;
+}
+
+export interface XhrResponseLike {
+  status?: number;
+  responseText?: string;
+  code?: string;
+  message?: string;
+  getResponseHeader?: (name: string) => string | string[] | null;
+  [k: string]: unknown;
+}
+
+export interface TransportOptions {
+  /** Concurrent requests per backend (default 4). */
+  maxConcurrent?: number;
+  /** Retries of a retryable failure (default 4). */
+  maxRetries?: number;
+  /** Longest server back-off we wait inside one call; longer ones are thrown as `throttled` (default 30 s). */
+  maxBackoffMs?: number;
+  /** Base of the exponential wait for failures without a server hint (default 500 ms). */
+  baseDelayMs?: number;
+  /** Injectable sleep (tests). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Called once per retry (diagnostics; never gets secrets). */
+  onRetry?: (info: { operation: string; attempt: number; waitMs: number; error: SyncError }) => void;
+}
+
+interface CallContext {
+  error: SyncError | null;
+}
+
+const als = new AsyncLocalStorage<CallContext>();
+
+/** Run one backend call with a slot for the transport's classified error. */
+export function runCall<T>(fn: () => Promise<T>): Promise<T> {
+  return als.run({ error: null }, fn);
+}
+
+/** The classified transport error of the running call, if any (cleared by reading). */
+export function takeTransportError(): SyncError | null {
+  const ctx = als.getStore();
+  if (!ctx) return null;
+  const e = ctx.error;
+  ctx.error = null;
+  return e;
+}
+
+function park(e: SyncError): void {
+  const ctx = als.getStore();
+  if (ctx) ctx.error = e;
+}
+
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
+
+  get inUse(): number {
+    return this.active;
+  }
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
+const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE', 'ECONNABORTED_RESET']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_CANCELED']);
+
+/** Operations that must not be re-sent after a dropped connection (the server may have done them). */
+const NOT_REPLAYABLE = new Set(['CreateItem', 'SendItem', 'MoveItem', 'CopyItem']);
+
+export function soapOperation(body: unknown): string {
+  if (typeof body !== 'string') return 'unknown';
+  const m = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(body);
+  return m?.[1] ?? 'unknown';
+}
+
+function header(r: XhrResponseLike, name: string): string | null {
+  try {
+    const v = r.getResponseHeader?.(name);
+    if (Array.isArray(v)) return v[0] ?? null;
+    return v ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** ResponseCode of a SOAP fault body (`<e:ResponseCode>` or the faultcode), and BackOffMilliseconds. */
+export function parseFault(xml: string): {
+  code: string | null;
+  backOffMs: number | null;
+  message: string | null;
+} {
+  const code =
+    /<(?:[\w-]+:)?ResponseCode[^>]*>\s*([\w]+)\s*</.exec(xml)?.[1] ??
+    /<faultcode[^>]*>\s*(?:[\w-]+:)?([\w]+)\s*</.exec(xml)?.[1] ??
+    null;
+  const back = /Name="BackOffMilliseconds"[^>]*>\s*(\d+)\s*</.exec(xml)?.[1];
+  const message =
+    /<(?:[\w-]+:)?Message[^>]*>([^<]*)</.exec(xml)?.[1] ??
+    /<faultstring[^>]*>([^<]*)</.exec(xml)?.[1] ??
+    null;
+  return { code, backOffMs: back ? Number(back) : null, message: message?.trim() || null };
+}
+
+/** Map an EWS ResponseCode (fault or response message) to the shared error kinds. */
+export function kindOfResponseCode(code: string): SyncErrorKind {
+  switch (code) {
+    case 'ErrorServerBusy':
+    case 'ErrorExceededConnectionCount':
+    case 'ErrorExceededSubscriptionCount':
+    case 'ErrorExceededFindCountLimit':
+    case 'ErrorTooManyObjectsOpened':
+      return 'throttled';
+    case 'ErrorIrresolvableConflict':
+    case 'ErrorChangeKeyRequiredForWriteOperations':
+    case 'ErrorStaleObject':
+      return 'conflict';
+    case 'ErrorItemNotFound':
+    case 'ErrorFolderNotFound':
+    case 'ErrorSyncFolderNotFound':
+    case 'ErrorNonExistentMailbox':
+    case 'ErrorMailboxStoreUnavailable':
+    case 'ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange':
+      return code === 'ErrorMailboxStoreUnavailable' ? 'transient' : 'notFound';
+    case 'ErrorInvalidSyncStateData':
+    case 'ErrorInvalidWatermark':
+      return 'cursorInvalid';
+    case 'ErrorAccessDenied':
+    case 'ErrorItemSavePropertyError':
+      return code === 'ErrorAccessDenied' ? 'forbidden' : 'validation';
+    case 'ErrorInvalidRequest':
+    case 'ErrorSchemaValidation':
+    case 'ErrorInvalidServerVersion':
+    case 'ErrorIncorrectSchemaVersion':
+    case 'ErrorInvalidPropertySet':
+    case 'ErrorInvalidIdMalformed':
+    case 'ErrorInvalidIdEmpty':
+    case 'ErrorInvalidExtendedPropertyValue':
+    case 'ErrorInvalidPropertyRequest':
+    case 'ErrorInvalidPropertyForOperation':
+    case 'ErrorObjectTypeChanged':
+    case 'ErrorValueOutOfRange':
+    case 'ErrorCalendarInvalidRecurrence':
+    case 'ErrorCalendarDurationIsTooLong':
+    case 'ErrorCalendarEndDateIsEarlierThanStartDate':
+    case 'ErrorPropertyValidationFailure':
+    case 'ErrorInvalidValueForProperty':
+    case 'ErrorMessageSizeExceeded':
+    case 'ErrorQuotaExceeded':
+    case 'ErrorFolderExists':
+    case 'ErrorInvalidRecipients':
+      return 'validation';
+    case 'ErrorTimeoutExpired':
+      return 'timeout';
+    case 'ErrorInternalServerError':
+    case 'ErrorInternalServerTransientError':
+    case 'ErrorConnectionFailed':
+    case 'ErrorBatchProcessingStopped':
+      return 'transient';
+    case 'ErrorNotAuthenticated':
+    case 'ErrorInvalidLogonType':
+      return 'auth';
+    default:
+      if (code.startsWith('ErrorInvalid') || code.startsWith('ErrorCannot')) return 'validation';
+      return 'transient';
+  }
+}
+
+export interface Classified {
+  error: SyncError;
+  /** How long to wait before a retry; null = do not retry. */
+  retryAfterMs: number | null;
+}
+
+/** Classify a failed XhrApi call (a non-200 response or a network error). */
+export function classifyFailure(
+  r: XhrResponseLike,
+  operation: string,
+  attempt: number,
+  o: Required<Pick<TransportOptions, 'maxBackoffMs' | 'baseDelayMs'>>,
+): Classified {
+  const expo = Math.min(o.baseDelayMs * 2 ** attempt, o.maxBackoffMs);
+  const status = typeof r.status === 'number' ? r.status : undefined;
+  const body = typeof r.responseText === 'string' ? r.responseText : '';
+  const code = typeof r.code === 'string' ? r.code : undefined;
+  if (status === undefined || status === 0) {
+    const msg = typeof r.message === 'string' ? r.message : 'network error';
+    if (code && TLS_CODES.has(code))
+      return {
+        error: new SyncError('tls', `the Exchange server's TLS certificate is not trusted (${code})`, {
+          code,
+        }),
+        retryAfterMs: null,
+      };
+    if (/certificate|self[- ]signed|SSL/i.test(msg))
+      return {
+        error: new SyncError('tls', `the Exchange server's TLS certificate is not trusted (${msg})`, {
+          code,
+        }),
+        retryAfterMs: null,
+      };
+    if (code && UNREACHABLE_CODES.has(code))
+      return {
+        error: new SyncError('unreachable', `the Exchange server cannot be reached (${code})`, { code }),
+        retryAfterMs: null,
+      };
+    if ((code && TIMEOUT_CODES.has(code)) || /timeout/i.test(msg))
+      return {
+        error: new SyncError('timeout', `the Exchange server did not answer in time (${operation})`, {
+          code,
+        }),
+        retryAfterMs: null,
+      };
+    const dropped = (code && DROPPED_CODES.has(code)) || /socket hang up|aborted|reset/i.test(msg);
+    return {
+      error: new SyncError(
+        'transient',
+        `the connection to the Exchange server was dropped (${code ?? msg})`,
+        {
+          code,
+        },
+      ),
+      retryAfterMs: dropped && !NOT_REPLAYABLE.has(operation) ? expo : null,
+    };
+  }
+  if (status === 401)
+    return {
+      error: new SyncError(
+        'auth',
+        'Exchange refused the sign-in (wrong user name/password or expired token)',
+        {
+          status,
+        },
+      ),
+      retryAfterMs: null,
+    };
+  if (status === 403)
+    return {
+      error: new SyncError('forbidden', 'Exchange refused access (EWS disabled for this mailbox or app?)', {
+        status,
+      }),
+      retryAfterMs: null,
+    };
+  if (status === 404)
+    return {
+      error: new SyncError('config', 'no EWS service at the configured URL (HTTP 404)', { status }),
+      retryAfterMs: null,
+    };
+  if (status === 503 || status === 502 || status === 504 || status === 429) {
+    const ra = Number(header(r, 'retry-after'));
+    const wait = Number.isFinite(ra) && ra > 0 ? ra * 1000 : expo;
+    return {
+      error: new SyncError(
+        status === 429 ? 'throttled' : 'transient',
+        `Exchange is unavailable (HTTP ${status})`,
+        {
+          status,
+          retryAfterMs: wait,
+        },
+      ),
+      retryAfterMs: wait,
+    };
+  }
+  if (status === 500 && /Envelope/.test(body)) {
+    const f = parseFault(body);
+    if (f.code) {
+      const kind = kindOfResponseCode(f.code);
+      const backOff = f.backOffMs ?? (kind === 'throttled' ? expo : null);
+      const err = new SyncError(kind, `Exchange: ${f.code}${f.message ? ` — ${f.message}` : ''}`, {
+        code: f.code,
+        status,
+        retryAfterMs: backOff ?? undefined,
+      });
+      if (kind === 'throttled') return { error: err, retryAfterMs: backOff };
+      return { error: err, retryAfterMs: null };
+    }
+  }
+  if (status >= 500)
+    return {
+      error: new SyncError('transient', `Exchange failed (HTTP ${status})`, { status }),
+      retryAfterMs: expo,
+    };
+  return {
+    error: new SyncError('malformed', `unexpected HTTP ${status} from Exchange`, { status }),
+    retryAfterMs: null,
+  };
+}
+
+const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** IXHRApi for ews-javascript-api that guards an inner XhrApi. */
+export class GuardedXhr implements XhrLike {
+  readonly sem: Semaphore;
+  private readonly o: Required<Omit<TransportOptions, 'onRetry'>> & Pick<TransportOptions, 'onRetry'>;
+  /** Requests sent (including retries), for diagnostics and tests. */
+  sent = 0;
+  retries = 0;
+
+  constructor(
+    private readonly inner: XhrLike,
+    opts: TransportOptions = {},
+  ) {
+    this.o = {
+      maxConcurrent: opts.maxConcurrent ?? 4,
+      maxRetries: opts.maxRetries ?? 4,
+      maxBackoffMs: opts.maxBackoffMs ?? 30_000,
+      baseDelayMs: opts.baseDelayMs ?? 500,
+      sleep: opts.sleep ?? sleepReal,
+      onRetry: opts.onRetry,
+    };
+    this.sem = new Semaphore(this.o.maxConcurrent);
+  }
+
+  get apiName(): string {
+    return `guarded(${this.inner.apiName ?? 'xhr'})`;
+  }
+
+  async xhr(opts: XhrOptionsLike, progress?: (p: unknown) => void): Promise<XhrResponseLike> {
+    const operation = soapOperation(opts.data);
+    for (let attempt = 0; ; attempt++) {
+      const release = await this.sem.acquire();
+      let failure: XhrResponseLike | null = null;
+      let res: XhrResponseLike | null = null;
+      try {
+        this.sent++;
+        res = await this.inner.xhr(opts, progress);
+      } catch (err) {
+        failure = (err ?? {}) as XhrResponseLike;
+      } finally {
+        release();
+      }
+      if (res) {
+        const text = typeof res.responseText === 'string' ? res.responseText : '';
+        if (/<(?:[\w-]+:)?Envelope[\s>]/.test(text)) return res;
+        park(
+          new SyncError('malformed', `Exchange answered ${operation} with something that is not SOAP`, {
+            status: res.status,
+          }),
+        );
+        throw sanitize({ status: 0, code: 'malformed' });
+      }
+      const c = classifyFailure(failure ?? {}, operation, attempt, this.o);
+      const canRetry = c.retryAfterMs !== null && attempt < this.o.maxRetries;
+      if (canRetry && (c.retryAfterMs ?? 0) <= this.o.maxBackoffMs) {
+        this.retries++;
+        this.o.onRetry?.({ operation, attempt: attempt + 1, waitMs: c.retryAfterMs ?? 0, error: c.error });
+        await this.o.sleep(c.retryAfterMs ?? 0);
+        continue;
+      }
+      park(c.error);
+      // Hand the library something it understands (it reads status/responseText), with no request details.
+      throw sanitize(failure ?? {});
+    }
+  }
+
+  xhrStream(opts: XhrOptionsLike, progress: (p: unknown) => void): Promise<unknown> {
+    return this.inner.xhrStream(opts, progress);
+  }
+
+  disconnect(): void {
+    this.inner.disconnect();
+  }
+}
+
+/** A copy of a failed response without the axios request config (which holds the Authorization header). */
+function sanitize(r: XhrResponseLike): XhrResponseLike {
+  const out: XhrResponseLike = {
+    status: typeof r.status === 'number' ? r.status : 0,
+    responseText: typeof r.responseText === 'string' ? r.responseText : '',
+    message: typeof r.code === 'string' ? r.code : 'request failed',
+    getResponseHeader: (n: string) => header(r, n),
+    getAllResponseHeaders: () => '',
+  };
+  return out;
+}
