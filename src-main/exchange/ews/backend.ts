@@ -338,6 +338,7 @@ export class EwsBackend implements ExchangeBackend {
           S.AppointmentSchema.AppointmentType,
           S.AppointmentSchema.ICalUid,
           S.AppointmentSchema.OriginalStart,
+          S.AppointmentSchema.ICalRecurrenceId,
           S.ItemSchema.LastModifiedTime,
           S.ItemSchema.ParentFolderId,
         ];
@@ -522,9 +523,7 @@ export class EwsBackend implements ExchangeBackend {
     );
     const folders: Any[] = res.Folders ?? [];
     return (
-      folders.find((f) => String(get(f, 'DisplayName') ?? '').toLowerCase() === name.toLowerCase()) ??
-      folders[0] ??
-      null
+      folders.find((f) => String(get(f, 'DisplayName') ?? '').toLowerCase() === name.toLowerCase()) ?? null
     );
   }
 
@@ -534,8 +533,10 @@ export class EwsBackend implements ExchangeBackend {
     const ref = (f: Any): FolderRef => ({ id: String(f.Id.UniqueId), kind: 'contacts', displayName: name });
     const found = await this.findChild(parent, name);
     if (found) return ref(found);
-    const folder = new ews.ContactsFolder(this.service);
+    // A generic Folder with the contacts class (what Outlook creates; Exchange answers with the same element).
+    const folder = new ews.Folder(this.service);
     folder.DisplayName = name;
+    folder.FolderClass = 'IPF.Contact';
     try {
       await folder.Save(parent);
       return ref(folder);
@@ -605,12 +606,14 @@ export class EwsBackend implements ExchangeBackend {
         offset = typeof res.NextPageOffset === 'number' ? res.NextPageOffset : offset + got.length;
       }
       const byId = new Map<string, { name: string; parent: string | null; cls: string }>();
-      for (const f of all)
+      for (const f of all) {
+        if (f instanceof ews.SearchFolder) continue; // virtual views (AllItems, ...), not places mail lives in
         byId.set(String(f.Id.UniqueId), {
           name: String(get(f, 'DisplayName') ?? ''),
           parent: get(f, 'ParentFolderId')?.UniqueId ? String(get(f, 'ParentFolderId').UniqueId) : null,
           cls: String(get(f, 'FolderClass') ?? ''),
         });
+      }
       const pathOf = (id: string): string => {
         const parts: string[] = [];
         let cur: string | null = id;

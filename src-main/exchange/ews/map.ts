@@ -353,8 +353,7 @@ export function toEvent(item: Any): CalendarEvent {
   });
   const ev: CalendarEvent = { ...b, kind: 'appointment', key: b.id, itemType, data };
   if (itemType === 'Occurrence' || itemType === 'Exception') {
-    const original =
-      toIso(get(item, 'OriginalStart')) ?? (itemType === 'Occurrence' ? start : undefined) ?? start;
+    const original = toIso(get(item, 'OriginalStart')) ?? toIso(get(item, 'ICalRecurrenceId')) ?? start;
     ev.originalStart = original;
     if (uid) {
       ev.seriesKey = uid;
