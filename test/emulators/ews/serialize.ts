@@ -1,0 +1,549 @@
+/**
+ * Item and folder → EWS XML, in the element order types.xsd demands (ItemType, then the subtype's own sequence),
+ * filtered by the request's response shape (IdOnly / Default / AllProperties + AdditionalProperties).
+ */
+import type { Occurrence } from './recurrence';
+import { type EwsStore, type ExtProp, ewsDate, extKey, type Folder, type Item, parseDate } from './store';
+import { el, esc, tag, textEl, tt, writeX, type XNode } from './xml';
+
+export const ITEM_ORDER = [
+  'MimeContent',
+  'ItemId',
+  'ParentFolderId',
+  'ItemClass',
+  'Subject',
+  'Sensitivity',
+  'Body',
+  'Attachments',
+  'DateTimeReceived',
+  'Size',
+  'Categories',
+  'Importance',
+  'InReplyTo',
+  'IsSubmitted',
+  'IsDraft',
+  'IsFromMe',
+  'IsResend',
+  'IsUnmodified',
+  'InternetMessageHeaders',
+  'DateTimeSent',
+  'DateTimeCreated',
+  'ResponseObjects',
+  'ReminderDueBy',
+  'ReminderIsSet',
+  'ReminderNextTime',
+  'ReminderMinutesBeforeStart',
+  'DisplayCc',
+  'DisplayTo',
+  'DisplayBcc',
+  'HasAttachments',
+  'ExtendedProperty',
+  'Culture',
+  'EffectiveRights',
+  'LastModifiedName',
+  'LastModifiedTime',
+  'IsAssociated',
+  'WebClientReadFormQueryString',
+  'WebClientEditFormQueryString',
+  'ConversationId',
+  'UniqueBody',
+  'Flag',
+  'StoreEntryId',
+  'InstanceKey',
+  'NormalizedBody',
+  'EntityExtractionResult',
+  'PolicyTag',
+  'ArchiveTag',
+  'RetentionDate',
+  'Preview',
+  'RightsManagementLicenseData',
+  'PredictedActionReasons',
+  'IsClutter',
+  'BlockStatus',
+  'HasBlockedImages',
+  'TextBody',
+  'IconIndex',
+  'SearchKey',
+  'SortKey',
+  'Hashtags',
+  'Mentions',
+  'MentionedMe',
+  'MentionsPreview',
+  'MentionsEx',
+  'AppliedHashtags',
+  'AppliedHashtagsPreview',
+  'Likes',
+  'LikesPreview',
+  'PendingSocialActivityTagIds',
+  'AtAllMention',
+  'CanDelete',
+  'InferenceClassification',
+];
+const CONTACT_ORDER = [
+  'FileAs',
+  'FileAsMapping',
+  'DisplayName',
+  'GivenName',
+  'Initials',
+  'MiddleName',
+  'Nickname',
+  'CompleteName',
+  'CompanyName',
+  'EmailAddresses',
+  'AbchEmailAddresses',
+  'PhysicalAddresses',
+  'PhoneNumbers',
+  'AssistantName',
+  'Birthday',
+  'BusinessHomePage',
+  'Children',
+  'Companies',
+  'ContactSource',
+  'Department',
+  'Generation',
+  'ImAddresses',
+  'JobTitle',
+  'Manager',
+  'Mileage',
+  'OfficeLocation',
+  'PostalAddressIndex',
+  'Profession',
+  'SpouseName',
+  'Surname',
+  'WeddingAnniversary',
+  'HasPicture',
+  'PhoneticFullName',
+  'PhoneticFirstName',
+  'PhoneticLastName',
+  'Alias',
+  'Notes',
+  'Photo',
+  'UserSMIMECertificate',
+  'MSExchangeCertificate',
+  'DirectoryId',
+  'ManagerMailbox',
+  'DirectReports',
+];
+const CALENDAR_ORDER = [
+  'UID',
+  'RecurrenceId',
+  'DateTimeStamp',
+  'Start',
+  'End',
+  'OriginalStart',
+  'IsAllDayEvent',
+  'LegacyFreeBusyStatus',
+  'Location',
+  'When',
+  'IsMeeting',
+  'IsCancelled',
+  'IsRecurring',
+  'MeetingRequestWasSent',
+  'IsResponseRequested',
+  'CalendarItemType',
+  'MyResponseType',
+  'Organizer',
+  'RequiredAttendees',
+  'OptionalAttendees',
+  'Resources',
+  'InboxReminders',
+  'ConflictingMeetingCount',
+  'AdjacentMeetingCount',
+  'ConflictingMeetings',
+  'AdjacentMeetings',
+  'Duration',
+  'TimeZone',
+  'AppointmentReplyTime',
+  'AppointmentSequenceNumber',
+  'AppointmentState',
+  'Recurrence',
+  'FirstOccurrence',
+  'LastOccurrence',
+  'ModifiedOccurrences',
+  'DeletedOccurrences',
+  'MeetingTimeZone',
+  'StartTimeZone',
+  'EndTimeZone',
+  'ConferenceType',
+  'AllowNewTimeProposal',
+  'IsOnlineMeeting',
+  'MeetingWorkspaceUrl',
+  'NetShowUrl',
+  'EnhancedLocation',
+  'StartWallClock',
+  'EndWallClock',
+  'StartTimeZoneId',
+  'EndTimeZoneId',
+  'IntendedFreeBusyStatus',
+  'JoinOnlineMeetingUrl',
+  'OnlineMeetingSettings',
+  'IsOrganizer',
+];
+const TASK_ORDER = [
+  'ActualWork',
+  'AssignedTime',
+  'BillingInformation',
+  'ChangeCount',
+  'Companies',
+  'CompleteDate',
+  'Contacts',
+  'DelegationState',
+  'Delegator',
+  'DueDate',
+  'IsAssignmentEditable',
+  'IsComplete',
+  'IsRecurring',
+  'IsTeamTask',
+  'Mileage',
+  'Owner',
+  'PercentComplete',
+  'Recurrence',
+  'StartDate',
+  'Status',
+  'StatusDescription',
+  'TotalWork',
+];
+const MESSAGE_ORDER = [
+  'Sender',
+  'ToRecipients',
+  'CcRecipients',
+  'BccRecipients',
+  'IsReadReceiptRequested',
+  'IsDeliveryReceiptRequested',
+  'ConversationIndex',
+  'ConversationTopic',
+  'From',
+  'InternetMessageId',
+  'IsRead',
+  'IsResponseRequested',
+  'References',
+  'ReplyTo',
+  'ReceivedBy',
+  'ReceivedRepresenting',
+];
+export const ORDER: Record<string, string[]> = {
+  Contact: [...ITEM_ORDER, ...CONTACT_ORDER],
+  CalendarItem: [...ITEM_ORDER, ...CALENDAR_ORDER],
+  Task: [...ITEM_ORDER, ...TASK_ORDER],
+  Message: [...ITEM_ORDER, ...MESSAGE_ORDER],
+  Item: ITEM_ORDER,
+  PostItem: ITEM_ORDER,
+  DistributionList: ITEM_ORDER,
+};
+
+/** Properties FindItem and SyncFolderItems may not return (GetItem only). */
+export const NON_SUMMARY = new Set([
+  'MimeContent',
+  'Body',
+  'Attachments',
+  'UniqueBody',
+  'NormalizedBody',
+  'TextBody',
+  'Recurrence',
+  'ModifiedOccurrences',
+  'DeletedOccurrences',
+  'FirstOccurrence',
+  'LastOccurrence',
+  'RequiredAttendees',
+  'OptionalAttendees',
+  'Resources',
+  'InternetMessageHeaders',
+]);
+
+export interface Shape {
+  base: 'IdOnly' | 'Default' | 'AllProperties';
+  mime: boolean;
+  /** Element names requested through FieldURI / IndexedFieldURI (with the dictionary keys). */
+  fields: Set<string>;
+  indexed: Map<string, Set<string>>;
+  ext: Record<string, string>[];
+  summary: boolean;
+  /** RequestServerVersion of the request (Exchange2007_SP1 → MeetingTimeZone). */
+  version: string;
+}
+
+/** FieldURI value → element name. */
+export function fieldElement(uri: string): string {
+  const name = uri.split(':')[1] ?? uri;
+  return name;
+}
+export const INDEXED_ELEMENT: Record<string, string> = {
+  'contacts:EmailAddress': 'EmailAddresses',
+  'contacts:PhoneNumber': 'PhoneNumbers',
+  'contacts:ImAddress': 'ImAddresses',
+};
+export function indexedElement(uri: string): string | undefined {
+  if (uri.startsWith('contacts:PhysicalAddress:')) return 'PhysicalAddresses';
+  return INDEXED_ELEMENT[uri];
+}
+
+/** The whole property set of an item as elements (stored + what Exchange computes), by element name. */
+export function properties(store: EwsStore, it: Item, shape: Pick<Shape, 'version'>): Map<string, XNode> {
+  const p = new Map<string, XNode>();
+  const folder = store.folder(it.folderId);
+  p.set('ItemId', el('ItemId', { Id: it.id, ChangeKey: it.changeKey }));
+  p.set('ParentFolderId', el('ParentFolderId', { Id: folder.id, ChangeKey: folder.changeKey }));
+  for (const [k, v] of it.props) p.set(k, v);
+  if (!p.has('Sensitivity')) p.set('Sensitivity', textEl('Sensitivity', 'Normal'));
+  if (!p.has('Importance')) p.set('Importance', textEl('Importance', 'Normal'));
+  if (!p.has('Subject') && it.element !== 'Contact') p.set('Subject', textEl('Subject', ''));
+  if (it.attachments.length)
+    p.set(
+      'Attachments',
+      el(
+        'Attachments',
+        {},
+        it.attachments.map((a) =>
+          el('FileAttachment', {}, [
+            el('AttachmentId', { Id: a.id }),
+            textEl('Name', a.name),
+            textEl('ContentType', a.contentType),
+            textEl('Size', String(a.content.length)),
+            textEl('IsInline', String(a.isInline)),
+          ]),
+        ),
+      ),
+    );
+  if (!p.has('DateTimeReceived')) p.set('DateTimeReceived', textEl('DateTimeReceived', ewsDate(it.created)));
+  const size = it.mime ? it.mime.length : 512 + JSON.stringify([...it.props.values()]).length / 4;
+  p.set('Size', textEl('Size', String(Math.round(size))));
+  if (!p.has('IsDraft')) p.set('IsDraft', textEl('IsDraft', 'false'));
+  if (!p.has('DateTimeSent') && it.element === 'Message')
+    p.set('DateTimeSent', textEl('DateTimeSent', ewsDate(it.created)));
+  p.set('DateTimeCreated', textEl('DateTimeCreated', ewsDate(it.created)));
+  if (!p.has('ReminderIsSet')) p.set('ReminderIsSet', textEl('ReminderIsSet', 'false'));
+  p.set('HasAttachments', textEl('HasAttachments', String(it.attachments.some((a) => !a.isInline))));
+  p.set('LastModifiedName', textEl('LastModifiedName', it.mailbox.displayName));
+  p.set('LastModifiedTime', textEl('LastModifiedTime', ewsDate(it.modified)));
+  p.set('IsAssociated', textEl('IsAssociated', 'false'));
+  if (it.element === 'Contact') {
+    const given = it.props.get('GivenName')?.text;
+    const middle = it.props.get('MiddleName')?.text;
+    const sur = it.props.get('Surname')?.text;
+    const kids: XNode[] = [];
+    const title = it.props.get('CompleteName');
+    if (title) kids.push(...title.children.filter((c) => c.name === 'Title'));
+    if (given) kids.push(textEl('FirstName', given));
+    if (middle) kids.push(textEl('MiddleName', middle));
+    if (sur) kids.push(textEl('LastName', sur));
+    kids.push(textEl('FullName', it.props.get('DisplayName')?.text ?? ''));
+    p.set('CompleteName', el('CompleteName', {}, kids));
+    if (!p.has('FileAsMapping')) p.set('FileAsMapping', textEl('FileAsMapping', 'None'));
+  }
+  if (it.element === 'CalendarItem') {
+    const recurring = it.props.has('Recurrence');
+    p.set('CalendarItemType', textEl('CalendarItemType', recurring ? 'RecurringMaster' : 'Single'));
+    p.set('IsRecurring', textEl('IsRecurring', String(recurring)));
+    if (!p.has('IsAllDayEvent')) p.set('IsAllDayEvent', textEl('IsAllDayEvent', 'false'));
+    if (!p.has('LegacyFreeBusyStatus')) p.set('LegacyFreeBusyStatus', textEl('LegacyFreeBusyStatus', 'Busy'));
+    const attendees = it.props.has('RequiredAttendees') || it.props.has('OptionalAttendees');
+    p.set('IsMeeting', textEl('IsMeeting', String(attendees)));
+    p.set('IsCancelled', textEl('IsCancelled', 'false'));
+    p.set('MyResponseType', textEl('MyResponseType', 'Organizer'));
+    if (!p.has('Organizer'))
+      p.set('Organizer', el('Organizer', {}, [mailboxNode(it.mailbox.displayName, it.mailbox.email)]));
+    if (recurring) {
+      const occ = store.occurrences(it, new Date(Date.UTC(2200, 0, 1)), true);
+      const live = occ.filter((o) => !it.deletedOccurrences.has(o.index));
+      const first = live[0];
+      const range = it.props.get('Recurrence')?.children.find((c) => c.name.endsWith('RecurrenceRange'));
+      const bounded = range && range.name !== 'NoEndRecurrenceRange';
+      const last = bounded ? live[live.length - 1] : undefined;
+      const info = (name: string, o: Occurrence) => {
+        const ex = it.exceptions.get(o.index);
+        const s = ex?.props.get('Start')?.text ?? ewsDate(o.start);
+        const e = ex?.props.get('End')?.text ?? ewsDate(o.end);
+        return el(name, {}, [
+          el('ItemId', { Id: store.occurrenceId(it, o.index), ChangeKey: ex?.changeKey ?? it.changeKey }),
+          textEl('Start', s),
+          textEl('End', e),
+          textEl('OriginalStart', ewsDate(o.start)),
+        ]);
+      };
+      if (first) p.set('FirstOccurrence', info('FirstOccurrence', first));
+      if (last) p.set('LastOccurrence', info('LastOccurrence', last));
+      const modified = occ.filter((o) => it.exceptions.has(o.index));
+      if (modified.length)
+        p.set(
+          'ModifiedOccurrences',
+          el(
+            'ModifiedOccurrences',
+            {},
+            modified.map((o) => info('Occurrence', o)),
+          ),
+        );
+      const deleted = occ.filter((o) => it.deletedOccurrences.has(o.index));
+      if (deleted.length)
+        p.set(
+          'DeletedOccurrences',
+          el(
+            'DeletedOccurrences',
+            {},
+            deleted.map((o) => el('DeletedOccurrence', {}, [textEl('Start', ewsDate(o.start))])),
+          ),
+        );
+    }
+    timeZones(p, shape.version);
+  }
+  if (it.element === 'Task') {
+    p.set('IsComplete', textEl('IsComplete', String(it.props.get('Status')?.text === 'Completed')));
+    p.set('IsRecurring', textEl('IsRecurring', String(it.props.has('Recurrence'))));
+    if (!p.has('PercentComplete')) p.set('PercentComplete', textEl('PercentComplete', '0'));
+  }
+  return p;
+}
+
+function timeZones(p: Map<string, XNode>, version: string): void {
+  const stz = p.get('StartTimeZone');
+  const mtz = p.get('MeetingTimeZone');
+  if (version === 'Exchange2007_SP1' || version === 'Exchange2007') {
+    p.delete('StartTimeZone');
+    p.delete('EndTimeZone');
+    const name = mtz?.attrs.TimeZoneName ?? stz?.attrs.Id;
+    if (name && !mtz)
+      p.set('MeetingTimeZone', el('MeetingTimeZone', { TimeZoneName: name }, [textEl('BaseOffset', 'PT0H')]));
+  } else {
+    p.delete('MeetingTimeZone');
+    if (!stz && mtz?.attrs.TimeZoneName)
+      p.set('StartTimeZone', el('StartTimeZone', { Id: mtz.attrs.TimeZoneName }));
+    const s = p.get('StartTimeZone');
+    if (s && !p.has('EndTimeZone')) p.set('EndTimeZone', { ...s, name: 'EndTimeZone' });
+  }
+}
+
+export function mailboxNode(name: string, email: string): XNode {
+  return el('Mailbox', {}, [
+    textEl('Name', name),
+    textEl('EmailAddress', email),
+    textEl('RoutingType', 'SMTP'),
+    textEl('MailboxType', 'Mailbox'),
+  ]);
+}
+
+/** Properties of an occurrence / exception of a series (master's properties + the exception's overrides). */
+export function occurrenceProperties(
+  store: EwsStore,
+  master: Item,
+  o: Occurrence,
+  shape: Pick<Shape, 'version'>,
+): Map<string, XNode> {
+  const p = properties(store, master, shape);
+  for (const k of [
+    'Recurrence',
+    'ModifiedOccurrences',
+    'DeletedOccurrences',
+    'FirstOccurrence',
+    'LastOccurrence',
+  ])
+    p.delete(k);
+  const ex = master.exceptions.get(o.index);
+  p.set(
+    'ItemId',
+    el('ItemId', { Id: store.occurrenceId(master, o.index), ChangeKey: ex?.changeKey ?? master.changeKey }),
+  );
+  p.set('Start', textEl('Start', ewsDate(o.start)));
+  p.set('End', textEl('End', ewsDate(o.end)));
+  if (ex) for (const [k, v] of ex.props) p.set(k, v);
+  if (ex) p.set('LastModifiedTime', textEl('LastModifiedTime', ewsDate(ex.modified)));
+  p.set('RecurrenceId', textEl('RecurrenceId', ewsDate(o.start)));
+  p.set('OriginalStart', textEl('OriginalStart', ewsDate(o.start)));
+  p.set('IsRecurring', textEl('IsRecurring', 'true'));
+  p.set('CalendarItemType', textEl('CalendarItemType', ex ? 'Exception' : 'Occurrence'));
+  return p;
+}
+
+function extXml(e: ExtProp): string {
+  const inner =
+    e.values !== undefined
+      ? tag('t:Values', {}, e.values.map((v) => tt('Value', v)).join(''))
+      : tag('t:Value', {}, esc(e.value ?? ''));
+  return tag('t:ExtendedProperty', {}, tag('t:ExtendedFieldURI', e.uri) + inner);
+}
+
+/** Writes `<t:Contact>…</t:Contact>` (etc.) for the shape. */
+export function writeItem(
+  element: string,
+  props: Map<string, XNode>,
+  ext: ExtProp[],
+  shape: Shape,
+  mime?: Buffer,
+): string {
+  const order = ORDER[element] ?? ITEM_ORDER;
+  let inner = '';
+  const wantExt = new Set(shape.ext.map((u) => extKey(u)));
+  for (const name of order) {
+    if (name === 'ExtendedProperty') {
+      for (const e of ext) if (wantExt.has(e.key)) inner += extXml(e);
+      continue;
+    }
+    if (name === 'MimeContent') {
+      if (shape.mime && mime)
+        inner += tag('t:MimeContent', { CharacterSet: 'UTF-8' }, mime.toString('base64'));
+      continue;
+    }
+    const v = props.get(name);
+    if (!v) continue;
+    if (!wanted(name, shape)) continue;
+    const idx = shape.indexed.get(name);
+    if (idx && shape.base === 'IdOnly' && !shape.fields.has(name)) {
+      const kept = v.children.filter((c) => idx.has(c.attrs.Key ?? ''));
+      if (kept.length) inner += writeX({ ...v, children: kept });
+      continue;
+    }
+    inner += writeX(v);
+  }
+  return tag(`t:${element}`, {}, inner);
+}
+
+function wanted(name: string, shape: Shape): boolean {
+  if (name === 'ItemId') return true;
+  if (shape.fields.has(name) || shape.indexed.has(name)) return true;
+  if (shape.base === 'IdOnly') return false;
+  if (shape.summary && NON_SUMMARY.has(name)) return false;
+  return true;
+}
+
+export function writeStoredItem(store: EwsStore, it: Item, shape: Shape): string {
+  return writeItem(it.element, properties(store, it, shape), it.ext, shape, it.mime);
+}
+
+export function writeOccurrence(store: EwsStore, master: Item, o: Occurrence, shape: Shape): string {
+  return writeItem('CalendarItem', occurrenceProperties(store, master, o, shape), master.ext, shape);
+}
+
+// ---- folders -----------------------------------------------------------------------------------------------------
+
+export interface FolderShape {
+  base: 'IdOnly' | 'Default' | 'AllProperties';
+  fields: Set<string>;
+}
+
+export function writeFolder(store: EwsStore, f: Folder, shape: FolderShape): string {
+  const want = (n: string) => shape.base !== 'IdOnly' || shape.fields.has(n);
+  let inner = tag('t:FolderId', { Id: f.id, ChangeKey: f.changeKey });
+  const parent = f.parentId ? store.folder(f.parentId) : undefined;
+  if (parent && (shape.base === 'AllProperties' || shape.fields.has('ParentFolderId')))
+    inner += tag('t:ParentFolderId', { Id: parent.id, ChangeKey: parent.changeKey });
+  if (f.folderClass && (shape.base === 'AllProperties' || shape.fields.has('FolderClass')))
+    inner += tt('FolderClass', f.folderClass);
+  if (want('DisplayName')) inner += tt('DisplayName', f.displayName);
+  if (want('TotalCount')) inner += tt('TotalCount', store.folderItems(f).length);
+  if (want('ChildFolderCount')) inner += tt('ChildFolderCount', store.childFolders(f).length);
+  if (shape.base === 'AllProperties' || shape.fields.has('EffectiveRights'))
+    inner += tag(
+      't:EffectiveRights',
+      {},
+      ['CreateAssociated', 'CreateContents', 'CreateHierarchy', 'Delete', 'Modify', 'Read']
+        .map((n) => tt(n, true))
+        .join(''),
+    );
+  if ((f.element === 'Folder' || f.element === 'SearchFolder') && want('UnreadCount'))
+    inner += tt(
+      'UnreadCount',
+      store.folderItems(f).filter((i) => i.element === 'Message' && i.props.get('IsRead')?.text !== 'true')
+        .length,
+    );
+  return tag(`t:${f.element}`, {}, inner);
+}
+
+export { parseDate };

@@ -1,0 +1,396 @@
+/**
+ * HTTP side of the EWS emulator: POST /EWS/Exchange.asmx, Basic and Bearer authentication, RequestServerVersion,
+ * optional XSD validation of every request (ErrorSchemaValidation), request log, and fault injection.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type OpContext, OpFault } from './ops/common';
+import { findItem } from './ops/find';
+import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from './ops/folders';
+import { createItem, deleteItem, getItem, moveItem, updateItem } from './ops/items';
+import { syncFolderItems } from './ops/sync';
+import { RecurrenceError } from './recurrence';
+import { envelope, fault, SERVER_INFO, type ServerFlavour, schemaFault, VERSIONS } from './soap';
+import { type EwsStore, type Mailbox, StoreError } from './store';
+import { soapBodyChild, validateFragment } from './validate';
+import { child, NS, parseXml, XmlParseError, type XNode } from './xml';
+
+export interface LogEntry {
+  operation: string;
+  status: number;
+  responseCode?: string;
+  at: string;
+  mailbox?: string;
+}
+
+export type ItemMatcher =
+  | { operation?: string; itemId?: string; times?: number }
+  | ((operation: string, itemId: string | undefined) => boolean);
+
+type Fault =
+  | { kind: 'serverBusy'; backoffMs: number; times: number }
+  | { kind: 'http'; status: number; times: number }
+  | { kind: 'drop'; times: number }
+  | { kind: 'slow'; ms: number; times: number };
+
+const OPS: Record<string, (ctx: OpContext, req: XNode) => string> = {
+  GetFolder: getFolder,
+  FindFolder: findFolder,
+  CreateFolder: createFolder,
+  DeleteFolder: deleteFolder,
+  SyncFolderHierarchy: syncFolderHierarchy,
+  SyncFolderItems: syncFolderItems,
+  FindItem: findItem,
+  GetItem: getItem,
+  CreateItem: createItem,
+  UpdateItem: updateItem,
+  DeleteItem: deleteItem,
+  MoveItem: moveItem,
+};
+
+export interface ServerOptions {
+  store: EwsStore;
+  flavour: ServerFlavour;
+  validate: { schemaDir: string; xmllint: string } | null;
+  latencyMs: number;
+}
+
+export class EwsServer {
+  readonly log: LogEntry[] = [];
+  private faults: Fault[] = [];
+  private itemErrors: { code: string; match: ItemMatcher; left: number }[] = [];
+  maxConcurrent = Number.POSITIVE_INFINITY;
+  private active = 0;
+  private tokenNotBefore = 0;
+  private readonly tokenSecret = Buffer.from(randomUUID());
+  private readonly server: http.Server;
+  private readonly sockets = new Set<import('node:net').Socket>();
+  latencyMs: number;
+
+  constructor(private readonly o: ServerOptions) {
+    this.latencyMs = o.latencyMs;
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((e) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' });
+          res.end(fault('ErrorInternalServerError', `Emulator error: ${e instanceof Error ? e.message : e}`));
+        } else res.destroy();
+      });
+    });
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve((this.server.address() as AddressInfo).port));
+    });
+  }
+
+  close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- faults ----------------------------------------------------------------------------------------------------
+  addFault(f: Fault): void {
+    this.faults.push(f);
+  }
+  addItemError(code: string, match: ItemMatcher): void {
+    const times = typeof match === 'function' ? Number.POSITIVE_INFINITY : (match.times ?? 1);
+    this.itemErrors.push({ code, match, left: times });
+  }
+  expireTokens(): void {
+    this.tokenNotBefore = this.o.store.now().getTime() + 1;
+  }
+  clearFaults(): void {
+    this.faults = [];
+    this.itemErrors = [];
+    this.maxConcurrent = Number.POSITIVE_INFINITY;
+    this.o.store.invalidSyncStates.clear();
+  }
+  private takeFault(): Fault | undefined {
+    const f = this.faults[0];
+    if (!f) return undefined;
+    f.times--;
+    if (f.times <= 0) this.faults.shift();
+    return f;
+  }
+  private itemFault(operation: string, id: string | undefined): string | undefined {
+    for (const e of this.itemErrors) {
+      if (e.left <= 0) continue;
+      const m = e.match;
+      const hit =
+        typeof m === 'function'
+          ? m(operation, id)
+          : (!m.operation || m.operation === operation) && (!m.itemId || m.itemId === id);
+      if (hit) {
+        e.left--;
+        return e.code;
+      }
+    }
+    return undefined;
+  }
+
+  // ---- tokens ----------------------------------------------------------------------------------------------------
+  issueToken(email: string, ttlSeconds: number): string {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = this.o.store.now().getTime();
+    const head = b64({ alg: 'HS256', typ: 'JWT' });
+    const body = b64({
+      aud: 'https://outlook.office365.com',
+      upn: email,
+      iat: Math.floor(now / 1000),
+      nbf: Math.floor(now / 1000),
+      exp: Math.floor(now / 1000) + ttlSeconds,
+      iatMs: now,
+      scp: 'EWS.AccessAsUser.All',
+    });
+    const sig = createHmac('sha256', this.tokenSecret).update(`${head}.${body}`).digest('base64url');
+    return `${head}.${body}.${sig}`;
+  }
+
+  private authenticate(h: string | undefined): Mailbox | string {
+    if (!h) return 'missing credentials';
+    const [scheme, value = ''] = h.split(/\s+/, 2);
+    if (/^basic$/i.test(scheme ?? '')) {
+      const dec = Buffer.from(value, 'base64').toString('utf8');
+      const i = dec.indexOf(':');
+      let user = dec.slice(0, i).toLowerCase();
+      const pass = dec.slice(i + 1);
+      if (user.includes('\\')) user = user.split('\\')[1] ?? user;
+      const mb = this.o.store.mailboxes.find(
+        (m) => m.email.toLowerCase() === user || m.email.toLowerCase().split('@')[0] === user,
+      );
+      return mb && mb.password === pass ? mb : 'wrong user name or password';
+    }
+    if (/^bearer$/i.test(scheme ?? '')) {
+      const parts = value.split('.');
+      if (parts.length !== 3) return 'malformed token';
+      const sig = createHmac('sha256', this.tokenSecret)
+        .update(`${parts[0]}.${parts[1]}`)
+        .digest('base64url');
+      if (sig !== parts[2]) return 'invalid token signature';
+      let claims: { upn?: string; exp?: number; iatMs?: number };
+      try {
+        claims = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'));
+      } catch {
+        return 'malformed token';
+      }
+      const now = this.o.store.now().getTime();
+      if ((claims.exp ?? 0) * 1000 <= now || (claims.iatMs ?? 0) < this.tokenNotBefore)
+        return 'token expired';
+      const mb = this.o.store.mailboxes.find(
+        (m) => m.email.toLowerCase() === (claims.upn ?? '').toLowerCase(),
+      );
+      return mb ?? 'token for an unknown mailbox';
+    }
+    return `unsupported authentication scheme ${scheme}`;
+  }
+
+  // ---- request handling -----------------------------------------------------------------------------------------
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const at = this.o.store.now().toISOString();
+    const url = (req.url ?? '').split('?')[0]?.toLowerCase();
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const opGuess = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(raw)?.[1] ?? 'unknown';
+    const send = async (
+      status: number,
+      body: string,
+      operation: string,
+      headers: Record<string, string> = {},
+    ) => {
+      const code = /<(?:m:|e:)ResponseCode[^>]*>(\w+)</.exec(
+        body.replace(/<m:ResponseCode>NoError<\/m:ResponseCode>/g, ''),
+      )?.[1];
+      this.log.push({ operation, status, at, ...(code ? { responseCode: code } : {}) });
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
+      res.writeHead(status, {
+        'content-type': 'text/xml; charset=utf-8',
+        'x-ewshandler': operation,
+        'request-id': randomUUID(),
+        ...headers,
+      });
+      res.end(body);
+    };
+    if (url !== '/ews/exchange.asmx') {
+      this.log.push({ operation: `${req.method} ${url}`, status: 404, at });
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not found');
+      return;
+    }
+    if (req.method !== 'POST') {
+      this.log.push({ operation: `${req.method}`, status: 405, at });
+      res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' });
+      res.end('Method not allowed');
+      return;
+    }
+    const f = this.takeFault();
+    if (f?.kind === 'drop') {
+      this.log.push({ operation: opGuess, status: 0, at });
+      req.socket.destroy();
+      return;
+    }
+    if (f?.kind === 'slow') await sleep(f.ms);
+    if (f?.kind === 'http') {
+      this.log.push({ operation: opGuess, status: f.status, at });
+      res.writeHead(f.status, {
+        'content-type': 'text/html',
+        ...(f.status === 503 ? { 'retry-after': '1' } : {}),
+      });
+      res.end(`<html><body><h1>${f.status} Service Unavailable</h1></body></html>`);
+      return;
+    }
+    const who = this.authenticate(req.headers.authorization);
+    if (typeof who === 'string') {
+      this.log.push({ operation: opGuess, status: 401, at });
+      const bearer = req.headers.authorization?.toLowerCase().startsWith('bearer')
+        ? `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", error="invalid_token", error_description="${who}"`
+        : 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000"';
+      res.writeHead(401, {
+        'www-authenticate': ['Basic realm="127.0.0.1"', bearer],
+        'content-type': 'text/plain',
+      });
+      res.end('401 Unauthorized');
+      return;
+    }
+    if (f?.kind === 'serverBusy') {
+      await send(
+        500,
+        fault('ErrorServerBusy', 'The server cannot service this request right now. Try again later.', {
+          BackOffMilliseconds: String(f.backoffMs),
+        }),
+        opGuess,
+      );
+      return;
+    }
+    this.active++;
+    try {
+      if (this.active > this.maxConcurrent) {
+        await send(
+          500,
+          fault(
+            'ErrorExceededConnectionCount',
+            'The number of concurrent connections to the server exceeded the limit of your throttling policy.',
+          ),
+          opGuess,
+        );
+        return;
+      }
+      await this.dispatch(raw, who, send);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async dispatch(
+    raw: string,
+    who: Mailbox,
+    send: (status: number, body: string, operation: string) => Promise<void>,
+  ): Promise<void> {
+    let env: XNode;
+    try {
+      env = parseXml(raw);
+    } catch (e) {
+      await send(
+        500,
+        schemaFault(`The request is not well-formed XML: ${e instanceof XmlParseError ? e.message : e}`),
+        'unknown',
+      );
+      return;
+    }
+    const body = env.name === 'Envelope' && env.ns === NS.soap ? child(env, 'Body') : undefined;
+    const op = body?.children[0];
+    if (!body || !op) {
+      await send(500, schemaFault('The request is not a SOAP 1.1 envelope with a Body.'), 'unknown');
+      return;
+    }
+    const operation = op.name;
+    if (this.o.validate) {
+      const frag = soapBodyChild(raw);
+      const r = frag
+        ? await validateFragment(frag, this.o.validate.schemaDir, this.o.validate.xmllint)
+        : { ok: false, errors: ['empty Body'] };
+      if (!r.ok) {
+        await send(
+          500,
+          schemaFault(r.errors.join(' ').replace(/^-:\d+:\s*/, ''), r.line ?? 0, r.column ?? 0),
+          operation,
+        );
+        return;
+      }
+    }
+    const header = child(env, 'Header');
+    const rsv = child(header, 'RequestServerVersion');
+    const version = rsv?.attrs.Version ?? 'Exchange2007_SP1';
+    const max = SERVER_INFO[this.o.flavour].max;
+    if (
+      !VERSIONS.includes(version) ||
+      VERSIONS.indexOf(version) > Math.max(VERSIONS.indexOf(max), VERSIONS.indexOf('Exchange2016')) ||
+      (this.o.flavour === 'Exchange2010_SP2' &&
+        VERSIONS.indexOf(version) > VERSIONS.indexOf('Exchange2010_SP2'))
+    ) {
+      await send(
+        500,
+        fault('ErrorInvalidServerVersion', 'The specified server version is invalid.'),
+        operation,
+      );
+      return;
+    }
+    let mailbox = who;
+    const imp = child(child(header, 'ExchangeImpersonation'), 'ConnectingSID');
+    const impEmail = imp ? (child(imp, 'PrimarySmtpAddress') ?? child(imp, 'SmtpAddress'))?.text : undefined;
+    if (impEmail) {
+      try {
+        mailbox = this.o.store.mailbox(impEmail);
+      } catch {
+        await send(
+          500,
+          fault('ErrorNonExistentMailbox', `The SMTP address ${impEmail} has no mailbox associated with it.`),
+          operation,
+        );
+        return;
+      }
+    }
+    const handler = OPS[operation];
+    if (!handler) {
+      await send(
+        500,
+        fault('ErrorInvalidRequest', `The operation ${operation} is not supported by the EWS emulator.`),
+        operation,
+      );
+      return;
+    }
+    const ctx: OpContext = {
+      store: this.o.store,
+      mailbox,
+      version,
+      itemFault: (o, id) => this.itemFault(o, id),
+    };
+    let out: string;
+    try {
+      out = handler(ctx, op);
+    } catch (e) {
+      if (e instanceof OpFault || e instanceof StoreError) {
+        await send(500, fault(e.code, e.message), operation);
+        return;
+      }
+      if (e instanceof RecurrenceError) {
+        await send(500, fault('ErrorCalendarInvalidRecurrence', e.message), operation);
+        return;
+      }
+      throw e;
+    }
+    await send(200, envelope(this.o.flavour, out), operation);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
