@@ -1,0 +1,192 @@
+/**
+ * Electron main process: single instance, starts hidden in the tray, optional start at login, quits cleanly (the
+ * engine finishes its current batch and closes the state store). Everything with logic lives in Electron-free
+ * modules (controller, tray-state, notifications, settings, secrets, policy); this file only wires them to Electron.
+ *
+ * Environment (tests, admins):
+ *   ABRA_SYNC_USER_DATA   use this folder for settings, secrets, state and logs (e2e tests)
+ *   ABRA_SYNC_SHOW=1      open the window at start (also the `--show` argument)
+ */
+// The ews-javascript-api polyfill must run before the library is loaded anywhere in this bundle.
+import '../exchange/ews/polyfill';
+import path from 'node:path';
+import { app, dialog, ipcMain, Notification, safeStorage, shell } from 'electron';
+import { abraClientFor, connect, exchangeFor } from '../wiring';
+import { type Controller, createController } from './controller';
+import { forwardEvents, registerIpc } from './ipc';
+import { createFileLogger } from './log';
+import { loadPolicy, NO_POLICY, type Policy, policyCandidates } from './policy';
+import { SafeStorageSecretStore } from './secrets';
+import { createElectronSettingsStore } from './settings';
+import { type AppTray, createAppTray } from './tray';
+import type { TrayAction } from './tray-state';
+import { createMainWindow, showWindow } from './window';
+
+const HIDDEN_ARG = '--hidden';
+
+if (process.env.ABRA_SYNC_USER_DATA) app.setPath('userData', path.resolve(process.env.ABRA_SYNC_USER_DATA));
+
+let controller: Controller | null = null;
+let tray: AppTray | null = null;
+let win: Electron.BrowserWindow | null = null;
+let quitting = false;
+let disposed = false;
+
+const appRoot = app.getAppPath();
+const distMain = __dirname; // dist/main inside the app (asar)
+const assetsDir = path.join(appRoot, 'assets');
+
+const userData = app.getPath('userData');
+const logFile = path.join(userData, 'logs', 'app.log');
+const log = createFileLogger({ file: logFile, echo: !app.isPackaged });
+
+function ensureWindow(): Electron.BrowserWindow {
+  if (win && !win.isDestroyed()) return win;
+  win = createMainWindow({
+    indexHtml: path.join(distMain, '..', 'renderer', 'index.html'),
+    preload: path.join(distMain, 'preload.cjs'),
+    icon: path.join(assetsDir, 'icon.png'),
+    isQuitting: () => quitting,
+  });
+  win.once('ready-to-show', () => win?.show());
+  return win;
+}
+
+function openSettings(): void {
+  const w = ensureWindow();
+  if (w.webContents.isLoading()) w.once('ready-to-show', () => showWindow(w));
+  else showWindow(w);
+}
+
+function applyLoginItem(startAtLogin: boolean): void {
+  // Linux has no login-item API in Electron (autostart .desktop files are the desktop's job).
+  if (process.platform === 'linux') return;
+  app.setLoginItemSettings({ openAtLogin: startAtLogin, args: [HIDDEN_ARG] });
+}
+
+async function onTrayAction(a: TrayAction): Promise<void> {
+  const c = controller;
+  if (!c) return;
+  try {
+    if (a === 'syncNow') await c.syncNow();
+    else if (a === 'pause') await c.pause();
+    else if (a === 'resume') await c.resume();
+    else if (a === 'openLog') await c.openLog();
+    else if (a === 'quit') app.quit();
+    else openSettings(); // settings…, or a part line: the overview shows its details
+  } catch (e) {
+    log.warn(`tray ${a}: ${(e as Error).message}`);
+    if (a === 'syncNow') openSettings();
+  }
+}
+
+async function start(): Promise<void> {
+  log.info(`starting ${app.getName()} ${app.getVersion()} (Electron ${process.versions.electron})`);
+  let policy: Policy = NO_POLICY;
+  try {
+    policy = loadPolicy(policyCandidates({ exeDir: path.dirname(app.getPath('exe')) }));
+    if (policy.source)
+      log.info(`admin policy: ${policy.source} (locked: ${policy.locked.join(', ') || 'none'})`);
+  } catch (e) {
+    log.error((e as Error).message);
+    dialog.showErrorBox('ABRA Gen Exchange Sync', `${(e as Error).message}\n\nThe policy is ignored.`);
+  }
+  const settings = await createElectronSettingsStore();
+  const secrets = new SafeStorageSecretStore(path.join(userData, 'secrets.json'), safeStorage);
+  controller = await createController({
+    settings,
+    secrets,
+    connect,
+    abraClientFor,
+    exchangeFor,
+    dataDir: path.join(userData, 'state'),
+    logFile,
+    diagnosticsDir: app.getPath('downloads'),
+    version: app.getVersion(),
+    systemLocale: app.getLocale(),
+    policy,
+    log,
+    notify: (title, body) => {
+      if (Notification.isSupported())
+        new Notification({ title, body, icon: path.join(assetsDir, 'icon.png') }).show();
+    },
+    openPath: (p) => shell.openPath(p),
+  });
+  const c = controller;
+  (globalThis as Record<string, unknown>).__abraSync = { controller: c, tray: () => tray, window: () => win };
+
+  registerIpc(
+    ipcMain,
+    c,
+    (e) =>
+      Boolean(
+        win &&
+          !win.isDestroyed() &&
+          e.sender.id === win.webContents.id &&
+          e.senderFrame?.url.startsWith('file:'),
+      ),
+    log,
+  );
+  forwardEvents(c.onEvent, () => (win && !win.isDestroyed() ? win.webContents : null));
+
+  tray = createAppTray({ assetsDir, onAction: (a) => void onTrayAction(a) });
+  const refreshTray = async () => {
+    const st = await c.getState();
+    tray?.update(st.sync ? st.status : null, st.locale);
+    applyLoginItem(st.preferences.startAtLogin);
+  };
+  c.onEvent((e) => {
+    if (e.type === 'state') {
+      tray?.update(e.state.sync ? e.state.status : null, e.state.locale);
+      applyLoginItem(e.state.preferences.startAtLogin);
+    } else if (e.event.type === 'status') {
+      const lang = c.preferences().language;
+      tray?.update(
+        e.event.status,
+        lang === 'cs' || (lang === 'auto' && /^(cs|sk)/i.test(app.getLocale())) ? 'cs' : 'en',
+      );
+    }
+  });
+  await refreshTray();
+
+  const st = await c.getState();
+  const wantShow =
+    process.argv.includes('--show') ||
+    process.env.ABRA_SYNC_SHOW === '1' ||
+    (!st.sync && !process.argv.includes(HIDDEN_ARG));
+  if (wantShow) openSettings();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => openSettings());
+  // A tray app keeps running without windows.
+  app.on('window-all-closed', () => undefined);
+  app.on('activate', () => openSettings());
+  app.on('before-quit', (e) => {
+    quitting = true;
+    if (disposed || !controller) return;
+    // Let the engine finish its current batch and close the state store, then quit for real.
+    e.preventDefault();
+    const c = controller;
+    controller = null;
+    void c
+      .dispose()
+      .catch((err) => log.error(`shutdown: ${(err as Error).message}`))
+      .finally(() => {
+        disposed = true;
+        tray?.destroy();
+        log.info('stopped');
+        app.quit();
+      });
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((e) => {
+      log.error(`start failed: ${(e as Error).stack ?? e}`);
+      dialog.showErrorBox('ABRA Gen Exchange Sync', `The app could not start: ${(e as Error).message}`);
+      app.exit(1);
+    });
+}

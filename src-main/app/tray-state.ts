@@ -1,0 +1,197 @@
+/**
+ * What the tray shows, as a pure function of the engine status: the icon (idle / syncing / error / paused), the
+ * tooltip (last successful run) and the menu model (Sync now, one line per enabled part with its last result,
+ * Pause/Resume, Settings…, Open log, Quit). `tray.ts` turns the model into an Electron Menu.
+ */
+import type { PartStatus, RunSummary, SchedulerStatus } from '../sync/api';
+import type { PartName } from '../sync/config';
+
+export type TrayIcon = 'idle' | 'syncing' | 'error' | 'paused';
+
+export type TrayAction =
+  | 'syncNow'
+  | 'pause'
+  | 'resume'
+  | 'settings'
+  | 'openLog'
+  | 'quit'
+  | `part:${PartName}`;
+
+export type TrayMenuItem =
+  | { type: 'item'; id: TrayAction; label: string; enabled: boolean }
+  | { type: 'separator' };
+
+export interface TrayModel {
+  icon: TrayIcon;
+  tooltip: string;
+  menu: TrayMenuItem[];
+}
+
+type Lang = 'cs' | 'en';
+
+const T = {
+  en: {
+    app: 'ABRA Gen Exchange Sync',
+    syncNow: 'Sync now',
+    pause: 'Pause syncing',
+    resume: 'Resume syncing',
+    settings: 'Settings…',
+    openLog: 'Open log',
+    quit: 'Quit',
+    notSetUp: 'Not set up yet — open Settings',
+    paused: 'Paused',
+    syncing: 'Syncing…',
+    needs: 'Needs your attention',
+    lastOk: 'Last successful sync',
+    never: 'never',
+    noRun: 'not run yet',
+    running: 'running',
+    results: {
+      ok: 'OK',
+      partial: 'some items failed',
+      failed: 'failed',
+      needsConfirmation: 'waits for your confirmation',
+      aborted: 'stopped for safety',
+      dryRun: 'preview',
+    } satisfies Record<RunSummary['result'], string>,
+    parts: { addressBook: 'Address book', calendar: 'Calendar', tasks: 'Tasks', mail: 'E-mail archive' },
+  },
+  cs: {
+    app: 'ABRA Gen Exchange Sync',
+    syncNow: 'Synchronizovat nyní',
+    pause: 'Pozastavit synchronizaci',
+    resume: 'Obnovit synchronizaci',
+    settings: 'Nastavení…',
+    openLog: 'Otevřít protokol',
+    quit: 'Ukončit',
+    notSetUp: 'Zatím nenastaveno — otevřete Nastavení',
+    paused: 'Pozastaveno',
+    syncing: 'Synchronizuje se…',
+    needs: 'Vyžaduje vaši pozornost',
+    lastOk: 'Poslední úspěšná synchronizace',
+    never: 'nikdy',
+    noRun: 'zatím neproběhlo',
+    running: 'probíhá',
+    results: {
+      ok: 'OK',
+      partial: 'některé položky selhaly',
+      failed: 'selhalo',
+      needsConfirmation: 'čeká na vaše potvrzení',
+      aborted: 'zastaveno z bezpečnostních důvodů',
+      dryRun: 'náhled',
+    } satisfies Record<RunSummary['result'], string>,
+    parts: { addressBook: 'Adresář', calendar: 'Kalendář', tasks: 'Úkoly', mail: 'Archiv e-mailů' },
+  },
+} as const;
+
+/** Attention that needs the user (not transient network trouble on the first failure). */
+function needsUser(p: PartStatus): boolean {
+  if (!p.enabled) return false;
+  if (p.attention && p.attention.kind !== 'error') return true;
+  if (p.lastRun?.result === 'needsConfirmation') return true;
+  if (p.lastRun?.result === 'failed' || p.lastRun?.result === 'aborted') {
+    const k = p.lastRun.errorKind;
+    const network = k === 'unreachable' || k === 'timeout' || k === 'transient';
+    return !network || p.failureStreak >= 3;
+  }
+  return false;
+}
+
+export function trayIcon(status: SchedulerStatus | null): TrayIcon {
+  if (!status) return 'error';
+  if (status.parts.some((p) => p.running)) return 'syncing';
+  if (status.parts.some(needsUser)) return 'error';
+  if (status.paused) return 'paused';
+  return 'idle';
+}
+
+function fmtTime(iso: string, lang: Lang, now: Date): string {
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === now.toDateString();
+  const locale = lang === 'cs' ? 'cs-CZ' : 'en-GB';
+  return sameDay
+    ? d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString(locale, { day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+function partLine(p: PartStatus, lang: Lang, now: Date): string {
+  const t = T[lang];
+  const name = t.parts[p.part];
+  if (p.running) {
+    const pr = p.progress;
+    return `${name}: ${t.running}${pr?.total ? ` ${pr.done}/${pr.total}` : ''}`;
+  }
+  const r = p.lastRun;
+  if (!r) return `${name}: ${t.noRun}`;
+  const c = r.counts;
+  const changes =
+    r.result === 'ok' || r.result === 'partial'
+      ? c.abra.created +
+        c.abra.updated +
+        c.abra.deleted +
+        c.exchange.created +
+        c.exchange.updated +
+        c.exchange.deleted
+      : 0;
+  const extra = changes
+    ? ` (${changes} ${lang === 'cs' ? 'změn' : changes === 1 ? 'change' : 'changes'})`
+    : '';
+  return `${name}: ${t.results[r.result]}${extra}, ${fmtTime(r.finishedAt, lang, now)}`;
+}
+
+export function trayModel(
+  status: SchedulerStatus | null,
+  opts: { lang?: Lang; now?: Date; configured?: boolean } = {},
+): TrayModel {
+  const lang = opts.lang ?? 'en';
+  const now = opts.now ?? new Date();
+  const t = T[lang];
+  const icon = trayIcon(status);
+  const enabled = status?.parts.filter((p) => p.enabled) ?? [];
+  const lastOk = enabled
+    .map((p) => p.lastSuccessAt)
+    .filter((x): x is string => Boolean(x))
+    .sort()
+    .pop();
+  let headline: string;
+  if (!status) headline = t.notSetUp;
+  else if (icon === 'syncing') headline = t.syncing;
+  else if (icon === 'error') headline = t.needs;
+  else if (icon === 'paused') headline = t.paused;
+  else headline = '';
+  const tooltip = [
+    t.app,
+    headline,
+    status ? `${t.lastOk}: ${lastOk ? fmtTime(lastOk, lang, now) : t.never}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+
+  const running = enabled.some((p) => p.running);
+  const menu: TrayMenuItem[] = [
+    {
+      type: 'item',
+      id: 'syncNow',
+      label: t.syncNow,
+      enabled: Boolean(status) && enabled.length > 0 && !running,
+    },
+    { type: 'separator' },
+  ];
+  if (!status) menu.push({ type: 'item', id: 'settings', label: t.notSetUp, enabled: true });
+  for (const p of enabled)
+    menu.push({ type: 'item', id: `part:${p.part}`, label: partLine(p, lang, now), enabled: true });
+  menu.push({ type: 'separator' });
+  if (status)
+    menu.push(
+      status.paused
+        ? { type: 'item', id: 'resume', label: t.resume, enabled: true }
+        : { type: 'item', id: 'pause', label: t.pause, enabled: true },
+    );
+  menu.push(
+    { type: 'item', id: 'settings', label: t.settings, enabled: true },
+    { type: 'item', id: 'openLog', label: t.openLog, enabled: true },
+    { type: 'separator' },
+    { type: 'item', id: 'quit', label: t.quit, enabled: true },
+  );
+  return { icon, tooltip, menu };
+}

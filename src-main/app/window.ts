@@ -1,0 +1,107 @@
+/**
+ * The settings/status window: sandboxed renderer, no Node, context isolation, a strict CSP without unsafe-eval, no
+ * navigation away from the app page, no new windows (https links open in the system browser), no permissions, no
+ * remote content. Closing the window hides it; the app lives on in the tray.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, type Session, shell } from 'electron';
+
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+let hardened = false;
+
+/** Once per session: CSP on every response, every permission request denied, only local content loaded. */
+export function hardenSession(session: Session): void {
+  if (hardened) return;
+  hardened = true;
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CSP],
+        'X-Content-Type-Options': ['nosniff'],
+      },
+    });
+  });
+  // No remote content: only file:, devtools: and data: URLs may load (the renderer is a local bundle).
+  session.webRequest.onBeforeRequest((details, callback) => {
+    const ok = /^(file|devtools|data|blob):/i.test(details.url);
+    callback({ cancel: !ok });
+  });
+  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}
+
+export interface WindowOptions {
+  /** dist/renderer/index.html */
+  indexHtml: string;
+  /** dist/main/preload.cjs */
+  preload: string;
+  icon?: string;
+  /** Keep the window instead of hiding on close (app quitting). */
+  isQuitting: () => boolean;
+}
+
+export function createMainWindow(opts: WindowOptions): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1000,
+    height: 720,
+    minWidth: 720,
+    minHeight: 520,
+    show: false,
+    title: 'ABRA Gen Exchange Sync',
+    ...(opts.icon ? { icon: opts.icon } : {}),
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: opts.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      navigateOnDragDrop: false,
+    },
+  });
+  hardenSession(win.webContents.session);
+  const appUrl = pathToFileURL(path.resolve(opts.indexHtml)).href;
+
+  win.webContents.on('will-navigate', (e, url) => {
+    if (url.split('#')[0] !== appUrl) e.preventDefault();
+  });
+  win.webContents.on('will-redirect', (e) => e.preventDefault());
+  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//i.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.on('close', (e) => {
+    if (!opts.isQuitting()) {
+      e.preventDefault();
+      win.hide();
+    }
+  });
+  void win.loadFile(opts.indexHtml);
+  return win;
+}
+
+export function showWindow(win: BrowserWindow): void {
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
