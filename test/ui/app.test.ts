@@ -1,0 +1,375 @@
+/**
+ * The renderer in Debian's Chromium (Playwright) against the REAL controller and engine behind the test bridge:
+ * connect ABRA (wrong password first) → connect Exchange → choose parts → preview → sync → overview results →
+ * conflicts flip → unassigned mail assignment → log → Czech → a locked admin-policy field. Screenshots of every page
+ * go to test-artifacts/screenshots/ (and to docs/screenshots/ with UPDATE_SCREENSHOTS=1).
+ * The page's own CSP stays in force throughout and must report no violation.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Controller, createController } from '../../src-main/app/controller';
+import { parsePolicy } from '../../src-main/app/policy';
+import { chromiumPath, chromiumSkipReason, repoRoot } from '../helpers/env';
+import { type BridgeServer, startBridgeServer } from './bridge-server';
+import { containsText, countIsNot, hasText, hasValue, isDisabled, visible } from './poll';
+import { EXCHANGE_PASSWORD, startUiBackends, type UiBackends } from './ui-deps';
+
+const artifacts = path.join(repoRoot, 'test-artifacts', 'screenshots');
+const docsShots = path.join(repoRoot, 'docs', 'screenshots');
+
+async function viteAvailable(): Promise<string | null> {
+  try {
+    await import('vite');
+    await import('@vitejs/plugin-react');
+    return null;
+  } catch (e) {
+    return `vite or @vitejs/plugin-react cannot be loaded (${(e as Error).message.split('\n')[0]})`;
+  }
+}
+
+const skipReason = chromiumPath ? await viteAvailable() : chromiumSkipReason;
+if (skipReason) console.log(`UI tests skipped: ${skipReason}`);
+
+const UNASSIGNED_MIME = Buffer.from(
+  [
+    'From: Petr Dvorak <petr.dvorak@neznama-firma.example>',
+    'To: Jan Novak <jan.novak@firma.cz>',
+    'Subject: =?utf-8?Q?Popt=C3=A1vka_reg=C3=A1l=C5=AF?=',
+    'Date: Mon, 23 Nov 2026 09:00:00 +0100',
+    'Message-ID: <ui-test-1@neznama-firma.example>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Dobrý den, posílám poptávku na regály.',
+    '',
+  ].join('\r\n'),
+);
+
+describe.skipIf(skipReason !== null)('renderer over the real controller (Chromium)', () => {
+  let backends: UiBackends;
+  let controller: Controller;
+  let bridge: BridgeServer;
+  let browser: Browser;
+  let page: Page;
+  let buildDir: string;
+  const consoleErrors: string[] = [];
+  const pageErrors: string[] = [];
+  const shots: string[] = [];
+
+  const shot = async (name: string) => {
+    await page.waitForTimeout(150);
+    const file = path.join(artifacts, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: false });
+    shots.push(file);
+  };
+  const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
+  const region = (name: string) => page.getByRole('region', { name, exact: true });
+  const status = () => page.locator('footer.statusbar');
+  const cspViolations = () =>
+    page.evaluate(() => (window as unknown as { __csp: string[] }).__csp ?? []) as Promise<string[]>;
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    buildDir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-renderer-'));
+    const { build } = await import('vite');
+    await build({
+      configFile: path.join(repoRoot, 'src-renderer', 'vite.config.ts'),
+      build: { outDir: buildDir, emptyOutDir: true },
+      logLevel: 'warn',
+    });
+    backends = await startUiBackends();
+    controller = await createController(backends.deps({ name: 'main' }));
+    bridge = await startBridgeServer({ rootDir: buildDir, controller });
+    const { chromium } = await import('playwright');
+    browser = await chromium.launch({
+      executablePath: chromiumPath!,
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 800, height: 600 }, locale: 'en-US' });
+    // Runs outside the page's CSP (Playwright injects it through DevTools): records every violation the page has.
+    await context.addInitScript(() => {
+      const w = window as unknown as { __csp: string[] };
+      w.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.setDefaultTimeout(20_000);
+    await page.goto(bridge.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.stop();
+    await controller?.dispose();
+    await backends?.stop();
+    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(docsShots, { recursive: true });
+      for (const f of shots) copyFileSync(f, path.join(docsShots, path.basename(f)));
+    }
+  });
+
+  it('starts on an empty overview that points to the connections', async () => {
+    await hasText(page.getByRole('heading', { level: 1 }), 'Overview');
+    await page.getByText('Nothing is set up yet').waitFor();
+    await shot('01-overview-empty');
+  });
+
+  it('connects ABRA: field errors from main, a wrong password, then the right one', async () => {
+    await nav('Connections').click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Connections');
+    const abra = region('ABRA Gen');
+    await abra.getByLabel('Web API server URL').fill('abra.firma.cz');
+    await abra.getByLabel('Connection name').fill(backends.abra.connection);
+    await abra.getByLabel('ABRA login').fill(backends.abra.user);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    // Main refused the save; the reason is shown next to the field, nothing was stored.
+    await containsText(abra.locator('.field-error').first(), 'must be a URL');
+    await containsText(status(), 'Not saved');
+    expect((await controller.getState()).sync).toBeNull();
+
+    await abra.getByLabel('Web API server URL').fill(`http://127.0.0.1:${backends.abra.port}`);
+    await abra.getByLabel('Password').fill('definitely-wrong');
+    await abra.getByRole('button', { name: 'Test connection' }).click();
+    await containsText(abra.locator('.result'), `ABRA rejected the login "${backends.abra.user}"`);
+    await containsText(abra.locator('.result'), 'wrong credentials');
+    // The typed password went to main and is gone from the page (write-only).
+    await hasValue(abra.getByLabel('Password'), '');
+    await hasText(abra.locator('[data-secret-state="abraPassword"]'), 'stored');
+
+    await abra.getByLabel('Password').fill(backends.abra.password);
+    await abra.getByRole('button', { name: 'Test connection' }).click();
+    await containsText(abra.locator('.result'), 'Connected to ABRA Gen as');
+  });
+
+  it('connects Exchange with Autodiscover and saves both', async () => {
+    const ex = region('Exchange mailbox');
+    await ex.getByLabel('E-mail address').fill('jan.novak@firma.cz');
+    await hasValue(ex.getByLabel('Server type'), 'ews');
+    await ex.getByRole('button', { name: 'Autodiscover' }).click();
+    await hasValue(ex.getByLabel('EWS URL'), 'https://mail.firma.cz/EWS/Exchange.asmx');
+    await ex.getByLabel('Password').fill('wrong');
+    await ex.getByRole('button', { name: 'Test connection' }).click();
+    await containsText(ex.locator('.result').last(), 'rejected the user name or password');
+    await ex.getByLabel('Password').fill(EXCHANGE_PASSWORD);
+    await ex.getByRole('button', { name: 'Test connection' }).click();
+    await containsText(ex.locator('.result').last(), 'Connected to the mailbox of Jan Novák');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await hasText(status(), 'Settings saved.');
+    const saved = await controller.getState();
+    expect(saved.sync?.abra.serverUrl).toBe(`http://127.0.0.1:${backends.abra.port}`);
+    expect(saved.sync?.exchange.email).toBe('jan.novak@firma.cz');
+    expect(saved.secrets).toMatchObject({ abraPassword: true, exchangePassword: true });
+    expect(JSON.stringify(saved)).not.toContain(backends.abra.password);
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, 0));
+    await shot('02-connections');
+  });
+
+  it('chooses parts with pickers loaded live and previews the first run', async () => {
+    await nav('What to sync').click();
+    await region('Address book').getByLabel('Sync this part').check();
+    const cal = region('Calendar');
+    await cal.getByLabel('Sync this part').check();
+    // The pickers come from the ABRA emulator's activity types and series.
+    await cal.getByLabel('SCH — Schůzka').check();
+    await cal.getByLabel('Only activities where I am the solver').uncheck();
+    await cal.getByLabel('Type for items created in Outlook').selectOption({ label: 'SCH — Schůzka' });
+    await cal.getByLabel('Series for items created in Outlook').selectOption({ label: 'SCH — Schůzky' });
+    await cal.getByLabel('Days into the past').fill('60');
+    // Expert where: ABRA checks it.
+    await cal.getByLabel('Expert: ABRA condition on activities').fill('this is not ABRA syntax (');
+    await cal.getByRole('button', { name: 'Validate' }).click();
+    await containsText(cal.locator('.result'), 'ABRA does not accept the expression');
+    await cal.getByLabel('Expert: ABRA condition on activities').fill('');
+    await region('Address book').getByRole('button', { name: 'Validate' }).click();
+    await containsText(region('Address book').locator('.result'), 'The expression is valid');
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await hasText(status(), 'Settings saved.');
+    const cfg = (await controller.getState()).sync!;
+    expect(cfg.parts.addressBook.enabled).toBe(true);
+    expect(cfg.parts.calendar.activityTypeIds).toHaveLength(1);
+    expect(cfg.parts.calendar.windowPastDays).toBe(60);
+    expect(cfg.parts.calendar.onlyMine).toBe(false);
+
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    const rows = page.locator('.plan-table tbody tr');
+    await rows.first().waitFor({ timeout: 60_000 });
+    expect(await rows.count()).toBeGreaterThan(0);
+    await visible(page.locator('.plan-table tbody tr[data-action="create"]').first());
+    // Nothing was written by the preview.
+    expect(backends.mailbox()!.items.size).toBe(0);
+    await page.locator('.plan').scrollIntoViewIfNeeded();
+    await shot('03-parts-preview');
+  });
+
+  it('sets up the e-mail archive with a folder from the mailbox', async () => {
+    await nav('E-mail archive').click();
+    const form = region('Archive e-mail into ABRA');
+    await form.getByLabel('Sync this part').check();
+    await form.getByLabel('ABRA activity type for e-mail').selectOption({ label: 'MAIL — E-mail' });
+    await form.getByLabel('ABRA activity series for e-mail').selectOption({ label: 'EML — E-maily' });
+    await form.getByLabel('Add a folder of the mailbox…').selectOption('Inbox/Customers');
+    await containsText(form.getByRole('list', { name: 'Chosen folders' }), 'Inbox/Customers');
+    await form.getByLabel('Our own domains').fill('firma.cz');
+    await form.getByLabel('Attachment limit (MB)').fill('5');
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await hasText(status(), 'Settings saved.');
+    const mail = (await controller.getState()).sync!.parts.mail;
+    expect(mail.enabled).toBe(true);
+    expect(mail.folders).toEqual(['Inbox/Customers']);
+    expect(mail.ownDomains).toEqual(['firma.cz']);
+    expect(mail.maxAttachmentBytes).toBe(5 * 1024 * 1024);
+  });
+
+  it('syncs everything and shows the results on the overview', async () => {
+    backends.mailbox()!.mail.deliver('Inbox', UNASSIGNED_MIME);
+    await nav('Overview').click();
+    await page.getByRole('button', { name: 'Sync everything now' }).click();
+    await containsText(status(), /Sync (of 3 parts )?finished/, 90_000);
+    const book = region('Address book');
+    await hasText(book.locator('.badge.result-ok'), 'OK');
+    await visible(book.getByText(/Exchange: [1-9]\d* created/));
+    await visible(region('Calendar').getByText(/Exchange: [1-9]\d* created/));
+    await visible(region('E-mail archive').getByText(/ABRA: [1-9]\d* created/));
+    expect(backends.mailbox()!.items.size).toBeGreaterThan(0);
+    await shot('04-overview');
+  });
+
+  it('shows a conflict with both values and flips it', async () => {
+    const mb = backends.mailbox()!;
+    const appt = mb.inFolder('calendar').find((i) => i.abraId);
+    expect(appt).toBeDefined();
+    const folder = [...mb.items.values()].find((s) => s.item.id === appt!.id)!.folder;
+    const data = (appt as unknown as { data: object }).data;
+    mb.put(folder, { ...appt!, data: { ...data, subject: 'Schůzka — změna v Outlooku' } } as never);
+    backends.abra.control.update('crmactivities', appt!.abraId!, { subject: 'Schůzka — změna v ABRA' });
+    await region('Calendar').getByRole('button', { name: 'Sync now' }).click();
+    await containsText(status(), 'finished', 60_000);
+
+    await nav('Conflicts').click();
+    const row = page.locator('.conflicts-table tbody tr').first();
+    await containsText(row, 'Schůzka — změna v ABRA');
+    await containsText(row, 'Schůzka — změna v Outlooku');
+    await shot('05-conflicts');
+    const before = await controller.listConflicts();
+    const flipButton = row.getByRole('button', { name: /Use the (ABRA|Exchange) value/ });
+    await flipButton.click();
+    await containsText(status(), 'value will be used');
+    expect((await controller.listConflicts()).length).toBe(before.length - 1);
+  });
+
+  it('assigns an unassigned message to a firm chosen by search', async () => {
+    await nav('E-mail archive').click();
+    const queue = region('Messages waiting for assignment');
+    await containsText(queue, 'Poptávka regálů');
+    await containsText(queue, 'petr.dvorak@neznama-firma.example');
+    const firm = backends.abra.control.list('firms').find((f) => typeof f.name === 'string' && !f.hidden)!;
+    const word = String(firm.name).split(/\s+/)[0]!;
+    await queue.getByRole('button', { name: 'Assign…' }).click();
+    await queue.getByLabel(/Find a firm/).fill(word);
+    await queue.getByRole('button', { name: 'Search', exact: true }).click();
+    await queue.getByLabel('Firm', { exact: true }).selectOption(String(firm.id));
+    await queue.getByLabel(/Apply to every message of petr.dvorak@/).check();
+    await page.locator('fieldset.assign').scrollIntoViewIfNeeded();
+    await shot('06-mail-assign');
+    await queue.getByRole('button', { name: 'Assign', exact: true }).click();
+    await containsText(status(), `assigned to ${String(firm.name)}`);
+    await containsText(queue, 'Every archived message is assigned.');
+    expect(await controller.listUnassignedMail()).toHaveLength(0);
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, 0));
+    await shot('07-mail');
+  });
+
+  it('lists runs, filters them and exports diagnostics', async () => {
+    await nav('Log').click();
+    const runs = page.locator('.runs-table tbody tr');
+    await runs.first().waitFor();
+    const all = await runs.count();
+    expect(all).toBeGreaterThanOrEqual(4); // address book, calendar twice, e-mail
+    await page.getByLabel('Part', { exact: true }).selectOption({ label: 'Calendar' });
+    await countIsNot(runs, all);
+    for (const text of await page.locator('.runs-table tbody tr td:nth-child(2)').allTextContents())
+      expect(text).toBe('Calendar');
+    await page.getByRole('button', { name: 'Export diagnostics' }).click();
+    await containsText(page.locator('.result').first(), 'Diagnostics saved to');
+    await shot('08-log');
+  });
+
+  it('switches to Czech from the preferences', async () => {
+    await nav('Preferences').click();
+    await page.getByLabel('Language').selectOption('cs');
+    await hasText(page.getByRole('heading', { level: 1 }), 'Předvolby');
+    await visible(nav('Přehled'));
+    await shot('09-preferences-cs');
+    await nav('Přehled').click();
+    await visible(page.getByRole('button', { name: 'Synchronizovat vše' }));
+    await visible(region('Adresář').getByText('Poslední běh'));
+    await visible(region('Kalendář').getByText(/Exchange: vytvořeno \d+, upraveno \d+, smazáno \d+/));
+    await shot('10-overview-cs');
+    await nav('Připojení').click();
+    await visible(region('ABRA Gen').getByLabel('Adresa serveru Web API'));
+    await shot('11-connections-cs');
+  });
+
+  it('shows a setting locked by the admin policy as disabled with a hint', async () => {
+    const policy = parsePolicy(
+      {
+        sync: { abra: { serverUrl: `http://127.0.0.1:${backends.abra.port}` } },
+        preferences: { language: 'en' },
+        locked: ['sync.abra.serverUrl', 'sync.parts.mail.enabled', 'preferences.language'],
+      },
+      '/etc/abra-gen-exchange-sync/policy.json',
+    );
+    const locked = await createController(backends.deps({ name: 'locked', policy }));
+    bridge.setController(locked);
+    const old = controller;
+    controller = locked;
+    await old.dispose();
+    await page.reload();
+    await nav('Connections').click();
+    const url = region('ABRA Gen').getByLabel('Web API server URL');
+    await isDisabled(url);
+    await hasValue(url, '');
+    await visible(region('ABRA Gen').getByText('Set by your administrator.'));
+    await isDisabled(region('ABRA Gen').getByLabel('Connection name'), false);
+    await shot('12-connections-locked');
+    await nav('Preferences').click();
+    await isDisabled(page.getByLabel('Language'));
+    await visible(page.getByText('/etc/abra-gen-exchange-sync/policy.json'));
+  });
+
+  it('had no CSP violation, no uncaught error, and the CSP is really in force', async () => {
+    expect(await cspViolations()).toEqual([]);
+    expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    // Control: an injected inline script must be blocked by the page's CSP (and be reported).
+    const ran = await page.evaluate(async () => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__inlineRan = true';
+      document.body.appendChild(s);
+      await new Promise((r) => setTimeout(r, 100));
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    expect(ran).toBe(false);
+    expect((await cspViolations()).some((v) => v.startsWith('script-src'))).toBe(true);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * What the UI tests run the real controller over: the ABRA Gen emulator (real AbraClient over HTTP), the real engine
+ * with its SQLite state, file-backed settings and in-memory secrets in a temp folder, and a mailbox that checks the
+ * password it is given. The mailbox is the engine tests' in-memory Exchange (contacts, calendar, tasks) joined with
+ * the e-mail archive tests' mail folders (inbox, sent items, Inbox/Customers) so every page has real data.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AbraClient } from '../../src-main/abra';
+import type { ControllerDeps } from '../../src-main/app/controller';
+import { createFileLogger } from '../../src-main/app/log';
+import type { Policy } from '../../src-main/app/policy';
+import { MemorySecretStore } from '../../src-main/app/secrets';
+import { FileSettingsStore } from '../../src-main/app/settings';
+import type {
+  ChangeOptions,
+  ChangePage,
+  ExchangeItem,
+  FolderKind,
+  FolderRef,
+} from '../../src-main/exchange/types';
+import type { SecretSource, SyncConfig } from '../../src-main/sync/config';
+import type { AbraPort } from '../../src-main/sync/ports';
+import { EXCHANGE_PASSWORD, TestMailbox, testAbraClientFor } from '../app/harness';
+import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
+import { FakeMailbox } from '../mail/fakes';
+
+export { EXCHANGE_PASSWORD };
+
+const MAIL_KINDS: FolderKind[] = ['inbox', 'sentitems', 'mail'];
+
+/** Contacts, calendar and tasks from FakeExchange; mail folders and messages from FakeMailbox. */
+export class UiMailbox extends TestMailbox {
+  readonly mail: FakeMailbox;
+  constructor(email: string, password: string | null) {
+    super(email, password);
+    this.mail = new FakeMailbox(email, ['Inbox/Customers']);
+  }
+  private isMail(f: FolderRef): boolean {
+    return MAIL_KINDS.includes(f.kind);
+  }
+  override async getFolder(kind: FolderKind, p?: string): Promise<FolderRef> {
+    return MAIL_KINDS.includes(kind) ? this.mail.getFolder(kind, p) : super.getFolder(kind);
+  }
+  override async listMailFolders(): Promise<FolderRef[]> {
+    return this.mail.listMailFolders();
+  }
+  override async getChanges<T extends ExchangeItem>(
+    folder: FolderRef,
+    cursor: string | null,
+    options?: ChangeOptions,
+  ): Promise<ChangePage<T>> {
+    return this.isMail(folder)
+      ? this.mail.getChanges<T>(folder, cursor, options)
+      : super.getChanges<T>(folder, cursor);
+  }
+  override async getItems<T extends ExchangeItem>(folder: FolderRef, ids: string[]): Promise<T[]> {
+    return this.isMail(folder) ? this.mail.getItems<T>(folder, ids) : super.getItems<T>(folder, ids);
+  }
+  override async getMime(id?: string): Promise<Buffer> {
+    return this.mail.getMime(id ?? '');
+  }
+}
+
+function abraPortOf(client: AbraClient): AbraPort {
+  return {
+    currentUser: () => client.currentUser(),
+    changedSince: (c, since, where) => client.changedSince(c, since, where ? { where } : {}),
+    queryAll: (c, where, select) => client.queryAll(c, { where, select }),
+    get: (c, id) => client.get(c, id),
+    listIds: (c, where) => client.listIds(c, where),
+    create: (c, body) => client.create(c, body),
+    update: (c, id, patch) => client.update(c, id, patch),
+    delete: (c, id) => client.delete(c, id),
+    createOwned: (c, parent, owned, body) => client.createOwned(c, parent, owned, body),
+    requestCount: () => client.requestCount(),
+  };
+}
+
+export interface UiBackends {
+  abra: AbraEmulator;
+  /** The mailbox the right password opens (it survives reconnects, like a real one). */
+  mailbox(): UiMailbox | null;
+  /** Controller dependencies over a fresh settings/state folder; `policy` = an admin policy in force. */
+  deps(opts?: { policy?: Policy; name?: string }): ControllerDeps;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startUiBackends(): Promise<UiBackends> {
+  const abra = await startAbraEmulator({ seed: 7, size: 'small' });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-ui-'));
+  let mailbox: UiMailbox | null = null;
+  const exchangeFor = async (config: SyncConfig, s: SecretSource) => {
+    const pw = await s.get('exchangePassword');
+    if (mailbox && mailbox.email === config.exchange.email && pw === EXCHANGE_PASSWORD) return mailbox;
+    const mb = new UiMailbox(config.exchange.email, pw);
+    if (pw === EXCHANGE_PASSWORD) mailbox = mb;
+    return mb;
+  };
+  let round = 0;
+  return {
+    abra,
+    dir,
+    mailbox: () => mailbox,
+    deps(opts = {}) {
+      const sub = path.join(dir, opts.name ?? `app${++round}`);
+      const logFile = path.join(sub, 'logs', 'app.log');
+      return {
+        settings: new FileSettingsStore(path.join(sub, 'settings.json')),
+        secrets: new MemorySecretStore(),
+        connect: async (config, s) => {
+          const client = await testAbraClientFor(config, s);
+          const exchange = await exchangeFor(config, s);
+          await exchange.testConnection();
+          return { abra: abraPortOf(client), exchange };
+        },
+        abraClientFor: testAbraClientFor,
+        exchangeFor,
+        autodiscover: async (email) => `https://mail.${email.split('@')[1]}/EWS/Exchange.asmx`,
+        dataDir: path.join(sub, 'state'),
+        logFile,
+        log: createFileLogger({ file: logFile }),
+        diagnosticsDir: path.join(sub, 'diagnostics'),
+        version: '0.1.0',
+        systemLocale: 'en-US',
+        notify: () => undefined,
+        openPath: async () => '',
+        // The test drives every run itself: no timers racing the clicks.
+        autoStart: false,
+        ...(opts.policy ? { policy: opts.policy } : {}),
+      };
+    },
+    async stop() {
+      await abra.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
