@@ -96,8 +96,9 @@ export function expand(
   until: Date,
   max = 5000,
 ): Occurrence[] {
-  const pattern = recurrence.children.find((c) => c.name.endsWith('Recurrence') && !c.name.includes('Range'));
-  const range = recurrence.children.find((c) => c.name.endsWith('RecurrenceRange'));
+  const RANGES = ['NoEndRecurrence', 'EndDateRecurrence', 'NumberedRecurrence'];
+  const pattern = recurrence.children.find((c) => !RANGES.includes(c.name));
+  const range = recurrence.children.find((c) => RANGES.includes(c.name));
   if (!pattern || !range) throw new RecurrenceError('Recurrence needs a pattern and a range');
   const duration = masterEnd.getTime() - masterStart.getTime();
   const sp = parts(masterStart, tz);
@@ -105,10 +106,10 @@ export function expand(
   const [ry, rm, rd] = rangeStart.slice(0, 10).split('-').map(Number) as [number, number, number];
   let endDate: { y: number; mo: number; d: number } | undefined;
   let count = Number.POSITIVE_INFINITY;
-  if (range.name === 'EndDateRecurrenceRange') {
+  if (range.name === 'EndDateRecurrence') {
     const e = (childText(range, 'EndDate') ?? '').slice(0, 10).split('-').map(Number);
     endDate = { y: e[0] ?? 0, mo: e[1] ?? 1, d: e[2] ?? 1 };
-  } else if (range.name === 'NumberedRecurrenceRange') {
+  } else if (range.name === 'NumberedRecurrence') {
     count = Number(childText(range, 'NumberOfOccurrences') ?? '0');
   }
   const interval = Math.max(1, Number(childText(pattern, 'Interval') ?? '1'));
@@ -273,9 +274,9 @@ export function recurrenceNode(
     ]);
   const sd = mk('StartDate', [], startDate);
   const range = r.numberOfOccurrences
-    ? mk('NumberedRecurrenceRange', [sd, mk('NumberOfOccurrences', [], String(r.numberOfOccurrences))])
+    ? mk('NumberedRecurrence', [sd, mk('NumberOfOccurrences', [], String(r.numberOfOccurrences))])
     : r.endDate
-      ? mk('EndDateRecurrenceRange', [sd, mk('EndDate', [], r.endDate.slice(0, 10))])
-      : mk('NoEndRecurrenceRange', [sd]);
+      ? mk('EndDateRecurrence', [sd, mk('EndDate', [], r.endDate.slice(0, 10))])
+      : mk('NoEndRecurrence', [sd]);
   return mk('Recurrence', [pattern, range]);
 }

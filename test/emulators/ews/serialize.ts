@@ -346,8 +346,8 @@ export function properties(store: EwsStore, it: Item, shape: Pick<Shape, 'versio
       const occ = store.occurrences(it, new Date(Date.UTC(2200, 0, 1)), true);
       const live = occ.filter((o) => !it.deletedOccurrences.has(o.index));
       const first = live[0];
-      const range = it.props.get('Recurrence')?.children.find((c) => c.name.endsWith('RecurrenceRange'));
-      const bounded = range && range.name !== 'NoEndRecurrenceRange';
+      const range = it.props.get('Recurrence')?.children[1];
+      const bounded = range && range.name !== 'NoEndRecurrence';
       const last = bounded ? live[live.length - 1] : undefined;
       const info = (name: string, o: Occurrence) => {
         const ex = it.exceptions.get(o.index);
