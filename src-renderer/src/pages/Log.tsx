@@ -126,7 +126,7 @@ export function LogPage() {
       {exported && (
         <Result ok={exported.ok}>
           {exported.message}
-          {exported.path && (
+          {exported.path && !exported.message.includes(exported.path) && (
             <>
               {' '}
               <code>{exported.path}</code>

@@ -1,0 +1,87 @@
+/**
+ * The renderer's translations: Czech and English have the same keys (Czech with all four plural forms), every
+ * static key the code uses exists, and no Czech text was left in English.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/env';
+
+const src = path.join(repoRoot, 'src-renderer', 'src');
+const load = (lang: string) =>
+  JSON.parse(readFileSync(path.join(src, 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>;
+
+function flatten(obj: Record<string, unknown>, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object')
+      for (const [kk, vv] of flatten(v as Record<string, unknown>, key)) out.set(kk, vv);
+    else out.set(key, String(v));
+  }
+  return out;
+}
+
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+const base = (k: string) => k.replace(PLURAL, '');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(f) ? [p] : [];
+  });
+}
+
+describe('renderer translations', () => {
+  const en = flatten(load('en'));
+  const cs = flatten(load('cs'));
+
+  it('Czech and English have the same keys (plural forms per language)', () => {
+    const enBases = new Set([...en.keys()].map(base));
+    const csBases = new Set([...cs.keys()].map(base));
+    expect([...enBases].filter((k) => !csBases.has(k))).toEqual([]);
+    expect([...csBases].filter((k) => !enBases.has(k))).toEqual([]);
+    for (const k of en.keys()) {
+      if (!k.endsWith('_other')) continue;
+      const b = base(k);
+      for (const form of ['one', 'few', 'many', 'other'])
+        expect(cs.has(`${b}_${form}`), `${b}_${form}`).toBe(true);
+      expect(en.has(`${b}_one`), `${b}_one`).toBe(true);
+    }
+  });
+
+  it('every static key the code uses exists in English', () => {
+    const used = new Set<string>();
+    for (const f of files(src)) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z][\w.]*)'/g)) used.add(m[1]!);
+    }
+    expect(used.size).toBeGreaterThan(100);
+    const bases = new Set([...en.keys()].map(base));
+    expect([...used].filter((k) => !en.has(k) && !bases.has(k))).toEqual([]);
+  });
+
+  it('Czech texts are translated, with diacritics', () => {
+    const same = [...cs].filter(([k, v]) => en.get(k) === v && /[a-z]{4,}/i.test(v));
+    // Product names, technical terms and format strings that are the same in both languages.
+    const allowed = new Set([
+      'app.title',
+      'side.abra',
+      'side.exchange',
+      'direction.abraToExchange',
+      'direction.exchangeToAbra',
+      'connections.abra',
+      'connections.kindEws',
+      'connections.kindGraph',
+      'connections.authToken',
+      'connections.token',
+      'overview.online',
+      'overview.offline',
+      'overview.confirmedDone',
+      'log.countsShort',
+    ]);
+    expect(same.map(([k]) => k).filter((k) => !allowed.has(k))).toEqual([]);
+    const withDiacritics = [...cs.values()].filter((v) => /[áčďéěíňóřšťúůýž]/i.test(v)).length;
+    expect(withDiacritics / cs.size).toBeGreaterThan(0.5);
+  });
+});
