@@ -134,6 +134,9 @@ export const tasksPart: PartModule = {
 
   async createAbra(ctx, record) {
     const body = { ...(await newActivityBody(ctx, cfgOf(ctx))), ...abraPatch(record, null, TO_ABRA) };
+    // An ABRA activity always has a scheduled start (its period is derived from it); an Outlook task often has
+    // none: take its due date, else today.
+    if (!body['sheduledstart$date']) body['sheduledstart$date'] = str(record.due) || ctx.now().toISOString();
     const row = await ctx.abra.create(ACTIVITIES, body);
     return { id: row.id, version: versionOf(row), record: activityToTask(row) };
   },
