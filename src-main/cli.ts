@@ -1,0 +1,179 @@
+/**
+ * The engine, headless — for admins, tests and the demo.
+ *
+ *   npm run sync -- run --config sync.json [--part calendar] [--once] [--dry-run] [--data-dir DIR] [--json]
+ *   npm run sync -- validate --config sync.json
+ *
+ * Secrets never go into the config file: they come from the environment (ABRA_PASSWORD or ABRA_TOKEN,
+ * EXCHANGE_PASSWORD, EXCHANGE_TOKEN) or from a JSON file named by --secrets (mode 600 recommended).
+ * Exit codes: 0 every part ok, 1 some part failed / needs a decision, 2 bad usage or configuration.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { PlanEntry, RunSummary } from './sync/api';
+import {
+  ConfigError,
+  PART_NAMES,
+  type PartName,
+  parseConfig,
+  type SecretName,
+  type SecretSource,
+} from './sync/config';
+
+export function envSecrets(file?: string): SecretSource {
+  let fromFile: Record<string, string> = {};
+  if (file) fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  const env: Record<SecretName, string | undefined> = {
+    abraPassword: process.env.ABRA_PASSWORD,
+    abraToken: process.env.ABRA_TOKEN,
+    exchangePassword: process.env.EXCHANGE_PASSWORD,
+    graphTokenCache: process.env.EXCHANGE_TOKEN,
+  };
+  return {
+    async get(name) {
+      return fromFile[name] ?? env[name] ?? null;
+    },
+  };
+}
+
+export function defaultDataDir(): string {
+  const base =
+    process.platform === 'win32'
+      ? (process.env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'))
+      : process.platform === 'darwin'
+        ? path.join(os.homedir(), 'Library', 'Application Support')
+        : (process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'));
+  return path.join(base, 'ABRA Gen Exchange Sync', 'state');
+}
+
+export function formatSummary(s: RunSummary): string {
+  const c = s.counts;
+  const side = (x: { created: number; updated: number; deleted: number }) =>
+    `+${x.created} ~${x.updated} -${x.deleted}`;
+  let line = `${s.part.padEnd(12)} ${s.result.padEnd(17)} ABRA ${side(c.abra)}  Exchange ${side(c.exchange)}  unlinked ${c.unlinked}  conflicts ${c.conflicts}  failed ${c.failed}`;
+  if (s.message) line += `\n${' '.repeat(13)}${s.message}`;
+  for (const f of s.failures.slice(0, 20)) line += `\n${' '.repeat(13)}✗ [${f.side}] ${f.name}: ${f.reason}`;
+  if (s.failures.length > 20) line += `\n${' '.repeat(13)}… and ${s.failures.length - 20} more`;
+  return line;
+}
+
+export function formatPlan(plan: PlanEntry[]): string {
+  if (!plan.length) return 'Nothing to do.';
+  return plan
+    .map((p) => {
+      const where = p.side === 'abra' ? 'ABRA' : 'Exchange';
+      const fields = p.fields?.length ? ` (${p.fields.join(', ')})` : '';
+      return `${p.part.padEnd(12)} ${p.action.padEnd(8)} ${where.padEnd(9)} ${p.name}${fields}`;
+    })
+    .join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv.filter((a) => a !== '--');
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      config: { type: 'string', short: 'c' },
+      part: { type: 'string', short: 'p' },
+      once: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      secrets: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (command !== 'run' && command !== 'validate') {
+    console.error(
+      'usage: npm run sync -- run --config FILE [--part addressBook|calendar|tasks|mail] [--once] [--dry-run] [--data-dir DIR] [--secrets FILE] [--json]\n' +
+        '       npm run sync -- validate --config FILE',
+    );
+    return 2;
+  }
+  if (!values.config) {
+    console.error('error: --config FILE is required');
+    return 2;
+  }
+  const part = values.part as PartName | undefined;
+  if (part && !PART_NAMES.includes(part)) {
+    console.error(`error: --part must be one of ${PART_NAMES.join(', ')}`);
+    return 2;
+  }
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(JSON.parse(readFileSync(values.config, 'utf8')));
+  } catch (e) {
+    console.error(
+      e instanceof ConfigError ? e.message : `error: cannot read ${values.config}: ${(e as Error).message}`,
+    );
+    return 2;
+  }
+  if (command === 'validate') {
+    console.log('configuration is valid');
+    return 0;
+  }
+
+  const { createSyncService } = await import('./sync/service');
+  const { connect } = await import('./wiring');
+  const service = await createSyncService({
+    config,
+    secrets: envSecrets(values.secrets),
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    connect,
+    log: (level, msg) => {
+      if (!values.json && level !== 'info') console.error(msg);
+    },
+  });
+  let lastLine = '';
+  service.subscribe((e) => {
+    if (values.json || e.type !== 'progress' || !process.stderr.isTTY) return;
+    const p = e.progress;
+    const line = `${p.part}: ${p.phase} ${p.total ? `${p.done}/${p.total}` : p.done || ''}`;
+    if (line !== lastLine) process.stderr.write(`\r${line.padEnd(60)}`);
+    lastLine = line;
+  });
+
+  try {
+    if (values['dry-run']) {
+      const { plan, summaries } = await service.preview(part);
+      if (values.json) console.log(JSON.stringify({ plan, summaries }, null, 2));
+      else {
+        console.log(formatPlan(plan));
+        for (const s of summaries) if (s.result !== 'dryRun') console.log(formatSummary(s));
+      }
+      return summaries.every((s) => s.result === 'dryRun') ? 0 : 1;
+    }
+    if (values.once || part) {
+      const summaries = await service.syncNow(part);
+      if (process.stderr.isTTY && !values.json) process.stderr.write('\r'.padEnd(61) + '\r');
+      if (values.json) console.log(JSON.stringify(summaries, null, 2));
+      else for (const s of summaries) console.log(formatSummary(s));
+      if (!summaries.length) console.log('No part is enabled in the configuration.');
+      return summaries.every((s) => s.result === 'ok') ? 0 : 1;
+    }
+    // Daemon mode: the scheduler runs each enabled part on its interval until SIGINT/SIGTERM.
+    service.subscribe((e) => {
+      if (e.type === 'run') console.log(values.json ? JSON.stringify(e.summary) : formatSummary(e.summary));
+    });
+    service.start();
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    return 0;
+  } finally {
+    await service.stop();
+  }
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename ?? '');
+if (isMain) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    },
+  );
+}

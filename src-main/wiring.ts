@@ -1,0 +1,81 @@
+/**
+ * Where the engine meets the real clients: the ABRA Gen Web API client wrapped into the engine's AbraPort, and the
+ * Exchange backend chosen by the configuration (EWS or Microsoft Graph). The CLI and the Electron shell pass
+ * {@link connect} to the SyncService; the engine itself imports no HTTP library.
+ */
+import { AbraClient, type AbraClientOptions } from './abra';
+import { createExchangeBackend } from './exchange';
+import type { ExchangeBackend } from './exchange/types';
+import { SyncError } from './shared/errors';
+import type { SecretSource, SyncConfig } from './sync/config';
+import type { AbraPort } from './sync/ports';
+import type { Connections } from './sync/service';
+
+/** The engine's view of an {@link AbraClient}. */
+export function abraPortOf(client: AbraClient): AbraPort {
+  return {
+    currentUser: () => client.currentUser(),
+    changedSince: (c, since, where) => client.changedSince(c, since, where ? { where } : {}),
+    queryAll: (c, where, select) => client.queryAll(c, { where, select }),
+    get: (c, id) => client.get(c, id),
+    listIds: (c, where) => client.listIds(c, where),
+    create: (c, body) => client.create(c, body),
+    update: (c, id, patch) => client.update(c, id, patch),
+    delete: (c, id) => client.delete(c, id),
+    createOwned: (c, parent, owned, body) => client.createOwned(c, parent, owned, body),
+    requestCount: () => client.requestCount(),
+  };
+}
+
+/** `https://server:port` + connection name → the client's base URL. */
+export function abraBaseUrl(config: Pick<SyncConfig['abra'], 'serverUrl' | 'connection'>): string {
+  return `${config.serverUrl.replace(/\/+$/, '')}/${encodeURIComponent(config.connection)}`;
+}
+
+/** An ABRA client for the configuration, with the password or token from the secret source. */
+export async function abraClientFor(
+  config: SyncConfig,
+  secrets: SecretSource,
+  extra: Partial<AbraClientOptions> = {},
+): Promise<AbraClient> {
+  const a = config.abra;
+  const opts: AbraClientOptions = {
+    baseUrl: abraBaseUrl(a),
+    login: a.login,
+    tls:
+      a.caCertificate || a.fingerprint256
+        ? { ca: a.caCertificate, fingerprint256: a.fingerprint256 }
+        : undefined,
+    ...extra,
+  };
+  if (a.authMode === 'token') {
+    const token = await secrets.get('abraToken');
+    if (!token) throw new SyncError('config', 'no ABRA Gen user token is stored; enter it in Connections');
+    opts.token = token;
+  } else {
+    const password = await secrets.get('abraPassword');
+    if (password === null)
+      throw new SyncError('config', 'no ABRA Gen password is stored; enter it in Connections');
+    opts.password = password;
+  }
+  return new AbraClient(opts);
+}
+
+/** The Exchange backend for the configuration (EWS password or Microsoft 365 token cache from the secrets). */
+export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Promise<ExchangeBackend> {
+  const x = config.exchange;
+  if (x.kind === 'ews' && x.auth !== 'oauth') {
+    const password = await secrets.get('exchangePassword');
+    if (password === null)
+      throw new SyncError('config', 'no Exchange password is stored; enter it in Connections');
+    return createExchangeBackend(x, { password });
+  }
+  return createExchangeBackend(x, { token: await secrets.get('graphTokenCache') });
+}
+
+/** The `connect` function the SyncService uses. */
+export async function connect(config: SyncConfig, secrets: SecretSource): Promise<Connections> {
+  const client = await abraClientFor(config, secrets);
+  const exchange = await exchangeFor(config, secrets);
+  return { abra: abraPortOf(client), exchange };
+}
