@@ -109,10 +109,18 @@ export async function buildMain({ outdir = path.join(root, 'dist', 'main'), dev 
       define: { ...common.define, ...importMeta },
     }),
   ]);
+  // What each bundle still requires at run time (checked by test/app/build-main.test.ts).
   const meta = {};
-  for (const r of results) Object.assign(meta, r.metafile.outputs);
-  writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify({ outputs: Object.keys(meta) }, null, 2));
-  return results;
+  for (const r of results)
+    for (const [file, out] of Object.entries(r.metafile.outputs)) {
+      if (!file.endsWith('.cjs')) continue;
+      meta[path.basename(file)] = {
+        bytes: out.bytes,
+        external: [...new Set(out.imports.filter((i) => i.external).map((i) => i.path))].sort(),
+      };
+    }
+  writeFileSync(path.join(outdir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  return meta;
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename;

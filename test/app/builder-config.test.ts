@@ -1,0 +1,65 @@
+/**
+ * electron-builder.yml cannot be run here (no Electron binary, no target OS tooling), so it is checked against the
+ * JSON schema electron-builder itself validates with (app-builder-lib/scheme.json), and for the promises of the
+ * brief: per-user NSIS, dmg, AppImage + deb, icons that exist, output outside dist/.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../src-main/app/policy';
+import { repoRoot } from '../helpers/env';
+
+const require = createRequire(import.meta.url);
+const yaml = require('js-yaml') as { load(s: string): unknown };
+const Ajv = require('ajv') as new (
+  o: Record<string, unknown>,
+) => {
+  compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown[] };
+};
+
+const cfg = yaml.load(readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as Record<
+  string,
+  any
+>;
+
+describe('electron-builder.yml', () => {
+  it('is valid against electron-builder’s own schema', () => {
+    const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const ok = validate(cfg);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('targets and identity', () => {
+    expect(cfg.productName).toBe('ABRA Gen Exchange Sync');
+    expect(cfg.appId).toMatch(/^[a-z0-9]+(\.[a-z0-9]+)+$/);
+    expect(cfg.directories.output).toBe('release');
+    expect(cfg.win.target[0].target).toBe('nsis');
+    expect(cfg.nsis).toMatchObject({
+      oneClick: false,
+      perMachine: false,
+      allowToChangeInstallationDirectory: true,
+    });
+    expect(cfg.mac.target[0].target).toBe('dmg');
+    expect(cfg.mac.category).toBe('public.app-category.business');
+    expect(cfg.linux.target).toEqual(['AppImage', 'deb']);
+    expect(cfg.linux.category).toBe('Office');
+    expect(cfg.linux.maintainer).toMatch(/<.+@.+>/);
+  });
+
+  it('every referenced file exists; the policy example is a valid policy', () => {
+    for (const p of [cfg.win.icon, cfg.mac.icon, cfg.linux.icon, cfg.extraResources[0].from])
+      expect(existsSync(path.join(repoRoot, p)), p).toBe(true);
+    const example = JSON.parse(readFileSync(path.join(repoRoot, 'assets', 'policy.example.json'), 'utf8'));
+    expect(parsePolicy(example, 'policy.example.json').locked).toContain('sync.abra.serverUrl');
+  });
+
+  it('package.json points Electron at the main bundle and has the scripts', () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    expect(pkg.main).toBe('dist/main/main.cjs');
+    for (const s of ['build:main', 'start', 'icons', 'dist']) expect(pkg.scripts[s]).toBeTruthy();
+  });
+});
