@@ -1,8 +1,11 @@
 /**
  * What the UI tests run the real controller over: the ABRA Gen emulator (real AbraClient over HTTP), the real engine
- * with its SQLite state, file-backed settings and in-memory secrets in a temp folder, and a mailbox that checks the
- * password it is given. The mailbox is the engine tests' in-memory Exchange (contacts, calendar, tasks) joined with
- * the e-mail archive tests' mail folders (inbox, sent items, Inbox/Customers) so every page has real data.
+ * with its SQLite state, file-backed settings and in-memory secrets in a temp folder, and on the Exchange side
+ * either
+ *  - `ews` (default): the EWS emulator through the real EWS backend (ews-javascript-api over HTTP), or
+ *  - `memory`: the engine tests' in-memory Exchange (contacts, calendar, tasks) joined with the e-mail archive tests'
+ *    mail folders — no HTTP, for quick local runs.
+ * Autodiscover is a test double that knows the one mailbox (neither emulator serves Autodiscover).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +16,7 @@ import { createFileLogger } from '../../src-main/app/log';
 import type { Policy } from '../../src-main/app/policy';
 import { MemorySecretStore } from '../../src-main/app/secrets';
 import { FileSettingsStore } from '../../src-main/app/settings';
+import { createExchangeBackend } from '../../src-main/exchange';
 import type {
   ChangeOptions,
   ChangePage,
@@ -20,10 +24,12 @@ import type {
   FolderKind,
   FolderRef,
 } from '../../src-main/exchange/types';
+import { SyncError } from '../../src-main/shared/errors';
 import type { SecretSource, SyncConfig } from '../../src-main/sync/config';
 import type { AbraPort } from '../../src-main/sync/ports';
 import { EXCHANGE_PASSWORD, TestMailbox, testAbraClientFor } from '../app/harness';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
+import { type EwsEmulator, startEwsEmulator } from '../emulators/ews';
 import { FakeMailbox } from '../mail/fakes';
 
 export { EXCHANGE_PASSWORD };
@@ -78,22 +84,45 @@ function abraPortOf(client: AbraClient): AbraPort {
   };
 }
 
+export const MAILBOX = { email: 'jan.novak@firma.cz', displayName: 'Jan Novák' };
+
 export interface UiBackends {
+  kind: 'ews' | 'memory';
   abra: AbraEmulator;
-  /** The mailbox the right password opens (it survives reconnects, like a real one). */
+  /** The EWS emulator (kind `ews`). */
+  ews: EwsEmulator | null;
+  /** The in-memory mailbox the right password opens (kind `memory`; it survives reconnects, like a real one). */
   mailbox(): UiMailbox | null;
+  /** The EWS URL Autodiscover answers for the mailbox. */
+  ewsUrl: string;
   /** Controller dependencies over a fresh settings/state folder; `policy` = an admin policy in force. */
   deps(opts?: { policy?: Policy; name?: string }): ControllerDeps;
   dir: string;
   stop(): Promise<void>;
 }
 
-export async function startUiBackends(): Promise<UiBackends> {
+export async function startUiBackends(opts: { exchange?: 'ews' | 'memory' } = {}): Promise<UiBackends> {
+  const kind = opts.exchange ?? 'ews';
   const abra = await startAbraEmulator({ seed: 7, size: 'small' });
+  const ews =
+    kind === 'ews'
+      ? await startEwsEmulator({
+          size: 'empty',
+          mailboxes: [{ ...MAILBOX, password: EXCHANGE_PASSWORD }],
+        })
+      : null;
+  const ewsUrl = ews ? ews.url : `https://mail.firma.cz/EWS/Exchange.asmx`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-ui-'));
   let mailbox: UiMailbox | null = null;
   const exchangeFor = async (config: SyncConfig, s: SecretSource) => {
     const pw = await s.get('exchangePassword');
+    if (ews) {
+      return createExchangeBackend(
+        config.exchange,
+        { password: pw },
+        { ews: { timeoutMs: 10_000, transport: { maxRetries: 1, baseDelayMs: 10 } } },
+      );
+    }
     if (mailbox && mailbox.email === config.exchange.email && pw === EXCHANGE_PASSWORD) return mailbox;
     const mb = new UiMailbox(config.exchange.email, pw);
     if (pw === EXCHANGE_PASSWORD) mailbox = mb;
@@ -101,7 +130,10 @@ export async function startUiBackends(): Promise<UiBackends> {
   };
   let round = 0;
   return {
+    kind,
     abra,
+    ews,
+    ewsUrl,
     dir,
     mailbox: () => mailbox,
     deps(opts = {}) {
@@ -118,7 +150,10 @@ export async function startUiBackends(): Promise<UiBackends> {
         },
         abraClientFor: testAbraClientFor,
         exchangeFor,
-        autodiscover: async (email) => `https://mail.${email.split('@')[1]}/EWS/Exchange.asmx`,
+        autodiscover: async (email) => {
+          if (email.toLowerCase() !== MAILBOX.email) throw new SyncError('notFound', `no mailbox ${email}`);
+          return ewsUrl;
+        },
         dataDir: path.join(sub, 'state'),
         logFile,
         log: createFileLogger({ file: logFile }),
@@ -134,6 +169,7 @@ export async function startUiBackends(): Promise<UiBackends> {
     },
     async stop() {
       await abra.stop();
+      await ews?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
