@@ -199,6 +199,8 @@ export class EwsServer {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    // debugging aid: EWS_EMULATOR_DUMP=1 prints every request body (never the Authorization header)
+    if (process.env.EWS_EMULATOR_DUMP) process.stderr.write(`[ews-emulator] ${raw}\n`);
     const opGuess = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(raw)?.[1] ?? 'unknown';
     const send = async (
       status: number,

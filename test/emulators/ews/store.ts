@@ -188,6 +188,20 @@ export function extUri(uri: Record<string, string>): Record<string, string> {
   return o;
 }
 
+const DATE_FIELDS = [
+  'Start',
+  'End',
+  'DueDate',
+  'StartDate',
+  'CompleteDate',
+  'ReminderDueBy',
+  'DateTimeSent',
+  'DateTimeReceived',
+  'Birthday',
+  'WeddingAnniversary',
+  'AssignedTime',
+];
+
 export class EwsStore {
   readonly mailboxes: Mailbox[] = [];
   private nextNum = 1;
@@ -422,6 +436,12 @@ export class EwsStore {
   /** Fills what Exchange computes on save (class, UID, display name, completion). */
   normalize(it: Item): void {
     const p = it.props;
+    // Exchange answers every dateTime in UTC with a Z, whatever offset the client wrote
+    for (const k of DATE_FIELDS) {
+      const v = p.get(k);
+      const d = v && !v.children.length ? parseDate(v.text) : undefined;
+      if (v && d) p.set(k, { ...v, text: ewsDate(d) });
+    }
     if (!p.has('ItemClass')) p.set('ItemClass', textEl('ItemClass', DEFAULT_ITEM_CLASS[it.element]));
     if (it.element === 'Contact') {
       const given = p.get('GivenName')?.text;
@@ -447,10 +467,6 @@ export class EwsStore {
               .toUpperCase()}`,
           ),
         );
-      for (const k of ['Start', 'End']) {
-        const d = parseDate(p.get(k)?.text);
-        if (d) p.set(k, textEl(k, ewsDate(d)));
-      }
     }
     if (it.element === 'Task') {
       if (!p.has('Status')) p.set('Status', textEl('Status', 'NotStarted'));
