@@ -288,3 +288,54 @@ describe('EWS over TLS', () => {
     expect(items[0]?.id).toBe('T1');
   });
 });
+
+describe('EWS request details (loopback stub)', () => {
+  let stub: EwsStub;
+  let backend: EwsBackend;
+  beforeEach(async () => {
+    stub = await startStub();
+    backend = stubBackend(stub);
+  });
+  afterEach(async () => {
+    await backend.close();
+    await stub.stop();
+  });
+
+  const created = `<m:CreateItemResponse ${M} ${T}><m:ResponseMessages><m:CreateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:CalendarItem><t:ItemId Id="C1" ChangeKey="K1"/></t:CalendarItem></m:Items></m:CreateItemResponseMessage></m:ResponseMessages></m:CreateItemResponse>`;
+  const deleted = `<m:DeleteItemResponse ${M} ${T}><m:ResponseMessages><m:DeleteItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:DeleteItemResponseMessage></m:ResponseMessages></m:DeleteItemResponse>`;
+
+  it('calendar create: no invitations, the user’s Windows zone, UTC instants; deletes send no cancellations', async () => {
+    const cal: FolderRef = { id: 'CAL', kind: 'calendar', displayName: 'Calendar' };
+    stub.push(soapOk(created));
+    const [r] = await backend.createItems(cal, [
+      {
+        abraId: 'CRM1',
+        data: { subject: 'Schůzka', start: '2026-03-29T08:00:00.000Z', end: '2026-03-29T09:00:00.000Z' },
+      },
+    ]);
+    expect(r).toEqual({ ok: true, id: 'C1', changeKey: 'K1' });
+    const body = stub.requests[0]?.body ?? '';
+    expect(body).toContain('SendMeetingInvitations="SendToNone"');
+    expect(body).toMatch(/<t:StartTimeZone [^>]*Id="Central Europe Standard Time"/);
+    expect(body).toMatch(/<t:EndTimeZone [^>]*Id="Central Europe Standard Time"/);
+    expect(body).toMatch(/<t:Start>2026-03-29T08:00:00(\.000)?(Z|\+00:00)<\/t:Start>/);
+    stub.push(soapOk(deleted));
+    await backend.deleteItems(cal, ['C1']);
+    expect(stub.requests[1]?.body).toContain('SendMeetingCancellations="SendToNone"');
+    expect(stub.requests[1]?.body).toContain('DeleteType="MoveToDeletedItems"');
+  });
+
+  it('task delete names AffectedTaskOccurrences; bad input is refused before anything is sent', async () => {
+    const tasks: FolderRef = { id: 'TSK', kind: 'tasks', displayName: 'Tasks' };
+    stub.push(soapOk(deleted));
+    expect(await backend.deleteItems(tasks, ['T1'])).toEqual([{ ok: true }]);
+    expect(stub.requests[0]?.body).toContain('AffectedTaskOccurrences="AllOccurrences"');
+    const cal: FolderRef = { id: 'CAL', kind: 'calendar', displayName: 'Calendar' };
+    const [bad] = await backend.createItems(cal, [
+      { abraId: 'X', data: { subject: 'Bad', start: 'yesterday', end: '2026-01-01T00:00:00.000Z' } },
+    ]);
+    expect(bad?.ok).toBe(false);
+    if (bad && !bad.ok) expect(bad.error.kind).toBe('validation');
+    expect(stub.requests).toHaveLength(1);
+  });
+});

@@ -541,8 +541,11 @@ export class EwsBackend implements ExchangeBackend {
       await folder.Save(parent);
       return ref(folder);
     } catch (e) {
+      // ErrorFolderExists (another client created it meanwhile), or an answer the library could not match to the
+      // request (servers answer <t:ContactsFolder> or <t:Folder>): the folder is there or it is not — look again.
       const err = this.mapError(e, 'CreateFolder');
-      if (err.code !== 'ErrorFolderExists') throw err;
+      if (err.kind === 'auth' || err.kind === 'forbidden' || err.kind === 'tls' || err.kind === 'unreachable')
+        throw err;
       const again = await this.findChild(parent, name);
       if (again) return ref(again);
       throw err;

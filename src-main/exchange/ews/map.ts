@@ -232,8 +232,11 @@ export function toContact(item: Any): ContactItem {
 }
 
 function setOrClear(item: Any, name: string, value: unknown, isNew: boolean): void {
-  if (value !== undefined && value !== null && value !== '') item[name] = value;
-  else if (!isNew && get(item, name) !== undefined) item[name] = null;
+  const has = value !== undefined && value !== null && value !== '';
+  const cur = isNew ? undefined : get(item, name);
+  if (has) {
+    if (cur === undefined || String(cur) !== String(value)) item[name] = value;
+  } else if (cur !== undefined && cur !== '') item[name] = null;
 }
 
 function setBody(item: Any, text: string | undefined, isNew: boolean): void {
@@ -305,11 +308,18 @@ export function applyContact(item: Any, d: ContactData, isNew: boolean): void {
         ['State', v.state],
         ['CountryOrRegion', v.country],
       ];
+      let changed = false;
       for (const [p, val] of want) {
         if ((str(get(entry, p)) ?? undefined) === (val || undefined)) continue;
         entry[p] = val || null;
+        changed = true;
       }
       if (!cur) addrs._setItem(key, entry);
+      else if (changed) {
+        // The library does not propagate a change inside an entry it loaded: mark the entry and the dictionary.
+        addrs.EntryChanged?.(cur);
+        addrs.Changed();
+      }
     } else if (cur) addrs._setItem(key, null);
   }
 }

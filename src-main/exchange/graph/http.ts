@@ -1,0 +1,450 @@
+/**
+ * Microsoft Graph transport (axios): bearer token per request, at most N requests in flight per mailbox (Outlook
+ * allows 4), retries of 429/503/504 honouring Retry-After (capped) and of other transient failures with back-off,
+ * `$batch` of up to 20 with per-item results in input order, and the mapping of every failure to a SyncError.
+ * Tokens and Authorization headers never reach an error message or a log line.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { SyncError, type SyncErrorKind } from '../../shared/errors';
+
+export interface GraphAuth {
+  getAccessToken(): Promise<string>;
+  /** Drop a cached token (called after a 401, before one retry with a fresh token). */
+  invalidate?(): void;
+}
+
+export interface GraphHttpOptions {
+  /** Parallel HTTP requests per mailbox (default 4, Outlook's limit). */
+  concurrency?: number;
+  /** Retries of throttled/transient failures (default 4). */
+  maxRetries?: number;
+  /** Longest wait honoured for a Retry-After (default 120 s); longer asks fail as `throttled`. */
+  maxRetryAfterMs?: number;
+  /** First back-off delay without Retry-After, doubled per retry (default 500 ms). */
+  retryBaseMs?: number;
+  /** Per-request timeout (default 60 s). */
+  timeoutMs?: number;
+  /** PEM of an extra CA (TLS-inspecting proxies). */
+  caCertificate?: string;
+  /** Request log without secrets. */
+  onRequest?: (e: {
+    method: string;
+    path: string;
+    status: number | null;
+    ms: number;
+    attempt: number;
+  }) => void;
+}
+
+export interface BatchRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Relative to the base URL, starting with `/` (e.g. `/me/events/{id}`). */
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface BatchResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  /** Set when status ≥ 400. */
+  error?: SyncError;
+}
+
+interface GraphErrorBody {
+  error?: { code?: string; message?: string; innerError?: { code?: string } };
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+]);
+
+const CURSOR_CODES = /^(syncStateNotFound|resyncRequired|syncStateInvalid|ErrorInvalidSyncStateData)$/i;
+
+class Semaphore {
+  active = 0;
+  private queue: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.active >= this.max) await new Promise<void>((r) => this.queue.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+}
+
+export function retryAfterMs(h: Record<string, unknown> | undefined): number | undefined {
+  const v = h?.['retry-after'] ?? h?.['Retry-After'];
+  if (v === undefined || v === null) return undefined;
+  const s = String(v).trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - Date.now());
+}
+
+/** Map a Graph error answer to a SyncError. */
+export function graphError(
+  status: number,
+  body: unknown,
+  headers: Record<string, unknown> | undefined,
+  where: string,
+): SyncError {
+  const e = (body as GraphErrorBody | undefined)?.error;
+  const code = e?.code ?? '';
+  const msg = e?.message || `HTTP ${status}`;
+  const ra = retryAfterMs(headers);
+  let kind: SyncErrorKind;
+  if (CURSOR_CODES.test(code) || CURSOR_CODES.test(e?.innerError?.code ?? '') || status === 410)
+    kind = 'cursorInvalid';
+  else if (status === 401) kind = 'auth';
+  else if (status === 403) kind = 'forbidden';
+  else if (status === 404) kind = 'notFound';
+  else if (status === 409 || status === 412) kind = 'conflict';
+  else if (status === 429) kind = 'throttled';
+  else if ((status === 503 || status === 504) && ra !== undefined) kind = 'throttled';
+  else if (status >= 500) kind = 'transient';
+  else if (status === 400 && /^(BadRequest|ErrorInvalidUrlQuery|ErrorInvalidParameter)$/.test(code))
+    kind = 'config';
+  else kind = 'validation';
+  const prefix =
+    kind === 'auth'
+      ? 'Microsoft 365 rejected the sign-in — sign in again'
+      : kind === 'forbidden'
+        ? 'Microsoft 365 refused access (missing permission or admin consent)'
+        : kind === 'cursorInvalid'
+          ? 'Microsoft 365 no longer accepts the saved change position; a full resync follows'
+          : kind === 'conflict' && status === 412
+            ? 'The item changed in Outlook since it was read'
+            : '';
+  return new SyncError(kind, prefix ? `${prefix}: ${msg}` : msg, {
+    status,
+    code: code || undefined,
+    retryAfterMs: ra,
+    detail: where,
+  });
+}
+
+export class GraphHttp {
+  readonly stats = { requests: 0, retries: 0 };
+  private readonly http: AxiosInstance;
+  private readonly sem: Semaphore;
+  private readonly maxRetries: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly retryBaseMs: number;
+  private readonly timeoutMs: number;
+  readonly base: URL;
+
+  constructor(
+    baseUrl: string,
+    private readonly auth: GraphAuth,
+    private readonly opts: GraphHttpOptions = {},
+  ) {
+    try {
+      this.base = new URL(baseUrl.replace(/\/+$/, ''));
+    } catch {
+      throw new SyncError('config', `Graph URL is not a valid URL: ${baseUrl}`);
+    }
+    if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:')
+      throw new SyncError('config', 'Graph URL must start with https://');
+    this.sem = new Semaphore(Math.max(1, opts.concurrency ?? 4));
+    this.maxRetries = opts.maxRetries ?? 4;
+    this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 120_000;
+    this.retryBaseMs = opts.retryBaseMs ?? 500;
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.http = axios.create({
+      validateStatus: () => true,
+      maxRedirects: 0,
+      proxy: false,
+      responseType: 'arraybuffer',
+      transformResponse: [(d) => d],
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 4 }),
+      httpsAgent: new https.Agent({
+        keepAlive: true,
+        maxSockets: opts.concurrency ?? 4,
+        ...(opts.caCertificate ? { ca: [...tls.rootCertificates, opts.caCertificate] } : {}),
+      }),
+    });
+  }
+
+  /** Absolute URL for a path below the base (`/me/...`) or an absolute nextLink/deltaLink. */
+  url(pathOrUrl: string): string {
+    if (/^https?:\/\//i.test(pathOrUrl)) {
+      const u = new URL(pathOrUrl);
+      if (u.origin !== this.base.origin)
+        throw new SyncError('malformed', `Graph returned a link to another host (${u.host})`);
+      return pathOrUrl;
+    }
+    return `${this.base.toString().replace(/\/+$/, '')}${pathOrUrl}`;
+  }
+
+  private describe(url: string): string {
+    const u = new URL(url);
+    return u.pathname.replace(this.base.pathname, '').replace(/\/[A-Za-z0-9_=-]{40,}/g, '/{id}');
+  }
+
+  /**
+   * One Graph call with retries. Returns the parsed JSON (or the raw bytes with `raw: true`; undefined for 204).
+   * `retryable`: may it be repeated after it reached the server (POST creates: no unless throttled before running).
+   */
+  async request<T = unknown>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    pathOrUrl: string,
+    o: { body?: unknown; headers?: Record<string, string>; raw?: boolean; prefer?: string[] } = {},
+  ): Promise<T> {
+    const url = this.url(pathOrUrl);
+    const where = `${method} ${this.describe(url)}`;
+    let authRetried = false;
+    for (let attempt = 0; ; attempt++) {
+      const started = Date.now();
+      let status: number | null = null;
+      try {
+        const res = await this.send(method, url, o);
+        status = res.status;
+        if (res.status >= 200 && res.status < 300) {
+          if (o.raw) return Buffer.from(res.data) as T;
+          return this.parse(res, where) as T;
+        }
+        const body = this.tryParse(res);
+        throw graphError(res.status, body, res.headers as Record<string, unknown>, where);
+      } catch (e) {
+        const err = e instanceof SyncError ? e : this.mapTransport(e);
+        if (err.kind === 'auth' && err.status === 401 && !authRetried && this.auth.invalidate) {
+          authRetried = true;
+          this.auth.invalidate();
+          continue;
+        }
+        if (!this.shouldRetry(err, attempt, method)) throw err;
+        this.stats.retries++;
+        await sleep(this.delay(err, attempt));
+      } finally {
+        this.opts.onRequest?.({
+          method,
+          path: this.describe(url),
+          status,
+          ms: Date.now() - started,
+          attempt,
+        });
+      }
+    }
+  }
+
+  private shouldRetry(err: SyncError, attempt: number, method: string): boolean {
+    if (attempt >= this.maxRetries) return false;
+    if (err.kind === 'throttled') return (err.retryAfterMs ?? 0) <= this.maxRetryAfterMs;
+    if (err.kind === 'unreachable') return true;
+    // a POST that may have run on the server is not repeated (it would create twice)
+    if (err.kind === 'transient' || err.kind === 'timeout') return method !== 'POST' || err.status === 503;
+    return false;
+  }
+
+  private delay(err: SyncError, attempt: number): number {
+    const backoff = this.retryBaseMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
+    return Math.min(
+      Math.max(err.retryAfterMs ?? 0, err.retryAfterMs !== undefined ? 0 : backoff),
+      this.maxRetryAfterMs,
+    );
+  }
+
+  private async send(
+    method: string,
+    url: string,
+    o: { body?: unknown; headers?: Record<string, string>; prefer?: string[] },
+  ): Promise<AxiosResponse<ArrayBuffer>> {
+    return this.sem.run(async () => {
+      const token = await this.auth.getAccessToken().catch((e) => {
+        throw e instanceof SyncError
+          ? e
+          : new SyncError('auth', 'sign in again: no access token', { cause: e });
+      });
+      this.stats.requests++;
+      const prefer = ['outlook.timezone="UTC"', ...(o.prefer ?? [])].join(', ');
+      return this.http.request<ArrayBuffer>({
+        method,
+        url,
+        data: o.body === undefined ? undefined : JSON.stringify(o.body),
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+          Prefer: prefer,
+          ...(o.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...(o.headers ?? {}),
+        },
+        timeout: this.timeoutMs,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    });
+  }
+
+  private tryParse(res: AxiosResponse<ArrayBuffer>): unknown {
+    try {
+      return JSON.parse(Buffer.from(res.data).toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private parse(res: AxiosResponse<ArrayBuffer>, where: string): unknown {
+    if (res.status === 204) return undefined;
+    const text = Buffer.from(res.data ?? new ArrayBuffer(0)).toString('utf8');
+    if (text === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+      throw new SyncError('malformed', `Graph answered ${where} with something that is not JSON`, {
+        status: res.status,
+        detail: title ? `page title: ${title}` : `starts with: ${text.slice(0, 80)}`,
+      });
+    }
+  }
+
+  private mapTransport(e: unknown): SyncError {
+    const err = e as { code?: string; message?: string; name?: string; cause?: { code?: string } };
+    const code = err?.code ?? err?.cause?.code ?? '';
+    const safe = { code, cause: { code, message: err?.message } }; // never the axios config (bearer token)
+    const host = this.base.host;
+    if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
+      return new SyncError('tls', `TLS problem talking to ${host}: ${err?.message ?? code}`, safe);
+    if (UNREACHABLE_CODES.has(code))
+      return new SyncError('unreachable', `${host} is unreachable (${code})`, safe);
+    if (
+      code === 'ECONNABORTED' ||
+      code === 'ETIMEDOUT' ||
+      code === 'ERR_CANCELED' ||
+      err?.name === 'TimeoutError' ||
+      err?.name === 'CanceledError'
+    )
+      return new SyncError('timeout', `${host} did not answer in time`, safe);
+    return new SyncError('transient', `connection to ${host} failed: ${err?.message ?? code}`, safe);
+  }
+
+  /**
+   * JSON batching: chunks of 20, each chunk one HTTP request (counted against the concurrency limit); items
+   * answered 429/503/504 are sent again after the longest Retry-After (capped); results in input order.
+   */
+  async batch(requests: BatchRequest[], o: { prefer?: string[] } = {}): Promise<BatchResponse[]> {
+    const out: BatchResponse[] = new Array(requests.length);
+    const chunks: number[][] = [];
+    for (let i = 0; i < requests.length; i += 20) chunks.push(requests.slice(i, i + 20).map((_, j) => i + j));
+    await Promise.all(
+      chunks.map(async (idx) => {
+        let pending = idx;
+        for (let attempt = 0; pending.length; attempt++) {
+          const body = {
+            requests: pending.map((i) => {
+              const r = requests[i]!;
+              const headers: Record<string, string> = {
+                Prefer: ['outlook.timezone="UTC"', ...(o.prefer ?? [])].join(', '),
+                ...(r.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+                ...(r.headers ?? {}),
+              };
+              return {
+                id: String(i),
+                method: r.method,
+                url: r.url,
+                headers,
+                ...(r.body !== undefined ? { body: r.body } : {}),
+              };
+            }),
+          };
+          const res = await this.request<{
+            responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[];
+          }>('POST', '/$batch', { body, prefer: o.prefer });
+          if (!Array.isArray(res?.responses))
+            throw new SyncError('malformed', 'Graph $batch answer has no responses array');
+          const again: number[] = [];
+          let wait = 0;
+          for (const i of pending) {
+            const r = res.responses.find((x) => x.id === String(i));
+            const req = requests[i]!;
+            const where = `${req.method} ${req.url.split('?')[0]} (in $batch)`;
+            if (!r) {
+              out[i] = {
+                status: 0,
+                headers: {},
+                body: undefined,
+                error: new SyncError('malformed', `no answer for ${where}`),
+              };
+              continue;
+            }
+            const headers = lowerHeaders(r.headers);
+            if (r.status >= 400) {
+              const error = graphError(r.status, r.body, headers, where);
+              if (
+                error.kind === 'throttled' &&
+                attempt < this.maxRetries &&
+                (error.retryAfterMs ?? 0) <= this.maxRetryAfterMs
+              ) {
+                again.push(i);
+                wait = Math.max(wait, error.retryAfterMs ?? this.retryBaseMs * 2 ** attempt);
+                continue;
+              }
+              out[i] = { status: r.status, headers, body: r.body, error };
+            } else out[i] = { status: r.status, headers, body: r.body };
+          }
+          pending = again;
+          if (pending.length) {
+            this.stats.retries++;
+            await sleep(Math.min(wait, this.maxRetryAfterMs));
+          }
+        }
+      }),
+    );
+    return out;
+  }
+
+  /** GET a collection, following @odata.nextLink. */
+  async getAll<T>(pathOrUrl: string, o: { prefer?: string[] } = {}): Promise<T[]> {
+    const all: T[] = [];
+    let next: string | undefined = pathOrUrl;
+    for (let i = 0; next && i < 100_000; i++) {
+      const page: { value?: T[]; '@odata.nextLink'?: string } = await this.request('GET', next, o);
+      all.push(...(page?.value ?? []));
+      next = page?.['@odata.nextLink'];
+    }
+    return all;
+  }
+
+  inFlight(): number {
+    return this.sem.active;
+  }
+}
+
+function lowerHeaders(h: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

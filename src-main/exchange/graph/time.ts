@@ -1,0 +1,83 @@
+/** Time-zone arithmetic with Intl only: IANA names, `UTC`, and the Windows names Graph may report. */
+
+const WINDOWS_ZONES: Record<string, string> = {
+  'central europe standard time': 'Europe/Prague',
+  'central european standard time': 'Europe/Warsaw',
+  'w. europe standard time': 'Europe/Berlin',
+  'gmt standard time': 'Europe/London',
+  'pacific standard time': 'America/Los_Angeles',
+  'eastern standard time': 'America/New_York',
+  utc: 'UTC',
+  'coordinated universal time': 'UTC',
+};
+
+export function ianaZone(tz: string | undefined | null): string {
+  if (!tz) return 'UTC';
+  const w = WINDOWS_ZONES[tz.toLowerCase()];
+  if (w) return w;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return tz;
+  } catch {
+    return 'UTC';
+  }
+}
+
+const fmtCache = new Map<string, Intl.DateTimeFormat>();
+function fmt(tz: string): Intl.DateTimeFormat {
+  let f = fmtCache.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    fmtCache.set(tz, f);
+  }
+  return f;
+}
+
+/** Offset (ms) of the zone from UTC at the instant. */
+export function offsetMs(tz: string, utcMs: number): number {
+  const parts: Record<string, string> = {};
+  for (const p of fmt(tz).formatToParts(new Date(utcMs))) parts[p.type] = p.value;
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** Local wall time (`YYYY-MM-DDTHH:mm:ss[.fffffff]`) in the zone → UTC ms. */
+export function localToUtc(local: string, tz: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)(\.\d+)?)?/.exec(local);
+  if (!m) return Number.NaN;
+  const ms = m[3] ? Math.round(Number(`0${m[3]}`) * 1000) : 0;
+  const guess = Date.parse(`${m[1]}T${m[2] ?? '00:00:00'}${m[2]?.length === 5 ? ':00' : ''}Z`) + ms;
+  const zone = ianaZone(tz);
+  const off = offsetMs(zone, guess);
+  let t = guess - off;
+  const off2 = offsetMs(zone, t);
+  if (off2 !== off) t = guess - off2;
+  return t;
+}
+
+/** UTC ms → local wall time `YYYY-MM-DDTHH:mm:ss.fff` in the zone. */
+export function utcToLocal(ms: number, tz: string): string {
+  const zone = ianaZone(tz);
+  return new Date(ms + offsetMs(zone, ms)).toISOString().slice(0, 23);
+}
+
+/** Graph's dateTimeTimeZone text: 7 fractional digits, no offset. */
+export function graphDateTime(ms: number, tz = 'UTC'): string {
+  return `${utcToLocal(ms, tz)}0000`;
+}
