@@ -1,7 +1,7 @@
 /**
  * One factory for the Exchange side: the EWS backend for on-premises Exchange (and Exchange Online while EWS
- * lasts), the Microsoft Graph backend for Microsoft 365. The Graph module is loaded on demand so that a build
- * without it still runs EWS.
+ * lasts), the Microsoft Graph backend for Microsoft 365. The Graph module is loaded on demand, so a build or a
+ * test run without it still has EWS, and says precisely what is missing when Graph is chosen.
  */
 import { SyncError } from '../shared/errors';
 import type { ExchangeConnectionConfig } from '../sync/config';
@@ -9,13 +9,23 @@ import { EwsBackend, type EwsBackendOptions } from './ews/backend';
 import type { ExchangeBackend } from './types';
 
 export interface ExchangeSecrets {
+  /** EWS Basic/NTLM password. */
   password?: string | null;
+  /** OAuth access token (EWS OAuth, or a static Graph token for scripts and tests). */
   token?: string | null;
+}
+
+/** What the Graph backend asks for a token (the MSAL sign-in implements it). */
+export interface AccessTokenSource {
+  getAccessToken(): Promise<string>;
+  invalidate?(): void;
 }
 
 export interface CreateBackendOptions {
   ews?: EwsBackendOptions;
-  /** Passed through to the Graph backend unchanged. */
+  /** Graph: a refreshing token source (the app's MSAL sign-in); without it `secrets.token` is used as is. */
+  graphAuth?: AccessTokenSource;
+  /** Passed to the Graph backend unchanged (e.g. `tasksList`). */
   graph?: Record<string, unknown>;
 }
 
@@ -27,22 +37,20 @@ export async function createExchangeBackend(
   if (config.kind === 'graph') {
     let mod: Record<string, unknown>;
     try {
-      // The Graph backend is written separately; until it exists this import fails and is reported below.
-      // @ts-expect-error -- the module may be absent from this build
       mod = (await import('./graph')) as Record<string, unknown>;
     } catch (e) {
       throw new SyncError('config', 'the Microsoft 365 backend is not available in this build', { cause: e });
     }
     const create = mod.createGraphBackend as
-      | ((
-          c: ExchangeConnectionConfig,
-          s: ExchangeSecrets,
-          o?: Record<string, unknown>,
-        ) => ExchangeBackend | Promise<ExchangeBackend>)
+      | ((c: ExchangeConnectionConfig, a: AccessTokenSource, o?: Record<string, unknown>) => ExchangeBackend)
       | undefined;
     if (typeof create !== 'function')
       throw new SyncError('config', 'the Microsoft 365 backend is not available in this build');
-    return create(config, secrets, opts.graph);
+    const token = secrets.token?.trim();
+    const auth: AccessTokenSource | undefined =
+      opts.graphAuth ?? (token ? { getAccessToken: async () => token } : undefined);
+    if (!auth) throw new SyncError('auth', 'not signed in to Microsoft 365: sign in again');
+    return create(config, auth, opts.graph);
   }
   return new EwsBackend(
     {

@@ -74,10 +74,11 @@ const IANA_TO_WINDOWS: Readonly<Record<string, string>> = {
   'Europe/Moscow': 'Russian Standard Time',
   'Europe/Simferopol': 'Russian Standard Time',
   'Europe/Kirov': 'Russian Standard Time',
-  'Europe/Volgograd': 'Volgograd Standard Time',
+  // newer Windows ids (Volgograd, Saratov Standard Time) are unknown to older servers: same offsets
+  'Europe/Volgograd': 'Russian Standard Time',
   'Europe/Samara': 'Russia Time Zone 3',
   'Europe/Astrakhan': 'Astrakhan Standard Time',
-  'Europe/Saratov': 'Saratov Standard Time',
+  'Europe/Saratov': 'Astrakhan Standard Time',
   'Europe/Ulyanovsk': 'Astrakhan Standard Time',
   // UTC
   UTC: 'UTC',
