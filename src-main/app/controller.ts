@@ -807,7 +807,10 @@ export async function createController(deps: ControllerDeps): Promise<Controller
                 sync: state.sync,
                 preferences: state.preferences,
                 policy: state.policy,
-                secretsStored: state.secrets,
+                // names only (as values, so the secret-key filter keeps them)
+                stored: Object.entries(state.secrets)
+                  .filter(([, v]) => v)
+                  .map(([k]) => k),
                 problems: state.problems,
               }),
             ),

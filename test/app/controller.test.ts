@@ -236,7 +236,9 @@ describe('controller', () => {
     const all = Buffer.concat([...entries.values()]).toString('utf8');
     expect(all).not.toContain(h.abra.password);
     expect(all).not.toContain(EXCHANGE_PASSWORD);
-    expect(JSON.parse(entries.get('settings.json')!.toString()).sync.abra.login).toBe(h.abra.user);
+    const settingsJson = JSON.parse(entries.get('settings.json')!.toString());
+    expect(settingsJson.sync.abra.login).toBe(h.abra.user);
+    expect(settingsJson.stored).toEqual(['abraPassword', 'exchangePassword']);
     try {
       const listing = execFileSync('unzip', ['-l', d.path!], { encoding: 'utf8' });
       expect(listing).toContain('runs.json');
