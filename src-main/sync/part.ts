@@ -60,6 +60,11 @@ export interface PartModule {
   folderKind: FolderKind;
   /** Firms and persons are ABRA master data: an Outlook delete never deletes them. */
   protectAbraFromDeletes?: boolean;
+  /**
+   * The Exchange folder is the sync's own mirror of ABRA (the "ABRA Gen" contacts folder): in ABRA → Exchange mode a
+   * record leaving the filter is removed from it instead of being left behind unlinked.
+   */
+  exchangeIsMirror?: boolean;
   /** The direction this part runs in (from its configuration). */
   direction(ctx: RunContext): Direction;
   /** Read ABRA changes since `cursor` (null = full in-scope load), and deletions when the scan is due. */

@@ -11,7 +11,7 @@
  * | no   | new, in scope   | –               | A→E, both  | create in Exchange (after pairing)                        |
  * | no   | –               | new, in scope   | E→A, both  | create in ABRA (after pairing)                            |
  * | no   | present         | present (pair)  | any        | pair: equal → link; else source wins / policy (no base)   |
- * | yes  | left the filter | any             | any        | unlink — never delete                                     |
+ * | yes  | left the filter | any             | any        | unlink — never delete (but see "mirror" below)             |
  * | yes  | any             | left the scope  | any        | unlink — never delete                                     |
  * | yes  | deleted         | deleted         | any        | drop the link                                             |
  * | yes  | deleted         | unchanged       | A→E, both  | delete in Exchange                                        |
@@ -27,6 +27,10 @@
  * | yes  | changed         | changed         | A→E / E→A  | the source side wins                                      |
  * | yes  | changed         | changed         | both       | equal → relink; else policy: merge / abraWins / ...       |
  * | yes  | unchanged       | unchanged       | any        | nothing (refresh stored hashes if a version moved)        |
+ *
+ * Mirror: where the Exchange side is a folder the sync owns (the address book's "ABRA Gen" contacts folder) and the
+ * direction is ABRA → Exchange, a record that leaves the ABRA filter is removed from that folder — the folder shows
+ * exactly what the filter selects. ABRA is never touched, and the mass-delete guard still applies.
  */
 import type { Side } from './api';
 import type { ConflictPolicy, Direction } from './config';
@@ -60,6 +64,8 @@ export interface DecideInput {
   policy: ConflictPolicy;
   /** The part never deletes ABRA records because of an Exchange delete (address book: firms are master data). */
   protectAbraFromDeletes?: boolean;
+  /** The Exchange side is a folder the sync owns and mirrors ABRA into (see "Mirror" above). */
+  exchangeIsMirror?: boolean;
 }
 
 export interface FieldConflict {
@@ -95,6 +101,17 @@ export function decide(input: DecideInput): Decision {
   const { link, abra, exchange, direction } = input;
 
   if (!link) return decideUnlinked(input);
+
+  // A one-way mirror folder shows what the filter selects: a record that left the filter leaves the folder.
+  if (
+    input.exchangeIsMirror &&
+    direction === 'abraToExchange' &&
+    abra.kind === 'present' &&
+    !abra.inScope &&
+    exchange.kind !== 'deleted'
+  ) {
+    return { action: 'deleteExchange' };
+  }
 
   // Leaving the filter or scope is never a delete: the pairing goes, both items stay.
   if ((abra.kind === 'present' && !abra.inScope) || (exchange.kind === 'present' && !exchange.inScope)) {

@@ -289,6 +289,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         direction,
         policy,
         protectAbraFromDeletes: part.protectAbraFromDeletes,
+        exchangeIsMirror: part.exchangeIsMirror,
       });
       // A flipped conflict: the user chose the other side's value for a field; write it to both sides.
       const flips = link ? overrideByAbra.get(link.abraId) : undefined;

@@ -71,6 +71,27 @@ describe('decision table', () => {
     expect(run({ abra: deleted, exchange: deleted }).action).toBe('dropLink');
   });
 
+  it('a one-way mirror folder loses the items that left the ABRA filter; ABRA and two-way parts are untouched', () => {
+    const left = present(aEdit, { inScope: false });
+    expect(run({ abra: left, direction: 'abraToExchange', exchangeIsMirror: true }).action).toBe(
+      'deleteExchange',
+    );
+    expect(run({ abra: left, direction: 'both', exchangeIsMirror: true }).action).toBe('unlink');
+    expect(run({ abra: left, direction: 'abraToExchange' }).action).toBe('unlink');
+    // the Exchange item already gone: nothing to remove, the link is dropped by the unlink
+    expect(
+      run({ abra: left, exchange: deleted, direction: 'abraToExchange', exchangeIsMirror: true }).action,
+    ).toBe('unlink');
+    // an Outlook-side scope change is never a reason to delete
+    expect(
+      run({
+        exchange: present(eEdit, { inScope: false }),
+        direction: 'abraToExchange',
+        exchangeIsMirror: true,
+      }).action,
+    ).toBe('unlink');
+  });
+
   it('a change beats a delete on the other side in two-way mode', () => {
     expect(run({ abra: deleted, exchange: present(eEdit) })).toEqual({ action: 'createAbra', record: eEdit });
     expect(run({ abra: present(aEdit), exchange: deleted })).toEqual({

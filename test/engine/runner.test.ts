@@ -314,14 +314,26 @@ describe('address book part over the runner (fakes)', () => {
     expect(abra.coll('persons').size).toBe(1);
   });
 
-  it('a firm that becomes hidden is unlinked, its contacts stay', async () => {
+  it('a firm that becomes hidden leaves the one-way "ABRA Gen" folder; in two-way mode it is only unlinked', async () => {
     const f = firm('Skryje se a.s.');
+    const g = firm('Zůstane a.s.');
     service = makeService(testConfig({ parts: { calendar: { enabled: false }, tasks: { enabled: false } } }));
     await service.syncNow('addressBook');
+    expect(ex.inFolder('contacts')).toHaveLength(2);
     abra.edit('firms', f.id, { hidden: true });
     const [r] = await service.syncNow('addressBook');
-    expect(r?.counts.unlinked).toBe(1);
-    expect(r?.counts.exchange.deleted).toBe(0);
+    expect(r?.counts.exchange.deleted).toBe(1);
+    expect(ex.inFolder('contacts').map((c) => c.abraId)).toEqual([g.id]);
+    expect(abra.coll('firms').has(f.id)).toBe(true);
+
+    await service.stop();
+    const both = testConfig({ parts: { calendar: { enabled: false }, tasks: { enabled: false } } });
+    both.parts.addressBook.direction = 'both';
+    service = makeService(both);
+    abra.edit('firms', g.id, { hidden: true });
+    const [r2] = await service.syncNow('addressBook');
+    expect(r2?.counts.unlinked).toBe(1);
+    expect(r2?.counts.exchange.deleted).toBe(0);
     expect(ex.inFolder('contacts')).toHaveLength(1);
   });
 

@@ -201,6 +201,7 @@ export const addressBookPart: PartModule = {
   name: 'addressBook',
   folderKind: 'contacts',
   protectAbraFromDeletes: true,
+  exchangeIsMirror: true,
   direction: (ctx) => cfgOf(ctx).direction,
 
   async loadAbra(ctx, cursorText, links): Promise<AbraLoad> {
