@@ -1,0 +1,219 @@
+/**
+ * The whole product minus the window: the real engine (SyncService), the real wiring (ABRA client, Exchange
+ * backend) and both emulators over loopback HTTP. Scenarios act as the user in ABRA (the ABRA emulator's control)
+ * and in Outlook (an {@link OutlookActor} over the Exchange emulator's control), then run the parts and look at both
+ * sides. Used by the end-to-end suites, the demo and the benchmark.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunSummary } from '../../src-main/sync/api';
+import { type PartName, parseConfig, type SecretSource, type SyncConfig } from '../../src-main/sync/config';
+import { SyncService } from '../../src-main/sync/service';
+import { connect } from '../../src-main/wiring';
+import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
+import type { SeedSize as AbraSize } from '../emulators/abra/seed';
+import { type EwsEmulator, type ItemSnapshot, startEwsEmulator } from '../emulators/ews';
+
+/** An item as the user sees it in Outlook. */
+export interface OutlookItem {
+  id: string;
+  subject: string;
+  /** Contacts: company name; appointments/tasks: empty. */
+  company?: string;
+  emails?: string[];
+  start?: string;
+  end?: string;
+  due?: string;
+  status?: string;
+  abraId?: string;
+  /** Appointments: Single / RecurringMaster. */
+  kind?: string;
+}
+
+/** What a salesperson does in Outlook, independent of the server behind it. */
+export interface OutlookActor {
+  contacts(): OutlookItem[];
+  appointments(): OutlookItem[];
+  tasks(): OutlookItem[];
+  createAppointment(f: {
+    subject: string;
+    start: string;
+    end: string;
+    location?: string;
+    weekly?: { count: number; day: string };
+  }): string;
+  deleteOccurrence(masterId: string, index: number): void;
+  createTask(f: { subject: string; due?: string }): string;
+  edit(id: string, f: Record<string, unknown>): void;
+  remove(id: string): void;
+  deliverMail(mime: string): void;
+}
+
+export interface World {
+  abra: AbraEmulator;
+  outlook: OutlookActor;
+  /** The Exchange emulator's request counters. */
+  exchangeCounts(): Record<string, number>;
+  resetExchangeLog(): void;
+  config: SyncConfig;
+  secrets: SecretSource;
+  dataDir: string;
+  /** A new engine over the same state folder (a restart of the app). */
+  service(overrides?: (c: SyncConfig) => void): SyncService;
+  run(service: SyncService, part?: PartName): Promise<Record<string, RunSummary>>;
+  ids: { sch: string; ukol: string; mail: string; qSch: string; qUko: string; qEml: string; me: string };
+  exchange: EwsEmulator;
+  stop(): Promise<void>;
+}
+
+export interface WorldOptions {
+  abraSize?: AbraSize;
+  exchangeSize?: 'empty' | 'small' | 'demo' | 'large';
+  seed?: number;
+  dataDir?: string;
+}
+
+const CONTACT_SET = 'c6d6d1a5-3b1e-4f0a-9c2a-4a5b52a1e0f1/AbraId';
+
+function snapToItem(s: ItemSnapshot): OutlookItem {
+  const f = s.fields;
+  return {
+    id: s.id,
+    subject: f.Subject ?? f.DisplayName ?? f.FileAs ?? '',
+    company: f.CompanyName,
+    emails: Object.entries(s.entries)
+      .filter(([k]) => k.startsWith('EmailAddress'))
+      .map(([, v]) => v),
+    start: f.Start,
+    end: f.End,
+    due: f.DueDate,
+    status: f.Status,
+    abraId: Object.entries(s.extended).find(([k]) => k.toLowerCase() === CONTACT_SET.toLowerCase())?.[1],
+    kind: f.CalendarItemType,
+  };
+}
+
+export function ewsActor(ews: EwsEmulator): OutlookActor {
+  const c = ews.control;
+  const abraFolder = () => c.folders().find((f) => f.displayName === 'ABRA Gen');
+  return {
+    contacts: () => {
+      const f = abraFolder();
+      return f ? c.list(f.id).map(snapToItem) : [];
+    },
+    appointments: () => c.list(c.folderId('calendar')).map(snapToItem),
+    tasks: () => c.list(c.folderId('tasks')).map(snapToItem),
+    createAppointment: (f) =>
+      c.createAppointment({
+        subject: f.subject,
+        start: f.start,
+        end: f.end,
+        location: f.location,
+        recurrence: f.weekly
+          ? { pattern: 'weekly', interval: 1, days: [f.weekly.day], numberOfOccurrences: f.weekly.count }
+          : undefined,
+      }).id,
+    deleteOccurrence: (id, i) => c.deleteOccurrence(id, i),
+    createTask: (f) => c.createTask({ subject: f.subject, due: f.due ?? null }).id,
+    edit: (id, f) => {
+      c.update(id, f);
+    },
+    remove: (id) => c.remove(id),
+    deliverMail: (mime) => {
+      c.deliverMail(mime, 'inbox');
+    },
+  };
+}
+
+export async function startWorld(o: WorldOptions = {}): Promise<World> {
+  const abra = await startAbraEmulator({ size: o.abraSize ?? 'small', seed: o.seed ?? 11 });
+  const exchange = await startEwsEmulator({ size: o.exchangeSize ?? 'empty', seed: o.seed ?? 11 });
+  const c = abra.control;
+  const code = (coll: string, k: string) => String(c.list(coll).find((x) => x.code === k)!.id);
+  const ids = {
+    sch: code('crmactivitytypes', 'SCH'),
+    ukol: code('crmactivitytypes', 'UKOL'),
+    mail: code('crmactivitytypes', 'MAIL'),
+    qSch: code('crmactivityqueues', 'SCH'),
+    qUko: code('crmactivityqueues', 'UKO'),
+    qEml: code('crmactivityqueues', 'EML'),
+    me: abra.currentUserId,
+  };
+  const config = parseConfig({
+    abra: { serverUrl: abra.url.slice(0, abra.url.lastIndexOf('/')), connection: 'demo', login: abra.user },
+    exchange: {
+      kind: 'ews',
+      email: exchange.email,
+      ewsUrl: exchange.url,
+      auth: 'basic',
+      user: exchange.user,
+    },
+    parts: {
+      addressBook: { enabled: true },
+      calendar: {
+        enabled: true,
+        activityTypeIds: [ids.sch],
+        newItemTypeId: ids.sch,
+        newItemQueueId: ids.qSch,
+      },
+      tasks: {
+        enabled: true,
+        activityTypeIds: [ids.ukol],
+        newItemTypeId: ids.ukol,
+        newItemQueueId: ids.qUko,
+      },
+      mail: {
+        enabled: true,
+        activityTypeId: ids.mail,
+        queueId: ids.qEml,
+        startDate: new Date(Date.now() - 90 * 86400_000).toISOString().slice(0, 10),
+        ownDomains: ['example.cz'],
+      },
+    },
+  });
+  const secretValues: Record<string, string> = {
+    abraPassword: abra.password,
+    exchangePassword: exchange.password,
+  };
+  const secrets: SecretSource = { get: async (n) => secretValues[n] ?? null };
+  const ownDir = !o.dataDir;
+  const dataDir = o.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-'));
+  const services: SyncService[] = [];
+  return {
+    abra,
+    exchange,
+    outlook: ewsActor(exchange),
+    exchangeCounts: () => exchange.log.counts(),
+    resetExchangeLog: () => exchange.log.reset(),
+    config,
+    secrets,
+    dataDir,
+    ids,
+    service(overrides) {
+      const cfg = structuredClone(config);
+      overrides?.(cfg);
+      const s = new SyncService({ config: cfg, secrets, dataDir, connect });
+      services.push(s);
+      return s;
+    },
+    async run(service, part) {
+      const out: Record<string, RunSummary> = {};
+      for (const s of await service.syncNow(part)) out[s.part] = s;
+      return out;
+    },
+    async stop() {
+      for (const s of services) await s.stop().catch(() => undefined);
+      await exchange.stop();
+      await abra.stop();
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sum of writes a summary reports on both sides. */
+export function writes(s: RunSummary | undefined): number {
+  if (!s) return -1;
+  const { abra, exchange } = s.counts;
+  return abra.created + abra.updated + abra.deleted + exchange.created + exchange.updated + exchange.deleted;
+}
