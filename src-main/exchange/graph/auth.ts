@@ -17,8 +17,8 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import {
   type AccountInfo,
-  type AuthenticationResult,
   AuthError,
+  type AuthenticationResult,
   CryptoProvider,
   type ICachePlugin,
   type INetworkModule,
@@ -71,13 +71,22 @@ class NodeNetwork implements INetworkModule {
   constructor(ca?: string) {
     this.agent = new https.Agent({ keepAlive: false, ...(ca ? { ca: [...tls.rootCertificates, ca] } : {}) });
   }
-  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  sendGetRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     return this.send<T>('GET', url, options, timeout);
   }
   sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
     return this.send<T>('POST', url, options);
   }
-  private send<T>(method: string, url: string, o?: NetworkRequestOptions, timeout = 30_000): Promise<NetworkResponse<T>> {
+  private send<T>(
+    method: string,
+    url: string,
+    o?: NetworkRequestOptions,
+    timeout = 30_000,
+  ): Promise<NetworkResponse<T>> {
     return new Promise((resolve, reject) => {
       const u = new URL(url);
       const mod = u.protocol === 'http:' ? http : https;
@@ -87,7 +96,10 @@ class NodeNetwork implements INetworkModule {
         {
           method,
           agent: u.protocol === 'https:' ? this.agent : undefined,
-          headers: { ...(o?.headers ?? {}), ...(method === 'POST' ? { 'Content-Length': Buffer.byteLength(body) } : {}) },
+          headers: {
+            ...(o?.headers ?? {}),
+            ...(method === 'POST' ? { 'Content-Length': Buffer.byteLength(body) } : {}),
+          },
           timeout,
         },
         (res) => {
@@ -102,7 +114,8 @@ class NodeNetwork implements INetworkModule {
               parsed = { error: 'malformed', error_description: `not JSON (HTTP ${res.statusCode})` };
             }
             const headers: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
+            for (const [k, v] of Object.entries(res.headers))
+              headers[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
             resolve({ headers, body: parsed as T, status: res.statusCode ?? 0 });
           });
           res.on('error', reject);
@@ -125,7 +138,10 @@ export function authorityConfig(authorityUrl: string, tenantId: string) {
     if (u.protocol !== 'https:') throw new Error('not https');
     host = u.host;
   } catch {
-    throw new SyncError('config', 'the sign-in authority must be an https:// URL, e.g. https://login.microsoftonline.com');
+    throw new SyncError(
+      'config',
+      'the sign-in authority must be an https:// URL, e.g. https://login.microsoftonline.com',
+    );
   }
   const authority = `${base}/${tenantId}`;
   return {
@@ -153,22 +169,34 @@ function mapMsalError(e: unknown, action: string): SyncError {
   const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
   if (
     e instanceof InteractionRequiredAuthError ||
-    /invalid_grant|interaction_required|login_required|consent_required|no_tokens_found|no_account/i.test(code)
+    /invalid_grant|interaction_required|login_required|consent_required|no_tokens_found|no_account/i.test(
+      code,
+    )
   )
     return new SyncError('auth', 'Microsoft 365 sign-in expired or was revoked — sign in again', {
       code: code || undefined,
       detail: [sub, msg].filter(Boolean).join(': '),
     });
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(`${code} ${msg}`))
-    return new SyncError('unreachable', `the Microsoft sign-in service is unreachable (${action})`, { detail: msg });
-  if (/ETIMEDOUT|timeout/i.test(`${code} ${msg}`))
-    return new SyncError('timeout', `the Microsoft sign-in service did not answer in time (${action})`, { detail: msg });
-  if (/certificate|self.signed|CERT_/i.test(msg)) return new SyncError('tls', `TLS problem at the sign-in service: ${msg}`);
-  if (/unauthorized_client|invalid_client|invalid_tenant|invalid_request/i.test(`${code} ${msg}`))
-    return new SyncError('config', `Microsoft 365 sign-in is misconfigured (tenant / client id / redirect): ${msg}`, {
-      code: code || undefined,
+    return new SyncError('unreachable', `the Microsoft sign-in service is unreachable (${action})`, {
+      detail: msg,
     });
-  if (e instanceof AuthError) return new SyncError('auth', `Microsoft 365 sign-in failed — sign in again: ${msg}`, { code });
+  if (/ETIMEDOUT|timeout/i.test(`${code} ${msg}`))
+    return new SyncError('timeout', `the Microsoft sign-in service did not answer in time (${action})`, {
+      detail: msg,
+    });
+  if (/certificate|self.signed|CERT_/i.test(msg))
+    return new SyncError('tls', `TLS problem at the sign-in service: ${msg}`);
+  if (/unauthorized_client|invalid_client|invalid_tenant|invalid_request/i.test(`${code} ${msg}`))
+    return new SyncError(
+      'config',
+      `Microsoft 365 sign-in is misconfigured (tenant / client id / redirect): ${msg}`,
+      {
+        code: code || undefined,
+      },
+    );
+  if (e instanceof AuthError)
+    return new SyncError('auth', `Microsoft 365 sign-in failed — sign in again: ${msg}`, { code });
   return new SyncError('transient', `Microsoft 365 sign-in failed (${action}): ${msg}`);
 }
 
@@ -201,7 +229,10 @@ export class GraphSignIn implements GraphAuth {
         cloudDiscoveryMetadata: a.cloudDiscoveryMetadata,
       },
       cache: { cachePlugin: plugin },
-      system: { networkClient: new NodeNetwork(o.caCertificate), loggerOptions: { piiLoggingEnabled: false } },
+      system: {
+        networkClient: new NodeNetwork(o.caCertificate),
+        loggerOptions: { piiLoggingEnabled: false },
+      },
     });
   }
 
@@ -229,7 +260,10 @@ export class GraphSignIn implements GraphAuth {
     try {
       const codePromise = new Promise<string>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new SyncError('auth', 'Microsoft 365 sign-in was not completed in the browser — sign in again')),
+          () =>
+            reject(
+              new SyncError('auth', 'Microsoft 365 sign-in was not completed in the browser — sign in again'),
+            ),
           this.o.signInTimeoutMs ?? 300_000,
         );
         server.on('request', (req, res) => {
@@ -257,7 +291,8 @@ export class GraphSignIn implements GraphAuth {
                 detail: u.searchParams.get('error_description') ?? undefined,
               }),
             );
-          else if (!okState) reject(new SyncError('auth', 'Microsoft 365 sign-in answer did not match the request'));
+          else if (!okState)
+            reject(new SyncError('auth', 'Microsoft 365 sign-in answer did not match the request'));
           else resolve(code!);
         });
       });
@@ -279,11 +314,17 @@ export class GraphSignIn implements GraphAuth {
       const code = await codePromise;
       let result: AuthenticationResult;
       try {
-        result = await this.pca.acquireTokenByCode({ code, scopes: this.scopes, redirectUri, codeVerifier: verifier });
+        result = await this.pca.acquireTokenByCode({
+          code,
+          scopes: this.scopes,
+          redirectUri,
+          codeVerifier: verifier,
+        });
       } catch (e) {
         throw mapMsalError(e, 'redeem code');
       }
-      if (!result.account) throw new SyncError('auth', 'Microsoft 365 sign-in returned no account — sign in again');
+      if (!result.account)
+        throw new SyncError('auth', 'Microsoft 365 sign-in returned no account — sign in again');
       this.forceRefresh = false;
       return result.account;
     } finally {
@@ -306,9 +347,14 @@ export class GraphSignIn implements GraphAuth {
     const account = await this.account();
     if (!account) throw new SyncError('auth', 'Microsoft 365: not signed in — sign in again');
     try {
-      const r = await this.pca.acquireTokenSilent({ account, scopes: this.scopes, forceRefresh: this.forceRefresh });
+      const r = await this.pca.acquireTokenSilent({
+        account,
+        scopes: this.scopes,
+        forceRefresh: this.forceRefresh,
+      });
       this.forceRefresh = false;
-      if (!r?.accessToken) throw new SyncError('auth', 'Microsoft 365 returned no access token — sign in again');
+      if (!r?.accessToken)
+        throw new SyncError('auth', 'Microsoft 365 returned no access token — sign in again');
       return r.accessToken;
     } catch (e) {
       throw mapMsalError(e, 'refresh');

@@ -29,7 +29,13 @@ import {
   type UpdateRequest,
   type WriteResult,
 } from '../types';
-import { type BatchRequest, type BatchResponse, type GraphAuth, GraphHttp, type GraphHttpOptions } from './http';
+import {
+  type BatchRequest,
+  type BatchResponse,
+  type GraphAuth,
+  GraphHttp,
+  type GraphHttpOptions,
+} from './http';
 import {
   ABRA_ID_PROP,
   appointmentToGraph,
@@ -133,7 +139,12 @@ export class GraphBackend implements ExchangeBackend {
     if (kind === 'tasks') return this.todoList();
     if (kind === 'inbox' || kind === 'sentitems') {
       const f = await this.http.request<Json>('GET', `/me/mailFolders/${kind}?$select=id,displayName`);
-      return { id: String(f.id), kind, displayName: String(f.displayName ?? kind), path: kind === 'inbox' ? 'Inbox' : 'Sent Items' };
+      return {
+        id: String(f.id),
+        kind,
+        displayName: String(f.displayName ?? kind),
+        path: kind === 'inbox' ? 'Inbox' : 'Sent Items',
+      };
     }
     if (!path) throw new SyncError('config', 'a mail folder needs a path, e.g. "Inbox/Customers"');
     const want = path.replace(/^\/+|\/+$/g, '').toLowerCase();
@@ -153,7 +164,9 @@ export class GraphBackend implements ExchangeBackend {
     let f = await find();
     if (!f) {
       try {
-        f = await this.http.request<Json>('POST', '/me/contactFolders', { body: { displayName: this.folderName } });
+        f = await this.http.request<Json>('POST', '/me/contactFolders', {
+          body: { displayName: this.folderName },
+        });
       } catch (e) {
         // created meanwhile by another client: use that one
         if (!(e instanceof SyncError && e.kind === 'conflict')) throw e;
@@ -172,7 +185,8 @@ export class GraphBackend implements ExchangeBackend {
       return { id: String(d.id), kind: 'tasks', displayName: String(d.displayName) };
     }
     let l = lists.find((x) => String(x.displayName).toLowerCase() === this.folderName.toLowerCase());
-    if (!l) l = await this.http.request<Json>('POST', '/me/todo/lists', { body: { displayName: this.folderName } });
+    if (!l)
+      l = await this.http.request<Json>('POST', '/me/todo/lists', { body: { displayName: this.folderName } });
     return { id: String(l.id), kind: 'tasks', displayName: String(l.displayName) };
   }
 
@@ -194,7 +208,10 @@ export class GraphBackend implements ExchangeBackend {
           const kind: FolderKind = id === inbox.id ? 'inbox' : id === sent.id ? 'sentitems' : 'mail';
           out.push({ id, kind, displayName: String(f.displayName), path });
           if (Number(f.childFolderCount ?? 0) > 0)
-            await walk(`/me/mailFolders/${enc(id)}/childFolders?$select=id,displayName,childFolderCount&$top=100`, path);
+            await walk(
+              `/me/mailFolders/${enc(id)}/childFolders?$select=id,displayName,childFolderCount&$top=100`,
+              path,
+            );
         }),
       );
     };
@@ -259,7 +276,10 @@ export class GraphBackend implements ExchangeBackend {
       this.http.url(x.l); // same host
       return x;
     } catch {
-      throw new SyncError('cursorInvalid', 'the saved Graph change position is not readable; a full resync follows');
+      throw new SyncError(
+        'cursorInvalid',
+        'the saved Graph change position is not readable; a full resync follows',
+      );
     }
   }
 
@@ -298,7 +318,8 @@ export class GraphBackend implements ExchangeBackend {
       url = `/me/calendarView/delta?startDateTime=${enc(window[0])}&endDateTime=${enc(window[1])}`;
     } else if (area === 'mail') {
       url = `/me/mailFolders/${enc(folder.id)}/messages/delta?${this.readQuery(folder, options.withBody)}`;
-      if (options.since) url += `&$filter=${enc(`receivedDateTime ge ${new Date(options.since).toISOString()}`)}`;
+      if (options.since)
+        url += `&$filter=${enc(`receivedDateTime ge ${new Date(options.since).toISOString()}`)}`;
     } else {
       url = `${this.collectionPath(folder)}/delta?${this.readQuery(folder)}`;
     }
@@ -327,7 +348,9 @@ export class GraphBackend implements ExchangeBackend {
       const id = String(v.id);
       // the same entity may come twice in a delta: keep the last state
       const prev = seen.get(id);
-      const ch: ItemChange = v['@removed'] ? { type: 'delete', id } : { type: 'upsert', item: this.map(folder, v, withBody) };
+      const ch: ItemChange = v['@removed']
+        ? { type: 'delete', id }
+        : { type: 'upsert', item: this.map(folder, v, withBody) };
       if (prev !== undefined) out[prev] = ch;
       else {
         seen.set(id, out.length);
@@ -399,7 +422,9 @@ export class GraphBackend implements ExchangeBackend {
   async getItems<T extends ExchangeItem>(folder: FolderRef, ids: string[]): Promise<T[]> {
     if (!ids.length) return [];
     const q = `?${this.readQuery(folder)}`;
-    const res = await this.http.batch(ids.map((id) => ({ method: 'GET', url: `${this.itemPath(folder, id)}${q}` })));
+    const res = await this.http.batch(
+      ids.map((id) => ({ method: 'GET', url: `${this.itemPath(folder, id)}${q}` })),
+    );
     const found: Json[] = [];
     for (const r of res) {
       if (r.status === 404) continue;
@@ -414,7 +439,9 @@ export class GraphBackend implements ExchangeBackend {
     if (areaOf(folder.kind) !== 'calendar') return items.map((x) => this.map(folder, x));
     const masters = [
       ...new Set(
-        items.filter((x) => x.type === 'occurrence' || x.type === 'exception').map((x) => String(x.seriesMasterId)),
+        items
+          .filter((x) => x.type === 'occurrence' || x.type === 'exception')
+          .map((x) => String(x.seriesMasterId)),
       ),
     ];
     const keys = new Map<string, string>();
@@ -430,7 +457,10 @@ export class GraphBackend implements ExchangeBackend {
   async findByAbraIds<T extends ExchangeItem>(folder: FolderRef, abraIds: string[]): Promise<T[]> {
     const wanted = [...new Set(abraIds.filter(Boolean))];
     if (!wanted.length) return [];
-    const base = areaOf(folder.kind) === 'mail' ? `/me/mailFolders/${enc(folder.id)}/messages` : this.collectionPath(folder);
+    const base =
+      areaOf(folder.kind) === 'mail'
+        ? `/me/mailFolders/${enc(folder.id)}/messages`
+        : this.collectionPath(folder);
     const q = this.readQuery(folder);
     const reqs: BatchRequest[] = wanted.map((a) => ({
       method: 'GET',
@@ -488,10 +518,14 @@ export class GraphBackend implements ExchangeBackend {
     build: () => { reqs: (BatchRequest | SyncError)[] },
   ): Promise<WriteResult[]> {
     const { reqs } = build();
-    const live = reqs.map((r, i) => ({ r, i })).filter((x): x is { r: BatchRequest; i: number } => !(x.r instanceof SyncError));
+    const live = reqs
+      .map((r, i) => ({ r, i }))
+      .filter((x): x is { r: BatchRequest; i: number } => !(x.r instanceof SyncError));
     const res = await this.http.batch(live.map((x) => x.r));
     const out: WriteResult[] = reqs.map((r) =>
-      r instanceof SyncError ? { ok: false, error: r } : { ok: false, error: new SyncError('transient', 'not sent') },
+      r instanceof SyncError
+        ? { ok: false, error: r }
+        : { ok: false, error: new SyncError('transient', 'not sent') },
     );
     live.forEach((x, k) => {
       const r = res[k]!;
@@ -510,7 +544,11 @@ export class GraphBackend implements ExchangeBackend {
       reqs: requests.map((r) => {
         try {
           if (!r.abraId) throw new SyncError('validation', 'a created item needs its AbraId');
-          return { method: 'POST', url: this.collectionPath(folder), body: this.toGraph(folder, r.data, r.abraId) };
+          return {
+            method: 'POST',
+            url: this.collectionPath(folder),
+            body: this.toGraph(folder, r.data, r.abraId),
+          };
         } catch (e) {
           return e instanceof SyncError ? e : new SyncError('validation', String(e));
         }
@@ -536,7 +574,9 @@ export class GraphBackend implements ExchangeBackend {
   }
 
   async deleteItems(folder: FolderRef, ids: string[]): Promise<DeleteResult[]> {
-    const res = await this.http.batch(ids.map((id) => ({ method: 'DELETE', url: this.itemPath(folder, id) })));
+    const res = await this.http.batch(
+      ids.map((id) => ({ method: 'DELETE', url: this.itemPath(folder, id) })),
+    );
     return res.map((r) => (r.status === 404 || !r.error ? { ok: true } : { ok: false, error: r.error }));
   }
 

@@ -11,12 +11,11 @@ import type { ExchangeBackend } from '../types';
 import { GraphBackend, type GraphBackendOptions } from './backend';
 import type { GraphAuth } from './http';
 
+export type { GraphSignInOptions, TokenCacheStore } from './auth';
+export { authorityConfig, GRAPH_SCOPES, GraphSignIn } from './auth';
 export type { GraphBackendOptions } from './backend';
 export { GraphBackend } from './backend';
 export type { GraphAuth, GraphHttpOptions } from './http';
-
-export type { GraphSignInOptions, TokenCacheStore } from './auth';
-export { authorityConfig, GRAPH_SCOPES, GraphSignIn } from './auth';
 
 export type CreateGraphBackendOptions = Partial<GraphBackendOptions> & {
   /** Token source; overrides the second argument (lets a caller that passes secrets inject the sign-in). */

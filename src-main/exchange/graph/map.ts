@@ -186,8 +186,9 @@ export function contactFromGraph(item: Json, folderId?: string): ContactItem {
     companyName: s(item.companyName),
     department: s(item.department),
     jobTitle: s(item.jobTitle),
-    emails: addrs(item.emailAddresses)
-      .map((e) => e.address)
+    emails: (Array.isArray(item.emailAddresses) ? (item.emailAddresses as { address?: string }[]) : [])
+      .map((e) => e?.address)
+      .filter((a): a is string => !!a)
       .slice(0, 3),
     businessPhone: s(phones[0]),
     businessPhone2: s(phones[1]),
