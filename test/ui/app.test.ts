@@ -14,7 +14,7 @@ import { type Controller, createController } from '../../src-main/app/controller
 import { parsePolicy } from '../../src-main/app/policy';
 import { chromiumPath, chromiumSkipReason, repoRoot } from '../helpers/env';
 import { type BridgeServer, startBridgeServer } from './bridge-server';
-import { containsText, countIsNot, hasText, hasValue, isDisabled, visible } from './poll';
+import { containsText, countIsNot, hasText, hasValue, isDisabled, poll, visible } from './poll';
 import { EXCHANGE_PASSWORD, MAILBOX, startUiBackends, type UiBackends } from './ui-deps';
 
 const artifacts = path.join(repoRoot, 'test-artifacts', 'screenshots');
@@ -102,6 +102,41 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     const data = (appt as unknown as { data: object }).data;
     mb.put(folder, { ...appt, data: { ...data, subject } } as never);
     return appt.abraId!;
+  };
+  const appointmentSubject = (abraId: string): string | undefined => {
+    if (backends.ews) {
+      const c = backends.ews.control;
+      return c
+        .list(c.folderId('calendar', MAILBOX.email))
+        .find((i) => Object.values(i.extended).includes(abraId))?.fields.Subject;
+    }
+    const appt = backends
+      .mailbox()!
+      .inFolder('calendar')
+      .find((i) => i.abraId === abraId);
+    return (appt as unknown as { data?: { subject?: string } } | undefined)?.data?.subject;
+  };
+  /** Delete `n` synced appointments as the user would in Outlook; returns their ABRA ids. */
+  const removeLinkedAppointments = (n: number): string[] => {
+    const activityIds = new Set(backends.abra.control.list('crmactivities').map((a) => String(a.id)));
+    const out: string[] = [];
+    if (backends.ews) {
+      const c = backends.ews.control;
+      for (const i of c.list(c.folderId('calendar', MAILBOX.email))) {
+        const abraId = Object.values(i.extended).find((v) => activityIds.has(v));
+        if (!abraId || out.length >= n) continue;
+        c.remove(i.id);
+        out.push(abraId);
+      }
+      return out;
+    }
+    const mb = backends.mailbox()!;
+    for (const i of mb.inFolder('calendar')) {
+      if (!i.abraId || out.length >= n) continue;
+      mb.drop(i.id);
+      out.push(i.abraId);
+    }
+    return out;
   };
   const cspViolations = () =>
     page.evaluate(() => (window as unknown as { __csp: string[] }).__csp ?? []) as Promise<string[]>;
@@ -293,7 +328,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     const abraId = editLinkedAppointment('Schůzka — změna v Outlooku');
     backends.abra.control.update('crmactivities', abraId, { subject: 'Schůzka — změna v ABRA' });
     await region('Calendar').getByRole('button', { name: 'Sync now' }).click();
-    await containsText(status(), 'finished', 60_000);
+    await hasText(status(), 'Sync finished.', 60_000);
 
     await nav('Conflicts').click();
     const row = page.locator('.conflicts-table tbody tr').first();
@@ -305,6 +340,64 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await flipButton.click();
     await containsText(status(), 'value will be used');
     expect((await controller.listConflicts()).length).toBe(before.length - 1);
+    await containsText(page.locator('.content'), 'No conflicts recorded.');
+
+    // The next run writes the other side's value.
+    const flipped = before[0]!;
+    const wanted = String(flipped.winner === 'abra' ? flipped.exchangeValue : flipped.abraValue);
+    await nav('Overview').click();
+    await region('Calendar').getByRole('button', { name: 'Sync now' }).click();
+    await hasText(status(), 'Sync finished.', 60_000);
+    expect(backends.abra.control.get('crmactivities', abraId)?.subject).toBe(wanted);
+    expect(appointmentSubject(abraId)).toBe(wanted);
+  });
+
+  it('stops before a mass deletion and deletes only after the confirmation', async () => {
+    // The user deletes most synced appointments in Outlook: the calendar is two-way, so ABRA would lose them too.
+    const removed = removeLinkedAppointments(10);
+    expect(removed).toHaveLength(10);
+    await nav('Overview').click();
+    await region('Calendar').getByRole('button', { name: 'Sync now' }).click();
+    await hasText(status(), 'Sync finished; one part needs attention.', 60_000);
+    const banner = region('Calendar').getByRole('alert');
+    await containsText(banner, /would delete 10 of \d+ synced items in ABRA/);
+    await visible(page.locator('.dot'));
+    for (const id of removed) expect(backends.abra.control.get('crmactivities', id)).toBeDefined();
+    await shot('06-overview-mass-delete');
+    await banner.getByRole('button', { name: 'Yes, delete them' }).click();
+    await hasText(status(), 'Calendar: OK', 60_000);
+    for (const id of removed) expect(backends.abra.control.get('crmactivities', id)).toBeUndefined();
+    await poll(
+      async () => region('Calendar').getByRole('alert').count(),
+      (n) => n === 0,
+      'the banner to go',
+    );
+  });
+
+  it('is usable with the keyboard alone', async () => {
+    await page.reload();
+    await visible(nav('Overview'));
+    await page.keyboard.press('Tab');
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    expect(await focused()).toBe('Overview');
+    // Tab moves through the sections in order; Enter opens one and puts focus on its heading.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Connections');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('What to sync');
+    await page.keyboard.press('Enter');
+    await poll(focused, (t) => t === 'What to sync' || t === '', 'focus to move');
+    await poll(
+      () => page.evaluate(() => document.activeElement?.tagName ?? ''),
+      (t) => t === 'H1',
+      'the page heading to take focus',
+    );
+    await page.keyboard.press('Tab');
+    const tag = await page.evaluate(() => document.activeElement?.getAttribute('name') ?? '');
+    expect(tag).toBe('parts.addressBook.enabled');
+    // The focus ring is visible (outline from :focus-visible).
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).toBe('solid');
   });
 
   it('assigns an unassigned message to a firm chosen by search', async () => {
@@ -320,13 +413,13 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await queue.getByLabel('Firm', { exact: true }).selectOption(String(firm.id));
     await queue.getByLabel(/Apply to every message of petr.dvorak@/).check();
     await page.locator('fieldset.assign').scrollIntoViewIfNeeded();
-    await shot('06-mail-assign');
+    await shot('07-mail-assign');
     await queue.getByRole('button', { name: 'Assign', exact: true }).click();
     await containsText(status(), `assigned to ${String(firm.name)}`);
     await containsText(queue, 'Every archived message is assigned.');
     expect(await controller.listUnassignedMail()).toHaveLength(0);
     await page.locator('.content').evaluate((el) => el.scrollTo(0, 0));
-    await shot('07-mail');
+    await shot('08-mail');
   });
 
   it('lists runs, filters them and exports diagnostics', async () => {
@@ -334,14 +427,14 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     const runs = page.locator('.runs-table tbody tr');
     await runs.first().waitFor();
     const all = await runs.count();
-    expect(all).toBeGreaterThanOrEqual(4); // address book, calendar twice, e-mail
+    expect(all).toBeGreaterThanOrEqual(6); // address book, e-mail, calendar four times
     await page.getByLabel('Part', { exact: true }).selectOption({ label: 'Calendar' });
     await countIsNot(runs, all);
     for (const text of await page.locator('.runs-table tbody tr td:nth-child(2)').allTextContents())
       expect(text).toBe('Calendar');
     await page.getByRole('button', { name: 'Export diagnostics' }).click();
     await containsText(page.locator('.result').first(), 'Diagnostics saved to');
-    await shot('08-log');
+    await shot('09-log');
   });
 
   it('switches to Czech from the preferences', async () => {
@@ -349,15 +442,15 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await page.getByLabel('Language').selectOption('cs');
     await hasText(page.getByRole('heading', { level: 1 }), 'Předvolby');
     await visible(nav('Přehled'));
-    await shot('09-preferences-cs');
+    await shot('10-preferences-cs');
     await nav('Přehled').click();
     await visible(page.getByRole('button', { name: 'Synchronizovat vše' }));
     await visible(region('Adresář').getByText('Poslední běh'));
     await visible(region('Kalendář').getByText(/Exchange: vytvořeno \d+, upraveno \d+, smazáno \d+/));
-    await shot('10-overview-cs');
+    await shot('11-overview-cs');
     await nav('Připojení').click();
     await visible(region('ABRA Gen').getByLabel('Adresa serveru Web API'));
-    await shot('11-connections-cs');
+    await shot('12-connections-cs');
   });
 
   it('shows a setting locked by the admin policy as disabled with a hint', async () => {
@@ -381,7 +474,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await hasValue(url, '');
     await visible(region('ABRA Gen').getByText('Set by your administrator.'));
     await isDisabled(region('ABRA Gen').getByLabel('Connection name'), false);
-    await shot('12-connections-locked');
+    await shot('13-connections-locked');
     await nav('Preferences').click();
     await isDisabled(page.getByLabel('Language'));
     await visible(page.getByText('/etc/abra-gen-exchange-sync/policy.json'));

@@ -97,7 +97,9 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
           <p>{p.attention.message}</p>
           {p.attention.kind === 'massDelete' && (
             <button type="button" className="danger" disabled={confirming} onClick={confirm}>
-              {t('overview.confirmDeletes', { count: p.attention.pendingDeletes ?? 0 })}
+              {p.attention.pendingDeletes
+                ? t('overview.confirmDeletes', { count: p.attention.pendingDeletes })
+                : t('overview.confirmDeletesUnknown')}
             </button>
           )}
           {p.attention.kind === 'auth' && (
