@@ -137,7 +137,8 @@ function walk(raw: string, out: ParsedMime): void {
     const parts = body.split(`--${boundary}`);
     for (const p of parts.slice(1)) {
       if (p.startsWith('--')) break;
-      walk(p.replace(/^\r?\n/, ''), out);
+      // the line break before a delimiter belongs to the delimiter (RFC 2046)
+      walk(p.replace(/^\r?\n/, '').replace(/\r?\n$/, ''), out);
     }
     return;
   }

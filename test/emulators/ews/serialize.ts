@@ -260,6 +260,30 @@ export interface Shape {
   summary: boolean;
   /** RequestServerVersion of the request (Exchange2007_SP1 → MeetingTimeZone). */
   version: string;
+  /** ItemShape BodyType: Best (as stored), Text or HTML (converted like Exchange does). */
+  bodyType?: 'Best' | 'Text' | 'HTML';
+}
+
+/** Body in the requested format: HTML → text strips the markup, text → HTML escapes and wraps. */
+export function convertBody(b: XNode, want: Shape['bodyType']): XNode {
+  const type = b.attrs.BodyType ?? 'Text';
+  if (!want || want === 'Best' || want === type) return b;
+  if (want === 'Text') {
+    const text = b.text
+      .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+      .replace(/<br\s*\/?>/gi, '\r\n')
+      .replace(/<\/(p|div|tr|li|h\d)>/gi, '\r\n')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&')
+      .trim();
+    return { ...b, attrs: { ...b.attrs, BodyType: 'Text' }, text };
+  }
+  const html = `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>${esc(b.text).replace(/\r?\n/g, '<br>')}</body></html>`;
+  return { ...b, attrs: { ...b.attrs, BodyType: 'HTML' }, text: html };
 }
 
 /** FieldURI value → element name. */
@@ -490,7 +514,7 @@ export function writeItem(
       if (kept.length) inner += writeX({ ...v, children: kept });
       continue;
     }
-    inner += writeX(v);
+    inner += writeX(name === 'Body' ? convertBody(v, shape.bodyType) : v);
   }
   return tag(`t:${element}`, {}, inner);
 }

@@ -123,6 +123,7 @@ export function parseShape(ctx: OpContext, shapeNode: XNode | undefined, summary
     ext: [],
     summary,
     version: ctx.version,
+    bodyType: (childText(shapeNode, 'BodyType') as Shape['bodyType']) ?? 'Best',
   };
   for (const p of children(child(shapeNode, 'AdditionalProperties'))) addPath(shape, p);
   return shape;
