@@ -512,6 +512,43 @@ describe('EWS backend ↔ EWS emulator', () => {
     const raw = await b.getMime(delivered.id);
     expect(raw.equals(Buffer.from(mime, 'utf8'))).toBe(true);
 
+    // a reply with an attachment: names/sizes and the reply headers in the summary
+    const pdf = Buffer.from('%PDF-1.4 nabídka '.repeat(40), 'utf8');
+    const reply = [
+      'From: sales@example.cz',
+      'To: petra.mala@zakaznik.cz',
+      'Subject: Re: Poptavka',
+      'Date: Wed, 25 Nov 2026 10:00:00 +0100',
+      'Message-ID: <odpoved-1@example.cz>',
+      'In-Reply-To: <poptavka-12@zakaznik.cz>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'V příloze nabídka.',
+      '--b1',
+      'Content-Type: application/pdf; name="nabidka.pdf"',
+      'Content-Disposition: attachment; filename="nabidka.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      pdf.toString('base64'),
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const sentItems = await b.getFolder('sentitems');
+    const sentBase = await drain<MessageItem>(b, sentItems, null);
+    const sent = emu.control.sendMail(reply);
+    const sentRead = await drain<MessageItem>(b, sentItems, sentBase.cursor, { withBody: true });
+    const r = sentRead.changes
+      .flatMap((c) => (c.type === 'upsert' ? [c.item] : []))
+      .find((x) => x.id === sent.id);
+    expect(r?.hasAttachments).toBe(true);
+    expect(r?.attachments?.map((a) => [a.name, a.size])).toEqual([['nabidka.pdf', pdf.length]]);
+    expect(r?.headers?.['In-Reply-To']).toBe('<poptavka-12@zakaznik.cz>');
+    expect(r?.folderId).toBe(sentItems.id);
+
     // since in the future: nothing
     emu.control.deliverMail(mime.replace('poptavka-12', 'poptavka-13'));
     const later = await drain<MessageItem>(b, inbox, inc.cursor, { since: '2999-01-01T00:00:00.000Z' });

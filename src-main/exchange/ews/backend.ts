@@ -407,11 +407,17 @@ export class EwsBackend implements ExchangeBackend {
   private async getRaw(kind: FolderKind, ids: string[], withBody = true): Promise<Map<string, Any>> {
     const out = new Map<string, Any>();
     const ps = this.propsFor(kind, withBody);
-    for (const batch of chunks(ids, this.readBatch)) {
-      const res = await this.service.BindToItems(
-        batch.map((id) => new ews.ItemId(id)),
-        ps,
-      );
+    // Batches run in parallel; the transport's semaphore keeps the number of requests in flight small.
+    const answers = await Promise.all(
+      chunks(ids, this.readBatch).map(async (batch) => ({
+        batch,
+        res: await this.service.BindToItems(
+          batch.map((id) => new ews.ItemId(id)),
+          ps,
+        ),
+      })),
+    );
+    for (const { batch, res } of answers) {
       const responses: Any[] = res.Responses ?? [];
       responses.forEach((r, i) => {
         if (isSuccess(r)) {
