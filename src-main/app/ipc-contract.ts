@@ -38,6 +38,11 @@ export interface PolicyInfo {
   source: string | null;
   /** Dotted paths of locked settings (`sync.parts.mail.enabled`, `sync.abra.serverUrl`, …). */
   locked: string[];
+  /**
+   * The policy's preset values (never secrets), so the renderer can show a locked or preset setting before the user
+   * saved anything (until then `AppState.sync` is null).
+   */
+  values?: { sync?: Record<string, unknown>; preferences?: Record<string, unknown> };
 }
 
 export interface AppState {
