@@ -471,9 +471,21 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await nav('Connections').click();
     const url = region('ABRA Gen').getByLabel('Web API server URL');
     await isDisabled(url);
-    await hasValue(url, '');
+    const preset = `http://127.0.0.1:${backends.abra.port}`;
+    // Before the first save the preset shows when main passes the policy's values (PolicyInfo.values).
+    expect(['', preset]).toContain(await url.inputValue());
     await visible(region('ABRA Gen').getByText('Set by your administrator.'));
     await isDisabled(region('ABRA Gen').getByLabel('Connection name'), false);
+    // Saving works although the locked field is not editable: main takes the policy's value.
+    await region('ABRA Gen').getByLabel('Connection name').fill(backends.abra.connection);
+    await region('ABRA Gen').getByLabel('ABRA login').fill(backends.abra.user);
+    await region('Exchange mailbox').getByLabel('E-mail address').fill(MAILBOX.email);
+    await region('Exchange mailbox').getByLabel('EWS URL').fill(backends.ewsUrl);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await hasText(status(), 'Settings saved.');
+    await hasValue(url, preset);
+    expect((await controller.getState()).sync?.abra.serverUrl).toBe(preset);
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, 0));
     await shot('13-connections-locked');
     await nav('Preferences').click();
     await isDisabled(page.getByLabel('Language'));

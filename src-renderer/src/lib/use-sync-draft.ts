@@ -4,7 +4,7 @@ import type { FieldIssue } from '../../../src-main/app/ipc-contract';
 import type { FormCtxValue } from '../components/form';
 import { useApp } from './app-context';
 import { call, errorMessage } from './bridge';
-import { setIn } from './paths';
+import { fillFrom, setIn, withoutLocked } from './paths';
 
 /** What a first-time user starts from; main fills in every other default when it validates the save. */
 export const EMPTY_CONFIG = {
@@ -37,7 +37,9 @@ export function issuesByPath(issues: FieldIssue[]): Record<string, string> {
 export function useSyncDraft() {
   const { t } = useTranslation();
   const { state, setState, announce, isLocked } = useApp();
-  const initial = state.sync ?? EMPTY_CONFIG;
+  // Before the first save, show the admin's presets (when main passes them) instead of empty fields.
+  const presets = state.policy.values?.sync;
+  const initial = state.sync ?? (presets ? fillFrom(EMPTY_CONFIG, presets) : EMPTY_CONFIG);
   const [draft, setDraft] = useState<unknown>(initial);
   const draftRef = useRef<unknown>(initial);
   const [dirty, setDirty] = useState(false);
@@ -47,10 +49,10 @@ export function useSyncDraft() {
   // Saved elsewhere (another page, policy reload): follow it unless the user has unsaved edits here.
   useEffect(() => {
     if (dirty) return;
-    const next = state.sync ?? EMPTY_CONFIG;
+    const next = state.sync ?? (presets ? fillFrom(EMPTY_CONFIG, presets) : EMPTY_CONFIG);
     draftRef.current = next;
     setDraft(next);
-  }, [state.sync, dirty]);
+  }, [state.sync, dirty, presets]);
 
   const set = useCallback((path: string, value: unknown) => {
     draftRef.current = setIn(draftRef.current, path, value);
@@ -61,7 +63,7 @@ export function useSyncDraft() {
   const save = useCallback(async (): Promise<boolean> => {
     setSaving(true);
     try {
-      const r = await call('saveSync', draftRef.current);
+      const r = await call('saveSync', withoutLocked(draftRef.current, state.policy.locked, 'sync.'));
       if (r.ok) {
         setIssues([]);
         setDirty(false);
@@ -81,7 +83,7 @@ export function useSyncDraft() {
     } finally {
       setSaving(false);
     }
-  }, [announce, setState, t]);
+  }, [announce, setState, t, state.policy.locked]);
 
   const form: FormCtxValue = {
     draft,

@@ -88,7 +88,7 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
         </div>
       )}
       {run && <Counts run={run} />}
-      {run?.message && <p className="run-message">{run.message}</p>}
+      {run?.message && run.message !== p.attention?.message && <p className="run-message">{run.message}</p>}
       {p.attention && (
         <div
           className={`banner ${p.attention.kind === 'massDelete' ? 'banner-warn' : 'banner-error'}`}
