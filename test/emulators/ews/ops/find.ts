@@ -25,6 +25,19 @@ export function findItem(ctx: OpContext, req: XNode): string {
     'FindItem',
     parents.map((pid) => {
       try {
+        for (const n of [
+          'QueryString',
+          'GroupBy',
+          'DistinguishedGroupBy',
+          'ContactsView',
+          'FractionalPageItemView',
+          'SeekToConditionPageItemView',
+        ])
+          if (child(req, n))
+            throw new StoreError(
+              'ErrorInvalidRequest',
+              `FindItem with ${n} is not supported by the EWS emulator.`,
+            );
         const shape = parseShape(ctx, child(req, 'ItemShape'), true);
         checkSummary(shape, NON_SUMMARY);
         const folder = resolveFolder(ctx, pid);
