@@ -1,0 +1,147 @@
+/**
+ * `npm run demo` — the product's main job on built-in data, no servers needed: starts the ABRA Gen and Exchange
+ * (EWS) emulators with seed data on loopback, runs all four parts with the real engine and wiring, then plays "a
+ * day later" (edits in ABRA and in Outlook, a customer's e-mail) and syncs again, printing what happened.
+ *
+ *   npm run demo                 # run and exit
+ *   npm run demo -- --keep       # leave the emulators running and print how to point the CLI or the app at them
+ *
+ * State, configuration and a secrets file (mode 600) go to `.demo-state/` (git-ignored); each demo starts fresh.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatSummary } from '../src-main/cli';
+import type { RunSummary } from '../src-main/sync/api';
+import { startWorld, type World } from '../test/e2e/harness';
+
+const root = path.resolve(import.meta.dirname, '..');
+const stateDir = path.join(root, '.demo-state');
+
+function print(title: string, summaries: Record<string, RunSummary>) {
+  console.log(`\n${title}`);
+  for (const s of Object.values(summaries)) console.log(`  ${formatSummary(s).replace(/\n/g, '\n  ')}`);
+}
+
+function sides(w: World) {
+  const c = w.abra.control;
+  const fromOutlook = c
+    .list('crmactivities')
+    .filter((a) => a.activitytype_id === w.ids.sch || a.activitytype_id === w.ids.ukol).length;
+  return {
+    'Outlook contacts in "ABRA Gen"': w.outlook.contacts().length,
+    'Outlook calendar items': w.outlook.appointments().length,
+    'Outlook tasks': w.outlook.tasks().length,
+    'ABRA meetings and tasks (types SCH, UKOL)': fromOutlook,
+    'ABRA archived e-mails (received + sent)': c.list('emailsreceiveds').length + c.list('emailsents').length,
+  };
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false } } });
+  rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(path.join(stateDir, 'state'), { recursive: true });
+
+  console.log('Starting the ABRA Gen and Exchange (EWS) emulators with demo data …');
+  const w = await startWorld({
+    abraSize: 'demo',
+    exchangeSize: 'demo',
+    seed: 2026,
+    dataDir: path.join(stateDir, 'state'),
+  });
+  try {
+    const configFile = path.join(stateDir, 'config.json');
+    const secretsFile = path.join(stateDir, 'secrets.json');
+    writeFileSync(configFile, `${JSON.stringify(w.config, null, 2)}\n`);
+    writeFileSync(
+      secretsFile,
+      JSON.stringify({ abraPassword: w.abra.password, exchangePassword: w.exchange.password }),
+      { mode: 0o600 },
+    );
+    console.log(`  ABRA Gen Web API  ${w.abra.url}  (user ${w.abra.user})`);
+    console.log(`  Exchange EWS      ${w.exchange.url}  (mailbox ${w.exchange.email})`);
+
+    const service = w.service();
+    const { plan } = await service.preview();
+    const byPart = new Map<string, number>();
+    for (const p of plan) byPart.set(p.part, (byPart.get(p.part) ?? 0) + 1);
+    console.log(
+      `\nPreview (dry run, nothing written): ${plan.length} changes — ${[...byPart].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    );
+
+    print(
+      'First sync (address book ABRA → Exchange, calendar and tasks both ways, e-mail → ABRA):',
+      await w.run(service),
+    );
+    console.log(sides(w));
+
+    // A day later: the salesperson works in both programs.
+    const c = w.abra.control;
+    const firm = c.list('firms', 'firm_id = null and hidden = false')[0]!;
+    c.update('firms', String(firm.id), { name: `${firm.name} (nový název)` });
+    const meeting = c
+      .list('crmactivities', `activitytype_id = '${w.ids.sch}' and solveruser_id = '${w.ids.me}'`)
+      .find((a) => Date.parse(String(a['sheduledstart$date'])) > Date.now());
+    if (meeting) {
+      const start = Date.parse(String(meeting['sheduledstart$date'])) + 86400_000;
+      c.update('crmactivities', String(meeting.id), {
+        sheduledstart$date: new Date(start).toISOString(),
+        sheduledend$date: new Date(start + 3600_000).toISOString(),
+      });
+    }
+    const tomorrow = new Date(Date.now() + 86400_000);
+    tomorrow.setUTCHours(8, 0, 0, 0);
+    w.outlook.createAppointment({
+      subject: 'Prezentace nového ceníku',
+      start: tomorrow.toISOString(),
+      end: new Date(tomorrow.getTime() + 5400_000).toISOString(),
+      location: 'Brno',
+    });
+    const task = w.outlook.tasks()[0];
+    if (task) w.outlook.edit(task.id, { status: 'Completed' });
+    const email = (firm.electronicaddress_id as { email?: string } | null)?.email ?? 'info@zakaznik.cz';
+    w.outlook.deliverMail(
+      [
+        `From: Nákup <${email}>`,
+        `To: ${w.exchange.email}`,
+        `Subject: =?UTF-8?B?${Buffer.from('Objednávka č. 2026/118').toString('base64')}?=`,
+        `Date: ${new Date().toUTCString()}`,
+        `Message-ID: <demo-${Date.now()}@${email.split('@')[1]}>`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        'Dobrý den, objednáváme 20 ks dle nabídky. Děkujeme.',
+        '',
+      ].join('\r\n'),
+    );
+
+    print(
+      'A day later — renamed firm and moved meeting in ABRA; new meeting, completed task and a customer e-mail in Outlook:',
+      await w.run(service),
+    );
+    console.log(sides(w));
+    print('Once more, nothing changed (nothing is written):', await w.run(service));
+
+    if (values.keep) {
+      await service.stop();
+      console.log(
+        `\nThe emulators keep running. Try the headless engine against them:\n  npm run sync -- run --once --config ${path.relative(root, configFile)} --secrets ${path.relative(root, secretsFile)} --data-dir ${path.relative(root, path.join(stateDir, 'state'))}\nCtrl+C stops.`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    }
+  } finally {
+    await w.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`demo failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  },
+);
