@@ -24,6 +24,7 @@ import {
   type UpdateRequest,
   type WriteResult,
 } from '../types';
+import { type AutodiscoverOptions, discoverEwsUrl } from './autodiscover';
 import { ews } from './ews-lib';
 import {
   abraIdDef,
@@ -80,6 +81,8 @@ export interface EwsBackendOptions {
   /** Default calendar window when getChanges gets none: days back / ahead. */
   defaultWindowDays?: { past: number; future: number };
   transport?: TransportOptions;
+  /** Autodiscover tuning (tests point it at a loopback server). */
+  autodiscover?: AutodiscoverOptions;
   /** Replace the HTTP layer (tests); it is still wrapped by the retry/concurrency guard. */
   xhr?: XhrLike;
 }
@@ -154,6 +157,9 @@ export class EwsBackend implements ExchangeBackend {
   private readonly folders = new Map<string, FolderRef>();
   private urlResolved: boolean;
   private readonly o: EwsBackendOptions;
+  /** The unguarded HTTP layer (Autodiscover speaks POX, not SOAP) and the header it sends. */
+  private readonly inner: XhrLike;
+  private readonly authorization: string | null;
 
   constructor(
     private readonly conn: EwsConnection,
@@ -189,6 +195,7 @@ export class EwsBackend implements ExchangeBackend {
       }
       inner = x as unknown as XhrLike;
     }
+    let authorization: string | null = null;
     if (auth === 'oauth') {
       const token = secrets.token?.trim();
       if (!token) throw new SyncError('auth', 'no OAuth access token: sign in again');
@@ -197,10 +204,15 @@ export class EwsBackend implements ExchangeBackend {
       } catch {
         throw new SyncError('auth', 'the OAuth access token is not a valid JWT: sign in again');
       }
+      authorization = `Bearer ${token.replace(/^Bearer\s+/i, '')}`;
     } else {
       if (!secrets.password) throw new SyncError('config', 'the Exchange password is missing');
       service.Credentials = new ews.WebCredentials(user, secrets.password);
+      if (auth === 'basic')
+        authorization = `Basic ${Buffer.from(`${user}:${secrets.password}`).toString('base64')}`;
     }
+    this.inner = inner;
+    this.authorization = authorization;
     this.http = new GuardedXhr(inner, opts.transport);
     service.XHRApi = this.http as Any;
     service.UserAgent = 'ABRA-Gen-Exchange-Sync';
@@ -232,20 +244,15 @@ export class EwsBackend implements ExchangeBackend {
 
   private async ensureUrl(): Promise<void> {
     if (this.urlResolved) return;
-    try {
-      await this.service.AutodiscoverUrl(this.conn.email, (url: string) =>
-        url.toLowerCase().startsWith('https://'),
-      );
-    } catch (e) {
-      const t = takeTransportError();
-      if (t && (t.kind === 'auth' || t.kind === 'tls')) throw t;
-      throw new SyncError(
-        'config',
-        `Autodiscover found no EWS URL for ${this.conn.email}; enter the EWS URL (https://mail.example.com/EWS/Exchange.asmx)`,
-        { detail: e instanceof Error ? e.message : undefined },
-      );
-    }
+    const url = await discoverEwsUrl(this.conn.email, this.inner, this.authorization, this.o.autodiscover);
+    this.service.Url = new ews.Uri(url);
     this.urlResolved = true;
+  }
+
+  /** The EWS URL in use (after Autodiscover when none was configured). */
+  async ewsUrl(): Promise<string> {
+    await runCall(() => this.ensureUrl());
+    return String(this.service.Url?.AbsoluteUri ?? this.service.Url);
   }
 
   mapError(e: unknown, what: string): SyncError {
