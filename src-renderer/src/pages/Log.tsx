@@ -159,7 +159,15 @@ export function LogPage() {
                     <td>
                       <span className={`badge result-${r.result}`}>{t(`result.${r.result}`)}</span>
                     </td>
-                    <td>{c(r)}</td>
+                    <td>
+                      {c(r)
+                        .split(' · ')
+                        .map((line) => (
+                          <div key={line} className="nowrap">
+                            {line}
+                          </div>
+                        ))}
+                    </td>
                     <td>
                       {r.message ??
                         (r.failures.length ? t('overview.failedItems', { count: r.failures.length }) : '')}

@@ -6,7 +6,7 @@ import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 
 export function PreferencesPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { state, setState, announce, isLocked } = useApp();
   const id = useId().replace(/:/g, '');
   const [prefs, setPrefs] = useState<AppPreferences>(state.preferences);
@@ -20,7 +20,8 @@ export function PreferencesPage() {
       if (r.ok) {
         setIssues([]);
         setState(r.state);
-        announce(t('common.saved'));
+        // In the language just chosen (the hook's t is still bound to the previous one).
+        announce(i18n.t('common.saved', { lng: r.state.locale }));
       } else setIssues(r.issues);
     } catch (e) {
       setIssues([{ path: '', message: errorMessage(e) }]);
