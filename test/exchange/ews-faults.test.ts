@@ -339,3 +339,32 @@ describe('EWS request details (loopback stub)', () => {
     expect(stub.requests).toHaveLength(1);
   });
 });
+
+describe('throttling inside a 200 response', () => {
+  it('ErrorServerBusy as the SyncFolderItems response message is waited out and the call repeated', async () => {
+    const stub = await startStub();
+    const waits: number[] = [];
+    const b = stubBackend(
+      stub,
+      {},
+      { transport: { sleep: async (ms) => void waits.push(ms), maxBackoffMs: 60_000 } },
+    );
+    try {
+      stub.push(
+        soapOk(
+          `<m:SyncFolderItemsResponse ${M} ${T}><m:ResponseMessages><m:SyncFolderItemsResponseMessage ResponseClass="Error"><m:MessageText>The server cannot service this request right now. Try again later.</m:MessageText><m:ResponseCode>ErrorServerBusy</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml><t:Value Name="BackOffMilliseconds">1500</t:Value></m:MessageXml></m:SyncFolderItemsResponseMessage></m:ResponseMessages></m:SyncFolderItemsResponse>`,
+        ),
+        soapOk(
+          `<m:SyncFolderItemsResponse ${M} ${T}><m:ResponseMessages><m:SyncFolderItemsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:SyncState>S1</m:SyncState><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange><m:Changes/></m:SyncFolderItemsResponseMessage></m:ResponseMessages></m:SyncFolderItemsResponse>`,
+        ),
+      );
+      const page = await b.getChanges(contacts, null);
+      expect(page.changes).toEqual([]);
+      expect(JSON.parse(page.cursor).s).toBe('S1');
+      expect(stub.requests.map((r) => r.operation)).toEqual(['SyncFolderItems', 'SyncFolderItems']);
+      expect(waits).toEqual([1500]);
+    } finally {
+      await stub.stop();
+    }
+  });
+});

@@ -233,11 +233,19 @@ export class EwsBackend implements ExchangeBackend {
   /** Run one library call chain; whatever it throws comes out as a SyncError. */
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return runCall(async () => {
-      try {
-        await this.ensureUrl();
-        return await fn();
-      } catch (e) {
-        throw this.mapError(e, what);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.ensureUrl();
+          return await fn();
+        } catch (e) {
+          const fromTransport = takeTransportError();
+          if (fromTransport) throw fromTransport; // already retried there
+          const err = this.mapError(e, what);
+          // Throttling answered inside a response message (HTTP 200): the request did nothing, so repeat the call.
+          const wait = this.http.retryDelay(err, attempt);
+          if (wait === null) throw err;
+          await this.http.pause(wait);
+        }
       }
     });
   }
@@ -262,10 +270,10 @@ export class EwsBackend implements ExchangeBackend {
     const ex = e as Any;
     const name: string = ex?.constructor?.name ?? '';
     if (name === 'ServiceResponseException' || (ex && 'Response' in ex && 'ErrorCode' in ex)) {
-      const code = errorCodeName(get(ex, 'ErrorCode'));
-      const kind = kindOfResponseCode(code);
-      const message = get<string>(get(ex, 'Response'), 'ErrorMessage');
-      return new SyncError(kind, `${what}: ${code}${message ? ` — ${message}` : ''}`, { code });
+      const resp = get(ex, 'Response');
+      return resp
+        ? responseError(resp, what)
+        : new SyncError('transient', `${what}: ${ex?.message ?? 'failed'}`);
     }
     if (name === 'SoapFaultDetails' || (ex && 'HttpStatusCode' in ex && 'ResponseCode' in ex)) {
       const status = Number(ex.HttpStatusCode) || undefined;

@@ -371,6 +371,20 @@ export class GuardedXhr implements XhrLike {
     this.sem = new Semaphore(this.o.maxConcurrent);
   }
 
+  /**
+   * Whether a call that failed with a throttling answer inside an HTTP 200 response (the library throws those as
+   * ServiceResponseException, e.g. ErrorServerBusy on SyncFolderItems) may be repeated, and after how long.
+   */
+  retryDelay(e: SyncError, attempt: number): number | null {
+    if (e.kind !== 'throttled' || attempt >= this.o.maxRetries) return null;
+    const wait = e.retryAfterMs ?? Math.min(this.o.baseDelayMs * 2 ** attempt, this.o.maxBackoffMs);
+    return wait <= this.o.maxBackoffMs ? wait : null;
+  }
+
+  pause(ms: number): Promise<void> {
+    return this.o.sleep(ms);
+  }
+
   get apiName(): string {
     return `guarded(${this.inner.apiName ?? 'xhr'})`;
   }
