@@ -400,6 +400,28 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     expect(outline).toBe('solid');
   });
 
+  it('fits the smallest window on every page (no sideways scrolling)', async () => {
+    for (const size of [
+      { width: 800, height: 600 },
+      { width: 720, height: 520 },
+    ]) {
+      await page.setViewportSize(size);
+      for (const name of ['Overview', 'Connections', 'What to sync', 'E-mail archive', 'Conflicts', 'Log']) {
+        await nav(name).click();
+        await hasText(page.getByRole('heading', { level: 1 }), name);
+        const overflow = await page.evaluate(() => {
+          const content = document.querySelector('main.content')!;
+          return {
+            page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            content: content.scrollWidth - content.clientWidth,
+          };
+        });
+        expect(overflow, `${name} at ${size.width}×${size.height}`).toEqual({ page: 0, content: 0 });
+      }
+    }
+    await page.setViewportSize({ width: 800, height: 600 });
+  });
+
   it('assigns an unassigned message to a firm chosen by search', async () => {
     await nav('E-mail archive').click();
     const queue = region('Messages waiting for assignment');
