@@ -358,6 +358,11 @@ describe('EWS backend ↔ EWS emulator', () => {
     const [after] = await b.getItems<CalendarEvent>(cal, [w.id]);
     expect(after?.data.subject).toBe('Naše verze');
     expect(after?.data.location).toBeUndefined();
+    // the same data again: nothing to change, nothing sent, the ChangeKey stays
+    const updatesBefore = emu.log.counts().UpdateItem ?? 0;
+    const [same] = await b.updateItems(cal, [{ id: w.id, changeKey: after!.changeKey, data: after!.data }]);
+    expect(same).toEqual({ ok: true, id: w.id, changeKey: after!.changeKey });
+    expect(emu.log.counts().UpdateItem ?? 0).toBe(updatesBefore);
     expect(await b.deleteItems(cal, [w.id, ...(a?.ok ? [a.id] : [])])).toEqual([{ ok: true }, { ok: true }]);
   });
 

@@ -31,6 +31,7 @@ import {
   applyAppointment,
   applyContact,
   applyTask,
+  extended,
   get,
   titleDef,
   toContact,
@@ -985,7 +986,8 @@ export class EwsBackend implements ExchangeBackend {
           }
           try {
             this.apply(folder, item, r.data, false);
-            if (r.abraId) item.SetExtendedProperty(abraIdDef, r.abraId);
+            if (r.abraId && extended(item, abraIdDef) !== r.abraId)
+              item.SetExtendedProperty(abraIdDef, r.abraId);
           } catch (e) {
             results[at] = { ok: false, error: this.asValidation(e) };
             return;

@@ -240,11 +240,14 @@ function setOrClear(item: Any, name: string, value: unknown, isNew: boolean): vo
 }
 
 function setBody(item: Any, text: string | undefined, isNew: boolean): void {
-  if (text) item.Body = new ews.MessageBody(ews.BodyType.Text, text);
-  else if (!isNew && bodyText(item)) item.Body = new ews.MessageBody(ews.BodyType.Text, '');
+  const cur = isNew ? undefined : bodyText(item);
+  if (text) {
+    if (cur !== text) item.Body = new ews.MessageBody(ews.BodyType.Text, text);
+  } else if (cur) item.Body = new ews.MessageBody(ews.BodyType.Text, '');
 }
 
 function setCategories(item: Any, cats: string[] | undefined, isNew: boolean): void {
+  if (!isNew && JSON.stringify(categories(item) ?? []) === JSON.stringify(cats ?? [])) return;
   if (cats?.length) {
     const sl = new ews.StringList();
     for (const c of cats) sl.Add(c);
@@ -255,8 +258,9 @@ function setCategories(item: Any, cats: string[] | undefined, isNew: boolean): v
 }
 
 function setExtended(item: Any, def: Any, value: string | undefined, isNew: boolean): void {
-  if (value) item.SetExtendedProperty(def, value);
-  else if (!isNew && extended(item, def) !== undefined) item.RemoveExtendedProperty(def);
+  if (value) {
+    if (isNew || extended(item, def) !== value) item.SetExtendedProperty(def, value);
+  } else if (!isNew && extended(item, def) !== undefined) item.RemoveExtendedProperty(def);
 }
 
 export function applyContact(item: Any, d: ContactData, isNew: boolean): void {
@@ -375,37 +379,60 @@ export function toEvent(item: Any): CalendarEvent {
   return ev;
 }
 
+/** Set a property only when it differs from what the item has (an unchanged update sends nothing). */
+function put(
+  item: Any,
+  name: string,
+  value: unknown,
+  isNew: boolean,
+  same?: (cur: unknown) => boolean,
+): void {
+  if (!isNew) {
+    const cur = get(item, name);
+    if (same ? same(cur) : cur !== undefined && cur === value) return;
+  }
+  item[name] = value;
+}
+
+const sameInstant = (iso: string) => (cur: unknown) => toIso(cur) === new Date(Date.parse(iso)).toISOString();
+
+function putEnum(item: Any, name: string, enumObj: Any, value: string, isNew: boolean): void {
+  put(item, name, enumObj[value], isNew, (cur) => enumName(enumObj, cur) === value);
+}
+
 export function applyAppointment(
   item: Any,
   d: AppointmentData,
   isNew: boolean,
   windowsZone: string | null,
 ): void {
-  item.Subject = d.subject ?? '';
-  if (windowsZone) {
-    try {
-      const tz = ews.TimeZoneInfo.FindSystemTimeZoneById(windowsZone);
-      item.StartTimeZone = tz;
-      item.EndTimeZone = tz;
-    } catch {
-      /* unknown to the library: times are still sent as UTC instants */
+  put(item, 'Subject', d.subject ?? '', isNew, (cur) => (str(cur) ?? '') === (d.subject ?? ''));
+  const end = d.end || d.start;
+  const timesChanged =
+    isNew || !sameInstant(d.start)(get(item, 'Start')) || !sameInstant(end)(get(item, 'End'));
+  if (timesChanged) {
+    if (windowsZone) {
+      try {
+        const tz = ews.TimeZoneInfo.FindSystemTimeZoneById(windowsZone);
+        item.StartTimeZone = tz;
+        item.EndTimeZone = tz;
+      } catch {
+        /* unknown to the library: times are still sent as UTC instants */
+      }
     }
+    item.Start = toEwsDate(d.start);
+    item.End = toEwsDate(end);
   }
-  item.Start = toEwsDate(d.start);
-  item.End = toEwsDate(d.end || d.start);
-  if (d.isAllDay) item.IsAllDayEvent = true;
-  else if (!isNew && get(item, 'IsAllDayEvent')) item.IsAllDayEvent = false;
+  put(item, 'IsAllDayEvent', d.isAllDay === true, isNew, (cur) => (cur === true) === (d.isAllDay === true));
   setOrClear(item, 'Location', d.location, isNew);
   setBody(item, d.body, isNew);
-  if (d.sensitivity) item.Sensitivity = ews.Sensitivity[d.sensitivity];
-  else if (!isNew && enumName(ews.Sensitivity, get(item, 'Sensitivity')) !== 'Normal')
-    item.Sensitivity = ews.Sensitivity.Normal;
-  if (d.showAs) item.LegacyFreeBusyStatus = (ews.LegacyFreeBusyStatus as Any)[d.showAs];
+  putEnum(item, 'Sensitivity', ews.Sensitivity, d.sensitivity ?? 'Normal', isNew);
+  if (d.showAs) putEnum(item, 'LegacyFreeBusyStatus', ews.LegacyFreeBusyStatus, d.showAs, isNew);
   setCategories(item, d.categories, isNew);
-  if (d.reminderMinutesBeforeStart === null) item.IsReminderSet = false;
+  if (d.reminderMinutesBeforeStart === null) put(item, 'IsReminderSet', false, isNew);
   else if (typeof d.reminderMinutesBeforeStart === 'number') {
-    item.IsReminderSet = true;
-    item.ReminderMinutesBeforeStart = d.reminderMinutesBeforeStart;
+    put(item, 'IsReminderSet', true, isNew);
+    put(item, 'ReminderMinutesBeforeStart', d.reminderMinutesBeforeStart, isNew);
   }
 }
 
@@ -431,26 +458,23 @@ export function toTask(item: Any): TaskItem {
 }
 
 export function applyTask(item: Any, d: TaskData, isNew: boolean): void {
-  item.Subject = d.subject ?? '';
+  put(item, 'Subject', d.subject ?? '', isNew, (cur) => (str(cur) ?? '') === (d.subject ?? ''));
   for (const [field, prop] of [
     ['start', 'StartDate'],
     ['due', 'DueDate'],
   ] as const) {
     const v = d[field];
-    if (v) item[prop] = toEwsDate(v);
+    if (v) put(item, prop, toEwsDate(v), isNew, sameInstant(v));
     else if (!isNew && get(item, prop) !== undefined) item[prop] = null;
   }
-  item.Status = ews.TaskStatus[d.status] ?? ews.TaskStatus.NotStarted;
-  if (d.status === 'Completed' && d.completedAt) item.CompleteDate = toEwsDate(d.completedAt);
+  putEnum(item, 'Status', ews.TaskStatus, TASK_STATUS.includes(d.status) ? d.status : 'NotStarted', isNew);
+  if (d.status === 'Completed' && d.completedAt)
+    put(item, 'CompleteDate', toEwsDate(d.completedAt), isNew, sameInstant(d.completedAt));
   if (typeof d.percentComplete === 'number' && d.status !== 'Completed' && d.status !== 'NotStarted')
-    item.PercentComplete = d.percentComplete;
-  if (d.importance) item.Importance = ews.Importance[d.importance];
-  else if (!isNew && enumName(ews.Importance, get(item, 'Importance')) !== 'Normal')
-    item.Importance = ews.Importance.Normal;
+    put(item, 'PercentComplete', d.percentComplete, isNew);
+  putEnum(item, 'Importance', ews.Importance, d.importance ?? 'Normal', isNew);
   setBody(item, d.body, isNew);
-  if (d.sensitivity) item.Sensitivity = ews.Sensitivity[d.sensitivity];
-  else if (!isNew && enumName(ews.Sensitivity, get(item, 'Sensitivity')) !== 'Normal')
-    item.Sensitivity = ews.Sensitivity.Normal;
+  putEnum(item, 'Sensitivity', ews.Sensitivity, d.sensitivity ?? 'Normal', isNew);
   setCategories(item, d.categories, isNew);
 }
 
