@@ -72,6 +72,8 @@ export interface WorldOptions {
   exchangeSize?: 'empty' | 'small' | 'demo' | 'large';
   seed?: number;
   dataDir?: string;
+  /** Validate every EWS request against the XSD (default: when the schema is present; off for benchmarks). */
+  validateRequests?: boolean;
 }
 
 const CONTACT_SET = 'c6d6d1a5-3b1e-4f0a-9c2a-4a5b52a1e0f1/AbraId';
@@ -128,7 +130,11 @@ export function ewsActor(ews: EwsEmulator): OutlookActor {
 
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const abra = await startAbraEmulator({ size: o.abraSize ?? 'small', seed: o.seed ?? 11 });
-  const exchange = await startEwsEmulator({ size: o.exchangeSize ?? 'empty', seed: o.seed ?? 11 });
+  const exchange = await startEwsEmulator({
+    size: o.exchangeSize ?? 'empty',
+    seed: o.seed ?? 11,
+    validateRequests: o.validateRequests,
+  });
   const c = abra.control;
   const code = (coll: string, k: string) => String(c.list(coll).find((x) => x.code === k)!.id);
   const ids = {
