@@ -11,10 +11,11 @@
 import '../exchange/ews/polyfill';
 import path from 'node:path';
 import { app, dialog, ipcMain, Notification, safeStorage, shell } from 'electron';
-import { abraClientFor, connect, exchangeFor } from '../wiring';
+import { abraClientFor } from '../wiring';
 import { type Controller, createController } from './controller';
 import { forwardEvents, registerIpc } from './ipc';
 import { createFileLogger } from './log';
+import { appConnect, appExchangeFor, microsoftSignIn } from './microsoft';
 import { loadPolicy, NO_POLICY, type Policy, policyCandidates } from './policy';
 import { SafeStorageSecretStore } from './secrets';
 import { createElectronSettingsStore } from './settings';
@@ -80,6 +81,12 @@ async function onTrayAction(a: TrayAction): Promise<void> {
   }
 }
 
+/** Only https URLs (the Microsoft sign-in page) go to the system browser. */
+function openBrowser(url: string): Promise<void> {
+  if (!/^https:\/\//i.test(url)) return Promise.reject(new Error('refusing to open a non-https URL'));
+  return shell.openExternal(url);
+}
+
 async function start(): Promise<void> {
   log.info(`starting ${app.getName()} ${app.getVersion()} (Electron ${process.versions.electron})`);
   let policy: Policy = NO_POLICY;
@@ -96,9 +103,10 @@ async function start(): Promise<void> {
   controller = await createController({
     settings,
     secrets,
-    connect,
+    connect: appConnect(openBrowser),
     abraClientFor,
-    exchangeFor,
+    exchangeFor: appExchangeFor(openBrowser),
+    signInMicrosoft: microsoftSignIn(openBrowser),
     dataDir: path.join(userData, 'state'),
     logFile,
     diagnosticsDir: app.getPath('downloads'),

@@ -1,0 +1,181 @@
+/**
+ * Microsoft 365 through the controller: interactive sign-in (MSAL auth code + PKCE against the Graph emulator's
+ * identity endpoints; the "browser" follows the authorize redirect to the loopback listener), the token cache kept
+ * only as an encrypted-store secret, the Graph backend refreshing through it, sync, revoked grant, sign-out.
+ */
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Controller, createController } from '../../src-main/app/controller';
+import { appConnect, appExchangeFor, microsoftSignIn } from '../../src-main/app/microsoft';
+import { MemorySecretStore } from '../../src-main/app/secrets';
+import { FileSettingsStore } from '../../src-main/app/settings';
+import { abraClientFor } from '../../src-main/wiring';
+import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
+import { type GraphEmulator, startGraphEmulator } from '../emulators/graph';
+
+let g: GraphEmulator;
+let abra: AbraEmulator;
+let c: Controller;
+const secrets = new MemorySecretStore();
+const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-ms-'));
+const opened: string[] = [];
+
+/** The system browser: GET the authorize URL (emulator TLS), follow its redirect to the app's loopback listener. */
+async function browser(url: string): Promise<void> {
+  opened.push(url);
+  const location = await new Promise<string>((resolve, reject) => {
+    https
+      .get(url, { ca: g.tlsCa }, (res) => {
+        res.resume();
+        if (res.statusCode === 302 && res.headers.location) resolve(res.headers.location);
+        else reject(new Error(`authorize answered ${res.statusCode}`));
+      })
+      .on('error', reject);
+  });
+  await new Promise<void>((resolve, reject) => {
+    // a browser tries every address of localhost; Node takes the first (maybe ::1), the listener is on 127.0.0.1
+    const loopback = new URL(location);
+    if (loopback.hostname === 'localhost') loopback.hostname = '127.0.0.1';
+    http
+      .get(loopback, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      })
+      .on('error', reject);
+  });
+}
+
+/** Does the emulator's https identity endpoint answer? (It multiplexes http and https on one port.) */
+function authorityAnswers(emu: GraphEmulator): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get(
+      `${emu.authorityUrl}/${emu.tenantId}/v2.0/.well-known/openid-configuration`,
+      { ca: emu.tlsCa, timeout: 2000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+g = await startGraphEmulator({ size: 'small' });
+/**
+ * The identity endpoints over https. When the emulator's own https side does not answer (it multiplexes http and
+ * https on one port), a TLS-terminating proxy with the emulator's certificate forwards to its plain-http side.
+ */
+let authorityUrl = g.authorityUrl;
+let proxy: https.Server | null = null;
+if (!(await authorityAnswers(g))) {
+  const tlsDir = path.join(import.meta.dirname, '..', 'emulators', 'graph', 'tls');
+  proxy = https.createServer(
+    { cert: readFileSync(path.join(tlsDir, 'cert.pem')), key: readFileSync(path.join(tlsDir, 'key.pem')) },
+    (req, res) => {
+      const up = http.request(
+        { host: '127.0.0.1', port: g.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    },
+  );
+  await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', () => r()));
+  authorityUrl = `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  abra = await startAbraEmulator({ seed: 5, size: 'small' });
+  c = await createController({
+    settings: new FileSettingsStore(path.join(dir, 'settings.json')),
+    secrets,
+    connect: appConnect(browser),
+    abraClientFor,
+    exchangeFor: appExchangeFor(browser),
+    signInMicrosoft: microsoftSignIn(browser),
+    dataDir: path.join(dir, 'state'),
+    logFile: path.join(dir, 'app.log'),
+    version: 't',
+    systemLocale: 'en-US',
+    notify: () => undefined,
+    openPath: async () => undefined,
+    autoStart: false,
+  });
+});
+afterAll(async () => {
+  await c?.dispose();
+  proxy?.close();
+  await g?.stop();
+  await abra?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const config = () => ({
+  abra: { serverUrl: `http://127.0.0.1:${abra.port}`, connection: abra.connection, login: abra.user },
+  exchange: {
+    kind: 'graph',
+    email: g.email,
+    tenantId: g.tenantId,
+    clientId: g.clientId,
+    graphUrl: g.url,
+    authorityUrl,
+    caCertificate: g.tlsCa,
+  },
+  parts: { addressBook: { enabled: true } },
+});
+
+describe('Microsoft 365 sign-in', () => {
+  it('without a client id it says what is missing', async () => {
+    const cfg = config();
+    const r = await c.signInMicrosoft({ ...cfg, exchange: { ...cfg.exchange, clientId: '' } });
+    expect(r).toMatchObject({ ok: false, kind: 'config' });
+    expect(r.message).toContain('client');
+    expect(opened).toEqual([]);
+  });
+
+  it('signs in, keeps the cache as a secret, tests, syncs, notices a revoked grant, signs out', async () => {
+    const r = await c.signInMicrosoft(config());
+    expect(r).toMatchObject({ ok: true, side: 'exchange' });
+    expect(r.message).toMatch(/^Signed in to Microsoft 365 as /);
+    expect(opened).toHaveLength(1);
+    expect(await secrets.has('graphTokenCache')).toBe(true);
+    const cache = (await secrets.get('graphTokenCache'))!;
+    const st = await c.getState();
+    expect(st.secrets.microsoftSignedIn).toBe(true);
+    const refresh = Object.values(JSON.parse(cache).RefreshToken ?? {})[0] as { secret: string } | undefined;
+    expect(refresh?.secret).toBeTruthy();
+    expect(JSON.stringify(st)).not.toContain(refresh!.secret);
+    const t = await c.testConnection('exchange', config());
+    expect(t).toMatchObject({ ok: true, side: 'exchange' });
+    expect(t.message).toContain(g.email);
+
+    expect((await c.saveSync(config())).ok).toBe(true);
+    await c.setSecret('abraPassword', abra.password);
+    expect((await c.getState()).problems).toEqual([]);
+    const [run] = await c.syncNow('addressBook');
+    expect(run?.failures).toEqual([]);
+    expect(run).toMatchObject({ result: 'ok' });
+    expect(run!.counts.exchange.created).toBeGreaterThan(0);
+    expect(opened).toHaveLength(1); // background work never opens the browser
+
+    g.control.revokeGrants();
+    g.control.expireAccessTokens();
+    const revoked = await c.testConnection('exchange', config());
+    expect(revoked).toMatchObject({ ok: false, kind: 'auth' });
+    expect(revoked.message).toBe('The Microsoft 365 sign-in has expired or was revoked. Sign in again.');
+
+    const out = await c.signOutMicrosoft();
+    expect(out.secrets.microsoftSignedIn).toBe(false);
+    expect(out.problems).toEqual(['Sign in to Microsoft 365 first (Connections → Exchange).']);
+  });
+});
