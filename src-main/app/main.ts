@@ -24,6 +24,8 @@ import type { TrayAction } from './tray-state';
 import { createMainWindow, showWindow } from './window';
 
 const HIDDEN_ARG = '--hidden';
+/** Same as `appId` in electron-builder.yml. */
+const APP_ID = 'cz.abragenexchangesync.app';
 
 if (process.env.ABRA_SYNC_USER_DATA) app.setPath('userData', path.resolve(process.env.ABRA_SYNC_USER_DATA));
 
@@ -89,6 +91,8 @@ function openBrowser(url: string): Promise<void> {
 
 async function start(): Promise<void> {
   log.info(`starting ${app.getName()} ${app.getVersion()} (Electron ${process.versions.electron})`);
+  // Windows shows notifications only for an app with an AppUserModelID (the installer's shortcut carries the same).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   let policy: Policy = NO_POLICY;
   try {
     policy = loadPolicy(policyCandidates({ exeDir: path.dirname(app.getPath('exe')) }));
@@ -168,7 +172,9 @@ async function start(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => openSettings());
+  app.on('second-instance', () => {
+    if (app.isReady()) openSettings();
+  });
   // A tray app keeps running without windows.
   app.on('window-all-closed', () => undefined);
   app.on('activate', () => openSettings());
