@@ -6,19 +6,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, type Session, shell } from 'electron';
+import { CSP, externalLink, isAllowedNavigation, isAllowedRequest } from './window-policy';
 
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export { CSP };
 
 let hardened = false;
 
@@ -37,8 +27,7 @@ export function hardenSession(session: Session): void {
   });
   // No remote content: only file:, devtools: and data: URLs may load (the renderer is a local bundle).
   session.webRequest.onBeforeRequest((details, callback) => {
-    const ok = /^(file|devtools|data|blob):/i.test(details.url);
-    callback({ cancel: !ok });
+    callback({ cancel: !isAllowedRequest(details.url) });
   });
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
@@ -82,12 +71,13 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
   const appUrl = pathToFileURL(path.resolve(opts.indexHtml)).href;
 
   win.webContents.on('will-navigate', (e, url) => {
-    if (url.split('#')[0] !== appUrl) e.preventDefault();
+    if (!isAllowedNavigation(url, appUrl)) e.preventDefault();
   });
   win.webContents.on('will-redirect', (e) => e.preventDefault());
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//i.test(url)) void shell.openExternal(url);
+    const link = externalLink(url);
+    if (link) void shell.openExternal(link);
     return { action: 'deny' };
   });
   win.on('close', (e) => {
