@@ -138,6 +138,18 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     }
     return out;
   };
+  /** Click a button that starts `method` in main and wait until main answered it (the status text alone is ambiguous). */
+  const clickAndWait = async (button: ReturnType<Page['getByRole']>, method: string) => {
+    const count = () => bridge.calls.filter((c) => c.method === method).length;
+    const before = count();
+    await button.click();
+    await poll(
+      async () => count(),
+      (n) => n > before,
+      `${method} to finish`,
+      90_000,
+    );
+  };
   const cspViolations = () =>
     page.evaluate(() => (window as unknown as { __csp: string[] }).__csp ?? []) as Promise<string[]>;
 
@@ -313,7 +325,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
   it('syncs everything and shows the results on the overview', async () => {
     deliverMail(UNASSIGNED_MIME);
     await nav('Overview').click();
-    await page.getByRole('button', { name: 'Sync everything now' }).click();
+    await clickAndWait(page.getByRole('button', { name: 'Sync everything now' }), 'syncNow');
     await containsText(status(), /Sync (of 3 parts )?finished/, 90_000);
     const book = region('Address book');
     await hasText(book.locator('.badge.result-ok'), 'OK');
@@ -324,17 +336,41 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await shot('04-overview');
   });
 
+  it('shows a progress bar while a part runs', async () => {
+    // A slow ABRA server keeps the run visible long enough; the progress comes from the engine's events (SSE here).
+    backends.abra.faults.setLatency(250);
+    try {
+      const done = clickAndWait(region('Address book').getByRole('button', { name: 'Sync now' }), 'syncNow');
+      const bar = region('Address book').locator('progress');
+      await visible(bar, 10_000);
+      await containsText(
+        region('Address book').locator('.progress label'),
+        /Connecting|Reading changes|Planning/,
+      );
+      await shot('05-overview-progress');
+      await done;
+      await hasText(status(), 'Sync finished.');
+      await poll(
+        () => bar.count(),
+        (n) => n === 0,
+        'the progress bar to go',
+      );
+    } finally {
+      backends.abra.faults.setLatency(0);
+    }
+  });
+
   it('shows a conflict with both values and flips it', async () => {
     const abraId = editLinkedAppointment('Schůzka — změna v Outlooku');
     backends.abra.control.update('crmactivities', abraId, { subject: 'Schůzka — změna v ABRA' });
-    await region('Calendar').getByRole('button', { name: 'Sync now' }).click();
+    await clickAndWait(region('Calendar').getByRole('button', { name: 'Sync now' }), 'syncNow');
     await hasText(status(), 'Sync finished.', 60_000);
 
     await nav('Conflicts').click();
     const row = page.locator('.conflicts-table tbody tr').first();
     await containsText(row, 'Schůzka — změna v ABRA');
     await containsText(row, 'Schůzka — změna v Outlooku');
-    await shot('05-conflicts');
+    await shot('05b-conflicts');
     const before = await controller.listConflicts();
     const flipButton = row.getByRole('button', { name: /Use the (ABRA|Exchange) value/ });
     await flipButton.click();
@@ -346,7 +382,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     const flipped = before[0]!;
     const wanted = String(flipped.winner === 'abra' ? flipped.exchangeValue : flipped.abraValue);
     await nav('Overview').click();
-    await region('Calendar').getByRole('button', { name: 'Sync now' }).click();
+    await clickAndWait(region('Calendar').getByRole('button', { name: 'Sync now' }), 'syncNow');
     await hasText(status(), 'Sync finished.', 60_000);
     expect(backends.abra.control.get('crmactivities', abraId)?.subject).toBe(wanted);
     expect(appointmentSubject(abraId)).toBe(wanted);
@@ -357,14 +393,14 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     const removed = removeLinkedAppointments(10);
     expect(removed).toHaveLength(10);
     await nav('Overview').click();
-    await region('Calendar').getByRole('button', { name: 'Sync now' }).click();
+    await clickAndWait(region('Calendar').getByRole('button', { name: 'Sync now' }), 'syncNow');
     await hasText(status(), 'Sync finished; one part needs attention.', 60_000);
     const banner = region('Calendar').getByRole('alert');
     await containsText(banner, /would delete 10 of \d+ synced items in ABRA/);
     await visible(page.locator('.dot'));
     for (const id of removed) expect(backends.abra.control.get('crmactivities', id)).toBeDefined();
     await shot('06-overview-mass-delete');
-    await banner.getByRole('button', { name: 'Yes, delete them' }).click();
+    await clickAndWait(banner.getByRole('button', { name: 'Yes, delete them' }), 'confirmMassDelete');
     await hasText(status(), 'Calendar: OK', 60_000);
     for (const id of removed) expect(backends.abra.control.get('crmactivities', id)).toBeUndefined();
     await poll(

@@ -72,13 +72,15 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
       {p.running && (
         <div className="progress">
           <label htmlFor={`progress-${p.part}`}>
-            {p.progress
-              ? t('overview.phase', {
-                  phase: t(`phase.${p.progress.phase}`),
-                  done: p.progress.done,
-                  total: p.progress.total,
-                })
-              : t('overview.running')}
+            {!p.progress
+              ? t('overview.running')
+              : p.progress.total > 0
+                ? t('overview.phase', {
+                    phase: t(`phase.${p.progress.phase}`),
+                    done: p.progress.done,
+                    total: p.progress.total,
+                  })
+                : `${t(`phase.${p.progress.phase}`)}…`}
           </label>
           <progress
             id={`progress-${p.part}`}
