@@ -1,14 +1,14 @@
 /**
  * HTTP side of the Graph emulator: `/v1.0/...` (bearer-checked), `$batch`, delta paging, OData query options the
- * backend uses, and the Microsoft identity platform endpoints MSAL needs (authorize, token, discovery). One port
- * serves plain HTTP (Graph, the way tests configure `graphUrl`) and HTTPS (the authority: MSAL insists on https) —
- * the first byte of a connection tells them apart.
+ * backend uses, and the Microsoft identity platform endpoints MSAL needs (authorize, token, discovery). Graph is
+ * served over plain HTTP (`url`, the way tests configure `graphUrl`); the identity endpoints also over HTTPS on a
+ * second port (`authorityUrl`: MSAL insists on https authorities) with a fixed test certificate (tls/).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { type Doc, type Entity, GraphError, type GraphStore, type Instance } from './store';
 import { graphDateTime, ianaZone, localToUtc } from './tz';
@@ -216,10 +216,11 @@ export class GraphServer {
   private faults: (FaultSpec & { left: number })[] = [];
   private tokens = new Map<string, TokenInfo>();
   private codes = new Map<string, CodeInfo>();
-  private net: net.Server;
   private httpServer: http.Server;
   private httpsServer: https.Server;
   port = 0;
+  /** The https listener of the identity endpoints (MSAL requires https authorities). */
+  tlsPort = 0;
 
   constructor(private readonly o: ServerOptions) {
     this.latencyMs = o.latencyMs ?? 0;
@@ -232,30 +233,26 @@ export class GraphServer {
     };
     this.httpServer = http.createServer({ keepAliveTimeout: 5000 }, handler);
     this.httpsServer = https.createServer({ cert: TLS_CERT, key: TLS_KEY }, handler);
-    this.net = net.createServer((sock) => {
-      sock.once('data', (buf) => {
-        sock.pause();
-        sock.unshift(buf);
-        (buf[0] === 0x16 ? this.httpsServer : this.httpServer).emit('connection', sock);
-        sock.resume();
-      });
-      sock.on('error', () => {});
-    });
   }
 
   async listen(port: number): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.net.once('error', reject);
-      this.net.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.port = (this.net.address() as net.AddressInfo).port;
+    const on = (srv: net.Server, p: number) =>
+      new Promise<number>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(p, '127.0.0.1', () => resolve((srv.address() as net.AddressInfo).port));
+      });
+    this.port = await on(this.httpServer, port);
+    this.tlsPort = await on(this.httpsServer, 0);
     return this.port;
   }
 
   async close(): Promise<void> {
     this.httpServer.closeAllConnections();
     this.httpsServer.closeAllConnections();
-    await new Promise<void>((r) => this.net.close(() => r()));
+    await Promise.all([
+      new Promise<void>((r) => this.httpServer.close(() => r())),
+      new Promise<void>((r) => this.httpsServer.close(() => r())),
+    ]);
   }
 
   get base(): string {
@@ -263,7 +260,7 @@ export class GraphServer {
   }
 
   get authority(): string {
-    return `https://127.0.0.1:${this.port}`;
+    return `https://127.0.0.1:${this.tlsPort}`;
   }
 
   // ---- tokens -----------------------------------------------------------------------------------------------
@@ -1155,9 +1152,9 @@ export class GraphServer {
         'api-version': '1.1',
         metadata: [
           {
-            preferred_network: `127.0.0.1:${this.port}`,
-            preferred_cache: `127.0.0.1:${this.port}`,
-            aliases: [`127.0.0.1:${this.port}`],
+            preferred_network: `127.0.0.1:${this.tlsPort}`,
+            preferred_cache: `127.0.0.1:${this.tlsPort}`,
+            aliases: [`127.0.0.1:${this.tlsPort}`],
           },
         ],
       });
