@@ -39,6 +39,7 @@ import {
   toMessage,
   toTask,
 } from './map';
+import { NtlmAuthProvider } from './ntlm';
 import {
   GuardedXhr,
   kindOfResponseCode,
@@ -191,8 +192,7 @@ export class EwsBackend implements ExchangeBackend {
         if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
         const ntlmUser =
           conn.domain && !user.includes('\\') && !user.includes('@') ? `${conn.domain}\\${user}` : user;
-        // biome-ignore lint/correctness/useHookAtTopLevel: not a React hook, the @ewsjs/xhr NTLM switch
-        x.useNtlmAuthentication(ntlmUser, secrets.password);
+        x.setAuthProvider(new NtlmAuthProvider(ntlmUser, secrets.password, conn.caCertificate) as Any);
       }
       inner = x as unknown as XhrLike;
     }
