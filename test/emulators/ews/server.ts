@@ -5,6 +5,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { challengeMessage, messageType, newChallenge, parseAuthenticate, verifyNtlmV2 } from './ntlm';
 import { type OpContext, OpFault } from './ops/common';
 import { findItem } from './ops/find';
 import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from './ops/folders';
@@ -67,6 +68,13 @@ export class EwsServer {
   private readonly server: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   latencyMs: number;
+  /** NTLM challenges issued and not yet answered (hex → challenge, expiry, socket). */
+  private readonly ntlmChallenges = new Map<
+    string,
+    { challenge: Buffer; expires: number; socket: unknown }
+  >();
+  /** Connections authenticated with NTLM (IIS keeps the identity for the connection). */
+  private readonly ntlmSockets = new WeakMap<object, Mailbox>();
 
   constructor(private readonly o: ServerOptions) {
     this.latencyMs = o.latencyMs;
@@ -192,6 +200,55 @@ export class EwsServer {
     return `unsupported authentication scheme ${scheme}`;
   }
 
+  /**
+   * NTLM over HTTP: a type 1 message gets a challenge; a type 3 message is verified (NTLMv2) against a challenge
+   * this server issued — the one of this connection, or, because @ewsjs/xhr sends the type 3 on a new connection
+   * over plain http, any other outstanding one (each usable once, for 60 s). A connection that authenticated keeps
+   * its identity like IIS does.
+   */
+  private ntlmStep(req: http.IncomingMessage): { challenge?: string; mailbox?: Mailbox | string } {
+    const h = req.headers.authorization ?? '';
+    const m = /^(NTLM|Negotiate)\s+([A-Za-z0-9+/=]+)$/i.exec(h);
+    if (!m) {
+      const known = !h ? this.ntlmSockets.get(req.socket) : undefined;
+      return known ? { mailbox: known } : {};
+    }
+    const scheme = m[1] as string;
+    const token = m[2] as string;
+    const type = messageType(token);
+    const now = Date.now();
+    for (const [k, v] of this.ntlmChallenges) if (v.expires < now) this.ntlmChallenges.delete(k);
+    if (type === 1) {
+      const challenge = newChallenge();
+      this.ntlmChallenges.set(challenge.toString('hex'), {
+        challenge,
+        expires: now + 60_000,
+        socket: req.socket,
+      });
+      const domain = (
+        this.o.store.mailboxes[0]?.email.split('@')[1]?.split('.')[0] ?? 'EXAMPLE'
+      ).toUpperCase();
+      return { challenge: `${scheme} ${challengeMessage(challenge, domain)}` };
+    }
+    const t3 = type === 3 ? parseAuthenticate(token) : undefined;
+    if (!t3) return { mailbox: 'malformed NTLM message' };
+    const user = t3.user.toLowerCase();
+    const mb = this.o.store.mailboxes.find(
+      (x) => x.email.toLowerCase() === user || x.email.toLowerCase().split('@')[0] === user,
+    );
+    if (!mb) return { mailbox: 'unknown NTLM user' };
+    const candidates = [...this.ntlmChallenges.entries()].sort(
+      ([, a], [, b]) => Number(b.socket === req.socket) - Number(a.socket === req.socket),
+    );
+    for (const [k, v] of candidates)
+      if (verifyNtlmV2(t3, mb.password, v.challenge)) {
+        this.ntlmChallenges.delete(k);
+        this.ntlmSockets.set(req.socket, mb);
+        return { mailbox: mb };
+      }
+    return { mailbox: 'NTLM response does not match' };
+  }
+
   // ---- request handling -----------------------------------------------------------------------------------------
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const at = this.o.store.now().toISOString();
@@ -227,6 +284,20 @@ export class EwsServer {
       res.end('Not found');
       return;
     }
+    const ntlm = this.ntlmStep(req);
+    if (ntlm.challenge !== undefined) {
+      for await (const _ of req) {
+        // drain
+      }
+      this.log.push({ operation: opGuess === 'unknown' ? 'NTLM' : opGuess, status: 401, at });
+      res.writeHead(401, {
+        'www-authenticate': ntlm.challenge,
+        'content-type': 'text/plain',
+        connection: 'keep-alive',
+      });
+      res.end('401 Unauthorized');
+      return;
+    }
     if (req.method !== 'POST') {
       this.log.push({ operation: `${req.method}`, status: 405, at });
       res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' });
@@ -249,7 +320,7 @@ export class EwsServer {
       res.end(`<html><body><h1>${f.status} Service Unavailable</h1></body></html>`);
       return;
     }
-    const who = this.authenticate(req.headers.authorization);
+    const who = ntlm.mailbox ?? this.authenticate(req.headers.authorization);
     if (typeof who === 'string') {
       this.log.push({ operation: opGuess, status: 401, at });
       const bearer = req.headers.authorization?.toLowerCase().startsWith('bearer')
