@@ -137,9 +137,22 @@ function inside(s, x, y) {
 const hex = (h) => [1, 3, 5].map((i) => Number.parseInt(h.slice(i, i + 2), 16));
 
 /** RGBA pixels (premultiplied compositing, straight alpha out). */
+function bbox(s) {
+  if (s.kind === 'circle') return [s.cx - s.r, s.cy - s.r, s.cx + s.r, s.cy + s.r];
+  if (s.kind === 'rrect') return [s.x, s.y, s.x + s.w, s.y + s.h];
+  const xs = s.points.map((p) => p[0]);
+  const ys = s.points.map((p) => p[1]);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
 export function rasterise(scene, size, ss = 4) {
   const px = Buffer.alloc(size * size * 4);
   const cols = scene.map((s) => hex(s.fill));
+  const boxes = scene.map(bbox);
+  const hit = (k, x, y) => {
+    const b = boxes[k];
+    return x >= b[0] && y >= b[1] && x <= b[2] && y <= b[3] && inside(scene[k], x, y);
+  };
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       let r = 0;
@@ -152,7 +165,7 @@ export function rasterise(scene, size, ss = 4) {
           const uy = ((y + (sy + 0.5) / ss) / size) * 100;
           // topmost shape wins (shapes are opaque)
           for (let k = scene.length - 1; k >= 0; k--) {
-            if (inside(scene[k], ux, uy)) {
+            if (hit(k, ux, uy)) {
               const [cr, cg, cb] = cols[k];
               r += cr;
               g += cg;
