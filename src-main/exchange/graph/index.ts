@@ -8,11 +8,13 @@
 import { SyncError } from '../../shared/errors';
 import type { ExchangeConnectionConfig } from '../../sync/config';
 import type { ExchangeBackend } from '../types';
+import { GraphSignIn } from './auth';
 import { GraphBackend, type GraphBackendOptions } from './backend';
 import type { GraphAuth } from './http';
 
 export type { GraphSignInOptions, TokenCacheStore } from './auth';
 export { authorityConfig, GRAPH_SCOPES, GraphSignIn } from './auth';
+
 export type { GraphBackendOptions } from './backend';
 export { GraphBackend } from './backend';
 export type { GraphAuth, GraphHttpOptions } from './http';
@@ -20,27 +22,69 @@ export type { GraphAuth, GraphHttpOptions } from './http';
 export type CreateGraphBackendOptions = Partial<GraphBackendOptions> & {
   /** Token source; overrides the second argument (lets a caller that passes secrets inject the sign-in). */
   auth?: GraphAuth;
+  /** Where a refreshed MSAL token cache is written back (SecretSource.set('graphTokenCache', …)). */
+  saveTokenCache?: (serialized: string) => Promise<void> | void;
 };
 
 /**
- * `auth` is a GraphAuth (the shell's GraphSignIn, or a static token in tests). For callers that hand over
- * `{ token }` secrets instead, a static bearer token is accepted; with neither, calls fail with 'auth'.
+ * `auth` is one of:
+ * - a GraphAuth (the shell's GraphSignIn; tests: a static token);
+ * - `{ token }` where token is the serialized MSAL token cache (the `graphTokenCache` secret): silent sign-in from
+ *   that cache, refreshed caches go to `opts.saveTokenCache`; an interactive sign-in is impossible here, so an
+ *   expired grant fails with 'auth' "sign in again" (the app's Connections page signs in);
+ * - `{ token }` where token is a bare access token (scripts, the emulator);
+ * - nothing: every call fails with 'auth'.
  */
 export function createGraphBackend(
   config: ExchangeConnectionConfig,
   auth: GraphAuth | { token?: string | null; password?: string | null } | null | undefined,
   opts: CreateGraphBackendOptions = {},
 ): ExchangeBackend {
-  return new GraphBackend(config.graphUrl, toAuth(opts.auth ?? auth), {
+  const { auth: injected, saveTokenCache, ...rest } = opts;
+  return new GraphBackend(config.graphUrl, toAuth(config, injected ?? auth, saveTokenCache), {
     timeZone: config.timeZone,
     caCertificate: config.caCertificate,
-    ...opts,
+    ...rest,
   });
 }
 
-function toAuth(a: unknown): GraphAuth {
+function isMsalCache(s: string): boolean {
+  if (!s.trimStart().startsWith('{')) return false;
+  try {
+    const j = JSON.parse(s) as Record<string, unknown>;
+    return 'Account' in j || 'RefreshToken' in j || 'AccessToken' in j;
+  } catch {
+    return false;
+  }
+}
+
+function toAuth(
+  config: ExchangeConnectionConfig,
+  a: unknown,
+  save?: (serialized: string) => Promise<void> | void,
+): GraphAuth {
   if (a && typeof (a as GraphAuth).getAccessToken === 'function') return a as GraphAuth;
   const token = (a as { token?: unknown } | null | undefined)?.token;
+  if (typeof token === 'string' && token && isMsalCache(token)) {
+    let current = token;
+    return new GraphSignIn({
+      tenantId: config.tenantId,
+      clientId: config.clientId,
+      authorityUrl: config.authorityUrl,
+      loginHint: config.email,
+      caCertificate: config.caCertificate,
+      cache: {
+        load: async () => current,
+        save: async (s) => {
+          current = s;
+          await save?.(s);
+        },
+      },
+      openBrowser: () => {
+        throw new SyncError('auth', 'Microsoft 365: sign in again in the app (Settings → Connections)');
+      },
+    });
+  }
   if (typeof token === 'string' && token) return { getAccessToken: async () => token };
   return {
     getAccessToken: async () => {
