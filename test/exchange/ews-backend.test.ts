@@ -481,6 +481,17 @@ describe('EWS backend ↔ EWS emulator', () => {
     ).toBe('auth');
   });
 
+  it('NTLM sign-in (DOMAIN\\user) is accepted by the emulator; a wrong password → auth', async () => {
+    const ntlm = (password: string) =>
+      new EwsBackend(
+        { email: emu.email, ewsUrl: emu.url, auth: 'ntlm', user: emu.user.split('@')[0], domain: 'EXAMPLE' },
+        { password },
+        { transport: { maxRetries: 0 } },
+      );
+    expect((await ntlm(emu.password).getFolder('inbox')).id).toBe(emu.control.folderId('inbox'));
+    expect((await caught(ntlm('spatne-heslo').getFolder('inbox'))).kind).toBe('auth');
+  });
+
   it('mail: delivered messages as summaries (since, body), MIME bytes exactly as delivered', async () => {
     const inbox = await b.getFolder('inbox');
     const base = await drain<MessageItem>(b, inbox, null);
