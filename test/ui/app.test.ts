@@ -66,7 +66,11 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await page.screenshot({ path: file, fullPage: false });
     shots.push(file);
   };
-  const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
+  // A section's name may carry the "needs attention" marker after it.
+  const nav = (name: string) =>
+    page
+      .getByRole('navigation')
+      .getByRole('button', { name: new RegExp(`^${name}( needs attention| vyžaduje pozornost)?$`) });
   const region = (name: string) => page.getByRole('region', { name, exact: true });
   const status = () => page.locator('footer.statusbar');
   // The Exchange side as the user sees it in Outlook (EWS emulator, or the in-memory mailbox).
@@ -246,6 +250,14 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     const ex = region('Exchange mailbox');
     await ex.getByLabel('E-mail address').fill('jan.novak@firma.cz');
     await hasValue(ex.getByLabel('Server type'), 'ews');
+    // Microsoft 365 asks for the app registration and a browser sign-in instead of a password.
+    await ex.getByLabel('Server type').selectOption({ label: 'Microsoft 365' });
+    await visible(ex.getByLabel('Application (client) ID'));
+    expect(await ex.getByLabel('Password').count()).toBe(0);
+    await hasText(ex.locator('.badge').first(), 'Not signed in');
+    await ex.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    await containsText(ex.locator('.result').last(), /Microsoft 365|client|sign/i);
+    await ex.getByLabel('Server type').selectOption({ label: 'Exchange Server (EWS)' });
     await ex.getByRole('button', { name: 'Autodiscover' }).click();
     await hasValue(ex.getByLabel('EWS URL'), backends.ewsUrl);
     await ex.getByLabel('Password').fill('wrong');
@@ -408,6 +420,29 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
       (n) => n === 0,
       'the banner to go',
     );
+  });
+
+  it('asks to sign in again when the mailbox refuses the stored password', async () => {
+    // The password changed on the server side: the stored one no longer works.
+    await controller.setSecret('exchangePassword', 'the-old-password');
+    await clickAndWait(region('Calendar').getByRole('button', { name: 'Sync now' }), 'syncNow');
+    const banner = region('Calendar').getByRole('alert');
+    await containsText(banner, /password|credentials|401/i);
+    await visible(page.locator('.dot'));
+    await shot('06b-overview-sign-in-again');
+    await banner.getByRole('button', { name: 'Sign in again' }).click();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Connections');
+    await region('Exchange mailbox').getByLabel('Password').fill(EXCHANGE_PASSWORD);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await hasText(status(), 'Settings saved.');
+    await nav('Overview').click();
+    await clickAndWait(region('Calendar').getByRole('button', { name: 'Sync now' }), 'syncNow');
+    await poll(
+      async () => region('Calendar').getByRole('alert').count(),
+      (n) => n === 0,
+      'the banner to go',
+    );
+    await hasText(region('Calendar').locator('.card-head .badge').last(), 'OK');
   });
 
   it('is usable with the keyboard alone', async () => {
