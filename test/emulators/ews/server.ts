@@ -445,6 +445,7 @@ export class EwsServer {
       mailbox,
       version,
       itemFault: (o, id) => this.itemFault(o, id),
+      timeZoneContext: child(child(header, 'TimeZoneContext'), 'TimeZoneDefinition')?.attrs.Id,
     };
     let out: string;
     try {

@@ -1,4 +1,5 @@
 /** Shared pieces of the operations: context, folder/item id resolution, response shapes, item parsing. */
+import { fromWall, ianaFor } from '../recurrence';
 import type { Shape } from '../serialize';
 import { fieldElement, INDEXED_ELEMENT, indexedElement } from '../serialize';
 import {
@@ -23,6 +24,35 @@ export interface OpContext {
   version: string;
   /** Per-item fault injection: returns an error code to answer for this item, if any. */
   itemFault(operation: string, id: string | undefined, item?: XNode): string | undefined;
+  /** Windows time zone id of the TimeZoneContext SOAP header, if any. */
+  timeZoneContext?: string;
+}
+
+/**
+ * Calendar dateTimes written without a zone are wall-clock times: in StartTimeZone/EndTimeZone (Exchange 2010+),
+ * else in the TimeZoneContext header's zone, else UTC (time-zones-and-ews-in-exchange.md). Turns them into UTC.
+ */
+export function resolveLocalTimes(props: Map<string, XNode>, ctx: OpContext): void {
+  const zoneOf = (k: string) =>
+    props.get(k === 'End' ? 'EndTimeZone' : 'StartTimeZone')?.attrs.Id ??
+    props.get('StartTimeZone')?.attrs.Id ??
+    props.get('MeetingTimeZone')?.attrs.TimeZoneName ??
+    ctx.timeZoneContext;
+  for (const k of ['Start', 'End']) {
+    const v = props.get(k);
+    const m = v && /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?(?:\.\d+)?$/.exec(v.text.trim());
+    const tz = zoneOf(k);
+    if (!v || !m || !tz) continue;
+    const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    props.set(k, { ...v, text: fromWall(y, mo, d, h, mi, sec, ianaFor(tz)).toISOString() });
+  }
 }
 
 /** A whole-request failure that becomes a SOAP fault (HTTP 500). */

@@ -16,7 +16,14 @@ import {
   setExt,
 } from '../store';
 import { child, children, childText, clone, el, tag, textEl, type XNode } from '../xml';
-import { folderFrom, type OpContext, parseItem, parseShape, resolveItemId } from './common';
+import {
+  folderFrom,
+  type OpContext,
+  parseItem,
+  parseShape,
+  resolveItemId,
+  resolveLocalTimes,
+} from './common';
 
 function perItem<T>(
   ctx: OpContext,
@@ -169,7 +176,10 @@ export function createItem(ctx: OpContext, req: XNode): string {
         }
         if (p.element === 'Message' && disposition === 'SaveOnly')
           p.props.set('IsDraft', textEl('IsDraft', 'true'));
-        if (p.element === 'CalendarItem') validateCalendar(p.props);
+        if (p.element === 'CalendarItem') {
+          resolveLocalTimes(p.props, ctx);
+          validateCalendar(p.props);
+        }
         if (p.element === 'Message' && disposition === 'SendOnly')
           return success('CreateItemResponseMessage', '<m:Items/>');
         const it = ctx.store.createItem(folder, p.element, p.props, p.ext, {
@@ -327,6 +337,15 @@ export function updateItem(ctx: OpContext, req: XNode): string {
           if (!base.has('End')) base.set('End', textEl('End', o.end.toISOString()));
           const holder = { ext: it.ext };
           for (const u of updates) applyUpdate(u, base, holder);
+          // zone-less times of an occurrence are wall-clock times in the series' zone
+          const withZone = new Map(base);
+          const masterZone = it.props.get('StartTimeZone');
+          if (!withZone.has('StartTimeZone') && masterZone) withZone.set('StartTimeZone', masterZone);
+          resolveLocalTimes(withZone, ctx);
+          for (const k of ['Start', 'End']) {
+            const v = withZone.get(k);
+            if (v) base.set(k, v);
+          }
           validateCalendar(base);
           const ex = ctx.store.modifyOccurrence(it, ref.occurrence, base);
           return success(
@@ -338,7 +357,10 @@ export function updateItem(ctx: OpContext, req: XNode): string {
         const holder = { ext: [...it.ext] };
         let readOnly = true;
         for (const u of updates) if (!applyUpdate(u, props, holder).readOnly) readOnly = false;
-        if (it.element === 'CalendarItem') validateCalendar(props);
+        if (it.element === 'CalendarItem') {
+          resolveLocalTimes(props, ctx);
+          validateCalendar(props);
+        }
         const before = { props: it.props, ext: it.ext };
         it.props = props;
         it.ext = holder.ext;
