@@ -22,6 +22,7 @@ const GET_INBOX = soapEnvelope(
 );
 
 async function ntlmPost(user: string, password: string): Promise<{ status: number; body: string }> {
+  // biome-ignore lint/correctness/useHookAtTopLevel: not a React hook, the @ewsjs/xhr NTLM switch
   const x = new XhrApi().useNtlmAuthentication(user, password);
   try {
     const r = (await x.xhr({
