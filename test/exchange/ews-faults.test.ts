@@ -368,3 +368,17 @@ describe('throttling inside a 200 response', () => {
     }
   });
 });
+
+describe('configuration refused before any request', () => {
+  it('an EWS URL that is not https (outside this machine) or not a URL → config', () => {
+    const make = (ewsUrl: string) => () =>
+      new EwsBackend({ email: 'a@b.cz', ewsUrl, auth: 'basic' }, { password: 'x' });
+    expect(make('http://mail.firma.cz/EWS/Exchange.asmx')).toThrow(/https:\/\//);
+    expect(make('mail.firma.cz')).toThrow(SyncError);
+    expect(make('https://mail.firma.cz/EWS/Exchange.asmx')).not.toThrow();
+    expect(make('http://127.0.0.1:8080/EWS/Exchange.asmx')).not.toThrow();
+    expect(() => new EwsBackend({ email: 'a@b.cz', ewsUrl: 'https://x.cz/EWS/Exchange.asmx' }, {})).toThrow(
+      /password is missing/,
+    );
+  });
+});

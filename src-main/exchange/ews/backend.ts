@@ -149,6 +149,22 @@ function isSuccess(resp: Any): boolean {
   return r === ews.ServiceResult.Success || r === ews.ServiceResult.Warning;
 }
 
+/** https only — plain http is accepted for this machine alone (emulators, the demo), never across the network. */
+function checkEwsUrl(raw: string): void {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new SyncError('config', `the EWS URL is not valid: ${raw}`);
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(u.hostname);
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && loopback)) return;
+  throw new SyncError(
+    'config',
+    `the EWS URL must start with https:// (e.g. https://mail.example.com/EWS/Exchange.asmx), not ${u.protocol}//`,
+  );
+}
+
 export class EwsBackend implements ExchangeBackend {
   readonly kind = 'ews' as const;
   readonly service: Any;
@@ -219,12 +235,9 @@ export class EwsBackend implements ExchangeBackend {
     service.UserAgent = 'ABRA-Gen-Exchange-Sync';
     this.urlResolved = false;
     if (conn.ewsUrl) {
-      try {
-        service.Url = new ews.Uri(conn.ewsUrl);
-        this.urlResolved = true;
-      } catch {
-        throw new SyncError('config', `the EWS URL is not valid: ${conn.ewsUrl}`);
-      }
+      checkEwsUrl(conn.ewsUrl);
+      service.Url = new ews.Uri(conn.ewsUrl);
+      this.urlResolved = true;
     }
     this.service = service;
   }
@@ -254,6 +267,7 @@ export class EwsBackend implements ExchangeBackend {
   private async ensureUrl(): Promise<void> {
     if (this.urlResolved) return;
     const url = await discoverEwsUrl(this.conn.email, this.inner, this.authorization, this.o.autodiscover);
+    checkEwsUrl(url);
     this.service.Url = new ews.Uri(url);
     this.urlResolved = true;
   }
