@@ -215,6 +215,11 @@ describe('end to end over the ABRA and Graph emulators', () => {
     const r = (await w.run(s, 'calendar')).calendar!;
     expect(r.counts.abra.deleted).toBe(1);
     expect(acts()).toHaveLength(3);
+    // a cancellation reported by delta only as the removed occurrence: still only that one activity goes
+    w.graph.control.cancelOccurrence(master, 3, { quiet: true });
+    const r2 = (await w.run(s, 'calendar')).calendar!;
+    expect(r2.counts.abra.deleted).toBe(1);
+    expect(acts()).toHaveLength(2);
   });
 
   it('tasks both ways in the "ABRA Gen" To Do list', async () => {

@@ -392,6 +392,15 @@ export class GraphBackend implements ExchangeBackend {
       else if (b.type === 'seriesMaster') series.add(String(b.id));
       else out.push({ type: 'upsert', item: eventFromGraph(b, this.tz) });
     });
+    if (out.some((c) => c.type === 'delete')) {
+      // A removed id may be a cancelled occurrence, and Graph does not say of which series. Re-read every series
+      // in the window, so that the engine sees complete sets and does not take a cancelled occurrence for a
+      // deleted series (a series that is really gone has no instances left and is not listed).
+      const view = await this.http.getAll<Json>(
+        `/me/calendarView?startDateTime=${enc(window[0])}&endDateTime=${enc(window[1])}&$select=id,type,seriesMasterId&$top=500`,
+      );
+      for (const v of view) if (v.seriesMasterId) series.add(String(v.seriesMasterId));
+    }
     const seriesChanges = await Promise.all([...series].map((m) => this.readSeries(m, window)));
     for (const s of seriesChanges) if (s) out.push(s);
     return out;

@@ -54,7 +54,8 @@ export interface GraphControl {
   createWeeklySeries(s: WeeklySeries): { masterId: string; iCalUId: string; occurrenceIds: string[] };
   /** Edit one occurrence (it becomes an exception); returns the occurrence id. */
   modifyOccurrence(masterId: string, index: number, patch: Doc): string;
-  cancelOccurrence(masterId: string, index: number): string;
+  /** Cancel one occurrence; `quiet`: delta reports only its removal, not the series' other occurrences. */
+  cancelOccurrence(masterId: string, index: number, opts?: { quiet?: boolean }): string;
   createTask(listName: string, doc: Doc): Doc;
   update(id: string, patch: Doc): Doc;
   remove(id: string): void;
@@ -288,9 +289,9 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       store.update(id, 'event', patch);
       return id;
     },
-    cancelOccurrence: (masterId, index) => {
+    cancelOccurrence: (masterId, index, o) => {
       const id = occurrenceAt(masterId, index);
-      store.remove(id, 'event');
+      store.remove(id, 'event', o?.quiet === true);
       return id;
     },
     createTask: (listName, doc) => {

@@ -616,6 +616,28 @@ export class GraphServer {
         canEdit: true,
         owner: { name: s.user.displayName, address: s.user.mail },
       });
+    if (seg[1] === 'calendarView' && n === 2 && M === 'GET') {
+      const a = Date.parse(r.query.get('startDateTime') ?? '');
+      const b = Date.parse(r.query.get('endDateTime') ?? '');
+      if (Number.isNaN(a) || Number.isNaN(b))
+        return err(
+          400,
+          'ErrorInvalidParameter',
+          'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+        );
+      const sel = r.query.get('$select');
+      const list = s
+        .calendarView(a, b)
+        .sort((x, y) => x.startMs - y.startMs)
+        .map((i) => {
+          const d = s.renderInstance(i, tz);
+          if (!sel) return d;
+          const keep: Doc = { '@odata.etag': d['@odata.etag'], id: d.id };
+          for (const k of sel.split(',')) if (k.trim() in d) keep[k.trim()] = d[k.trim()];
+          return keep;
+        });
+      return this.pageList(r, `${ctx}/calendarView`, list, 10);
+    }
     if (seg[1] === 'calendarView' && n === 3 && seg[2] === 'delta' && M === 'GET') {
       const fresh = !r.query.get('$skiptoken') && !r.query.get('$deltatoken');
       if (fresh) {

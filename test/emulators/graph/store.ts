@@ -318,7 +318,11 @@ export class GraphStore {
     return e;
   }
 
-  remove(id: string, kind: EntityKind): void {
+  /**
+   * Delete an item; for an occurrence: cancel it. `quiet`: the series' other occurrences are not re-reported by
+   * calendarView/delta (the least helpful behaviour Graph might have; the backend must cope).
+   */
+  remove(id: string, kind: EntityKind, quiet = false): void {
     const occ = kind === 'event' ? this.instanceIndex.get(id) : undefined;
     if (occ) {
       const m = this.get(occ.masterId, 'event');
@@ -329,9 +333,11 @@ export class GraphStore {
       m.cancelled.add(String(occ.originalStartMs));
       m.exceptions?.delete(String(occ.originalStartMs));
       const b = this.bump();
-      m.seq = b.seq;
-      m.changeKey = b.changeKey;
-      m.modified = b.at;
+      if (!quiet) {
+        m.seq = b.seq;
+        m.changeKey = b.changeKey;
+        m.modified = b.at;
+      }
       this.tomb('calendar', id, 'event', 'deleted', b.seq);
       return;
     }
