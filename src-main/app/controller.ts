@@ -82,8 +82,15 @@ export interface ControllerDeps {
   abraClientFor: (config: SyncConfig, secrets: SecretSource) => AbraApiClient | Promise<AbraApiClient>;
   /** Only the Exchange backend (src-main/wiring.ts `exchangeFor`), so a mailbox can be tested before ABRA is set up. */
   exchangeFor?: (config: SyncConfig, secrets: SecretSource) => Promise<ExchangeBackend>;
-  /** EWS Autodiscover (the EWS backend's), when available: the EWS URL for an address. */
-  autodiscover?: (email: string, secrets: SecretSource) => Promise<string>;
+  /**
+   * EWS Autodiscover (the EWS backend's; ./autodiscover.ts): the EWS URL for an address, signing in with the saved
+   * Exchange settings (null before the first save) and the stored password.
+   */
+  autodiscover?: (
+    email: string,
+    exchange: SyncConfig['exchange'] | null,
+    secrets: SecretSource,
+  ) => Promise<string>;
   /** Microsoft 365 interactive sign-in (the Graph auth module), when available; stores `graphTokenCache`. */
   signInMicrosoft?: (
     exchange: SyncConfig['exchange'],
@@ -321,7 +328,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         exchangePassword: await deps.secrets.has('exchangePassword'),
         microsoftSignedIn: await deps.secrets.has('graphTokenCache'),
       },
-      policy: { source: policy.source, locked: [...policy.locked] },
+      policy: { source: policy.source, locked: [...policy.locked], values: structuredClone(policy.values) },
       status: service ? service.status() : null,
       problems: await problems(),
     };
@@ -584,17 +591,20 @@ export async function createController(deps: ControllerDeps): Promise<Controller
             'Autodiscover is not available in this version; enter the EWS address (usually https://mail.<your company>/EWS/Exchange.asmx).',
         };
       try {
-        const url = await deps.autodiscover(email, deps.secrets);
+        const url = await deps.autodiscover(email, effective().config?.exchange ?? null, deps.secrets);
         return { ok: true, url, message: `Found the EWS address for ${email}: ${url}` };
       } catch (e) {
         const err = toSyncError(e);
-        return {
-          ok: false,
-          message:
-            err.kind === 'notFound' || err.kind === 'unreachable'
-              ? `Autodiscover found no Exchange server for ${email}. Enter the EWS address by hand.`
-              : `Autodiscover failed: ${err.message}`,
-        };
+        log.warn(`autodiscover: ${err.kind}: ${err.message}`);
+        let message: string;
+        if (err.kind === 'auth')
+          message = `Autodiscover needs your Exchange password: store the correct password for ${email}, then try again.`;
+        else if (err.kind === 'tls')
+          message = `Autodiscover reached a server whose TLS certificate is not trusted (${err.message}). Ask your administrator for the CA certificate, or enter the EWS address by hand.`;
+        else if (err.kind === 'config' || err.kind === 'notFound' || err.kind === 'unreachable')
+          message = `Autodiscover found no Exchange server for ${email}. Enter the EWS address by hand (usually https://mail.<your company>/EWS/Exchange.asmx).`;
+        else message = `Autodiscover failed: ${err.message}`;
+        return { ok: false, message };
       }
     },
 

@@ -12,6 +12,7 @@ import '../exchange/ews/polyfill';
 import path from 'node:path';
 import { app, dialog, ipcMain, Notification, safeStorage, shell } from 'electron';
 import { abraClientFor } from '../wiring';
+import { ewsAutodiscover } from './autodiscover';
 import { type Controller, createController } from './controller';
 import { forwardEvents, registerIpc } from './ipc';
 import { createFileLogger } from './log';
@@ -111,6 +112,7 @@ async function start(): Promise<void> {
     abraClientFor,
     exchangeFor: appExchangeFor(openBrowser),
     signInMicrosoft: microsoftSignIn(openBrowser),
+    autodiscover: (email, exchange, s) => ewsAutodiscover(email, exchange, s),
     dataDir: path.join(userData, 'state'),
     logFile,
     diagnosticsDir: app.getPath('downloads'),

@@ -121,6 +121,13 @@ describe('policy through the controller', () => {
     expect(st.policy).toEqual({
       source: file,
       locked: ['preferences.notifications', 'sync.abra.serverUrl', 'sync.parts.mail.enabled'],
+      values: {
+        sync: {
+          abra: { serverUrl: server, connection: h.abra.connection },
+          parts: { mail: { enabled: false } },
+        },
+        preferences: { notifications: true },
+      },
     });
 
     const r = await c.saveSync(

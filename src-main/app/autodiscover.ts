@@ -1,0 +1,45 @@
+/**
+ * "Autodiscover" button: the EWS backend's POX Autodiscover for an e-mail address, with the user name / domain /
+ * auth of the saved Exchange settings and the stored Exchange password (sent only to https endpoints).
+ */
+import { EwsBackend } from '../exchange';
+import type { AutodiscoverOptions } from '../exchange/ews/autodiscover';
+import { SyncError } from '../shared/errors';
+import { type ExchangeConnectionConfig, exchangeConnectionSchema, type SecretSource } from '../sync/config';
+
+export async function ewsAutodiscover(
+  email: string,
+  exchange: ExchangeConnectionConfig | null,
+  secrets: SecretSource,
+  autodiscover?: AutodiscoverOptions,
+): Promise<string> {
+  const x = exchangeConnectionSchema.parse({
+    ...(exchange ?? {}),
+    kind: 'ews',
+    email,
+    ewsUrl: '',
+    // the saved user name belongs to the saved address; for another address, sign in as that address
+    user: exchange && exchange.email.toLowerCase() === email.toLowerCase() ? exchange.user : '',
+  });
+  const password = x.auth === 'oauth' ? null : await secrets.get('exchangePassword');
+  // Exchange answers Autodiscover only to a signed-in user.
+  if (x.auth !== 'oauth' && !password) throw new SyncError('auth', 'the Exchange password is not stored yet');
+  const backend = new EwsBackend(
+    {
+      email: x.email,
+      ewsUrl: '',
+      auth: x.auth,
+      user: x.user,
+      domain: x.domain,
+      caCertificate: x.caCertificate,
+      timeZone: x.timeZone,
+    },
+    { password },
+    autodiscover ? { autodiscover } : undefined,
+  );
+  try {
+    return await backend.ewsUrl();
+  } finally {
+    await backend.close().catch(() => undefined);
+  }
+}
