@@ -139,4 +139,28 @@ describe('EWS emulator: more item operations', () => {
     expect(text(b, 'ResponseCode')).toBe('ErrorInvalidRequest');
     expect(texts(b, 'MessageText')[0]).toContain('QueryString');
   });
+
+  it('changing the recurrence pattern of a series drops its exceptions and deleted occurrences', async () => {
+    const m = emu.control.createAppointment({
+      subject: 'Série',
+      start: '2027-02-01T08:00:00Z',
+      end: '2027-02-01T09:00:00Z',
+      recurrence: { pattern: 'weekly', days: ['Monday'], numberOfOccurrences: 5 },
+    });
+    emu.control.modifyOccurrence(m.id, 2, { location: 'Brno' });
+    emu.control.deleteOccurrence(m.id, 3);
+    const cur = emu.control.get(m.id);
+    expect(cur?.modifiedOccurrences).toEqual([2]);
+    await call(
+      `<m:UpdateItem ConflictResolution="AlwaysOverwrite" SendMeetingInvitationsOrCancellations="SendToNone"><m:ItemChanges><t:ItemChange><t:ItemId Id="${m.id}" ChangeKey="${cur?.changeKey}"/><t:Updates><t:SetItemField><t:FieldURI FieldURI="calendar:Recurrence"/><t:CalendarItem><t:Recurrence><t:DailyRecurrence><t:Interval>1</t:Interval></t:DailyRecurrence><t:NumberedRecurrence><t:StartDate>2027-02-01</t:StartDate><t:NumberOfOccurrences>3</t:NumberOfOccurrences></t:NumberedRecurrence></t:Recurrence></t:CalendarItem></t:SetItemField></t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`,
+    );
+    const after = emu.control.get(m.id);
+    expect(after?.modifiedOccurrences).toEqual([]);
+    expect(after?.deletedOccurrences).toEqual([]);
+    expect(emu.log.entries().at(-1)).toMatchObject({
+      operation: 'UpdateItem',
+      status: 200,
+      mailbox: emu.email,
+    });
+  });
 });

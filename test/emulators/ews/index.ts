@@ -141,6 +141,7 @@ export interface EwsEmulator {
   issueToken(email?: string, ttlSeconds?: number): string;
   control: EwsControl;
   log: {
+    /** One entry per request: operation (SOAP body element), HTTP status, first error ResponseCode, time, mailbox. */
     entries(): LogEntry[];
     counts(): Record<string, number>;
     total(): number;

@@ -22,6 +22,7 @@ export interface LogEntry {
   status: number;
   responseCode?: string;
   at: string;
+  /** The authenticated mailbox (absent for requests refused before authentication). */
   mailbox?: string;
 }
 
@@ -259,6 +260,7 @@ export class EwsServer {
     // debugging aid: EWS_EMULATOR_DUMP=1 prints every request body (never the Authorization header)
     if (process.env.EWS_EMULATOR_DUMP) process.stderr.write(`[ews-emulator] ${raw}\n`);
     const opGuess = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(raw)?.[1] ?? 'unknown';
+    let mailboxEmail: string | undefined;
     const send = async (
       status: number,
       body: string,
@@ -268,7 +270,13 @@ export class EwsServer {
       const code = /<(?:m:|e:)ResponseCode[^>]*>(\w+)</.exec(
         body.replace(/<m:ResponseCode>NoError<\/m:ResponseCode>/g, ''),
       )?.[1];
-      this.log.push({ operation, status, at, ...(code ? { responseCode: code } : {}) });
+      this.log.push({
+        operation,
+        status,
+        at,
+        ...(code ? { responseCode: code } : {}),
+        ...(mailboxEmail ? { mailbox: mailboxEmail } : {}),
+      });
       if (this.latencyMs > 0) await sleep(this.latencyMs);
       res.writeHead(status, {
         'content-type': 'text/xml; charset=utf-8',
@@ -333,6 +341,7 @@ export class EwsServer {
       res.end('401 Unauthorized');
       return;
     }
+    mailboxEmail = who.email;
     if (f?.kind === 'serverBusy') {
       await send(
         500,

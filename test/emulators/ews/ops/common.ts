@@ -83,10 +83,8 @@ export function resolveFolder(ctx: OpContext, idNode: XNode): Folder {
   }
   if (idNode.name === 'FolderId') {
     const id = idNode.attrs.Id ?? '';
-    if (!id || !ctx.store.decodeId(id)) {
-      if (!/^[A-Za-z0-9+/=_-]+$/.test(id))
-        throw new StoreError('ErrorInvalidIdMalformed', 'Id is malformed.');
-    }
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(id))
+      throw new StoreError('ErrorInvalidIdMalformed', 'Id is malformed.');
     return ctx.store.folder(id);
   }
   throw new StoreError('ErrorInvalidRequest', `Unsupported folder id ${idNode.name}.`);

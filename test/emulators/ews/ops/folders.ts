@@ -141,7 +141,7 @@ export function createFolder(ctx: OpContext, req: XNode): string {
           'A custom FolderClass is only allowed with the generic Folder element.',
         );
       const f = ctx.store.createFolder(
-        ctx.mailbox === parent.mailbox ? parent.mailbox : parent.mailbox,
+        parent.mailbox,
         parent.id,
         name,
         cls,

@@ -15,7 +15,7 @@ import {
   StoreError,
   setExt,
 } from '../store';
-import { child, children, childText, clone, el, tag, textEl, type XNode } from '../xml';
+import { child, children, childText, clone, el, tag, textEl, writeX, type XNode } from '../xml';
 import {
   folderFrom,
   type OpContext,
@@ -367,6 +367,15 @@ export function updateItem(ctx: OpContext, req: XNode): string {
         try {
           ctx.store.normalize(it);
           if (it.props.has('Recurrence')) ctx.store.occurrences(it, new Date(Date.UTC(2100, 0, 1)));
+          // a new recurrence pattern drops the series' exceptions and deleted occurrences, as in Outlook
+          const rec = (m: Map<string, XNode>) => {
+            const r = m.get('Recurrence');
+            return r ? writeX(r) : '';
+          };
+          if (rec(before.props) !== rec(it.props)) {
+            it.exceptions.clear();
+            it.deletedOccurrences.clear();
+          }
         } catch (e) {
           it.props = before.props;
           it.ext = before.ext;
