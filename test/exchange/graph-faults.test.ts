@@ -96,6 +96,19 @@ describe('$batch', () => {
     const found = await backend.findByAbraIds<ContactItem>(folder, ['R0', 'R1', 'R2', 'R3', 'R4']);
     expect(found.map((f) => f.abraId).sort()).toEqual(['R0', 'R1', 'R2', 'R3', 'R4']);
   });
+
+  it('a failed $batch of reads is retried; a failed $batch of creates is not (it may have run)', async () => {
+    const folder = await backend.getFolder('contacts');
+    const [c] = await backend.createItems(folder, [{ abraId: 'T1', data: contact(1) }]);
+    if (!c?.ok) throw new Error('setup');
+    emu.faults.inject({ status: 500, path: '/$batch', scope: 'top', times: 1 });
+    expect((await backend.getItems(folder, [c.id])).map((x) => x.id)).toEqual([c.id]);
+    emu.faults.inject({ status: 500, path: '/$batch', scope: 'top', times: 1 });
+    const before = emu.control.list('contact', folder.id).length;
+    const e = await err(backend.createItems(folder, [{ abraId: 'T2', data: contact(2) }]));
+    expect(e.kind).toBe('transient');
+    expect(emu.control.list('contact', folder.id).length).toBe(before);
+  });
 });
 
 describe('throttling and transient errors', () => {

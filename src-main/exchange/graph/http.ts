@@ -218,7 +218,14 @@ export class GraphHttp {
   async request<T = unknown>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     pathOrUrl: string,
-    o: { body?: unknown; headers?: Record<string, string>; raw?: boolean; prefer?: string[] } = {},
+    o: {
+      body?: unknown;
+      headers?: Record<string, string>;
+      raw?: boolean;
+      prefer?: string[];
+      /** Safe to repeat after it reached the server (default: every method but POST). */
+      idempotent?: boolean;
+    } = {},
   ): Promise<T> {
     const url = this.url(pathOrUrl);
     const where = `${method} ${this.describe(url)}`;
@@ -242,7 +249,7 @@ export class GraphHttp {
           this.auth.invalidate();
           continue;
         }
-        if (!this.shouldRetry(err, attempt, method)) throw err;
+        if (!this.shouldRetry(err, attempt, o.idempotent ?? method !== 'POST')) throw err;
         this.stats.retries++;
         await sleep(this.delay(err, attempt));
       } finally {
@@ -257,12 +264,12 @@ export class GraphHttp {
     }
   }
 
-  private shouldRetry(err: SyncError, attempt: number, method: string): boolean {
+  private shouldRetry(err: SyncError, attempt: number, idempotent: boolean): boolean {
     if (attempt >= this.maxRetries) return false;
     if (err.kind === 'throttled') return (err.retryAfterMs ?? 0) <= this.maxRetryAfterMs;
     if (err.kind === 'unreachable') return true;
     // a POST that may have run on the server is not repeated (it would create twice)
-    if (err.kind === 'transient' || err.kind === 'timeout') return method !== 'POST' || err.status === 503;
+    if (err.kind === 'transient' || err.kind === 'timeout') return idempotent || err.status === 503;
     return false;
   }
 
@@ -378,7 +385,7 @@ export class GraphHttp {
           };
           const res = await this.request<{
             responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[];
-          }>('POST', '/$batch', { body, prefer: o.prefer });
+          }>('POST', '/$batch', { body, idempotent: pending.every((i) => requests[i]!.method !== 'POST') });
           if (!Array.isArray(res?.responses))
             throw new SyncError('malformed', 'Graph $batch answer has no responses array');
           const again: number[] = [];

@@ -382,7 +382,7 @@ export class GraphServer {
     };
     if (!m) return err(401, 'InvalidAuthenticationToken', 'Access token is empty.', wa);
     const t = this.tokens.get(m[1]!);
-    if (!t || t.kind !== 'access')
+    if (t?.kind !== 'access')
       return err(401, 'InvalidAuthenticationToken', 'IDX14100: JWT is not well formed.', wa);
     if (t.exp <= Date.now())
       return err(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', wa);
@@ -1274,7 +1274,7 @@ export class GraphServer {
       }
       if (grant === 'refresh_token') {
         const rt = this.tokens.get(f.get('refresh_token') ?? '');
-        if (!rt || rt.kind !== 'refresh')
+        if (rt?.kind !== 'refresh')
           return aadErr(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
         if (rt.revoked)
           return aadErr(
