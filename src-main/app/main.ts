@@ -62,9 +62,11 @@ function openSettings(): void {
   else showWindow(w);
 }
 
+let loginItem: boolean | null = null;
 function applyLoginItem(startAtLogin: boolean): void {
   // Linux has no login-item API in Electron (autostart .desktop files are the desktop's job).
-  if (process.platform === 'linux') return;
+  if (process.platform === 'linux' || loginItem === startAtLogin) return;
+  loginItem = startAtLogin;
   app.setLoginItemSettings({ openAtLogin: startAtLogin, args: [HIDDEN_ARG] });
 }
 
@@ -179,7 +181,9 @@ if (!app.requestSingleInstanceLock()) {
   });
   // A tray app keeps running without windows.
   app.on('window-all-closed', () => undefined);
-  app.on('activate', () => openSettings());
+  app.on('activate', () => {
+    if (app.isReady()) openSettings();
+  });
   app.on('before-quit', (e) => {
     quitting = true;
     if (disposed || !controller) return;
