@@ -57,6 +57,22 @@ describe('connection and folders', () => {
     expect(emu.log.counts()['POST /me/contactFolders']).toBe(1);
   });
 
+  it('a contact folder deleted in Outlook: notFound once, then found/created anew', async () => {
+    const { GraphBackend } = await import('../../src-main/exchange/graph');
+    const b = new GraphBackend(
+      emu.url,
+      { getAccessToken: async () => emu.token },
+      { timeZone: 'UTC', folderName: 'Dočasná' },
+    );
+    const f = await b.getFolder('contacts');
+    const r = await b.getChanges(f, null);
+    emu.control.removeContactFolder('Dočasná');
+    await expect(b.getChanges(f, r.cursor)).rejects.toMatchObject({ kind: 'notFound' });
+    const f2 = await b.getFolder('contacts');
+    expect(f2.id).not.toBe(f.id);
+    expect(emu.control.contactFolderId('Dočasná')).toBe(f2.id);
+  });
+
   it('To Do list "ABRA Gen" is created when missing; "default" uses the default list', async () => {
     const t = await backend.getFolder('tasks');
     expect(t.displayName).toBe('ABRA Gen');

@@ -130,6 +130,16 @@ export class GraphBackend implements ExchangeBackend {
     return p;
   }
 
+  private forgetFolder(id: string): void {
+    for (const [k, p] of this.folders)
+      p.then(
+        (f) => {
+          if (f.id === id) this.folders.delete(k);
+        },
+        () => {},
+      );
+  }
+
   private async resolveFolder(kind: FolderKind, path?: string): Promise<FolderRef> {
     if (kind === 'contacts') return this.contactFolder();
     if (kind === 'calendar') {
@@ -323,7 +333,14 @@ export class GraphBackend implements ExchangeBackend {
     } else {
       url = `${this.collectionPath(folder)}/delta?${this.readQuery(folder)}`;
     }
-    const page = await this.http.request<Json>('GET', url, { prefer });
+    let page: Json;
+    try {
+      page = await this.http.request<Json>('GET', url, { prefer });
+    } catch (e) {
+      // the folder/list itself is gone (deleted in Outlook): forget it, the next getFolder finds or creates anew
+      if (e instanceof SyncError && e.kind === 'notFound') this.forgetFolder(folder.id);
+      throw e;
+    }
     const value = Array.isArray(page?.value) ? (page.value as Json[]) : null;
     const next = page?.['@odata.nextLink'];
     const delta = page?.['@odata.deltaLink'];

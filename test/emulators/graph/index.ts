@@ -47,6 +47,8 @@ export interface WeeklySeries {
 
 export interface GraphControl {
   contactFolderId(name: string): string | undefined;
+  /** The user deletes a contact folder with everything in it. */
+  removeContactFolder(name: string): void;
   todoListId(name: string): string | undefined;
   mailFolderId(pathOrWellKnown: string): string;
   createContact(folderName: string, doc: Doc): Doc;
@@ -236,6 +238,13 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
 
   const control: GraphControl = {
     contactFolderId: folderId,
+    removeContactFolder: (name) => {
+      const id = folderId(name);
+      if (!id) throw new Error(`graph emulator: no contact folder ${name}`);
+      for (const e of [...store.items.values()])
+        if (e.kind === 'contact' && e.scope === id) store.remove(e.id, 'contact');
+      store.contactFolders.delete(id);
+    },
     todoListId: listId,
     mailFolderId: (p) => {
       const segs = p.split('/');
