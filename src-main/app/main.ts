@@ -13,6 +13,7 @@ import path from 'node:path';
 import { app, dialog, ipcMain, Notification, safeStorage, shell } from 'electron';
 import { abraClientFor } from '../wiring';
 import { ewsAutodiscover } from './autodiscover';
+import { setLinuxAutostart } from './autostart';
 import { type Controller, createController } from './controller';
 import { forwardEvents, registerIpc } from './ipc';
 import { createFileLogger } from './log';
@@ -64,10 +65,20 @@ function openSettings(): void {
 
 let loginItem: boolean | null = null;
 function applyLoginItem(startAtLogin: boolean): void {
-  // Linux has no login-item API in Electron (autostart .desktop files are the desktop's job).
-  if (process.platform === 'linux' || loginItem === startAtLogin) return;
+  if (loginItem === startAtLogin) return;
   loginItem = startAtLogin;
-  app.setLoginItemSettings({ openAtLogin: startAtLogin, args: [HIDDEN_ARG] });
+  try {
+    // Electron's login items cover Windows and macOS; Linux desktops read XDG autostart entries.
+    if (process.platform === 'linux')
+      setLinuxAutostart(startAtLogin, {
+        execPath: process.execPath,
+        home: app.getPath('home'),
+        env: process.env,
+      });
+    else app.setLoginItemSettings({ openAtLogin: startAtLogin, args: [HIDDEN_ARG] });
+  } catch (e) {
+    log.warn(`start at login: ${(e as Error).message}`);
+  }
 }
 
 async function onTrayAction(a: TrayAction): Promise<void> {
