@@ -7,8 +7,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphBackend, GraphSignIn, type TokenCacheStore } from '../../src-main/exchange/graph';
+import {
+  createGraphBackend,
+  GraphBackend,
+  GraphSignIn,
+  type TokenCacheStore,
+} from '../../src-main/exchange/graph';
 import { SyncError } from '../../src-main/shared/errors';
+import { parseConfig } from '../../src-main/sync/config';
 import { type GraphEmulator, startGraphEmulator } from '../emulators/graph/index';
 
 let emu: GraphEmulator;
@@ -149,6 +155,35 @@ describe('MSAL sign-in against the emulator', () => {
     expect(tokenPosts()).toBe(before); // from the cache
     const backend = new GraphBackend(emu.url, again, { timeZone: 'UTC' });
     expect((await backend.testConnection()).email).toBe(emu.email);
+  });
+
+  it('the factory builds a silent sign-in from the graphTokenCache secret and writes refreshed caches back', async () => {
+    const saved: string[] = [];
+    const config = parseConfig({
+      abra: { serverUrl: 'http://127.0.0.1:1', connection: 'demo', login: 'x' },
+      exchange: {
+        kind: 'graph',
+        email: emu.email,
+        graphUrl: emu.url,
+        authorityUrl: emu.authorityUrl,
+        tenantId: emu.tenantId,
+        clientId: emu.clientId,
+        caCertificate: emu.tlsCa,
+      },
+    }).exchange;
+    const b = createGraphBackend(
+      config,
+      { token: cache.value },
+      { saveTokenCache: (x) => void saved.push(x) },
+    );
+    expect((await b.testConnection()).email).toBe(emu.email);
+    emu.control.expireAccessTokens();
+    expect((await b.testConnection()).email).toBe(emu.email);
+    expect(saved.length).toBeGreaterThan(0);
+    expect(saved.at(-1)).not.toBe(cache.value);
+    // nothing usable → auth
+    const none = createGraphBackend(config, { token: null });
+    await expect(none.testConnection()).rejects.toMatchObject({ kind: 'auth' });
   });
 
   it('silent refresh: an expired access token → 401 → refresh token grant → retried call succeeds', async () => {
