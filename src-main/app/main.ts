@@ -70,11 +70,12 @@ function applyLoginItem(startAtLogin: boolean): void {
   try {
     // Electron's login items cover Windows and macOS; Linux desktops read XDG autostart entries.
     if (process.platform === 'linux')
-      setLinuxAutostart(startAtLogin, {
-        execPath: process.execPath,
-        home: app.getPath('home'),
-        env: process.env,
-      });
+      setLinuxAutostart(
+        startAtLogin,
+        { execPath: process.execPath, home: app.getPath('home'), env: process.env },
+        // unpackaged (`electron .`): the Electron binary needs the app folder
+        app.isPackaged ? [HIDDEN_ARG] : [app.getAppPath(), HIDDEN_ARG],
+      );
     else app.setLoginItemSettings({ openAtLogin: startAtLogin, args: [HIDDEN_ARG] });
   } catch (e) {
     log.warn(`start at login: ${(e as Error).message}`);
