@@ -120,6 +120,24 @@ describe('Graph emulator', () => {
     expect(gone.json.error).toMatchObject({ code: 'SyncStateNotFound' });
   });
 
+  it('query options of the first delta call apply on every later page', async () => {
+    const prefer = { Prefer: 'odata.maxpagesize=2' };
+    let r = await call('GET', '/me/mailFolders/inbox/messages/delta?$select=subject,internetMessageHeaders', {
+      headers: prefer,
+    });
+    let pages = 0;
+    for (;;) {
+      pages++;
+      for (const m of r.json.value as Record<string, unknown>[]) {
+        expect(Object.keys(m).sort()).toEqual(['@odata.etag', 'id', 'internetMessageHeaders', 'subject']);
+      }
+      const next = r.json['@odata.nextLink'];
+      if (!next) break;
+      r = await call('GET', String(next), { headers: prefer });
+    }
+    expect(pages).toBeGreaterThan(2);
+  });
+
   it('calendarView/delta wants a window and refuses $expand; instances expand a series', async () => {
     expect((await call('GET', '/me/calendarView/delta')).status).toBe(400);
     const w = 'startDateTime=2026-11-01T00:00:00Z&endDateTime=2027-01-01T00:00:00Z';

@@ -539,7 +539,6 @@ export class GraphServer {
         const filter = r.query.get('$filter');
         const pred = filter ? parseFilter(filter) : () => true;
         const all = [...s.contactFolders.values()]
-          .filter((f) => f.parentFolderId === '' || true)
           .filter((f) => pred({ displayName: f.displayName }, new Map()))
           .map((f) => ({
             id: f.id,
@@ -1039,13 +1038,8 @@ export class GraphServer {
       }
       t = { scope, w: s.seq, prev: -1, epoch: s.epoch(scope), params };
     }
-    // the original query options travel inside the token
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(t.params)) q.set(k, v);
-    const sub: Req = { ...r, query: q };
-    if (skip || dtok) {
-      // re-parse $expand/$select from the token
-    }
+    // the original query options travel inside the token: the item renderers see them on every page
+    for (const [k, v] of Object.entries(t.params)) r.query.set(k, v);
     const pageSize = maxPageSize(r.headers, 100);
     const rows = new Map<
       string,
@@ -1068,7 +1062,6 @@ export class GraphServer {
       .filter((x) => t.after === undefined || x.id > t.after)
       .sort((a, b) => (a.id < b.id ? -1 : 1));
     const page = sorted.slice(0, pageSize);
-    void sub;
     const value = page.map((x) =>
       x.removed ? { id: x.id, '@removed': { reason: x.removed } } : this.withQuery(x.doc!(), t.params),
     );
