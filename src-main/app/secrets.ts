@@ -6,7 +6,7 @@
  *
  * Electron-free: the safeStorage object is injected, so the logic runs under plain Node in tests.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SecretName, SecretSource } from '../sync/config';
 
@@ -87,9 +87,18 @@ export class SafeStorageSecretStore implements SecretStore {
     if (!existsSync(this.file)) return { version: 1, secrets: {} };
     try {
       const raw = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<SecretFile>;
-      return { version: 1, secrets: raw.secrets && typeof raw.secrets === 'object' ? raw.secrets : {} };
+      if (!raw || typeof raw !== 'object' || !raw.secrets || typeof raw.secrets !== 'object')
+        throw new Error('no secrets object');
+      return { version: 1, secrets: raw.secrets };
     } catch {
-      throw new SecretStoreError(`the secret store ${this.file} is damaged; enter the passwords again`);
+      // A damaged file (disk full, killed mid-write by another tool) must not lock the user out: move it aside and
+      // start empty, so the app asks for the passwords again.
+      try {
+        renameSync(this.file, `${this.file}.damaged-${Date.now()}`);
+      } catch {
+        rmSync(this.file, { force: true });
+      }
+      return { version: 1, secrets: {} };
     }
   }
 

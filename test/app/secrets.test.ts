@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,17 @@ describe('secret stores', () => {
     await expect(other.get('exchangePassword')).rejects.toThrow(
       /Exchange password cannot be decrypted.*enter it again/,
     );
+  });
+
+  it('a damaged store file is moved aside and the secrets are asked for again', async () => {
+    const file = path.join(dir, 'damaged', 'secrets.json');
+    const s = new SafeStorageSecretStore(file, fakeSafe());
+    await s.set('abraPassword', 'pw');
+    writeFileSync(file, '{"version":1,"secr');
+    expect(await s.has('abraPassword')).toBe(false);
+    expect(readdirSync(path.dirname(file)).some((f) => f.startsWith('secrets.json.damaged-'))).toBe(true);
+    await s.set('abraPassword', 'again');
+    expect(await s.get('abraPassword')).toBe('again');
   });
 
   it('memory store', async () => {
