@@ -336,7 +336,39 @@ export function properties(store: EwsStore, it: Item, shape: Pick<Shape, 'versio
     p.set('DateTimeSent', textEl('DateTimeSent', ewsDate(it.created)));
   p.set('DateTimeCreated', textEl('DateTimeCreated', ewsDate(it.created)));
   if (!p.has('ReminderIsSet')) p.set('ReminderIsSet', textEl('ReminderIsSet', 'false'));
+  for (const k of ['IsSubmitted', 'IsFromMe', 'IsResend', 'IsUnmodified'])
+    if (!p.has(k))
+      p.set(
+        k,
+        textEl(
+          k,
+          String(
+            k === 'IsSubmitted' &&
+              it.element === 'Message' &&
+              p.get('IsDraft')?.text !== 'true' &&
+              folder.distinguished === 'sentitems',
+          ),
+        ),
+      );
+  if (!p.has('DisplayCc')) p.set('DisplayCc', textEl('DisplayCc', ''));
+  if (!p.has('DisplayTo')) p.set('DisplayTo', textEl('DisplayTo', ''));
   p.set('HasAttachments', textEl('HasAttachments', String(it.attachments.some((a) => !a.isInline))));
+  p.set('Culture', textEl('Culture', 'cs-CZ'));
+  p.set(
+    'EffectiveRights',
+    el(
+      'EffectiveRights',
+      {},
+      [
+        ['CreateAssociated', false],
+        ['CreateContents', false],
+        ['CreateHierarchy', false],
+        ['Delete', true],
+        ['Modify', true],
+        ['Read', true],
+      ].map(([k, v]) => textEl(String(k), String(v))),
+    ),
+  );
   p.set('LastModifiedName', textEl('LastModifiedName', it.mailbox.displayName));
   p.set('LastModifiedTime', textEl('LastModifiedTime', ewsDate(it.modified)));
   p.set('IsAssociated', textEl('IsAssociated', 'false'));
@@ -364,6 +396,18 @@ export function properties(store: EwsStore, it: Item, shape: Pick<Shape, 'versio
     p.set('IsMeeting', textEl('IsMeeting', String(attendees)));
     p.set('IsCancelled', textEl('IsCancelled', 'false'));
     p.set('MyResponseType', textEl('MyResponseType', 'Organizer'));
+    p.set('MeetingRequestWasSent', textEl('MeetingRequestWasSent', 'false'));
+    if (!p.has('IsResponseRequested'))
+      p.set('IsResponseRequested', textEl('IsResponseRequested', String(attendees)));
+    p.set('DateTimeStamp', textEl('DateTimeStamp', ewsDate(it.modified)));
+    const s = parseDate(p.get('Start')?.text);
+    const e = parseDate(p.get('End')?.text);
+    if (s && e) p.set('Duration', textEl('Duration', isoDuration(e.getTime() - s.getTime())));
+    const tzName = p.get('StartTimeZone')?.attrs.Name ?? p.get('StartTimeZone')?.attrs.Id;
+    if (tzName) p.set('TimeZone', textEl('TimeZone', tzName));
+    p.set('AppointmentSequenceNumber', textEl('AppointmentSequenceNumber', '0'));
+    p.set('AppointmentState', textEl('AppointmentState', attendees ? '1' : '0'));
+    if (!p.has('IsOnlineMeeting')) p.set('IsOnlineMeeting', textEl('IsOnlineMeeting', 'false'));
     if (!p.has('Organizer'))
       p.set('Organizer', el('Organizer', {}, [mailboxNode(it.mailbox.displayName, it.mailbox.email)]));
     if (recurring) {
@@ -415,6 +459,17 @@ export function properties(store: EwsStore, it: Item, shape: Pick<Shape, 'versio
     if (!p.has('PercentComplete')) p.set('PercentComplete', textEl('PercentComplete', '0'));
   }
   return p;
+}
+
+/** xs:duration like Exchange writes it (PT1H, PT1H30M, P1D). */
+export function isoDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  const t = `${h ? `${h}H` : ''}${m ? `${m}M` : ''}${sec ? `${sec}S` : ''}`;
+  return `P${d ? `${d}D` : ''}${t ? `T${t}` : d ? '' : 'T0S'}`;
 }
 
 function timeZones(p: Map<string, XNode>, version: string): void {
@@ -473,6 +528,9 @@ export function occurrenceProperties(
   p.set('OriginalStart', textEl('OriginalStart', ewsDate(o.start)));
   p.set('IsRecurring', textEl('IsRecurring', 'true'));
   p.set('CalendarItemType', textEl('CalendarItemType', ex ? 'Exception' : 'Occurrence'));
+  const s = parseDate(p.get('Start')?.text);
+  const e = parseDate(p.get('End')?.text);
+  if (s && e) p.set('Duration', textEl('Duration', isoDuration(e.getTime() - s.getTime())));
   return p;
 }
 
