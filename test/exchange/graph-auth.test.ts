@@ -256,6 +256,17 @@ describe('MSAL sign-in against the emulator', () => {
     ).toThrow(/https/);
   });
 
+  it('the emulator publishes its OpenID configuration', async () => {
+    const r = await get(
+      `${emu.authorityUrl}/${emu.tenantId}/v2.0/.well-known/openid-configuration`,
+      emu.tlsCa,
+    );
+    expect(r.status).toBe(200);
+    const j = JSON.parse(r.body) as Record<string, string>;
+    expect(j.token_endpoint).toBe(`${emu.authorityUrl}/${emu.tenantId}/oauth2/v2.0/token`);
+    expect(j.authorization_endpoint).toBe(`${emu.authorityUrl}/${emu.tenantId}/oauth2/v2.0/authorize`);
+  });
+
   it('the emulator verifies PKCE: a wrong code_verifier is refused', async () => {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
