@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExchangeBackend } from '../../src-main/exchange';
 import {
   createGraphBackend,
   GraphBackend,
@@ -181,6 +182,17 @@ describe('MSAL sign-in against the emulator', () => {
     expect((await b.testConnection()).email).toBe(emu.email);
     expect(saved.length).toBeGreaterThan(0);
     expect(saved.at(-1)).not.toBe(cache.value);
+    // the same through the shared factory of src-main/exchange, which hands the secret over as a token source
+    const saved2: string[] = [];
+    const viaFactory = await createExchangeBackend(
+      config,
+      { token: cache.value },
+      { graph: { saveTokenCache: (x: string) => void saved2.push(x) } },
+    );
+    expect((await viaFactory.testConnection()).email).toBe(emu.email);
+    emu.control.expireAccessTokens();
+    expect((await viaFactory.testConnection()).email).toBe(emu.email);
+    expect(saved2.length).toBeGreaterThan(0);
     // nothing usable → auth
     const none = createGraphBackend(config, { token: null });
     await expect(none.testConnection()).rejects.toMatchObject({ kind: 'auth' });

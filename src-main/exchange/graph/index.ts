@@ -58,33 +58,58 @@ function isMsalCache(s: string): boolean {
   }
 }
 
+function fromCache(
+  config: ExchangeConnectionConfig,
+  serialized: string,
+  save?: (serialized: string) => Promise<void> | void,
+): GraphSignIn {
+  let current = serialized;
+  return new GraphSignIn({
+    tenantId: config.tenantId,
+    clientId: config.clientId,
+    authorityUrl: config.authorityUrl,
+    loginHint: config.email,
+    caCertificate: config.caCertificate,
+    cache: {
+      load: async () => current,
+      save: async (s) => {
+        current = s;
+        await save?.(s);
+      },
+    },
+    openBrowser: () => {
+      throw new SyncError('auth', 'Microsoft 365: sign in again in the app (Settings → Connections)');
+    },
+  });
+}
+
 function toAuth(
   config: ExchangeConnectionConfig,
   a: unknown,
   save?: (serialized: string) => Promise<void> | void,
 ): GraphAuth {
-  if (a && typeof (a as GraphAuth).getAccessToken === 'function') return a as GraphAuth;
-  const token = (a as { token?: unknown } | null | undefined)?.token;
-  if (typeof token === 'string' && token && isMsalCache(token)) {
-    let current = token;
-    return new GraphSignIn({
-      tenantId: config.tenantId,
-      clientId: config.clientId,
-      authorityUrl: config.authorityUrl,
-      loginHint: config.email,
-      caCertificate: config.caCertificate,
-      cache: {
-        load: async () => current,
-        save: async (s) => {
-          current = s;
-          await save?.(s);
-        },
+  if (a && typeof (a as GraphAuth).getAccessToken === 'function') {
+    const inner = a as GraphAuth;
+    if (inner instanceof GraphSignIn) return inner;
+    // A token source that hands out the stored secret as is: when that secret is the serialized MSAL cache (the
+    // `graphTokenCache` secret), sign in silently from it instead of sending it as a bearer token.
+    let signIn: GraphSignIn | null = null;
+    return {
+      getAccessToken: async () => {
+        if (signIn) return signIn.getAccessToken();
+        const t = await inner.getAccessToken();
+        if (!isMsalCache(t)) return t;
+        signIn = fromCache(config, t, save);
+        return signIn.getAccessToken();
       },
-      openBrowser: () => {
-        throw new SyncError('auth', 'Microsoft 365: sign in again in the app (Settings → Connections)');
+      invalidate: () => {
+        signIn?.invalidate();
+        inner.invalidate?.();
       },
-    });
+    };
   }
+  const token = (a as { token?: unknown } | null | undefined)?.token;
+  if (typeof token === 'string' && token && isMsalCache(token)) return fromCache(config, token, save);
   if (typeof token === 'string' && token) return { getAccessToken: async () => token };
   return {
     getAccessToken: async () => {
