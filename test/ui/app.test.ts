@@ -226,7 +226,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await abra.getByLabel('Web API server URL').fill('abra.firma.cz');
     await abra.getByLabel('Connection name').fill(backends.abra.connection);
     await abra.getByLabel('ABRA login').fill(backends.abra.user);
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await clickAndWait(page.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
     // Main refused the save; the reason is shown next to the field, nothing was stored.
     await containsText(abra.locator('.field-error').first(), 'must be a URL');
     await containsText(status(), 'Not saved');
@@ -266,7 +266,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await ex.getByLabel('Password').fill(EXCHANGE_PASSWORD);
     await ex.getByRole('button', { name: 'Test connection' }).click();
     await containsText(ex.locator('.result').last(), 'Connected to the mailbox');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await clickAndWait(page.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
     await hasText(status(), 'Settings saved.');
     const saved = await controller.getState();
     expect(saved.sync?.abra.serverUrl).toBe(`http://127.0.0.1:${backends.abra.port}`);
@@ -296,7 +296,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await region('Address book').getByRole('button', { name: 'Validate' }).click();
     await containsText(region('Address book').locator('.result'), 'The expression is valid');
 
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await clickAndWait(page.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
     await hasText(status(), 'Settings saved.');
     const cfg = (await controller.getState()).sync!;
     expect(cfg.parts.addressBook.enabled).toBe(true);
@@ -325,7 +325,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await containsText(form.getByRole('list', { name: 'Chosen folders' }), 'Inbox/Customers');
     await form.getByLabel('Our own domains').fill('firma.cz');
     await form.getByLabel('Attachment limit (MB)').fill('5');
-    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await clickAndWait(form.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
     await hasText(status(), 'Settings saved.');
     const mail = (await controller.getState()).sync!.parts.mail;
     expect(mail.enabled).toBe(true);
@@ -433,7 +433,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await banner.getByRole('button', { name: 'Sign in again' }).click();
     await hasText(page.getByRole('heading', { level: 1 }), 'Connections');
     await region('Exchange mailbox').getByLabel('Password').fill(EXCHANGE_PASSWORD);
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await clickAndWait(page.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
     await hasText(status(), 'Settings saved.');
     await nav('Overview').click();
     await clickAndWait(region('Calendar').getByRole('button', { name: 'Sync now' }), 'syncNow');
@@ -574,7 +574,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await region('ABRA Gen').getByLabel('ABRA login').fill(backends.abra.user);
     await region('Exchange mailbox').getByLabel('E-mail address').fill(MAILBOX.email);
     await region('Exchange mailbox').getByLabel('EWS URL').fill(backends.ewsUrl);
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await clickAndWait(page.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
     await hasText(status(), 'Settings saved.');
     await hasValue(url, preset);
     expect((await controller.getState()).sync?.abra.serverUrl).toBe(preset);

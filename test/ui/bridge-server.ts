@@ -70,6 +70,8 @@ export interface BridgeServer {
 export async function startBridgeServer(opts: {
   rootDir: string;
   controller: Controller;
+  /** Default: a free port. */
+  port?: number;
 }): Promise<BridgeServer> {
   let controller = opts.controller;
   const root = path.resolve(opts.rootDir);
@@ -179,7 +181,7 @@ export async function startBridgeServer(opts: {
       res.writeHead(405).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/`,

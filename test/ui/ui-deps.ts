@@ -16,7 +16,6 @@ import { createFileLogger } from '../../src-main/app/log';
 import type { Policy } from '../../src-main/app/policy';
 import { MemorySecretStore } from '../../src-main/app/secrets';
 import { FileSettingsStore } from '../../src-main/app/settings';
-import { createExchangeBackend } from '../../src-main/exchange';
 import type {
   ChangeOptions,
   ChangePage,
@@ -117,6 +116,8 @@ export async function startUiBackends(opts: { exchange?: 'ews' | 'memory' } = {}
   const exchangeFor = async (config: SyncConfig, s: SecretSource) => {
     const pw = await s.get('exchangePassword');
     if (ews) {
+      // Loaded only here so that the in-memory variant runs without the EWS library.
+      const { createExchangeBackend } = await import('../../src-main/exchange');
       return createExchangeBackend(
         config.exchange,
         { password: pw },
