@@ -177,7 +177,7 @@ export function OverviewPage() {
   return (
     <div className="page">
       <PageHeading>{t('nav.overview')}</PageHeading>
-      {state.problems.length > 0 && (
+      {state.sync && state.problems.length > 0 && (
         <div className="banner banner-error" role="alert">
           <p>{t('overview.problems')}</p>
           <ul>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PlanEntry, RunSummary } from '../../../src-main/sync/api';
 import type { PartName } from '../../../src-main/sync/config';
 import { IssueSummary, PageHeading } from '../components/common';
-import { CheckField, FormCtx, MultiPickField, NumberField, SelectField } from '../components/form';
+import { CheckField, FormCtx, MultiPickField, NumberField, SelectField, useForm } from '../components/form';
 import { WhereField } from '../components/where';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
@@ -56,6 +56,8 @@ function ActivityFilters({
   pickers: ReturnType<typeof useActivityPickers>;
 }) {
   const { t } = useTranslation();
+  const form = useForm();
+  const graph = getIn(form.draft, 'exchange.kind') === 'graph';
   const base = `parts.${part}`;
   const opt = (items: { id: string; code?: string | undefined; name: string }[]) => [
     { value: '', label: t('common.none') },
@@ -105,6 +107,16 @@ function ActivityFilters({
           label={t('parts.newItemQueue')}
           options={opt(pickers.queues)}
         />
+        {part === 'tasks' && graph && (
+          <SelectField
+            path="parts.tasks.tasksList"
+            label={t('parts.tasksList')}
+            options={[
+              { value: 'abra', label: t('parts.tasksListAbra') },
+              { value: 'default', label: t('parts.tasksListDefault') },
+            ]}
+          />
+        )}
         {part === 'calendar' && (
           <>
             <NumberField path={`${base}.windowPastDays`} label={t('parts.windowPast')} min={0} max={3650} />
