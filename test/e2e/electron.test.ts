@@ -26,7 +26,12 @@ async function launch(): Promise<{ app: ElectronApplication; win: Page }> {
   const app = await _electron.launch({
     executablePath: electron.path!,
     args,
-    env: { ...process.env, ABRA_SYNC_USER_DATA: userData, ABRA_SYNC_SHOW: '1' } as Record<string, string>,
+    env: {
+      ...process.env,
+      ABRA_SYNC_USER_DATA: userData,
+      ABRA_SYNC_SHOW: '1',
+      XDG_CONFIG_HOME: path.join(userData, 'xdg'), // keep Linux start-at-login out of the real home
+    } as Record<string, string>,
     timeout: 60_000,
   });
   const win = await app.firstWindow();
