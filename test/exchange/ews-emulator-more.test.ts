@@ -163,4 +163,24 @@ describe('EWS emulator: more item operations', () => {
       mailbox: emu.email,
     });
   });
+
+  it('a message created without MIME gets an InternetMessageId and a rendered MimeContent', async () => {
+    const b = await call(
+      '<m:CreateItem MessageDisposition="SendAndSaveCopy"><m:Items><t:Message><t:Subject>Nabídka č. 9</t:Subject><t:Body BodyType="Text">Dobrý den, posílám nabídku.</t:Body><t:ToRecipients><t:Mailbox><t:Name>Jana Dvořáková</t:Name><t:EmailAddress>jana@vysocina.cz</t:EmailAddress></t:Mailbox></t:ToRecipients></t:Message></m:Items></m:CreateItem>',
+    );
+    const id = attrs(b, 'ItemId', 'Id')[0] ?? '';
+    const snap = emu.control.get(id);
+    expect(snap?.folderId).toBe(emu.control.folderId('sentitems'));
+    expect(snap?.fields.InternetMessageId).toMatch(/^<[0-9a-f]+@example\.cz>$/);
+    const g = await call(
+      `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:IncludeMimeContent>true</t:IncludeMimeContent></m:ItemShape><m:ItemIds><t:ItemId Id="${id}"/></m:ItemIds></m:GetItem>`,
+    );
+    const { parseMime } = await import('../emulators/ews/mime');
+    const m = parseMime(Buffer.from(text(g, 'MimeContent') ?? '', 'base64'));
+    expect(m.subject).toBe('Nabídka č. 9');
+    expect(m.to).toEqual([{ name: 'Jana Dvořáková', address: 'jana@vysocina.cz' }]);
+    expect(m.from?.address).toBe(emu.email);
+    expect(m.textBody).toBe('Dobrý den, posílám nabídku.');
+    expect(m.messageId).toBe(snap?.fields.InternetMessageId);
+  });
 });

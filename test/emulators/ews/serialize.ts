@@ -586,7 +586,42 @@ function wanted(name: string, shape: Shape): boolean {
 }
 
 export function writeStoredItem(store: EwsStore, it: Item, shape: Shape): string {
-  return writeItem(it.element, properties(store, it, shape), it.ext, shape, it.mime);
+  const props = properties(store, it, shape);
+  const mime = it.mime ?? (shape.mime && it.element === 'Message' ? generateMime(props) : undefined);
+  return writeItem(it.element, props, it.ext, shape, mime);
+}
+
+/** MIME for a message that was created without one (Exchange renders its own): headers + a UTF-8 body. */
+export function generateMime(p: Map<string, XNode>): Buffer {
+  const word = (s: string) =>
+    /^[\x20-\x7e]*$/.test(s) ? s : `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;
+  const addr = (m: XNode | undefined) => {
+    const name = m?.children.find((c) => c.name === 'Name')?.text;
+    const email = m?.children.find((c) => c.name === 'EmailAddress')?.text ?? '';
+    return name ? `${word(name)} <${email}>` : email;
+  };
+  const list = (k: string) => (p.get(k)?.children ?? []).map(addr).join(', ');
+  const lines: string[] = [];
+  const from = p.get('From')?.children[0];
+  if (from) lines.push(`From: ${addr(from)}`);
+  if (list('ToRecipients')) lines.push(`To: ${list('ToRecipients')}`);
+  if (list('CcRecipients')) lines.push(`Cc: ${list('CcRecipients')}`);
+  lines.push(`Subject: ${word(p.get('Subject')?.text ?? '')}`);
+  const sent = parseDate(p.get('DateTimeSent')?.text);
+  if (sent) lines.push(`Date: ${sent.toUTCString().replace('GMT', '+0000')}`);
+  const mid = p.get('InternetMessageId')?.text;
+  if (mid) lines.push(`Message-ID: ${mid}`);
+  const body = p.get('Body');
+  const html = body?.attrs.BodyType === 'HTML';
+  lines.push(
+    'MIME-Version: 1.0',
+    `Content-Type: text/${html ? 'html' : 'plain'}; charset="utf-8"`,
+    'Content-Transfer-Encoding: base64',
+  );
+  const b64 = Buffer.from(body?.text ?? '', 'utf8')
+    .toString('base64')
+    .replace(/.{76}/g, '$&\r\n');
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${b64}\r\n`, 'utf8');
 }
 
 export function writeOccurrence(store: EwsStore, master: Item, o: Occurrence, shape: Shape): string {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /** GetItem, CreateItem, UpdateItem, DeleteItem, MoveItem — batches with one response message per item, in order. */
 import { type MimeAddress, parseMime } from '../mime';
 import { RecurrenceError } from '../recurrence';
@@ -174,8 +175,13 @@ export function createItem(ctx: OpContext, req: XNode): string {
           if (!p.props.has('From'))
             p.props.set('From', el('From', {}, [mailboxNode(ctx.mailbox.displayName, ctx.mailbox.email)]));
         }
-        if (p.element === 'Message' && disposition === 'SaveOnly')
+        if (p.element === 'Message' && disposition === 'SaveOnly' && !p.mime)
           p.props.set('IsDraft', textEl('IsDraft', 'true'));
+        if (p.element === 'Message' && !p.props.has('InternetMessageId')) {
+          const domain = ctx.mailbox.email.split('@')[1] ?? 'example.cz';
+          const local = randomUUID().replace(/-/g, '').slice(0, 24);
+          p.props.set('InternetMessageId', textEl('InternetMessageId', `<${local}@${domain}>`));
+        }
         if (p.element === 'CalendarItem') {
           resolveLocalTimes(p.props, ctx);
           validateCalendar(p.props);
