@@ -61,7 +61,11 @@ export async function abraClientFor(
   return new AbraClient(opts);
 }
 
-/** The Exchange backend for the configuration (EWS password or Microsoft 365 token cache from the secrets). */
+/**
+ * The Exchange backend for the configuration: EWS with the stored password, or Microsoft 365 signing in silently
+ * from the stored MSAL token cache (refreshed caches are written back to the secret store; an expired grant is an
+ * 'auth' error that asks the user to sign in again in the app).
+ */
 export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Promise<ExchangeBackend> {
   const x = config.exchange;
   if (x.kind === 'ews' && x.auth !== 'oauth') {
@@ -70,7 +74,16 @@ export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Pr
       throw new SyncError('config', 'no Exchange password is stored; enter it in Connections');
     return createExchangeBackend(x, { password });
   }
-  return createExchangeBackend(x, { token: await secrets.get('graphTokenCache') });
+  return createExchangeBackend(
+    x,
+    { token: await secrets.get('graphTokenCache') },
+    {
+      graph: {
+        tasksList: config.parts.tasks.tasksList,
+        saveTokenCache: (serialized: string) => secrets.set?.('graphTokenCache', serialized),
+      },
+    },
+  );
 }
 
 /** The `connect` function the SyncService uses. */
