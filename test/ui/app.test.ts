@@ -304,6 +304,11 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     expect(cfg.parts.calendar.windowPastDays).toBe(60);
     expect(cfg.parts.calendar.onlyMine).toBe(false);
 
+    await cal
+      .getByRole('heading', { name: 'Calendar' })
+      .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot('03a-parts-calendar');
+
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     const rows = page.locator('.plan-table tbody tr');
     await rows.first().waitFor({ timeout: 60_000 });

@@ -43,7 +43,10 @@ export function WhereField({
       {check && (
         <Result ok={check.ok}>
           {check.message}
-          {check.ok && check.count !== undefined && ` ${t('parts.whereCount', { count: check.count })}`}
+          {check.ok &&
+            check.count !== undefined &&
+            !check.message.includes(String(check.count)) &&
+            ` ${t('parts.whereCount', { count: check.count })}`}
         </Result>
       )}
     </div>
