@@ -590,6 +590,18 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await visible(page.getByText('/etc/abra-gen-exchange-sync/policy.json'));
   });
 
+  it('starts in Czech on a Slovak or Czech system', async () => {
+    const sk = await createController(backends.deps({ name: 'slovak', systemLocale: 'sk-SK' }));
+    bridge.setController(sk);
+    const old = controller;
+    controller = sk;
+    await old.dispose();
+    await page.reload();
+    await hasText(page.getByRole('heading', { level: 1 }), 'Přehled');
+    await containsText(page.locator('.banner'), 'Zatím není nic nastaveno');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('cs');
+  });
+
   it('had no CSP violation, no uncaught error, and the CSP is really in force', async () => {
     expect(await cspViolations()).toEqual([]);
     expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);

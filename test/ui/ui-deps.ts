@@ -95,7 +95,7 @@ export interface UiBackends {
   /** The EWS URL Autodiscover answers for the mailbox. */
   ewsUrl: string;
   /** Controller dependencies over a fresh settings/state folder; `policy` = an admin policy in force. */
-  deps(opts?: { policy?: Policy; name?: string }): ControllerDeps;
+  deps(opts?: { policy?: Policy; name?: string; systemLocale?: string }): ControllerDeps;
   dir: string;
   stop(): Promise<void>;
 }
@@ -160,7 +160,7 @@ export async function startUiBackends(opts: { exchange?: 'ews' | 'memory' } = {}
         log: createFileLogger({ file: logFile }),
         diagnosticsDir: path.join(sub, 'diagnostics'),
         version: '0.1.0',
-        systemLocale: 'en-US',
+        systemLocale: opts.systemLocale ?? 'en-US',
         notify: () => undefined,
         openPath: async () => '',
         // The test drives every run itself: no timers racing the clicks.
