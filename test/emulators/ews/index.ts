@@ -106,7 +106,7 @@ export interface EwsControl {
   deliverMail(mime: string | Buffer, folder?: FolderKind | string, email?: string): ItemSnapshot;
   sendMail(mime: string | Buffer, email?: string): ItemSnapshot;
   extendedProperty(itemId: string, setId: string, name: string, type?: string): string | undefined;
-  /** Makes the next SyncFolderItems/SyncFolderHierarchy with a state on this folder (all when omitted) fail. */
+  /** The emulator clock (every timestamp, token expiry); `advance` moves it forward. */
   clock: { now(): Date; advance(ms: number): void };
   mailboxes(): { email: string; password: string; displayName: string }[];
 }

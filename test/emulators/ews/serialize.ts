@@ -662,5 +662,3 @@ export function writeFolder(store: EwsStore, f: Folder, shape: FolderShape): str
     );
   return tag(`t:${f.element}`, {}, inner);
 }
-
-export { parseDate };

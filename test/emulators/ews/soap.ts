@@ -1,5 +1,5 @@
 /** SOAP 1.1 envelopes, EWS response messages and SOAP faults, as Exchange writes them. */
-import { esc, NS, tag } from './xml';
+import { esc, NS } from './xml';
 
 export type ServerFlavour = 'Exchange2010_SP2' | 'Exchange2016' | 'ExchangeOnline';
 
@@ -102,5 +102,3 @@ export function schemaFault(violation: string, line = 0, col = 0): string {
     `<t:LineNumber>${line}</t:LineNumber><t:LinePosition>${col}</t:LinePosition><t:Violation>${esc(violation)}</t:Violation>`,
   );
 }
-
-export { tag };

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { expand, ianaFor, type Occurrence } from './recurrence';
-import { child, clone, el, textEl, type XNode } from './xml';
+import { clone, textEl, type XNode } from './xml';
 
 export type ItemElement =
   | 'Message'
@@ -652,5 +652,3 @@ export function setExt(it: { ext: ExtProp[] }, e: ExtProp): void {
 export function isRead(it: Item): boolean {
   return it.props.get('IsRead')?.text === 'true';
 }
-
-export { child, el };

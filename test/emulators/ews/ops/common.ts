@@ -1,7 +1,7 @@
 /** Shared pieces of the operations: context, folder/item id resolution, response shapes, item parsing. */
 import { fromWall, ianaFor } from '../recurrence';
 import type { Shape } from '../serialize';
-import { fieldElement, INDEXED_ELEMENT, indexedElement } from '../serialize';
+import { fieldElement, indexedElement } from '../serialize';
 import {
   type Attachment,
   type EwsStore,
@@ -262,5 +262,3 @@ export function fieldValue(props: Map<string, XNode>, ext: ExtProp[], path: XNod
   }
   return undefined;
 }
-
-export { INDEXED_ELEMENT };
