@@ -329,6 +329,11 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
       const it = itemOf(id);
       const props = new Map(it.props);
       const ext = applyFields(it.element, props, fields);
+      if (fields.recurrence !== undefined) {
+        // a new pattern drops the exceptions, as in Outlook
+        it.exceptions.clear();
+        it.deletedOccurrences.clear();
+      }
       it.props = props;
       for (const e of ext) setExt(it, e);
       store.normalize(it);
