@@ -4,10 +4,9 @@
  * only as an encrypted-store secret, the Graph backend refreshing through it, sync, revoked grant, sign-out.
  */
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,50 +50,8 @@ async function browser(url: string): Promise<void> {
   });
 }
 
-/** Does the emulator's https identity endpoint answer? (It multiplexes http and https on one port.) */
-function authorityAnswers(emu: GraphEmulator): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = https.get(
-      `${emu.authorityUrl}/${emu.tenantId}/v2.0/.well-known/openid-configuration`,
-      { ca: emu.tlsCa, timeout: 2000 },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      },
-    );
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
-}
-
-g = await startGraphEmulator({ size: 'small' });
-/**
- * The identity endpoints over https. When the emulator's own https side does not answer (it multiplexes http and
- * https on one port), a TLS-terminating proxy with the emulator's certificate forwards to its plain-http side.
- */
-let authorityUrl = g.authorityUrl;
-let proxy: https.Server | null = null;
-if (!(await authorityAnswers(g))) {
-  const tlsDir = path.join(import.meta.dirname, '..', 'emulators', 'graph', 'tls');
-  proxy = https.createServer(
-    { cert: readFileSync(path.join(tlsDir, 'cert.pem')), key: readFileSync(path.join(tlsDir, 'key.pem')) },
-    (req, res) => {
-      const up = http.request(
-        { host: '127.0.0.1', port: g.port, path: req.url, method: req.method, headers: req.headers },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      up.on('error', () => res.destroy());
-      req.pipe(up);
-    },
-  );
-  await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', () => r()));
-  authorityUrl = `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-}
-
 beforeAll(async () => {
+  g = await startGraphEmulator({ size: 'small' });
   abra = await startAbraEmulator({ seed: 5, size: 'small' });
   c = await createController({
     settings: new FileSettingsStore(path.join(dir, 'settings.json')),
@@ -114,7 +71,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await c?.dispose();
-  proxy?.close();
   await g?.stop();
   await abra?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -128,7 +84,7 @@ const config = () => ({
     tenantId: g.tenantId,
     clientId: g.clientId,
     graphUrl: g.url,
-    authorityUrl,
+    authorityUrl: g.authorityUrl,
     caCertificate: g.tlsCa,
   },
   parts: { addressBook: { enabled: true } },
