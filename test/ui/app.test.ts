@@ -377,6 +377,31 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     }
   });
 
+  it.skipIf(process.env.UI_EXCHANGE === 'memory')(
+    'names the item that failed and why, and retries it on the next run',
+    async () => {
+      const firm = backends.abra.control
+        .list('firms')
+        .find((f) => !f.hidden && typeof f.name === 'string' && String(f.name).length > 3)!;
+      const newName = `${String(firm.name)} (přejmenováno)`;
+      backends.abra.control.update('firms', String(firm.id), { name: newName });
+      // Exchange refuses this one update (a per-item error inside the batch).
+      backends.ews!.faults.itemError('ErrorInvalidPropertySet', { operation: 'UpdateItem', times: 1 });
+      await clickAndWait(region('Address book').getByRole('button', { name: 'Sync now' }), 'syncNow');
+      await hasText(status(), 'Sync finished; one part needs attention.');
+      const book = region('Address book');
+      await hasText(book.locator('.card-head .badge').last(), 'Some items failed');
+      await book.getByText('1 item could not be synced').click();
+      await containsText(book.locator('.failures li').first(), newName);
+      // In plain words first (the kind), the server's own words after.
+      await containsText(book.locator('.failures li .reason-kind').first(), 'refused by the server');
+      await book.locator('.failures').scrollIntoViewIfNeeded();
+      await shot('05a-overview-failed-item');
+      await clickAndWait(book.getByRole('button', { name: 'Sync now' }), 'syncNow');
+      await hasText(book.locator('.card-head .badge').last(), 'OK');
+    },
+  );
+
   it('shows a conflict with both values and flips it', async () => {
     const abraId = editLinkedAppointment('Schůzka — změna v Outlooku');
     backends.abra.control.update('crmactivities', abraId, { subject: 'Schůzka — změna v ABRA' });

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { FieldIssue } from '../../../src-main/app/ipc-contract';
+import type { ItemFailure } from '../../../src-main/sync/api';
 
 /** Summary of save errors at the top of a form (each is also shown next to its field when the field is here). */
 export function IssueSummary({ issues }: { issues: FieldIssue[] }) {
@@ -32,5 +33,18 @@ export function PageHeading({ children }: { children: React.ReactNode }) {
     <h1 tabIndex={-1} className="page-title">
       {children}
     </h1>
+  );
+}
+
+/** Why an item failed: the kind in the user's language first, then the server's own words. */
+export function FailureReason({ f }: { f: ItemFailure }) {
+  const { t } = useTranslation();
+  const plain = f.kind ? t(`kind.${f.kind}`, { defaultValue: '' }) : '';
+  return (
+    <>
+      {plain && <span className="reason-kind">{plain}</span>}
+      {plain && ' — '}
+      <span className="reason-detail">{f.reason}</span>
+    </>
   );
 }

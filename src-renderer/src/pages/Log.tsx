@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemFailure, RunResult, RunSummary } from '../../../src-main/sync/api';
-import { PageHeading, Result } from '../components/common';
+import { FailureReason, PageHeading, Result } from '../components/common';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 import { formatTime, uniqueKeys } from '../lib/format';
@@ -203,7 +203,9 @@ export function LogPage() {
                       <td>{t(`parts.${f.part}`)}</td>
                       <td>{t(`side.${f.side}`)}</td>
                       <td>{f.name}</td>
-                      <td>{f.reason}</td>
+                      <td>
+                        <FailureReason f={f} />
+                      </td>
                     </tr>
                   ),
                 )}

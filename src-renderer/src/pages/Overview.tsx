@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PartStatus, RunSummary } from '../../../src-main/sync/api';
 import type { PartName } from '../../../src-main/sync/config';
-import { PageHeading } from '../components/common';
+import { FailureReason, PageHeading } from '../components/common';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 import { formatTime } from '../lib/format';
@@ -122,7 +122,7 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
           <ul>
             {run.failures.slice(0, 50).map((f) => (
               <li key={`${f.side}:${f.abraId ?? ''}:${f.exchangeId ?? ''}:${f.name}`}>
-                <strong>{f.name}</strong> ({t(`side.${f.side}`)}): {f.reason}
+                <strong>{f.name}</strong> ({t(`side.${f.side}`)}): <FailureReason f={f} />
               </li>
             ))}
           </ul>
