@@ -610,6 +610,12 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     expect((await controller.getState()).sync?.abra.serverUrl).toBe(preset);
     await page.locator('.content').evaluate((el) => el.scrollTo(0, 0));
     await shot('13-connections-locked');
+    // A call main refuses shows main's own words only (the bridge rejects as Electron's invoke does).
+    await nav('What to sync').click();
+    await region('Calendar').getByLabel('Sync this part').check();
+    const alert = region('Calendar').getByRole('alert').first();
+    await containsText(alert, 'The lists could not be loaded from ABRA: no ABRA Gen password is stored');
+    expect(await alert.textContent()).not.toMatch(/Error invoking|failed:/);
     await nav('Preferences').click();
     await isDisabled(page.getByLabel('Language'));
     await visible(page.getByText('/etc/abra-gen-exchange-sync/policy.json'));

@@ -37,7 +37,12 @@ export const BRIDGE_SCRIPT = `(() => {
         body: JSON.stringify({ method, args }),
       });
       const body = await res.json();
-      if (!res.ok) throw new Error(body.error ? body.error.message : 'call failed: HTTP ' + res.status);
+      // Rejected exactly as Electron rejects ipcRenderer.invoke when main's dispatcher throws.
+      if (!res.ok) {
+        const kind = body.error ? body.error.kind : 'failed';
+        const message = body.error ? body.error.message : 'HTTP ' + res.status;
+        throw new Error("Error invoking remote method 'abra-sync:call': Error: " + kind + ': ' + message);
+      }
       return body.result;
     },
     onEvent(listener) {

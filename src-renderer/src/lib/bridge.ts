@@ -4,16 +4,17 @@
  */
 import type { AppApi, AppEvent, AppMethod } from '../../../src-main/app/ipc-contract';
 
+function bridge() {
+  if (!window.abraSync) throw new Error('This window only works inside the ABRA Gen Exchange Sync app.');
+  return window.abraSync;
+}
+
 export function call<M extends AppMethod>(method: M, ...args: Parameters<AppApi[M]>): ReturnType<AppApi[M]> {
-  return window.abraSync.call(method, ...args);
+  return bridge().call(method, ...args);
 }
 
 export function onEvent(listener: (e: AppEvent) => void): () => void {
-  return window.abraSync.onEvent(listener);
+  return bridge().onEvent(listener);
 }
 
-/** The plain message of a failed call (Electron prefixes errors that cross IPC with its own words). */
-export function errorMessage(e: unknown): string {
-  const raw = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
-  return raw.replace(/^Error invoking remote method '[^']*': /, '').replace(/^(Error|SyncError): /, '');
-}
+export { errorMessage } from './errors';

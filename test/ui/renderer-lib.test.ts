@@ -1,0 +1,69 @@
+/** The renderer's pure helpers: draft paths, policy locks, list fields and error messages from main. */
+import { describe, expect, it } from 'vitest';
+import { errorMessage } from '../../src-renderer/src/lib/errors';
+import {
+  deleteIn,
+  fillFrom,
+  getIn,
+  linesToList,
+  listToLines,
+  lockedBy,
+  setIn,
+  withoutLocked,
+} from '../../src-renderer/src/lib/paths';
+
+describe('renderer helpers', () => {
+  it('reads and writes nested drafts without touching the original', () => {
+    const draft = { abra: { serverUrl: 'a', login: 'x' }, parts: { mail: { enabled: false } } };
+    const next = setIn(draft, 'parts.mail.enabled', true);
+    expect(getIn(next, 'parts.mail.enabled')).toBe(true);
+    expect(draft.parts.mail.enabled).toBe(false);
+    expect(next.abra).toBe(draft.abra);
+    expect(getIn(setIn(null, 'a.b', 1), 'a.b')).toBe(1);
+    expect(getIn(draft, 'abra.missing.deeper')).toBeUndefined();
+    expect(deleteIn(draft, 'abra.serverUrl')).toEqual({ ...draft, abra: { login: 'x' } });
+    expect(deleteIn(draft, 'nope.deeper')).toBe(draft);
+  });
+
+  it('treats a locked group as locking everything below it, and leaves locked values out of a save', () => {
+    const locked = ['sync.parts.mail', 'sync.abra.serverUrl', 'preferences.language'];
+    expect(lockedBy(locked, 'sync.parts.mail.enabled')).toBe(true);
+    expect(lockedBy(locked, 'sync.parts.mailbox')).toBe(false);
+    expect(lockedBy(locked, 'sync.abra.serverUrl')).toBe(true);
+    expect(lockedBy(locked, 'sync.abra.login')).toBe(false);
+    const draft = { abra: { serverUrl: '', login: 'x' }, parts: { mail: { enabled: true }, calendar: {} } };
+    expect(withoutLocked(draft, locked, 'sync.')).toEqual({ abra: { login: 'x' }, parts: { calendar: {} } });
+  });
+
+  it('fills empty fields from the admin presets, keeping what the user typed', () => {
+    const preset = {
+      abra: { serverUrl: 'https://abra.firma.cz', connection: 'data' },
+      parts: { mail: { ownDomains: ['firma.cz'] } },
+    };
+    const filled = fillFrom({ abra: { serverUrl: '', connection: 'mine', login: '' } }, preset);
+    expect(filled).toEqual({
+      abra: { serverUrl: 'https://abra.firma.cz', connection: 'mine', login: '' },
+      parts: { mail: { ownDomains: ['firma.cz'] } },
+    });
+  });
+
+  it('turns text areas into lists and back', () => {
+    expect(linesToList(' a@b.cz \n\n c.cz, d.cz ; e.cz\n')).toEqual(['a@b.cz', 'c.cz', 'd.cz', 'e.cz']);
+    expect(listToLines(['a', 'b'])).toBe('a\nb');
+    expect(listToLines(undefined)).toBe('');
+  });
+
+  it('shows only main’s own words of a failed call', () => {
+    expect(
+      errorMessage(
+        new Error(
+          "Error invoking remote method 'abra-sync:call': Error: failed: Save the connection settings first (Connections).",
+        ),
+      ),
+    ).toBe('Save the connection settings first (Connections).');
+    expect(errorMessage(new Error('invalidArguments: setSecret: 1: expected string'))).toBe(
+      'setSecret: 1: expected string',
+    );
+    expect(errorMessage('plain')).toBe('plain');
+  });
+});
