@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState } from '../../src-main/app/ipc-contract';
-import type { SchedulerStatus } from '../../src-main/sync/api';
+import type { ProgressEvent, SchedulerStatus } from '../../src-main/sync/api';
 import { setLanguage } from './i18n';
 import { AppCtx, type AppCtxValue, PAGES, type PageId } from './lib/app-context';
 import { call, errorMessage, onEvent } from './lib/bridge';
@@ -14,13 +14,12 @@ import { OverviewPage } from './pages/Overview';
 import { PartsPage } from './pages/Parts';
 import { PreferencesPage } from './pages/Preferences';
 
-function applyProgress(status: SchedulerStatus | null, e: { part: string }, progress: unknown) {
+/** A progress event marks its part as running with that progress (the next status event settles it). */
+function applyProgress(status: SchedulerStatus | null, progress: ProgressEvent): SchedulerStatus | null {
   if (!status) return status;
   return {
     ...status,
-    parts: status.parts.map((p) =>
-      p.part === e.part ? { ...p, running: true, progress: progress as typeof p.progress } : p,
-    ),
+    parts: status.parts.map((p) => (p.part === progress.part ? { ...p, running: true, progress } : p)),
   };
 }
 
@@ -54,7 +53,7 @@ export function App() {
       else if (e.event.type === 'status') setStatus(e.event.status);
       else if (e.event.type === 'progress') {
         const pr = e.event.progress;
-        setStatus((s) => applyProgress(s, pr, pr));
+        setStatus((s) => applyProgress(s, pr));
       } else if (e.event.type === 'run') setRunsVersion((v) => v + 1);
     });
   }, [load, setState]);

@@ -353,6 +353,17 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await shot('04-overview');
   });
 
+  it('pauses and resumes the schedule', async () => {
+    await clickAndWait(page.getByRole('button', { name: 'Pause', exact: true }), 'pause');
+    await visible(page.getByRole('button', { name: 'Resume', exact: true }));
+    await hasText(page.locator('.sidebar-foot .badge'), 'Paused');
+    expect((await controller.status())?.paused).toBe(true);
+    await clickAndWait(page.getByRole('button', { name: 'Resume', exact: true }), 'resume');
+    await visible(page.getByRole('button', { name: 'Pause', exact: true }));
+    expect((await controller.status())?.paused).toBe(false);
+    expect(await page.locator('.sidebar-foot .badge').count()).toBe(0);
+  });
+
   it('shows a progress bar while a part runs', async () => {
     // A slow ABRA server keeps the run visible long enough; the progress comes from the engine's events (SSE here).
     backends.abra.faults.setLatency(250);
