@@ -566,6 +566,28 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await countIsNot(runs, all);
     for (const text of await page.locator('.runs-table tbody tr td:nth-child(2)').allTextContents())
       expect(text).toBe('Calendar');
+    await page.getByLabel('Result', { exact: true }).selectOption({ label: 'Waiting for your confirmation' });
+    await poll(
+      () => runs.count(),
+      (n) => n === 1,
+      'one run waiting for confirmation',
+    );
+    await containsText(runs.first(), 'would delete 10');
+    await page.getByLabel('Result', { exact: true }).selectOption({ label: 'All results' });
+    await page.getByLabel('Part', { exact: true }).selectOption({ label: 'All parts' });
+    // Text search finds the item that failed, in its run and in the failures list.
+    await page.getByLabel('Search', { exact: true }).fill('přejmenováno');
+    if (backends.ews) {
+      await poll(
+        () => runs.count(),
+        (n) => n === 1,
+        'the run with the failed item',
+      );
+      await containsText(page.locator('.failures-table tbody tr').first(), 'přejmenováno');
+      await containsText(page.locator('.failures-table tbody tr').first(), 'refused by the server');
+    }
+    await page.getByLabel('Search', { exact: true }).fill('');
+    await page.getByLabel('Part', { exact: true }).selectOption({ label: 'Calendar' });
     await page.getByRole('button', { name: 'Export diagnostics' }).click();
     await containsText(page.locator('.result').first(), 'Diagnostics saved to');
     await shot('09-log');
