@@ -17,4 +17,10 @@ declare module '@ewsjs/ntlm-client' {
     workstation?: string,
     target?: string,
   ): string;
+  const ntlmClient: {
+    createType1Message: typeof createType1Message;
+    decodeType2Message: typeof decodeType2Message;
+    createType3Message: typeof createType3Message;
+  };
+  export default ntlmClient;
 }

@@ -9,8 +9,11 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { createType1Message, createType3Message, decodeType2Message } from '@ewsjs/ntlm-client';
+import ntlmClient from '@ewsjs/ntlm-client';
 import axios from 'axios';
+
+// A CommonJS package whose named exports Node's ESM loader cannot detect: take them from the default export.
+const { createType1Message, createType3Message, decodeType2Message } = ntlmClient;
 
 type Options = Record<string, unknown> & { url: string; headers?: Record<string, string>; timeout?: number };
 
