@@ -45,6 +45,7 @@ describe('EWS emulator: authentication', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Basic realm=');
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
+    expect(none.headers.get('www-authenticate')).toContain('NTLM');
     const wrong = await RawEws.basic(emu.url, emu.user, 'nope').post(GET_INBOX);
     expect(wrong.status).toBe(401);
     const ntlm = await new RawEws(

@@ -294,9 +294,6 @@ export class EwsServer {
     }
     const ntlm = this.ntlmStep(req);
     if (ntlm.challenge !== undefined) {
-      for await (const _ of req) {
-        // drain
-      }
       this.log.push({ operation: opGuess === 'unknown' ? 'NTLM' : opGuess, status: 401, at });
       res.writeHead(401, {
         'www-authenticate': ntlm.challenge,
@@ -325,7 +322,7 @@ export class EwsServer {
         'content-type': 'text/html',
         ...(f.status === 503 ? { 'retry-after': '1' } : {}),
       });
-      res.end(`<html><body><h1>${f.status} Service Unavailable</h1></body></html>`);
+      res.end(`<html><body><h1>${f.status} ${http.STATUS_CODES[f.status] ?? 'Error'}</h1></body></html>`);
       return;
     }
     const who = ntlm.mailbox ?? this.authenticate(req.headers.authorization);
@@ -335,7 +332,7 @@ export class EwsServer {
         ? `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", error="invalid_token", error_description="${who}"`
         : 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000"';
       res.writeHead(401, {
-        'www-authenticate': ['Basic realm="127.0.0.1"', bearer],
+        'www-authenticate': ['Negotiate', 'NTLM', 'Basic realm="127.0.0.1"', bearer],
         'content-type': 'text/plain',
       });
       res.end('401 Unauthorized');
