@@ -243,6 +243,14 @@ export interface UpdateRequest<D extends ItemData = ItemData> {
   abraId?: string;
 }
 
+export interface GetFolderOptions {
+  /**
+   * Create the sync's own folder ("ABRA Gen" contacts folder, "ABRA Gen" To Do list) when it is missing (default
+   * true). A dry run passes false: a missing folder is then SyncError('notFound') and nothing is created.
+   */
+  create?: boolean;
+}
+
 export interface MailboxInfo {
   email: string;
   displayName?: string;
@@ -263,7 +271,7 @@ export interface ExchangeBackend {
    * `calendar` = main calendar, `tasks` = default tasks folder (Graph: To Do list, see backend options),
    * `inbox` / `sentitems` = well-known folders, `mail` with `path` = a mail folder by path ("Inbox/Customers").
    */
-  getFolder(kind: FolderKind, path?: string): Promise<FolderRef>;
+  getFolder(kind: FolderKind, path?: string, options?: GetFolderOptions): Promise<FolderRef>;
 
   /** Mail folders below a folder (for the settings picker and "Customers/*" patterns). */
   listMailFolders(): Promise<FolderRef[]>;

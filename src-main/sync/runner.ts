@@ -52,6 +52,24 @@ function chunks<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
+/** The backend as seen through a folder that does not exist yet: reads return nothing (dry runs only). */
+function emptyFolderView(exchange: RunContext['exchange'], none: FolderRef): RunContext['exchange'] {
+  return new Proxy(exchange, {
+    get(target, prop, receiver) {
+      if (prop === 'getChanges')
+        return async (f: FolderRef, ...rest: unknown[]) =>
+          f === none
+            ? { changes: [], cursor: '', more: false }
+            : (target.getChanges as (...a: unknown[]) => unknown)(f, ...rest);
+      if (prop === 'getItems' || prop === 'findByAbraIds')
+        return async (f: FolderRef, ...rest: unknown[]) =>
+          f === none ? [] : (target[prop] as (...a: unknown[]) => unknown).call(target, f, ...rest);
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
 export async function runPart(part: PartModule, ctx: RunContext, opts: RunOptions = {}): Promise<RunOutcome> {
   const { state } = ctx;
   const dryRun = opts.dryRun ?? false;
@@ -84,7 +102,16 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
   try {
     ctx.progress({ phase: 'connecting', done: 0, total: 0 });
-    const folder = await ctx.exchange.getFolder(part.folderKind);
+    let folder: FolderRef;
+    try {
+      folder = await ctx.exchange.getFolder(part.folderKind, undefined, { create: !dryRun });
+    } catch (e) {
+      if (!(dryRun && e instanceof SyncError && e.kind === 'notFound')) throw e;
+      // A preview before the first real run: the part's own folder does not exist yet. It is empty, and a dry run
+      // does not create it.
+      folder = { id: '', kind: part.folderKind, displayName: '(not created yet)' };
+      ctx = { ...ctx, exchange: emptyFolderView(ctx.exchange, folder) };
+    }
 
     // ---------- read ----------
     ctx.progress({ phase: 'reading', done: 0, total: 0 });

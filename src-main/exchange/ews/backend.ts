@@ -17,6 +17,7 @@ import {
   type ExchangeItem,
   type FolderKind,
   type FolderRef,
+  type GetFolderOptions,
   type ItemChange,
   type ItemData,
   type MailboxInfo,
@@ -510,14 +511,14 @@ export class EwsBackend implements ExchangeBackend {
     });
   }
 
-  async getFolder(kind: FolderKind, path?: string): Promise<FolderRef> {
+  async getFolder(kind: FolderKind, path?: string, options: GetFolderOptions = {}): Promise<FolderRef> {
     const cacheKey = `${kind}|${path ?? ''}`;
     const cached = this.folders.get(cacheKey);
     if (cached) return cached;
     const ref = await this.call(`getFolder ${kind}`, async () => {
       switch (kind) {
         case 'contacts':
-          return this.findOrCreateContactsFolder();
+          return this.findOrCreateContactsFolder(options.create ?? true);
         case 'calendar':
         case 'tasks':
         case 'inbox':
@@ -563,12 +564,13 @@ export class EwsBackend implements ExchangeBackend {
     );
   }
 
-  private async findOrCreateContactsFolder(): Promise<FolderRef> {
+  private async findOrCreateContactsFolder(create: boolean): Promise<FolderRef> {
     const name = ABRA_CONTACT_FOLDER_NAME;
     const parent = new ews.FolderId(ews.WellKnownFolderName.Contacts);
     const ref = (f: Any): FolderRef => ({ id: String(f.Id.UniqueId), kind: 'contacts', displayName: name });
     const found = await this.findChild(parent, name);
     if (found) return ref(found);
+    if (!create) throw new SyncError('notFound', `the contacts folder "${name}" does not exist yet`);
     // A generic Folder with the contacts class (what Outlook creates; Exchange answers with the same element).
     const folder = new ews.Folder(this.service);
     folder.DisplayName = name;

@@ -22,6 +22,7 @@ import {
   type ExchangeItem,
   type FolderKind,
   type FolderRef,
+  type GetFolderOptions,
   type ItemChange,
   type ItemData,
   type MailboxInfo,
@@ -119,11 +120,12 @@ export class GraphBackend implements ExchangeBackend {
 
   // ---- folders ------------------------------------------------------------------------------------------------
 
-  getFolder(kind: FolderKind, path?: string): Promise<FolderRef> {
-    const key = `${kind}|${path ?? ''}`;
+  getFolder(kind: FolderKind, path?: string, options: GetFolderOptions = {}): Promise<FolderRef> {
+    const create = options.create ?? true;
+    const key = `${kind}|${path ?? ''}|${create}`;
     let p = this.folders.get(key);
     if (!p) {
-      p = this.resolveFolder(kind, path);
+      p = this.resolveFolder(kind, path, create);
       this.folders.set(key, p);
       p.catch(() => this.folders.delete(key));
     }
@@ -140,13 +142,17 @@ export class GraphBackend implements ExchangeBackend {
       );
   }
 
-  private async resolveFolder(kind: FolderKind, path?: string): Promise<FolderRef> {
-    if (kind === 'contacts') return this.contactFolder();
+  private async resolveFolder(
+    kind: FolderKind,
+    path: string | undefined,
+    create: boolean,
+  ): Promise<FolderRef> {
+    if (kind === 'contacts') return this.contactFolder(create);
     if (kind === 'calendar') {
       const c = await this.http.request<Json>('GET', '/me/calendar?$select=id,name');
       return { id: String(c.id), kind, displayName: String(c.name ?? 'Calendar') };
     }
-    if (kind === 'tasks') return this.todoList();
+    if (kind === 'tasks') return this.todoList(create);
     if (kind === 'inbox' || kind === 'sentitems') {
       const f = await this.http.request<Json>('GET', `/me/mailFolders/${kind}?$select=id,displayName`);
       return {
@@ -164,7 +170,7 @@ export class GraphBackend implements ExchangeBackend {
     return f;
   }
 
-  private async contactFolder(): Promise<FolderRef> {
+  private async contactFolder(create: boolean): Promise<FolderRef> {
     const find = async () => {
       const list = await this.http.getAll<Json>(
         `/me/contactFolders?$filter=${enc(`displayName eq ${odataString(this.folderName)}`)}&$select=id,displayName`,
@@ -172,6 +178,8 @@ export class GraphBackend implements ExchangeBackend {
       return list.find((f) => String(f.displayName).toLowerCase() === this.folderName.toLowerCase());
     };
     let f = await find();
+    if (!f && !create)
+      throw new SyncError('notFound', `the contact folder "${this.folderName}" does not exist yet`);
     if (!f) {
       try {
         f = await this.http.request<Json>('POST', '/me/contactFolders', {
@@ -187,7 +195,7 @@ export class GraphBackend implements ExchangeBackend {
     return { id: String(f.id), kind: 'contacts', displayName: String(f.displayName) };
   }
 
-  private async todoList(): Promise<FolderRef> {
+  private async todoList(create: boolean): Promise<FolderRef> {
     const lists = await this.http.getAll<Json>('/me/todo/lists');
     if (this.opts.tasksList === 'default') {
       const d = lists.find((l) => l.wellknownListName === 'defaultList');
@@ -195,6 +203,8 @@ export class GraphBackend implements ExchangeBackend {
       return { id: String(d.id), kind: 'tasks', displayName: String(d.displayName) };
     }
     let l = lists.find((x) => String(x.displayName).toLowerCase() === this.folderName.toLowerCase());
+    if (!l && !create)
+      throw new SyncError('notFound', `the To Do list "${this.folderName}" does not exist yet`);
     if (!l)
       l = await this.http.request<Json>('POST', '/me/todo/lists', { body: { displayName: this.folderName } });
     return { id: String(l.id), kind: 'tasks', displayName: String(l.displayName) };
