@@ -1,10 +1,11 @@
 /**
  * `npm run demo` — the product's main job on built-in data, no servers needed: starts the ABRA Gen and Exchange
- * (EWS) emulators with seed data on loopback, runs all four parts with the real engine and wiring, then plays "a
+ * (EWS, or Graph with --graph) emulators with seed data on loopback, runs all four parts with the real engine and wiring, then plays "a
  * day later" (edits in ABRA and in Outlook, a customer's e-mail) and syncs again, printing what happened.
  *
  *   npm run demo                 # run and exit
  *   npm run demo -- --keep       # leave the emulators running and print how to point the CLI or the app at them
+ *   npm run demo -- --graph      # Microsoft 365 over Microsoft Graph instead of Exchange Server over EWS
  *
  * State, configuration and a secrets file (mode 600) go to `.demo-state/` (git-ignored); each demo starts fresh.
  */
@@ -38,12 +39,18 @@ function sides(w: World) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { keep: { type: 'boolean', default: false }, graph: { type: 'boolean', default: false } },
+  });
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(path.join(stateDir, 'state'), { recursive: true });
 
-  console.log('Starting the ABRA Gen and Exchange (EWS) emulators with demo data …');
+  const exchange = values.graph ? 'graph' : 'ews';
+  console.log(
+    `Starting the ABRA Gen and ${values.graph ? 'Microsoft 365 (Graph)' : 'Exchange Server (EWS)'} emulators with demo data …`,
+  );
   const w = await startWorld({
+    exchange,
     abraSize: 'demo',
     exchangeSize: 'demo',
     seed: 2026,
@@ -53,13 +60,11 @@ async function main() {
     const configFile = path.join(stateDir, 'config.json');
     const secretsFile = path.join(stateDir, 'secrets.json');
     writeFileSync(configFile, `${JSON.stringify(w.config, null, 2)}\n`);
-    writeFileSync(
-      secretsFile,
-      JSON.stringify({ abraPassword: w.abra.password, exchangePassword: w.exchange.password }),
-      { mode: 0o600 },
-    );
+    writeFileSync(secretsFile, JSON.stringify(w.secretValues), { mode: 0o600 });
     console.log(`  ABRA Gen Web API  ${w.abra.url}  (user ${w.abra.user})`);
-    console.log(`  Exchange EWS      ${w.exchange.url}  (mailbox ${w.exchange.email})`);
+    console.log(
+      `  Exchange ${w.kind === 'ews' ? 'EWS  ' : 'Graph'}    ${w.exchangeUrl}  (mailbox ${w.exchangeEmail})`,
+    );
 
     const service = w.service();
     const { plan } = await service.preview();
@@ -103,7 +108,7 @@ async function main() {
     w.outlook.deliverMail(
       [
         `From: Nákup <${email}>`,
-        `To: ${w.exchange.email}`,
+        `To: ${w.exchangeEmail}`,
         `Subject: =?UTF-8?B?${Buffer.from('Objednávka č. 2026/118').toString('base64')}?=`,
         `Date: ${new Date().toUTCString()}`,
         `Message-ID: <demo-${Date.now()}@${email.split('@')[1]}>`,

@@ -23,8 +23,6 @@ const { values } = parseArgs({
 const size = values.firms === 'demo' ? 'demo' : values.firms === 'small' ? 'small' : 'large';
 const mailN = Number(values.mail);
 
-const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
-
 function peakKb(pid: number): number | null {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -77,7 +75,7 @@ async function cliRun(w: World, configFile: string, secretsFile: string) {
     ms: Math.round(performance.now() - t0),
     peakMB: peak ? Math.round(peak / 1024) : null,
     abraRequests: w.abra.log.total() - a0,
-    exchangeRequests: total(w.exchangeCounts()),
+    exchangeRequests: w.exchangeRequests(),
     result: s.result,
     created: s.counts.exchange.created,
     updated: s.counts.exchange.updated,
@@ -94,11 +92,7 @@ async function addressBook() {
     const configFile = path.join(w.dataDir, 'bench-config.json');
     const secretsFile = path.join(w.dataDir, 'bench-secrets.json');
     writeFileSync(configFile, JSON.stringify(cfg));
-    writeFileSync(
-      secretsFile,
-      JSON.stringify({ abraPassword: w.abra.password, exchangePassword: w.exchange.password }),
-      { mode: 0o600 },
-    );
+    writeFileSync(secretsFile, JSON.stringify(w.secretValues), { mode: 0o600 });
     const first = await cliRun(w, configFile, secretsFile);
     // the next run reads back the echo of the first run's own writes (new ChangeKeys) and writes nothing
     const echo = await cliRun(w, configFile, secretsFile);

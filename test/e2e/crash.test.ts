@@ -51,15 +51,11 @@ describe('crash safety', () => {
     const configFile = path.join(w.dataDir, 'config.json');
     const secretsFile = path.join(w.dataDir, 'secrets.json');
     writeFileSync(configFile, JSON.stringify(cfg));
-    writeFileSync(
-      secretsFile,
-      JSON.stringify({ abraPassword: w.abra.password, exchangePassword: w.exchange.password }),
-      { mode: 0o600 },
-    );
+    writeFileSync(secretsFile, JSON.stringify(w.secretValues), { mode: 0o600 });
     const expected = w.abra.control.list('firms', 'firm_id = null and hidden = false').length;
 
     // slow Exchange down so that the kill lands between batches of creates
-    w.exchange.faults.setLatency(40);
+    w.ews!.faults.setLatency(40);
     const child = cli(configFile, secretsFile);
     let stderr = '';
     child.stderr.on('data', (d) => {
@@ -67,13 +63,13 @@ describe('crash safety', () => {
     });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     const deadline = Date.now() + 60_000;
-    while ((w.exchangeCounts().CreateItem ?? 0) < 2 && Date.now() < deadline) {
+    while ((w.ews!.log.counts().CreateItem ?? 0) < 2 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(w.exchangeCounts().CreateItem ?? 0, stderr).toBeGreaterThanOrEqual(2);
+    expect(w.ews!.log.counts().CreateItem ?? 0, stderr).toBeGreaterThanOrEqual(2);
     child.kill('SIGKILL');
     await exited;
-    w.exchange.faults.setLatency(0);
+    w.ews!.faults.setLatency(0);
 
     const partial = w.outlook.contacts();
     expect(partial.length).toBeGreaterThan(0);

@@ -14,6 +14,8 @@ import { connect } from '../../src-main/wiring';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
 import type { SeedSize as AbraSize } from '../emulators/abra/seed';
 import { type EwsEmulator, type ItemSnapshot, startEwsEmulator } from '../emulators/ews';
+import { graphActor } from '../emulators/graph/actor';
+import { type GraphEmulator, startGraphEmulator } from '../emulators/graph/index';
 
 /** An item as the user sees it in Outlook. */
 export interface OutlookItem {
@@ -51,23 +53,42 @@ export interface OutlookActor {
 }
 
 export interface World {
+  /** Which Exchange backend and emulator this world runs. */
+  kind: 'ews' | 'graph';
   abra: AbraEmulator;
   outlook: OutlookActor;
-  /** The Exchange emulator's request counters. */
-  exchangeCounts(): Record<string, number>;
+  /** The EWS emulator (kind 'ews'), else null. */
+  ews: EwsEmulator | null;
+  /** The Graph emulator (kind 'graph'), else null. */
+  graph: GraphEmulator | null;
+  /** The mailbox address. */
+  exchangeEmail: string;
+  /** EWS endpoint or Graph base URL. */
+  exchangeUrl: string;
+  /** Every request the Exchange emulator received since the last reset. */
+  exchangeRequests(): number;
+  /** Write requests (folders and items) the Exchange emulator received since the last reset. */
+  exchangeWrites(): number;
   resetExchangeLog(): void;
+  /** Make the next `times` Exchange requests answer "server busy, retry later". */
+  throttleExchange(times: number): void;
+  /** Id of the Inbox message with this Internet Message-ID. */
+  findInboxMessage(internetMessageId: string): string | undefined;
   config: SyncConfig;
   secrets: SecretSource;
+  /** The secrets as a CLI `--secrets` file holds them. */
+  secretValues: Record<string, string>;
   dataDir: string;
   /** A new engine over the same state folder (a restart of the app). */
   service(overrides?: (c: SyncConfig) => void): SyncService;
   run(service: SyncService, part?: PartName): Promise<Record<string, RunSummary>>;
   ids: { sch: string; ukol: string; mail: string; qSch: string; qUko: string; qEml: string; me: string };
-  exchange: EwsEmulator;
   stop(): Promise<void>;
 }
 
 export interface WorldOptions {
+  /** Exchange Server over EWS (default) or Microsoft 365 over Graph. */
+  exchange?: 'ews' | 'graph';
   abraSize?: AbraSize;
   exchangeSize?: 'empty' | 'small' | 'demo' | 'large';
   seed?: number;
@@ -128,13 +149,23 @@ export function ewsActor(ews: EwsEmulator): OutlookActor {
   };
 }
 
+const EWS_WRITES = ['CreateItem', 'UpdateItem', 'DeleteItem', 'CreateFolder'];
+
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
+  const kind = o.exchange ?? 'ews';
   const abra = await startAbraEmulator({ size: o.abraSize ?? 'small', seed: o.seed ?? 11 });
-  const exchange = await startEwsEmulator({
-    size: o.exchangeSize ?? 'empty',
-    seed: o.seed ?? 11,
-    validateRequests: o.validateRequests,
-  });
+  const ews =
+    kind === 'ews'
+      ? await startEwsEmulator({
+          size: o.exchangeSize ?? 'empty',
+          seed: o.seed ?? 11,
+          validateRequests: o.validateRequests,
+        })
+      : null;
+  const graph =
+    kind === 'graph'
+      ? await startGraphEmulator({ size: o.exchangeSize ?? 'empty', seed: o.seed ?? 11 })
+      : null;
   const c = abra.control;
   const code = (coll: string, k: string) => String(c.list(coll).find((x) => x.code === k)!.id);
   const ids = {
@@ -146,15 +177,19 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     qEml: code('crmactivityqueues', 'EML'),
     me: abra.currentUserId,
   };
+  const exchangeConfig = ews
+    ? { kind: 'ews', email: ews.email, ewsUrl: ews.url, auth: 'basic', user: ews.user }
+    : {
+        kind: 'graph',
+        email: graph!.email,
+        graphUrl: graph!.url,
+        authorityUrl: graph!.authorityUrl,
+        tenantId: graph!.tenantId,
+        clientId: graph!.clientId,
+      };
   const config = parseConfig({
     abra: { serverUrl: abra.url.slice(0, abra.url.lastIndexOf('/')), connection: 'demo', login: abra.user },
-    exchange: {
-      kind: 'ews',
-      email: exchange.email,
-      ewsUrl: exchange.url,
-      auth: 'basic',
-      user: exchange.user,
-    },
+    exchange: exchangeConfig,
     parts: {
       addressBook: { enabled: true },
       calendar: {
@@ -178,22 +213,40 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
       },
     },
   });
-  const secretValues: Record<string, string> = {
-    abraPassword: abra.password,
-    exchangePassword: exchange.password,
-  };
+  // Graph: a bare access token of the emulator stands in for the signed-in MSAL cache.
+  const secretValues: Record<string, string> = ews
+    ? { abraPassword: abra.password, exchangePassword: ews.password }
+    : { abraPassword: abra.password, graphTokenCache: graph!.token };
   const secrets: SecretSource = { get: async (n) => secretValues[n] ?? null };
   const ownDir = !o.dataDir;
   const dataDir = o.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-'));
   const services: SyncService[] = [];
   return {
+    kind,
     abra,
-    exchange,
-    outlook: ewsActor(exchange),
-    exchangeCounts: () => exchange.log.counts(),
-    resetExchangeLog: () => exchange.log.reset(),
+    ews,
+    graph,
+    outlook: ews ? ewsActor(ews) : graphActor(graph!),
+    exchangeEmail: ews ? ews.email : graph!.email,
+    exchangeUrl: ews ? ews.url : graph!.url,
+    exchangeRequests: () => (ews ? ews.log.total() : graph!.log.total()),
+    exchangeWrites: () =>
+      ews
+        ? EWS_WRITES.reduce((n, op) => n + (ews.log.counts()[op] ?? 0), 0)
+        : graph!.log.entries().filter((e) => e.method !== 'GET' && !e.path.startsWith('/$batch')).length,
+    resetExchangeLog: () => (ews ? ews.log.reset() : graph!.log.reset()),
+    throttleExchange: (times) =>
+      ews ? ews.faults.serverBusy(50, times) : graph!.faults.inject({ status: 429, retryAfterSec: 1, times }),
+    findInboxMessage: (msgId) =>
+      ews
+        ? ews.control.list(ews.control.folderId('inbox')).find((i) => i.fields.InternetMessageId === msgId)
+            ?.id
+        : (graph!.control
+            .list('message', graph!.control.mailFolderId('inbox'))
+            .find((d) => d.internetMessageId === msgId)?.id as string | undefined),
     config,
     secrets,
+    secretValues,
     dataDir,
     ids,
     service(overrides) {
@@ -210,7 +263,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     },
     async stop() {
       for (const s of services) await s.stop().catch(() => undefined);
-      await exchange.stop();
+      await ews?.stop();
+      await graph?.stop();
       await abra.stop();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
