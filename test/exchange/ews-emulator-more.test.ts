@@ -183,4 +183,38 @@ describe('EWS emulator: more item operations', () => {
     expect(m.textBody).toBe('Dobrý den, posílám nabídku.');
     expect(m.messageId).toBe(snap?.fields.InternetMessageId);
   });
+
+  it('ResolveNames: the mailbox from the directory, contacts by prefix, several → Warning, none → error', async () => {
+    const own = await call(
+      `<m:ResolveNames ReturnFullContactData="false" SearchScope="ActiveDirectory"><m:UnresolvedEntry>${emu.email}</m:UnresolvedEntry></m:ResolveNames>`,
+    );
+    expect(attrs(own, 'ResolveNamesResponseMessage', 'ResponseClass')).toEqual(['Success']);
+    expect(texts(own, 'EmailAddress')).toEqual([emu.email]);
+    const folder = emu.control.folderId('contacts');
+    emu.control.createContact(folder, {
+      givenName: 'Zdeněk',
+      surname: 'Zelenka',
+      emails: ['zdenek@zelenka.cz'],
+    });
+    emu.control.createContact(folder, {
+      givenName: 'Zdeňka',
+      surname: 'Zelená',
+      emails: ['zdenka@zelena.cz'],
+    });
+    const one = await call(
+      '<m:ResolveNames ReturnFullContactData="true" SearchScope="Contacts"><m:UnresolvedEntry>zdenek@</m:UnresolvedEntry></m:ResolveNames>',
+    );
+    expect(texts(one, 'MailboxType')).toEqual(['Contact']);
+    expect(text(one, 'Surname')).toBe('Zelenka');
+    const many = await call(
+      '<m:ResolveNames ReturnFullContactData="false" SearchScope="ActiveDirectoryContacts"><m:UnresolvedEntry>Zelen</m:UnresolvedEntry></m:ResolveNames>',
+    );
+    expect(attrs(many, 'ResolveNamesResponseMessage', 'ResponseClass')).toEqual(['Warning']);
+    expect(text(many, 'ResponseCode')).toBe('ErrorNameResolutionMultipleResults');
+    expect(attrs(many, 'ResolutionSet', 'TotalItemsInView')).toEqual(['2']);
+    const none = await call(
+      '<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>nikdo-takovy</m:UnresolvedEntry></m:ResolveNames>',
+    );
+    expect(text(none, 'ResponseCode')).toBe('ErrorNameResolutionNoResults');
+  });
 });

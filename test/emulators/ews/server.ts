@@ -10,6 +10,7 @@ import { type OpContext, OpFault } from './ops/common';
 import { findItem } from './ops/find';
 import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from './ops/folders';
 import { createItem, deleteItem, getItem, moveItem, updateItem } from './ops/items';
+import { resolveNames } from './ops/resolve';
 import { syncFolderItems } from './ops/sync';
 import { RecurrenceError } from './recurrence';
 import { envelope, fault, SERVER_INFO, type ServerFlavour, schemaFault, VERSIONS } from './soap';
@@ -49,6 +50,7 @@ const OPS: Record<string, (ctx: OpContext, req: XNode) => string> = {
   UpdateItem: updateItem,
   DeleteItem: deleteItem,
   MoveItem: moveItem,
+  ResolveNames: resolveNames,
 };
 
 export interface ServerOptions {
