@@ -40,7 +40,7 @@ export function resolveNames(ctx: OpContext, req: XNode): string {
           if (!matches(name, ...name.split(/\s+/), ...emails, ...emails.map((e) => e.split('@')[0])))
             continue;
           hits.push(
-            contactResolution(ctx, it, name, emails[0], full ? writeStoredItem(ctx.store, it, shape) : ''),
+            contactResolution(it, name, emails[0], full ? writeStoredItem(ctx.store, it, shape) : ''),
           );
         }
     }
@@ -66,13 +66,7 @@ export function resolveNames(ctx: OpContext, req: XNode): string {
   ]);
 }
 
-function contactResolution(
-  ctx: OpContext,
-  it: Item,
-  name: string,
-  email: string | undefined,
-  contactXml: string,
-): string {
+function contactResolution(it: Item, name: string, email: string | undefined, contactXml: string): string {
   const mailbox = tag(
     't:Mailbox',
     {},
