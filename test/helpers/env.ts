@@ -3,7 +3,7 @@
  * instead of failing: the `../shared` reference data, an Electron binary, Debian's Chromium, xmllint.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -38,18 +38,25 @@ export const chromiumSkipReason = 'no Chromium found (install Debian package chr
  * path when its postinstall downloaded it, and throws otherwise (ELECTRON_SKIP_BINARY_DOWNLOAD=1, no network).
  */
 export function electronBinary(): { path: string | null; reason: string } {
+  // Resolve the binary the way the electron package does, without requiring it: its index.js downloads a missing
+  // binary on first use, which here would only fail slowly and noisily.
+  const require = createRequire(import.meta.url);
+  let pkgDir: string;
   try {
-    const require = createRequire(import.meta.url);
-    const p = require('electron') as unknown;
-    if (typeof p === 'string' && existsSync(p)) return { path: p, reason: '' };
-    return {
-      path: null,
-      reason: 'Electron binary not present (electron package installed without its binary)',
-    };
-  } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    return { path: null, reason: `Electron binary not present: ${msg}` };
+    pkgDir = path.dirname(require.resolve('electron/package.json'));
+  } catch {
+    return { path: null, reason: 'Electron binary not present: the electron package is not installed' };
   }
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const pathFile = path.join(pkgDir, 'path.txt');
+  const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
+  const full = override ? path.join(override, rel || 'electron') : rel ? path.join(pkgDir, 'dist', rel) : '';
+  if (full && existsSync(full)) return { path: full, reason: '' };
+  return {
+    path: null,
+    reason:
+      'Electron binary not present (installed with ELECTRON_SKIP_BINARY_DOWNLOAD, or no download possible)',
+  };
 }
 
 export const nodeMajor = Number(process.versions.node.split('.')[0]);
