@@ -102,7 +102,7 @@ const SCENES = {
 };
 
 // ---------- SVG ----------
-function svg(scene) {
+function svg(scene, title) {
   const f = (n) => Number(n.toFixed(2));
   const body = scene
     .map((s) => {
@@ -112,7 +112,7 @@ function svg(scene) {
       return `  <polygon points="${s.points.map(([x, y]) => `${f(x)},${f(y)}`).join(' ')}" fill="${s.fill}"/>`;
     })
     .join('\n');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100">\n${body}\n</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">\n  <title>${title}</title>\n${body}\n</svg>\n`;
 }
 
 // ---------- rasteriser ----------
@@ -272,11 +272,11 @@ export function makeIcons(outDir) {
     written.push(rel);
   };
   for (const state of ['idle', 'syncing', 'error', 'paused']) {
-    write(`tray/${state}.svg`, svg(SCENES[state]));
+    write(`tray/${state}.svg`, svg(SCENES[state], `ABRA Gen Exchange Sync: ${state}`));
     write(`tray/${state}.png`, png(state, 16));
     write(`tray/${state}@2x.png`, png(state, 32));
   }
-  write('icon.svg', svg(SCENES.app));
+  write('icon.svg', svg(SCENES.app, 'ABRA Gen Exchange Sync'));
   const sizes = [16, 24, 32, 48, 64, 128, 256, 512];
   const pngs = new Map(sizes.map((s) => [s, png('app', s)]));
   for (const [s, data] of pngs) write(`icons/${s}x${s}.png`, data);

@@ -12,7 +12,9 @@ console.log(`\n== Vitest on Node ${process.versions.node} ==`);
 const first = run(['node_modules/vitest/vitest.mjs', 'run', ...extra]);
 if (first !== 0) process.exit(first);
 if (extra.length > 0) process.exit(0);
-console.log('\n== Engine, connector, e-mail, end-to-end and shell tests on Node 24 (the Node inside Electron) ==');
+console.log(
+  '\n== Engine, connector, e-mail, end-to-end and shell tests on Node 24 (the Node inside Electron) ==',
+);
 process.exit(
   run([
     'scripts/node24.mjs',
