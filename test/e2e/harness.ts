@@ -65,7 +65,7 @@ export interface World {
   exchangeEmail: string;
   /** EWS endpoint or Graph base URL. */
   exchangeUrl: string;
-  /** Every request the Exchange emulator received since the last reset. */
+  /** HTTP requests the Exchange emulator received since the last reset (a Graph $batch counts once). */
   exchangeRequests(): number;
   /** Write requests (folders and items) the Exchange emulator received since the last reset. */
   exchangeWrites(): number;
@@ -229,7 +229,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     outlook: ews ? ewsActor(ews) : graphActor(graph!),
     exchangeEmail: ews ? ews.email : graph!.email,
     exchangeUrl: ews ? ews.url : graph!.url,
-    exchangeRequests: () => (ews ? ews.log.total() : graph!.log.total()),
+    exchangeRequests: () => (ews ? ews.log.total() : graph!.log.entries().filter((e) => !e.inBatch).length),
     exchangeWrites: () =>
       ews
         ? EWS_WRITES.reduce((n, op) => n + (ews.log.counts()[op] ?? 0), 0)
