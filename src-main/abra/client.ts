@@ -10,7 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { SyncError, type SyncErrorKind } from '../shared/errors';
+import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../shared/errors';
 import type { AbraCrmActivityQueue, AbraCrmActivityType, AbraCurrentUser, AbraSecurityUser } from './model';
 import { and, inList, or, ts } from './query';
 
@@ -91,32 +91,6 @@ export function lowerKeys<T = unknown>(v: unknown): T {
   }
   return v as T;
 }
-
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ABRA_TLS_PIN_MISMATCH',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENETDOWN',
-]);
 
 function normFp(fp: string): string {
   return fp.replace(/[^0-9a-f]/gi, '').toUpperCase();
@@ -397,9 +371,9 @@ export class AbraClient {
     const code = err?.code ?? err?.cause?.code ?? '';
     const safe = { code, cause: { code, message: err?.message } }; // never the axios config (has the auth header)
     const url = new URL(this.opts.baseUrl);
-    if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
+    if (TLS_ERROR_CODES.has(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
       return new SyncError('tls', `TLS problem talking to ${url.host}: ${err?.message ?? code}`, safe);
-    if (UNREACHABLE_CODES.has(code))
+    if (UNREACHABLE_ERROR_CODES.has(code))
       return new SyncError('unreachable', `ABRA server ${url.host} is unreachable (${code})`, safe);
     if (
       code === 'ECONNABORTED' ||

@@ -12,7 +12,7 @@
  * Nothing here ever puts a password, token or Authorization header into an error or log line.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { SyncError, type SyncErrorKind } from '../../shared/errors';
+import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../../shared/errors';
 
 export interface XhrOptionsLike {
   type?: string;
@@ -100,28 +100,6 @@ export class Semaphore {
   }
 }
 
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-]);
 const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE', 'ECONNABORTED_RESET']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_CANCELED']);
 
@@ -245,7 +223,7 @@ export function classifyFailure(
   const code = typeof r.code === 'string' ? r.code : undefined;
   if (status === undefined || status === 0) {
     const msg = typeof r.message === 'string' ? r.message : 'network error';
-    if (code && TLS_CODES.has(code))
+    if (code && TLS_ERROR_CODES.has(code))
       return {
         error: new SyncError('tls', `the Exchange server's TLS certificate is not trusted (${code})`, {
           code,
@@ -259,7 +237,7 @@ export function classifyFailure(
         }),
         retryAfterMs: null,
       };
-    if (code && UNREACHABLE_CODES.has(code))
+    if (code && UNREACHABLE_ERROR_CODES.has(code))
       return {
         error: new SyncError('unreachable', `the Exchange server cannot be reached (${code})`, { code }),
         retryAfterMs: null,

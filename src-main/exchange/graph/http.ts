@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { SyncError, type SyncErrorKind } from '../../shared/errors';
+import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../../shared/errors';
 
 export interface GraphAuth {
   getAccessToken(): Promise<string>;
@@ -58,31 +58,6 @@ export interface BatchResponse {
 interface GraphErrorBody {
   error?: { code?: string; message?: string; innerError?: { code?: string } };
 }
-
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENETDOWN',
-]);
 
 const CURSOR_CODES = /^(syncStateNotFound|resyncRequired|syncStateInvalid|ErrorInvalidSyncStateData)$/i;
 
@@ -339,9 +314,9 @@ export class GraphHttp {
     const code = err?.code ?? err?.cause?.code ?? '';
     const safe = { code, cause: { code, message: err?.message } }; // never the axios config (bearer token)
     const host = this.base.host;
-    if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
+    if (TLS_ERROR_CODES.has(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
       return new SyncError('tls', `TLS problem talking to ${host}: ${err?.message ?? code}`, safe);
-    if (UNREACHABLE_CODES.has(code))
+    if (UNREACHABLE_ERROR_CODES.has(code))
       return new SyncError('unreachable', `${host} is unreachable (${code})`, safe);
     if (
       code === 'ECONNABORTED' ||
