@@ -7,8 +7,9 @@
  * Written here instead of taking a parser package because the archive must also rewrite the message without its
  * large attachments at the original byte positions, which the common parsers (postal-mime, mailparser) do not expose.
  */
+
+import { htmlToText } from '../shared/html';
 import { decodeBytes, decodeRawHeader, decodeRfc2231 } from './charset';
-import { htmlToText } from './html';
 
 export interface MimePart {
   /** Lowercase header name → raw (latin1, unfolded) values in order. */

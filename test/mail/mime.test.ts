@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBytes, decodeEncodedWords } from '../../src-main/mail/charset';
-import { htmlToText } from '../../src-main/mail/html';
 import { parseAddressList, parseMime, parseParams, stripLargeAttachments } from '../../src-main/mail/mime';
+import { htmlToText } from '../../src-main/shared/html';
 import { corpus, withAttachment } from './corpus';
 
 describe('charsets and encoded words', () => {

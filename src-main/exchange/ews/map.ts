@@ -3,6 +3,8 @@
  * Reads are defensive: a property the server did not return reads as absent (the library throws on unloaded
  * properties). Writes set every mapped field that is present and clear the ones that are absent.
  */
+
+import { htmlToText } from '../../shared/html';
 import {
   ABRA_ID_PROPERTY_NAME,
   ABRA_PROPERTY_SET_ID,
@@ -92,23 +94,6 @@ function bodyText(item: Any): string | undefined {
   if (text === undefined) return undefined;
   const type = enumName(ews.BodyType, b.BodyType);
   return type === 'HTML' ? htmlToText(text) : text;
-}
-
-/** Minimal HTML → text for servers that ignore BodyType=Text. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|tr|li|h\d)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
 
 function categories(item: Any): string[] | undefined {

@@ -3,6 +3,8 @@
  * todoTask, message). Instants are UTC ISO with milliseconds; all-day events are midnight-to-midnight in the user's
  * zone; To Do dates are dates (midnight in the user's zone).
  */
+
+import { htmlToText } from '../../shared/html';
 import {
   ABRA_ID_PROPERTY_NAME,
   ABRA_PROPERTY_SET_ID,
@@ -426,20 +428,4 @@ export function messageFromGraph(item: Json, withBody: boolean, folderId?: strin
   c.subject = m.subject;
   c.internetMessageId = m.internetMessageId;
   return c;
-}
-
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|tr|li|h\d)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
