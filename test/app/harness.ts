@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AbraClient } from '../../src-main/abra';
+import type { AbraClient } from '../../src-main/abra';
 import type { ControllerDeps } from '../../src-main/app/controller';
 import { createFileLogger } from '../../src-main/app/log';
 import { MemorySecretStore } from '../../src-main/app/secrets';
@@ -22,7 +22,7 @@ import { FileSettingsStore } from '../../src-main/app/settings';
 import type { FolderRef, MailboxInfo } from '../../src-main/exchange/types';
 import { SyncError } from '../../src-main/shared/errors';
 import type { SecretSource, SyncConfig } from '../../src-main/sync/config';
-import type { AbraPort } from '../../src-main/sync/ports';
+import { abraClientFor, abraPortOf } from '../../src-main/wiring';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
 import { FakeExchange } from '../engine/fakes';
 
@@ -51,34 +51,8 @@ export class TestMailbox extends FakeExchange {
   }
 }
 
-function abraPortOf(client: AbraClient): AbraPort {
-  return {
-    currentUser: () => client.currentUser(),
-    changedSince: (c, since, where) => client.changedSince(c, since, where ? { where } : {}),
-    queryAll: (c, where, select) => client.queryAll(c, { where, select }),
-    get: (c, id) => client.get(c, id),
-    listIds: (c, where) => client.listIds(c, where),
-    create: (c, body) => client.create(c, body),
-    update: (c, id, patch) => client.update(c, id, patch),
-    delete: (c, id) => client.delete(c, id),
-    createOwned: (c, parent, owned, body) => client.createOwned(c, parent, owned, body),
-    requestCount: () => client.requestCount(),
-  };
-}
-
 export async function testAbraClientFor(config: SyncConfig, secrets: SecretSource): Promise<AbraClient> {
-  const a = config.abra;
-  const secret = await secrets.get(a.authMode === 'token' ? 'abraToken' : 'abraPassword');
-  if (secret === null)
-    throw new SyncError('config', 'no ABRA Gen password is stored; enter it in Connections');
-  return new AbraClient({
-    baseUrl: `${a.serverUrl.replace(/\/+$/, '')}/${encodeURIComponent(a.connection)}`,
-    login: a.login,
-    ...(a.authMode === 'token' ? { token: secret } : { password: secret }),
-    retryBaseMs: 1,
-    maxRetries: 1,
-    timeoutMs: 5000,
-  });
+  return abraClientFor(config, secrets, { retryBaseMs: 1, maxRetries: 1, timeoutMs: 5000 });
 }
 
 export interface Harness {

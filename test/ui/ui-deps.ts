@@ -10,7 +10,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AbraClient } from '../../src-main/abra';
 import type { ControllerDeps } from '../../src-main/app/controller';
 import { createFileLogger } from '../../src-main/app/log';
 import type { Policy } from '../../src-main/app/policy';
@@ -25,7 +24,7 @@ import type {
 } from '../../src-main/exchange/types';
 import { SyncError } from '../../src-main/shared/errors';
 import type { SecretSource, SyncConfig } from '../../src-main/sync/config';
-import type { AbraPort } from '../../src-main/sync/ports';
+import { abraPortOf } from '../../src-main/wiring';
 import { EXCHANGE_PASSWORD, TestMailbox, testAbraClientFor } from '../app/harness';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews';
@@ -66,21 +65,6 @@ export class UiMailbox extends TestMailbox {
   override async getMime(id?: string): Promise<Buffer> {
     return this.mail.getMime(id ?? '');
   }
-}
-
-function abraPortOf(client: AbraClient): AbraPort {
-  return {
-    currentUser: () => client.currentUser(),
-    changedSince: (c, since, where) => client.changedSince(c, since, where ? { where } : {}),
-    queryAll: (c, where, select) => client.queryAll(c, { where, select }),
-    get: (c, id) => client.get(c, id),
-    listIds: (c, where) => client.listIds(c, where),
-    create: (c, body) => client.create(c, body),
-    update: (c, id, patch) => client.update(c, id, patch),
-    delete: (c, id) => client.delete(c, id),
-    createOwned: (c, parent, owned, body) => client.createOwned(c, parent, owned, body),
-    requestCount: () => client.requestCount(),
-  };
 }
 
 export const MAILBOX = { email: 'jan.novak@firma.cz', displayName: 'Jan Novák' };
