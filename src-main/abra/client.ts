@@ -11,6 +11,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../shared/errors';
+import { Semaphore } from '../shared/semaphore';
 import type { AbraCrmActivityQueue, AbraCrmActivityType, AbraCurrentUser, AbraSecurityUser } from './model';
 import { and, inList, or, ts } from './query';
 
@@ -94,22 +95,6 @@ export function lowerKeys<T = unknown>(v: unknown): T {
 
 function normFp(fp: string): string {
   return fp.replace(/[^0-9a-f]/gi, '').toUpperCase();
-}
-
-class Semaphore {
-  private active = 0;
-  private queue: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.queue.push(r));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.queue.shift()?.();
-    }
-  }
 }
 
 export class AbraClient {

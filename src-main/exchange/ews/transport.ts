@@ -13,6 +13,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../../shared/errors';
+import { Semaphore } from '../../shared/semaphore';
 
 export interface XhrOptionsLike {
   type?: string;
@@ -76,28 +77,6 @@ export function takeTransportError(): SyncError | null {
 function park(e: SyncError): void {
   const ctx = als.getStore();
   if (ctx) ctx.error = e;
-}
-
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.active--;
-      this.waiting.shift()?.();
-    };
-  }
-
-  get inUse(): number {
-    return this.active;
-  }
 }
 
 const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE', 'ECONNABORTED_RESET']);

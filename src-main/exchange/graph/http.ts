@@ -9,6 +9,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../../shared/errors';
+import { Semaphore } from '../../shared/semaphore';
 
 export interface GraphAuth {
   getAccessToken(): Promise<string>;
@@ -60,22 +61,6 @@ interface GraphErrorBody {
 }
 
 const CURSOR_CODES = /^(syncStateNotFound|resyncRequired|syncStateInvalid|ErrorInvalidSyncStateData)$/i;
-
-class Semaphore {
-  active = 0;
-  private queue: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.active >= this.max) await new Promise<void>((r) => this.queue.push(r));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.queue.shift()?.();
-    }
-  }
-}
 
 export function retryAfterMs(h: Record<string, unknown> | undefined): number | undefined {
   const v = h?.['retry-after'] ?? h?.['Retry-After'];
@@ -417,7 +402,7 @@ export class GraphHttp {
   }
 
   inFlight(): number {
-    return this.sem.active;
+    return this.sem.inUse;
   }
 }
 
