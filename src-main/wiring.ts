@@ -74,9 +74,16 @@ export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Pr
       throw new SyncError('config', 'no Exchange password is stored; enter it in Connections');
     return createExchangeBackend(x, { password });
   }
+  const token = await secrets.get('graphTokenCache');
+  if (x.kind === 'ews' && token?.trimStart().startsWith('{'))
+    // The stored secret is a Microsoft 365 sign-in (MSAL cache with Graph permissions), not an EWS access token.
+    throw new SyncError(
+      'config',
+      'OAuth sign-in to Exchange Server (EWS) is not available in the app yet: choose Basic or NTLM, or Microsoft 365 (Graph); the command line accepts an EWS access token in EXCHANGE_TOKEN',
+    );
   return createExchangeBackend(
     x,
-    { token: await secrets.get('graphTokenCache') },
+    { token },
     {
       graph: {
         tasksList: config.parts.tasks.tasksList,
