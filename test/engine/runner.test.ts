@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type {
   AppointmentData,
   CalendarEvent,
@@ -335,6 +335,15 @@ describe('address book part over the runner (fakes)', () => {
     expect(r2?.counts.unlinked).toBe(1);
     expect(r2?.counts.exchange.deleted).toBe(0);
     expect(ex.inFolder('contacts')).toHaveLength(1);
+  });
+
+  it('the run right after a first run does not scan ABRA for deletions again', async () => {
+    for (let i = 0; i < 5; i++) firm(`Firma ${i} s.r.o.`);
+    service = makeService(testConfig({ parts: { calendar: { enabled: false }, tasks: { enabled: false } } }));
+    await service.syncNow('addressBook');
+    const listIds = vi.spyOn(abra, 'listIds');
+    await service.syncNow('addressBook');
+    expect(listIds).not.toHaveBeenCalled();
   });
 
   it('a major correction moves the contact to the new firm id instead of re-creating it', async () => {

@@ -124,7 +124,9 @@ export async function deletionScan(
     cursor === null ||
     !last ||
     ctx.now().getTime() - Date.parse(last) >= ctx.config.safety.abraDeletionScanMinutes * 60_000;
-  if (!due || links.size === 0) return { deleted: [], extraCursors: {} };
+  if (!due) return { deleted: [], extraCursors: {} };
+  // Nothing linked yet (a first run): nothing can have been deleted — the scan is done as of now.
+  if (links.size === 0) return { deleted: [], extraCursors: { [SCAN_CURSOR]: ctx.now().toISOString() } };
   const linked = [...links.keys()];
   const abraIds = [...new Set(linked.map(idOf))];
   const exists = new Set<string>();
