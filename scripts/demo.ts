@@ -13,15 +13,41 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatSummary } from '../src-main/cli';
-import type { RunSummary } from '../src-main/sync/api';
+import type { RunSummary, ServiceEvent } from '../src-main/sync/api';
 import { startWorld, type World } from '../test/e2e/harness';
 
 const root = path.resolve(import.meta.dirname, '..');
 const stateDir = path.join(root, '.demo-state');
 
+/** Parts that ended with anything but `ok` in any run: the demo then exits 1. */
+const notOk: string[] = [];
+
 function print(title: string, summaries: Record<string, RunSummary>) {
+  clearProgress();
   console.log(`\n${title}`);
+  for (const s of Object.values(summaries)) if (s.result !== 'ok') notOk.push(`${s.part}: ${s.result}`);
   for (const s of Object.values(summaries)) console.log(`  ${formatSummary(s).replace(/\n/g, '\n  ')}`);
+}
+
+let progressShown = false;
+let lastPhase = '';
+function showProgress(e: ServiceEvent) {
+  if (e.type !== 'progress') return;
+  const p = e.progress;
+  const count = p.total ? ` ${p.done}/${p.total}` : p.done ? ` ${p.done}` : '';
+  if (process.stdout.isTTY) {
+    process.stdout.write(`\r  … ${p.part} ${p.phase}${count}`.padEnd(60));
+    progressShown = true;
+  } else if (p.phase === 'writing' && p.total && `${p.part}:${p.phase}` !== lastPhase) {
+    // not a terminal: one line per part that writes, not a line per item
+    lastPhase = `${p.part}:${p.phase}`;
+    console.log(`  … ${p.part}: writing ${p.total} changes`);
+  }
+}
+function clearProgress() {
+  if (progressShown) process.stdout.write(`\r${' '.repeat(60)}\r`);
+  progressShown = false;
+  lastPhase = '';
 }
 
 function sides(w: World) {
@@ -67,6 +93,7 @@ async function main() {
     );
 
     const service = w.service();
+    service.subscribe(showProgress);
     const { plan } = await service.preview();
     const byPart = new Map<string, number>();
     for (const p of plan) byPart.set(p.part, (byPart.get(p.part) ?? 0) + 1);
@@ -144,7 +171,13 @@ async function main() {
 }
 
 main().then(
-  () => process.exit(0),
+  () => {
+    if (notOk.length) {
+      console.error(`\ndemo: not every part ended ok — ${notOk.join(', ')}`);
+      process.exit(1);
+    }
+    process.exit(0);
+  },
   (e) => {
     console.error(`demo failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exit(1);
