@@ -222,6 +222,11 @@ export interface ChangeOptions {
   since?: string;
   /** Mail: include the plain-text body in the summaries. */
   withBody?: boolean;
+  /**
+   * Incremental reads only: true when the caller already holds this id at this changeKey (the echo of its own
+   * write). A backend that must fetch changed items one by one (EWS) may then leave the upsert out.
+   */
+  isKnown?: (id: string, changeKey: string) => boolean;
 }
 
 export type WriteResult = { ok: true; id: string; changeKey: string } | { ok: false; error: SyncError };

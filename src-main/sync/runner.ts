@@ -776,8 +776,17 @@ async function readExchange(
     const deletedIds = new Set<string>();
     const seriesSeen = new Map<string, Set<string>>();
     let c = start;
+    // An incremental read may skip the echo of our own writes (same id and ChangeKey as the link holds); a complete
+    // read must see every item, since what it does not see counts as gone.
+    const readOptions = {
+      ...options,
+      isKnown:
+        start === null
+          ? undefined
+          : (id: string, changeKey: string) => linkByExId.get(id)?.exChangeKey === changeKey,
+    };
     for (let page = 0; page < 100000; page++) {
-      const p = await ctx.exchange.getChanges<ExchangeItem>(folder, c, options);
+      const p = await ctx.exchange.getChanges<ExchangeItem>(folder, c, readOptions);
       for (const ch of p.changes) {
         if (ch.type === 'delete') {
           deletedIds.add(ch.id);

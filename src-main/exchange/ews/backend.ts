@@ -691,15 +691,23 @@ export class EwsBackend implements ExchangeBackend {
         ews.SyncFolderItemsScope.NormalItems,
         prev?.s ?? null,
       );
-      const order: { id: string; deleted: boolean }[] = [];
+      const order: { id: string; deleted: boolean; known?: boolean }[] = [];
       const seen = new Map<string, number>();
       const count: number = res.Count ?? 0;
       for (let i = 0; i < count; i++) {
         const ch = res._getItem(i);
         const type = (ews.ChangeType as Any)[ch.ChangeType] ?? String(ch.ChangeType);
-        const id = String(get(ch, 'ItemId')?.UniqueId ?? get(ch, 'Id')?.UniqueId ?? '');
+        const itemId = get(ch, 'ItemId') ?? get(ch, 'Id');
+        const id = String(itemId?.UniqueId ?? '');
         if (!id || type === 'ReadFlagChange') continue;
         const entry = { id, deleted: type === 'Delete' };
+        // the echo of the caller's own write (same id and ChangeKey): no need to fetch it
+        const changeKey = itemId?.ChangeKey ? String(itemId.ChangeKey) : '';
+        if (!entry.deleted && changeKey && options.isKnown?.(id, changeKey)) {
+          const at = seen.get(id);
+          if (at !== undefined) order[at] = { id, deleted: false, known: true };
+          continue;
+        }
         const at = seen.get(id);
         if (at !== undefined) order[at] = entry;
         else {
@@ -708,7 +716,7 @@ export class EwsBackend implements ExchangeBackend {
         }
       }
       const masters: Record<string, string> = { ...(prev?.m ?? {}) };
-      const wantIds = order.filter((o) => !o.deleted).map((o) => o.id);
+      const wantIds = order.filter((o) => !o.deleted && !o.known).map((o) => o.id);
       const withBody =
         folder.kind === 'contacts' ||
         folder.kind === 'calendar' ||
@@ -718,6 +726,7 @@ export class EwsBackend implements ExchangeBackend {
       const changes: ItemChange<ExchangeItem>[] = [];
       const seriesMasters: CalendarEvent[] = [];
       for (const o of order) {
+        if (o.known) continue;
         const item = o.deleted ? undefined : raw.get(o.id);
         if (!item) {
           const uid = masters[o.id];
