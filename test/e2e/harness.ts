@@ -93,6 +93,8 @@ export interface WorldOptions {
   exchangeSize?: 'empty' | 'small' | 'demo' | 'large';
   seed?: number;
   dataDir?: string;
+  /** Added latency per request on every emulator (benchmarks). */
+  latencyMs?: number;
   /** Validate every EWS request against the XSD (default: when the schema is present; off for benchmarks). */
   validateRequests?: boolean;
 }
@@ -153,18 +155,27 @@ const EWS_WRITES = ['CreateItem', 'UpdateItem', 'DeleteItem', 'CreateFolder'];
 
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const kind = o.exchange ?? 'ews';
-  const abra = await startAbraEmulator({ size: o.abraSize ?? 'small', seed: o.seed ?? 11 });
+  const abra = await startAbraEmulator({
+    size: o.abraSize ?? 'small',
+    seed: o.seed ?? 11,
+    latencyMs: o.latencyMs,
+  });
   const ews =
     kind === 'ews'
       ? await startEwsEmulator({
           size: o.exchangeSize ?? 'empty',
           seed: o.seed ?? 11,
           validateRequests: o.validateRequests,
+          latencyMs: o.latencyMs,
         })
       : null;
   const graph =
     kind === 'graph'
-      ? await startGraphEmulator({ size: o.exchangeSize ?? 'empty', seed: o.seed ?? 11 })
+      ? await startGraphEmulator({
+          size: o.exchangeSize ?? 'empty',
+          seed: o.seed ?? 11,
+          latencyMs: o.latencyMs,
+        })
       : null;
   const c = abra.control;
   const code = (coll: string, k: string) => String(c.list(coll).find((x) => x.code === k)!.id);

@@ -6,11 +6,13 @@ import { blank, SCHEMAS, schemaOf } from './schema';
 import type { UserCred } from './server';
 import { type AbraStore, isoDate, type Obj } from './store';
 
-export type SeedSize = 'small' | 'demo' | 'large';
+export type SeedSize = 'small' | 'demo' | 'medium' | 'large';
 
 export const SIZES: Record<SeedSize, { firms: number; activitiesPerFirm: number; users: number }> = {
   small: { firms: 20, activitiesPerFirm: 2, users: 4 },
   demo: { firms: 200, activitiesPerFirm: 3, users: 8 },
+  // ≈ 3 900 firms + ≈ 6 000 persons ≈ 10 000 contacts (the benchmark's address book)
+  medium: { firms: 3_900, activitiesPerFirm: 1, users: 12 },
   // ≈ 20 000 firms + ≈ 30 000 persons + 40 000 activities + code lists ≈ 90 000 top-level records
   large: { firms: 20_000, activitiesPerFirm: 2, users: 20 },
 };
