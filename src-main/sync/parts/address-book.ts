@@ -2,8 +2,8 @@
  * Address book: each current ABRA firm that passes the filter becomes a company contact, and each person linked to
  * it (a `firmpersons` row) a person contact carrying the firm's name, address and web — all in the "ABRA Gen"
  * contacts folder only. Default direction ABRA → Exchange; bidirectional edits go back to the right ABRA fields
- * (firm name and residence address; person name, title and address). Firms and persons are master data: an Outlook
- * delete never deletes them.
+ * (firm name and residence address; person name, title, job title and address). Firms and persons are master data:
+ * an Outlook delete never deletes them.
  *
  * Link ids: a company contact is keyed by the firm id, a person contact by `firmId:personId` (a person working for
  * two firms has two contacts, one per firm). A firm's major correction (a new firm record whose old record points to
@@ -406,6 +406,7 @@ export const addressBookPart: PartModule = {
       firstname: str(record.givenName),
       lastname: str(record.surname),
       title: str(record.title),
+      grade: str(record.jobTitle),
       address_id: {
         email: ((record.emails as string[] | undefined) ?? [])[0] ?? '',
         phonenumber1: str(record.businessPhone),
@@ -445,6 +446,7 @@ export const addressBookPart: PartModule = {
     if (changed('givenName')) patch.firstname = str(record.givenName);
     if (changed('surname')) patch.lastname = str(record.surname);
     if (changed('title')) patch.title = str(record.title);
+    if (changed('jobTitle')) patch.grade = str(record.jobTitle);
     const addr: Record<string, unknown> = {};
     if (changed('emails')) addr.email = ((record.emails as string[] | undefined) ?? [])[0] ?? '';
     if (changed('businessPhone')) addr.phonenumber1 = str(record.businessPhone);
@@ -455,7 +457,11 @@ export const addressBookPart: PartModule = {
       : await ctx.abra.get('persons', personId);
     const firm = await ctx.abra.get('firms', firmId ?? '');
     if (!person || !firm) throw new SyncError('notFound', 'The person or the firm no longer exists in ABRA.');
-    return { version: `${firmVersion(firm)}.${str(person.objversion)}` };
+    // The firm's part of the version is left unknown: the firm may have changed since this run read it (a user in
+    // ABRA, or this very run writing the company contact's new name), and the stored record does not carry that
+    // change. With the firm's current objversion here, the next run would see an unchanged version and never bring
+    // the firm's new name/address to this contact; an unknown part makes it compare the mapped fields instead.
+    return { version: `?.${str(person.objversion)}` };
   },
 
   async deleteAbra() {
