@@ -1,4 +1,6 @@
 /** The shared end-to-end scenarios over the EWS backend and emulator (Exchange Server on premises). */
+import { defineRules } from './rules';
 import { defineScenarios } from './scenarios';
 
 defineScenarios('ews');
+defineRules('ews');

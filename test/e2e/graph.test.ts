@@ -4,9 +4,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWorld, type World, writes } from './harness';
+import { defineRules } from './rules';
 import { defineScenarios } from './scenarios';
 
 defineScenarios('graph');
+defineRules('graph');
 
 describe('Microsoft Graph only', () => {
   let w: World;
