@@ -1,26 +1,124 @@
 /**
- * A sync killed mid-run (power cut, task manager, SIGKILL) and started again creates nothing twice and loses
- * nothing: the headless CLI runs in a child process against the emulators in this process, is killed once it has
- * written part of the address book, and a second run finishes the job.
+ * Crash safety (issue #5): a sync killed mid-run (power cut, task manager, SIGKILL) and started again creates
+ * nothing twice and loses nothing, on either side.
+ *
+ * The headless CLI (`run --once`: address book, calendar, tasks) runs in a child process against the ABRA and EWS
+ * emulators in this process, both seeded with data (ABRA 'demo': 200 firms and their activities; Exchange 'demo':
+ * Outlook appointments, a weekly series with a moved and a deleted occurrence, tasks), so the first run creates on
+ * both sides. Both emulators answer slowly, and the CLI is killed with SIGKILL at several seeded pseudo-random
+ * points — after the k-th write request of one side seen in the emulator's log (Exchange: applied, answer not yet
+ * sent; ABRA: arrived, applied after the kill), sometimes a few milliseconds later — and started again each time.
+ * Then an uninterrupted run must succeed, a further run must write nothing, and both sides must hold exactly what
+ * one uninterrupted run produces in an identical world: every stamp once, every Outlook item one ABRA activity.
+ *
+ * CRASH_SEED=<n> replays other kill points; CRASH_TRACE=1 prints the kill points (any failure shows them too).
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncConfig } from '../../src-main/sync/config';
 import { startWorld, type World } from './harness';
 
 const root = path.resolve(import.meta.dirname, '../..');
-let w: World;
+const KILL_SEED = Number(process.env.CRASH_SEED ?? 20261125);
+const KILLS = 6;
+const EWS_LATENCY_MS = 40;
+const ABRA_LATENCY_MS = 15;
+/** The engine's Exchange write batch size (runner.ts): a part with n items to create sends ceil(n / 50) requests. */
+const BATCH = 50;
 
-beforeAll(async () => {
-  w = await startWorld({ abraSize: 'demo' });
-});
-afterAll(async () => {
-  await w?.stop();
-});
+/** Small seeded PRNG (mulberry32): the same seed, the same kill plan. */
+function prng(seed: number): () => number {
+  let a = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
-function cli(configFile: string, secretsFile: string) {
-  return spawn(
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function configFor(w: World): SyncConfig {
+  const cfg = structuredClone(w.config);
+  cfg.parts.mail.enabled = false;
+  return cfg;
+}
+
+/** What both sides hold, in terms that are equal across two worlds built from the same seed. */
+interface Picture {
+  /** AbraId stamps of the contacts in the "ABRA Gen" folder, sorted. */
+  contacts: string[];
+  /** AbraId stamps of calendar items, sorted. */
+  appointments: string[];
+  /** AbraId stamps of tasks, sorted. */
+  tasks: string[];
+  /** ABRA activities the sync created (from Outlook items): `type|subject|start|end`, sorted. */
+  fromOutlook: string[];
+}
+
+const iso = (v: unknown) => (v ? new Date(String(v)).toISOString() : '');
+const activityKey = (a: Record<string, unknown>) =>
+  `${a.activitytype_id}|${a.subject}|${iso(a['sheduledstart$date'])}|${iso(a['sheduledend$date'])}`;
+
+function picture(w: World, seeded: Set<string>): Picture {
+  const stamps = (items: { abraId?: string }[]) =>
+    items
+      .map((i) => i.abraId)
+      .filter((x): x is string => !!x)
+      .sort();
+  return {
+    contacts: stamps(w.outlook.contacts()),
+    appointments: stamps(w.outlook.appointments()),
+    tasks: stamps(w.outlook.tasks()),
+    fromOutlook: w.abra.control
+      .list('crmactivities')
+      .filter((a) => !seeded.has(String(a.id)))
+      .map(activityKey)
+      .sort(),
+  };
+}
+
+const duplicates = (xs: string[]) => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
+const missing = (expected: string[], got: string[]) => {
+  const have = new Set(got);
+  return expected.filter((x) => !have.has(x));
+};
+const extra = (expected: string[], got: string[]) => {
+  const want = new Set(expected);
+  return got.filter((x) => !want.has(x));
+};
+
+/** The AbraIds the address book should produce: current, visible firms and their visible persons. */
+function expectedContactIds(w: World): string[] {
+  const c = w.abra.control;
+  const ids: string[] = [];
+  for (const f of c.list('firms', 'firm_id = null and hidden = false')) {
+    ids.push(String(f.id));
+    for (const fp of (f.firmpersons as { person_id: string }[] | undefined) ?? []) {
+      const p = c.get('persons', fp.person_id);
+      if (p && p.hidden !== true) ids.push(`${f.id}:${p.id}`);
+    }
+  }
+  return ids.sort();
+}
+
+/** ABRA write requests (creates, updates, deletes) received so far. */
+const abraWrites = (w: World) =>
+  w.abra.log.entries().filter((e) => e.method !== 'GET' && e.collection !== 'query').length;
+
+interface CliRun {
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(): void;
+  out(): string;
+  err(): string;
+}
+
+function startCli(w: World, files: { config: string; secrets: string }, json = false): CliRun {
+  const child = spawn(
     process.execPath,
     [
       // one process (the tsx CLI would fork a second one that SIGKILL would leave running)
@@ -29,63 +127,229 @@ function cli(configFile: string, secretsFile: string) {
       path.join(root, 'src-main/cli.ts'),
       'run',
       '--once',
-      '--part',
-      'addressBook',
       '--config',
-      configFile,
+      files.config,
       '--secrets',
-      secretsFile,
+      files.secrets,
       '--data-dir',
       w.dataDir,
+      ...(json ? ['--json'] : []),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr.on('data', (d) => {
+    err += String(d);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal })),
+  );
+  return { exited, kill: () => child.kill('SIGKILL'), out: () => out, err: () => err };
 }
 
+interface Summary {
+  part: string;
+  result: string;
+  counts: {
+    abra: { created: number; updated: number; deleted: number };
+    exchange: { created: number; updated: number; deleted: number };
+    failed: number;
+  };
+}
+const summaryWrites = (s: Summary) =>
+  s.counts.abra.created +
+  s.counts.abra.updated +
+  s.counts.abra.deleted +
+  s.counts.exchange.created +
+  s.counts.exchange.updated +
+  s.counts.exchange.deleted;
+
+async function runToEnd(w: World, files: { config: string; secrets: string }) {
+  const run = startCli(w, files, true);
+  const { code } = await run.exited;
+  let summaries: Summary[] = [];
+  try {
+    summaries = JSON.parse(run.out()) as Summary[];
+  } catch {
+    // the assertion below shows the output
+  }
+  return { code, summaries, text: `${run.out()}\n${run.err()}` };
+}
+
+function writeFiles(w: World) {
+  const files = {
+    config: path.join(w.dataDir, 'config.json'),
+    secrets: path.join(w.dataDir, 'secrets.json'),
+  };
+  writeFileSync(files.config, JSON.stringify(configFor(w)));
+  writeFileSync(files.secrets, JSON.stringify(w.secretValues), { mode: 0o600 });
+  return files;
+}
+
+const worldOptions = { abraSize: 'demo', exchangeSize: 'demo', validateRequests: false } as const;
+
+// The oracle: an identical world synced once without interruption.
+let expected: Picture;
+let expectedWrites: { exchange: number; abra: number };
+
+beforeAll(async () => {
+  const ref = await startWorld(worldOptions);
+  try {
+    const seeded = new Set(ref.abra.control.list('crmactivities').map((a) => String(a.id)));
+    const r = await runToEnd(ref, writeFiles(ref));
+    expect(r.code, r.text).toBe(0);
+    expected = picture(ref, seeded);
+    expectedWrites = { exchange: ref.exchangeWrites(), abra: abraWrites(ref) };
+  } finally {
+    await ref.stop();
+  }
+}, 60_000);
+
 describe('crash safety', () => {
-  it('SIGKILL in the middle of the first run, then a second run: every contact exactly once', async () => {
-    const cfg = structuredClone(w.config);
-    cfg.parts.calendar.enabled = false;
-    cfg.parts.tasks.enabled = false;
-    cfg.parts.mail.enabled = false;
-    const configFile = path.join(w.dataDir, 'config.json');
-    const secretsFile = path.join(w.dataDir, 'secrets.json');
-    writeFileSync(configFile, JSON.stringify(cfg));
-    writeFileSync(secretsFile, JSON.stringify(w.secretValues), { mode: 0o600 });
-    const expected = w.abra.control.list('firms', 'firm_id = null and hidden = false').length;
-
-    // slow Exchange down so that the kill lands between batches of creates
-    w.ews!.faults.setLatency(40);
-    const child = cli(configFile, secretsFile);
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-    });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const deadline = Date.now() + 60_000;
-    while ((w.ews!.log.counts().CreateItem ?? 0) < 2 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(w.ews!.log.counts().CreateItem ?? 0, stderr).toBeGreaterThanOrEqual(2);
-    child.kill('SIGKILL');
-    await exited;
-    w.ews!.faults.setLatency(0);
-
-    const partial = w.outlook.contacts();
-    expect(partial.length).toBeGreaterThan(0);
-    expect(partial.filter((c) => !(c.abraId ?? '').includes(':')).length).toBeLessThan(expected);
-
-    const second = cli(configFile, secretsFile);
-    let out = '';
-    second.stdout.on('data', (d) => {
-      out += String(d);
-    });
-    const code = await new Promise<number | null>((r) => second.on('exit', (c) => r(c)));
-    expect(code, out).toBe(0);
-
-    const contacts = w.outlook.contacts();
-    const ids = contacts.map((c) => c.abraId ?? '');
-    expect(new Set(ids).size).toBe(ids.length); // nothing twice
-    expect(ids.filter((id) => id && !id.includes(':'))).toHaveLength(expected); // nothing lost
+  let w: World;
+  afterAll(async () => {
+    await w?.stop();
   });
+
+  it(`SIGKILL at ${KILLS} seeded points of a first run that creates on both sides, restarts: nothing twice, nothing lost`, async () => {
+    // The oracle is meaningful: the first run creates on both sides, and every Outlook item is distinct.
+    expect(expected.contacts.length).toBeGreaterThan(2 * BATCH);
+    expect(expected.appointments.length).toBeGreaterThan(0);
+    expect(expected.tasks.length).toBeGreaterThan(0);
+    expect(expected.fromOutlook.length).toBeGreaterThan(10);
+    expect(duplicates(expected.fromOutlook)).toEqual([]);
+    expect(expectedWrites.abra).toBe(expected.fromOutlook.length);
+
+    w = await startWorld(worldOptions);
+    const files = writeFiles(w);
+    const seeded = new Set(w.abra.control.list('crmactivities').map((a) => String(a.id)));
+    expect(expectedContactIds(w)).toEqual(expected.contacts);
+
+    const rnd = prng(KILL_SEED);
+    const trace: string[] = [`CRASH_SEED=${KILL_SEED}`];
+    const show = () => trace.join('\n');
+
+    /** Holds after every kill: nothing twice, nothing that should not exist. */
+    const checkNoDuplicates = (when: string) => {
+      const p = picture(w, seeded);
+      const msg = `${when}\n${show()}`;
+      expect(duplicates(p.contacts), `duplicate contacts ${msg}`).toEqual([]);
+      expect(duplicates([...p.appointments, ...p.tasks]), `duplicate appointments/tasks ${msg}`).toEqual([]);
+      expect(duplicates(p.fromOutlook), `duplicate ABRA activities ${msg}`).toEqual([]);
+      expect(extra(expected.contacts, p.contacts), `unexpected contacts ${msg}`).toEqual([]);
+      expect(extra(expected.appointments, p.appointments), `unexpected appointments ${msg}`).toEqual([]);
+      expect(extra(expected.tasks, p.tasks), `unexpected tasks ${msg}`).toEqual([]);
+      expect(extra(expected.fromOutlook, p.fromOutlook), `unexpected ABRA activities ${msg}`).toEqual([]);
+      return p;
+    };
+
+    // Slow enough that a kill lands between a write reaching the server and its answer reaching the engine.
+    w.ews!.faults.setLatency(EWS_LATENCY_MS);
+    w.abra.faults.setLatency(ABRA_LATENCY_MS);
+
+    let kills = 0;
+    const killedOn = { exchange: 0, abra: 0 };
+    for (let i = 0; i < KILLS; i++) {
+      // The write requests still to come, in the engine's order: parts one after the other (address book,
+      // calendar, tasks); in a part, the creates in ABRA one by one, then the creates in Exchange in batches.
+      const p = picture(w, seeded);
+      const ofType = (keys: string[], type: string) => keys.filter((k) => k.startsWith(`${type}|`));
+      const batches = (want: string[], have: string[]) => Math.ceil(missing(want, have).length / BATCH);
+      const plan: ('exchange' | 'abra')[] = [
+        ...(w.outlook.contacts().length || p.contacts.length ? [] : ['exchange' as const]), // the folder
+        ...Array(batches(expected.contacts, p.contacts)).fill('exchange'),
+        ...Array(missing(ofType(expected.fromOutlook, w.ids.sch), p.fromOutlook).length).fill('abra'),
+        ...Array(batches(expected.appointments, p.appointments)).fill('exchange'),
+        ...Array(missing(ofType(expected.fromOutlook, w.ids.ukol), p.fromOutlook).length).fill('abra'),
+        ...Array(batches(expected.tasks, p.tasks)).fill('exchange'),
+      ];
+      if (!plan.length) {
+        trace.push(`kill ${i + 1}: nothing left to write`);
+        break;
+      }
+      // A point in the first 40 % of what is left, so that every kill still finds work.
+      const at = Math.floor(rnd() * Math.ceil(plan.length * 0.4));
+      const side = plan[at]!;
+      const k = plan.slice(0, at + 1).filter((x) => x === side).length;
+      const delay = rnd() < 0.5 ? 0 : Math.floor(rnd() * EWS_LATENCY_MS);
+      const count = () => (side === 'exchange' ? w.exchangeWrites() : abraWrites(w));
+      const base = count();
+
+      const run = startCli(w, files);
+      let exitedEarly = false;
+      void run.exited.then(() => {
+        exitedEarly = true;
+      });
+      const deadline = Date.now() + 30_000;
+      while (!exitedEarly && count() - base < k && Date.now() < deadline) await sleep(2);
+      if (delay && !exitedEarly) await sleep(delay);
+      run.kill();
+      const { code, signal } = await run.exited;
+      const line = `kill ${i + 1}: write ${at + 1} of ${plan.length} left = ${side} write ${k} (+${delay} ms) → ${signal ?? `exit ${code}`}, ${count() - base} ${side} writes seen`;
+      trace.push(line);
+      expect(signal, `the run ended before its kill point\n${show()}\n${run.out()}\n${run.err()}`).toBe(
+        'SIGKILL',
+      );
+      kills++;
+      killedOn[side]++;
+      // let the emulators finish what they received before the kill, as a real server would
+      await sleep(EWS_LATENCY_MS + ABRA_LATENCY_MS + 50);
+      checkNoDuplicates(`after kill ${i + 1}`);
+    }
+    if (process.env.CRASH_TRACE) console.log(show());
+    expect(kills, show()).toBeGreaterThanOrEqual(5);
+    expect(killedOn.exchange, show()).toBeGreaterThanOrEqual(1);
+    expect(killedOn.abra, show()).toBeGreaterThanOrEqual(1);
+
+    // An uninterrupted run finishes the job.
+    w.ews!.faults.setLatency(0);
+    w.abra.faults.setLatency(0);
+    const last = await runToEnd(w, files);
+    expect(last.code, `${last.text}\n${show()}`).toBe(0);
+    expect(last.summaries.map((s) => s.part).sort()).toEqual(['addressBook', 'calendar', 'tasks']);
+    for (const s of last.summaries) expect(s.result, `${s.part}\n${show()}`).toBe('ok');
+
+    // Both sides hold exactly what one uninterrupted run produces: nothing twice, nothing lost.
+    const p = checkNoDuplicates('after the final run');
+    expect(p.contacts, show()).toEqual(expectedContactIds(w));
+    expect(missing(expected.appointments, p.appointments), `lost appointments\n${show()}`).toEqual([]);
+    expect(missing(expected.tasks, p.tasks), `lost tasks\n${show()}`).toEqual([]);
+    expect(missing(expected.fromOutlook, p.fromOutlook), `lost Outlook items\n${show()}`).toEqual([]);
+    expect(p).toEqual(expected);
+
+    // Directly, without the oracle: every Outlook appointment and task is exactly one ABRA activity.
+    const created = w.abra.control.list('crmactivities').filter((a) => !seeded.has(String(a.id)));
+    for (const a of w.outlook.appointments().filter((x) => !x.abraId && x.kind === 'Single')) {
+      const same = created.filter(
+        (c) =>
+          c.activitytype_id === w.ids.sch &&
+          c.subject === a.subject &&
+          iso(c['sheduledstart$date']) === iso(a.start),
+      );
+      expect(same.length, `${a.subject} ${a.start}\n${show()}`).toBe(1);
+    }
+    const outlookTasks = w.outlook.tasks().filter((x) => !x.abraId);
+    expect(outlookTasks.length).toBeGreaterThan(0);
+    for (const t of outlookTasks) {
+      const want = outlookTasks.filter((x) => x.subject === t.subject).length;
+      const got = created.filter((c) => c.activitytype_id === w.ids.ukol && c.subject === t.subject).length;
+      expect(got, `${t.subject}\n${show()}`).toBe(want);
+    }
+
+    // The state survived every kill: one more run finds nothing to do and writes nothing.
+    w.resetExchangeLog();
+    const abraBefore = abraWrites(w);
+    const again = await runToEnd(w, files);
+    expect(again.code, again.text).toBe(0);
+    for (const s of again.summaries) {
+      expect(s.result, s.part).toBe('ok');
+      expect(summaryWrites(s), `${s.part} wrote again\n${show()}`).toBe(0);
+    }
+    expect(w.exchangeWrites()).toBe(0);
+    expect(abraWrites(w)).toBe(abraBefore);
+  }, 120_000);
 });
