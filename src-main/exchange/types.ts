@@ -301,7 +301,11 @@ export interface ExchangeBackend {
 
   createItems<D extends ItemData>(folder: FolderRef, requests: CreateRequest<D>[]): Promise<WriteResult[]>;
 
-  /** Partial-free update: the given data replaces the mapped fields. Stale changeKey → per-item `conflict`. */
+  /**
+   * The given data replaces the mapped fields. Optional appointment fields the sync does not map (location,
+   * categories, showAs, isAllDay, reminder) are left as they are when undefined; '' / [] clear them.
+   * Stale changeKey → per-item `conflict`.
+   */
   updateItems<D extends ItemData>(folder: FolderRef, requests: UpdateRequest<D>[]): Promise<WriteResult[]>;
 
   /** Deletes (to Deleted Items where the server supports it). Already-missing items count as deleted. */

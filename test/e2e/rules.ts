@@ -206,15 +206,8 @@ export function defineRules(kind: 'ews' | 'graph'): void {
         expect(again.counts.abra.updated + again.counts.exchange.updated).toBe(0);
       });
 
-      /*
-       * KNOWN BUG, reported to the lead: an ABRA activity has no location, so the calendar part's toExchange() leaves
-       * AppointmentData.location undefined, and both backends treat an update as a full replacement of the mapped
-       * fields (ExchangeBackend.updateItems: "the given data replaces the mapped fields"; EWS applyAppointment →
-       * setOrClear(Location, undefined) clears it, Graph appointmentToGraph sends location {displayName: ''}). So any
-       * ABRA change written to Outlook erases the location the user typed (likewise categories, and show-as on Graph).
-       * `it.fails` keeps this visible: it turns red the day the bug is fixed, then make it a plain `it`.
-       */
-      it.fails('KNOWN BUG: an ABRA change written to Outlook keeps the location the user typed there', async () => {
+      // An ABRA activity has no location: ABRA's changes must not erase the one the user typed in Outlook.
+      it('an ABRA change written to Outlook keeps the location the user typed there', async () => {
         const s = w.service();
         await w.run(s);
         const { actId, apptId } = await linkedMeeting(s, 'Schůzka v zasedačce');

@@ -351,7 +351,7 @@ describe('EWS backend ↔ EWS emulator', () => {
       {
         id: w.id,
         changeKey: fresh!.changeKey,
-        data: { ...data, subject: 'Naše verze', location: undefined },
+        data: { ...data, subject: 'Naše verze', location: '' },
       },
     ]);
     expect(ok?.ok).toBe(true);

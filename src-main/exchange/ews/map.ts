@@ -408,12 +408,15 @@ export function applyAppointment(
     item.Start = toEwsDate(d.start);
     item.End = toEwsDate(end);
   }
-  put(item, 'IsAllDayEvent', d.isAllDay === true, isNew, (cur) => (cur === true) === (d.isAllDay === true));
-  setOrClear(item, 'Location', d.location, isNew);
+  // Fields the caller leaves undefined are not its to write (ABRA has no location, categories or all-day flag):
+  // they stay as the user set them in Outlook. '' / [] clear them.
+  if (d.isAllDay !== undefined)
+    put(item, 'IsAllDayEvent', d.isAllDay === true, isNew, (cur) => (cur === true) === (d.isAllDay === true));
+  if (d.location !== undefined) setOrClear(item, 'Location', d.location, isNew);
   setBody(item, d.body, isNew);
   putEnum(item, 'Sensitivity', ews.Sensitivity, d.sensitivity ?? 'Normal', isNew);
   if (d.showAs) putEnum(item, 'LegacyFreeBusyStatus', ews.LegacyFreeBusyStatus, d.showAs, isNew);
-  setCategories(item, d.categories, isNew);
+  if (d.categories !== undefined) setCategories(item, d.categories, isNew);
   if (d.reminderMinutesBeforeStart === null) put(item, 'IsReminderSet', false, isNew);
   else if (typeof d.reminderMinutesBeforeStart === 'number') {
     put(item, 'IsReminderSet', true, isNew);

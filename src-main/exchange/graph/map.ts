@@ -272,14 +272,17 @@ export function appointmentToGraph(d: AppointmentData, tz: string, abraId?: stri
   const out: Json = {
     subject: d.subject,
     body: { contentType: 'text', content: d.body ?? '' },
-    isAllDay: d.isAllDay === true,
     start: d.isAllDay ? toLocalMidnight(d.start, tz) : toDtz(d.start),
     end: d.isAllDay ? toLocalMidnight(d.end, tz) : toDtz(d.end),
-    location: { displayName: d.location ?? '' },
     sensitivity: lowerFirst(d.sensitivity ?? 'Normal'),
-    showAs: d.showAs === 'NoData' ? 'unknown' : lowerFirst(d.showAs ?? 'Busy').replace(/^oOF$/, 'oof'),
-    categories: d.categories ?? [],
   };
+  // Fields the caller leaves undefined are not its to write (ABRA has no location, categories, show-as or all-day
+  // flag): left out, Graph keeps what the user set (or its default on create). '' / [] clear them.
+  if (d.isAllDay !== undefined) out.isAllDay = d.isAllDay;
+  if (d.location !== undefined) out.location = { displayName: d.location };
+  if (d.showAs !== undefined)
+    out.showAs = d.showAs === 'NoData' ? 'unknown' : lowerFirst(d.showAs).replace(/^oOF$/, 'oof');
+  if (d.categories !== undefined) out.categories = d.categories;
   if (d.isAllDay && out.start && out.end && (out.start as DTZ).dateTime === (out.end as DTZ).dateTime) {
     // an all-day item must end after it starts: one day
     const next = new Date(Date.parse(`${(out.start as DTZ).dateTime!.slice(0, 10)}T00:00:00Z`) + 86_400_000);
