@@ -302,8 +302,9 @@ export interface ExchangeBackend {
   createItems<D extends ItemData>(folder: FolderRef, requests: CreateRequest<D>[]): Promise<WriteResult[]>;
 
   /**
-   * The given data replaces the mapped fields. Optional appointment fields the sync does not map (location,
-   * categories, showAs, isAllDay, reminder) are left as they are when undefined; '' / [] clear them.
+   * The given data replaces the mapped fields. Optional fields the sync does not map (appointments: location,
+   * categories, showAs, isAllDay, reminder; tasks: categories, sensitivity) are left as they are when undefined;
+   * '' / [] clear them.
    * Stale changeKey → per-item `conflict`.
    */
   updateItems<D extends ItemData>(folder: FolderRef, requests: UpdateRequest<D>[]): Promise<WriteResult[]>;

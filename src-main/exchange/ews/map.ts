@@ -462,8 +462,10 @@ export function applyTask(item: Any, d: TaskData, isNew: boolean): void {
     put(item, 'PercentComplete', d.percentComplete, isNew);
   putEnum(item, 'Importance', ews.Importance, d.importance ?? 'Normal', isNew);
   setBody(item, d.body, isNew);
-  putEnum(item, 'Sensitivity', ews.Sensitivity, d.sensitivity ?? 'Normal', isNew);
-  setCategories(item, d.categories, isNew);
+  // undefined = not the caller's to write (the tasks part maps neither): left as the user set it
+  if (d.sensitivity !== undefined || isNew)
+    putEnum(item, 'Sensitivity', ews.Sensitivity, d.sensitivity ?? 'Normal', isNew);
+  if (d.categories !== undefined) setCategories(item, d.categories, isNew);
 }
 
 // ---------- messages ----------

@@ -361,8 +361,9 @@ export function taskToGraph(d: TaskData, tz: string, abraId?: string): Json {
     body: { contentType: 'text', content: d.body ?? '' },
     dueDateTime: d.due ? toLocalMidnight(d.due, tz) : null,
     startDateTime: d.start ? toLocalMidnight(d.start, tz) : null,
-    categories: d.categories ?? [],
   };
+  // undefined = not the caller's to write (the tasks part does not map categories): left as the user set them
+  if (d.categories !== undefined) out.categories = d.categories;
   if (d.status === 'Completed' && d.completedAt) out.completedDateTime = toDtz(d.completedAt);
   if (abraId !== undefined) out.singleValueExtendedProperties = [{ id: ABRA_ID_PROP, value: abraId }];
   return out;
