@@ -2,10 +2,11 @@
  * Crash safety (issue #5): a sync killed mid-run (power cut, task manager, SIGKILL) and started again creates
  * nothing twice and loses nothing, on either side.
  *
- * The headless CLI (`run --once`: address book, calendar, tasks) runs in a child process against the ABRA and EWS
- * emulators in this process, both seeded with data (ABRA 'demo': 200 firms and their activities; Exchange 'demo':
- * Outlook appointments, a weekly series with a moved and a deleted occurrence, tasks), so the first run creates on
- * both sides. Both emulators answer slowly, and the CLI is killed with SIGKILL at several seeded pseudo-random
+ * The headless CLI (`run --once`: address book, calendar, tasks, e-mail) runs in a child process against the ABRA
+ * and EWS emulators in this process, both seeded with data (ABRA 'demo': 200 firms and their activities; Exchange
+ * 'demo': Outlook appointments, a weekly series with a moved and a deleted occurrence, tasks, e-mails), so the first
+ * run creates on both sides: ~520 contacts and ~60 appointments/tasks in Exchange, ~30 activities from Outlook and
+ * ~30 archived e-mails (activity + e-mail record each) in ABRA. Both emulators answer slowly, and the CLI is killed with SIGKILL at several seeded pseudo-random
  * points — after the k-th write request of one side seen in the emulator's log (Exchange: applied, answer not yet
  * sent; ABRA: arrived, applied after the kill), sometimes a few milliseconds later — and started again each time.
  * Then an uninterrupted run must succeed, a further run must write nothing, and both sides must hold exactly what
@@ -17,7 +18,6 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncConfig } from '../../src-main/sync/config';
 import { startWorld, type World } from './harness';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -42,12 +42,6 @@ function prng(seed: number): () => number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function configFor(w: World): SyncConfig {
-  const cfg = structuredClone(w.config);
-  cfg.parts.mail.enabled = false;
-  return cfg;
-}
-
 /** What both sides hold, in terms that are equal across two worlds built from the same seed. */
 interface Picture {
   /** AbraId stamps of the contacts in the "ABRA Gen" folder, sorted. */
@@ -56,13 +50,21 @@ interface Picture {
   appointments: string[];
   /** AbraId stamps of tasks, sorted. */
   tasks: string[];
-  /** ABRA activities the sync created (from Outlook items): `type|subject|start|end`, sorted. */
+  /** ABRA activities the sync created (from Outlook items and e-mails): `type|subject|start|end`, sorted. */
   fromOutlook: string[];
+  /** Archived e-mails: `collection|Message-ID`, sorted. */
+  mail: string[];
 }
 
 const iso = (v: unknown) => (v ? new Date(String(v)).toISOString() : '');
-const activityKey = (a: Record<string, unknown>) =>
-  `${a.activitytype_id}|${a.subject}|${iso(a['sheduledstart$date'])}|${iso(a['sheduledend$date'])}`;
+/**
+ * Appointments and tasks are identified by type, subject and times; e-mail activities by type and subject (the
+ * seeded messages are dated relative to the second the emulator started, which differs between two worlds).
+ */
+function activityKey(w: World, a: Record<string, unknown>): string {
+  if (a.activitytype_id === w.ids.mail) return `${a.activitytype_id}|${a.subject}`;
+  return `${a.activitytype_id}|${a.subject}|${iso(a['sheduledstart$date'])}|${iso(a['sheduledend$date'])}`;
+}
 
 function picture(w: World, seeded: Set<string>): Picture {
   const stamps = (items: { abraId?: string }[]) =>
@@ -77,7 +79,10 @@ function picture(w: World, seeded: Set<string>): Picture {
     fromOutlook: w.abra.control
       .list('crmactivities')
       .filter((a) => !seeded.has(String(a.id)))
-      .map(activityKey)
+      .map((a) => activityKey(w, a))
+      .sort(),
+    mail: ['emailsreceiveds', 'emailsents']
+      .flatMap((c) => w.abra.control.list(c).map((e) => `${c}|${e.messageid}`))
       .sort(),
   };
 }
@@ -185,7 +190,7 @@ function writeFiles(w: World) {
     config: path.join(w.dataDir, 'config.json'),
     secrets: path.join(w.dataDir, 'secrets.json'),
   };
-  writeFileSync(files.config, JSON.stringify(configFor(w)));
+  writeFileSync(files.config, JSON.stringify(w.config));
   writeFileSync(files.secrets, JSON.stringify(w.secretValues), { mode: 0o600 });
   return files;
 }
@@ -222,7 +227,10 @@ describe('crash safety', () => {
     expect(expected.tasks.length).toBeGreaterThan(0);
     expect(expected.fromOutlook.length).toBeGreaterThan(10);
     expect(duplicates(expected.fromOutlook)).toEqual([]);
-    expect(expectedWrites.abra).toBe(expected.fromOutlook.length);
+    expect(expected.mail.length).toBeGreaterThan(5);
+    expect(duplicates(expected.mail)).toEqual([]);
+    // one write per activity created and one per archived e-mail: the plan of kill points below counts on it
+    expect(expectedWrites.abra).toBe(expected.fromOutlook.length + expected.mail.length);
 
     w = await startWorld(worldOptions);
     const files = writeFiles(w);
@@ -266,13 +274,21 @@ describe('crash safety', () => {
         ...Array(batches(expected.appointments, p.appointments)).fill('exchange'),
         ...Array(missing(ofType(expected.fromOutlook, w.ids.ukol), p.fromOutlook).length).fill('abra'),
         ...Array(batches(expected.tasks, p.tasks)).fill('exchange'),
+        // e-mail: an activity, then the e-mail record, per message
+        ...Array(2 * missing(expected.mail, p.mail).length).fill('abra'),
       ];
       if (!plan.length) {
         trace.push(`kill ${i + 1}: nothing left to write`);
         break;
       }
-      // A point in the first 40 % of what is left, so that every kill still finds work.
-      const at = Math.floor(rnd() * Math.ceil(plan.length * 0.4));
+      // A write of one side (alternating: the first kill interrupts the address book, the second an ABRA
+      // create, …) drawn from the first 60 % of what is left, so that every kill still finds work.
+      const want = i % 2 === 0 ? 'exchange' : 'abra';
+      const within = plan.map((_, j) => j).slice(0, Math.ceil(plan.length * 0.6));
+      const candidates = within.some((j) => plan[j] === want)
+        ? within.filter((j) => plan[j] === want)
+        : within;
+      const at = candidates[Math.floor(rnd() * candidates.length)]!;
       const side = plan[at]!;
       const k = plan.slice(0, at + 1).filter((x) => x === side).length;
       const delay = rnd() < 0.5 ? 0 : Math.floor(rnd() * EWS_LATENCY_MS);
@@ -310,7 +326,7 @@ describe('crash safety', () => {
     w.abra.faults.setLatency(0);
     const last = await runToEnd(w, files);
     expect(last.code, `${last.text}\n${show()}`).toBe(0);
-    expect(last.summaries.map((s) => s.part).sort()).toEqual(['addressBook', 'calendar', 'tasks']);
+    expect(last.summaries.map((s) => s.part).sort()).toEqual(['addressBook', 'calendar', 'mail', 'tasks']);
     for (const s of last.summaries) expect(s.result, `${s.part}\n${show()}`).toBe('ok');
 
     // Both sides hold exactly what one uninterrupted run produces: nothing twice, nothing lost.
