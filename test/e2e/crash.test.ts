@@ -11,6 +11,9 @@
  * sent; ABRA: arrived, applied after the kill), sometimes a few milliseconds later — and started again each time.
  * Then an uninterrupted run must succeed, a further run must write nothing, and both sides must hold exactly what
  * one uninterrupted run produces in an identical world: every stamp once, every Outlook item one ABRA activity.
+ * Nothing twice is also checked after every single kill. Then a later run with changes on both sides (renamed
+ * firms, new and renamed meetings, a new task, a deleted meeting) is killed three times too: every change arrives
+ * exactly once, and again a further run writes nothing.
  *
  * CRASH_SEED=<n> replays other kill points; CRASH_TRACE=1 prints the kill points (any failure shows them too).
  */
@@ -220,7 +223,7 @@ describe('crash safety', () => {
     await w?.stop();
   });
 
-  it(`SIGKILL at ${KILLS} seeded points of a first run that creates on both sides, restarts: nothing twice, nothing lost`, async () => {
+  it(`SIGKILL at ${KILLS} seeded points of a first run that creates on both sides and 3 of a later one, restarts: nothing twice, nothing lost`, async () => {
     // The oracle is meaningful: the first run creates on both sides, and every Outlook item is distinct.
     expect(expected.contacts.length).toBeGreaterThan(2 * BATCH);
     expect(expected.appointments.length).toBeGreaterThan(0);
@@ -241,18 +244,51 @@ describe('crash safety', () => {
     const trace: string[] = [`CRASH_SEED=${KILL_SEED}`];
     const show = () => trace.join('\n');
 
-    /** Holds after every kill: nothing twice, nothing that should not exist. */
+    /** Holds after every kill: nothing twice. */
     const checkNoDuplicates = (when: string) => {
       const p = picture(w, seeded);
       const msg = `${when}\n${show()}`;
       expect(duplicates(p.contacts), `duplicate contacts ${msg}`).toEqual([]);
       expect(duplicates([...p.appointments, ...p.tasks]), `duplicate appointments/tasks ${msg}`).toEqual([]);
       expect(duplicates(p.fromOutlook), `duplicate ABRA activities ${msg}`).toEqual([]);
+      expect(duplicates(p.mail), `duplicate archived e-mails ${msg}`).toEqual([]);
+      return p;
+    };
+    /** Holds after every kill of the first run: nothing twice, nothing that should not exist. */
+    const checkFirstRun = (when: string) => {
+      const p = checkNoDuplicates(when);
+      const msg = `${when}\n${show()}`;
       expect(extra(expected.contacts, p.contacts), `unexpected contacts ${msg}`).toEqual([]);
       expect(extra(expected.appointments, p.appointments), `unexpected appointments ${msg}`).toEqual([]);
       expect(extra(expected.tasks, p.tasks), `unexpected tasks ${msg}`).toEqual([]);
       expect(extra(expected.fromOutlook, p.fromOutlook), `unexpected ABRA activities ${msg}`).toEqual([]);
+      expect(extra(expected.mail, p.mail), `unexpected e-mails ${msg}`).toEqual([]);
       return p;
+    };
+
+    /** Starts the CLI and kills it once it has sent `k` write requests to one side (and `delay` ms more). */
+    const killAt = async (label: string, side: 'exchange' | 'abra', k: number, delay: number) => {
+      const count = () => (side === 'exchange' ? w.exchangeWrites() : abraWrites(w));
+      const base = count();
+      const run = startCli(w, files);
+      let exitedEarly = false;
+      void run.exited.then(() => {
+        exitedEarly = true;
+      });
+      const deadline = Date.now() + 30_000;
+      while (!exitedEarly && count() - base < k && Date.now() < deadline) await sleep(2);
+      if (delay && !exitedEarly) await sleep(delay);
+      run.kill();
+      const { code, signal } = await run.exited;
+      trace.push(
+        `${label} ${side} write ${k} (+${delay} ms) → ${signal ?? `exit ${code}`}, ${count() - base} ${side} writes seen`,
+      );
+      expect(signal, `the run ended before its kill point\n${show()}\n${run.out()}\n${run.err()}`).toBe(
+        'SIGKILL',
+      );
+      // let the emulators finish what they received before the kill, as a real server would
+      await sleep(EWS_LATENCY_MS + ABRA_LATENCY_MS + 50);
+      checkNoDuplicates(`after: ${label}`);
     };
 
     // Slow enough that a kill lands between a write reaching the server and its answer reaching the engine.
@@ -292,31 +328,11 @@ describe('crash safety', () => {
       const side = plan[at]!;
       const k = plan.slice(0, at + 1).filter((x) => x === side).length;
       const delay = rnd() < 0.5 ? 0 : Math.floor(rnd() * EWS_LATENCY_MS);
-      const count = () => (side === 'exchange' ? w.exchangeWrites() : abraWrites(w));
-      const base = count();
-
-      const run = startCli(w, files);
-      let exitedEarly = false;
-      void run.exited.then(() => {
-        exitedEarly = true;
-      });
-      const deadline = Date.now() + 30_000;
-      while (!exitedEarly && count() - base < k && Date.now() < deadline) await sleep(2);
-      if (delay && !exitedEarly) await sleep(delay);
-      run.kill();
-      const { code, signal } = await run.exited;
-      const line = `kill ${i + 1}: write ${at + 1} of ${plan.length} left = ${side} write ${k} (+${delay} ms) → ${signal ?? `exit ${code}`}, ${count() - base} ${side} writes seen`;
-      trace.push(line);
-      expect(signal, `the run ended before its kill point\n${show()}\n${run.out()}\n${run.err()}`).toBe(
-        'SIGKILL',
-      );
+      await killAt(`kill ${i + 1}: write ${at + 1} of ${plan.length} left =`, side, k, delay);
+      checkFirstRun(`after kill ${i + 1}`);
       kills++;
       killedOn[side]++;
-      // let the emulators finish what they received before the kill, as a real server would
-      await sleep(EWS_LATENCY_MS + ABRA_LATENCY_MS + 50);
-      checkNoDuplicates(`after kill ${i + 1}`);
     }
-    if (process.env.CRASH_TRACE) console.log(show());
     expect(kills, show()).toBeGreaterThanOrEqual(5);
     expect(killedOn.exchange, show()).toBeGreaterThanOrEqual(1);
     expect(killedOn.abra, show()).toBeGreaterThanOrEqual(1);
@@ -330,7 +346,7 @@ describe('crash safety', () => {
     for (const s of last.summaries) expect(s.result, `${s.part}\n${show()}`).toBe('ok');
 
     // Both sides hold exactly what one uninterrupted run produces: nothing twice, nothing lost.
-    const p = checkNoDuplicates('after the final run');
+    const p = checkFirstRun('after the final run');
     expect(p.contacts, show()).toEqual(expectedContactIds(w));
     expect(missing(expected.appointments, p.appointments), `lost appointments\n${show()}`).toEqual([]);
     expect(missing(expected.tasks, p.tasks), `lost tasks\n${show()}`).toEqual([]);
@@ -357,15 +373,110 @@ describe('crash safety', () => {
     }
 
     // The state survived every kill: one more run finds nothing to do and writes nothing.
-    w.resetExchangeLog();
-    const abraBefore = abraWrites(w);
-    const again = await runToEnd(w, files);
-    expect(again.code, again.text).toBe(0);
-    for (const s of again.summaries) {
-      expect(s.result, s.part).toBe('ok');
-      expect(summaryWrites(s), `${s.part} wrote again\n${show()}`).toBe(0);
+    const expectQuietRun = async (when: string) => {
+      w.resetExchangeLog();
+      const abraBefore = abraWrites(w);
+      const again = await runToEnd(w, files);
+      expect(again.code, again.text).toBe(0);
+      for (const s of again.summaries) {
+        expect(s.result, `${when}: ${s.part}`).toBe('ok');
+        expect(summaryWrites(s), `${when}: ${s.part} wrote again\n${show()}`).toBe(0);
+      }
+      expect(w.exchangeWrites(), when).toBe(0);
+      expect(abraWrites(w), when).toBe(abraBefore);
+    };
+    await expectQuietRun('after the first run');
+
+    // ---------- A later run with changes on both sides, killed three times: no change is lost ----------
+    const c = w.abra.control;
+    const at = (days: number, hour: number) => {
+      const d = new Date(Date.now() + days * 86400_000);
+      d.setUTCHours(hour, 0, 0, 0);
+      return d.toISOString();
+    };
+    // in ABRA: three firms renamed, two meetings planned, one synced meeting renamed
+    const renamedFirms = c
+      .list('firms', 'firm_id = null and hidden = false')
+      .slice(0, 3)
+      .map((f, i) => c.update('firms', String(f.id), { name: `Přejmenovaná firma ${i + 1} s.r.o.` }));
+    const model = c.list('crmactivities', `activitytype_id = '${w.ids.sch}'`)[0]!;
+    const abraMeetings = [1, 2].map((i) =>
+      c.insert('crmactivities', {
+        subject: `Nová schůzka z ABRA ${i}`,
+        description: '',
+        activitytype_id: w.ids.sch,
+        actqueue_id: w.ids.qSch,
+        solveruser_id: w.ids.me,
+        solverrole_id: model.solverrole_id,
+        division_id: model.division_id,
+        status: 0,
+        sheduledstart$date: at(5 + i, 9),
+        sheduledend$date: at(5 + i, 10),
+      }),
+    );
+    const abraRenamed = w.outlook
+      .appointments()
+      .map((a) => (a.abraId ? c.get('crmactivities', a.abraId) : undefined))
+      .find((a) => a?.activitytype_id === w.ids.sch)!;
+    expect(abraRenamed).toBeDefined();
+    c.update('crmactivities', String(abraRenamed.id), { subject: 'Přejmenovaná schůzka v ABRA' });
+    // in Outlook: two meetings and a task planned, one meeting from Outlook renamed, another one deleted
+    const outlookMeetings = [1, 2].map((i) => ({
+      subject: `Nová schůzka z Outlooku ${i}`,
+      start: at(8 + i, 13),
+      end: at(8 + i, 14),
+    }));
+    for (const m of outlookMeetings) w.outlook.createAppointment(m);
+    w.outlook.createTask({ subject: 'Nový úkol z Outlooku', due: at(6, 0) });
+    const [outlookRenamed, outlookDeleted] = w.outlook
+      .appointments()
+      .filter((a) => !a.abraId && a.kind === 'Single' && Date.parse(a.start ?? '') > Date.now());
+    expect(outlookDeleted).toBeDefined();
+    w.outlook.edit(outlookRenamed!.id, { subject: 'Přejmenováno v Outlooku' });
+    w.outlook.remove(outlookDeleted!.id);
+
+    // Its writes, in order: the renamed firms' contacts (Exchange), four calendar writes in ABRA (two creates, a
+    // rename, a delete), two in Exchange (the new meetings, the renamed one), the new task in ABRA.
+    w.ews!.faults.setLatency(EWS_LATENCY_MS);
+    w.abra.faults.setLatency(ABRA_LATENCY_MS);
+    const d = () => (rnd() < 0.5 ? 0 : Math.floor(rnd() * EWS_LATENCY_MS));
+    await killAt('later run, kill 1:', 'abra', 1 + Math.floor(rnd() * 3), d());
+    await killAt('later run, kill 2:', 'exchange', 1, d());
+    await killAt('later run, kill 3:', 'abra', 1, d());
+    w.ews!.faults.setLatency(0);
+    w.abra.faults.setLatency(0);
+    const later = await runToEnd(w, files);
+    expect(later.code, `${later.text}\n${show()}`).toBe(0);
+    checkNoDuplicates('after the later run');
+
+    // every change arrived once
+    const contacts = w.outlook.contacts();
+    for (const f of renamedFirms) {
+      const mine = contacts.filter((x) => x.abraId === f.id || x.abraId?.startsWith(`${f.id}:`));
+      expect(mine.filter((x) => x.abraId === f.id)).toHaveLength(1);
+      for (const x of mine) expect(x.company, `${x.subject}\n${show()}`).toBe(f.name);
     }
-    expect(w.exchangeWrites()).toBe(0);
-    expect(abraWrites(w)).toBe(abraBefore);
+    const appts = w.outlook.appointments();
+    for (const m of abraMeetings) {
+      expect(appts.filter((a) => a.abraId === m.id).map((a) => a.subject)).toEqual([m.subject]);
+    }
+    expect(appts.filter((a) => a.abraId === abraRenamed.id).map((a) => a.subject)).toEqual([
+      'Přejmenovaná schůzka v ABRA',
+    ]);
+    const activities = c.list('crmactivities');
+    const inAbra = (type: string, subject: string, start?: string) =>
+      activities.filter(
+        (a) =>
+          a.activitytype_id === type &&
+          a.subject === subject &&
+          (start === undefined || iso(a['sheduledstart$date']) === iso(start)),
+      ).length;
+    for (const m of outlookMeetings) expect(inAbra(w.ids.sch, m.subject, m.start), m.subject).toBe(1);
+    expect(inAbra(w.ids.ukol, 'Nový úkol z Outlooku')).toBe(1);
+    expect(inAbra(w.ids.sch, 'Přejmenováno v Outlooku', outlookRenamed!.start)).toBe(1);
+    expect(inAbra(w.ids.sch, outlookRenamed!.subject, outlookRenamed!.start)).toBe(0);
+    expect(inAbra(w.ids.sch, outlookDeleted!.subject, outlookDeleted!.start)).toBe(0);
+    await expectQuietRun('after the later run');
+    if (process.env.CRASH_TRACE) console.log(show());
   }, 120_000);
 });
