@@ -235,6 +235,23 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       if (pairedAbra.has(a.id)) continue;
       for (const k of part.pairKeys(a.record)) if (!byKey.has(k)) byKey.set(k, a);
     }
+    // Creates into ABRA that a crash interrupted: the record ABRA received is the intent's, so the created record
+    // is found by it even when the Exchange item was edited while the sync was down; the intent's record is then
+    // the common base of both sides, so the edit is applied as a change of the Exchange side.
+    const adopted = new Map<string, CommonRecord>(); // exKey -> record sent to ABRA
+    for (const i of state.listIntents(part.name, 'abra')) {
+      const e = exItems.get(i.sourceKey);
+      if (!e?.inScope || linkByExKey.has(e.key) || pairs.has(e.key)) continue;
+      for (const k of part.pairKeys(i.payload as CommonRecord)) {
+        const a = byKey.get(k);
+        if (a && !pairedAbra.has(a.id)) {
+          pairs.set(e.key, a.id);
+          pairedAbra.add(a.id);
+          adopted.set(e.key, i.payload as CommonRecord);
+          break;
+        }
+      }
+    }
     for (const e of unlinkedEx) {
       if (pairs.has(e.key) || e.abraId) continue;
       for (const k of part.pairKeys(e.record)) {
@@ -281,12 +298,16 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         changed: false,
         inScope: false,
       });
+      const base = !link && exKey && pairs.get(exKey) === abraId ? adopted.get(exKey) : undefined;
+      const baseHash = base ? recordHash(base) : '';
       const abraState: SideState = a
         ? {
             kind: 'present',
             record: a.record,
             hash: recordHash(a.record),
-            changed: !link || (a.version !== link.abraVersion && recordHash(a.record) !== link.abraHash),
+            changed: link
+              ? a.version !== link.abraVersion && recordHash(a.record) !== link.abraHash
+              : !base || recordHash(a.record) !== baseHash,
             inScope: a.inScope,
             modifiedAt: a.modifiedAt,
           }
@@ -300,7 +321,9 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
             kind: 'present',
             record: e.record,
             hash: recordHash(e.record),
-            changed: !link || (e.changeKey !== link.exChangeKey && recordHash(e.record) !== link.exHash),
+            changed: link
+              ? e.changeKey !== link.exChangeKey && recordHash(e.record) !== link.exHash
+              : !base || recordHash(e.record) !== baseHash,
             inScope: e.inScope,
             modifiedAt: e.modifiedAt,
           }
@@ -310,7 +333,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
             ? outOfScope(link, link.exHash)
             : { kind: 'none' };
       let decision = decide({
-        link: link ? { record: link.record } : null,
+        link: link ? { record: link.record } : base ? { record: base } : null,
         abra: abraState,
         exchange: exState,
         direction,
@@ -474,6 +497,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           name: part.nameOf(record) || w.name,
         });
         clearRetries(w);
+        // a create into ABRA interrupted by a crash and adopted by pairing is settled now
+        state.removeIntent(part.name, 'abra', exKey);
         for (const o of overrideByAbra.get(abraId) ?? []) state.clearOverride(part.name, abraId, o.field);
       });
 
