@@ -13,7 +13,8 @@
  * one uninterrupted run produces in an identical world: every stamp once, every Outlook item one ABRA activity.
  * Nothing twice is also checked after every single kill. Then a later run with changes on both sides (renamed
  * firms, new and renamed meetings, a new task, a deleted meeting) is killed three times too: every change arrives
- * exactly once, and again a further run writes nothing.
+ * exactly once, and again a further run writes nothing. Last, a kill right after a create reached ABRA, and the
+ * user edits the Outlook meeting before the restart: the activity is adopted and takes the edit (not created twice).
  *
  * CRASH_SEED=<n> replays other kill points; CRASH_TRACE=1 prints the kill points (any failure shows them too).
  */
@@ -463,20 +464,50 @@ describe('crash safety', () => {
     expect(appts.filter((a) => a.abraId === abraRenamed.id).map((a) => a.subject)).toEqual([
       'Přejmenovaná schůzka v ABRA',
     ]);
-    const activities = c.list('crmactivities');
-    const inAbra = (type: string, subject: string, start?: string) =>
-      activities.filter(
-        (a) =>
-          a.activitytype_id === type &&
-          a.subject === subject &&
-          (start === undefined || iso(a['sheduledstart$date']) === iso(start)),
-      ).length;
-    for (const m of outlookMeetings) expect(inAbra(w.ids.sch, m.subject, m.start), m.subject).toBe(1);
-    expect(inAbra(w.ids.ukol, 'Nový úkol z Outlooku')).toBe(1);
-    expect(inAbra(w.ids.sch, 'Přejmenováno v Outlooku', outlookRenamed!.start)).toBe(1);
-    expect(inAbra(w.ids.sch, outlookRenamed!.subject, outlookRenamed!.start)).toBe(0);
-    expect(inAbra(w.ids.sch, outlookDeleted!.subject, outlookDeleted!.start)).toBe(0);
+    const inAbraNow = (type: string, subject: string, start?: string) =>
+      c
+        .list('crmactivities')
+        .filter(
+          (a) =>
+            a.activitytype_id === type &&
+            a.subject === subject &&
+            (start === undefined || iso(a['sheduledstart$date']) === iso(start)),
+        ).length;
+    for (const m of outlookMeetings) expect(inAbraNow(w.ids.sch, m.subject, m.start), m.subject).toBe(1);
+    expect(inAbraNow(w.ids.ukol, 'Nový úkol z Outlooku')).toBe(1);
+    expect(inAbraNow(w.ids.sch, 'Přejmenováno v Outlooku', outlookRenamed!.start)).toBe(1);
+    expect(inAbraNow(w.ids.sch, outlookRenamed!.subject, outlookRenamed!.start)).toBe(0);
+    expect(inAbraNow(w.ids.sch, outlookDeleted!.subject, outlookDeleted!.start)).toBe(0);
     await expectQuietRun('after the later run');
+
+    // ---------- Killed right after a create in ABRA, and the user edits its Outlook item before the restart ----------
+    const meeting = { subject: 'Schůzka před výpadkem', start: at(12, 8), end: at(12, 9) };
+    const meetingId = w.outlook.createAppointment(meeting);
+    w.abra.faults.setLatency(ABRA_LATENCY_MS);
+    await killAt('edited while down, kill:', 'abra', 1, 0);
+    w.abra.faults.setLatency(0);
+    expect(inAbraNow(w.ids.sch, meeting.subject, meeting.start), `the create reached ABRA\n${show()}`).toBe(
+      1,
+    );
+    w.outlook.edit(meetingId, { subject: 'Schůzka po výpadku' });
+    const resumed = await runToEnd(w, files);
+    expect(resumed.code, `${resumed.text}\n${show()}`).toBe(0);
+    checkNoDuplicates('after the edit while down');
+    // the activity made before the kill is adopted and takes the edit; nothing comes back to Outlook
+    const around = () =>
+      `${show()}\n${resumed.text}\n${JSON.stringify(
+        c
+          .list('crmactivities')
+          .filter((a) => String(a.subject).startsWith('Schůzka p'))
+          .map((a) => [a.id, a.subject, a['sheduledstart$date'], a.activitytype_id]),
+      )}`;
+    expect(inAbraNow(w.ids.sch, 'Schůzka po výpadku', meeting.start), around()).toBe(1);
+    expect(inAbraNow(w.ids.sch, meeting.subject, meeting.start), around()).toBe(0);
+    expect(
+      w.outlook.appointments().filter((a) => a.subject.startsWith('Schůzka p')),
+      around(),
+    ).toHaveLength(1);
+    await expectQuietRun('after the edit while down');
     if (process.env.CRASH_TRACE) console.log(show());
   }, 120_000);
 });
