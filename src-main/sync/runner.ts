@@ -593,12 +593,20 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           case 'deleteAbra': {
             const abraId = w.abraId ?? w.link?.abraId;
             if (!abraId) break;
-            await part.deleteAbra(ctx, abraId);
+            let gone = false;
+            try {
+              await part.deleteAbra(ctx, abraId);
+            } catch (e) {
+              // Already gone (deleted by a run a crash cut off before it dropped the link, or in ABRA meanwhile):
+              // the delete has reached its goal, as Exchange deletes of missing items do.
+              if (!(e instanceof SyncError && e.kind === 'notFound')) throw e;
+              gone = true;
+            }
             state.transaction(() => {
               state.deleteLink(part.name, abraId);
               clearRetries(w);
             });
-            counts.abra.deleted++;
+            if (!gone) counts.abra.deleted++;
             tick();
             break;
           }
