@@ -234,8 +234,13 @@ describe('crash safety', () => {
     expect(duplicates(expected.fromOutlook)).toEqual([]);
     expect(expected.mail.length).toBeGreaterThan(5);
     expect(duplicates(expected.mail)).toEqual([]);
-    // one write per activity created and one per archived e-mail: the plan of kill points below counts on it
+    // The plan of kill points below counts on this: in ABRA one write per activity created and one per archived
+    // e-mail; in Exchange the folder, then one request per batch of creates.
     expect(expectedWrites.abra).toBe(expected.fromOutlook.length + expected.mail.length);
+    const batchesOf = (xs: string[]) => Math.ceil(xs.length / BATCH);
+    expect(expectedWrites.exchange).toBe(
+      1 + batchesOf(expected.contacts) + batchesOf(expected.appointments) + batchesOf(expected.tasks),
+    );
 
     w = await startWorld(worldOptions);
     const files = writeFiles(w);
