@@ -166,6 +166,33 @@ function checkEwsUrl(raw: string): void {
   );
 }
 
+/**
+ * One WriteResult per item of a batch, in input order: `index[k]` is the input position of `items[k]`, whose
+ * response is `responses[k]`; `idOf` reads the new id/ChangeKey of a successful one.
+ */
+function collectWriteResults(
+  results: WriteResult[],
+  index: number[],
+  items: Any[],
+  responses: Any[],
+  op: 'CreateItem' | 'UpdateItem',
+  idOf: (response: Any, item: Any) => Any,
+): void {
+  items.forEach((item, k) => {
+    const r = responses[k];
+    const at = index[k]!;
+    if (r && isSuccess(r)) {
+      const id = idOf(r, item);
+      results[at] = { ok: true, id: String(id?.UniqueId ?? ''), changeKey: String(id?.ChangeKey ?? '') };
+    } else {
+      results[at] = {
+        ok: false,
+        error: r ? responseError(r, op) : new SyncError('malformed', `${op}: no answer for item`),
+      };
+    }
+  });
+}
+
 export class EwsBackend implements ExchangeBackend {
   readonly kind = 'ews' as const;
   readonly service: Any;
@@ -941,26 +968,9 @@ export class EwsBackend implements ExchangeBackend {
           null,
           folder.kind === 'calendar' ? ews.SendInvitationsMode.SendToNone : null,
         );
-        const responses: Any[] = res.Responses ?? [];
-        items.forEach((item, k) => {
-          const r = responses[k];
-          const at = index[k]!;
-          if (r && isSuccess(r)) {
-            const id = get(item, 'Id');
-            results[at] = {
-              ok: true,
-              id: String(id?.UniqueId ?? ''),
-              changeKey: String(id?.ChangeKey ?? ''),
-            };
-          } else {
-            results[at] = {
-              ok: false,
-              error: r
-                ? responseError(r, 'CreateItem')
-                : new SyncError('malformed', 'CreateItem: no answer for item'),
-            };
-          }
-        });
+        collectWriteResults(results, index, items, res.Responses ?? [], 'CreateItem', (_r, item) =>
+          get(item, 'Id'),
+        );
       }
       return results;
     });
@@ -1032,26 +1042,14 @@ export class EwsBackend implements ExchangeBackend {
           null,
           folder.kind === 'calendar' ? ews.SendInvitationsOrCancellationsMode.SendToNone : null,
         );
-        const rs: Any[] = res.Responses ?? [];
-        toSave.forEach((item, k) => {
-          const r = rs[k];
-          const at = index[k]!;
-          if (r && isSuccess(r)) {
-            const id = get(get(r, 'ReturnedItem'), 'Id') ?? get(item, 'Id');
-            results[at] = {
-              ok: true,
-              id: String(id?.UniqueId ?? ''),
-              changeKey: String(id?.ChangeKey ?? ''),
-            };
-          } else {
-            results[at] = {
-              ok: false,
-              error: r
-                ? responseError(r, 'UpdateItem')
-                : new SyncError('malformed', 'UpdateItem: no answer for item'),
-            };
-          }
-        });
+        collectWriteResults(
+          results,
+          index,
+          toSave,
+          res.Responses ?? [],
+          'UpdateItem',
+          (r, item) => get(get(r, 'ReturnedItem'), 'Id') ?? get(item, 'Id'),
+        );
       }
       return results;
     });
