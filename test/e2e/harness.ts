@@ -49,7 +49,7 @@ export interface OutlookActor {
   createTask(f: { subject: string; due?: string }): string;
   edit(id: string, f: Record<string, unknown>): void;
   remove(id: string): void;
-  deliverMail(mime: string): void;
+  deliverMail(mime: string | Buffer): void;
 }
 
 export interface World {

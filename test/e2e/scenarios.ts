@@ -4,6 +4,7 @@
  * ews.test.ts and graph.test.ts, so both backends pass the same scenarios.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { corpus, withAttachment } from '../mail/corpus';
 import { startWorld, type World, writes } from './harness';
 
 export function defineScenarios(kind: 'ews' | 'graph'): void {
@@ -195,6 +196,59 @@ export function defineScenarios(kind: 'ews' | 'graph'): void {
       w.outlook.remove(item!);
       await w.run(s, 'mail');
       expect(w.abra.control.list('emailsreceiveds').filter((e) => e.messageid === msgId)).toHaveLength(1);
+    });
+
+    it('e-mail corpus through the mailbox server: Czech charsets, broken MIME, invitation archived as mail, bounce and auto-reply skipped, 20 MB attachment listed not stored', async () => {
+      const received = [
+        'cp1250-qp.eml',
+        'iso88592-html-freemail.eml',
+        'broken.eml',
+        'forward.eml',
+        'internal.eml',
+        'invitation.eml',
+        'auto-reply.eml',
+        'bounce-ndr.eml',
+      ];
+      for (const f of received) w.outlook.deliverMail(corpus(f));
+      const big = withAttachment({
+        from: 'nakup@stavby-olomouc.cz',
+        to: w.exchangeEmail,
+        subject: 'Výkresy',
+        messageId: '<big-1@stavby-olomouc.cz>',
+        bytes: 20 * 1024 * 1024,
+      });
+      w.outlook.deliverMail(big);
+      const s = w.service((c) => {
+        c.parts.mail.ownDomains = ['example.cz', 'firma.cz'];
+      });
+      const r = (await w.run(s, 'mail')).mail!;
+      expect(r.result, JSON.stringify(r.failures)).toBe('ok');
+      const stored = w.abra.control.list('emailsreceiveds');
+      const ids = stored.map((e) => String(e.messageid)).sort();
+      expect(ids).toEqual(
+        [
+          '<big-1@stavby-olomouc.cz>',
+          '<broken-1@stavby-olomouc.cz>',
+          '<cp1250-1@kovo-brno.cz>',
+          '<fw-1@firma.cz>',
+          '<int-1@firma.cz>',
+          '<inv-1@kovo-brno.cz>',
+          '<iso2-1@seznam.cz>',
+        ].sort(),
+      );
+      const cp = stored.find((e) => e.messageid === '<cp1250-1@kovo-brno.cz>')!;
+      expect(String(cp.subject)).toBe('Poptávka ložisek');
+      const bigRec = stored.find((e) => e.messageid === '<big-1@stavby-olomouc.cz>')!;
+      expect(Buffer.from(String(bigRec.rawmessage), 'base64').length).toBeLessThan(1024 * 1024);
+      // nothing became an appointment, and a second run archives nothing again
+      expect(
+        w.abra.control.list(
+          'crmactivities',
+          `activitytype_id = '${w.ids.sch}' and subject like '%Pozvánka%'`,
+        ),
+      ).toHaveLength(0);
+      const again = (await w.run(s, 'mail')).mail!;
+      expect(again.counts.abra.created).toBe(0);
     });
 
     it('dry run writes nothing on either side, and the real run then does what it showed', async () => {

@@ -11,6 +11,8 @@
  *   g.log.counts(); g.log.maxInFlight()
  *   await g.stop();
  */
+
+import { decodeWords } from '../ews/mime';
 import { type SeedSize, seed } from './seed';
 import { type FaultSpec, GraphServer, type LogEntry, TLS_CERT } from './server';
 import { type Doc, type Entity, GraphStore } from './store';
@@ -133,7 +135,7 @@ function addresses(v: string | undefined): { emailAddress: { name: string; addre
     .map((p) => {
       const m = /^(?:"?([^"<]*)"?\s*)?<([^>]+)>$/.exec(p);
       const address = (m ? m[2]! : p).trim();
-      return { emailAddress: { name: (m?.[1] ?? '').trim() || address, address } };
+      return { emailAddress: { name: decodeWords((m?.[1] ?? '').trim()) || address, address } };
     });
 }
 
@@ -169,7 +171,8 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       'message',
       f.id,
       {
-        subject: header(text, 'Subject') ?? '',
+        // Graph reports headers decoded (RFC 2047 encoded words, any charset), like Exchange itself
+        subject: decodeWords(header(text, 'Subject') ?? ''),
         internetMessageId: header(text, 'Message-ID') ?? `<${store.ids.next('m')}@emulator>`,
         from,
         sender: from,
