@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { FieldIssue } from '../../../src-main/app/ipc-contract';
 import type { ItemFailure } from '../../../src-main/sync/api';
+import { useApp } from '../lib/app-context';
 
 /** Summary of save errors at the top of a form (each is also shown next to its field when the field is here). */
 export function IssueSummary({ issues }: { issues: FieldIssue[] }) {
@@ -33,6 +34,23 @@ export function PageHeading({ children }: { children: React.ReactNode }) {
     <h1 tabIndex={-1} className="page-title">
       {children}
     </h1>
+  );
+}
+
+/** A settings page before any connection is saved: says so and leads to Connections. */
+export function ConnectFirst({ title }: { title: string }) {
+  const { t } = useTranslation();
+  const { go } = useApp();
+  return (
+    <div className="page">
+      <PageHeading>{title}</PageHeading>
+      <div className="banner banner-info">
+        <p>{t('parts.connectFirst')}</p>
+        <button type="button" onClick={() => go('connections')}>
+          {t('nav.connections')}
+        </button>
+      </div>
+    </div>
   );
 }
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FirmHit, MailFolderItem } from '../../../src-main/app/ipc-contract';
 import type { UnassignedMail } from '../../../src-main/sync/api';
-import { IssueSummary, PageHeading, Result } from '../components/common';
+import { ConnectFirst, IssueSummary, PageHeading, Result } from '../components/common';
 import {
   CheckField,
   FormCtx,
@@ -298,21 +298,11 @@ function UnassignedQueue() {
 
 export function MailPage() {
   const { t } = useTranslation();
-  const { state, go } = useApp();
+  const { state } = useApp();
   const { save, saving, issues, form } = useSyncDraft();
   const pickers = useActivityPickers(state.sync !== null);
   if (!state.sync) {
-    return (
-      <div className="page">
-        <PageHeading>{t('nav.mail')}</PageHeading>
-        <div className="banner banner-info">
-          <p>{t('parts.connectFirst')}</p>
-          <button type="button" onClick={() => go('connections')}>
-            {t('nav.connections')}
-          </button>
-        </div>
-      </div>
-    );
+    return <ConnectFirst title={t('nav.mail')} />;
   }
   const opt = (items: { id: string; code?: string | undefined; name: string }[]) => [
     { value: '', label: t('common.none') },

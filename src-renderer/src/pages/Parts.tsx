@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlanEntry, RunSummary } from '../../../src-main/sync/api';
 import type { PartName } from '../../../src-main/sync/config';
-import { IssueSummary, PageHeading } from '../components/common';
+import { ConnectFirst, IssueSummary, PageHeading } from '../components/common';
 import { CheckField, FormCtx, MultiPickField, NumberField, SelectField, useForm } from '../components/form';
 import { WhereField } from '../components/where';
 import { useApp } from '../lib/app-context';
@@ -185,7 +185,7 @@ export function PlanTable({ plan }: { plan: PlanEntry[] }) {
 
 export function PartsPage() {
   const { t } = useTranslation();
-  const { state, go, announce } = useApp();
+  const { state, announce } = useApp();
   const { draft, save, saving, issues, form, dirty } = useSyncDraft();
   const pickers = useActivityPickers(state.sync !== null);
   const [preview, setPreview] = useState<{ plan: PlanEntry[]; summaries: RunSummary[] } | null>(null);
@@ -193,17 +193,7 @@ export function PartsPage() {
   const [previewing, setPreviewing] = useState(false);
 
   if (!state.sync) {
-    return (
-      <div className="page">
-        <PageHeading>{t('nav.parts')}</PageHeading>
-        <div className="banner banner-info">
-          <p>{t('parts.connectFirst')}</p>
-          <button type="button" onClick={() => go('connections')}>
-            {t('nav.connections')}
-          </button>
-        </div>
-      </div>
-    );
+    return <ConnectFirst title={t('nav.parts')} />;
   }
 
   const runPreview = async () => {
