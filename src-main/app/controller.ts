@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
 import { toSyncError } from '../shared/errors';
+import { type Locale, type MessageKey, type MessageParams, tr } from '../shared/messages';
 import type { ServiceEvent } from '../sync/api';
 import {
   abraConnectionSchema,
@@ -22,6 +23,7 @@ import {
   type SecretSource,
   type SyncConfig,
   syncConfigSchema,
+  validateWith,
 } from '../sync/config';
 import type { AnyPart } from '../sync/part';
 import {
@@ -129,41 +131,31 @@ export type Controller = AppApi & {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function zodIssues(e: { issues: { path: PropertyKey[]; message: string }[] }, prefix = ''): FieldIssue[] {
-  return e.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)',
-    message: i.message,
-  }));
-}
-
-/** Which secrets a configuration needs, and a sentence for each that is missing. */
-export function secretNeeds(cfg: SyncConfig): { name: SecretName; missing: string }[] {
-  const out: { name: SecretName; missing: string }[] = [];
-  if (cfg.abra.authMode === 'token')
-    out.push({ name: 'abraToken', missing: 'The ABRA user token is not stored yet (Connections → ABRA).' });
-  else
-    out.push({ name: 'abraPassword', missing: 'The ABRA password is not stored yet (Connections → ABRA).' });
+/** Which secrets a configuration needs, and the sentence for each that is missing. */
+export function secretNeeds(cfg: SyncConfig): { name: SecretName; missing: MessageKey }[] {
+  const out: { name: SecretName; missing: MessageKey }[] = [];
+  if (cfg.abra.authMode === 'token') out.push({ name: 'abraToken', missing: 'setup.missing.abraToken' });
+  else out.push({ name: 'abraPassword', missing: 'setup.missing.abraPassword' });
   if (cfg.exchange.kind === 'graph' || cfg.exchange.auth === 'oauth')
-    out.push({
-      name: 'graphTokenCache',
-      missing: 'Sign in to Microsoft 365 first (Connections → Exchange).',
-    });
-  else
-    out.push({
-      name: 'exchangePassword',
-      missing: 'The Exchange password is not stored yet (Connections → Exchange).',
-    });
+    out.push({ name: 'graphTokenCache', missing: 'setup.missing.microsoft' });
+  else out.push({ name: 'exchangePassword', missing: 'setup.missing.exchangePassword' });
   return out;
 }
 
-/** Plain-language explanation of a failed connection test. */
+/** Plain-language explanation of a failed connection test, in the user's language. */
 export function explainConnectionError(
   side: ConnectionSide,
   e: unknown,
   cfg: SyncConfig,
+  locale: Locale = 'en',
 ): ConnectionTestResult {
   const err = toSyncError(e);
-  const msg = (m: string): ConnectionTestResult => ({ ok: false, side, kind: err.kind, message: m });
+  const msg = (key: MessageKey, params?: MessageParams): ConnectionTestResult => ({
+    ok: false,
+    side,
+    kind: err.kind,
+    message: tr(locale, key, { detail: err.message, ...params }),
+  });
   let host = '';
   try {
     host =
@@ -175,82 +167,62 @@ export function explainConnectionError(
     host = '';
   }
   if (side === 'abra') {
+    const { login, connection } = cfg.abra;
     switch (err.kind) {
       case 'unreachable':
-        return msg(
-          `Cannot reach the ABRA server ${host}. Check the server address and port, and that this computer is on the company network or VPN.`,
-        );
       case 'timeout':
-        return msg(`The ABRA server ${host} did not answer in time. Try again later or check the address.`);
       case 'tls':
-        return msg(
-          `The ABRA server's TLS certificate is not trusted (${err.message}). Ask your administrator for the company CA certificate or the server certificate's fingerprint and enter it under Advanced.`,
-        );
-      case 'auth':
-        return msg(
-          cfg.abra.authMode === 'token'
-            ? `ABRA rejected the login "${cfg.abra.login}" with the stored user token. Check the login and enter the token again.`
-            : `ABRA rejected the login "${cfg.abra.login}" or the password. Check both and enter the password again.`,
-        );
-      case 'forbidden':
-        return msg(
-          `The ABRA user "${cfg.abra.login}" has no right to use the ABRA Gen Web API. Ask your ABRA administrator to grant it.`,
-        );
-      case 'notFound':
-        return msg(
-          `The ABRA server has no Web API connection named "${cfg.abra.connection}". Check the connection name (ask your ABRA administrator).`,
-        );
       case 'malformed':
-        return msg(
-          `The server at ${host} does not answer like the ABRA Gen Web API (perhaps a wrong port or a proxy page).`,
-        );
+        return msg(`abra.${err.kind}`, { host });
+      case 'auth':
+        return msg(cfg.abra.authMode === 'token' ? 'abra.authToken' : 'abra.authPassword', { login });
+      case 'forbidden':
+        return msg('abra.forbidden', { login });
+      case 'notFound':
+        return msg('abra.notFound', { connection });
       case 'config':
-        return msg(err.message);
+        return {
+          ok: false,
+          side,
+          kind: err.kind,
+          message: err.note ? tr(locale, err.note.key, err.note.params) : err.message,
+        };
       default:
-        return msg(`Connecting to ABRA failed: ${err.message}`);
+        return msg('abra.failed');
     }
   }
-  const what = cfg.exchange.kind === 'graph' ? 'Microsoft 365' : 'the Exchange server';
+  const x = cfg.exchange;
+  const graph = x.kind === 'graph';
+  const oauth = graph || x.auth === 'oauth';
+  const inParens = host && x.ewsUrl ? ` (${host})` : '';
   switch (err.kind) {
     case 'unreachable':
-      return msg(
-        `Cannot reach ${what}${host ? ` (${host})` : ''}. Check the EWS address and that this computer is on the company network or VPN.`,
-      );
+      return msg(graph ? 'graph.unreachable' : 'ews.unreachable', { host: graph ? ` (${host})` : inParens });
     case 'timeout':
-      return msg(`${cap(what)} did not answer in time. Try again later.`);
+      return msg(graph ? 'graph.timeout' : 'ews.timeout');
     case 'tls':
-      return msg(
-        `The TLS certificate of ${what} is not trusted (${err.message}). Ask your administrator for the company CA certificate.`,
-      );
+      return msg(graph ? 'graph.tls' : 'ews.tls');
     case 'auth':
-      return msg(
-        cfg.exchange.kind === 'graph' || cfg.exchange.auth === 'oauth'
-          ? 'The Microsoft 365 sign-in has expired or was revoked. Sign in again.'
-          : `${cap(what)} rejected the user name or password for ${cfg.exchange.user || cfg.exchange.email}. Check both and enter the password again.`,
-      );
+      return msg(oauth ? 'graph.auth' : 'ews.auth', { user: x.user || x.email });
     case 'forbidden':
-      return msg(
-        cfg.exchange.kind === 'graph'
-          ? 'Signed in, but the app may not access this mailbox (missing consent or permissions). Ask your Microsoft 365 administrator.'
-          : `Signed in, but access to the mailbox ${cfg.exchange.email} through EWS is not allowed. Ask your Exchange administrator to enable EWS for it.`,
-      );
+      return msg(graph ? 'graph.forbidden' : 'ews.forbidden', { email: x.email });
     case 'notFound':
-      return msg(
-        `The mailbox ${cfg.exchange.email} was not found${host ? ` on ${host}` : ''}. Check the e-mail address and the EWS address.`,
-      );
+      return msg(graph ? 'graph.notFound' : inParens ? 'ews.notFoundOn' : 'ews.notFound', {
+        email: x.email,
+        host,
+      });
     case 'malformed':
-      return msg(
-        `The address ${host || 'given'} does not answer like Exchange Web Services. Check the EWS URL.`,
-      );
+      return msg(graph ? 'graph.malformed' : 'ews.malformed', { host: host || x.ewsUrl });
     case 'config':
-      return msg(err.message);
+      return {
+        ok: false,
+        side,
+        kind: err.kind,
+        message: err.note ? tr(locale, err.note.key, err.note.params) : err.message,
+      };
     default:
-      return msg(`Connecting to ${what} failed: ${err.message}`);
+      return msg(graph ? 'graph.failed' : 'ews.failed');
   }
-}
-
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function resolveLocale(pref: AppPreferences['language'], system: string): 'cs' | 'en' {
@@ -289,17 +261,21 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       ...(applyPolicy('preferences', { ...doc.preferences }, policy) ?? {}),
     }) as AppPreferences;
 
+  /** The UI language: every sentence main answers the renderer with is in it. */
+  const locale = (): Locale => resolveLocale(preferences().language, deps.systemLocale);
+  const say = (key: MessageKey, params?: MessageParams): string => tr(locale(), key, params);
+
   /** The saved configuration with the policy applied, validated; or the problems why not. */
   const effective = (): { config: SyncConfig | null; issues: FieldIssue[] } => {
     const merged = applyPolicy('sync', doc.sync, policy);
     if (!merged) return { config: null, issues: [] };
-    const r = syncConfigSchema.safeParse(merged);
-    return r.success ? { config: r.data, issues: [] } : { config: null, issues: zodIssues(r.error) };
+    const r = validateWith(syncConfigSchema, merged, locale());
+    return r.ok ? { config: r.data, issues: [] } : { config: null, issues: r.issues };
   };
 
   const missingSecrets = async (cfg: SyncConfig): Promise<string[]> => {
     const out: string[] = [];
-    for (const n of secretNeeds(cfg)) if (!(await deps.secrets.has(n.name))) out.push(n.missing);
+    for (const n of secretNeeds(cfg)) if (!(await deps.secrets.has(n.name))) out.push(say(n.missing));
     return out;
   };
 
@@ -307,9 +283,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     const { config, issues } = effective();
     if (!config) {
       if (issues.length) return issues.map((i) => `${i.path}: ${i.message}`);
-      return [
-        'The connections are not set up yet: enter your ABRA Gen server and your mailbox (Connections).',
-      ];
+      return [say('setup.notSetUp')];
     }
     return missingSecrets(config);
   };
@@ -319,7 +293,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     const { config } = effective();
     return {
       version: deps.version,
-      locale: resolveLocale(prefs.language, deps.systemLocale),
+      locale: locale(),
       sync: config,
       preferences: prefs,
       secrets: {
@@ -353,7 +327,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       const status = e.type === 'status' ? e.status : service?.status();
       if (!status) return;
       const prefs = preferences();
-      tracker.setLanguage(resolveLocale(prefs.language, deps.systemLocale));
+      tracker.setLanguage(locale());
       for (const n of tracker.update(status)) {
         log.warn(`notice: ${n.title} — ${n.body}`);
         if (prefs.notifications) {
@@ -420,7 +394,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     await lifecycle;
     if (!service) {
       const p = await problems();
-      throw new Error(p[0] ?? 'The sync engine is not running.');
+      throw new Error(p[0] ?? say('setup.engineNotRunning'));
     }
     return service;
   };
@@ -430,14 +404,14 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     const { config } = effective();
     if (config) {
       const missing = await missingSecrets(config);
-      if (missing.length) throw new Error(`Cannot sync yet: ${missing.join(' ')}`);
+      if (missing.length) throw new Error(say('setup.cannotSyncYet', { reasons: missing.join(' ') }));
     }
     return s;
   };
 
   const savedConfigOrThrow = (): SyncConfig => {
     const { config } = effective();
-    if (!config) throw new Error('Save the connection settings first (Connections).');
+    if (!config) throw new Error(say('setup.saveConnectionsFirst'));
     return config;
   };
 
@@ -450,17 +424,17 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     const merged = applyPolicy('sync', obj, policy) ?? {};
     const abraIn = merged.abra ?? (side === 'abra' ? obj : undefined);
     const exIn = merged.exchange ?? (side === 'exchange' ? obj : undefined);
-    const abra = abraConnectionSchema.safeParse(abraIn ?? {});
-    const exchange = exchangeConnectionSchema.safeParse(exIn ?? {});
-    if (side === 'abra' && !abra.success) return { issues: zodIssues(abra.error, 'abra') };
-    if (side === 'exchange' && !exchange.success) return { issues: zodIssues(exchange.error, 'exchange') };
+    const abra = validateWith(abraConnectionSchema, abraIn ?? {}, locale(), 'abra');
+    const exchange = validateWith(exchangeConnectionSchema, exIn ?? {}, locale(), 'exchange');
+    if (side === 'abra' && !abra.ok) return { issues: abra.issues };
+    if (side === 'exchange' && !exchange.ok) return { issues: exchange.issues };
     const base = effective().config;
     const config = syncConfigSchema.parse({
       profile: typeof merged.profile === 'string' && merged.profile ? merged.profile : 'default',
-      abra: abra.success
+      abra: abra.ok
         ? abra.data
         : (base?.abra ?? { serverUrl: 'http://127.0.0.1:1', connection: 'x', login: 'x' }),
-      exchange: exchange.success ? exchange.data : (base?.exchange ?? { email: 'not-set@example.invalid' }),
+      exchange: exchange.ok ? exchange.data : (base?.exchange ?? { email: 'not-set@example.invalid' }),
     });
     return { config };
   };
@@ -502,13 +476,14 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     getState,
 
     async saveSync(input) {
-      if (!isObj(input)) return { ok: false, issues: [{ path: '(root)', message: 'must be an object' }] };
+      if (!isObj(input))
+        return { ok: false, issues: [{ path: '(root)', message: say('config.mustBeObject') }] };
       const candidate = stripSecretFields(input) as Obj;
-      const locked = lockedViolations('sync', candidate, effective().config, policy);
+      const locked = lockedViolations('sync', candidate, effective().config, policy, locale());
       if (locked.length) return { ok: false, issues: locked };
       const merged = applyPolicy('sync', candidate, policy) ?? candidate;
-      const r = syncConfigSchema.safeParse(merged);
-      if (!r.success) return { ok: false, issues: zodIssues(r.error) };
+      const r = validateWith(syncConfigSchema, merged, locale());
+      if (!r.ok) return { ok: false, issues: r.issues };
       doc = { ...doc, sync: r.data as unknown as Obj };
       deps.settings.save(doc);
       log.info(`settings: configuration saved (profile ${r.data.profile})`);
@@ -520,7 +495,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     },
 
     async savePreferences(prefs): Promise<SaveResult> {
-      const locked = lockedViolations('preferences', prefs, preferences(), policy);
+      const locked = lockedViolations('preferences', prefs, preferences(), policy, locale());
       if (locked.length) return { ok: false, issues: locked };
       doc = { ...doc, preferences: { ...prefs } };
       deps.settings.save(doc);
@@ -553,15 +528,15 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         if (side === 'abra') {
           const need = cfg.abra.authMode === 'token' ? 'abraToken' : 'abraPassword';
           if (!(await deps.secrets.has(need)))
-            return { ok: false, side, kind: 'auth', message: `Enter the ${describeSecret(need)} first.` };
+            return { ok: false, side, kind: 'auth', message: say(`setup.enter.${need}`) };
           const client = await deps.abraClientFor(cfg, deps.secrets);
           const me = await client.currentUser();
           const who = me.name || me.loginname || me.login || cfg.abra.login;
-          return { ok: true, side, message: `Connected to ABRA Gen as ${who}.` };
+          return { ok: true, side, message: say('abra.connected', { who }) };
         }
         const need = secretNeeds(cfg)[1]!;
         if (!(await deps.secrets.has(need.name)))
-          return { ok: false, side, kind: 'auth', message: need.missing };
+          return { ok: false, side, kind: 'auth', message: say(need.missing) };
         const exchange = deps.exchangeFor
           ? await deps.exchangeFor(cfg, deps.secrets)
           : (await deps.connect(cfg, deps.secrets)).exchange;
@@ -571,40 +546,37 @@ export async function createController(deps: ControllerDeps): Promise<Controller
           return {
             ok: true,
             side,
-            message: `Connected to the mailbox ${info.displayName ? `of ${info.displayName} ` : ''}<${info.email}>${version}.`,
+            message: info.displayName
+              ? say('ews.connectedAs', { name: info.displayName, email: info.email, version })
+              : say('ews.connected', { email: info.email, version }),
           };
         } finally {
           await exchange.close().catch(() => undefined);
         }
       } catch (e) {
-        const r = explainConnectionError(side, e, cfg);
+        const r = explainConnectionError(side, e, cfg, locale());
         log.warn(`test connection ${side}: ${toSyncError(e).kind}: ${toSyncError(e).message}`);
         return r;
       }
     },
 
     async autodiscover(email) {
-      if (!deps.autodiscover)
-        return {
-          ok: false,
-          message:
-            'Autodiscover is not available in this version; enter the EWS address (usually https://mail.<your company>/EWS/Exchange.asmx).',
-        };
+      if (!deps.autodiscover) return { ok: false, message: say('autodiscover.unavailable') };
       try {
         const url = await deps.autodiscover(email, effective().config?.exchange ?? null, deps.secrets);
-        return { ok: true, url, message: `Found the EWS address for ${email}: ${url}` };
+        return { ok: true, url, message: say('autodiscover.found', { email, url }) };
       } catch (e) {
         const err = toSyncError(e);
         log.warn(`autodiscover: ${err.kind}: ${err.message}`);
-        let message: string;
-        if (err.kind === 'auth')
-          message = `Autodiscover needs your Exchange password: store the correct password for ${email}, then try again.`;
-        else if (err.kind === 'tls')
-          message = `Autodiscover reached a server whose TLS certificate is not trusted (${err.message}). Ask your administrator for the CA certificate, or enter the EWS address by hand.`;
-        else if (err.kind === 'config' || err.kind === 'notFound' || err.kind === 'unreachable')
-          message = `Autodiscover found no Exchange server for ${email}. Enter the EWS address by hand (usually https://mail.<your company>/EWS/Exchange.asmx).`;
-        else message = `Autodiscover failed: ${err.message}`;
-        return { ok: false, message };
+        const key: MessageKey =
+          err.kind === 'auth'
+            ? 'autodiscover.needsPassword'
+            : err.kind === 'tls'
+              ? 'autodiscover.tls'
+              : err.kind === 'config' || err.kind === 'notFound' || err.kind === 'unreachable'
+                ? 'autodiscover.notFound'
+                : 'autodiscover.failed';
+        return { ok: false, message: say(key, { email, detail: err.message }) };
       }
     },
 
@@ -618,12 +590,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
           message: built.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
         };
       if (!deps.signInMicrosoft)
-        return {
-          ok: false,
-          side: 'exchange',
-          kind: 'config',
-          message: 'Microsoft 365 sign-in is not available in this version.',
-        };
+        return { ok: false, side: 'exchange', kind: 'config', message: say('graph.signInUnavailable') };
       try {
         const who = await deps.signInMicrosoft(built.config.exchange, deps.secrets);
         log.info('secrets: Microsoft 365 sign-in stored');
@@ -632,10 +599,10 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         return {
           ok: true,
           side: 'exchange',
-          message: `Signed in to Microsoft 365 as ${who.name || who.username || built.config.exchange.email}.`,
+          message: say('graph.signedIn', { who: who.name || who.username || built.config.exchange.email }),
         };
       } catch (e) {
-        return explainConnectionError('exchange', e, built.config);
+        return explainConnectionError('exchange', e, built.config, locale());
       }
     },
 
@@ -676,13 +643,15 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         return {
           ok: true,
           count: rows.length,
-          message: `The expression is valid; it matches ${rows.length} ${collection === 'firms' ? 'firms' : 'activities'}.`,
+          message: say(collection === 'firms' ? 'where.validFirms' : 'where.validActivities', {
+            count: rows.length,
+          }),
         };
       } catch (e) {
         const err = toSyncError(e);
         if (err.kind === 'config' || err.kind === 'validation')
-          return { ok: false, message: `ABRA does not accept the expression: ${err.message}` };
-        throw new Error(explainConnectionError('abra', err, savedConfigOrThrow()).message);
+          return { ok: false, message: say('where.rejected', { detail: err.message }) };
+        throw new Error(explainConnectionError('abra', err, savedConfigOrThrow(), locale()).message);
       }
     },
 
@@ -832,9 +801,9 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         ];
         writeFileSync(file, createZip(entries.map((e) => ({ ...e, date: at }))));
         log.info(`diagnostics exported to ${file}`);
-        return { ok: true, path: file, message: `Diagnostics saved to ${file}` };
+        return { ok: true, path: file, message: say('diagnostics.saved', { file }) };
       } catch (e) {
-        return { ok: false, message: `Could not export diagnostics: ${(e as Error).message}` };
+        return { ok: false, message: say('diagnostics.failed', { detail: (e as Error).message }) };
       }
     },
 

@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { type Locale, tr } from '../shared/messages';
 import type { FieldIssue, PolicyInfo } from './ipc-contract';
 import { stripSecretFields } from './settings';
 
@@ -145,6 +146,7 @@ export function lockedViolations(
   candidate: unknown,
   current: unknown,
   policy: Policy,
+  locale: Locale = 'en',
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const p of policy.locked) {
@@ -156,7 +158,10 @@ export function lockedViolations(
     if (JSON.stringify(got) !== JSON.stringify(want))
       issues.push({
         path: rel,
-        message: `${rel} is locked by your administrator's policy${policy.source ? ` (${policy.source})` : ''} and cannot be changed`,
+        message: tr(locale, 'config.locked', {
+          path: rel,
+          source: policy.source ? ` (${policy.source})` : '',
+        }),
       });
   }
   return issues;

@@ -4,6 +4,7 @@
  * {@link SecretSource} at run time.
  */
 import { z } from 'zod';
+import { isMessageKey, type Locale, type MessageParams, tr } from '../shared/messages';
 
 export const PART_NAMES = ['addressBook', 'calendar', 'tasks', 'mail'] as const;
 export type PartName = (typeof PART_NAMES)[number];
@@ -124,7 +125,7 @@ export const mailSchema = z.object({
   /** Messages older than this (YYYY-MM-DD) are never archived. */
   startDate: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
     .default(() => new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10)),
   activityTypeId: z.string().default(''),
   queueId: z.string().default(''),
@@ -149,10 +150,10 @@ export const mailSchema = z.object({
 
 export const abraConnectionSchema = z.object({
   /** e.g. `https://abra.example.cz:8443` */
-  serverUrl: z.string().url('must be a URL like https://server:port'),
+  serverUrl: z.string().url(),
   /** The ABRA Gen Web API connection name (the first path segment). */
-  connection: z.string().min(1, 'is required'),
-  login: z.string().min(1, 'is required'),
+  connection: z.string().min(1),
+  login: z.string().min(1),
   authMode: z.enum(['password', 'token']).default('password'),
   /** PEM of a custom CA for a self-signed on-prem server. */
   caCertificate: z.string().optional(),
@@ -162,7 +163,7 @@ export const abraConnectionSchema = z.object({
 
 export const exchangeConnectionSchema = z.object({
   kind: z.enum(['ews', 'graph']).default('ews'),
-  email: z.string().email('must be an e-mail address'),
+  email: z.string().email(),
   /** EWS only; empty = Autodiscover from the e-mail address. */
   ewsUrl: z.string().default(''),
   auth: z.enum(['basic', 'ntlm', 'oauth']).default('basic'),
@@ -225,7 +226,7 @@ export const syncConfigSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['parts', 'tasks', 'activityTypeIds'],
-            message: `activity type ${t} is chosen for both the calendar and tasks with overlapping series; choose it for one part only or split the series`,
+            params: { key: 'config.typeInBothParts', type: t },
           });
         }
       }
@@ -236,15 +237,14 @@ export const syncConfigSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['parts', name, 'newItemTypeId'],
-          message:
-            'items created in Outlook need an ABRA activity type and series (newItemTypeId, newItemQueueId) when the direction includes Exchange → ABRA',
+          params: { key: 'config.newItemType' },
         });
       }
       if (p.enabled && p.activityTypeIds.length === 0) {
         ctx.addIssue({
           code: 'custom',
           path: ['parts', name, 'activityTypeIds'],
-          message: 'choose at least one ABRA activity type for this part',
+          params: { key: 'config.chooseType' },
         });
       }
     }
@@ -253,7 +253,7 @@ export const syncConfigSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['parts', 'mail', 'activityTypeId'],
-        message: 'archived e-mail needs an ABRA activity type and series (activityTypeId, queueId)',
+        params: { key: 'config.mailType' },
       });
     }
   });
@@ -277,11 +277,60 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * zod's error map for the configuration in the user's language: our own sentences for the issues we phrase
+ * ourselves (custom checks carry `params.key`, a message key), zod's Czech locale for the rest.
+ */
+export function configErrorMap(locale: Locale): (issue: z.core.$ZodRawIssue) => string | undefined {
+  const czech = locale === 'cs' ? z.locales.cs().localeError : undefined;
+  return (issue) => {
+    const params = (issue as { params?: Record<string, unknown> }).params;
+    if (issue.code === 'custom' && isMessageKey(params?.key)) {
+      const { key, ...rest } = params;
+      return tr(locale, key, rest as MessageParams);
+    }
+    if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1)
+      return tr(locale, 'config.required');
+    if (issue.code === 'invalid_format') {
+      if (issue.format === 'url') return tr(locale, 'config.url');
+      if (issue.format === 'email') return tr(locale, 'config.email');
+      if (issue.format === 'regex' && String(issue.pattern).includes('\\d{4}-'))
+        return tr(locale, 'config.date');
+    }
+    if (!czech) return undefined;
+    const m = czech(issue as Parameters<typeof czech>[0]);
+    return typeof m === 'string' ? m : m?.message;
+  };
+}
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** Validate with any of the configuration's schemas; issues in the user's language with dotted paths. */
+export function validateWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  locale: Locale = 'en',
+  prefix = '',
+): { ok: true; data: z.infer<S> } | { ok: false; issues: ConfigIssue[] } {
+  const r = schema.safeParse(input, { error: configErrorMap(locale) });
+  if (r.success) return { ok: true, data: r.data };
+  return {
+    ok: false,
+    issues: r.error.issues.map((i) => ({
+      path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)',
+      message: i.message,
+    })),
+  };
+}
+
 /** Parse and validate; throws ConfigError whose message names every wrong field (`parts.calendar.windowPastDays: …`). */
-export function parseConfig(input: unknown): SyncConfig {
-  const r = syncConfigSchema.safeParse(input);
-  if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+export function parseConfig(input: unknown, locale: Locale = 'en'): SyncConfig {
+  const r = validateWith(syncConfigSchema, input, locale);
+  if (r.ok) return r.data;
+  const issues = r.issues;
   throw new ConfigError(
     `invalid configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
     issues,

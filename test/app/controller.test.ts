@@ -176,6 +176,47 @@ describe('controller', () => {
     expect((await c.getState()).sync).toBeNull();
   });
 
+  it('answers in Czech when the system is Czech, and in the language the user chose over it', async () => {
+    const c = await make({ systemLocale: 'cs-CZ' });
+    expect((await c.getState()).locale).toBe('cs');
+    expect((await c.getState()).problems).toEqual([
+      'Připojení zatím nejsou nastavena: zadejte svůj server ABRA Gen a poštovní schránku (Připojení).',
+    ]);
+    const bad = await c.saveSync(
+      h.validConfig({
+        abra: { serverUrl: 'not a url', connection: '', login: 'x' },
+        parts: { calendar: { enabled: true, direction: 'both', activityTypeIds: [], intervalMinutes: 0 } },
+      }),
+    );
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    const said = Object.fromEntries(bad.issues.map((i) => [i.path, i.message]));
+    expect(said['abra.connection']).toBe('je povinné');
+    expect(said['abra.serverUrl']).toBe('musí být adresa, např. https://server:port');
+    expect(said['parts.calendar.intervalMinutes']).toMatch(/^Hodnota je příliš malá/); // zod's Czech
+    expect(said['parts.calendar.activityTypeIds']).toBe(
+      'vyberte pro tuto část alespoň jeden typ aktivity ABRA',
+    );
+
+    const cfg = h.validConfig();
+    const missing = await c.testConnection('exchange', cfg);
+    expect(missing.message).toBe('Heslo k Exchange zatím není uloženo (Připojení → Exchange).');
+    await h.secrets.set('abraPassword', 'wrong-password');
+    const auth = await c.testConnection('abra', cfg);
+    expect(auth).toMatchObject({ ok: false, kind: 'auth' });
+    expect(auth.message).toBe(
+      `ABRA odmítla přihlašovací jméno „${h.abra.user}“ nebo heslo. Zkontrolujte obojí a zadejte heslo znovu.`,
+    );
+    await h.secrets.set('abraPassword', h.abra.password);
+    expect((await c.testConnection('abra', cfg)).message).toMatch(/^Připojeno k ABRA Gen jako /);
+
+    await c.savePreferences({ startAtLogin: false, language: 'en', notifications: true });
+    expect((await c.getState()).locale).toBe('en');
+    expect((await c.testConnection('exchange', cfg)).message).toBe(
+      'The Exchange password is not stored yet (Connections → Exchange).',
+    );
+  });
+
   it('syncs with the real engine, fills pickers, validates where, searches firms, exports diagnostics', async () => {
     // no timers: the first scheduled run would otherwise start at once and race the preview
     const c = await make({ autoStart: false });
