@@ -7,6 +7,7 @@ import { AbraClient, type AbraClientOptions } from './abra';
 import { createExchangeBackend } from './exchange';
 import type { ExchangeBackend } from './exchange/types';
 import { SyncError } from './shared/errors';
+import { note, tr } from './shared/messages';
 import type { SecretSource, SyncConfig } from './sync/config';
 import type { AbraPort } from './sync/ports';
 import type { Connections } from './sync/service';
@@ -50,12 +51,12 @@ export async function abraClientFor(
   };
   if (a.authMode === 'token') {
     const token = await secrets.get('abraToken');
-    if (!token) throw new SyncError('config', 'no ABRA Gen user token is stored; enter it in Connections');
+    if (!token) throw new SyncError('config', tr('en', 'run.noAbraToken'), { note: note('run.noAbraToken') });
     opts.token = token;
   } else {
     const password = await secrets.get('abraPassword');
     if (password === null)
-      throw new SyncError('config', 'no ABRA Gen password is stored; enter it in Connections');
+      throw new SyncError('config', tr('en', 'run.noAbraPassword'), { note: note('run.noAbraPassword') });
     opts.password = password;
   }
   return new AbraClient(opts);
@@ -71,16 +72,17 @@ export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Pr
   if (x.kind === 'ews' && x.auth !== 'oauth') {
     const password = await secrets.get('exchangePassword');
     if (password === null)
-      throw new SyncError('config', 'no Exchange password is stored; enter it in Connections');
+      throw new SyncError('config', tr('en', 'run.noExchangePassword'), {
+        note: note('run.noExchangePassword'),
+      });
     return createExchangeBackend(x, { password });
   }
   const token = await secrets.get('graphTokenCache');
   if (x.kind === 'ews' && token?.trimStart().startsWith('{'))
     // The stored secret is a Microsoft 365 sign-in (MSAL cache with Graph permissions), not an EWS access token.
-    throw new SyncError(
-      'config',
-      'OAuth sign-in to Exchange Server (EWS) is not available in the app yet: choose Basic or NTLM, or Microsoft 365 (Graph); the command line accepts an EWS access token in EXCHANGE_TOKEN',
-    );
+    throw new SyncError('config', tr('en', 'run.ewsOauthUnavailable'), {
+      note: note('run.ewsOauthUnavailable'),
+    });
   return createExchangeBackend(
     x,
     { token },

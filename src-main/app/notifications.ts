@@ -3,6 +3,7 @@
  * an expired password or token. The same problem on the next run stays quiet; when the part recovers the problem is
  * forgotten, so a new failure later notifies again. Pure: feed it statuses, it returns what to show.
  */
+import { noteText } from '../shared/messages';
 import type { PartStatus, SchedulerStatus } from '../sync/api';
 import type { PartName } from '../sync/config';
 
@@ -37,8 +38,12 @@ const TITLES: Record<NoticeLanguage, Record<Notice['kind'], string>> = {
   },
 };
 
-function problemOf(p: PartStatus): { kind: Notice['kind']; message: string } | null {
-  if (p.attention) return { kind: p.attention.kind, message: p.attention.message };
+function problemOf(
+  p: PartStatus,
+  language: NoticeLanguage,
+): { kind: Notice['kind']; message: string } | null {
+  if (p.attention)
+    return { kind: p.attention.kind, message: noteText(language, p.attention.note, p.attention.message) };
   return null;
 }
 
@@ -56,7 +61,7 @@ export class NotificationTracker {
   update(status: SchedulerStatus): Notice[] {
     const out: Notice[] = [];
     for (const p of status.parts) {
-      const problem = p.enabled ? problemOf(p) : null;
+      const problem = p.enabled ? problemOf(p, this.language) : null;
       if (!problem) {
         this.active.delete(p.part);
         continue;

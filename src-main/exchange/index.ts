@@ -4,6 +4,7 @@
  * test run without it still has EWS, and says precisely what is missing when Graph is chosen.
  */
 import { SyncError } from '../shared/errors';
+import { note, tr } from '../shared/messages';
 import type { ExchangeConnectionConfig } from '../sync/config';
 import { EwsBackend, type EwsBackendOptions } from './ews/backend';
 import type { ExchangeBackend } from './types';
@@ -49,7 +50,7 @@ export async function createExchangeBackend(
     const token = secrets.token?.trim();
     const auth: AccessTokenSource | undefined =
       opts.graphAuth ?? (token ? { getAccessToken: async () => token } : undefined);
-    if (!auth) throw new SyncError('auth', 'not signed in to Microsoft 365: sign in again');
+    if (!auth) throw new SyncError('auth', tr('en', 'run.notSignedIn'), { note: note('run.notSignedIn') });
     return create(config, auth, opts.graph);
   }
   return new EwsBackend(

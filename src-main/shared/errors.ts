@@ -2,8 +2,10 @@
  * The one small set of error kinds that every connector (ABRA client, EWS and Graph backends) maps its
  * failures to, so that the engine and the UI can act on them without knowing the protocol.
  *
- * This module imports nothing: the engine, the connectors and the renderer may all use it.
+ * This module imports nothing but a type: the engine, the connectors and the renderer may all use it.
  */
+import type { Note } from './messages';
+
 export type SyncErrorKind =
   /** Wrong login/password/token, or an expired/revoked grant: the user must fix credentials ("sign in again"). */
   | 'auth'
@@ -43,6 +45,8 @@ export interface SyncErrorOptions {
   status?: number;
   /** Server-requested wait before retrying (EWS BackOffMilliseconds, HTTP Retry-After). */
   retryAfterMs?: number;
+  /** The message as a sentence the UI can show in the user's language (when there is one). */
+  note?: Note;
   cause?: unknown;
 }
 
@@ -52,6 +56,7 @@ export class SyncError extends Error {
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly detail?: string;
+  readonly note?: Note;
 
   constructor(kind: SyncErrorKind, message: string, options: SyncErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -61,6 +66,7 @@ export class SyncError extends Error {
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.detail = options.detail;
+    this.note = options.note;
   }
 
   /** True for kinds that a later attempt may cure without the user doing anything. */

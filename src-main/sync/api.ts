@@ -1,8 +1,9 @@
 /**
  * What the engine tells the outside world (the CLI, the Electron shell and through it the renderer): run summaries,
  * progress, plans of a dry run, conflicts, the unassigned-mail queue. Plain serialisable data only, so it crosses
- * IPC unchanged. Imports nothing but config types.
+ * IPC unchanged. Imports nothing but types.
  */
+import type { Note } from '../shared/messages';
 import type { Direction, PartName } from './config';
 
 export type Side = 'abra' | 'exchange';
@@ -59,8 +60,10 @@ export interface RunSummary {
   result: RunResult;
   counts: RunCounts;
   failures: ItemFailure[];
-  /** For failed/aborted/needsConfirmation: why, in plain language. */
+  /** For failed/aborted/needsConfirmation: why, in plain language (English; logs and the CLI). */
   message?: string;
+  /** The same as a sentence the UI shows in the user's language, when the engine has one for it. */
+  note?: Note;
   errorKind?: string;
   dryRun: boolean;
 }
@@ -91,6 +94,10 @@ export interface ProgressEvent {
 export interface Attention {
   kind: 'massDelete' | 'auth' | 'config' | 'error';
   message: string;
+  /** `message` in the user's language (see RunSummary.note). */
+  note?: Note;
+  /** The SyncError kind behind it, when known. */
+  errorKind?: string;
   /** For massDelete: how many deletions wait for confirmation, on which side. */
   pendingDeletes?: number;
   side?: Side;

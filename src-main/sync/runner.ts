@@ -5,6 +5,7 @@
  */
 import type { ExchangeItem, FolderRef, ItemData } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
+import { type Note, note, tr } from '../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary, Side } from './api';
 import { recordHash } from './hash';
 import type { AbraItem, ExItem, PartModule } from './part';
@@ -83,7 +84,12 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
   const partCfg = ctx.config.parts[part.name];
   const policy = 'conflictPolicy' in partCfg ? partCfg.conflictPolicy : 'merge';
 
-  const finish = (result: RunSummary['result'], message?: string, errorKind?: string): RunOutcome => {
+  const finish = (
+    result: RunSummary['result'],
+    message?: string,
+    errorKind?: string,
+    why?: Note,
+  ): RunOutcome => {
     const summary: RunSummary = {
       runId,
       part: part.name,
@@ -93,6 +99,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       counts,
       failures,
       message,
+      ...(why ? { note: why } : {}),
       errorKind,
       dryRun,
     };
@@ -422,13 +429,17 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     if (linkCount > 0 && abraLoad.full && abraLoad.items.filter((i) => i.inScope).length === 0) {
       return finish(
         'aborted',
-        `ABRA returned no records for this part although ${linkCount} are linked; nothing was changed. Check the connection and the filter.`,
+        tr('en', 'run.abraEmpty', { count: linkCount }),
+        undefined,
+        note('run.abraEmpty', { count: linkCount }),
       );
     }
     if (linkCount > 0 && ex.full && [...exItems.values()].filter((i) => i.inScope).length === 0) {
       return finish(
         'aborted',
-        `Exchange returned no items for this part although ${linkCount} are linked; nothing was changed. Check the mailbox and folder.`,
+        tr('en', 'run.exchangeEmpty', { count: linkCount }),
+        undefined,
+        note('run.exchangeEmpty', { count: linkCount }),
       );
     }
     const { massDeleteRatio, massDeleteMin } = ctx.config.safety;
@@ -437,11 +448,12 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         (w) => w.decision.action === (side === 'exchange' ? 'deleteExchange' : 'deleteAbra'),
       ).length;
       if (!opts.confirmDeletes && n >= massDeleteMin && n > massDeleteRatio * linkCount) {
-        const where = side === 'exchange' ? 'Exchange' : 'ABRA';
-        return finish(
-          'needsConfirmation',
-          `This run would delete ${n} of ${linkCount} synced items in ${where}. Nothing was changed; confirm to continue.`,
-        );
+        const why = note('run.massDelete', {
+          count: n,
+          total: linkCount,
+          side: side === 'exchange' ? 'Exchange' : 'ABRA',
+        });
+        return finish('needsConfirmation', tr('en', why.key, why.params), undefined, why);
       }
     }
 
@@ -745,7 +757,12 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
     if (ctx.signal?.aborted) {
       // Cursors stay where they were: the next run reads the same changes again; links make that idempotent.
-      return finish(failures.length ? 'partial' : 'failed', 'stopped before the end (the app is quitting)');
+      return finish(
+        failures.length ? 'partial' : 'failed',
+        tr('en', 'run.stopped'),
+        undefined,
+        note('run.stopped'),
+      );
     }
 
     // ---------- commit cursors: everything read was applied or is queued for retry ----------
@@ -759,7 +776,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     return finish(failures.length ? 'partial' : 'ok');
   } catch (e) {
     const err = toSyncError(e);
-    return finish('failed', err.message, err.kind);
+    return finish('failed', err.message, err.kind, err.note);
   }
 }
 

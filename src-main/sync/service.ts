@@ -197,6 +197,7 @@ export class SyncService implements SyncServiceApi {
       counts: { abra: zero, exchange: { ...zero }, unlinked: 0, conflicts: 0, failed: 0, examined: 0 },
       failures: [],
       message: err.message,
+      ...(err.note ? { note: err.note } : {}),
       errorKind: err.kind,
       dryRun: false,
     };
@@ -229,13 +230,22 @@ export class SyncService implements SyncServiceApi {
     if (s.result === 'failed' || s.result === 'aborted') r.failureStreak++;
     else r.failureStreak = 0;
     this.online = !(s.result === 'failed' && (s.errorKind === 'unreachable' || s.errorKind === 'timeout'));
-    if (s.result === 'needsConfirmation') r.attention = { kind: 'massDelete', message: s.message ?? '' };
-    else if (s.result === 'failed' && s.errorKind === 'auth')
-      r.attention = { kind: 'auth', message: s.message ?? '' };
-    else if (s.result === 'failed' && s.errorKind === 'config')
-      r.attention = { kind: 'config', message: s.message ?? '' };
-    else if (s.result === 'failed' || s.result === 'aborted')
-      r.attention = { kind: 'error', message: s.message ?? '' };
+    const said = {
+      message: s.message ?? '',
+      ...(s.note ? { note: s.note } : {}),
+      ...(s.errorKind ? { errorKind: s.errorKind } : {}),
+    };
+    if (s.result === 'needsConfirmation') {
+      const count = s.note?.key === 'run.massDelete' ? Number(s.note.params?.count) : Number.NaN;
+      r.attention = {
+        kind: 'massDelete',
+        ...said,
+        ...(Number.isFinite(count) ? { pendingDeletes: count } : {}),
+        ...(s.note?.params?.side ? { side: s.note.params.side === 'ABRA' ? 'abra' : 'exchange' } : {}),
+      };
+    } else if (s.result === 'failed' && s.errorKind === 'auth') r.attention = { kind: 'auth', ...said };
+    else if (s.result === 'failed' && s.errorKind === 'config') r.attention = { kind: 'config', ...said };
+    else if (s.result === 'failed' || s.result === 'aborted') r.attention = { kind: 'error', ...said };
     else r.attention = undefined;
     this.opts.log?.(
       s.result === 'ok' ? 'info' : 'warn',

@@ -45,6 +45,23 @@ describe('notifications once per problem', () => {
     expect(t.update(status([nowError, auth])).map((n) => n.key)).toEqual(['addressBook:error']);
   });
 
+  it("says the engine's recorded sentence in the notification's language, the English words otherwise", () => {
+    const md = part('calendar', {
+      attention: {
+        kind: 'massDelete',
+        message:
+          'This run would delete 12 of 40 synced items in ABRA. Nothing was changed; confirm to continue.',
+        note: { key: 'run.massDelete', params: { count: 12, total: 40, side: 'ABRA' } },
+      },
+    });
+    const [cs] = new NotificationTracker('cs').update(status([md]));
+    expect(cs?.body).toBe(
+      'Tento běh by smazal 12 z 40 synchronizovaných položek v ABRA. Nic se nezměnilo; pro pokračování smazání potvrďte.',
+    );
+    const [en] = new NotificationTracker('en').update(status([md]));
+    expect(en?.body).toBe(md.attention?.message);
+  });
+
   it('one network hiccup is not worth a notification, a repeated one is; disabled parts are quiet', () => {
     const t = new NotificationTracker();
     const net = (streak: number) =>

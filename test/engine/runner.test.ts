@@ -8,6 +8,7 @@ import type {
   ContactItem,
   ExchangeItem,
 } from '../../src-main/exchange/types';
+import { noteText } from '../../src-main/shared/messages';
 import type { SyncConfig } from '../../src-main/sync/config';
 import { SyncService } from '../../src-main/sync/service';
 import { FakeAbra, FakeExchange, testConfig } from './fakes';
@@ -199,7 +200,18 @@ describe('calendar part over the runner (fakes)', () => {
     const [r] = await service.syncNow('calendar');
     expect(r?.result).toBe('needsConfirmation');
     expect(ex.inFolder('calendar')).toHaveLength(12);
-    expect(service.status().parts.find((p) => p.part === 'calendar')?.attention?.kind).toBe('massDelete');
+    // said in words for the log, and as a sentence the UI shows in its language, with the count for the button
+    expect(r?.message).toBe(
+      'This run would delete 11 of 12 synced items in Exchange. Nothing was changed; confirm to continue.',
+    );
+    expect(r?.note).toEqual({ key: 'run.massDelete', params: { count: 11, total: 12, side: 'Exchange' } });
+    const attention = service.status().parts.find((p) => p.part === 'calendar')?.attention;
+    expect(attention).toMatchObject({ kind: 'massDelete', pendingDeletes: 11, side: 'exchange' });
+    expect(noteText('cs', attention?.note)).toBe(
+      'Tento běh by smazal 11 z 12 synchronizovaných položek v Exchange. Nic se nezměnilo; pro pokračování smazání potvrďte.',
+    );
+    // the note outlives a restart: it is part of the recorded run
+    expect(service.listRuns(1)[0]?.note?.key).toBe('run.massDelete');
     const c = await service.confirmMassDelete('calendar');
     expect(c.counts.exchange.deleted).toBe(11);
     expect(ex.inFolder('calendar')).toHaveLength(1);

@@ -29,6 +29,7 @@ import {
   type TokenCacheContext,
 } from '@azure/msal-node';
 import { SyncError } from '../../shared/errors';
+import { note } from '../../shared/messages';
 import type { GraphAuth } from './http';
 
 /** Delegated permissions the app registration must grant (see docs/graph.md). */
@@ -174,6 +175,7 @@ function mapMsalError(e: unknown, action: string): SyncError {
     )
   )
     return new SyncError('auth', 'Microsoft 365 sign-in expired or was revoked — sign in again', {
+      note: note('graph.auth'),
       code: code || undefined,
       detail: [sub, msg].filter(Boolean).join(': '),
     });

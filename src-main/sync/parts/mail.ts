@@ -23,6 +23,7 @@ import {
 import { mimeVerdict, summaryVerdict } from '../../mail/filters';
 import { type ParsedMail, parseMime, stripLargeAttachments } from '../../mail/mime';
 import { SyncError, toSyncError } from '../../shared/errors';
+import { type Note, note, tr } from '../../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
 import type { MailConfig } from '../config';
 import type { CustomPart } from '../part';
@@ -536,7 +537,7 @@ async function runMail(
   const startedAt = ctx.now().toISOString();
   const runId = dryRun ? 0 : state.startRun('mail', false);
   const run = new MailRun(ctx, dryRun);
-  const finish = (result: RunSummary['result'], message?: string, errorKind?: string) => {
+  const finish = (result: RunSummary['result'], message?: string, errorKind?: string, why?: Note) => {
     const summary: RunSummary = {
       runId,
       part: 'mail',
@@ -546,6 +547,7 @@ async function runMail(
       counts: run.counts,
       failures: run.failures,
       message,
+      ...(why ? { note: why } : {}),
       errorKind,
       dryRun,
     };
@@ -555,10 +557,7 @@ async function runMail(
   try {
     const cfg = run.cfg;
     if (!cfg.activityTypeId || !cfg.queueId) {
-      throw new SyncError(
-        'config',
-        'archived e-mail needs an ABRA activity type and series (activityTypeId, queueId)',
-      );
+      throw new SyncError('config', tr('en', 'config.mailType'), { note: note('config.mailType') });
     }
     ctx.progress({ phase: 'connecting', done: 0, total: 0 });
     const folders = await resolveFolders(ctx, cfg);
@@ -626,14 +625,16 @@ async function runMail(
     if (ctx.signal?.aborted)
       return finish(
         run.failures.length ? 'partial' : 'failed',
-        'stopped before the end (the app is quitting)',
+        tr('en', 'run.stopped'),
+        undefined,
+        note('run.stopped'),
       );
     ctx.progress({ phase: 'finishing', done: run.counts.examined, total: run.counts.examined });
     if (dryRun) return finish('dryRun');
     return finish(run.failures.length ? 'partial' : 'ok');
   } catch (e) {
     const err = toSyncError(e);
-    return finish('failed', err.message, err.kind);
+    return finish('failed', err.message, err.kind, err.note);
   }
 }
 
