@@ -453,7 +453,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await visible(page.locator('.dot'));
     for (const id of removed) expect(backends.abra.control.get('crmactivities', id)).toBeDefined();
     await shot('06-overview-mass-delete');
-    await clickAndWait(banner.getByRole('button', { name: 'Yes, delete them' }), 'confirmMassDelete');
+    await clickAndWait(banner.getByRole('button', { name: 'Yes, delete 10 items' }), 'confirmMassDelete');
     await hasText(status(), 'Calendar: OK', 60_000);
     for (const id of removed) expect(backends.abra.control.get('crmactivities', id)).toBeUndefined();
     await poll(
@@ -604,8 +604,19 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await visible(region('Adresář').getByText('Poslední běh'));
     await visible(region('Kalendář').getByText(/Exchange: vytvořeno \d+, upraveno \d+, smazáno \d+/));
     await shot('11-overview-cs');
+    // What main recorded or answers reads in Czech too: the run that waited for the mass-delete confirmation …
+    await nav('Protokol').click();
+    await page.getByLabel('Hledat', { exact: true }).fill('smazal 10');
+    await containsText(
+      page.locator('.runs-table tbody tr').first(),
+      /Tento běh by smazal 10 z \d+ synchronizovaných položek v ABRA/,
+    );
+    await page.getByLabel('Hledat', { exact: true }).fill('');
+    // … and a connection test.
     await nav('Připojení').click();
     await visible(region('ABRA Gen').getByLabel('Adresa serveru Web API'));
+    await region('ABRA Gen').getByRole('button', { name: 'Otestovat připojení' }).click();
+    await containsText(region('ABRA Gen').locator('.result'), 'Připojeno k ABRA Gen jako');
     await shot('12-connections-cs');
   });
 

@@ -11,6 +11,7 @@ import {
   setIn,
   withoutLocked,
 } from '../../src-renderer/src/lib/paths';
+import { saidText } from '../../src-renderer/src/lib/said';
 
 describe('renderer helpers', () => {
   it('reads and writes nested drafts without touching the original', () => {
@@ -65,5 +66,27 @@ describe('renderer helpers', () => {
       'setSecret: 1: expected string',
     );
     expect(errorMessage('plain')).toBe('plain');
+  });
+
+  it("shows what main recorded in the UI's language: the note, else the kind in plain words and the server's own", () => {
+    const kinds = (k: string) => ({ auth: 'chybné přihlašovací údaje' })[k] ?? '';
+    const run = {
+      message: 'Microsoft 365 sign-in expired or was revoked — sign in again',
+      note: { key: 'graph.auth' as const },
+      errorKind: 'auth',
+    };
+    expect(saidText(run, 'cs', kinds)).toBe(
+      'Přihlášení k Microsoft 365 vypršelo nebo bylo odvoláno. Přihlaste se znovu.',
+    );
+    expect(saidText(run, 'en', kinds)).toBe(
+      'The Microsoft 365 sign-in has expired or was revoked. Sign in again.',
+    );
+    expect(saidText({ message: 'HTTP 401 from the proxy', errorKind: 'auth' }, 'cs', kinds)).toBe(
+      'Chybné přihlašovací údaje — HTTP 401 from the proxy',
+    );
+    expect(saidText({ message: 'something new', errorKind: 'unknownKind' }, 'cs', kinds)).toBe(
+      'something new',
+    );
+    expect(saidText(undefined, 'cs', kinds)).toBe('');
   });
 });

@@ -5,6 +5,7 @@ import { FailureReason, PageHeading, Result } from '../components/common';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 import { formatTime, uniqueKeys } from '../lib/format';
+import { useSaid } from '../lib/said';
 
 const PARTS = ['addressBook', 'calendar', 'tasks', 'mail'] as const;
 const RESULTS: RunResult[] = ['ok', 'partial', 'failed', 'needsConfirmation', 'aborted', 'dryRun'];
@@ -12,6 +13,7 @@ const RESULTS: RunResult[] = ['ok', 'partial', 'failed', 'needsConfirmation', 'a
 export function LogPage() {
   const { t, i18n } = useTranslation();
   const { runsVersion, announce } = useApp();
+  const said = useSaid();
   const id = useId().replace(/:/g, '');
   const [runs, setRuns] = useState<RunSummary[]>([]);
   const [failures, setFailures] = useState<ItemFailure[]>([]);
@@ -44,10 +46,10 @@ export function LogPage() {
           (!part || r.part === part) &&
           (!result || r.result === result) &&
           (!needle ||
-            (r.message ?? '').toLowerCase().includes(needle) ||
+            `${r.message ?? ''} ${said(r)}`.toLowerCase().includes(needle) ||
             r.failures.some((f) => `${f.name} ${f.reason}`.toLowerCase().includes(needle))),
       ),
-    [runs, part, result, needle],
+    [runs, part, result, needle, said],
   );
   const shownFailures = useMemo(
     () =>
@@ -169,8 +171,11 @@ export function LogPage() {
                         ))}
                     </td>
                     <td>
-                      {r.message ??
-                        (r.failures.length ? t('overview.failedItems', { count: r.failures.length }) : '')}
+                      {r.message
+                        ? said(r)
+                        : r.failures.length
+                          ? t('overview.failedItems', { count: r.failures.length })
+                          : ''}
                     </td>
                   </tr>
                 ))}

@@ -6,6 +6,7 @@ import { FailureReason, PageHeading } from '../components/common';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 import { formatTime } from '../lib/format';
+import { useSaid } from '../lib/said';
 
 function Counts({ run }: { run: RunSummary }) {
   const { t } = useTranslation();
@@ -34,6 +35,7 @@ function Counts({ run }: { run: RunSummary }) {
 
 function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (part: PartName) => void }) {
   const { t, i18n } = useTranslation();
+  const said = useSaid();
   const { announce, go, state } = useApp();
   const [confirming, setConfirming] = useState(false);
   const run = p.lastRun;
@@ -90,13 +92,13 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
         </div>
       )}
       {run && <Counts run={run} />}
-      {run?.message && run.message !== p.attention?.message && <p className="run-message">{run.message}</p>}
+      {run?.message && run.message !== p.attention?.message && <p className="run-message">{said(run)}</p>}
       {p.attention && (
         <div
           className={`banner ${p.attention.kind === 'massDelete' ? 'banner-warn' : 'banner-error'}`}
           role="alert"
         >
-          <p>{p.attention.message}</p>
+          <p>{said(p.attention)}</p>
           {p.attention.kind === 'massDelete' && (
             <button type="button" className="danger" disabled={confirming} onClick={confirm}>
               {p.attention.pendingDeletes

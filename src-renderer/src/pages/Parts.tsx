@@ -9,6 +9,7 @@ import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 import { uniqueKeys } from '../lib/format';
 import { getIn } from '../lib/paths';
+import { useSaid } from '../lib/said';
 import { useActivityPickers } from '../lib/use-pickers';
 import { useSyncDraft } from '../lib/use-sync-draft';
 
@@ -185,6 +186,7 @@ export function PlanTable({ plan }: { plan: PlanEntry[] }) {
 
 export function PartsPage() {
   const { t } = useTranslation();
+  const said = useSaid();
   const { state, announce } = useApp();
   const { draft, save, saving, issues, form, dirty } = useSyncDraft();
   const pickers = useActivityPickers(state.sync !== null);
@@ -265,7 +267,7 @@ export function PartsPage() {
             .filter((s) => s.result === 'failed' || s.result === 'aborted' || s.message)
             .map((s) => (
               <p key={s.part} className="result result-error" role="alert">
-                {t(`parts.${s.part}`)}: {s.message ?? t(`result.${s.result}`)}
+                {t(`parts.${s.part}`)}: {s.message ? said(s) : t(`result.${s.result}`)}
               </p>
             ))}
           {preview && <PlanTable plan={preview.plan} />}
