@@ -48,6 +48,12 @@ export interface EwsEmulatorOptions {
   now?: () => Date;
   /** Default one: sales@example.cz. */
   mailboxes?: { email: string; password: string; displayName?: string }[];
+  /**
+   * Also accept bearer tokens this server did not issue, as an on-premises Exchange with hybrid modern
+   * authentication accepts Microsoft Entra tokens whose audience is its own URL: the function gets the token and
+   * this server's origin and answers the mailbox it is for, or why it is refused.
+   */
+  trustBearer?: (token: string, origin: string) => { email: string } | { error: string };
 }
 
 export type FolderKind = 'contacts' | 'calendar' | 'tasks' | 'inbox' | 'sentitems' | 'deleteditems';
@@ -237,6 +243,7 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
     flavour: opts.version ?? 'Exchange2016',
     validate: validate && xmllint ? { schemaDir, xmllint } : null,
     latencyMs: opts.latencyMs ?? 0,
+    trustBearer: opts.trustBearer,
   });
   const port = await server.listen(opts.port ?? 0);
   const first = store.mailboxes[0] as Mailbox;

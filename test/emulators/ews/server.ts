@@ -58,6 +58,8 @@ export interface ServerOptions {
   flavour: ServerFlavour;
   validate: { schemaDir: string; xmllint: string } | null;
   latencyMs: number;
+  /** Bearer tokens of a trusted identity provider (see EwsEmulatorOptions.trustBearer). */
+  trustBearer?: (token: string, origin: string) => { email: string } | { error: string };
 }
 
 export class EwsServer {
@@ -185,7 +187,16 @@ export class EwsServer {
       const sig = createHmac('sha256', this.tokenSecret)
         .update(`${parts[0]}.${parts[1]}`)
         .digest('base64url');
-      if (sig !== parts[2]) return 'invalid token signature';
+      if (sig !== parts[2]) {
+        if (!this.o.trustBearer) return 'invalid token signature';
+        const r = this.o.trustBearer(
+          value,
+          `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`,
+        );
+        if ('error' in r) return r.error;
+        const mb = this.o.store.mailboxes.find((m) => m.email.toLowerCase() === r.email.toLowerCase());
+        return mb ?? 'token for an unknown mailbox';
+      }
       let claims: { upn?: string; exp?: number; iatMs?: number };
       try {
         claims = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'));

@@ -94,6 +94,11 @@ export interface GraphEmulator {
   tlsCa: string;
   port: number;
   issueToken(ttlSec: number): string;
+  /**
+   * The identity endpoints' view of a token: its granted scopes and whether it is still valid. Lets the EWS emulator
+   * stand in for an Exchange server that trusts this tenant (hybrid modern authentication).
+   */
+  tokenInfo(token: string): { kind: 'access' | 'refresh'; scope: string; expired: boolean } | undefined;
   control: GraphControl;
   log: {
     entries(): readonly LogEntry[];
@@ -378,6 +383,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     tlsCa: TLS_CERT,
     port,
     issueToken: (ttl) => server.issueToken(ttl),
+    tokenInfo: (token) => server.tokenInfo(token),
     control,
     log: {
       entries: () => server.log,

@@ -274,6 +274,12 @@ export class GraphServer {
     return t;
   }
 
+  /** What the identity side knows of a token (for another emulator standing in for a resource it signs for). */
+  tokenInfo(token: string): { kind: 'access' | 'refresh'; scope: string; expired: boolean } | undefined {
+    const t = this.tokens.get(token);
+    return t ? { kind: t.kind, scope: t.scope, expired: t.exp <= Date.now() || !!t.revoked } : undefined;
+  }
+
   revokeGrants(): void {
     for (const t of this.tokens.values()) if (t.kind === 'refresh') t.revoked = true;
   }
