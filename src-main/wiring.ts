@@ -80,8 +80,8 @@ export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Pr
   const token = await secrets.get('graphTokenCache');
   if (x.kind === 'ews' && token?.trimStart().startsWith('{'))
     // The stored secret is a Microsoft 365 sign-in (MSAL cache with Graph permissions), not an EWS access token.
-    throw new SyncError('config', tr('en', 'run.ewsOauthUnavailable'), {
-      note: note('run.ewsOauthUnavailable'),
+    throw new SyncError('config', tr('en', 'run.ewsOauthCli'), {
+      note: note('run.ewsOauthCli'),
     });
   return createExchangeBackend(
     x,

@@ -1,17 +1,36 @@
 /**
- * Microsoft 365 in the app: the MSAL sign-in (Graph backend's GraphSignIn) with its token cache kept as the secret
- * `graphTokenCache` (encrypted by the SecretStore), and the app's `connect`/`exchangeFor`, which give the Graph backend
- * that refreshing sign-in instead of a static token. Electron-free: the browser opener is injected.
+ * Microsoft sign-in in the app: the MSAL sign-in (Graph backend's GraphSignIn) with its token cache kept as the
+ * secret `graphTokenCache` (encrypted by the SecretStore), and the app's `connect`/`exchangeFor`, which give the
+ * backend that refreshing sign-in instead of a static token. Two uses:
+ * - Microsoft 365 through Microsoft Graph (Graph scopes);
+ * - Exchange Server through EWS with OAuth (hybrid modern authentication): a Microsoft Entra token whose audience is
+ *   the server's own URL, scope `https://<EWS host>/EWS.AccessAsUser.All` (for Exchange Online's EWS that is
+ *   `https://outlook.office365.com/…`, the same rule).
+ * Electron-free: the browser opener is injected.
  */
 import { createExchangeBackend } from '../exchange';
-import { GraphSignIn } from '../exchange/graph';
+import { GRAPH_SCOPES, GraphSignIn } from '../exchange/graph';
 import type { ExchangeBackend } from '../exchange/types';
+import { SyncError } from '../shared/errors';
+import { note, tr } from '../shared/messages';
 import type { ExchangeConnectionConfig, SecretSource, SyncConfig } from '../sync/config';
 import type { Connections } from '../sync/service';
 import { abraClientFor, abraPortOf, exchangeFor as wiringExchangeFor } from '../wiring';
 import type { ControllerDeps } from './controller';
 
 export type OpenBrowser = (url: string) => Promise<unknown> | unknown;
+
+/** What the sign-in asks for: Graph's permissions, or EWS on the configured server. */
+export function signInScopes(exchange: ExchangeConnectionConfig): string[] {
+  if (exchange.kind === 'graph') return GRAPH_SCOPES;
+  let origin: string;
+  try {
+    origin = new URL(exchange.ewsUrl).origin;
+  } catch {
+    throw new SyncError('config', tr('en', 'ews.oauthNeedsUrl'), { note: note('ews.oauthNeedsUrl') });
+  }
+  return [`${origin}/EWS.AccessAsUser.All`];
+}
 
 /** The sign-in whose MSAL cache lives in the secret store. */
 export function graphSignIn(
@@ -25,6 +44,7 @@ export function graphSignIn(
     authorityUrl: exchange.authorityUrl,
     caCertificate: exchange.caCertificate,
     loginHint: exchange.email,
+    scopes: signInScopes(exchange),
     openBrowser: async (url) => {
       await openBrowser(url);
     },
@@ -47,20 +67,20 @@ export function microsoftSignIn(openBrowser: OpenBrowser): NonNullable<Controlle
 }
 
 function usesMicrosoftSignIn(config: SyncConfig): boolean {
-  return config.exchange.kind === 'graph';
+  return config.exchange.kind === 'graph' || config.exchange.auth === 'oauth';
 }
 
-/** Exchange backend for the app: Graph with the refreshing sign-in, EWS as the wiring builds it. */
+/** Exchange backend for the app: Graph or EWS+OAuth with the refreshing sign-in, else EWS as the wiring builds it. */
 export function appExchangeFor(openBrowser: OpenBrowser) {
   return async (config: SyncConfig, secrets: SecretSource): Promise<ExchangeBackend> => {
     if (!usesMicrosoftSignIn(config)) return wiringExchangeFor(config, secrets);
+    const signIn = graphSignIn(config.exchange, secrets, openBrowser);
     return createExchangeBackend(
       config.exchange,
       {},
-      {
-        graphAuth: graphSignIn(config.exchange, secrets, openBrowser),
-        graph: { tasksList: config.parts.tasks.tasksList },
-      },
+      config.exchange.kind === 'graph'
+        ? { graphAuth: signIn, graph: { tasksList: config.parts.tasks.tasksList } }
+        : { ewsAuth: signIn },
     );
   };
 }

@@ -7,7 +7,7 @@ import { SyncError } from '../shared/errors';
 import { note, tr } from '../shared/messages';
 import type { ExchangeConnectionConfig } from '../sync/config';
 import { EwsBackend, type EwsBackendOptions } from './ews/backend';
-import type { ExchangeBackend } from './types';
+import type { AccessTokenSource, ExchangeBackend } from './types';
 
 export interface ExchangeSecrets {
   /** EWS Basic/NTLM password. */
@@ -16,16 +16,14 @@ export interface ExchangeSecrets {
   token?: string | null;
 }
 
-/** What the Graph backend asks for a token (the MSAL sign-in implements it). */
-export interface AccessTokenSource {
-  getAccessToken(): Promise<string>;
-  invalidate?(): void;
-}
+export type { AccessTokenSource } from './types';
 
 export interface CreateBackendOptions {
   ews?: EwsBackendOptions;
   /** Graph: a refreshing token source (the app's MSAL sign-in); without it `secrets.token` is used as is. */
   graphAuth?: AccessTokenSource;
+  /** EWS with OAuth: a refreshing token source (the app's MSAL sign-in for the server's own URL). */
+  ewsAuth?: AccessTokenSource;
   /** Passed to the Graph backend unchanged (e.g. `tasksList`). */
   graph?: Record<string, unknown>;
 }
@@ -63,7 +61,7 @@ export async function createExchangeBackend(
       caCertificate: config.caCertificate,
       timeZone: config.timeZone,
     },
-    secrets,
+    opts.ewsAuth ? { ...secrets, tokenSource: opts.ewsAuth } : secrets,
     opts.ews,
   );
 }

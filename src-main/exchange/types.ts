@@ -16,6 +16,14 @@
 import type { SyncError } from '../shared/errors';
 
 /** PropertySetId of the named extended properties the sync stamps on items (same GUID for EWS and Graph). */
+/** Where a backend gets OAuth access tokens (the app's MSAL sign-in implements it). */
+export interface AccessTokenSource {
+  /** A valid token, refreshed silently when needed; an expired or revoked grant is a SyncError 'auth'. */
+  getAccessToken(): Promise<string>;
+  /** After a 401: fetch the next token from the identity provider, not the cache. */
+  invalidate?(): void;
+}
+
 export const ABRA_PROPERTY_SET_ID = 'c6d6d1a5-3b1e-4f0a-9c2a-4a5b52a1e0f1';
 /** Name of the named extended property that holds the ABRA record id of the item. */
 export const ABRA_ID_PROPERTY_NAME = 'AbraId';

@@ -85,6 +85,8 @@ const en = {
     'The mailbox {email} was not found on {host}. Check the e-mail address and the EWS address.',
   'ews.malformed': 'The address {host} does not answer like Exchange Web Services. Check the EWS URL.',
   'ews.failed': 'Connecting to the Exchange server failed: {detail}',
+  'ews.oauthNeedsUrl':
+    'Signing in with OAuth to Exchange Server needs its EWS address (https://mail.<your company>/EWS/Exchange.asmx): enter it first.',
 
   // ---- connection test: Microsoft 365 (Graph) ----
   'graph.unreachable':
@@ -140,8 +142,8 @@ const en = {
   'run.noAbraToken': 'no ABRA Gen user token is stored; enter it in Connections',
   'run.noExchangePassword': 'no Exchange password is stored; enter it in Connections',
   'run.notSignedIn': 'not signed in to Microsoft 365; sign in under Connections',
-  'run.ewsOauthUnavailable':
-    'OAuth sign-in to Exchange Server (EWS) is not available in the app yet: choose Basic or NTLM, or Microsoft 365 (Graph); the command line accepts an EWS access token in EXCHANGE_TOKEN',
+  'run.ewsOauthCli':
+    "the command line cannot use the app's Microsoft sign-in for Exchange Server (EWS): give an EWS access token in EXCHANGE_TOKEN",
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -207,6 +209,8 @@ const cs: Record<MessageKey, Entry> = {
     'Schránka {email} nebyla na serveru {host} nalezena. Zkontrolujte e-mailovou adresu a adresu EWS.',
   'ews.malformed': 'Adresa {host} neodpovídá jako Exchange Web Services. Zkontrolujte adresu EWS.',
   'ews.failed': 'Připojení k serveru Exchange selhalo: {detail}',
+  'ews.oauthNeedsUrl':
+    'Přihlášení OAuth k Exchange Serveru potřebuje jeho adresu EWS (https://mail.<vaše firma>/EWS/Exchange.asmx): nejprve ji zadejte.',
 
   'graph.unreachable':
     'Microsoft 365{host} není dostupný. Zkontrolujte, zda je počítač připojen k internetu (a proxy, pokud ji firma používá).',
@@ -259,8 +263,8 @@ const cs: Record<MessageKey, Entry> = {
   'run.noAbraToken': 'uživatelský token ABRA Gen není uložen; zadejte ho v Připojení',
   'run.noExchangePassword': 'heslo k Exchange není uloženo; zadejte ho v Připojení',
   'run.notSignedIn': 'nejste přihlášeni k Microsoft 365; přihlaste se v Připojení',
-  'run.ewsOauthUnavailable':
-    'Přihlášení OAuth k Exchange Serveru (EWS) v aplikaci zatím není k dispozici: zvolte Basic nebo NTLM, nebo Microsoft 365 (Graph); příkazový řádek přijme přístupový token EWS v EXCHANGE_TOKEN',
+  'run.ewsOauthCli':
+    'příkazový řádek nemůže použít přihlášení Microsoft z aplikace pro Exchange Server (EWS): zadejte přístupový token EWS v EXCHANGE_TOKEN',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };

@@ -29,12 +29,12 @@ describe('wiring', () => {
     expect(err.kind).toBe('config');
   });
 
-  it('EWS with OAuth refuses a Microsoft 365 sign-in cache instead of sending it as a bearer token', async () => {
+  it('EWS with OAuth (headless) refuses the app’s sign-in cache instead of sending it as a bearer token', async () => {
     const cfg = parseConfig({ ...base, exchange: { ...base.exchange, auth: 'oauth' } });
     const cache = JSON.stringify({ Account: {}, RefreshToken: {}, AccessToken: {} });
     const err = await exchangeFor(cfg, secrets({ graphTokenCache: cache })).catch((e) => e);
     expect(err).toBeInstanceOf(SyncError);
     expect(err.kind).toBe('config');
-    expect(err.message).toContain('not available in the app yet');
+    expect(err.message).toContain('give an EWS access token in EXCHANGE_TOKEN');
   });
 });

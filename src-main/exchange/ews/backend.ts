@@ -8,6 +8,7 @@ import { SyncError } from '../../shared/errors';
 import { ianaToWindows, windowsToIana } from '../timezones';
 import {
   ABRA_CONTACT_FOLDER_NAME,
+  type AccessTokenSource,
   type CalendarEvent,
   type ChangeOptions,
   type ChangePage,
@@ -69,7 +70,10 @@ export interface EwsConnection {
 
 export interface EwsSecrets {
   password?: string | null;
+  /** A fixed OAuth access token (scripts, the CLI's EXCHANGE_TOKEN). */
   token?: string | null;
+  /** OAuth tokens that refresh (the app's sign-in); asked before every call, so an expired one is replaced. */
+  tokenSource?: AccessTokenSource;
 }
 
 export interface EwsBackendOptions {
@@ -99,6 +103,17 @@ interface Cursor {
 }
 
 const MAX_PAGE = 512;
+
+/** Put an OAuth access token into the library's credentials; returns the Authorization header we send ourselves. */
+function oauthHeader(service: Any, token: string): string {
+  const bare = token.replace(/^Bearer\s+/i, '');
+  try {
+    service.Credentials = new ews.OAuthCredentials(bare);
+  } catch {
+    throw new SyncError('auth', 'the OAuth access token is not a valid JWT: sign in again');
+  }
+  return `Bearer ${bare}`;
+}
 
 function encodeCursor(c: Cursor): string {
   return JSON.stringify(c);
@@ -205,7 +220,9 @@ export class EwsBackend implements ExchangeBackend {
   private readonly o: EwsBackendOptions;
   /** The unguarded HTTP layer (Autodiscover speaks POX, not SOAP) and the header it sends. */
   private readonly inner: XhrLike;
-  private readonly authorization: string | null;
+  private authorization: string | null;
+  private readonly tokenSource: AccessTokenSource | null;
+  private currentToken: string | null = null;
 
   constructor(
     private readonly conn: EwsConnection,
@@ -241,15 +258,13 @@ export class EwsBackend implements ExchangeBackend {
       inner = x as unknown as XhrLike;
     }
     let authorization: string | null = null;
-    if (auth === 'oauth') {
+    this.tokenSource = auth === 'oauth' ? (secrets.tokenSource ?? null) : null;
+    if (auth === 'oauth' && !this.tokenSource) {
       const token = secrets.token?.trim();
       if (!token) throw new SyncError('auth', 'no OAuth access token: sign in again');
-      try {
-        service.Credentials = new ews.OAuthCredentials(token);
-      } catch {
-        throw new SyncError('auth', 'the OAuth access token is not a valid JWT: sign in again');
-      }
-      authorization = `Bearer ${token.replace(/^Bearer\s+/i, '')}`;
+      authorization = oauthHeader(service, token);
+    } else if (auth === 'oauth') {
+      // credentials are set before the first call, from the token source
     } else {
       if (!secrets.password) throw new SyncError('config', 'the Exchange password is missing');
       service.Credentials = new ews.WebCredentials(user, secrets.password);
@@ -275,12 +290,20 @@ export class EwsBackend implements ExchangeBackend {
   /** Run one library call chain; whatever it throws comes out as a SyncError. */
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return runCall(async () => {
+      let renewed = false;
       for (let attempt = 0; ; attempt++) {
         try {
+          await this.ensureToken();
           await this.ensureUrl();
           return await fn();
         } catch (e) {
           const fromTransport = takeTransportError();
+          if (fromTransport?.kind === 'auth' && this.tokenSource && !renewed) {
+            // A token the server no longer takes (revoked, clock skew): once more with a fresh one.
+            renewed = true;
+            this.tokenSource.invalidate?.();
+            continue;
+          }
           if (fromTransport) throw fromTransport; // already retried there
           const err = this.mapError(e, what);
           // Throttling answered inside a response message (HTTP 200): the request did nothing, so repeat the call.
@@ -290,6 +313,15 @@ export class EwsBackend implements ExchangeBackend {
         }
       }
     });
+  }
+
+  /** With a token source: the current access token in the library's credentials and our own header. */
+  private async ensureToken(): Promise<void> {
+    if (!this.tokenSource) return;
+    const token = (await this.tokenSource.getAccessToken()).trim();
+    if (token === this.currentToken) return;
+    this.authorization = oauthHeader(this.service, token);
+    this.currentToken = token;
   }
 
   private async ensureUrl(): Promise<void> {
