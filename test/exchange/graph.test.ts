@@ -208,6 +208,61 @@ describe('contacts', () => {
   });
 });
 
+describe('the echo of our own writes', () => {
+  it('an incremental read leaves out what the caller holds at that changeKey, and reads nothing more for it', async () => {
+    const window = { start: '2026-11-01T00:00:00.000Z', end: '2027-03-01T00:00:00.000Z' };
+    const contacts = await backend.getFolder('contacts');
+    const cal = await backend.getFolder('calendar');
+    const c0 = await drain((c) => backend.getChanges<ContactItem>(contacts, c), null);
+    const e0 = await drain((c) => backend.getChanges<CalendarEvent>(cal, c, { window }), null);
+    const mine = new Map<string, string>();
+    const made = [
+      ...(
+        await backend.createItems(contacts, [
+          { abraId: 'P-ECHO-1', data: { displayName: 'Echo Jedna', givenName: 'Echo', surname: 'Jedna' } },
+          { abraId: 'P-ECHO-2', data: { displayName: 'Echo Dva', givenName: 'Echo', surname: 'Dva' } },
+        ])
+      ).map(ok),
+      ...(
+        await backend.createItems(cal, [
+          {
+            abraId: 'A-ECHO-1',
+            data: {
+              subject: 'Echo schůzka',
+              start: '2026-12-10T09:00:00.000Z',
+              end: '2026-12-10T10:00:00.000Z',
+            },
+          },
+        ])
+      ).map(ok),
+    ];
+    for (const w of made) mine.set(w.id, w.changeKey);
+    // the user then changes one of the contacts in Outlook
+    const touched = made[1]!.id;
+    emu.control.update(touched, { jobTitle: 'nákupčí' });
+    const isKnown = (id: string, changeKey: string) => mine.get(id) === changeKey;
+
+    emu.log.reset();
+    const c1 = await drain((c) => backend.getChanges<ContactItem>(contacts, c, { isKnown }), c0.cursor);
+    expect(c1.changes.map((c) => (c.type === 'upsert' ? c.item.id : c.type))).toEqual([touched]);
+    const e1 = await drain((c) => backend.getChanges<CalendarEvent>(cal, c, { window, isKnown }), e0.cursor);
+    expect(e1.changes).toEqual([]);
+    // the single appointment is not re-read for its stamp: delta requests only
+    expect(emu.log.entries().filter((e) => !/delta/.test(e.path))).toEqual([]);
+
+    // without isKnown (or on a complete read) they all come, as before
+    const c2 = await drain((c) => backend.getChanges<ContactItem>(contacts, c), c0.cursor);
+    expect(c2.changes).toHaveLength(2);
+    const e2 = await drain((c) => backend.getChanges<CalendarEvent>(cal, c, { window }), e0.cursor);
+    expect(e2.changes.map((c) => (c.type === 'upsert' ? c.item.abraId : c.type))).toEqual(['A-ECHO-1']);
+    await backend.deleteItems(
+      contacts,
+      made.slice(0, 2).map((w) => w.id),
+    );
+    await backend.deleteItems(cal, [made[2]!.id]);
+  });
+});
+
 describe('calendar', () => {
   const window = { start: '2026-11-01T00:00:00.000Z', end: '2027-03-01T00:00:00.000Z' };
 

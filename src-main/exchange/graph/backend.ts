@@ -89,6 +89,13 @@ interface Cursor {
 const enc = encodeURIComponent;
 const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
+/** A delta entry the caller already holds at this changeKey (the echo of its own write). */
+function echo(v: Json, isKnown: ChangeOptions['isKnown']): boolean {
+  return (
+    !!isKnown && typeof v.changeKey === 'string' && v.changeKey !== '' && isKnown(String(v.id), v.changeKey)
+  );
+}
+
 export class GraphBackend implements ExchangeBackend {
   readonly kind = 'graph' as const;
   readonly http: GraphHttp;
@@ -358,8 +365,8 @@ export class GraphBackend implements ExchangeBackend {
       throw new SyncError('malformed', 'Graph delta answer without value or next/delta link');
     const changes =
       area === 'calendar'
-        ? await this.calendarChanges(value, window!)
-        : this.simpleChanges(folder, value, options.withBody === true);
+        ? await this.calendarChanges(value, window!, options.isKnown)
+        : this.simpleChanges(folder, value, options.withBody === true, options.isKnown);
     const link = typeof next === 'string' ? next : (delta as string);
     return {
       changes: changes as ItemChange<T>[],
@@ -368,21 +375,27 @@ export class GraphBackend implements ExchangeBackend {
     };
   }
 
-  private simpleChanges(folder: FolderRef, value: Json[], withBody: boolean): ItemChange[] {
-    const out: ItemChange[] = [];
-    const seen = new Map<string, number>();
+  /**
+   * Contacts, tasks, mail page → changes. The same entity may come twice in a delta: its last state counts. The echo
+   * of our own writes (the caller holds the id at this changeKey) is left out, so a run after a big write does not
+   * map and hold thousands of unchanged items.
+   */
+  private simpleChanges(
+    folder: FolderRef,
+    value: Json[],
+    withBody: boolean,
+    isKnown: ChangeOptions['isKnown'],
+  ): ItemChange[] {
+    const last = new Map<string, Json>();
     for (const v of value) {
       const id = String(v.id);
-      // the same entity may come twice in a delta: keep the last state
-      const prev = seen.get(id);
-      const ch: ItemChange = v['@removed']
-        ? { type: 'delete', id }
-        : { type: 'upsert', item: this.map(folder, v, withBody) };
-      if (prev !== undefined) out[prev] = ch;
-      else {
-        seen.set(id, out.length);
-        out.push(ch);
-      }
+      last.delete(id);
+      last.set(id, v);
+    }
+    const out: ItemChange[] = [];
+    for (const [id, v] of last) {
+      if (v['@removed']) out.push({ type: 'delete', id });
+      else if (!echo(v, isKnown)) out.push({ type: 'upsert', item: this.map(folder, v, withBody) });
     }
     return out;
   }
@@ -392,7 +405,11 @@ export class GraphBackend implements ExchangeBackend {
    * AbraId stamp; every series touched is re-read completely inside the window; removed ids are checked (an event
    * that moved out of the window still exists and is reported as an upsert, the engine sees it out of scope).
    */
-  private async calendarChanges(value: Json[], window: [string, string]): Promise<ItemChange[]> {
+  private async calendarChanges(
+    value: Json[],
+    window: [string, string],
+    isKnown: ChangeOptions['isKnown'],
+  ): Promise<ItemChange[]> {
     const singles = new Set<string>();
     const series = new Set<string>();
     const removed = new Set<string>();
@@ -401,7 +418,9 @@ export class GraphBackend implements ExchangeBackend {
       if (v['@removed']) removed.add(id);
       else if (v.type === 'occurrence' || v.type === 'exception') series.add(String(v.seriesMasterId));
       else if (v.type === 'seriesMaster') series.add(id);
-      else singles.add(id);
+      // the echo of our own write is not read again (a single appointment is re-read only for its AbraId stamp)
+      else if (!echo(v, isKnown)) singles.add(id);
+      else singles.delete(id);
     }
     const out: ItemChange[] = [];
     const q = `?${this.readQuery({ id: '', kind: 'calendar', displayName: '' })}`;
