@@ -59,6 +59,7 @@ async function cliRun(w: World, configFile: string, secretsFile: string, part?: 
   w.resetExchangeLog();
   const t0 = performance.now();
   const args = [
+    ...(process.env.BENCH_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_HEAP_MB}`] : []),
     '--import',
     'tsx',
     path.join(root, 'src-main/cli.ts'),
