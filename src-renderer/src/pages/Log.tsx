@@ -137,88 +137,96 @@ export function LogPage() {
         </Result>
       )}
       {error && <Result ok={false}>{error}</Result>}
-      <section aria-labelledby="runs-heading">
-        <h2 id="runs-heading">{t('log.runs', { count: shownRuns.length })}</h2>
-        {shownRuns.length === 0 ? (
-          <p>{t('log.noRuns')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="runs-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('log.time')}</th>
-                  <th scope="col">{t('log.part')}</th>
-                  <th scope="col">{t('log.result')}</th>
-                  <th scope="col">{t('log.counts')}</th>
-                  <th scope="col">{t('log.message')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shownRuns.map((r) => (
-                  <tr key={r.runId} data-result={r.result}>
-                    <td>{formatTime(r.finishedAt, i18n.language)}</td>
-                    <td>{t(`parts.${r.part}`)}</td>
-                    <td>
-                      <span className={`badge result-${r.result}`}>{t(`result.${r.result}`)}</span>
-                    </td>
-                    <td>
-                      {c(r)
-                        .split(' · ')
-                        .map((line) => (
-                          <div key={line} className="nowrap">
-                            {line}
-                          </div>
-                        ))}
-                    </td>
-                    <td>
-                      {r.message
-                        ? said(r)
-                        : r.failures.length
-                          ? t('overview.failedItems', { count: r.failures.length })
-                          : ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+      <LogTable
+        id="runs"
+        title={t('log.runs', { count: shownRuns.length })}
+        empty={t('log.noRuns')}
+        columns={[t('log.time'), t('log.part'), t('log.result'), t('log.counts'), t('log.message')]}
+        rows={shownRuns.map((r) => ({
+          key: String(r.runId),
+          result: r.result,
+          cells: [
+            formatTime(r.finishedAt, i18n.language),
+            t(`parts.${r.part}`),
+            <span key="b" className={`badge result-${r.result}`}>
+              {t(`result.${r.result}`)}
+            </span>,
+            c(r)
+              .split(' · ')
+              .map((line) => (
+                <div key={line} className="nowrap">
+                  {line}
+                </div>
+              )),
+            r.message
+              ? said(r)
+              : r.failures.length
+                ? t('overview.failedItems', { count: r.failures.length })
+                : '',
+          ],
+        }))}
+      />
+      <LogTable
+        id="failures"
+        title={t('log.failures', { count: shownFailures.length })}
+        empty={t('log.noFailures')}
+        columns={[t('log.time'), t('log.part'), t('preview.side'), t('preview.item'), t('log.reason')]}
+        rows={uniqueKeys(shownFailures, (f) => `${f.at}:${f.part}:${f.side}:${f.name}`).map(
+          ({ row: f, key }) => ({
+            key,
+            cells: [
+              formatTime(f.at, i18n.language),
+              t(`parts.${f.part}`),
+              t(`side.${f.side}`),
+              f.name,
+              <FailureReason key="r" f={f} />,
+            ],
+          }),
         )}
-      </section>
-      <section aria-labelledby="failures-heading">
-        <h2 id="failures-heading">{t('log.failures', { count: shownFailures.length })}</h2>
-        {shownFailures.length === 0 ? (
-          <p>{t('log.noFailures')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="failures-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('log.time')}</th>
-                  <th scope="col">{t('log.part')}</th>
-                  <th scope="col">{t('preview.side')}</th>
-                  <th scope="col">{t('preview.item')}</th>
-                  <th scope="col">{t('log.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {uniqueKeys(shownFailures, (f) => `${f.at}:${f.part}:${f.side}:${f.name}`).map(
-                  ({ row: f, key }) => (
-                    <tr key={key}>
-                      <td>{formatTime(f.at, i18n.language)}</td>
-                      <td>{t(`parts.${f.part}`)}</td>
-                      <td>{t(`side.${f.side}`)}</td>
-                      <td>{f.name}</td>
-                      <td>
-                        <FailureReason f={f} />
-                      </td>
-                    </tr>
-                  ),
-                )}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      />
     </div>
+  );
+}
+
+interface LogRow {
+  key: string;
+  /** Runs: the result, for styling and tests. */
+  result?: string;
+  cells: React.ReactNode[];
+}
+
+/** One titled, scrollable table of the log page (the runs, the failed items), or a line saying there is none. */
+function LogTable(props: { id: string; title: string; empty: string; columns: string[]; rows: LogRow[] }) {
+  return (
+    <section aria-labelledby={`${props.id}-heading`}>
+      <h2 id={`${props.id}-heading`}>{props.title}</h2>
+      {props.rows.length === 0 ? (
+        <p>{props.empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className={`${props.id}-table`}>
+            <thead>
+              <tr>
+                {props.columns.map((col) => (
+                  <th key={col} scope="col">
+                    {col}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((row) => (
+                <tr key={row.key} data-result={row.result}>
+                  {row.cells.map((cell, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed
+                    <td key={i}>{cell}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
