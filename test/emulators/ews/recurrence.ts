@@ -3,75 +3,13 @@
  * RelativeMonthly / AbsoluteYearly patterns with NoEnd / EndDate / Numbered ranges, expanded in the master's
  * start time zone (Windows zone id → IANA) so that the wall-clock time stays put across DST like in Outlook.
  */
+import { fromWall, wallParts as parts, windowsToIana } from '../shared/zone';
 import { childText, type XNode } from './xml';
 
-const WINDOWS_TO_IANA: Record<string, string> = {
-  'Central Europe Standard Time': 'Europe/Prague',
-  'Central European Standard Time': 'Europe/Warsaw',
-  'W. Europe Standard Time': 'Europe/Berlin',
-  'Romance Standard Time': 'Europe/Paris',
-  'GMT Standard Time': 'Europe/London',
-  'E. Europe Standard Time': 'Europe/Chisinau',
-  'FLE Standard Time': 'Europe/Kyiv',
-  'Eastern Standard Time': 'America/New_York',
-  'Central Standard Time': 'America/Chicago',
-  'Pacific Standard Time': 'America/Los_Angeles',
-  UTC: 'UTC',
-  'Greenwich Standard Time': 'Atlantic/Reykjavik',
-};
+export { fromWall };
 
 export function ianaFor(windowsId: string | undefined): string {
-  return (windowsId && WINDOWS_TO_IANA[windowsId]) || 'UTC';
-}
-
-const fmtCache = new Map<string, Intl.DateTimeFormat>();
-function parts(d: Date, tz: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-  let f = fmtCache.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    fmtCache.set(tz, f);
-  }
-  const o: Record<string, number> = {};
-  for (const p of f.formatToParts(d)) if (p.type !== 'literal') o[p.type] = Number(p.value);
-  return {
-    y: o.year ?? 0,
-    mo: o.month ?? 1,
-    d: o.day ?? 1,
-    h: o.hour ?? 0,
-    mi: o.minute ?? 0,
-    s: o.second ?? 0,
-  };
-}
-
-/** The UTC instant of a wall-clock time in a zone. */
-export function fromWall(
-  y: number,
-  mo: number,
-  d: number,
-  h: number,
-  mi: number,
-  s: number,
-  tz: string,
-): Date {
-  const guess = Date.UTC(y, mo - 1, d, h, mi, s);
-  let t = guess;
-  for (let i = 0; i < 3; i++) {
-    const p = parts(new Date(t), tz);
-    const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
-    const diff = asUtc - guess;
-    if (diff === 0) break;
-    t -= diff;
-  }
-  return new Date(t);
+  return windowsToIana(windowsId) ?? 'UTC';
 }
 
 export interface Occurrence {

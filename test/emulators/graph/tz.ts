@@ -1,19 +1,11 @@
-/** Time-zone arithmetic with Intl only (the emulator needs no library). IANA names, `UTC`, and a few Windows names. */
+/** Graph's time texts over the emulators' shared zone arithmetic: IANA names, `UTC`, and a few Windows names. */
+import { offsetMs, windowsToIana } from '../shared/zone';
 
-const WINDOWS_ZONES: Record<string, string> = {
-  'central europe standard time': 'Europe/Prague',
-  'central european standard time': 'Europe/Warsaw',
-  'w. europe standard time': 'Europe/Berlin',
-  'gmt standard time': 'Europe/London',
-  'pacific standard time': 'America/Los_Angeles',
-  'eastern standard time': 'America/New_York',
-  utc: 'UTC',
-  'coordinated universal time': 'UTC',
-};
+export { offsetMs };
 
 export function ianaZone(tz: string | undefined | null): string {
   if (!tz) return 'UTC';
-  const w = WINDOWS_ZONES[tz.toLowerCase()];
+  const w = windowsToIana(tz);
   if (w) return w;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -21,40 +13,6 @@ export function ianaZone(tz: string | undefined | null): string {
   } catch {
     return 'UTC';
   }
-}
-
-const fmtCache = new Map<string, Intl.DateTimeFormat>();
-function fmt(tz: string): Intl.DateTimeFormat {
-  let f = fmtCache.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    fmtCache.set(tz, f);
-  }
-  return f;
-}
-
-/** Offset (ms) of the zone from UTC at the instant. */
-export function offsetMs(tz: string, utcMs: number): number {
-  const parts: Record<string, string> = {};
-  for (const p of fmt(tz).formatToParts(new Date(utcMs))) parts[p.type] = p.value;
-  const asUtc = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
 /** Local wall time (`YYYY-MM-DDTHH:mm:ss[.fffffff]`) in the zone → UTC ms. */
