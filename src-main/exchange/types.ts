@@ -275,6 +275,11 @@ export interface MailboxInfo {
 
 export interface ExchangeBackend {
   readonly kind: 'ews' | 'graph';
+  /**
+   * How many items one createItems/updateItems/deleteItems call should carry to fill the backend's requests (EWS:
+   * items per request; Graph: a multiple of the 20 requests of a `$batch`). The engine's default is 50.
+   */
+  readonly writeBatchSize?: number;
 
   /** Who we are connected as; throws SyncError('auth' | 'unreachable' | 'tls' | 'forbidden' | ...). */
   testConnection(): Promise<MailboxInfo>;

@@ -74,7 +74,7 @@ function emptyFolderView(exchange: RunContext['exchange'], none: FolderRef): Run
 export async function runPart(part: PartModule, ctx: RunContext, opts: RunOptions = {}): Promise<RunOutcome> {
   const { state } = ctx;
   const dryRun = opts.dryRun ?? false;
-  const batchSize = opts.batchSize ?? 50;
+  const batchSize = opts.batchSize ?? ctx.exchange.writeBatchSize ?? 50;
   const startedAt = ctx.now().toISOString();
   const runId = dryRun ? 0 : state.startRun(part.name, false);
   const counts = emptyCounts();

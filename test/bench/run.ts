@@ -100,6 +100,19 @@ async function cliRun(w: World, configFile: string, secretsFile: string, part?: 
   };
 }
 
+/** BENCH_DETAIL=1: the requests of the last run per operation (EWS) or top-level method + path (Graph). */
+function printBreakdown(w: World, label: string) {
+  const counts: Record<string, number> = {};
+  if (w.ews) Object.assign(counts, w.ews.log.counts());
+  else
+    for (const e of w.graph!.log.entries().filter((x) => !x.inBatch)) {
+      const key = `${e.method} ${e.path.replace(/'[^']*'|[A-Za-z0-9_-]{20,}/g, '{id}').replace(/\?.*$/, '')}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  console.log(`${label}: Exchange requests by kind`);
+  console.table(Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1])));
+}
+
 function writeFiles(w: World, configure: (c: World['config']) => void) {
   const cfg = structuredClone(w.config);
   configure(cfg);
@@ -153,6 +166,7 @@ async function standard() {
       c.parts.mail.enabled = false;
     });
     const initial = await cliRun(w, configFile, secretsFile);
+    if (process.env.BENCH_DETAIL) printBreakdown(w, 'initial');
     // the first idle run still pages through the echo of the initial run's writes (EWS SyncFolderItems reports
     // them; they are recognised by ChangeKey and not fetched); the next one is the steady state
     const idle = await cliRun(w, configFile, secretsFile);

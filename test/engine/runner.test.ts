@@ -187,6 +187,21 @@ describe('calendar part over the runner (fakes)', () => {
     expect(ex.inFolder('calendar')).toHaveLength(0);
   });
 
+  it("writes in calls of the backend's preferred size (Graph: whole $batch requests)", async () => {
+    for (let i = 0; i < 7; i++) activity(`Schůzka ${i}`, `2026-11-2${5 + (i % 3)}T0${i}:00:00.000Z`);
+    const sizes: number[] = [];
+    const create = ex.createItems.bind(ex);
+    ex.createItems = async (folder, requests) => {
+      sizes.push(requests.length);
+      return create(folder, requests);
+    };
+    Object.assign(ex, { writeBatchSize: 3 });
+    service = makeService(calendarOnly());
+    const [r] = await service.syncNow('calendar');
+    expect(r?.counts.exchange.created).toBe(7);
+    expect(sizes).toEqual([3, 3, 1]);
+  });
+
   it('stops before a mass delete and goes on only after confirmation', async () => {
     const ids = Array.from(
       { length: 12 },

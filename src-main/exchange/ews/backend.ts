@@ -215,6 +215,9 @@ export class EwsBackend implements ExchangeBackend {
   private readonly windowsZone: string | null;
   private readonly readBatch: number;
   private readonly writeBatch: number;
+  get writeBatchSize(): number {
+    return this.writeBatch;
+  }
   private readonly folders = new Map<string, FolderRef>();
   private urlResolved: boolean;
   private readonly o: EwsBackendOptions;
