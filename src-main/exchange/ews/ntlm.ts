@@ -5,10 +5,15 @@
  * - runs the handshake (Type 1 → 401 + Type 2 challenge → Type 3 with the request) on one dedicated keep-alive
  *   socket per request (NTLM authenticates the connection, not the request), with the configured CA;
  * - never sends the password (only the NTLMv2 response) and removes any Basic header the library prepared;
- * - closes that socket after the request (`Connection: close`).
+ * - closes that socket after the request (`Connection: close`);
+ * - over https, binds the answer to the TLS channel (MsvAvChannelBindings, MS-NLMP 2.2.2.1, from the server
+ *   certificate's RFC 5929 `tls-server-end-point` hash): IIS with Extended Protection — on by default since Exchange
+ *   2019 CU14 and in Exchange Server SE — refuses NTLM without it.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import ntlmClient from '@ewsjs/ntlm-client';
 import axios from 'axios';
 
@@ -16,6 +21,77 @@ import axios from 'axios';
 const { createType1Message, createType3Message, decodeType2Message } = ntlmClient;
 
 type Options = Record<string, unknown> & { url: string; headers?: Record<string, string>; timeout?: number };
+
+// ---- channel binding (Extended Protection) ----------------------------------------------------------------------
+
+/** Minimal DER reader: the header of the element at `at` → where its content starts and ends. */
+function derElement(b: Buffer, at: number): { tag: number; start: number; end: number } {
+  const tag = b[at]!;
+  let len = b[at + 1]!;
+  let start = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[start + i]!;
+    start += n;
+  }
+  if (start + len > b.length) throw new Error('truncated DER');
+  return { tag, start, end: start + len };
+}
+
+const OID_HASH: Record<string, string> = {
+  // sha384WithRSAEncryption, sha512WithRSAEncryption, ecdsa-with-SHA384, ecdsa-with-SHA512
+  '2a864886f70d01010c': 'sha384',
+  '2a864886f70d01010d': 'sha512',
+  '2a8648ce3d040303': 'sha384',
+  '2a8648ce3d040304': 'sha512',
+};
+
+/**
+ * RFC 5929 §4.1 `tls-server-end-point`: the hash of the server certificate with the hash function of its signature
+ * algorithm, where MD5 and SHA-1 (and anything not named) become SHA-256.
+ */
+export function tlsServerEndPoint(certDer: Buffer): Buffer {
+  let algorithm = 'sha256';
+  try {
+    const cert = derElement(certDer, 0); // Certificate ::= SEQUENCE {
+    const tbs = derElement(certDer, cert.start); //   tbsCertificate,
+    const sigAlg = derElement(certDer, tbs.end); //   signatureAlgorithm AlgorithmIdentifier ::= SEQUENCE {
+    const oid = derElement(certDer, sigAlg.start); //     algorithm OBJECT IDENTIFIER, ... }
+    if (oid.tag === 0x06)
+      algorithm = OID_HASH[certDer.subarray(oid.start, oid.end).toString('hex')] ?? 'sha256';
+  } catch {
+    // not parseable: SHA-256, the common case
+  }
+  return createHash(algorithm).update(certDer).digest();
+}
+
+/** MD5 of the gss_channel_bindings_struct with no addresses and the `tls-server-end-point:` application data. */
+export function channelBindingHash(certDer: Buffer): Buffer {
+  const app = Buffer.concat([Buffer.from('tls-server-end-point:', 'ascii'), tlsServerEndPoint(certDer)]);
+  const head = Buffer.alloc(20); // initiator/acceptor address type and length: zero
+  head.writeUInt32LE(app.length, 16);
+  return createHash('md5')
+    .update(Buffer.concat([head, app]))
+    .digest();
+}
+
+/** The server's target info with MsvAvChannelBindings (AvId 0x000A) set, before MsvAvEOL. */
+export function withChannelBindings(targetInfo: Buffer, hash: Buffer): Buffer {
+  const pairs: Buffer[] = [];
+  for (let pos = 0; pos + 4 <= targetInfo.length; ) {
+    const id = targetInfo.readUInt16LE(pos);
+    const len = targetInfo.readUInt16LE(pos + 2);
+    if (id === 0) break;
+    if (id !== 0x000a) pairs.push(targetInfo.subarray(pos, pos + 4 + len));
+    pos += 4 + len;
+  }
+  const cb = Buffer.alloc(4 + hash.length);
+  cb.writeUInt16LE(0x000a, 0);
+  cb.writeUInt16LE(hash.length, 2);
+  hash.copy(cb, 4);
+  return Buffer.concat([...pairs, cb, Buffer.alloc(4)]);
+}
 
 function withoutAuth(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -85,13 +161,13 @@ export class NtlmAuthProvider {
         getResponseHeader: (n: string) => (negotiate.headers[n.toLowerCase()] as string | undefined) ?? null,
       });
     }
-    const type3 = createType3Message(
-      decodeType2Message(challenge),
-      this.user,
-      this.password,
-      this.workstation,
-      this.domain,
-    );
+    const type2 = decodeType2Message(challenge);
+    const socket = (negotiate.request as { socket?: TLSSocket } | undefined)?.socket;
+    const cert =
+      secure && typeof socket?.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
+    if (cert?.raw && type2.targetInfo?.buffer)
+      type2.targetInfo.buffer = withChannelBindings(type2.targetInfo.buffer, channelBindingHash(cert.raw));
+    const type3 = createType3Message(type2, this.user, this.password, this.workstation, this.domain);
     return {
       ...options,
       headers: { ...base, Authorization: type3, Connection: 'close' },

@@ -12,6 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { TLS_CERT } from '../shared/tls';
 import {
   type AnyFields,
   type AppointmentFields,
@@ -54,6 +55,13 @@ export interface EwsEmulatorOptions {
    * this server's origin and answers the mailbox it is for, or why it is refused.
    */
   trustBearer?: (token: string, origin: string) => { email: string } | { error: string };
+  /** Serve https with the emulators' test certificate (trust `tlsCa`). */
+  tls?: boolean;
+  /**
+   * IIS Extended Protection "Required" (Exchange 2019 CU14+ and Server SE enable it): an NTLM answer must carry the
+   * channel binding of the TLS certificate, or it is refused with 401. Needs `tls`.
+   */
+  extendedProtection?: boolean;
 }
 
 export type FolderKind = 'contacts' | 'calendar' | 'tasks' | 'inbox' | 'sentitems' | 'deleteditems';
@@ -140,6 +148,8 @@ export interface EwsFaults {
 
 export interface EwsEmulator {
   url: string;
+  /** With `tls`: the PEM to trust. */
+  tlsCa?: string;
   email: string;
   user: string;
   password: string;
@@ -244,6 +254,8 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
     validate: validate && xmllint ? { schemaDir, xmllint } : null,
     latencyMs: opts.latencyMs ?? 0,
     trustBearer: opts.trustBearer,
+    tls: opts.tls,
+    extendedProtection: opts.extendedProtection,
   });
   const port = await server.listen(opts.port ?? 0);
   const first = store.mailboxes[0] as Mailbox;
@@ -368,7 +380,8 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
   };
 
   return {
-    url: `http://127.0.0.1:${port}/EWS/Exchange.asmx`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/EWS/Exchange.asmx`,
+    tlsCa: opts.tls ? TLS_CERT : undefined,
     email: first.email,
     user: first.email,
     password: first.password,

@@ -4,7 +4,7 @@
  * against the mailbox password (HMAC-MD5 over MD4, per MS-NLMP 3.3.2). NTLMv1 answers are refused, as on servers
  * with LmCompatibilityLevel 5. MD4 is implemented here because OpenSSL 3 no longer offers it.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, X509Certificate } from 'node:crypto';
 
 const SIGNATURE = Buffer.from('NTLMSSP\0', 'ascii');
 
@@ -151,6 +151,40 @@ export function verifyNtlmV2(t: Type3, password: string, challenge: Buffer): boo
     .update(Buffer.concat([challenge, blob]))
     .digest();
   return want.equals(proof);
+}
+
+/**
+ * The MsvAvChannelBindings value (AvId 0x000A, MS-NLMP 2.2.2.1) inside an NTLMv2 response, if the client sent one:
+ * the AV pairs start 28 bytes into the blob that follows the 16-byte NTProofStr.
+ */
+export function channelBindingsOf(t: Type3): Buffer | undefined {
+  const blob = t.ntResponse.subarray(16);
+  for (let pos = 28; pos + 4 <= blob.length; ) {
+    const id = blob.readUInt16LE(pos);
+    const len = blob.readUInt16LE(pos + 2);
+    if (id === 0) return undefined;
+    if (id === 0x000a) return Buffer.from(blob.subarray(pos + 4, pos + 4 + len));
+    pos += 4 + len;
+  }
+  return undefined;
+}
+
+/**
+ * What Extended Protection expects from a client of a server with this certificate: MD5 of the
+ * gss_channel_bindings_struct (four zero words, the length, then the application data) whose application data is
+ * `tls-server-end-point:` + the certificate's hash (RFC 5929 §4.1; SHA-256, the emulator certificate's own hash).
+ */
+export function expectedChannelBindings(certPem: string): Buffer {
+  const der = new X509Certificate(certPem).raw;
+  const app = Buffer.concat([
+    Buffer.from('tls-server-end-point:', 'ascii'),
+    createHash('sha256').update(der).digest(),
+  ]);
+  const head = Buffer.alloc(20);
+  head.writeUInt32LE(app.length, 16);
+  return createHash('md5')
+    .update(Buffer.concat([head, app]))
+    .digest();
 }
 
 export function newChallenge(): Buffer {

@@ -4,8 +4,18 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { challengeMessage, messageType, newChallenge, parseAuthenticate, verifyNtlmV2 } from './ntlm';
+import { TLS_CERT, TLS_KEY } from '../shared/tls';
+import {
+  challengeMessage,
+  channelBindingsOf,
+  expectedChannelBindings,
+  messageType,
+  newChallenge,
+  parseAuthenticate,
+  verifyNtlmV2,
+} from './ntlm';
 import { type OpContext, OpFault } from './ops/common';
 import { findItem } from './ops/find';
 import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from './ops/folders';
@@ -60,6 +70,10 @@ export interface ServerOptions {
   latencyMs: number;
   /** Bearer tokens of a trusted identity provider (see EwsEmulatorOptions.trustBearer). */
   trustBearer?: (token: string, origin: string) => { email: string } | { error: string };
+  /** https with the emulators' test certificate. */
+  tls?: boolean;
+  /** NTLM must carry the channel binding of the TLS certificate (IIS Extended Protection "Required"). */
+  extendedProtection?: boolean;
 }
 
 export class EwsServer {
@@ -70,7 +84,8 @@ export class EwsServer {
   private active = 0;
   private tokenNotBefore = 0;
   private readonly tokenSecret = Buffer.from(randomUUID());
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
+  private readonly channelBindings: Buffer | null;
   private readonly sockets = new Set<import('node:net').Socket>();
   latencyMs: number;
   /** NTLM challenges issued and not yet answered (hex → challenge, expiry, socket). */
@@ -83,14 +98,19 @@ export class EwsServer {
 
   constructor(private readonly o: ServerOptions) {
     this.latencyMs = o.latencyMs;
-    this.server = http.createServer((req, res) => {
+    if (o.extendedProtection && !o.tls) throw new Error('Extended Protection needs tls: true');
+    this.channelBindings = o.extendedProtection ? expectedChannelBindings(TLS_CERT) : null;
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
       this.handle(req, res).catch((e) => {
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' });
           res.end(fault('ErrorInternalServerError', `Emulator error: ${e instanceof Error ? e.message : e}`));
         } else res.destroy();
       });
-    });
+    };
+    this.server = o.tls
+      ? https.createServer({ cert: TLS_CERT, key: TLS_KEY }, handler)
+      : http.createServer(handler);
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -191,7 +211,7 @@ export class EwsServer {
         if (!this.o.trustBearer) return 'invalid token signature';
         const r = this.o.trustBearer(
           value,
-          `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`,
+          `${this.o.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`,
         );
         if ('error' in r) return r.error;
         const mb = this.o.store.mailboxes.find((m) => m.email.toLowerCase() === r.email.toLowerCase());
@@ -257,6 +277,13 @@ export class EwsServer {
     for (const [k, v] of candidates)
       if (verifyNtlmV2(t3, mb.password, v.challenge)) {
         this.ntlmChallenges.delete(k);
+        // Extended Protection: the proof must be bound to this TLS channel (the HMAC covers the AV pairs, so a
+        // relayed answer cannot have its binding changed)
+        const cb = this.channelBindings ? channelBindingsOf(t3) : null;
+        if (this.channelBindings && !cb?.equals(this.channelBindings))
+          return {
+            mailbox: cb ? 'NTLM channel binding of another TLS channel' : 'NTLM without channel binding',
+          };
         this.ntlmSockets.set(req.socket, mb);
         return { mailbox: mb };
       }

@@ -4,17 +4,16 @@
  * served over plain HTTP (`url`, the way tests configure `graphUrl`); the identity endpoints also over HTTPS on a
  * second port (`authorityUrl`: MSAL insists on https authorities) with a fixed test certificate (tls/).
  */
+
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
-import path from 'node:path';
+import { TLS_CERT, TLS_KEY } from '../shared/tls';
 import { type Doc, type Entity, GraphError, type GraphStore, type Instance } from './store';
 import { graphDateTime, ianaZone, localToUtc } from './tz';
 
-export const TLS_CERT = readFileSync(path.join(import.meta.dirname, 'tls', 'cert.pem'), 'utf8');
-const TLS_KEY = readFileSync(path.join(import.meta.dirname, 'tls', 'key.pem'), 'utf8');
+export { TLS_CERT };
 
 export interface FaultSpec {
   /** HTTP status to answer (429, 503, 504, 500, 410, 412, 401, 403, ...). */
