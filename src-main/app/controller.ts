@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
 import { toSyncError } from '../shared/errors';
-import { type Locale, type MessageKey, type MessageParams, tr } from '../shared/messages';
+import { type Locale, type MessageKey, type MessageParams, noteText, tr } from '../shared/messages';
 import type { ServiceEvent } from '../sync/api';
 import {
   abraConnectionSchema,
@@ -156,6 +156,13 @@ export function explainConnectionError(
     kind: err.kind,
     message: tr(locale, key, { detail: err.message, ...params }),
   });
+  // a configuration error already says what to do, in the user's language when it has a note
+  const ownWords = (): ConnectionTestResult => ({
+    ok: false,
+    side,
+    kind: err.kind,
+    message: noteText(locale, err.note, err.message),
+  });
   let host = '';
   try {
     host =
@@ -181,12 +188,7 @@ export function explainConnectionError(
       case 'notFound':
         return msg('abra.notFound', { connection });
       case 'config':
-        return {
-          ok: false,
-          side,
-          kind: err.kind,
-          message: err.note ? tr(locale, err.note.key, err.note.params) : err.message,
-        };
+        return ownWords();
       default:
         return msg('abra.failed');
     }
@@ -214,12 +216,7 @@ export function explainConnectionError(
     case 'malformed':
       return msg(graph ? 'graph.malformed' : 'ews.malformed', { host: host || x.ewsUrl });
     case 'config':
-      return {
-        ok: false,
-        side,
-        kind: err.kind,
-        message: err.note ? tr(locale, err.note.key, err.note.params) : err.message,
-      };
+      return ownWords();
     default:
       return msg(graph ? 'graph.failed' : 'ews.failed');
   }
