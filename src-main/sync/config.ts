@@ -53,6 +53,11 @@ const activityFilter = {
   /** Type and series used for items created in Outlook that become new ABRA activities. */
   newItemTypeId: z.string().default(''),
   newItemQueueId: z.string().default(''),
+  /**
+   * Opt-in for new Outlook items: only an item carrying this Outlook category becomes a new ABRA activity (empty =
+   * every new item in the part's scope). Items already synced keep syncing whatever their categories.
+   */
+  newItemsCategory: z.string().trim().default(''),
   /** Private Outlook items: synced and kept private in ABRA, or skipped. */
   privateItems: z.enum(['keepPrivate', 'skip']).default('keepPrivate'),
 };

@@ -31,6 +31,11 @@ export interface ExItem {
   abraId?: string | null;
   seriesKey?: string;
   modifiedAt?: string;
+  /**
+   * false: the item may not become a new ABRA record (it lacks the part's opt-in category); once linked it syncs
+   * as usual. Default true.
+   */
+  newInAbra?: boolean;
   /** Unmapped facts a create into ABRA may use (attendee addresses, ...). Not part of the hash. */
   extra?: Record<string, unknown>;
 }

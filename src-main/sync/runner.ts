@@ -348,6 +348,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         protectAbraFromDeletes: part.protectAbraFromDeletes,
         exchangeIsMirror: part.exchangeIsMirror,
       });
+      // An Outlook item without the part's opt-in category stays Outlook-only until the user tags it.
+      if (decision.action === 'createAbra' && e?.newInAbra === false) decision = { action: 'nothing' };
       // A flipped conflict: the user chose the other side's value for a field; write it to both sides.
       const flips = link ? overrideByAbra.get(link.abraId) : undefined;
       if (

@@ -81,7 +81,7 @@ function edit(w: World, id: string, f: Obj): void {
 /** The user creates a single appointment in Outlook, optionally private. */
 function createAppointment(
   w: World,
-  f: { subject: string; start: string; end: string; private?: boolean },
+  f: { subject: string; start: string; end: string; private?: boolean; categories?: string[] },
 ): string {
   if (w.ews) {
     return w.ews.control.createAppointment({
@@ -89,6 +89,7 @@ function createAppointment(
       start: f.start,
       end: f.end,
       sensitivity: f.private ? 'Private' : 'Normal',
+      ...(f.categories ? { categories: f.categories } : {}),
     }).id;
   }
   return String(
@@ -97,6 +98,7 @@ function createAppointment(
       start: { dateTime: f.start.replace('Z', ''), timeZone: 'UTC' },
       end: { dateTime: f.end.replace('Z', ''), timeZone: 'UTC' },
       sensitivity: f.private ? 'private' : 'normal',
+      ...(f.categories ? { categories: f.categories } : {}),
     }).id,
   );
 }
@@ -506,6 +508,28 @@ export function defineRules(kind: 'ews' | 'graph'): void {
         expect(w.abra.control.list('crmactivities', `subject = 'Lékař – kontrola'`)).toHaveLength(0);
         expect(view(w, privId)!.subject).toBe('Lékař – kontrola');
       });
+    });
+
+    it('opt-in category: only Outlook appointments tagged "ABRA" become activities; tagging one later brings it over', async () => {
+      const s = w.service((c) => {
+        c.parts.calendar.newItemsCategory = 'ABRA';
+      });
+      await w.run(s, 'calendar');
+      const personal = createAppointment(w, { subject: 'Kadeřník', start: at(4, 7), end: at(4, 8) });
+      createAppointment(w, {
+        subject: 'Prezentace u zákazníka',
+        start: at(4, 10),
+        end: at(4, 11),
+        categories: ['ABRA'],
+      });
+      const r = (await w.run(s, 'calendar')).calendar!;
+      expect(r.result).toBe('ok');
+      expect(r.counts.abra.created).toBe(1);
+      expect(w.abra.control.list('crmactivities', `subject = 'Prezentace u zákazníka'`)).toHaveLength(1);
+      expect(w.abra.control.list('crmactivities', `subject = 'Kadeřník'`)).toHaveLength(0);
+      edit(w, personal, { categories: ['ABRA'] });
+      await w.run(s, 'calendar');
+      expect(w.abra.control.list('crmactivities', `subject = 'Kadeřník'`)).toHaveLength(1);
     });
   });
 }

@@ -187,6 +187,35 @@ describe('calendar part over the runner (fakes)', () => {
     expect(ex.inFolder('calendar')).toHaveLength(0);
   });
 
+  it('with an opt-in category only tagged Outlook appointments become activities; synced ones stay synced', async () => {
+    const tagged = (id: string, subject: string, start: string, categories: string[]) => {
+      const item = appointment(id, subject, start) as CalendarEvent;
+      return { ...item, data: { ...item.data, categories } };
+    };
+    ex.put('folder-calendar', tagged('O1', 'Zubař', '2026-11-25T07:00:00.000Z', []));
+    ex.put('folder-calendar', tagged('O2', 'Návštěva Kovo', '2026-11-25T09:00:00.000Z', ['abra']));
+    ex.put('folder-calendar', tagged('O3', 'Oběd', '2026-11-25T11:00:00.000Z', ['Osobní']));
+    service = makeService(calendarOnly('both', { newItemsCategory: 'ABRA' }));
+    const [first] = await service.syncNow('calendar');
+    expect(first).toMatchObject({ result: 'ok', counts: { abra: { created: 1 } } });
+    const made = [...abra.coll('crmactivities').values()];
+    expect(made.map((r) => r.subject)).toEqual(['Návštěva Kovo']);
+    // the synced one loses its tag in Outlook: it stays linked and its edits still reach ABRA
+    ex.put('folder-calendar', tagged('O2', 'Návštěva Kovo (přesunuto)', '2026-11-25T10:00:00.000Z', []));
+    const [second] = await service.syncNow('calendar');
+    expect(second?.counts.abra).toEqual({ created: 0, updated: 1, deleted: 0 });
+    expect(abra.coll('crmactivities').get(String(made[0]!.id))?.subject).toBe('Návštěva Kovo (přesunuto)');
+    // tagging a new one later brings it over; the untagged stay in Outlook only
+    ex.put('folder-calendar', tagged('O3', 'Oběd', '2026-11-25T11:00:00.000Z', ['Osobní', 'ABRA']));
+    const [third] = await service.syncNow('calendar');
+    expect(third?.counts.abra.created).toBe(1);
+    expect([...abra.coll('crmactivities').values()].map((r) => r.subject).sort()).toEqual([
+      'Návštěva Kovo (přesunuto)',
+      'Oběd',
+    ]);
+    expect(ex.inFolder('calendar')).toHaveLength(3); // nothing was removed from Outlook
+  });
+
   it("writes in calls of the backend's preferred size (Graph: whole $batch requests)", async () => {
     for (let i = 0; i < 7; i++) activity(`Schůzka ${i}`, `2026-11-2${5 + (i % 3)}T0${i}:00:00.000Z`);
     const sizes: number[] = [];

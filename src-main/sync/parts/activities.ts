@@ -9,6 +9,12 @@ import type { AbraItem, AbraLoad } from '../part';
 import { type AbraRow, abraIn, type RunContext } from '../ports';
 import type { CommonRecord } from '../state/store';
 
+/** The part's opt-in category for new Outlook items is among the item's categories (any case), or none is set. */
+export function hasOptInCategory(category: string, categories: readonly string[] | undefined): boolean {
+  const want = category.trim().toLowerCase();
+  return !want || (categories ?? []).some((c) => c.trim().toLowerCase() === want);
+}
+
 export const ACTIVITIES = 'crmactivities';
 
 export type ActivityConfig = CalendarConfig | TasksConfig;

@@ -12,6 +12,7 @@ import type { CommonRecord } from '../state/store';
 import {
   ACTIVITIES,
   abraPatch,
+  hasOptInCategory,
   isoOrEmpty,
   loadActivities,
   modifiedAtOf,
@@ -100,6 +101,7 @@ export const calendarPart: PartModule = {
       changeKey: ev.changeKey,
       record,
       inScope: within(ctx, d.start) && !skipPrivate,
+      newInAbra: hasOptInCategory(cfgOf(ctx).newItemsCategory, d.categories),
       name: d.subject || '(no subject)',
       abraId: ev.abraId ?? null,
       seriesKey: ev.seriesKey,

@@ -10,6 +10,7 @@ import type { CommonRecord } from '../state/store';
 import {
   ACTIVITIES,
   abraPatch,
+  hasOptInCategory,
   isoOrEmpty,
   loadActivities,
   modifiedAtOf,
@@ -107,12 +108,14 @@ export const tasksPart: PartModule = {
       body: (d.body ?? '').trim(),
     };
     const skipPrivate = cfgOf(ctx).privateItems === 'skip' && d.sensitivity === 'Private';
+    const newInAbra = hasOptInCategory(cfgOf(ctx).newItemsCategory, d.categories);
     return {
       key: t.id,
       id: t.id,
       changeKey: t.changeKey,
       record,
       inScope: !skipPrivate,
+      newInAbra,
       name: d.subject || '(no subject)',
       abraId: t.abraId ?? null,
       modifiedAt: t.lastModified,

@@ -3,7 +3,15 @@ import { useTranslation } from 'react-i18next';
 import type { PlanEntry, RunSummary } from '../../../src-main/sync/api';
 import type { PartName } from '../../../src-main/sync/config';
 import { ConnectFirst, IssueSummary, PageHeading } from '../components/common';
-import { CheckField, FormCtx, MultiPickField, NumberField, SelectField, useForm } from '../components/form';
+import {
+  CheckField,
+  FormCtx,
+  MultiPickField,
+  NumberField,
+  SelectField,
+  TextField,
+  useForm,
+} from '../components/form';
 import { WhereField } from '../components/where';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
@@ -107,6 +115,12 @@ function ActivityFilters({
           path={`${base}.newItemQueueId`}
           label={t('parts.newItemQueue')}
           options={opt(pickers.queues)}
+        />
+        <TextField
+          path={`${base}.newItemsCategory`}
+          label={t('parts.newItemsCategory')}
+          hint={t('parts.newItemsCategoryHint')}
+          placeholder="ABRA"
         />
         {part === 'tasks' && graph && (
           <SelectField
