@@ -772,9 +772,13 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     type Written = WriteResult | { ok: false; error: SyncError };
     const exWrites: { req: UpdateRequest; done: (r: Written | undefined) => void; counted: boolean }[] = [];
     const stampOf = new Map<string, string>(); // exKey -> AbraId to stamp with the item's update
-    const updating = new Set(exUpdates.map((u) => u.w.exKey ?? u.w.link?.exKey ?? ''));
+    const updating = new Map(exUpdates.map((u) => [u.w.exKey ?? u.w.link?.exKey ?? '', u.abraId]));
     const deleting = new Set(exDeletes.map((w) => w.exKey ?? w.link?.exKey ?? ''));
     for (const st of ctx.signal?.aborted ? [] : state.listStamps(part.name)) {
+      if (updating.get(st.exKey) === st.abraId) {
+        stampOf.set(st.exKey, st.abraId); // linked once the update is written
+        continue;
+      }
       const l = state.getLinkByExKey(part.name, st.exKey);
       if (
         !l ||
@@ -797,10 +801,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         });
         continue;
       }
-      if (updating.has(st.exKey)) {
-        stampOf.set(st.exKey, st.abraId);
-        continue;
-      }
+      if (updating.has(st.exKey)) continue; // updated as another record's item: stamped if that ends linked
       exWrites.push({
         req: { id: l.exId, changeKey: readSame?.changeKey ?? l.exChangeKey ?? '', abraId: st.abraId },
         counted: false,
