@@ -535,6 +535,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       exId: string,
       exKey: string,
       exChangeKey: string | null,
+      /** What the Exchange item holds, when it is not `record` (a create into ABRA that filled in fields). */
+      exRecord: CommonRecord = record,
     ) =>
       state.transaction(() => {
         state.putLink({
@@ -545,7 +547,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           abraVersion,
           exChangeKey,
           abraHash: recordHash(record),
-          exHash: recordHash(record),
+          exHash: recordHash(exRecord),
           record,
           seriesKey: w.ex?.seriesKey ?? w.link?.seriesKey ?? null,
           name: part.nameOf(record) || w.name,
@@ -645,9 +647,10 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
                 record,
                 created.id,
                 created.version,
-                w.ex?.id ?? w.link?.exId ?? exKey,
+                exId,
                 exKey,
                 w.ex?.changeKey ?? w.link?.exChangeKey ?? null,
+                w.ex?.record ?? record,
               );
               state.removeIntent(part.name, 'abra', exKey);
             });

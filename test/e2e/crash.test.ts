@@ -51,10 +51,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Picture {
   /** AbraId stamps of the contacts in the "ABRA Gen" folder, sorted. */
   contacts: string[];
-  /** AbraId stamps of calendar items, sorted. */
+  /** AbraId stamps of calendar items the sync created from seeded ABRA activities, sorted. */
   appointments: string[];
-  /** AbraId stamps of tasks, sorted. */
+  /** AbraId stamps of tasks the sync created from seeded ABRA activities, sorted. */
   tasks: string[];
+  /**
+   * Calendar items created in Outlook, stamped back with the activity the sync made of them: that activity's key
+   * (its id differs between two worlds), sorted.
+   */
+  stampedAppointments: string[];
+  /** The same for tasks. */
+  stampedTasks: string[];
   /** ABRA activities the sync created (from Outlook items and e-mails): `type|subject|start|end`, sorted. */
   fromOutlook: string[];
   /** Archived e-mails: `collection|Message-ID`, sorted. */
@@ -77,10 +84,22 @@ function picture(w: World, seeded: Set<string>): Picture {
       .map((i) => i.abraId)
       .filter((x): x is string => !!x)
       .sort();
+  const ofSeeded = (items: { abraId?: string }[]) =>
+    stamps(items.filter((i) => i.abraId && seeded.has(i.abraId)));
+  const stampedBack = (items: { abraId?: string }[]) =>
+    items
+      .filter((i) => i.abraId && !seeded.has(i.abraId))
+      .map((i) => {
+        const a = w.abra.control.get('crmactivities', i.abraId!);
+        return a ? activityKey(w, a) : `missing ${i.abraId}`;
+      })
+      .sort();
   return {
     contacts: stamps(w.outlook.contacts()),
-    appointments: stamps(w.outlook.appointments()),
-    tasks: stamps(w.outlook.tasks()),
+    appointments: ofSeeded(w.outlook.appointments()),
+    tasks: ofSeeded(w.outlook.tasks()),
+    stampedAppointments: stampedBack(w.outlook.appointments()),
+    stampedTasks: stampedBack(w.outlook.tasks()),
     fromOutlook: w.abra.control
       .list('crmactivities')
       .filter((a) => !seeded.has(String(a.id)))
@@ -234,12 +253,25 @@ describe('crash safety', () => {
     expect(duplicates(expected.fromOutlook)).toEqual([]);
     expect(expected.mail.length).toBeGreaterThan(5);
     expect(duplicates(expected.mail)).toEqual([]);
+    // Every item created in Outlook is stamped back, except occurrences of a series (stamping one would make it
+    // an exception); each stamp names the activity made of it.
+    expect(expected.stampedAppointments.length).toBeGreaterThan(0);
+    expect(expected.stampedTasks.length).toBeGreaterThan(0);
+    expect(duplicates([...expected.stampedAppointments, ...expected.stampedTasks])).toEqual([]);
+    expect(extra(expected.fromOutlook, [...expected.stampedAppointments, ...expected.stampedTasks])).toEqual(
+      [],
+    );
     // The plan of kill points below counts on this: in ABRA one write per activity created and one per archived
-    // e-mail; in Exchange the folder, then one request per batch of creates.
+    // e-mail; in Exchange the folder, then one request per batch of creates, then per batch of stamps.
     expect(expectedWrites.abra).toBe(expected.fromOutlook.length + expected.mail.length);
     const batchesOf = (xs: string[]) => Math.ceil(xs.length / BATCH);
     expect(expectedWrites.exchange).toBe(
-      1 + batchesOf(expected.contacts) + batchesOf(expected.appointments) + batchesOf(expected.tasks),
+      1 +
+        batchesOf(expected.contacts) +
+        batchesOf(expected.appointments) +
+        batchesOf(expected.stampedAppointments) +
+        batchesOf(expected.tasks) +
+        batchesOf(expected.stampedTasks),
     );
 
     w = await startWorld(worldOptions);
@@ -257,6 +289,10 @@ describe('crash safety', () => {
       const msg = `${when}\n${show()}`;
       expect(duplicates(p.contacts), `duplicate contacts ${msg}`).toEqual([]);
       expect(duplicates([...p.appointments, ...p.tasks]), `duplicate appointments/tasks ${msg}`).toEqual([]);
+      expect(
+        duplicates([...p.stampedAppointments, ...p.stampedTasks]),
+        `one activity stamped on two Outlook items ${msg}`,
+      ).toEqual([]);
       expect(duplicates(p.fromOutlook), `duplicate ABRA activities ${msg}`).toEqual([]);
       expect(duplicates(p.mail), `duplicate archived e-mails ${msg}`).toEqual([]);
       return p;
@@ -268,6 +304,10 @@ describe('crash safety', () => {
       expect(extra(expected.contacts, p.contacts), `unexpected contacts ${msg}`).toEqual([]);
       expect(extra(expected.appointments, p.appointments), `unexpected appointments ${msg}`).toEqual([]);
       expect(extra(expected.tasks, p.tasks), `unexpected tasks ${msg}`).toEqual([]);
+      expect(extra(expected.stampedAppointments, p.stampedAppointments), `unexpected stamps ${msg}`).toEqual(
+        [],
+      );
+      expect(extra(expected.stampedTasks, p.stampedTasks), `unexpected stamps ${msg}`).toEqual([]);
       expect(extra(expected.fromOutlook, p.fromOutlook), `unexpected ABRA activities ${msg}`).toEqual([]);
       expect(extra(expected.mail, p.mail), `unexpected e-mails ${msg}`).toEqual([]);
       return p;
@@ -316,7 +356,8 @@ describe('crash safety', () => {
     const killedOn = { exchange: 0, abra: 0 };
     for (let i = 0; i < KILLS; i++) {
       // The write requests still to come, in the engine's order: parts one after the other (address book,
-      // calendar, tasks); in a part, the creates in ABRA one by one, then the creates in Exchange in batches.
+      // calendar, tasks); in a part, the creates in ABRA one by one, then the creates in Exchange in batches, then
+      // the stamps of the items copied to ABRA (this run's and those a kill left pending) in batches.
       const p = picture(w, seeded);
       const ofType = (keys: string[], type: string) => keys.filter((k) => k.startsWith(`${type}|`));
       const batches = (want: string[], have: string[]) => Math.ceil(missing(want, have).length / BATCH);
@@ -325,8 +366,10 @@ describe('crash safety', () => {
         ...Array(batches(expected.contacts, p.contacts)).fill('exchange'),
         ...Array(missing(ofType(expected.fromOutlook, w.ids.sch), p.fromOutlook).length).fill('abra'),
         ...Array(batches(expected.appointments, p.appointments)).fill('exchange'),
+        ...Array(batches(expected.stampedAppointments, p.stampedAppointments)).fill('exchange'),
         ...Array(missing(ofType(expected.fromOutlook, w.ids.ukol), p.fromOutlook).length).fill('abra'),
         ...Array(batches(expected.tasks, p.tasks)).fill('exchange'),
+        ...Array(batches(expected.stampedTasks, p.stampedTasks)).fill('exchange'),
         // e-mail: an activity, then the e-mail record, per message
         ...Array(2 * missing(expected.mail, p.mail).length).fill('abra'),
       ];
@@ -372,7 +415,8 @@ describe('crash safety', () => {
 
     // Directly, without the oracle: every Outlook appointment and task is exactly one ABRA activity.
     const created = w.abra.control.list('crmactivities').filter((a) => !seeded.has(String(a.id)));
-    for (const a of w.outlook.appointments().filter((x) => !x.abraId && x.kind === 'Single')) {
+    const fromUser = (x: { abraId?: string }) => !x.abraId || !seeded.has(x.abraId);
+    for (const a of w.outlook.appointments().filter((x) => fromUser(x) && x.kind === 'Single')) {
       const same = created.filter(
         (c) =>
           c.activitytype_id === w.ids.sch &&
@@ -380,8 +424,10 @@ describe('crash safety', () => {
           iso(c['sheduledstart$date']) === iso(a.start),
       );
       expect(same.length, `${a.subject} ${a.start}\n${show()}`).toBe(1);
+      // and carries that activity's stamp
+      expect(a.abraId, `${a.subject} not stamped\n${show()}`).toBe(same[0]?.id);
     }
-    const outlookTasks = w.outlook.tasks().filter((x) => !x.abraId);
+    const outlookTasks = w.outlook.tasks().filter(fromUser);
     expect(outlookTasks.length).toBeGreaterThan(0);
     for (const t of outlookTasks) {
       const want = outlookTasks.filter((x) => x.subject === t.subject).length;
@@ -433,7 +479,7 @@ describe('crash safety', () => {
     );
     const abraRenamed = w.outlook
       .appointments()
-      .map((a) => (a.abraId ? c.get('crmactivities', a.abraId) : undefined))
+      .map((a) => (a.abraId && seeded.has(a.abraId) ? c.get('crmactivities', a.abraId) : undefined))
       .find((a) => a?.activitytype_id === w.ids.sch)!;
     expect(abraRenamed).toBeDefined();
     c.update('crmactivities', String(abraRenamed.id), { subject: 'Přejmenovaná schůzka v ABRA' });
@@ -447,7 +493,7 @@ describe('crash safety', () => {
     w.outlook.createTask({ subject: 'Nový úkol z Outlooku', due: at(6, 0) });
     const [outlookRenamed, outlookDeleted] = w.outlook
       .appointments()
-      .filter((a) => !a.abraId && a.kind === 'Single' && Date.parse(a.start ?? '') > Date.now());
+      .filter((a) => fromUser(a) && a.kind === 'Single' && Date.parse(a.start ?? '') > Date.now());
     expect(outlookDeleted).toBeDefined();
     w.outlook.edit(outlookRenamed!.id, { subject: 'Přejmenováno v Outlooku' });
     w.outlook.remove(outlookDeleted!.id);
