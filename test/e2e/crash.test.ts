@@ -20,7 +20,7 @@
  * CRASH_SEED=<n> replays other kill points; CRASH_TRACE=1 prints the kill points (any failure shows them too).
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from './harness';
@@ -574,4 +574,181 @@ describe('crash safety', () => {
     await expectQuietRun('after the edit while down');
     if (process.env.CRASH_TRACE) console.log(show());
   }, 120_000);
+});
+
+/**
+ * The two cases crash recovery once left open, and the AbraId stamp on items created in Outlook, over both
+ * mailbox servers. A kill right after a create reached ABRA (its link not saved yet), then before the restart:
+ * (1) the new activity is edited in ABRA — it is still recognised (one activity of the app's user, of the new-item
+ * type and series, made at the intent's time, still agreeing with the record sent on the times) and adopted;
+ * (2) the Outlook item is deleted — the half-made activity is deleted too and never comes back to Outlook.
+ * Then the state file is lost: items created in Outlook are found again by their stamp, not by content.
+ */
+describe.each(['ews', 'graph'] as const)('crash gaps and the AbraId stamp over %s', (exchange) => {
+  let w: World;
+  let files: { config: string; secrets: string };
+
+  beforeAll(async () => {
+    w = await startWorld({ exchange, abraSize: 'small', exchangeSize: 'empty', validateRequests: false });
+    files = writeFiles(w);
+    const first = await runToEnd(w, files);
+    expect(first.code, first.text).toBe(0);
+  }, 60_000);
+  afterAll(async () => {
+    await w?.stop();
+  });
+
+  const at = (days: number, hour: number) => {
+    const d = new Date(Date.now() + days * 86400_000);
+    d.setUTCHours(hour, 0, 0, 0);
+    return d.toISOString();
+  };
+  /** ABRA meetings starting at `start`. */
+  const meetingsAt = (start: string) =>
+    w.abra.control
+      .list('crmactivities')
+      .filter((a) => a.activitytype_id === w.ids.sch && iso(a['sheduledstart$date']) === iso(start));
+  const appointmentsAt = (start: string) =>
+    w.outlook.appointments().filter((a) => iso(a.start) === iso(start));
+
+  const quietRun = async (when: string) => {
+    w.resetExchangeLog();
+    const abraBefore = abraWrites(w);
+    const again = await runToEnd(w, files);
+    expect(again.code, again.text).toBe(0);
+    for (const s of again.summaries) {
+      expect(s.result, `${when}: ${s.part}`).toBe('ok');
+      expect(summaryWrites(s), `${when}: ${s.part} wrote again\n${again.text}`).toBe(0);
+    }
+    expect(w.exchangeWrites(), when).toBe(0);
+    expect(abraWrites(w), when).toBe(abraBefore);
+  };
+
+  /** Runs the CLI and kills it as soon as its first ABRA write (the create) arrived. */
+  const killAfterAbraCreate = async () => {
+    const base = abraWrites(w);
+    w.abra.faults.setLatency(ABRA_LATENCY_MS);
+    const run = startCli(w, files);
+    let exited = false;
+    void run.exited.then(() => {
+      exited = true;
+    });
+    const deadline = Date.now() + 30_000;
+    while (!exited && abraWrites(w) - base < 1 && Date.now() < deadline) await sleep(2);
+    run.kill();
+    const { signal } = await run.exited;
+    expect(signal, `the run ended before its kill point\n${run.out()}\n${run.err()}`).toBe('SIGKILL');
+    await sleep(ABRA_LATENCY_MS + 50);
+    w.abra.faults.setLatency(0);
+  };
+
+  it('killed after a create reached ABRA, the activity edited in ABRA before the restart: adopted, not created twice', async () => {
+    const meeting = { subject: 'Schůzka před pádem', start: at(14, 8), end: at(14, 9) };
+    const id = w.outlook.createAppointment(meeting);
+    await killAfterAbraCreate();
+    const made = meetingsAt(meeting.start);
+    expect(
+      made.map((a) => a.subject),
+      'the create reached ABRA',
+    ).toEqual([meeting.subject]);
+    w.abra.control.update('crmactivities', String(made[0]!.id), { subject: 'Schůzka upravená v ABRA' });
+
+    const resumed = await runToEnd(w, files);
+    expect(resumed.code, resumed.text).toBe(0);
+    const cal = resumed.summaries.find((s) => s.part === 'calendar')!;
+    expect(cal.result).toBe('ok');
+    expect(cal.counts.abra.created, resumed.text).toBe(0);
+    // one activity, the one made before the kill, with its ABRA edit; one appointment, the user's, with the edit
+    expect(meetingsAt(meeting.start).map((a) => [a.id, a.subject])).toEqual([
+      [made[0]!.id, 'Schůzka upravená v ABRA'],
+    ]);
+    expect(appointmentsAt(meeting.start).map((a) => [a.id, a.subject, a.abraId])).toEqual([
+      [id, 'Schůzka upravená v ABRA', made[0]!.id],
+    ]);
+    await quietRun('after the ABRA edit while down');
+  }, 60_000);
+
+  it('killed after a create reached ABRA, the Outlook item deleted before the restart: the activity goes too and nothing comes back', async () => {
+    const meeting = { subject: 'Schůzka zrušená při pádu', start: at(15, 8), end: at(15, 9) };
+    const id = w.outlook.createAppointment(meeting);
+    await killAfterAbraCreate();
+    expect(
+      meetingsAt(meeting.start).map((a) => a.subject),
+      'the create reached ABRA',
+    ).toEqual([meeting.subject]);
+    w.outlook.remove(id);
+
+    const resumed = await runToEnd(w, files);
+    expect(resumed.code, resumed.text).toBe(0);
+    const cal = resumed.summaries.find((s) => s.part === 'calendar')!;
+    expect(cal.result).toBe('ok');
+    expect(cal.counts.abra.deleted, resumed.text).toBe(1);
+    expect(cal.counts.exchange.created, resumed.text).toBe(0);
+    expect(meetingsAt(meeting.start)).toEqual([]);
+    expect(appointmentsAt(meeting.start)).toEqual([]);
+    await quietRun('after the Outlook delete while down');
+  }, 60_000);
+
+  it('state file lost: items created in Outlook are paired by their stamp, not by content, and nothing is duplicated', async () => {
+    const meeting = { subject: 'Schůzka z Outlooku', start: at(16, 10), end: at(16, 11) };
+    const apptId = w.outlook.createAppointment(meeting);
+    const due = at(17, 0);
+    const taskId = w.outlook.createTask({ subject: 'Úkol z Outlooku', due });
+    const r = await runToEnd(w, files);
+    expect(r.code, r.text).toBe(0);
+    const [act] = meetingsAt(meeting.start);
+    expect(act).toBeDefined();
+    const taskAct = w.abra.control
+      .list('crmactivities')
+      .find((a) => a.activitytype_id === w.ids.ukol && a.subject === 'Úkol z Outlooku');
+    expect(taskAct).toBeDefined();
+    // stamped back in the same run
+    expect(w.outlook.appointments().find((a) => a.id === apptId)?.abraId).toBe(act!.id);
+    expect(w.outlook.tasks().find((t) => t.id === taskId)?.abraId).toBe(taskAct!.id);
+    // the stamp is not an Outlook edit for the next run, and nothing moved in ABRA
+    const versions = [act!.objversion, taskAct!.objversion];
+    await quietRun('after the stamps');
+    expect([
+      w.abra.control.get('crmactivities', String(act!.id))?.objversion,
+      w.abra.control.get('crmactivities', String(taskAct!.id))?.objversion,
+    ]).toEqual(versions);
+
+    // The state file is lost, and the user renames both items: content pairing could not find them any more.
+    const state = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? state(path.join(dir, e.name))
+          : e.name.includes('.sqlite')
+            ? [path.join(dir, e.name)]
+            : [],
+      );
+    const stateFiles = state(w.dataDir);
+    expect(stateFiles.length).toBeGreaterThan(0);
+    for (const f of stateFiles) rmSync(f);
+    w.outlook.edit(apptId, { subject: 'Schůzka z Outlooku (přejmenovaná)' });
+    w.outlook.edit(taskId, { subject: 'Úkol z Outlooku (přejmenovaný)' });
+    const activitiesBefore = w.abra.control.list('crmactivities').length;
+    const appointmentsBefore = w.outlook.appointments().length;
+    const tasksBefore = w.outlook.tasks().length;
+
+    const after = await runToEnd(w, files);
+    expect(after.code, after.text).toBe(0);
+    for (const part of ['calendar', 'tasks']) {
+      const s = after.summaries.find((x) => x.part === part)!;
+      expect(s.result, `${part}\n${after.text}`).toBe('ok');
+      expect(s.counts.abra.created, `${part}: created again in ABRA\n${after.text}`).toBe(0);
+      expect(s.counts.exchange.created, `${part}: created again in Outlook\n${after.text}`).toBe(0);
+      // (pairs without a link are merged: items whose two sides map a little differently are updated too)
+      expect(s.counts.abra.updated, `${part}: the rename\n${after.text}`).toBeGreaterThanOrEqual(1);
+    }
+    expect(w.abra.control.list('crmactivities').length).toBe(activitiesBefore);
+    expect(w.outlook.appointments().length).toBe(appointmentsBefore);
+    expect(w.outlook.tasks().length).toBe(tasksBefore);
+    expect(w.abra.control.get('crmactivities', String(act!.id))?.subject).toBe(
+      'Schůzka z Outlooku (přejmenovaná)',
+    );
+    expect(w.abra.control.get('crmactivities', String(taskAct!.id))?.subject).toBe(
+      'Úkol z Outlooku (přejmenovaný)',
+    );
+  }, 60_000);
 });
