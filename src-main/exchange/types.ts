@@ -250,9 +250,14 @@ export interface CreateRequest<D extends ItemData = ItemData> {
 
 export interface UpdateRequest<D extends ItemData = ItemData> {
   id: string;
+  /** '' = no concurrency check. */
   changeKey: string;
-  data: D;
-  /** Re-stamp the AbraId (adoption of a paired item). */
+  /** The mapped fields to write; absent = write nothing but the stamp (`abraId` is then required). */
+  data?: D;
+  /**
+   * Stamp (or re-stamp) the AbraId: an item created in Outlook and copied to ABRA, or an adopted paired item, so
+   * that pairing after a lost state finds it by the stamp. Only the extended property is written.
+   */
   abraId?: string;
 }
 
@@ -318,7 +323,8 @@ export interface ExchangeBackend {
    * The given data replaces the mapped fields. Optional fields the sync does not map (appointments: location,
    * categories, showAs, isAllDay, reminder; tasks: categories, sensitivity) are left as they are when undefined;
    * '' / [] clear them.
-   * Stale changeKey → per-item `conflict`.
+   * Stale changeKey → per-item `conflict`. A request without `data` writes only the AbraId stamp (batched like any
+   * other update; used to stamp items created in Outlook once the engine copied them to ABRA).
    */
   updateItems<D extends ItemData>(folder: FolderRef, requests: UpdateRequest<D>[]): Promise<WriteResult[]>;
 

@@ -101,6 +101,17 @@ export interface PartModule {
   inWindow?(ctx: RunContext, record: CommonRecord): boolean;
   /** Human name of a record, for logs and the UI. */
   nameOf(record: CommonRecord): string;
+  /**
+   * Crash recovery of creates into ABRA: the records of the part's new-item type and series that the app's ABRA
+   * user created after `since` (ISO), with their creation time (ABRA's clock) — the candidates a create cut off by
+   * a crash may have left behind. Parts without it recover such creates by content only.
+   */
+  createdSince?(ctx: RunContext, since: string): Promise<{ item: AbraItem; createdAt: string }[]>;
+  /**
+   * Could `found` be the record created from `sent`, edited since? True when it still agrees with it on one of the
+   * identity fields (appointments: subject, or start + end; tasks: subject, or due).
+   */
+  leftoverFits?(sent: CommonRecord, found: CommonRecord): boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
  * rules, then write — per item isolated — and only then advance the cursors. Used by every part, by the scheduler,
  * the CLI and the dry run ("preview").
  */
-import type { ExchangeItem, FolderRef, ItemData } from '../exchange/types';
+import type { ExchangeItem, FolderRef, ItemData, UpdateRequest, WriteResult } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
 import { type Note, note, tr } from '../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary, Side } from './api';
@@ -271,6 +271,46 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       }
     }
 
+    // Creates into ABRA that a crash interrupted and whose record was edited in ABRA, or whose Outlook item was
+    // deleted, before the restart: found among the records the app's user created around the intent's time.
+    const leftovers = await findLeftovers(part, ctx, folder, {
+      exItems,
+      deletedIds: ex.deletedIds,
+      seriesSeen: ex.seriesSeen,
+      linkByAbra,
+      linkByExKey,
+      pairs,
+      pairedAbra,
+    });
+    for (const l of leftovers.adopt) {
+      abraItems.set(l.item.id, l.item);
+      pairs.set(l.exKey, l.item.id);
+      pairedAbra.add(l.item.id);
+      adopted.set(l.exKey, l.sent);
+    }
+    // A leftover whose Outlook item is gone: deleted like the item would have been, never sent back to Outlook.
+    const orphanWork: WorkItem[] = [];
+    for (const o of leftovers.orphans) {
+      if (!toAbraDeletes(direction, part)) {
+        // Outlook deletions do not reach ABRA in this direction: the record is an ordinary ABRA record now
+        if (!dryRun) state.removeIntent(part.name, 'abra', o.exKey);
+        continue;
+      }
+      pairedAbra.add(o.item.id);
+      orphanWork.push({
+        link: null,
+        abraId: o.item.id,
+        exKey: o.exKey,
+        abra: o.item,
+        abraDeleted: false,
+        ex: null,
+        exDeleted: true,
+        decision: { action: 'deleteAbra' },
+        name: o.item.name,
+      });
+    }
+    if (!dryRun) for (const k of leftovers.settled) state.removeIntent(part.name, 'abra', k);
+
     const pairsByAbra = new Map([...pairs].map(([k, a]) => [a, k]));
 
     // ---------- decide ----------
@@ -372,6 +412,11 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         a?.name || e?.name || link?.name || part.nameOf(a?.record ?? e?.record ?? link?.record ?? {});
       work.push({ link, abraId, exKey, abra: a, abraDeleted: aDel, ex: e, exDeleted: eDel, decision, name });
     };
+    for (const w of orphanWork) {
+      if (w.abraId) seenAbra.add(w.abraId);
+      if (w.exKey) seenEx.add(w.exKey);
+      work.push(w);
+    }
     for (const id of abraItems.keys()) addWork(id, null);
     for (const id of abraDeleted) addWork(id, null);
     for (const k of exItems.keys()) addWork(null, k);
@@ -463,6 +508,15 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
     // ---------- write ----------
     ctx.progress({ phase: 'writing', done: 0, total: work.length });
+    // Outlook items whose interrupted create into ABRA is adopted now get their AbraId stamp like fresh creates
+    // (dropped again below if the adoption does not end in a link).
+    for (const w of work) {
+      const a = w.decision.action;
+      if (w.link || !w.exKey || !w.abraId || !adopted.has(w.exKey) || (a !== 'relink' && a !== 'update'))
+        continue;
+      if (w.ex && w.ex.id === w.exKey && w.ex.abraId !== w.abraId)
+        state.addStamp(part.name, w.exKey, w.abraId);
+    }
     let done = 0;
     const tick = () => ctx.progress({ phase: 'writing', done: ++done, total: work.length });
     const fail = (w: WorkItem, side: Side, e: unknown) => {
@@ -495,6 +549,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       exId: string,
       exKey: string,
       exChangeKey: string | null,
+      /** What the Exchange item holds, when it is not `record` (a create into ABRA that filled in fields). */
+      exRecord: CommonRecord = record,
     ) =>
       state.transaction(() => {
         state.putLink({
@@ -505,7 +561,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           abraVersion,
           exChangeKey,
           abraHash: recordHash(record),
-          exHash: recordHash(record),
+          exHash: recordHash(exRecord),
           record,
           seriesKey: w.ex?.seriesKey ?? w.link?.seriesKey ?? null,
           name: part.nameOf(record) || w.name,
@@ -584,19 +640,31 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           case 'createAbra': {
             const exKey = w.exKey ?? w.link?.exKey;
             if (!exKey) break;
-            state.addIntent(part.name, 'abra', exKey, d.record);
-            const created = await part.createAbra(ctx, d.record, w.ex ?? undefined);
+            state.addIntent(part.name, 'abra', exKey, d.record, ctx.now().toISOString());
+            let created: Awaited<ReturnType<PartModule['createAbra']>>;
+            try {
+              created = await part.createAbra(ctx, d.record, w.ex ?? undefined);
+            } catch (e) {
+              // ABRA refused the create (it answered, nothing was made): there is nothing a crash could leave
+              if (e instanceof SyncError && REFUSED.includes(e.kind))
+                state.removeIntent(part.name, 'abra', exKey);
+              throw e;
+            }
             const record = created.record ?? d.record;
+            const exId = w.ex?.id ?? w.link?.exId ?? exKey;
             state.transaction(() => {
               if (w.link && w.link.abraId !== created.id) state.deleteLink(part.name, w.link.abraId);
+              // the item came from Outlook: stamp it with its AbraId (below, batched with the other updates)
+              if (exId === exKey) state.addStamp(part.name, exKey, created.id);
               linkFrom(
                 w,
                 record,
                 created.id,
                 created.version,
-                w.ex?.id ?? w.link?.exId ?? exKey,
+                exId,
                 exKey,
                 w.ex?.changeKey ?? w.link?.exChangeKey ?? null,
+                w.ex?.record ?? record,
               );
               state.removeIntent(part.name, 'abra', exKey);
             });
@@ -619,6 +687,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
             state.transaction(() => {
               state.deleteLink(part.name, abraId);
               clearRetries(w);
+              // the half-made record of a create a crash interrupted, whose Outlook item is gone
+              if (w.exKey && !w.link) state.removeIntent(part.name, 'abra', w.exKey);
             });
             if (!gone) counts.abra.deleted++;
             tick();
@@ -713,28 +783,94 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         tick();
       });
     }
-    for (const batch of chunks(exUpdates, batchSize)) {
+    // Updates, and the AbraId stamps of items copied from Outlook to ABRA (this run's and any a crash left
+    // pending), in the same batches: a stamp rides on the item's update when it has one, else it is a stamp-only
+    // write. The ChangeKey after the stamp goes into the link, so the stamp is not taken for a user's edit.
+    type Written = WriteResult | { ok: false; error: SyncError };
+    const exWrites: { req: UpdateRequest; done: (r: Written | undefined) => void; counted: boolean }[] = [];
+    const stampOf = new Map<string, string>(); // exKey -> AbraId to stamp with the item's update
+    const updating = new Map(exUpdates.map((u) => [u.w.exKey ?? u.w.link?.exKey ?? '', u.abraId]));
+    const deleting = new Set(exDeletes.map((w) => w.exKey ?? w.link?.exKey ?? ''));
+    for (const st of ctx.signal?.aborted ? [] : state.listStamps(part.name)) {
+      if (updating.get(st.exKey) === st.abraId) {
+        stampOf.set(st.exKey, st.abraId); // linked once the update is written
+        continue;
+      }
+      const l = state.getLinkByExKey(part.name, st.exKey);
+      if (
+        !l ||
+        l.abraId !== st.abraId ||
+        l.exId !== st.exKey ||
+        exDeletedKeys.has(st.exKey) ||
+        deleting.has(st.exKey)
+      ) {
+        state.removeStamp(part.name, st.exKey); // unlinked, relinked or deleted since: nothing to stamp
+        continue;
+      }
+      const e = exItems.get(st.exKey);
+      // the version read in this run, when it holds what the link holds (a stamp that reached Exchange before a
+      // crash, or a server's cosmetic rewrite): the write is checked against it
+      const readSame = e && e.changeKey !== l.exChangeKey && recordHash(e.record) === l.exHash ? e : null;
+      if (e?.abraId === st.abraId) {
+        state.transaction(() => {
+          if (readSame) state.putLink({ ...l, exChangeKey: readSame.changeKey });
+          state.removeStamp(part.name, st.exKey);
+        });
+        continue;
+      }
+      if (updating.has(st.exKey)) continue; // updated as another record's item: stamped if that ends linked
+      exWrites.push({
+        req: { id: l.exId, changeKey: readSame?.changeKey ?? l.exChangeKey ?? '', abraId: st.abraId },
+        counted: false,
+        done: (r) => {
+          if (r?.ok) {
+            state.transaction(() => {
+              const cur = state.getLinkByExKey(part.name, st.exKey);
+              if (cur) state.putLink({ ...cur, exId: r.id, exChangeKey: r.changeKey });
+              state.removeStamp(part.name, st.exKey);
+            });
+          } else if (r?.error.kind === 'notFound') state.removeStamp(part.name, st.exKey);
+          // else (an edit since the read, a server error): tried again on the next run, after that edit is read
+        },
+      });
+    }
+    for (const u of exUpdates) {
+      const exKey = u.w.exKey ?? u.w.link?.exKey ?? '';
+      const abraId = stampOf.get(exKey);
+      exWrites.push({
+        req: {
+          id: u.w.ex?.id ?? u.w.link?.exId ?? '',
+          changeKey: u.w.ex?.changeKey ?? u.w.link?.exChangeKey ?? '',
+          data: part.toExchange(ctx, u.record) as ItemData,
+          ...(abraId ? { abraId } : {}),
+        },
+        counted: true,
+        done: (r) => {
+          if (r?.ok) {
+            state.transaction(() => {
+              linkFrom(u.w, u.record, u.abraId, u.abraVersion, r.id, exKey || r.id, r.changeKey);
+              if (abraId) state.removeStamp(part.name, exKey);
+            });
+            counts.exchange.updated++;
+          } else fail(u.w, 'exchange', r ? r.error : new SyncError('transient', 'no result'));
+          tick();
+        },
+      });
+    }
+    // updates first (their order as before), stamp-only writes after them in the same batches
+    exWrites.sort((a, b) => Number(b.counted) - Number(a.counted));
+    for (const batch of chunks(exWrites, batchSize)) {
       if (ctx.signal?.aborted) break;
       const results = await writeBatch(
         () =>
           ctx.exchange.updateItems(
             folder,
-            batch.map((u) => ({
-              id: u.w.ex?.id ?? u.w.link?.exId ?? '',
-              changeKey: u.w.ex?.changeKey ?? u.w.link?.exChangeKey ?? '',
-              data: part.toExchange(ctx, u.record) as ItemData,
-            })),
+            batch.map((x) => x.req),
           ),
         batch.length,
       );
-      batch.forEach((u, i) => {
-        const r = results[i];
-        if (r?.ok) {
-          const exKey = u.w.exKey ?? u.w.link?.exKey ?? r.id;
-          linkFrom(u.w, u.record, u.abraId, u.abraVersion, r.id, exKey, r.changeKey);
-          counts.exchange.updated++;
-        } else fail(u.w, 'exchange', r ? r.error : new SyncError('transient', 'no result'));
-        tick();
+      batch.forEach((x, i) => {
+        x.done(results[i]);
       });
     }
     for (const batch of chunks(exDeletes, batchSize)) {
@@ -780,6 +916,118 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     const err = toSyncError(e);
     return finish('failed', err.message, err.kind, err.note);
   }
+}
+
+/** Error kinds of a create that ABRA answered with a refusal: nothing was created. */
+const REFUSED = ['validation', 'auth', 'forbidden', 'config'];
+
+/** Do deletions in Outlook reach ABRA in this direction (for this part)? */
+function toAbraDeletes(direction: string, part: PartModule): boolean {
+  return (direction === 'both' || direction === 'exchangeToAbra') && !part.protectAbraFromDeletes;
+}
+
+/**
+ * How far apart the intent's time (this computer's clock, just before the create was sent) and the record's
+ * `createdat` (ABRA's clock) may be for the record to count as made by that create.
+ */
+const LEFTOVER_SKEW_MS = 10 * 60_000;
+
+interface Leftovers {
+  /** Outlook item present: adopt `item` (the create's record, edited in ABRA since) with `sent` as the base. */
+  adopt: { exKey: string; item: AbraItem; sent: CommonRecord }[];
+  /** Outlook item gone: `item` is the half-made record it left. */
+  orphans: { exKey: string; item: AbraItem }[];
+  /** Outlook item gone and no record fits exactly: nothing to recover, the intent is dropped. */
+  settled: string[];
+}
+
+/**
+ * Crash recovery of creates into ABRA that content pairing cannot settle: the intent's record was edited in ABRA
+ * (so it no longer equals the record sent), or the Outlook item was deleted. Candidates are the records of the
+ * part's new-item type and series that the app's ABRA user created within {@link LEFTOVER_SKEW_MS} of the intent
+ * and that nothing is linked or paired to; one fits when it still agrees with the record sent on an identity field
+ * (`part.leftoverFits`). A record is taken only when it is the one candidate that fits its intent and fits no other
+ * open intent — when in doubt, nothing is adopted or deleted.
+ */
+async function findLeftovers(
+  part: PartModule,
+  ctx: RunContext,
+  folder: FolderRef,
+  r: {
+    exItems: Map<string, ExItem>;
+    deletedIds: Set<string>;
+    seriesSeen: Map<string, Set<string>>;
+    linkByAbra: Map<string, Link>;
+    linkByExKey: Map<string, Link>;
+    pairs: Map<string, string>;
+    pairedAbra: Set<string>;
+  },
+): Promise<Leftovers> {
+  const out: Leftovers = { adopt: [], orphans: [], settled: [] };
+  const fitsRecord = part.leftoverFits;
+  if (!part.createdSince || !fitsRecord) return out;
+  const open = ctx.state
+    .listIntents(part.name, 'abra')
+    .filter((i) => !r.linkByExKey.has(i.sourceKey) && !r.pairs.has(i.sourceKey));
+  if (!open.length) return out;
+  // Where each intent's Outlook item stands: read in this run, gone, or not known (left for a later run).
+  const present = new Set<string>();
+  const gone = new Set<string>();
+  const unread: string[] = [];
+  for (const i of open) {
+    const k = i.sourceKey;
+    const e = r.exItems.get(k);
+    if (e) {
+      if (e.inScope) present.add(k);
+      continue;
+    }
+    if (r.deletedIds.has(k)) {
+      gone.add(k);
+      continue;
+    }
+    const sep = k.lastIndexOf('|');
+    if (sep > 0) {
+      // an occurrence: gone when its series was listed completely without it
+      const seen = r.seriesSeen.get(k.slice(0, sep));
+      if (seen && !seen.has(k)) gone.add(k);
+      continue;
+    }
+    unread.push(k);
+  }
+  if (unread.length) {
+    const found = new Set<string>();
+    for (const it of await ctx.exchange.getItems<ExchangeItem>(folder, unread)) {
+      const m = part.fromExchange(ctx, it);
+      if (m) found.add(m.key);
+    }
+    for (const k of unread) if (!found.has(k)) gone.add(k);
+  }
+  const relevant = open.filter((i) => present.has(i.sourceKey) || gone.has(i.sourceKey));
+  if (!relevant.length) return out;
+  const earliest = Math.min(...relevant.map((i) => Date.parse(i.createdAt)));
+  const candidates = (
+    await part.createdSince(ctx, new Date(earliest - LEFTOVER_SKEW_MS).toISOString())
+  ).filter((c) => !r.linkByAbra.has(c.item.id) && !r.pairedAbra.has(c.item.id));
+  const fitting = new Map<number, AbraItem[]>();
+  const fitsOf = new Map<string, number>();
+  for (const i of relevant) {
+    const at = Date.parse(i.createdAt);
+    const f = candidates
+      .filter((c) => Math.abs(Date.parse(c.createdAt) - at) <= LEFTOVER_SKEW_MS)
+      .filter((c) => fitsRecord(i.payload, c.item.record))
+      .map((c) => c.item);
+    fitting.set(i.id, f);
+    for (const c of f) fitsOf.set(c.id, (fitsOf.get(c.id) ?? 0) + 1);
+  }
+  for (const i of relevant) {
+    const f = fitting.get(i.id) ?? [];
+    const only = f.length === 1 && fitsOf.get(f[0]!.id) === 1 ? f[0]! : null;
+    if (present.has(i.sourceKey)) {
+      if (only) out.adopt.push({ exKey: i.sourceKey, item: only, sent: i.payload });
+    } else if (only) out.orphans.push({ exKey: i.sourceKey, item: only });
+    else out.settled.push(i.sourceKey);
+  }
+  return out;
 }
 
 /** A whole-call failure of a batch becomes one failed result per item (the run goes on with the others). */

@@ -3,7 +3,8 @@
  * nothing twice and loses nothing, on either side.
  *
  * The headless CLI (`run --once`: address book, calendar, tasks, e-mail) runs in a child process against the ABRA
- * and EWS emulators in this process, both seeded with data (ABRA 'demo': 200 firms and their activities; Exchange
+ * emulator and an Exchange emulator in this process — the whole test once over EWS and once over Graph (where every
+ * item inside a `$batch` counts as one write) — both seeded with data (ABRA 'demo': 200 firms and their activities; Exchange
  * 'demo': Outlook appointments, a weekly series with a moved and a deleted occurrence, tasks, e-mails), so the first
  * run creates on both sides: ~520 contacts and ~60 appointments/tasks in Exchange, ~30 activities from Outlook and
  * ~30 archived e-mails (activity + e-mail record each) in ABRA. Both emulators answer slowly, and the CLI is killed with SIGKILL at several seeded pseudo-random
@@ -20,7 +21,7 @@
  * CRASH_SEED=<n> replays other kill points; CRASH_TRACE=1 prints the kill points (any failure shows them too).
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from './harness';
@@ -51,10 +52,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Picture {
   /** AbraId stamps of the contacts in the "ABRA Gen" folder, sorted. */
   contacts: string[];
-  /** AbraId stamps of calendar items, sorted. */
+  /** AbraId stamps of calendar items the sync created from seeded ABRA activities, sorted. */
   appointments: string[];
-  /** AbraId stamps of tasks, sorted. */
+  /** AbraId stamps of tasks the sync created from seeded ABRA activities, sorted. */
   tasks: string[];
+  /**
+   * Calendar items created in Outlook, stamped back with the activity the sync made of them: that activity's key
+   * (its id differs between two worlds), sorted.
+   */
+  stampedAppointments: string[];
+  /** The same for tasks. */
+  stampedTasks: string[];
   /** ABRA activities the sync created (from Outlook items and e-mails): `type|subject|start|end`, sorted. */
   fromOutlook: string[];
   /** Archived e-mails: `collection|Message-ID`, sorted. */
@@ -77,10 +85,22 @@ function picture(w: World, seeded: Set<string>): Picture {
       .map((i) => i.abraId)
       .filter((x): x is string => !!x)
       .sort();
+  const ofSeeded = (items: { abraId?: string }[]) =>
+    stamps(items.filter((i) => i.abraId && seeded.has(i.abraId)));
+  const stampedBack = (items: { abraId?: string }[]) =>
+    items
+      .filter((i) => i.abraId && !seeded.has(i.abraId))
+      .map((i) => {
+        const a = w.abra.control.get('crmactivities', i.abraId!);
+        return a ? activityKey(w, a) : `missing ${i.abraId}`;
+      })
+      .sort();
   return {
     contacts: stamps(w.outlook.contacts()),
-    appointments: stamps(w.outlook.appointments()),
-    tasks: stamps(w.outlook.tasks()),
+    appointments: ofSeeded(w.outlook.appointments()),
+    tasks: ofSeeded(w.outlook.tasks()),
+    stampedAppointments: stampedBack(w.outlook.appointments()),
+    stampedTasks: stampedBack(w.outlook.tasks()),
     fromOutlook: w.abra.control
       .list('crmactivities')
       .filter((a) => !seeded.has(String(a.id)))
@@ -200,26 +220,42 @@ function writeFiles(w: World) {
   return files;
 }
 
-const worldOptions = { abraSize: 'demo', exchangeSize: 'demo', validateRequests: false } as const;
+/** Slow Exchange answers, so that a kill lands between a write reaching the server and its answer. */
+const setExchangeLatency = (w: World, ms: number) =>
+  w.ews ? w.ews.faults.setLatency(ms) : w.graph!.faults.setLatency(ms);
 
-// The oracle: an identical world synced once without interruption.
-let expected: Picture;
-let expectedWrites: { exchange: number; abra: number };
+/**
+ * Exchange write requests for `n` items of one kind: EWS sends one request per engine batch of 50; Graph's log
+ * counts every request inside a `$batch` (the harness's `exchangeWrites`), so one per item.
+ */
+const units = (exchange: 'ews' | 'graph', n: number) => (exchange === 'ews' ? Math.ceil(n / BATCH) : n);
 
-beforeAll(async () => {
-  const ref = await startWorld(worldOptions);
-  try {
-    const seeded = new Set(ref.abra.control.list('crmactivities').map((a) => String(a.id)));
-    const r = await runToEnd(ref, writeFiles(ref));
-    expect(r.code, r.text).toBe(0);
-    expected = picture(ref, seeded);
-    expectedWrites = { exchange: ref.exchangeWrites(), abra: abraWrites(ref) };
-  } finally {
-    await ref.stop();
-  }
-}, 60_000);
+describe.each(['ews', 'graph'] as const)('crash safety over %s', (exchange) => {
+  const worldOptions = { exchange, abraSize: 'demo', exchangeSize: 'demo', validateRequests: false } as const;
+  // The oracle: an identical world synced once without interruption.
+  let expected: Picture;
+  let expectedWrites: { exchange: number; abra: number };
+  /** Folder writes of a first run: the "ABRA Gen" contacts folder; over Graph also the "ABRA Gen" To Do list. */
+  const folderWrites = exchange === 'ews' ? 1 : 2;
+  const hasContactFolder = () =>
+    w.graph
+      ? !!w.graph.control.contactFolderId('ABRA Gen')
+      : !!w.ews!.control.folders().find((f) => f.displayName === 'ABRA Gen');
+  const needsTaskList = () => (w.graph ? !w.graph.control.todoListId('ABRA Gen') : false);
 
-describe('crash safety', () => {
+  beforeAll(async () => {
+    const ref = await startWorld(worldOptions);
+    try {
+      const seeded = new Set(ref.abra.control.list('crmactivities').map((a) => String(a.id)));
+      const r = await runToEnd(ref, writeFiles(ref));
+      expect(r.code, r.text).toBe(0);
+      expected = picture(ref, seeded);
+      expectedWrites = { exchange: ref.exchangeWrites(), abra: abraWrites(ref) };
+    } finally {
+      await ref.stop();
+    }
+  }, 60_000);
+
   let w: World;
   afterAll(async () => {
     await w?.stop();
@@ -234,12 +270,26 @@ describe('crash safety', () => {
     expect(duplicates(expected.fromOutlook)).toEqual([]);
     expect(expected.mail.length).toBeGreaterThan(5);
     expect(duplicates(expected.mail)).toEqual([]);
+    // Every item created in Outlook is stamped back, except occurrences of a series (stamping one would make it
+    // an exception); each stamp names the activity made of it.
+    expect(expected.stampedAppointments.length).toBeGreaterThan(0);
+    // (the Graph demo mailbox has no To Do tasks of the user's own in the synced list)
+    if (exchange === 'ews') expect(expected.stampedTasks.length).toBeGreaterThan(0);
+    expect(duplicates([...expected.stampedAppointments, ...expected.stampedTasks])).toEqual([]);
+    expect(extra(expected.fromOutlook, [...expected.stampedAppointments, ...expected.stampedTasks])).toEqual(
+      [],
+    );
     // The plan of kill points below counts on this: in ABRA one write per activity created and one per archived
-    // e-mail; in Exchange the folder, then one request per batch of creates.
+    // e-mail; in Exchange the folder, then one request per batch of creates, then per batch of stamps.
     expect(expectedWrites.abra).toBe(expected.fromOutlook.length + expected.mail.length);
-    const batchesOf = (xs: string[]) => Math.ceil(xs.length / BATCH);
+    const batchesOf = (xs: string[]) => units(exchange, xs.length);
     expect(expectedWrites.exchange).toBe(
-      1 + batchesOf(expected.contacts) + batchesOf(expected.appointments) + batchesOf(expected.tasks),
+      folderWrites +
+        batchesOf(expected.contacts) +
+        batchesOf(expected.appointments) +
+        batchesOf(expected.stampedAppointments) +
+        batchesOf(expected.tasks) +
+        batchesOf(expected.stampedTasks),
     );
 
     w = await startWorld(worldOptions);
@@ -257,6 +307,10 @@ describe('crash safety', () => {
       const msg = `${when}\n${show()}`;
       expect(duplicates(p.contacts), `duplicate contacts ${msg}`).toEqual([]);
       expect(duplicates([...p.appointments, ...p.tasks]), `duplicate appointments/tasks ${msg}`).toEqual([]);
+      expect(
+        duplicates([...p.stampedAppointments, ...p.stampedTasks]),
+        `one activity stamped on two Outlook items ${msg}`,
+      ).toEqual([]);
       expect(duplicates(p.fromOutlook), `duplicate ABRA activities ${msg}`).toEqual([]);
       expect(duplicates(p.mail), `duplicate archived e-mails ${msg}`).toEqual([]);
       return p;
@@ -268,6 +322,10 @@ describe('crash safety', () => {
       expect(extra(expected.contacts, p.contacts), `unexpected contacts ${msg}`).toEqual([]);
       expect(extra(expected.appointments, p.appointments), `unexpected appointments ${msg}`).toEqual([]);
       expect(extra(expected.tasks, p.tasks), `unexpected tasks ${msg}`).toEqual([]);
+      expect(extra(expected.stampedAppointments, p.stampedAppointments), `unexpected stamps ${msg}`).toEqual(
+        [],
+      );
+      expect(extra(expected.stampedTasks, p.stampedTasks), `unexpected stamps ${msg}`).toEqual([]);
       expect(extra(expected.fromOutlook, p.fromOutlook), `unexpected ABRA activities ${msg}`).toEqual([]);
       expect(extra(expected.mail, p.mail), `unexpected e-mails ${msg}`).toEqual([]);
       return p;
@@ -309,24 +367,28 @@ describe('crash safety', () => {
     };
 
     // Slow enough that a kill lands between a write reaching the server and its answer reaching the engine.
-    w.ews!.faults.setLatency(EWS_LATENCY_MS);
+    setExchangeLatency(w, EWS_LATENCY_MS);
     w.abra.faults.setLatency(ABRA_LATENCY_MS);
 
     let kills = 0;
     const killedOn = { exchange: 0, abra: 0 };
     for (let i = 0; i < KILLS; i++) {
       // The write requests still to come, in the engine's order: parts one after the other (address book,
-      // calendar, tasks); in a part, the creates in ABRA one by one, then the creates in Exchange in batches.
+      // calendar, tasks); in a part, the creates in ABRA one by one, then the creates in Exchange in batches, then
+      // the stamps of the items copied to ABRA (this run's and those a kill left pending) in batches.
       const p = picture(w, seeded);
       const ofType = (keys: string[], type: string) => keys.filter((k) => k.startsWith(`${type}|`));
-      const batches = (want: string[], have: string[]) => Math.ceil(missing(want, have).length / BATCH);
+      const batches = (want: string[], have: string[]) => units(exchange, missing(want, have).length);
       const plan: ('exchange' | 'abra')[] = [
-        ...(w.outlook.contacts().length || p.contacts.length ? [] : ['exchange' as const]), // the folder
+        ...(hasContactFolder() ? [] : ['exchange' as const]), // the folder
         ...Array(batches(expected.contacts, p.contacts)).fill('exchange'),
         ...Array(missing(ofType(expected.fromOutlook, w.ids.sch), p.fromOutlook).length).fill('abra'),
         ...Array(batches(expected.appointments, p.appointments)).fill('exchange'),
+        ...Array(batches(expected.stampedAppointments, p.stampedAppointments)).fill('exchange'),
+        ...(needsTaskList() ? ['exchange' as const] : []), // Graph: the To Do list
         ...Array(missing(ofType(expected.fromOutlook, w.ids.ukol), p.fromOutlook).length).fill('abra'),
         ...Array(batches(expected.tasks, p.tasks)).fill('exchange'),
+        ...Array(batches(expected.stampedTasks, p.stampedTasks)).fill('exchange'),
         // e-mail: an activity, then the e-mail record, per message
         ...Array(2 * missing(expected.mail, p.mail).length).fill('abra'),
       ];
@@ -355,7 +417,7 @@ describe('crash safety', () => {
     expect(killedOn.abra, show()).toBeGreaterThanOrEqual(1);
 
     // An uninterrupted run finishes the job.
-    w.ews!.faults.setLatency(0);
+    setExchangeLatency(w, 0);
     w.abra.faults.setLatency(0);
     const last = await runToEnd(w, files);
     expect(last.code, `${last.text}\n${show()}`).toBe(0);
@@ -372,7 +434,8 @@ describe('crash safety', () => {
 
     // Directly, without the oracle: every Outlook appointment and task is exactly one ABRA activity.
     const created = w.abra.control.list('crmactivities').filter((a) => !seeded.has(String(a.id)));
-    for (const a of w.outlook.appointments().filter((x) => !x.abraId && x.kind === 'Single')) {
+    const fromUser = (x: { abraId?: string }) => !x.abraId || !seeded.has(x.abraId);
+    for (const a of w.outlook.appointments().filter((x) => fromUser(x) && x.kind === 'Single')) {
       const same = created.filter(
         (c) =>
           c.activitytype_id === w.ids.sch &&
@@ -380,9 +443,11 @@ describe('crash safety', () => {
           iso(c['sheduledstart$date']) === iso(a.start),
       );
       expect(same.length, `${a.subject} ${a.start}\n${show()}`).toBe(1);
+      // and carries that activity's stamp
+      expect(a.abraId, `${a.subject} not stamped\n${show()}`).toBe(same[0]?.id);
     }
-    const outlookTasks = w.outlook.tasks().filter((x) => !x.abraId);
-    expect(outlookTasks.length).toBeGreaterThan(0);
+    const outlookTasks = w.outlook.tasks().filter(fromUser);
+    if (exchange === 'ews') expect(outlookTasks.length).toBeGreaterThan(0);
     for (const t of outlookTasks) {
       const want = outlookTasks.filter((x) => x.subject === t.subject).length;
       const got = created.filter((c) => c.activitytype_id === w.ids.ukol && c.subject === t.subject).length;
@@ -433,7 +498,7 @@ describe('crash safety', () => {
     );
     const abraRenamed = w.outlook
       .appointments()
-      .map((a) => (a.abraId ? c.get('crmactivities', a.abraId) : undefined))
+      .map((a) => (a.abraId && seeded.has(a.abraId) ? c.get('crmactivities', a.abraId) : undefined))
       .find((a) => a?.activitytype_id === w.ids.sch)!;
     expect(abraRenamed).toBeDefined();
     c.update('crmactivities', String(abraRenamed.id), { subject: 'Přejmenovaná schůzka v ABRA' });
@@ -447,14 +512,14 @@ describe('crash safety', () => {
     w.outlook.createTask({ subject: 'Nový úkol z Outlooku', due: at(6, 0) });
     const [outlookRenamed, outlookDeleted] = w.outlook
       .appointments()
-      .filter((a) => !a.abraId && a.kind === 'Single' && Date.parse(a.start ?? '') > Date.now());
+      .filter((a) => fromUser(a) && a.kind === 'Single' && Date.parse(a.start ?? '') > Date.now());
     expect(outlookDeleted).toBeDefined();
     w.outlook.edit(outlookRenamed!.id, { subject: 'Přejmenováno v Outlooku' });
     w.outlook.remove(outlookDeleted!.id);
 
     // Its writes, in order: the renamed firms' contacts (Exchange), four calendar writes in ABRA (two creates, a
     // rename, then a delete), two in Exchange (the new meetings, the renamed one), the new task in ABRA.
-    w.ews!.faults.setLatency(EWS_LATENCY_MS);
+    setExchangeLatency(w, EWS_LATENCY_MS);
     w.abra.faults.setLatency(ABRA_LATENCY_MS);
     const d = () => (rnd() < 0.5 ? 0 : Math.floor(rnd() * EWS_LATENCY_MS));
     await killAt('later run, kill 1:', 'abra', 1 + Math.floor(rnd() * 2), d());
@@ -462,7 +527,7 @@ describe('crash safety', () => {
     await killAt('later run, kill 2:', 'abra delete', 1, 0);
     await killAt('later run, kill 3:', 'exchange', 1, d());
     await killAt('later run, kill 4:', 'abra', 1, d());
-    w.ews!.faults.setLatency(0);
+    setExchangeLatency(w, 0);
     w.abra.faults.setLatency(0);
     const later = await runToEnd(w, files);
     expect(later.code, `${later.text}\n${show()}`).toBe(0);
@@ -528,4 +593,181 @@ describe('crash safety', () => {
     await expectQuietRun('after the edit while down');
     if (process.env.CRASH_TRACE) console.log(show());
   }, 120_000);
+});
+
+/**
+ * The two cases crash recovery once left open, and the AbraId stamp on items created in Outlook, over both
+ * mailbox servers. A kill right after a create reached ABRA (its link not saved yet), then before the restart:
+ * (1) the new activity is edited in ABRA — it is still recognised (one activity of the app's user, of the new-item
+ * type and series, made at the intent's time, still agreeing with the record sent on the times) and adopted;
+ * (2) the Outlook item is deleted — the half-made activity is deleted too and never comes back to Outlook.
+ * Then the state file is lost: items created in Outlook are found again by their stamp, not by content.
+ */
+describe.each(['ews', 'graph'] as const)('crash gaps and the AbraId stamp over %s', (exchange) => {
+  let w: World;
+  let files: { config: string; secrets: string };
+
+  beforeAll(async () => {
+    w = await startWorld({ exchange, abraSize: 'small', exchangeSize: 'empty', validateRequests: false });
+    files = writeFiles(w);
+    const first = await runToEnd(w, files);
+    expect(first.code, first.text).toBe(0);
+  }, 60_000);
+  afterAll(async () => {
+    await w?.stop();
+  });
+
+  const at = (days: number, hour: number) => {
+    const d = new Date(Date.now() + days * 86400_000);
+    d.setUTCHours(hour, 0, 0, 0);
+    return d.toISOString();
+  };
+  /** ABRA meetings starting at `start`. */
+  const meetingsAt = (start: string) =>
+    w.abra.control
+      .list('crmactivities')
+      .filter((a) => a.activitytype_id === w.ids.sch && iso(a['sheduledstart$date']) === iso(start));
+  const appointmentsAt = (start: string) =>
+    w.outlook.appointments().filter((a) => iso(a.start) === iso(start));
+
+  const quietRun = async (when: string) => {
+    w.resetExchangeLog();
+    const abraBefore = abraWrites(w);
+    const again = await runToEnd(w, files);
+    expect(again.code, again.text).toBe(0);
+    for (const s of again.summaries) {
+      expect(s.result, `${when}: ${s.part}`).toBe('ok');
+      expect(summaryWrites(s), `${when}: ${s.part} wrote again\n${again.text}`).toBe(0);
+    }
+    expect(w.exchangeWrites(), when).toBe(0);
+    expect(abraWrites(w), when).toBe(abraBefore);
+  };
+
+  /** Runs the CLI and kills it as soon as its first ABRA write (the create) arrived. */
+  const killAfterAbraCreate = async () => {
+    const base = abraWrites(w);
+    w.abra.faults.setLatency(ABRA_LATENCY_MS);
+    const run = startCli(w, files);
+    let exited = false;
+    void run.exited.then(() => {
+      exited = true;
+    });
+    const deadline = Date.now() + 30_000;
+    while (!exited && abraWrites(w) - base < 1 && Date.now() < deadline) await sleep(2);
+    run.kill();
+    const { signal } = await run.exited;
+    expect(signal, `the run ended before its kill point\n${run.out()}\n${run.err()}`).toBe('SIGKILL');
+    await sleep(ABRA_LATENCY_MS + 50);
+    w.abra.faults.setLatency(0);
+  };
+
+  it('killed after a create reached ABRA, the activity edited in ABRA before the restart: adopted, not created twice', async () => {
+    const meeting = { subject: 'Schůzka před pádem', start: at(14, 8), end: at(14, 9) };
+    const id = w.outlook.createAppointment(meeting);
+    await killAfterAbraCreate();
+    const made = meetingsAt(meeting.start);
+    expect(
+      made.map((a) => a.subject),
+      'the create reached ABRA',
+    ).toEqual([meeting.subject]);
+    w.abra.control.update('crmactivities', String(made[0]!.id), { subject: 'Schůzka upravená v ABRA' });
+
+    const resumed = await runToEnd(w, files);
+    expect(resumed.code, resumed.text).toBe(0);
+    const cal = resumed.summaries.find((s) => s.part === 'calendar')!;
+    expect(cal.result).toBe('ok');
+    expect(cal.counts.abra.created, resumed.text).toBe(0);
+    // one activity, the one made before the kill, with its ABRA edit; one appointment, the user's, with the edit
+    expect(meetingsAt(meeting.start).map((a) => [a.id, a.subject])).toEqual([
+      [made[0]!.id, 'Schůzka upravená v ABRA'],
+    ]);
+    expect(appointmentsAt(meeting.start).map((a) => [a.id, a.subject, a.abraId])).toEqual([
+      [id, 'Schůzka upravená v ABRA', made[0]!.id],
+    ]);
+    await quietRun('after the ABRA edit while down');
+  }, 60_000);
+
+  it('killed after a create reached ABRA, the Outlook item deleted before the restart: the activity goes too and nothing comes back', async () => {
+    const meeting = { subject: 'Schůzka zrušená při pádu', start: at(15, 8), end: at(15, 9) };
+    const id = w.outlook.createAppointment(meeting);
+    await killAfterAbraCreate();
+    expect(
+      meetingsAt(meeting.start).map((a) => a.subject),
+      'the create reached ABRA',
+    ).toEqual([meeting.subject]);
+    w.outlook.remove(id);
+
+    const resumed = await runToEnd(w, files);
+    expect(resumed.code, resumed.text).toBe(0);
+    const cal = resumed.summaries.find((s) => s.part === 'calendar')!;
+    expect(cal.result).toBe('ok');
+    expect(cal.counts.abra.deleted, resumed.text).toBe(1);
+    expect(cal.counts.exchange.created, resumed.text).toBe(0);
+    expect(meetingsAt(meeting.start)).toEqual([]);
+    expect(appointmentsAt(meeting.start)).toEqual([]);
+    await quietRun('after the Outlook delete while down');
+  }, 60_000);
+
+  it('state file lost: items created in Outlook are paired by their stamp, not by content, and nothing is duplicated', async () => {
+    const meeting = { subject: 'Schůzka z Outlooku', start: at(16, 10), end: at(16, 11) };
+    const apptId = w.outlook.createAppointment(meeting);
+    const due = at(17, 0);
+    const taskId = w.outlook.createTask({ subject: 'Úkol z Outlooku', due });
+    const r = await runToEnd(w, files);
+    expect(r.code, r.text).toBe(0);
+    const [act] = meetingsAt(meeting.start);
+    expect(act).toBeDefined();
+    const taskAct = w.abra.control
+      .list('crmactivities')
+      .find((a) => a.activitytype_id === w.ids.ukol && a.subject === 'Úkol z Outlooku');
+    expect(taskAct).toBeDefined();
+    // stamped back in the same run
+    expect(w.outlook.appointments().find((a) => a.id === apptId)?.abraId).toBe(act!.id);
+    expect(w.outlook.tasks().find((t) => t.id === taskId)?.abraId).toBe(taskAct!.id);
+    // the stamp is not an Outlook edit for the next run, and nothing moved in ABRA
+    const versions = [act!.objversion, taskAct!.objversion];
+    await quietRun('after the stamps');
+    expect([
+      w.abra.control.get('crmactivities', String(act!.id))?.objversion,
+      w.abra.control.get('crmactivities', String(taskAct!.id))?.objversion,
+    ]).toEqual(versions);
+
+    // The state file is lost, and the user renames both items: content pairing could not find them any more.
+    const state = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? state(path.join(dir, e.name))
+          : e.name.includes('.sqlite')
+            ? [path.join(dir, e.name)]
+            : [],
+      );
+    const stateFiles = state(w.dataDir);
+    expect(stateFiles.length).toBeGreaterThan(0);
+    for (const f of stateFiles) rmSync(f);
+    w.outlook.edit(apptId, { subject: 'Schůzka z Outlooku (přejmenovaná)' });
+    w.outlook.edit(taskId, { subject: 'Úkol z Outlooku (přejmenovaný)' });
+    const activitiesBefore = w.abra.control.list('crmactivities').length;
+    const appointmentsBefore = w.outlook.appointments().length;
+    const tasksBefore = w.outlook.tasks().length;
+
+    const after = await runToEnd(w, files);
+    expect(after.code, after.text).toBe(0);
+    for (const part of ['calendar', 'tasks']) {
+      const s = after.summaries.find((x) => x.part === part)!;
+      expect(s.result, `${part}\n${after.text}`).toBe('ok');
+      expect(s.counts.abra.created, `${part}: created again in ABRA\n${after.text}`).toBe(0);
+      expect(s.counts.exchange.created, `${part}: created again in Outlook\n${after.text}`).toBe(0);
+      // (pairs without a link are merged: items whose two sides map a little differently are updated too)
+      expect(s.counts.abra.updated, `${part}: the rename\n${after.text}`).toBeGreaterThanOrEqual(1);
+    }
+    expect(w.abra.control.list('crmactivities').length).toBe(activitiesBefore);
+    expect(w.outlook.appointments().length).toBe(appointmentsBefore);
+    expect(w.outlook.tasks().length).toBe(tasksBefore);
+    expect(w.abra.control.get('crmactivities', String(act!.id))?.subject).toBe(
+      'Schůzka z Outlooku (přejmenovaná)',
+    );
+    expect(w.abra.control.get('crmactivities', String(taskAct!.id))?.subject).toBe(
+      'Úkol z Outlooku (přejmenovaný)',
+    );
+  }, 60_000);
 });

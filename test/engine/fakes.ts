@@ -11,6 +11,7 @@ import type {
   FolderRef,
   ItemData,
   MailboxInfo,
+  UpdateRequest,
   WriteResult,
 } from '../../src-main/exchange/types';
 import { SyncError } from '../../src-main/shared/errors';
@@ -41,10 +42,20 @@ export class FakeAbra implements AbraPort {
     return c;
   }
 
+  /** The user records made by {@link insert} are created as (ABRA's audit field `createdby_id`). */
+  actingUserId = 'USERDESK01';
+
   /** Act as an ABRA user. */
-  insert(collection: string, row: Record<string, unknown>): AbraRow {
+  insert(collection: string, row: Record<string, unknown>, createdBy = this.actingUserId): AbraRow {
     const id = (row.id as string) ?? `ID${String(++this.seq).padStart(8, '0')}`;
-    const full: AbraRow = { ...row, id, objversion: 1, createdat$date: tick(), correctedat$date: null };
+    const full: AbraRow = {
+      ...row,
+      id,
+      objversion: 1,
+      createdat$date: tick(),
+      correctedat$date: null,
+      createdby_id: createdBy,
+    };
     this.coll(collection).set(id, full);
     return full;
   }
@@ -86,10 +97,11 @@ export class FakeAbra implements AbraPort {
         if (String(row[m[1]!.toLowerCase()] ?? '') !== (m[2] ?? '').replace(/''/g, "'")) return false;
         continue;
       }
-      m = /^([\w$.]+) (ge|lt) timestamp'(.*)'$/.exec(c);
+      m = /^([\w$.]+) (ge|gt|lt) timestamp'(.*)'$/.exec(c);
       if (m) {
         const v = String(row[m[1]!.toLowerCase()] ?? '');
-        if (m[2] === 'ge' ? !(v >= m[3]!) : !(v < m[3]!)) return false;
+        const ok = m[2] === 'ge' ? v >= m[3]! : m[2] === 'gt' ? v > m[3]! : v < m[3]!;
+        if (!ok) return false;
         continue;
       }
       m = /^([\w$.]+) = null$/.exec(c);
@@ -146,7 +158,7 @@ export class FakeAbra implements AbraPort {
     if (this.failCreates.has(String(body.subject))) {
       throw new SyncError('validation', `ABRA refused "${String(body.subject)}": Period is closed`);
     }
-    return { ...this.insert(collection, body) };
+    return { ...this.insert(collection, body, this.meId) };
   }
 
   async update(collection: string, id: string, patch: Record<string, unknown>): Promise<AbraRow> {
@@ -283,17 +295,23 @@ export class FakeExchange implements ExchangeBackend {
     });
   }
 
-  async updateItems(
-    folder: FolderRef,
-    requests: { id: string; changeKey: string; data: ItemData }[],
-  ): Promise<WriteResult[]> {
+  /** Update requests received, one entry per item (`data` absent = a stamp-only write). */
+  updates: UpdateRequest[] = [];
+
+  async updateItems(folder: FolderRef, requests: UpdateRequest[]): Promise<WriteResult[]> {
     this.requests++;
     return requests.map((r) => {
+      this.updates.push(r);
       const s = this.items.get(r.id);
       if (!s) return { ok: false, error: new SyncError('notFound', 'ErrorItemNotFound') };
-      if (s.item.changeKey !== r.changeKey)
+      if (r.changeKey && s.item.changeKey !== r.changeKey)
         return { ok: false, error: new SyncError('conflict', 'stale change key') };
-      const it = this.put(folder.id, { ...s.item, data: r.data } as ExchangeItem);
+      if (!r.data && !r.abraId) return { ok: false, error: new SyncError('validation', 'nothing to write') };
+      const it = this.put(folder.id, {
+        ...s.item,
+        ...(r.data ? { data: r.data } : {}),
+        ...(r.abraId ? { abraId: r.abraId } : {}),
+      } as ExchangeItem);
       return { ok: true, id: it.id, changeKey: it.changeKey };
     });
   }

@@ -366,6 +366,46 @@ describe('EWS backend ↔ EWS emulator', () => {
     expect(await b.deleteItems(cal, [w.id, ...(a?.ok ? [a.id] : [])])).toEqual([{ ok: true }, { ok: true }]);
   });
 
+  it('an update without data writes the AbraId stamp alone (items created in Outlook); the new ChangeKey is returned', async () => {
+    const cal = await b.getFolder('calendar');
+    const tasks = await b.getFolder('tasks');
+    const appt = emu.control.createAppointment({
+      subject: 'Oběd z Outlooku',
+      start: '2026-12-03T11:00:00.000Z',
+      end: '2026-12-03T12:00:00.000Z',
+      location: 'U Fleků',
+    });
+    const appt2 = emu.control.createAppointment({
+      subject: 'Porada z Outlooku',
+      start: '2026-12-04T08:00:00.000Z',
+      end: '2026-12-04T09:00:00.000Z',
+    });
+    const task = emu.control.createTask({ subject: 'Úkol z Outlooku', due: null });
+    const [before] = await b.getItems<CalendarEvent>(cal, [appt.id]);
+    expect(before?.abraId ?? null).toBeNull();
+    const updates = emu.log.counts().UpdateItem ?? 0;
+    const [s1, s2] = await b.updateItems(cal, [
+      { id: appt.id, changeKey: before!.changeKey, abraId: 'CRM0000900' },
+      { id: appt2.id, changeKey: '', abraId: 'CRM0000902' },
+    ]);
+    expect(emu.log.counts().UpdateItem ?? 0).toBe(updates + 1); // one batch
+    expect(s1?.ok && s2?.ok).toBe(true);
+    const [s3] = await b.updateItems(tasks, [{ id: task.id, changeKey: '', abraId: 'CRM0000901' }]);
+    expect(s3?.ok).toBe(true);
+    const [after] = await b.getItems<CalendarEvent>(cal, [appt.id]);
+    expect(after?.abraId).toBe('CRM0000900');
+    if (s1?.ok) expect(after?.changeKey).toBe(s1.changeKey);
+    expect(after?.changeKey).not.toBe(before!.changeKey);
+    expect(after?.data).toEqual(before?.data);
+    const [t] = await b.getItems<TaskItem>(tasks, [task.id]);
+    expect(t?.abraId).toBe('CRM0000901');
+    expect(t?.data.subject).toBe('Úkol z Outlooku');
+    // neither data nor a stamp: refused before anything is sent
+    const [bad] = await b.updateItems(cal, [{ id: appt.id, changeKey: '' }]);
+    expect(bad?.ok).toBe(false);
+    if (bad && !bad.ok) expect(bad.error.kind).toBe('validation');
+  });
+
   it('tasks: create, read, update to completed, delete', async () => {
     const tasks = await b.getFolder('tasks');
     const data: TaskData = {

@@ -449,6 +449,43 @@ describe('calendar', () => {
   });
 });
 
+describe('the stamp written back on items created in Outlook', () => {
+  it('an update without data PATCHes the AbraId alone, in one $batch; the new changeKey is returned', async () => {
+    const cal = await backend.getFolder('calendar');
+    const list = await backend.getFolder('tasks');
+    const ev = emu.control.createEvent({
+      subject: 'Oběd z Outlooku',
+      start: { dateTime: '2026-12-03T11:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-03T12:00:00', timeZone: 'UTC' },
+      location: { displayName: 'U Fleků' },
+    });
+    const task = emu.control.createTask(list.displayName, { title: 'Úkol z Outlooku' });
+    const [before] = await backend.getItems<CalendarEvent>(cal, [String(ev.id)]);
+    expect(before?.abraId).toBeNull();
+    const batches = emu.log.entries().filter((e) => e.path.startsWith('/$batch')).length;
+    const [e1] = await backend.updateItems(cal, [
+      { id: String(ev.id), changeKey: before!.changeKey, abraId: 'ACT0000900' },
+    ]);
+    const [t1] = await backend.updateItems(list, [
+      { id: String(task.id), changeKey: '', abraId: 'ACT0000901' },
+    ]);
+    expect(emu.log.entries().filter((e) => e.path.startsWith('/$batch')).length).toBe(batches + 2);
+    const w = ok(e1!);
+    expect(w.changeKey).not.toBe(before!.changeKey);
+    ok(t1!);
+    expect(emu.control.abraIdOf(String(ev.id))).toBe('ACT0000900');
+    expect(emu.control.abraIdOf(String(task.id))).toBe('ACT0000901');
+    const [after] = await backend.getItems<CalendarEvent>(cal, [String(ev.id)]);
+    expect(after?.changeKey).toBe(w.changeKey);
+    // nothing else was written
+    expect(after?.data).toEqual(before?.data);
+    // neither data nor a stamp: refused before anything is sent
+    const [bad] = await backend.updateItems(cal, [{ id: String(ev.id), changeKey: '' }]);
+    expect(bad?.ok).toBe(false);
+    if (bad && !bad.ok) expect(bad.error.kind).toBe('validation');
+  });
+});
+
 describe('tasks (To Do)', () => {
   it('create → delta → update → complete → delete with the stamp', async () => {
     const list = await backend.getFolder('tasks');

@@ -1055,7 +1055,8 @@ export class EwsBackend implements ExchangeBackend {
             return;
           }
           try {
-            this.apply(folder, item, r.data, false);
+            if (!r.data && !r.abraId) throw new SyncError('validation', 'an update needs data or an AbraId');
+            if (r.data) this.apply(folder, item, r.data, false);
             if (r.abraId && extended(item, abraIdDef) !== r.abraId)
               item.SetExtendedProperty(abraIdDef, r.abraId);
           } catch (e) {

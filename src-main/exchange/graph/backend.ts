@@ -620,7 +620,7 @@ export class GraphBackend implements ExchangeBackend {
           return {
             method: 'PATCH',
             url: this.itemPath(folder, r.id),
-            body: this.toGraph(folder, r.data, r.abraId),
+            body: r.data ? this.toGraph(folder, r.data, r.abraId) : stampOnly(r.abraId),
             headers: r.changeKey ? { 'If-Match': `W/"${r.changeKey}"` } : undefined,
           };
         } catch (e) {
@@ -644,6 +644,12 @@ export class GraphBackend implements ExchangeBackend {
   async close(): Promise<void> {
     this.folders.clear();
   }
+}
+
+/** PATCH body that writes the AbraId stamp and nothing else. */
+function stampOnly(abraId: string | undefined): Json {
+  if (!abraId) throw new SyncError('validation', 'an update needs data or an AbraId');
+  return { singleValueExtendedProperties: [{ id: ABRA_ID_PROP, value: abraId }] };
 }
 
 export type { CalendarEvent };

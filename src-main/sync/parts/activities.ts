@@ -6,7 +6,7 @@
  */
 import type { CalendarConfig, PartName, TasksConfig } from '../config';
 import type { AbraItem, AbraLoad } from '../part';
-import { type AbraRow, abraIn, type RunContext } from '../ports';
+import { type AbraRow, abraIn, abraLiteral, abraTimestamp, type RunContext } from '../ports';
 import type { CommonRecord } from '../state/store';
 
 /** The part's opt-in category for new Outlook items is among the item's categories (any case), or none is set. */
@@ -222,4 +222,38 @@ export async function resolveByEmails(
     ['id'],
   );
   return firms[0] ? { firmId: firms[0].id } : {};
+}
+
+/**
+ * Activities of the part's new-item type and series created by the app's ABRA user after `since` (crash recovery:
+ * where a create cut off by a crash may have left its record). One query.
+ */
+export async function activitiesCreatedSince(
+  ctx: RunContext,
+  cfg: ActivityConfig,
+  since: string,
+  toItem: (row: AbraRow) => AbraItem,
+): Promise<{ item: AbraItem; createdAt: string }[]> {
+  const where = [
+    `createdby_id = ${abraLiteral(ctx.me.id)}`,
+    `activitytype_id = ${abraLiteral(cfg.newItemTypeId)}`,
+    `actqueue_id = ${abraLiteral(cfg.newItemQueueId)}`,
+    `createdat$date gt ${abraTimestamp(since)}`,
+  ].join(' and ');
+  const rows = await ctx.abra.queryAll(ACTIVITIES, where);
+  return rows
+    .map((row) => ({ item: toItem(row), createdAt: isoOrEmpty(row['createdat$date']) }))
+    .filter((x) => x.createdAt);
+}
+
+/** Same text, ignoring case and surrounding blanks; empty never matches. */
+export function sameText(a: unknown, b: unknown): boolean {
+  const x = str(a).trim().toLowerCase();
+  return x !== '' && x === str(b).trim().toLowerCase();
+}
+
+/** Same instant; empty never matches. */
+export function sameInstant(a: unknown, b: unknown): boolean {
+  const x = isoOrEmpty(a);
+  return x !== '' && x === isoOrEmpty(b);
 }

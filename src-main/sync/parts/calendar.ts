@@ -12,12 +12,15 @@ import type { CommonRecord } from '../state/store';
 import {
   ACTIVITIES,
   abraPatch,
+  activitiesCreatedSince,
   hasOptInCategory,
   isoOrEmpty,
   loadActivities,
   modifiedAtOf,
   newActivityBody,
   resolveByEmails,
+  sameInstant,
+  sameText,
   str,
   versionOf,
 } from './activities';
@@ -144,6 +147,15 @@ export const calendarPart: PartModule = {
   async deleteAbra(ctx, id) {
     await ctx.abra.delete(ACTIVITIES, id);
   },
+
+  createdSince: (ctx, since) =>
+    activitiesCreatedSince(ctx, cfgOf(ctx), since, (row) =>
+      toItem(row, within(ctx, isoOrEmpty(row['sheduledstart$date']))),
+    ),
+
+  leftoverFits: (sent, found) =>
+    sameText(sent.subject, found.subject) ||
+    (sameInstant(sent.start, found.start) && sameInstant(sent.end, found.end)),
 
   changeOptions: (ctx) => ({ window: calendarWindow(ctx) }),
   inWindow: (ctx, r) => within(ctx, str(r.start)),

@@ -10,11 +10,14 @@ import type { CommonRecord } from '../state/store';
 import {
   ACTIVITIES,
   abraPatch,
+  activitiesCreatedSince,
   hasOptInCategory,
   isoOrEmpty,
   loadActivities,
   modifiedAtOf,
   newActivityBody,
+  sameInstant,
+  sameText,
   str,
   versionOf,
 } from './activities';
@@ -152,6 +155,10 @@ export const tasksPart: PartModule = {
   async deleteAbra(ctx, id) {
     await ctx.abra.delete(ACTIVITIES, id);
   },
+
+  createdSince: (ctx, since) => activitiesCreatedSince(ctx, cfgOf(ctx), since, (row) => toItem(row, true)),
+
+  leftoverFits: (sent, found) => sameText(sent.subject, found.subject) || sameInstant(sent.due, found.due),
 
   nameOf: (r) => str(r.subject),
 };

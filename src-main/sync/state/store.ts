@@ -92,6 +92,9 @@ CREATE TABLE IF NOT EXISTS intents (
   id INTEGER PRIMARY KEY AUTOINCREMENT, part TEXT NOT NULL, side TEXT NOT NULL, source_key TEXT NOT NULL,
   payload TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (part, side, source_key)
 );
+CREATE TABLE IF NOT EXISTS stamps (
+  part TEXT NOT NULL, ex_key TEXT NOT NULL, abra_id TEXT NOT NULL, PRIMARY KEY (part, ex_key)
+);
 CREATE TABLE IF NOT EXISTS conflicts (
   id INTEGER PRIMARY KEY AUTOINCREMENT, part TEXT NOT NULL, abra_id TEXT NOT NULL, ex_id TEXT NOT NULL,
   name TEXT NOT NULL, field TEXT NOT NULL, abra_value TEXT, ex_value TEXT, winner TEXT NOT NULL, at TEXT NOT NULL,
@@ -382,14 +385,21 @@ export class StateStore {
   }
 
   // ---- intents: a create is recorded before it is sent, so a crash in between is adopted, not repeated ----
-  addIntent(part: PartName, side: Side, sourceKey: string, payload: CommonRecord): number {
+  /** `at`: when the create is sent (a repeated attempt moves it: crash recovery looks for records made then). */
+  addIntent(
+    part: PartName,
+    side: Side,
+    sourceKey: string,
+    payload: CommonRecord,
+    at: string = new Date().toISOString(),
+  ): number {
     const r = this.db
       .prepare(
         `INSERT INTO intents (part, side, source_key, payload, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(part, side, source_key) DO UPDATE SET payload = excluded.payload
+         ON CONFLICT(part, side, source_key) DO UPDATE SET payload = excluded.payload, created_at = excluded.created_at
          RETURNING id`,
       )
-      .get<{ id: number }>(part, side, sourceKey, JSON.stringify(payload), new Date().toISOString());
+      .get<{ id: number }>(part, side, sourceKey, JSON.stringify(payload), at);
     return r?.id ?? 0;
   }
 
@@ -420,6 +430,29 @@ export class StateStore {
     this.db
       .prepare('DELETE FROM intents WHERE part = ? AND side = ? AND source_key = ?')
       .run(part, side, sourceKey);
+  }
+
+  // ---- stamps: Exchange items copied to ABRA that still need their AbraId stamp written back ----
+  addStamp(part: PartName, exKey: string, abraId: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO stamps (part, ex_key, abra_id) VALUES (?, ?, ?)
+         ON CONFLICT(part, ex_key) DO UPDATE SET abra_id = excluded.abra_id`,
+      )
+      .run(part, exKey, abraId);
+  }
+
+  listStamps(part: PartName): { exKey: string; abraId: string }[] {
+    return (
+      this.db.prepare('SELECT ex_key, abra_id FROM stamps WHERE part = ? ORDER BY ex_key').all(part) as {
+        ex_key: string;
+        abra_id: string;
+      }[]
+    ).map((r) => ({ exKey: r.ex_key, abraId: r.abra_id }));
+  }
+
+  removeStamp(part: PartName, exKey: string): void {
+    this.db.prepare('DELETE FROM stamps WHERE part = ? AND ex_key = ?').run(part, exKey);
   }
 
   // ---- conflicts and flips ----
