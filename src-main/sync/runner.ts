@@ -259,6 +259,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         }
       }
     }
+    const contentPaired = new Set<string>(); // exKey: paired by content, so it carries no stamp yet
     for (const e of unlinkedEx) {
       if (pairs.has(e.key) || e.abraId) continue;
       for (const k of part.pairKeys(e.record)) {
@@ -266,6 +267,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         if (a && !pairedAbra.has(a.id)) {
           pairs.set(e.key, a.id);
           pairedAbra.add(a.id);
+          contentPaired.add(e.key);
           break;
         }
       }
@@ -508,12 +510,13 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
     // ---------- write ----------
     ctx.progress({ phase: 'writing', done: 0, total: work.length });
-    // Outlook items whose interrupted create into ABRA is adopted now get their AbraId stamp like fresh creates
-    // (dropped again below if the adoption does not end in a link).
+    // Outlook items whose interrupted create into ABRA is adopted, and items paired by content, now get their AbraId
+    // stamp like fresh creates, so a later loss of the state file pairs them by stamp (dropped again below if the
+    // pairing does not end in a link).
     for (const w of work) {
       const a = w.decision.action;
-      if (w.link || !w.exKey || !w.abraId || !adopted.has(w.exKey) || (a !== 'relink' && a !== 'update'))
-        continue;
+      if (w.link || !w.exKey || !w.abraId || (a !== 'relink' && a !== 'update')) continue;
+      if (!adopted.has(w.exKey) && !contentPaired.has(w.exKey)) continue;
       if (w.ex && w.ex.id === w.exKey && w.ex.abraId !== w.abraId)
         state.addStamp(part.name, w.exKey, w.abraId);
     }

@@ -162,6 +162,39 @@ describe('AbraId stamp on items created in Outlook', () => {
     expect(abra.coll('crmactivities').get(act!.id)?.subject).toBe('Oběd (přesunut)');
   });
 
+  it('an Outlook item paired by content on the first run is stamped too, so a later state loss pairs it by stamp', async () => {
+    // the same meeting on both sides before the first run (e.g. entered twice by hand)
+    const row = abra.insert('crmactivities', {
+      subject: 'Porada Kovo',
+      activitytype_id: MEET,
+      actqueue_id: QUEUE,
+      solveruser_id: ME,
+      sheduledstart$date: START,
+      sheduledend$date: END,
+      description: '',
+      isprivate: false,
+    });
+    ex.put('folder-calendar', appointment('OUT9', 'Porada Kovo', START));
+    const s = start(only('calendar'));
+    const [first] = await s.syncNow('calendar');
+    expect(first?.counts.abra.created).toBe(0);
+    expect(first?.counts.exchange.created).toBe(0);
+    expect(ex.items.get('OUT9')?.item.abraId).toBe(row.id);
+    const [quiet] = await s.syncNow('calendar');
+    expect(quiet?.counts.exchange).toEqual({ created: 0, updated: 0, deleted: 0 });
+    // both sides renamed while the state is lost: only the stamp can pair them now
+    abra.edit('crmactivities', row.id, { subject: 'Porada Kovo (ABRA)' });
+    const it = ex.items.get('OUT9')!.item as CalendarEvent;
+    ex.put('folder-calendar', { ...it, data: { ...it.data, subject: 'Porada Kovo (Outlook)' } });
+    await s.stop();
+    const lost = start(only('calendar'));
+    const [r] = await lost.syncNow('calendar');
+    expect(r?.counts.abra.created).toBe(0);
+    expect(r?.counts.exchange.created).toBe(0);
+    expect(activities()).toHaveLength(1);
+    expect(ex.inFolder('calendar')).toHaveLength(1);
+  });
+
   it('tasks created in Outlook are stamped too', async () => {
     ex.put('folder-tasks', {
       kind: 'task',
