@@ -56,6 +56,7 @@ interface CliSummary {
 /** One `run --once` of the CLI over the given parts; wall time, peak RSS, requests seen by the emulators. */
 async function cliRun(w: World, configFile: string, secretsFile: string, part?: PartName) {
   const a0 = w.abra.log.total();
+  abraMark = w.abra.log.entries().length;
   w.resetExchangeLog();
   const t0 = performance.now();
   const args = [
@@ -100,16 +101,22 @@ async function cliRun(w: World, configFile: string, secretsFile: string, part?: 
   };
 }
 
-/** BENCH_DETAIL=1: the requests of the last run per operation (EWS) or top-level method + path (Graph). */
+let abraMark = 0;
+
+/** BENCH_DETAIL=1: the last run's requests per operation (EWS) or top-level method + path (Graph), and per ABRA collection. */
 function printBreakdown(w: World, label: string) {
   const counts: Record<string, number> = {};
+  for (const e of w.abra.log.entries().slice(abraMark)) {
+    const key = `ABRA ${e.method} ${e.collection}${process.env.BENCH_DETAIL === '2' ? ` ${decodeURIComponent(e.query).slice(0, 120)}` : ''}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
   if (w.ews) Object.assign(counts, w.ews.log.counts());
   else
     for (const e of w.graph!.log.entries().filter((x) => !x.inBatch)) {
       const key = `${e.method} ${e.path.replace(/'[^']*'|[A-Za-z0-9_-]{20,}/g, '{id}').replace(/\?.*$/, '')}`;
       counts[key] = (counts[key] ?? 0) + 1;
     }
-  console.log(`${label}: Exchange requests by kind`);
+  console.log(`${label}: requests by kind`);
   console.table(Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1])));
 }
 
@@ -171,6 +178,7 @@ async function standard() {
     // them; they are recognised by ChangeKey and not fetched); the next one is the steady state
     const idle = await cliRun(w, configFile, secretsFile);
     const steady = await cliRun(w, configFile, secretsFile);
+    if (process.env.BENCH_DETAIL) printBreakdown(w, 'idle again');
     const firm = w.abra.control.list('firms', 'firm_id = null and hidden = false')[0]!;
     w.abra.control.update('firms', String(firm.id), { name: `${firm.name} *` });
     const oneChange = await cliRun(w, configFile, secretsFile);

@@ -69,6 +69,18 @@ export function defineScenarios(kind: 'ews' | 'graph'): void {
       if (w.graph) expect(w.graph.log.maxInFlight()).toBeLessThanOrEqual(4);
       // EWS: the echo of the first run's own writes is recognised by its ChangeKey and not fetched again
       if (w.ews) expect(w.ews.log.counts().GetItem ?? 0).toBe(0);
+
+      // Steady state: the address book asks ABRA only what changed — firms and persons changed since the last mark;
+      // rows the overlap of that query brings back unchanged are not re-derived (no persons-by-id read)
+      const before = w.abra.log.entries().length;
+      await w.run(s, 'addressBook');
+      await w.run(s, 'addressBook');
+      const asked = w.abra.log
+        .entries()
+        .slice(before)
+        .map((e) => `${e.method} ${e.collection}`);
+      expect(asked.filter((x) => x === 'GET firms')).toHaveLength(2);
+      expect(asked.filter((x) => x === 'GET persons')).toHaveLength(2);
     });
 
     it('address book is one-way: ABRA edits arrive, Outlook edits are overwritten, deletes re-created, hidden firms leave', async () => {

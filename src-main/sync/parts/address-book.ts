@@ -104,15 +104,38 @@ function firmVersion(firm: Row): string {
 interface Cursor {
   firms: string | null;
   persons: string | null;
+  /**
+   * Rows read last time at the high-water edge (id → objversion). The changed-since query overlaps the last mark by a
+   * few seconds, so these come back every run; unchanged, they are not re-derived (that cost a request per run).
+   */
+  edge?: Record<string, string>;
 }
 
 function parseCursor(c: string | null): Cursor | null {
   if (!c) return null;
   try {
     const v = JSON.parse(c) as Cursor;
-    return { firms: v.firms ?? null, persons: v.persons ?? null };
+    return { firms: v.firms ?? null, persons: v.persons ?? null, edge: v.edge ?? {} };
   } catch {
     return null;
+  }
+}
+
+/** Rows re-read only because of the overlap: same id and objversion as at the edge last time. */
+function notSeen<T extends Row>(tag: string, rows: T[], edge: Record<string, string> | undefined): T[] {
+  return edge ? rows.filter((r) => edge[`${tag}:${str(r.id)}`] !== str(r.objversion)) : rows;
+}
+
+/** The rows that the next changed-since query will read again (changed within a minute of the high-water mark). */
+function edgeOf(tag: string, rows: Row[], highWater: string | null, into: Record<string, string>): void {
+  const mark = highWater ? Date.parse(highWater) : Number.NaN;
+  if (Number.isNaN(mark)) return;
+  for (const r of rows) {
+    const t = Math.max(
+      Date.parse(str(r['createdat$date'])) || 0,
+      Date.parse(str(r['correctedat$date'])) || 0,
+    );
+    if (t >= mark - 60_000) into[`${tag}:${str(r.id)}`] = str(r.objversion);
   }
 }
 
@@ -211,16 +234,20 @@ export const addressBookPart: PartModule = {
     let firmRows: { row: AbraRow; inScope: boolean }[];
     let firmsHigh: string | null;
     let personsHigh: string | null = cursor?.persons ?? null;
+    const edge: Record<string, string> = {}; // `f:<firm id>` / `p:<person id>` → objversion
     if (full) {
       const r = await ctx.abra.changedSince('firms', null, firmFilter(ctx));
       firmRows = r.rows.map((row) => ({ row, inScope: true }));
       firmsHigh = r.highWater;
+      edgeOf('f', r.rows, firmsHigh, edge);
       // Persons are read per firm; their own change cursor starts at the firms' high-water mark (over-reading
       // once is harmless: unchanged hashes do nothing), or now when ABRA has no firm yet.
       personsHigh = firmsHigh ?? ctx.now().toISOString();
     } else {
       const r = await ctx.abra.changedSince('firms', cursor.firms);
       firmsHigh = r.highWater ?? cursor.firms;
+      edgeOf('f', r.rows, firmsHigh, edge);
+      r.rows = notSeen('f', r.rows, cursor.edge);
       let expertOk: Set<string> | null = null;
       const where = cfgOf(ctx).where.trim();
       const local = r.rows.filter((f) => firmMatchesLocally(ctx, f));
@@ -243,6 +270,8 @@ export const addressBookPart: PartModule = {
       // Persons changed since: re-derive the contacts of the firms they are linked under.
       const p = await ctx.abra.changedSince('persons', cursor.persons);
       personsHigh = p.highWater ?? cursor.persons;
+      edgeOf('p', p.rows, personsHigh, edge);
+      p.rows = notSeen('p', p.rows, cursor.edge);
       if (p.rows.length) {
         const changed = new Set(p.rows.map((x) => x.id));
         const firmIds = [...links.keys()]
@@ -269,7 +298,7 @@ export const addressBookPart: PartModule = {
     return {
       items,
       deleted: [...new Set(deleted)],
-      cursor: JSON.stringify({ firms: firmsHigh, persons: personsHigh }),
+      cursor: JSON.stringify({ firms: firmsHigh, persons: personsHigh, edge }),
       full,
       extraCursors: scan.extraCursors,
       rekeys,
