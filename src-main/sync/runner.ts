@@ -19,6 +19,8 @@ export interface RunOptions {
   confirmDeletes?: boolean;
   /** Exchange write batch size. */
   batchSize?: number;
+  /** Internal: this run follows one that found the part's folder gone. */
+  afterFolderLoss?: boolean;
 }
 
 export interface RunOutcome {
@@ -107,6 +109,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     return { summary, plan };
   };
 
+  let folderId = '';
+  let readingExchange = false;
   try {
     ctx.progress({ phase: 'connecting', done: 0, total: 0 });
     let folder: FolderRef;
@@ -118,6 +122,25 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       // does not create it.
       folder = { id: '', kind: part.folderKind, displayName: '(not created yet)' };
       ctx = { ...ctx, exchange: emptyFolderView(ctx.exchange, folder) };
+    }
+    // The part's folder was made anew (the user deleted the "ABRA Gen" contacts folder or To Do list): the links
+    // point into a folder that is gone and the Exchange cursor belongs to it. Nothing is deleted anywhere: the links
+    // are dropped and the new folder is filled again (items found there are paired by stamp or content first).
+    folderId = folder.id;
+    if (!dryRun && folder.id) {
+      const known = state.getCursor(part.name, 'exFolder');
+      if (known !== folder.id) {
+        const id = folder.id;
+        state.transaction(() => {
+          if (known) {
+            for (const l of state.listLinks(part.name)) state.deleteLink(part.name, l.abraId);
+            // both sides are read in full again: every ABRA record in scope goes into the new folder
+            state.setCursor(part.name, 'exchange', null);
+            state.setCursor(part.name, 'abra', null);
+          }
+          state.setCursor(part.name, 'exFolder', id);
+        });
+      }
     }
 
     // ---------- read ----------
@@ -149,7 +172,9 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     const abraItems = new Map(abraLoad.items.map((i) => [i.id, i]));
     const abraDeleted = new Set(abraLoad.deleted.filter((id) => !abraItems.has(id)));
 
+    readingExchange = true;
     const ex = await readExchange(part, ctx, folder, state.getCursor(part.name, 'exchange'), linkByExId);
+    readingExchange = false;
     const exItems = ex.items;
     const exDeletedKeys = new Set<string>();
     for (const id of ex.deletedIds) {
@@ -917,7 +942,16 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     return finish(failures.length ? 'partial' : 'ok');
   } catch (e) {
     const err = toSyncError(e);
-    return finish('failed', err.message, err.kind, err.note);
+    const failed = finish('failed', err.message, err.kind, err.note);
+    // The folder vanished under a cached reference (deleted in Outlook since the last run): when it resolves to a new
+    // one now, run again at once over it rather than fail until the next interval.
+    if (readingExchange && err.kind === 'notFound' && !dryRun && !opts.afterFolderLoss && folderId) {
+      const again = await ctx.exchange
+        .getFolder(part.folderKind, undefined, { create: true })
+        .catch(() => null);
+      if (again && again.id !== folderId) return runPart(part, ctx, { ...opts, afterFolderLoss: true });
+    }
+    return failed;
   }
 }
 

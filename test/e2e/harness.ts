@@ -49,6 +49,8 @@ export interface OutlookActor {
   createTask(f: { subject: string; due?: string }): string;
   edit(id: string, f: Record<string, unknown>): void;
   remove(id: string): void;
+  /** The user deletes the "ABRA Gen" contacts folder for good, with every contact in it. */
+  deleteContactFolder(): void;
   deliverMail(mime: string | Buffer): void;
 }
 
@@ -126,6 +128,10 @@ export function ewsActor(ews: EwsEmulator): OutlookActor {
     contacts: () => {
       const f = abraFolder();
       return f ? c.list(f.id).map(snapToItem) : [];
+    },
+    deleteContactFolder: () => {
+      const f = abraFolder();
+      if (f) c.deleteFolder(f.id);
     },
     appointments: () => c.list(c.folderId('calendar')).map(snapToItem),
     tasks: () => c.list(c.folderId('tasks')).map(snapToItem),

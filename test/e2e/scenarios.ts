@@ -83,6 +83,31 @@ export function defineScenarios(kind: 'ews' | 'graph'): void {
       expect(asked.filter((x) => x === 'GET persons')).toHaveLength(2);
     });
 
+    it('the user deletes the "ABRA Gen" contacts folder for good: it is made anew and filled again, ABRA untouched', async () => {
+      const s = w.service();
+      await w.run(s, 'addressBook');
+      const before = w.outlook.contacts().length;
+      expect(before).toBeGreaterThan(0);
+      const firms = w.abra.control.list('firms').length;
+      w.outlook.deleteContactFolder();
+      expect(w.outlook.contacts()).toHaveLength(0);
+      const r = (await w.run(s, 'addressBook')).addressBook!;
+      expect(r.result).toBe('ok');
+      expect(r.counts.exchange.created).toBe(before);
+      expect(r.counts.abra).toEqual({ created: 0, updated: 0, deleted: 0 });
+      expect(
+        w.outlook
+          .contacts()
+          .map((c) => c.abraId)
+          .sort(),
+      ).toEqual(expectedContactIds(w));
+      expect(w.abra.control.list('firms')).toHaveLength(firms);
+      // and an app restarted afterwards goes on from the new folder
+      const again = (await w.run(w.service(), 'addressBook')).addressBook!;
+      expect(again.result).toBe('ok');
+      expect(writes(again)).toBe(0);
+    });
+
     it('address book is one-way: ABRA edits arrive, Outlook edits are overwritten, deletes re-created, hidden firms leave', async () => {
       const s = w.service();
       await w.run(s, 'addressBook');

@@ -744,6 +744,21 @@ export class EwsBackend implements ExchangeBackend {
   ): Promise<ChangePage<T>> {
     const prev = decodeCursor(cursor);
     const pageSize = Math.max(1, Math.min(MAX_PAGE, Math.floor(options.pageSize ?? MAX_PAGE)));
+    return this.readChanges<T>(folder, prev, pageSize, options).catch((e) => {
+      // the folder itself is gone (deleted in Outlook): forget it, the next getFolder finds or creates it anew
+      if (e instanceof SyncError && e.kind === 'notFound') {
+        for (const [k, f] of this.folders) if (f.id === folder.id) this.folders.delete(k);
+      }
+      throw e;
+    });
+  }
+
+  private readChanges<T extends ExchangeItem>(
+    folder: FolderRef,
+    prev: Cursor | null,
+    pageSize: number,
+    options: ChangeOptions,
+  ): Promise<ChangePage<T>> {
     return this.call('getChanges', async () => {
       const res = await this.service.SyncFolderItems(
         this.folderId(folder),

@@ -104,6 +104,8 @@ export interface EwsControl {
   folders(email?: string): FolderInfo[];
   folderId(kind: FolderKind | string, email?: string): string;
   createFolder(parentKind: FolderKind | string, name: string, folderClass?: string, email?: string): string;
+  /** The user deletes a folder for good (Shift+Del, or emptied from Deleted Items), with its items and subfolders. */
+  deleteFolder(folderId: string): void;
   list(folderId: string): ItemSnapshot[];
   get(itemId: string): ItemSnapshot | undefined;
   createContact(folderId: string, fields: ContactFields): ItemSnapshot;
@@ -316,6 +318,7 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
       const parent = folderByKindOrPath(parentKind, email);
       return store.createFolder(parent.mailbox, parent.id, name, folderClass ?? parent.folderClass).id;
     },
+    deleteFolder: (folderId) => store.deleteFolder(store.folder(folderId)),
     list: (folderId) => store.folderItems(store.folder(folderId)).map(snap),
     get: (id) => {
       const it = store.tryItem(id);

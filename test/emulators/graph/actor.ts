@@ -20,6 +20,7 @@ const instant = (v: unknown): string | undefined => {
 export function graphActor(emu: GraphEmulator): OutlookActor {
   const c = emu.control;
   return {
+    deleteContactFolder: () => c.removeContactFolder('ABRA Gen'),
     contacts: () => {
       const f = c.contactFolderId('ABRA Gen');
       return f
