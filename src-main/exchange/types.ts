@@ -267,6 +267,12 @@ export interface GetFolderOptions {
    * true). A dry run passes false: a missing folder is then SyncError('notFound') and nothing is created.
    */
   create?: boolean;
+  /**
+   * The ref a previous process resolved for this kind (the engine keeps it in its state): taken as is, without a
+   * request, unless this backend already holds one. A stale ref surfaces as notFound on its first use; the backend
+   * then forgets it and the next getFolder resolves the folder again.
+   */
+  known?: FolderRef;
 }
 
 export interface MailboxInfo {

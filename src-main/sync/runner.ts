@@ -114,8 +114,12 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
   try {
     ctx.progress({ phase: 'connecting', done: 0, total: 0 });
     let folder: FolderRef;
+    const stored = parseFolderRef(state.getCursor(part.name, 'exFolder'));
     try {
-      folder = await ctx.exchange.getFolder(part.folderKind, undefined, { create: !dryRun });
+      folder = await ctx.exchange.getFolder(part.folderKind, undefined, {
+        create: !dryRun,
+        ...(!dryRun && stored?.kind === part.folderKind ? { known: stored } : {}),
+      });
     } catch (e) {
       if (!(dryRun && e instanceof SyncError && e.kind === 'notFound')) throw e;
       // A preview before the first real run: the part's own folder does not exist yet. It is empty, and a dry run
@@ -128,9 +132,9 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     // are dropped and the new folder is filled again (items found there are paired by stamp or content first).
     folderId = folder.id;
     if (!dryRun && folder.id) {
-      const known = state.getCursor(part.name, 'exFolder');
+      const known = stored?.id ?? null;
       if (known !== folder.id) {
-        const id = folder.id;
+        const ref = JSON.stringify(folder);
         state.transaction(() => {
           if (known) {
             for (const l of state.listLinks(part.name)) state.deleteLink(part.name, l.abraId);
@@ -138,7 +142,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
             state.setCursor(part.name, 'exchange', null);
             state.setCursor(part.name, 'abra', null);
           }
-          state.setCursor(part.name, 'exFolder', id);
+          state.setCursor(part.name, 'exFolder', ref);
         });
       }
     }
@@ -952,6 +956,19 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       if (again && again.id !== folderId) return runPart(part, ctx, { ...opts, afterFolderLoss: true });
     }
     return failed;
+  }
+}
+
+/** The part's folder as the last run resolved it (kept in the state: a new process need not look it up again). */
+function parseFolderRef(text: string | null): FolderRef | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as Partial<FolderRef>;
+    return typeof v.id === 'string' && v.id && typeof v.kind === 'string'
+      ? { id: v.id, kind: v.kind, displayName: String(v.displayName ?? '') }
+      : null;
+  } catch {
+    return null;
   }
 }
 

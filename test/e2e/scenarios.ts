@@ -106,6 +106,17 @@ export function defineScenarios(kind: 'ews' | 'graph'): void {
       const again = (await w.run(w.service(), 'addressBook')).addressBook!;
       expect(again.result).toBe('ok');
       expect(writes(again)).toBe(0);
+      // deleted again while the app was closed: the folder kept in the state is stale, found out on first use
+      w.outlook.deleteContactFolder();
+      const restarted = (await w.run(w.service(), 'addressBook')).addressBook!;
+      expect(restarted.result).toBe('ok');
+      expect(restarted.counts.exchange.created).toBe(before);
+      expect(
+        w.outlook
+          .contacts()
+          .map((c) => c.abraId)
+          .sort(),
+      ).toEqual(expectedContactIds(w));
     });
 
     it('address book is one-way: ABRA edits arrive, Outlook edits are overwritten, deletes re-created, hidden firms leave', async () => {
@@ -319,9 +330,16 @@ export function defineScenarios(kind: 'ews' | 'graph'): void {
     it('a restarted app continues from its state: nothing is created twice', async () => {
       await w.run(w.service(), 'addressBook');
       const n = w.outlook.contacts().length;
+      w.resetExchangeLog();
       const again = await w.run(w.service(), 'addressBook');
       expect(writes(again.addressBook)).toBe(0);
       expect(w.outlook.contacts()).toHaveLength(n);
+      // the new process takes the folder from the state: one change read, no folder lookup
+      if (w.ews) expect(w.ews.log.counts()).toEqual({ SyncFolderItems: 1 });
+      else
+        expect(w.graph!.log.entries().map((e) => `${e.method} ${e.path}`)).toEqual([
+          expect.stringMatching(/^GET \/me\/contactFolders\/[^/]+\/contacts\/delta/),
+        ]);
     });
   });
 }

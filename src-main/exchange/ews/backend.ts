@@ -577,6 +577,10 @@ export class EwsBackend implements ExchangeBackend {
     const cacheKey = `${kind}|${path ?? ''}`;
     const cached = this.folders.get(cacheKey);
     if (cached) return cached;
+    if (!path && options.known?.kind === kind && options.known.id) {
+      this.folders.set(cacheKey, options.known);
+      return options.known;
+    }
     const ref = await this.call(`getFolder ${kind}`, async () => {
       switch (kind) {
         case 'contacts':

@@ -133,6 +133,10 @@ export class GraphBackend implements ExchangeBackend {
     const create = options.create ?? true;
     const key = `${kind}|${path ?? ''}|${create}`;
     let p = this.folders.get(key);
+    if (!p && !path && options.known?.kind === kind && options.known.id) {
+      p = Promise.resolve(options.known);
+      this.folders.set(key, p);
+    }
     if (!p) {
       p = this.resolveFolder(kind, path, create);
       this.folders.set(key, p);
