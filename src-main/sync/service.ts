@@ -291,9 +291,34 @@ export class SyncService implements SyncServiceApi {
     r.timer.unref?.();
   }
 
+  /**
+   * Who the ABRA login is (filters say "mine" by this id): asked once and kept in the state, so a new process does
+   * not ask again for a day; another server, connection or login asks anew.
+   */
+  private async abraUser(abra: Connections['abra']): Promise<{ id: string; name?: string }> {
+    const a = this.config.abra;
+    const who = `${a.serverUrl}|${a.connection}|${a.login}`.toLowerCase();
+    try {
+      const kept = JSON.parse(this.state.getMeta('abraUser') ?? 'null') as {
+        who?: string;
+        at?: number;
+        me?: { id?: unknown; name?: unknown };
+      } | null;
+      const age = this.now().getTime() - Number(kept?.at);
+      if (kept?.who === who && typeof kept.me?.id === 'string' && kept.me.id && age >= 0 && age < 86_400_000)
+        return { id: kept.me.id, ...(typeof kept.me.name === 'string' ? { name: kept.me.name } : {}) };
+    } catch {
+      // not kept yet, or unreadable: ask
+    }
+    const me = await abra.currentUser();
+    const kept = { who, at: this.now().getTime(), me: { id: me.id, ...(me.name ? { name: me.name } : {}) } };
+    this.state.setMeta('abraUser', JSON.stringify(kept));
+    return me;
+  }
+
   private async context(part: PartName): Promise<RunContext> {
     if (!this.conn) this.conn = await this.opts.connect(this.config, this.opts.secrets);
-    if (!this.me) this.me = await this.conn.abra.currentUser();
+    if (!this.me) this.me = await this.abraUser(this.conn.abra);
     return {
       config: this.config,
       abra: this.conn.abra,

@@ -216,6 +216,27 @@ describe('calendar part over the runner (fakes)', () => {
     expect(ex.inFolder('calendar')).toHaveLength(3); // nothing was removed from Outlook
   });
 
+  it('asks ABRA who the login is once, and a restarted engine takes it from its state', async () => {
+    activity('Schůzka Kovo', '2026-11-25T09:00:00.000Z');
+    const who = vi.spyOn(abra, 'currentUser');
+    service = makeService(calendarOnly());
+    await service.syncNow('calendar');
+    await service.syncNow('calendar');
+    expect(who).toHaveBeenCalledTimes(1);
+    await service.stop();
+    service = makeService(calendarOnly());
+    const [r] = await service.syncNow('calendar');
+    expect(r?.result).toBe('ok');
+    expect(who).toHaveBeenCalledTimes(1);
+    // another login is somebody else
+    await service.stop();
+    const other = calendarOnly();
+    other.abra.login = 'jina';
+    service = makeService(other);
+    await service.syncNow('calendar');
+    expect(who).toHaveBeenCalledTimes(2);
+  });
+
   it("writes in calls of the backend's preferred size (Graph: whole $batch requests)", async () => {
     for (let i = 0; i < 7; i++) activity(`Schůzka ${i}`, `2026-11-2${5 + (i % 3)}T0${i}:00:00.000Z`);
     const sizes: number[] = [];
