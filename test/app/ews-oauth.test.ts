@@ -5,19 +5,15 @@
  * the EWS emulator accepts its tokens only for its own origin, as an on-premises Exchange registered in Entra does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Controller, createController } from '../../src-main/app/controller';
-import { appConnect, appExchangeFor, microsoftSignIn } from '../../src-main/app/microsoft';
+import type { Controller } from '../../src-main/app/controller';
 import { MemorySecretStore } from '../../src-main/app/secrets';
-import { FileSettingsStore } from '../../src-main/app/settings';
-import { abraClientFor } from '../../src-main/wiring';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews';
 import { type GraphEmulator, startGraphEmulator } from '../emulators/graph';
+import { signInController, systemBrowser } from './ms-signin';
 
 let entra: GraphEmulator;
 let ews: EwsEmulator;
@@ -28,24 +24,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-ews-oauth-'));
 const opened: string[] = [];
 const audiences: string[] = [];
 
-/** The system browser: GET the authorize URL, follow its redirect to the app's loopback listener. */
-async function browser(url: string): Promise<void> {
-  opened.push(url);
-  const location = await new Promise<string>((resolve, reject) => {
-    https
-      .get(url, { ca: entra.tlsCa }, (res) => {
-        res.resume();
-        if (res.statusCode === 302 && res.headers.location) resolve(res.headers.location);
-        else reject(new Error(`authorize answered ${res.statusCode}`));
-      })
-      .on('error', reject);
-  });
-  const loopback = new URL(location);
-  if (loopback.hostname === 'localhost') loopback.hostname = '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    http.get(loopback, (res) => res.resume().on('end', () => resolve())).on('error', reject);
-  });
-}
+const browser = systemBrowser(() => entra.tlsCa, opened);
 
 beforeAll(async () => {
   entra = await startGraphEmulator({ size: 'empty' });
@@ -62,21 +41,7 @@ beforeAll(async () => {
     },
   });
   abra = await startAbraEmulator({ seed: 7, size: 'small' });
-  c = await createController({
-    settings: new FileSettingsStore(path.join(dir, 'settings.json')),
-    secrets,
-    connect: appConnect(browser),
-    abraClientFor,
-    exchangeFor: appExchangeFor(browser),
-    signInMicrosoft: microsoftSignIn(browser),
-    dataDir: path.join(dir, 'state'),
-    logFile: path.join(dir, 'app.log'),
-    version: 't',
-    systemLocale: 'en-US',
-    notify: () => undefined,
-    openPath: async () => undefined,
-    autoStart: false,
-  });
+  c = await signInController(dir, secrets, browser);
 }, 60_000);
 afterAll(async () => {
   await c?.dispose();

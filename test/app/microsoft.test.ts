@@ -5,18 +5,14 @@
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Controller, createController } from '../../src-main/app/controller';
-import { appConnect, appExchangeFor, microsoftSignIn } from '../../src-main/app/microsoft';
+import type { Controller } from '../../src-main/app/controller';
 import { MemorySecretStore } from '../../src-main/app/secrets';
-import { FileSettingsStore } from '../../src-main/app/settings';
-import { abraClientFor } from '../../src-main/wiring';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
 import { type GraphEmulator, startGraphEmulator } from '../emulators/graph';
+import { signInController, systemBrowser } from './ms-signin';
 
 let g: GraphEmulator;
 let abra: AbraEmulator;
@@ -25,49 +21,12 @@ const secrets = new MemorySecretStore();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-ms-'));
 const opened: string[] = [];
 
-/** The system browser: GET the authorize URL (emulator TLS), follow its redirect to the app's loopback listener. */
-async function browser(url: string): Promise<void> {
-  opened.push(url);
-  const location = await new Promise<string>((resolve, reject) => {
-    https
-      .get(url, { ca: g.tlsCa }, (res) => {
-        res.resume();
-        if (res.statusCode === 302 && res.headers.location) resolve(res.headers.location);
-        else reject(new Error(`authorize answered ${res.statusCode}`));
-      })
-      .on('error', reject);
-  });
-  await new Promise<void>((resolve, reject) => {
-    // a browser tries every address of localhost; Node takes the first (maybe ::1), the listener is on 127.0.0.1
-    const loopback = new URL(location);
-    if (loopback.hostname === 'localhost') loopback.hostname = '127.0.0.1';
-    http
-      .get(loopback, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      })
-      .on('error', reject);
-  });
-}
+const browser = systemBrowser(() => g.tlsCa, opened);
 
 beforeAll(async () => {
   g = await startGraphEmulator({ size: 'small' });
   abra = await startAbraEmulator({ seed: 5, size: 'small' });
-  c = await createController({
-    settings: new FileSettingsStore(path.join(dir, 'settings.json')),
-    secrets,
-    connect: appConnect(browser),
-    abraClientFor,
-    exchangeFor: appExchangeFor(browser),
-    signInMicrosoft: microsoftSignIn(browser),
-    dataDir: path.join(dir, 'state'),
-    logFile: path.join(dir, 'app.log'),
-    version: 't',
-    systemLocale: 'en-US',
-    notify: () => undefined,
-    openPath: async () => undefined,
-    autoStart: false,
-  });
+  c = await signInController(dir, secrets, browser);
 });
 afterAll(async () => {
   await c?.dispose();

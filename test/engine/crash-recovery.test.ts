@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppointmentData, CalendarEvent, ExchangeItem, TaskItem } from '../../src-main/exchange/types';
+import type { CalendarEvent, TaskItem } from '../../src-main/exchange/types';
 import type { SyncConfig } from '../../src-main/sync/config';
 import { SyncService } from '../../src-main/sync/service';
-import { FakeAbra, FakeExchange, testConfig } from './fakes';
+import { appointment, FakeAbra, FakeExchange, testConfig } from './fakes';
 
 const ME = 'USER000001';
 const MEET = 'TYPMEET001';
@@ -56,24 +56,6 @@ const only = (part: 'calendar' | 'tasks', direction = 'both') =>
       tasks: part === 'tasks' ? { direction } : { enabled: false },
     },
   });
-
-function appointment(id: string, subject: string, start: string): ExchangeItem {
-  const data: AppointmentData = {
-    subject,
-    start,
-    end: new Date(Date.parse(start) + 3600_000).toISOString(),
-    body: '',
-    sensitivity: 'Normal',
-  };
-  return {
-    kind: 'appointment',
-    id,
-    key: id,
-    itemType: 'Single',
-    changeKey: '',
-    data,
-  } satisfies CalendarEvent;
-}
 
 const START = '2026-11-27T11:00:00.000Z';
 const END = '2026-11-27T12:00:00.000Z';

@@ -4,6 +4,8 @@
  * result per item, and faults can be injected per item. The end-to-end tests use the real emulators instead.
  */
 import type {
+  AppointmentData,
+  CalendarEvent,
   ChangePage,
   ExchangeBackend,
   ExchangeItem,
@@ -359,4 +361,23 @@ export function testConfig(over: Record<string, unknown> = {}): SyncConfig {
       },
     },
   });
+}
+
+/** A single Outlook appointment of one hour, as the user makes it. */
+export function appointment(id: string, subject: string, start: string): ExchangeItem {
+  const data: AppointmentData = {
+    subject,
+    start,
+    end: new Date(Date.parse(start) + 3600_000).toISOString(),
+    body: '',
+    sensitivity: 'Normal',
+  };
+  return {
+    kind: 'appointment',
+    id,
+    key: id,
+    itemType: 'Single',
+    changeKey: '',
+    data,
+  } satisfies CalendarEvent;
 }

@@ -2,16 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type {
-  AppointmentData,
-  CalendarEvent,
-  ContactItem,
-  ExchangeItem,
-} from '../../src-main/exchange/types';
+import type { CalendarEvent, ContactItem } from '../../src-main/exchange/types';
 import { noteText } from '../../src-main/shared/messages';
 import type { SyncConfig } from '../../src-main/sync/config';
 import { SyncService } from '../../src-main/sync/service';
-import { FakeAbra, FakeExchange, testConfig } from './fakes';
+import { appointment, FakeAbra, FakeExchange, testConfig } from './fakes';
 
 const ME = 'USER000001';
 const MEET = 'TYPMEET001';
@@ -52,24 +47,6 @@ function activity(subject: string, start: string, extra: Record<string, unknown>
     isprivate: false,
     ...extra,
   });
-}
-
-function appointment(id: string, subject: string, start: string): ExchangeItem {
-  const data: AppointmentData = {
-    subject,
-    start,
-    end: new Date(Date.parse(start) + 3600_000).toISOString(),
-    body: '',
-    sensitivity: 'Normal',
-  };
-  return {
-    kind: 'appointment',
-    id,
-    key: id,
-    itemType: 'Single',
-    changeKey: '',
-    data,
-  } satisfies CalendarEvent;
 }
 
 const calendarOnly = (direction = 'both', extra: Record<string, unknown> = {}) =>
