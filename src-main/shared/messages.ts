@@ -77,7 +77,6 @@ const en = {
     'The TLS certificate of the Exchange server is not trusted ({detail}). Ask your administrator for the company CA certificate.',
   'ews.auth':
     'The Exchange server rejected the user name or password for {user}. Check both and enter the password again.',
-  'ews.oauthExpired': 'The Microsoft 365 sign-in has expired or was revoked. Sign in again.',
   'ews.forbidden':
     'Signed in, but access to the mailbox {email} through EWS is not allowed. Ask your Exchange administrator to enable EWS for it.',
   'ews.notFound': 'The mailbox {email} was not found. Check the e-mail address and the EWS address.',
@@ -201,7 +200,6 @@ const cs: Record<MessageKey, Entry> = {
     'Certifikátu TLS serveru Exchange se nedá důvěřovat ({detail}). Požádejte správce o certifikát firemní certifikační autority.',
   'ews.auth':
     'Server Exchange odmítl uživatelské jméno nebo heslo pro {user}. Zkontrolujte obojí a zadejte heslo znovu.',
-  'ews.oauthExpired': 'Přihlášení k Microsoft 365 vypršelo nebo bylo odvoláno. Přihlaste se znovu.',
   'ews.forbidden':
     'Přihlášení proběhlo, ale přístup ke schránce {email} přes EWS není povolen. Požádejte správce Exchange, aby ho povolil.',
   'ews.notFound': 'Schránka {email} nebyla nalezena. Zkontrolujte e-mailovou adresu a adresu EWS.',
