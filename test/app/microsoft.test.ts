@@ -91,6 +91,6 @@ describe('Microsoft 365 sign-in', () => {
 
     const out = await c.signOutMicrosoft();
     expect(out.secrets.microsoftSignedIn).toBe(false);
-    expect(out.problems).toEqual(['Sign in to Microsoft 365 first (Connections → Exchange).']);
+    expect(out.problems).toEqual(['Sign in with Microsoft first (Connections → Exchange).']);
   });
 });
