@@ -56,4 +56,28 @@ describe('Microsoft Graph only', () => {
     expect(w.outlook.appointments()).toHaveLength(m);
     expect(w.graph!.log.entries().some((e) => e.status === 410)).toBe(true);
   });
+
+  it('the user deletes the "ABRA Gen" To Do list: it is made anew with the tasks, no activity is deleted', async () => {
+    const s = w.service();
+    await w.run(s, 'tasks');
+    const tasks = w.outlook
+      .tasks()
+      .map((t) => t.abraId)
+      .sort();
+    expect(tasks.length).toBeGreaterThan(0);
+    const activities = w.abra.control.list('crmactivities').length;
+    w.graph!.control.removeTodoList('ABRA Gen');
+    const r = (await w.run(s, 'tasks')).tasks!;
+    expect(r.result).toBe('ok');
+    expect(r.counts.exchange.created).toBe(tasks.length);
+    expect(r.counts.abra).toEqual({ created: 0, updated: 0, deleted: 0 });
+    expect(w.graph!.control.todoListId('ABRA Gen')).toBeTruthy();
+    expect(
+      w.outlook
+        .tasks()
+        .map((t) => t.abraId)
+        .sort(),
+    ).toEqual(tasks);
+    expect(w.abra.control.list('crmactivities')).toHaveLength(activities);
+  });
 });

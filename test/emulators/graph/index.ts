@@ -52,6 +52,8 @@ export interface GraphControl {
   /** The user deletes a contact folder with everything in it. */
   removeContactFolder(name: string): void;
   todoListId(name: string): string | undefined;
+  /** The user deletes a To Do list with its tasks. */
+  removeTodoList(name: string): void;
   mailFolderId(pathOrWellKnown: string): string;
   createContact(folderName: string, doc: Doc): Doc;
   createEvent(doc: Doc): Doc;
@@ -254,6 +256,13 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       store.contactFolders.delete(id);
     },
     todoListId: listId,
+    removeTodoList: (name) => {
+      const id = listId(name);
+      if (!id) throw new Error(`graph emulator: no To Do list ${name}`);
+      for (const e of [...store.items.values()])
+        if (e.kind === 'task' && e.scope === id) store.remove(e.id, 'task');
+      store.todoLists.delete(id);
+    },
     mailFolderId: (p) => {
       const segs = p.split('/');
       let f = store.mailFolder(segs[0]!.toLowerCase() === 'inbox' ? 'inbox' : segs[0]!);
