@@ -137,6 +137,8 @@ const en = {
   'run.massDelete':
     'This run would delete {count} of {total} synced items in {side}. Nothing was changed; confirm to continue.',
   'run.stopped': 'stopped before the end (the app is quitting)',
+  'run.folderGone':
+    "the sync's folder was deleted in Outlook: it was made anew and this part was synced again at once",
   'run.noAbraPassword': 'no ABRA Gen password is stored; enter it in Connections',
   'run.noAbraToken': 'no ABRA Gen user token is stored; enter it in Connections',
   'run.noExchangePassword': 'no Exchange password is stored; enter it in Connections',
@@ -257,6 +259,8 @@ const cs: Record<MessageKey, Entry> = {
   'run.massDelete':
     'Tento běh by smazal {count} z {total} synchronizovaných položek v {side}. Nic se nezměnilo; pro pokračování smazání potvrďte.',
   'run.stopped': 'zastaveno před koncem (aplikace se ukončuje)',
+  'run.folderGone':
+    'složka synchronizace byla v Outlooku smazána: byla vytvořena znovu a tato část se hned synchronizovala znovu',
   'run.noAbraPassword': 'heslo k ABRA Gen není uloženo; zadejte ho v Připojení',
   'run.noAbraToken': 'uživatelský token ABRA Gen není uložen; zadejte ho v Připojení',
   'run.noExchangePassword': 'heslo k Exchange není uloženo; zadejte ho v Připojení',

@@ -946,16 +946,18 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     return finish(failures.length ? 'partial' : 'ok');
   } catch (e) {
     const err = toSyncError(e);
-    const failed = finish('failed', err.message, err.kind, err.note);
     // The folder vanished under a cached reference (deleted in Outlook since the last run): when it resolves to a new
-    // one now, run again at once over it rather than fail until the next interval.
+    // one now, this run says so and the part runs again at once over it rather than fail until the next interval.
     if (readingExchange && err.kind === 'notFound' && !dryRun && !opts.afterFolderLoss && folderId) {
       const again = await ctx.exchange
         .getFolder(part.folderKind, undefined, { create: true })
         .catch(() => null);
-      if (again && again.id !== folderId) return runPart(part, ctx, { ...opts, afterFolderLoss: true });
+      if (again && again.id !== folderId) {
+        finish('failed', tr('en', 'run.folderGone'), err.kind, note('run.folderGone'));
+        return runPart(part, ctx, { ...opts, afterFolderLoss: true });
+      }
     }
-    return failed;
+    return finish('failed', err.message, err.kind, err.note);
   }
 }
 

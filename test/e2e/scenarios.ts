@@ -113,7 +113,11 @@ export function defineScenarios(kind: 'ews' | 'graph'): void {
       expect(writes(again)).toBe(0);
       // deleted again while the app was closed: the folder kept in the state is stale, found out on first use
       w.outlook.deleteContactFolder();
-      filledAgain((await w.run(w.service(), 'addressBook')).addressBook!);
+      const s2 = w.service();
+      filledAgain((await w.run(s2, 'addressBook')).addressBook!);
+      // the log says what happened before the run that filled it
+      const [, gone] = s2.listRuns(2);
+      expect(gone?.note?.key).toBe('run.folderGone');
     });
 
     it('address book is one-way: ABRA edits arrive, Outlook edits are overwritten, deletes re-created, hidden firms leave', async () => {
