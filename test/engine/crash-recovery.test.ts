@@ -68,21 +68,23 @@ function crashAfterCreate(s: SyncService, subject = 'Oběd s klientem') {
   const item = ex.put('folder-calendar', appointment('OUT1', subject, START));
   const sent = { subject, start: START, end: END, body: '', isPrivate: false };
   s.state.addIntent('calendar', 'abra', 'OUT1', sent, NOW);
-  const row = abra.insert(
-    'crmactivities',
-    {
-      subject,
-      description: '',
-      isprivate: false,
-      activitytype_id: MEET,
-      actqueue_id: QUEUE,
-      solveruser_id: ME,
-      sheduledstart$date: START,
-      sheduledend$date: END,
-    },
-    ME,
-  );
+  const row = meeting(subject, ME);
   return { item, row };
+}
+
+/** A meeting in ABRA at START–END, entered by `by` (the sync's own login when given), else by someone else. */
+function meeting(subject: string, by?: string) {
+  const row = {
+    subject,
+    description: '',
+    isprivate: false,
+    activitytype_id: MEET,
+    actqueue_id: QUEUE,
+    solveruser_id: ME,
+    sheduledstart$date: START,
+    sheduledend$date: END,
+  };
+  return by ? abra.insert('crmactivities', row, by) : abra.insert('crmactivities', row);
 }
 
 const activities = () => [...abra.coll('crmactivities').values()];
@@ -146,16 +148,7 @@ describe('AbraId stamp on items created in Outlook', () => {
 
   it('an Outlook item paired by content on the first run is stamped too, so a later state loss pairs it by stamp', async () => {
     // the same meeting on both sides before the first run (e.g. entered twice by hand)
-    const row = abra.insert('crmactivities', {
-      subject: 'Porada Kovo',
-      activitytype_id: MEET,
-      actqueue_id: QUEUE,
-      solveruser_id: ME,
-      sheduledstart$date: START,
-      sheduledend$date: END,
-      description: '',
-      isprivate: false,
-    });
+    const row = meeting('Porada Kovo');
     ex.put('folder-calendar', appointment('OUT9', 'Porada Kovo', START));
     const s = start(only('calendar'));
     const [first] = await s.syncNow('calendar');
@@ -285,20 +278,7 @@ describe('a create into ABRA cut off by a crash', () => {
     const { row } = crashAfterCreate(s);
     abra.edit('crmactivities', row.id, { subject: 'Oběd – upraveno' });
     // same login, same type and series, same time: two records fit the intent, none is adopted
-    const byHand = abra.insert(
-      'crmactivities',
-      {
-        subject: 'Jiná schůzka',
-        description: '',
-        isprivate: false,
-        activitytype_id: MEET,
-        actqueue_id: QUEUE,
-        solveruser_id: ME,
-        sheduledstart$date: START,
-        sheduledend$date: END,
-      },
-      ME,
-    );
+    const byHand = meeting('Jiná schůzka', ME);
     await s.syncNow('calendar');
     expect(abra.coll('crmactivities').get(byHand.id)?.subject).toBe('Jiná schůzka');
     expect(s.state.getLinkByExKey('calendar', 'OUT1')?.abraId).not.toBe(byHand.id);
@@ -311,14 +291,7 @@ describe('a create into ABRA cut off by a crash', () => {
     await s.syncNow('calendar');
     const { row } = crashAfterCreate(s);
     abra.edit('crmactivities', row.id, { subject: 'Oběd – upraveno' });
-    const other = abra.insert('crmactivities', {
-      subject: 'Jiná schůzka',
-      activitytype_id: MEET,
-      actqueue_id: QUEUE,
-      solveruser_id: ME,
-      sheduledstart$date: START,
-      sheduledend$date: END,
-    }); // created in the ABRA desktop client by someone else
+    const other = meeting('Jiná schůzka'); // created in the ABRA desktop client by someone else
     const [r] = await s.syncNow('calendar');
     expect(r?.counts.abra.created).toBe(0);
     expect(s.state.getLinkByExKey('calendar', 'OUT1')?.abraId).toBe(row.id);
@@ -380,14 +353,7 @@ describe('a create into ABRA cut off by a crash', () => {
       NOW,
     );
     ex.drop('OUT1');
-    const other = abra.insert('crmactivities', {
-      subject: 'Oběd s klientem',
-      activitytype_id: MEET,
-      actqueue_id: QUEUE,
-      solveruser_id: ME,
-      sheduledstart$date: START,
-      sheduledend$date: END,
-    }); // a colleague's activity of the same name: not ours to delete
+    const other = meeting('Oběd s klientem'); // a colleague's activity of the same name: not ours to delete
     const [r] = await s.syncNow('calendar');
     expect(r?.counts.abra.deleted).toBe(0);
     expect(abra.coll('crmactivities').has(other.id)).toBe(true);
