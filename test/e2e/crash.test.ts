@@ -198,6 +198,25 @@ const summaryWrites = (s: Summary) =>
   s.counts.exchange.updated +
   s.counts.exchange.deleted;
 
+/** One more run after the state survived the kills: it finds nothing to do and writes nothing on either side. */
+async function quietRunOf(
+  w: World,
+  files: { config: string; secrets: string },
+  when: string,
+  detail?: () => string,
+): Promise<void> {
+  w.resetExchangeLog();
+  const abraBefore = abraWrites(w);
+  const again = await runToEnd(w, files);
+  expect(again.code, again.text).toBe(0);
+  for (const s of again.summaries) {
+    expect(s.result, `${when}: ${s.part}`).toBe('ok');
+    expect(summaryWrites(s), `${when}: ${s.part} wrote again\n${detail ? detail() : again.text}`).toBe(0);
+  }
+  expect(w.exchangeWrites(), when).toBe(0);
+  expect(abraWrites(w), when).toBe(abraBefore);
+}
+
 async function runToEnd(w: World, files: { config: string; secrets: string }) {
   const run = startCli(w, files, true);
   const { code } = await run.exited;
@@ -455,18 +474,7 @@ describe.each(['ews', 'graph'] as const)('crash safety over %s', (exchange) => {
     }
 
     // The state survived every kill: one more run finds nothing to do and writes nothing.
-    const expectQuietRun = async (when: string) => {
-      w.resetExchangeLog();
-      const abraBefore = abraWrites(w);
-      const again = await runToEnd(w, files);
-      expect(again.code, again.text).toBe(0);
-      for (const s of again.summaries) {
-        expect(s.result, `${when}: ${s.part}`).toBe('ok');
-        expect(summaryWrites(s), `${when}: ${s.part} wrote again\n${show()}`).toBe(0);
-      }
-      expect(w.exchangeWrites(), when).toBe(0);
-      expect(abraWrites(w), when).toBe(abraBefore);
-    };
+    const expectQuietRun = (when: string) => quietRunOf(w, files, when, show);
     await expectQuietRun('after the first run');
 
     // ---------- A later run with changes on both sides, killed three times: no change is lost ----------
@@ -630,18 +638,7 @@ describe.each(['ews', 'graph'] as const)('crash gaps and the AbraId stamp over %
   const appointmentsAt = (start: string) =>
     w.outlook.appointments().filter((a) => iso(a.start) === iso(start));
 
-  const quietRun = async (when: string) => {
-    w.resetExchangeLog();
-    const abraBefore = abraWrites(w);
-    const again = await runToEnd(w, files);
-    expect(again.code, again.text).toBe(0);
-    for (const s of again.summaries) {
-      expect(s.result, `${when}: ${s.part}`).toBe('ok');
-      expect(summaryWrites(s), `${when}: ${s.part} wrote again\n${again.text}`).toBe(0);
-    }
-    expect(w.exchangeWrites(), when).toBe(0);
-    expect(abraWrites(w), when).toBe(abraBefore);
-  };
+  const quietRun = (when: string) => quietRunOf(w, files, when);
 
   /** Runs the CLI and kills it as soon as its first ABRA write (the create) arrived. */
   const killAfterAbraCreate = async () => {
