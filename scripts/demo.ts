@@ -39,9 +39,9 @@ function showProgress(e: ServiceEvent) {
     process.stdout.write(`\r  … ${p.part} ${p.phase}${count}`.padEnd(60));
     progressShown = true;
   } else if (p.phase === 'writing' && p.total && `${p.part}:${p.phase}` !== lastPhase) {
-    // not a terminal: one line per part that writes, not a line per item
+    // not a terminal: one line per part that reaches the write phase (most items may need nothing), not per item
     lastPhase = `${p.part}:${p.phase}`;
-    console.log(`  … ${p.part}: writing ${p.total} changes`);
+    console.log(`  … ${p.part}: going through ${p.total} items`);
   }
 }
 function clearProgress() {
