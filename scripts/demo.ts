@@ -41,7 +41,7 @@ function showProgress(e: ServiceEvent) {
   } else if (p.phase === 'writing' && p.total && `${p.part}:${p.phase}` !== lastPhase) {
     // not a terminal: one line per part that reaches the write phase (most items may need nothing), not per item
     lastPhase = `${p.part}:${p.phase}`;
-    console.log(`  … ${p.part}: going through ${p.total} items`);
+    console.log(`  … ${p.part}: going through ${p.total} item${p.total === 1 ? '' : 's'}`);
   }
 }
 function clearProgress() {
