@@ -10,7 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../shared/errors';
+import { networkError, SyncError, type SyncErrorKind } from '../shared/errors';
 import { Semaphore } from '../shared/semaphore';
 import type { AbraCrmActivityQueue, AbraCrmActivityType, AbraCurrentUser, AbraSecurityUser } from './model';
 import { and, inList, or, ts } from './query';
@@ -352,23 +352,8 @@ export class AbraClient {
   }
 
   private mapTransportError(e: unknown): SyncError {
-    const err = e as { code?: string; message?: string; name?: string; cause?: { code?: string } };
-    const code = err?.code ?? err?.cause?.code ?? '';
-    const safe = { code, cause: { code, message: err?.message } }; // never the axios config (has the auth header)
-    const url = new URL(this.opts.baseUrl);
-    if (TLS_ERROR_CODES.has(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
-      return new SyncError('tls', `TLS problem talking to ${url.host}: ${err?.message ?? code}`, safe);
-    if (UNREACHABLE_ERROR_CODES.has(code))
-      return new SyncError('unreachable', `ABRA server ${url.host} is unreachable (${code})`, safe);
-    if (
-      code === 'ECONNABORTED' ||
-      code === 'ETIMEDOUT' ||
-      code === 'ERR_CANCELED' ||
-      err?.name === 'TimeoutError' ||
-      err?.name === 'CanceledError'
-    )
-      return new SyncError('timeout', `ABRA server ${url.host} did not answer in time`, safe);
-    return new SyncError('transient', `connection to ABRA ${url.host} failed: ${err?.message ?? code}`, safe);
+    const { host } = new URL(this.opts.baseUrl);
+    return networkError(e, host, `ABRA server ${host}`);
   }
 
   // ---- reads ---------------------------------------------------------------------------------------------------

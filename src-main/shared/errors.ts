@@ -101,6 +101,30 @@ export function toSyncError(e: unknown, fallbackKind: SyncErrorKind = 'transient
   return new SyncError(fallbackKind, message, { cause: e });
 }
 
+/**
+ * A request that got no HTTP answer (axios/Node network error) as a SyncError: tls, unreachable, timeout, else
+ * transient. `server` names the host in the messages ("ABRA server abra:443"); the axios config (which carries the
+ * Authorization header) is never kept, only the code and message.
+ */
+export function networkError(e: unknown, host: string, server = host): SyncError {
+  const err = e as { code?: string; message?: string; name?: string; cause?: { code?: string } };
+  const code = err?.code ?? err?.cause?.code ?? '';
+  const safe = { code, cause: { code, message: err?.message } };
+  if (TLS_ERROR_CODES.has(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
+    return new SyncError('tls', `TLS problem talking to ${host}: ${err?.message ?? code}`, safe);
+  if (UNREACHABLE_ERROR_CODES.has(code))
+    return new SyncError('unreachable', `${server} is unreachable (${code})`, safe);
+  if (
+    code === 'ECONNABORTED' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ERR_CANCELED' ||
+    err?.name === 'TimeoutError' ||
+    err?.name === 'CanceledError'
+  )
+    return new SyncError('timeout', `${server} did not answer in time`, safe);
+  return new SyncError('transient', `connection to ${server} failed: ${err?.message ?? code}`, safe);
+}
+
 /** Node/OpenSSL error codes of a TLS failure (untrusted, expired or mismatched certificate, not TLS at all). */
 export const TLS_ERROR_CODES: ReadonlySet<string> = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../../shared/errors';
+import { networkError, SyncError, type SyncErrorKind } from '../../shared/errors';
 import { Semaphore } from '../../shared/semaphore';
 
 export interface GraphAuth {
@@ -295,23 +295,7 @@ export class GraphHttp {
   }
 
   private mapTransport(e: unknown): SyncError {
-    const err = e as { code?: string; message?: string; name?: string; cause?: { code?: string } };
-    const code = err?.code ?? err?.cause?.code ?? '';
-    const safe = { code, cause: { code, message: err?.message } }; // never the axios config (bearer token)
-    const host = this.base.host;
-    if (TLS_ERROR_CODES.has(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
-      return new SyncError('tls', `TLS problem talking to ${host}: ${err?.message ?? code}`, safe);
-    if (UNREACHABLE_ERROR_CODES.has(code))
-      return new SyncError('unreachable', `${host} is unreachable (${code})`, safe);
-    if (
-      code === 'ECONNABORTED' ||
-      code === 'ETIMEDOUT' ||
-      code === 'ERR_CANCELED' ||
-      err?.name === 'TimeoutError' ||
-      err?.name === 'CanceledError'
-    )
-      return new SyncError('timeout', `${host} did not answer in time`, safe);
-    return new SyncError('transient', `connection to ${host} failed: ${err?.message ?? code}`, safe);
+    return networkError(e, this.base.host);
   }
 
   /**
