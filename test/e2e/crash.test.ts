@@ -24,7 +24,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, type World } from './harness';
+import { expectedContactIds, startWorld, type World } from './harness';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const KILL_SEED = Number(process.env.CRASH_SEED ?? 20261125);
@@ -121,20 +121,6 @@ const extra = (expected: string[], got: string[]) => {
   const want = new Set(expected);
   return got.filter((x) => !want.has(x));
 };
-
-/** The AbraIds the address book should produce: current, visible firms and their visible persons. */
-function expectedContactIds(w: World): string[] {
-  const c = w.abra.control;
-  const ids: string[] = [];
-  for (const f of c.list('firms', 'firm_id = null and hidden = false')) {
-    ids.push(String(f.id));
-    for (const fp of (f.firmpersons as { person_id: string }[] | undefined) ?? []) {
-      const p = c.get('persons', fp.person_id);
-      if (p && p.hidden !== true) ids.push(`${f.id}:${p.id}`);
-    }
-  }
-  return ids.sort();
-}
 
 /** ABRA write requests (creates, updates, deletes) received so far. */
 const abraWrites = (w: World) =>

@@ -289,6 +289,20 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
 }
 
 /** Sum of writes a summary reports on both sides. */
+/** The AbraIds the address book should produce: current, visible firms and their visible persons. */
+export function expectedContactIds(w: World): string[] {
+  const c = w.abra.control;
+  const ids: string[] = [];
+  for (const f of c.list('firms', 'firm_id = null and hidden = false')) {
+    ids.push(String(f.id));
+    for (const fp of (f.firmpersons as { person_id: string }[] | undefined) ?? []) {
+      const p = c.get('persons', fp.person_id);
+      if (p && p.hidden !== true) ids.push(`${f.id}:${p.id}`);
+    }
+  }
+  return ids.sort();
+}
+
 export function writes(s: RunSummary | undefined): number {
   if (!s) return -1;
   const { abra, exchange } = s.counts;

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-main/sync/api';
 import { corpus, withAttachment } from '../mail/corpus';
-import { startWorld, type World, writes } from './harness';
+import { expectedContactIds, startWorld, type World, writes } from './harness';
 
 export function defineScenarios(kind: 'ews' | 'graph'): void {
   const DAY = 86400_000;
@@ -23,20 +23,6 @@ export function defineScenarios(kind: 'ews' | 'graph'): void {
   afterEach(async () => {
     await w?.stop();
   });
-
-  /** The AbraIds the address book should produce: current, visible firms and their visible persons. */
-  function expectedContactIds(world: World): string[] {
-    const c = world.abra.control;
-    const ids: string[] = [];
-    for (const f of c.list('firms', 'firm_id = null and hidden = false')) {
-      ids.push(String(f.id));
-      for (const fp of (f.firmpersons as { person_id: string }[] | undefined) ?? []) {
-        const p = c.get('persons', fp.person_id);
-        if (p && p.hidden !== true) ids.push(`${f.id}:${p.id}`);
-      }
-    }
-    return ids.sort();
-  }
 
   describe(`end to end over the ABRA and ${kind === 'ews' ? 'EWS' : 'Graph'} emulators`, () => {
     it('first run fills every part; the next run with nothing changed writes nothing', async () => {
