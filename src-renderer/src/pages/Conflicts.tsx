@@ -1,29 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConflictRecord } from '../../../src-main/sync/api';
 import { PageHeading, Result } from '../components/common';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 import { formatTime, formatValue } from '../lib/format';
+import { useRunData } from '../lib/use-run-data';
+
+const listConflicts = () => call('listConflicts', 500);
 
 export function ConflictsPage() {
   const { t, i18n } = useTranslation();
-  const { announce, runsVersion } = useApp();
-  const [items, setItems] = useState<ConflictRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { announce } = useApp();
+  const { data: items, error, setError, reload: load } = useRunData(listConflicts);
   const [busy, setBusy] = useState<number | null>(null);
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setItems(await call('listConflicts', 500));
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  }, []);
-  useEffect(() => {
-    void runsVersion;
-    void load();
-  }, [load, runsVersion]);
 
   const flip = async (c: ConflictRecord) => {
     setBusy(c.id);

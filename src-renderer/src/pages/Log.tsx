@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemFailure, RunResult, RunSummary } from '../../../src-main/sync/api';
 import { FailureReason, PageHeading, Result } from '../components/common';
@@ -6,37 +6,30 @@ import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 import { formatTime, uniqueKeys } from '../lib/format';
 import { useSaid } from '../lib/said';
+import { useRunData } from '../lib/use-run-data';
 
 const PARTS = ['addressBook', 'calendar', 'tasks', 'mail'] as const;
 const RESULTS: RunResult[] = ['ok', 'partial', 'failed', 'needsConfirmation', 'aborted', 'dryRun'];
 
+const NO_RUNS: RunSummary[] = [];
+const NO_FAILURES: ItemFailure[] = [];
+const loadLog = async () => {
+  const [runs, failures] = await Promise.all([call('listRuns', 200), call('listFailures', 500)]);
+  return { runs, failures };
+};
+
 export function LogPage() {
   const { t, i18n } = useTranslation();
-  const { runsVersion, announce } = useApp();
+  const { announce } = useApp();
   const said = useSaid();
   const id = useId().replace(/:/g, '');
-  const [runs, setRuns] = useState<RunSummary[]>([]);
-  const [failures, setFailures] = useState<ItemFailure[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { data, error, reload: load } = useRunData(loadLog);
+  const runs = data?.runs ?? NO_RUNS;
+  const failures = data?.failures ?? NO_FAILURES;
   const [part, setPart] = useState('');
   const [result, setResult] = useState('');
   const [text, setText] = useState('');
   const [exported, setExported] = useState<{ ok: boolean; message: string; path?: string } | null>(null);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const [r, f] = await Promise.all([call('listRuns', 200), call('listFailures', 500)]);
-      setRuns(r);
-      setFailures(f);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  }, []);
-  useEffect(() => {
-    void runsVersion;
-    void load();
-  }, [load, runsVersion]);
 
   const needle = text.trim().toLowerCase();
   const shownRuns = useMemo(

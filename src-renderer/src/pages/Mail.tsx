@@ -17,6 +17,7 @@ import { call, errorMessage } from '../lib/bridge';
 import { formatTime } from '../lib/format';
 import { getIn } from '../lib/paths';
 import { useActivityPickers } from '../lib/use-pickers';
+import { useRunData } from '../lib/use-run-data';
 import { useSyncDraft } from '../lib/use-sync-draft';
 
 /** Folder patterns: picked from the mailbox's folders or typed (`Inbox/Customers/*`). */
@@ -239,24 +240,12 @@ function AssignDialog({ mail, onDone }: { mail: UnassignedMail; onDone(assigned:
   );
 }
 
+const listUnassignedMail = () => call('listUnassignedMail');
+
 function UnassignedQueue() {
   const { t, i18n } = useTranslation();
-  const { runsVersion } = useApp();
-  const [items, setItems] = useState<UnassignedMail[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: items, error, reload: load } = useRunData(listUnassignedMail);
   const [open, setOpen] = useState<number | null>(null);
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setItems(await call('listUnassignedMail'));
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  }, []);
-  useEffect(() => {
-    void runsVersion;
-    void load();
-  }, [load, runsVersion]);
   return (
     <section className="card" aria-labelledby="unassigned-heading">
       <h2 id="unassigned-heading">{t('mail.unassigned')}</h2>
