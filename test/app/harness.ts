@@ -55,6 +55,19 @@ export async function testAbraClientFor(config: SyncConfig, secrets: SecretSourc
   return abraClientFor(config, secrets, { retryBaseMs: 1, maxRetries: 1, timeoutMs: 5000 });
 }
 
+/**
+ * The engine's `connect` over the test ABRA client and the given mailbox factory. The mailbox is asked who it is
+ * first: the engine only learns about a wrong password when it talks to the mailbox.
+ */
+export function testConnect(exchangeFor: ControllerDeps['exchangeFor'] & {}): ControllerDeps['connect'] {
+  return async (config, s) => {
+    const client = await testAbraClientFor(config, s);
+    const exchange = await exchangeFor(config, s);
+    await exchange.testConnection();
+    return { abra: abraPortOf(client), exchange };
+  };
+}
+
 export interface Harness {
   abra: AbraEmulator;
   /** The one mailbox every connect returns (its contents survive reconnects, like a real mailbox). */
@@ -91,13 +104,7 @@ export async function startHarness(opts: { seed?: number; dir?: string } = {}): 
   const deps: ControllerDeps = {
     settings,
     secrets,
-    connect: async (config, s) => {
-      const client = await testAbraClientFor(config, s);
-      const exchange = await exchangeFor(config, s);
-      // The engine only learns about a wrong password when it talks to the mailbox.
-      await exchange.testConnection();
-      return { abra: abraPortOf(client), exchange };
-    },
+    connect: testConnect(exchangeFor),
     abraClientFor: testAbraClientFor,
     exchangeFor,
     dataDir: path.join(dir, 'state'),

@@ -24,8 +24,7 @@ import type {
 } from '../../src-main/exchange/types';
 import { SyncError } from '../../src-main/shared/errors';
 import type { SecretSource, SyncConfig } from '../../src-main/sync/config';
-import { abraPortOf } from '../../src-main/wiring';
-import { EXCHANGE_PASSWORD, TestMailbox, testAbraClientFor } from '../app/harness';
+import { EXCHANGE_PASSWORD, TestMailbox, testAbraClientFor, testConnect } from '../app/harness';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews';
 import { FakeMailbox } from '../mail/fakes';
@@ -127,12 +126,7 @@ export async function startUiBackends(opts: { exchange?: 'ews' | 'memory' } = {}
       return {
         settings: new FileSettingsStore(path.join(sub, 'settings.json')),
         secrets: new MemorySecretStore(),
-        connect: async (config, s) => {
-          const client = await testAbraClientFor(config, s);
-          const exchange = await exchangeFor(config, s);
-          await exchange.testConnection();
-          return { abra: abraPortOf(client), exchange };
-        },
+        connect: testConnect(exchangeFor),
         abraClientFor: testAbraClientFor,
         exchangeFor,
         autodiscover: async (email) => {
