@@ -19,20 +19,10 @@ import {
   type TaskData,
   type TaskItem,
 } from '../../src-main/exchange/types';
-import { SyncError } from '../../src-main/shared/errors';
 import { exchangeConnectionSchema } from '../../src-main/sync/config';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews/index';
+import { caught } from '../helpers/caught';
 import { hasShared, xmllintPath } from '../helpers/env';
-
-async function caught(p: Promise<unknown>): Promise<SyncError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SyncError);
-    return e as SyncError;
-  }
-  throw new Error('expected a SyncError');
-}
 
 function backendFor(emu: EwsEmulator, over: { password?: string; maxRetries?: number } = {}): EwsBackend {
   return new EwsBackend(

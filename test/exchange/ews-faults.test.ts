@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../src-main/exchange/ews/backend';
 import type { ContactItem, FolderRef } from '../../src-main/exchange/types';
 import { SyncError } from '../../src-main/shared/errors';
+import { caught } from '../helpers/caught';
 import { type EwsStub, soapFault, soapOk, startStub, stubBackend } from './ews-stub';
 
 const M = 'xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"';
@@ -31,16 +32,6 @@ function getItemOk(ids: string[]): string {
 
 function errorMessage(op: string, code: string, text: string): string {
   return `<m:${op}ResponseMessage ResponseClass="Error"><m:MessageText>${text}</m:MessageText><m:ResponseCode>${code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:${op}ResponseMessage>`;
-}
-
-async function caught(p: Promise<unknown>): Promise<SyncError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SyncError);
-    return e as SyncError;
-  }
-  throw new Error('expected a SyncError');
 }
 
 const contacts: FolderRef = { id: 'F1', kind: 'contacts', displayName: 'ABRA Gen' };
