@@ -312,6 +312,15 @@ export function tr(locale: Locale, key: MessageKey, params?: MessageParams): str
 }
 
 /**
+ * What a record says: given English words (with the note that goes with them, if any), or a note whose English
+ * text is derived from it.
+ */
+export function wordsOf(said: string | Note | undefined, why?: Note): { message?: string; note?: Note } {
+  if (typeof said === 'object') return { message: tr('en', said.key, said.params), note: said };
+  return { ...(said !== undefined ? { message: said } : {}), ...(why ? { note: why } : {}) };
+}
+
+/**
  * A recorded note in `locale`; `fallback` (the English text recorded with it) when there is none or its key is
  * unknown (a run recorded by a newer or older version).
  */

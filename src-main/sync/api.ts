@@ -64,6 +64,8 @@ export interface RunSummary {
   message?: string;
   /** The same as a sentence the UI shows in the user's language, when the engine has one for it. */
   note?: Note;
+  /** needsConfirmation: how many deletions wait for the user's decision, on which side. */
+  pendingDeletes?: { count: number; side: Side };
   errorKind?: string;
   dryRun: boolean;
 }

@@ -5,7 +5,7 @@
  */
 import type { ExchangeItem, FolderRef, ItemData, UpdateRequest, WriteResult } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
-import { type Note, note, tr } from '../shared/messages';
+import { type Note, note, wordsOf } from '../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary, Side } from './api';
 import { recordHash } from './hash';
 import type { AbraItem, ExItem, PartModule } from './part';
@@ -86,11 +86,13 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
   const partCfg = ctx.config.parts[part.name];
   const policy = 'conflictPolicy' in partCfg ? partCfg.conflictPolicy : 'merge';
 
+  /** `said`: the English words, or a note (its English text is derived); `why`: the note beside given words. */
   const finish = (
     result: RunSummary['result'],
-    message?: string,
+    said?: string | Note,
     errorKind?: string,
     why?: Note,
+    extra: Partial<RunSummary> = {},
   ): RunOutcome => {
     const summary: RunSummary = {
       runId,
@@ -100,10 +102,10 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       result,
       counts,
       failures,
-      message,
-      ...(why ? { note: why } : {}),
+      ...wordsOf(said, why),
       errorKind,
       dryRun,
+      ...extra,
     };
     if (!dryRun) state.finishRun(summary);
     return { summary, plan };
@@ -505,20 +507,10 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     // ---------- safety ----------
     const linkCount = links.length;
     if (linkCount > 0 && abraLoad.full && abraLoad.items.filter((i) => i.inScope).length === 0) {
-      return finish(
-        'aborted',
-        tr('en', 'run.abraEmpty', { count: linkCount }),
-        undefined,
-        note('run.abraEmpty', { count: linkCount }),
-      );
+      return finish('aborted', note('run.abraEmpty', { count: linkCount }));
     }
     if (linkCount > 0 && ex.full && [...exItems.values()].filter((i) => i.inScope).length === 0) {
-      return finish(
-        'aborted',
-        tr('en', 'run.exchangeEmpty', { count: linkCount }),
-        undefined,
-        note('run.exchangeEmpty', { count: linkCount }),
-      );
+      return finish('aborted', note('run.exchangeEmpty', { count: linkCount }));
     }
     const { massDeleteRatio, massDeleteMin } = ctx.config.safety;
     for (const side of ['exchange', 'abra'] as const) {
@@ -531,7 +523,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           total: linkCount,
           side: side === 'exchange' ? 'Exchange' : 'ABRA',
         });
-        return finish('needsConfirmation', tr('en', why.key, why.params), undefined, why);
+        return finish('needsConfirmation', why, undefined, undefined, { pendingDeletes: { count: n, side } });
       }
     }
 
@@ -927,12 +919,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
     if (ctx.signal?.aborted) {
       // Cursors stay where they were: the next run reads the same changes again; links make that idempotent.
-      return finish(
-        failures.length ? 'partial' : 'failed',
-        tr('en', 'run.stopped'),
-        undefined,
-        note('run.stopped'),
-      );
+      return finish(failures.length ? 'partial' : 'failed', note('run.stopped'));
     }
 
     // ---------- commit cursors: everything read was applied or is queued for retry ----------
@@ -953,7 +940,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         .getFolder(part.folderKind, undefined, { create: true })
         .catch(() => null);
       if (again && again.id !== folderId) {
-        finish('failed', tr('en', 'run.folderGone'), err.kind, note('run.folderGone'));
+        finish('failed', note('run.folderGone'), err.kind);
         return runPart(part, ctx, { ...opts, afterFolderLoss: true });
       }
     }

@@ -236,12 +236,11 @@ export class SyncService implements SyncServiceApi {
       ...(s.errorKind ? { errorKind: s.errorKind } : {}),
     };
     if (s.result === 'needsConfirmation') {
-      const count = s.note?.key === 'run.massDelete' ? Number(s.note.params?.count) : Number.NaN;
+      const pending = s.pendingDeletes;
       r.attention = {
         kind: 'massDelete',
         ...said,
-        ...(Number.isFinite(count) ? { pendingDeletes: count } : {}),
-        ...(s.note?.params?.side ? { side: s.note.params.side === 'ABRA' ? 'abra' : 'exchange' } : {}),
+        ...(pending ? { pendingDeletes: pending.count, side: pending.side } : {}),
       };
     } else if (s.result === 'failed' && s.errorKind === 'auth') r.attention = { kind: 'auth', ...said };
     else if (s.result === 'failed' && s.errorKind === 'config') r.attention = { kind: 'config', ...said };

@@ -23,7 +23,7 @@ import {
 import { mimeVerdict, summaryVerdict } from '../../mail/filters';
 import { type ParsedMail, parseMime, stripLargeAttachments } from '../../mail/mime';
 import { SyncError, toSyncError } from '../../shared/errors';
-import { type Note, note, tr } from '../../shared/messages';
+import { type Note, note, tr, wordsOf } from '../../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
 import type { MailConfig } from '../config';
 import type { CustomPart } from '../part';
@@ -537,7 +537,7 @@ async function runMail(
   const startedAt = ctx.now().toISOString();
   const runId = dryRun ? 0 : state.startRun('mail', false);
   const run = new MailRun(ctx, dryRun);
-  const finish = (result: RunSummary['result'], message?: string, errorKind?: string, why?: Note) => {
+  const finish = (result: RunSummary['result'], said?: string | Note, errorKind?: string, why?: Note) => {
     const summary: RunSummary = {
       runId,
       part: 'mail',
@@ -546,8 +546,7 @@ async function runMail(
       result,
       counts: run.counts,
       failures: run.failures,
-      message,
-      ...(why ? { note: why } : {}),
+      ...wordsOf(said, why),
       errorKind,
       dryRun,
     };
@@ -622,13 +621,7 @@ async function runMail(
         } else throw e;
       }
     }
-    if (ctx.signal?.aborted)
-      return finish(
-        run.failures.length ? 'partial' : 'failed',
-        tr('en', 'run.stopped'),
-        undefined,
-        note('run.stopped'),
-      );
+    if (ctx.signal?.aborted) return finish(run.failures.length ? 'partial' : 'failed', note('run.stopped'));
     ctx.progress({ phase: 'finishing', done: run.counts.examined, total: run.counts.examined });
     if (dryRun) return finish('dryRun');
     return finish(run.failures.length ? 'partial' : 'ok');
