@@ -106,7 +106,8 @@ const ENCODED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
  */
 export function decodeEncodedWords(s: string): string {
   if (!s.includes('=?')) return s;
-  const tokens: { text: string; charset?: string; bytes?: Buffer }[] = [];
+  // a run of words in one charset collects its byte chunks and is joined once (not copied again per word)
+  const tokens: { text: string; charset?: string; bytes?: Buffer[] }[] = [];
   let last = 0;
   for (const m of s.matchAll(ENCODED_WORD)) {
     const idx = m.index ?? 0;
@@ -120,13 +121,12 @@ export function decodeEncodedWords(s: string): string {
     const data = m[3] as string;
     const bytes = enc === 'B' ? Buffer.from(data, 'base64') : decodeQWord(data);
     const p = tokens[tokens.length - 1];
-    if (p?.bytes && p.charset?.toLowerCase() === charset.toLowerCase())
-      p.bytes = Buffer.concat([p.bytes, bytes]);
-    else tokens.push({ text: '', charset, bytes });
+    if (p?.bytes && p.charset?.toLowerCase() === charset.toLowerCase()) p.bytes.push(bytes);
+    else tokens.push({ text: '', charset, bytes: [bytes] });
     last = idx + m[0].length;
   }
   if (last < s.length) tokens.push({ text: s.slice(last) });
-  return tokens.map((t) => (t.bytes ? decodeBytes(t.bytes, t.charset) : t.text)).join('');
+  return tokens.map((t) => (t.bytes ? decodeBytes(Buffer.concat(t.bytes), t.charset) : t.text)).join('');
 }
 
 /** RFC 2231 extended value `charset'lang'%XX…` → text. */
