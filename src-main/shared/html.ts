@@ -3,8 +3,9 @@
  *
  * Linear in the input: every step is one left-to-right pass. Regular expressions that can fail after scanning to the
  * end of the input (an unclosed `<a `, `<script`, `<!--`, a long run of spaces not followed by a line break) would
- * restart that scan at every later position — quadratic — so those steps are written as scans that stop for good once
- * the closing text does not occur any more. The result is the same as applying, in order: remove comments; remove
+ * restart that scan at every later position — quadratic — so those steps run only over the text up to the last
+ * possible end of a match, or remember that no closing tag follows any more. The result is the same as applying, in
+ * order: remove comments; remove
  * `<script|style|head|title …>…</…>` blocks; `<br>` and the ends of block elements → line break; `<li>` → bullet;
  * `<td>`/`<th>` → tab; remove every other tag; decode entities; tidy whitespace.
  */
@@ -45,162 +46,57 @@ export function decodeEntities(s: string): string {
 }
 
 /**
- * Characters examined by {@link htmlToText} so far, for tests that prove it linear without timing it: every scan
- * adds what it read (the regular-expression passes that cannot backtrack count the input's length).
+ * Characters examined by {@link htmlToText} so far, for tests that prove it linear without timing it: every pass
+ * adds what it read.
  */
 export const htmlWork = { chars: 0 };
 
-/** `s.indexOf(needle, from)`, counting the characters it reads. */
-function find(s: string, needle: string, from: number): number {
-  const i = s.indexOf(needle, from);
-  htmlWork.chars += (i < 0 ? s.length : i + needle.length) - from;
-  return i;
+/**
+ * `s.replace(re, repl)` for a pattern whose every match ends with `last`: applied to the text up to the last
+ * `last` only. There every candidate start finds its end, so the expression never scans on to the end of the text and
+ * fails (then to be tried again at the next candidate: quadratic); after the last `last` nothing can match anyway.
+ */
+function replaceUpToLast(s: string, last: string, re: RegExp, repl: string): string {
+  const k = s.lastIndexOf(last);
+  htmlWork.chars += s.length;
+  if (k < 0) return s;
+  const end = k + last.length;
+  return end === s.length ? s.replace(re, repl) : s.slice(0, end).replace(re, repl) + s.slice(end);
 }
 
-/** `\s` of JavaScript regular expressions. */
-function isSpace(c: number): boolean {
-  return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
-/** `\w` (ASCII) of JavaScript regular expressions. */
-function isWord(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
-}
-
-/** ASCII case-insensitive: does `s` hold the lowercase word `name` at `at`? */
-function hasName(s: string, at: number, name: string): boolean {
-  if (at + name.length > s.length) return false;
-  for (let k = 0; k < name.length; k++)
-    if ((s.charCodeAt(at + k) | 0x20) !== name.charCodeAt(k)) return false;
-  return true;
-}
-
-/** The first of `names` at `at` followed by a word boundary (`name\b`), or undefined. */
-function nameAt(s: string, at: number, names: readonly string[]): string | undefined {
-  for (const n of names) if (hasName(s, at, n) && !isWord(s.charCodeAt(at + n.length))) return n;
-  return undefined;
-}
-
-/** `<!--…-->` removed (an unclosed comment stays). */
-function removeComments(s: string): string {
-  const out: string[] = [];
-  let last = 0;
-  for (;;) {
-    const i = find(s, '<!--', last);
-    if (i < 0) break;
-    const j = find(s, '-->', i + 4);
-    if (j < 0) break; // no later comment can close either
-    out.push(s.slice(last, i));
-    last = j + 3;
-  }
-  if (!out.length) return s;
-  out.push(s.slice(last));
-  return out.join('');
-}
-
-const RAW_BLOCKS = ['script', 'style', 'head', 'title'] as const;
+const RAW_OPEN = /<(script|style|head|title)\b/gi;
 
 /** `<script|style|head|title\b…</same\s*>` removed, case-insensitive, shortest match (an unclosed one stays). */
 function removeRawBlocks(s: string): string {
   // per name: the first closing tag at or after `from` (`at` -1: none), so that unclosed blocks cost one scan
-  const close = new Map<string, { from: number; at: number; end: number }>();
+  const close = new Map<string, { from: number; at: number; end: number; re: RegExp }>();
   const findClose = (name: string, from: number): { at: number; end: number } => {
     const c = close.get(name);
     if (c && c.from <= from && (c.at === -1 || c.at >= from)) return c;
-    let p = from;
-    for (;;) {
-      const k = find(s, '</', p);
-      if (k < 0) break;
-      if (hasName(s, k + 2, name)) {
-        let e = k + 2 + name.length;
-        while (e < s.length && isSpace(s.charCodeAt(e))) e++;
-        htmlWork.chars += e - k;
-        if (s.charCodeAt(e) === 0x3e) {
-          const r = { from, at: k, end: e + 1 };
-          close.set(name, r);
-          return r;
-        }
-      }
-      p = k + 2;
-    }
-    const none = { from, at: -1, end: -1 };
-    close.set(name, none);
-    return none;
+    const re = c?.re ?? new RegExp(`</${name}\\s*>`, 'gi');
+    re.lastIndex = from;
+    const m = re.exec(s);
+    htmlWork.chars += (m ? re.lastIndex : s.length) - from;
+    const r = { from, at: m ? m.index : -1, end: m ? re.lastIndex : -1, re };
+    close.set(name, r);
+    return r;
   };
+  const open = new RegExp(RAW_OPEN.source, RAW_OPEN.flags);
   const out: string[] = [];
   let last = 0;
-  let pos = 0;
   for (;;) {
-    const i = find(s, '<', pos);
-    if (i < 0) break;
-    const name = nameAt(s, i + 1, RAW_BLOCKS);
-    const c = name ? findClose(name, i + 1 + name.length) : undefined;
-    if (!c || c.at < 0) {
-      pos = i + 1;
+    const from = open.lastIndex;
+    const m = open.exec(s);
+    htmlWork.chars += (m ? open.lastIndex : s.length) - from;
+    if (!m) break;
+    const c = findClose((m[1] as string).toLowerCase(), open.lastIndex);
+    if (c.at < 0) {
+      open.lastIndex = m.index + 1;
       continue;
     }
-    out.push(s.slice(last, i));
+    out.push(s.slice(last, m.index));
     last = c.end;
-    pos = c.end;
-  }
-  if (!out.length) return s;
-  out.push(s.slice(last));
-  return out.join('');
-}
-
-/** `<name\b[^>]*>` (any of `names`, case-insensitive) → `repl`. */
-function replaceOpenTags(s: string, names: readonly string[], repl: string): string {
-  const out: string[] = [];
-  let last = 0;
-  let pos = 0;
-  for (;;) {
-    const i = find(s, '<', pos);
-    if (i < 0) break;
-    const name = nameAt(s, i + 1, names);
-    if (!name) {
-      pos = i + 1;
-      continue;
-    }
-    const j = find(s, '>', i + 1 + name.length);
-    if (j < 0) break; // no `>` left: no later tag can end either
-    out.push(s.slice(last, i), repl);
-    last = j + 1;
-    pos = j + 1;
-  }
-  if (!out.length) return s;
-  out.push(s.slice(last));
-  return out.join('');
-}
-
-/** `<[^>]+>` removed. */
-function removeTags(s: string): string {
-  const out: string[] = [];
-  let last = 0;
-  let pos = 0;
-  for (;;) {
-    const i = find(s, '<', pos);
-    if (i < 0 || i + 1 >= s.length) break;
-    if (s.charCodeAt(i + 1) === 0x3e) {
-      pos = i + 1; // `<>` is not a tag
-      continue;
-    }
-    const j = find(s, '>', i + 2);
-    if (j < 0) break; // no `>` left: nothing after this is a tag
-    out.push(s.slice(last, i));
-    last = j + 1;
-    pos = j + 1;
+    open.lastIndex = c.end;
   }
   if (!out.length) return s;
   out.push(s.slice(last));
@@ -225,10 +121,13 @@ function trimLineEnds(s: string): string {
 }
 
 export function htmlToText(html: string): string {
-  let s = removeRawBlocks(removeComments(html));
-  htmlWork.chars += 2 * s.length; // the two tag-to-line-break passes below
+  let s = replaceUpToLast(html, '-->', /<!--[\s\S]*?-->/g, '');
+  s = removeRawBlocks(s);
+  htmlWork.chars += 2 * s.length; // the two tag-to-line-break passes below cannot fail after a long scan
   s = s.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|tr|h[1-6]|li|blockquote|table)\s*>/gi, '\n');
-  s = removeTags(replaceOpenTags(replaceOpenTags(s, ['li'], '• '), ['td', 'th'], '\t'));
+  s = replaceUpToLast(s, '>', /<li\b[^>]*>/gi, '• ');
+  s = replaceUpToLast(s, '>', /<(td|th)\b[^>]*>/gi, '\t');
+  s = replaceUpToLast(s, '>', /<[^>]+>/g, '');
   htmlWork.chars += 5 * s.length; // entities, line breaks, blank lines, spaces, trim
   return trimLineEnds(decodeEntities(s).replace(/\r\n?/g, '\n'))
     .replace(/\n{3,}/g, '\n\n')
