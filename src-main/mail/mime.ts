@@ -305,15 +305,24 @@ export function bodyBytes(src: string, p: MimePart): Buffer {
   return Buffer.from(raw, 'latin1');
 }
 
+/** Value of a hex digit's char code, or -1. */
+function hexVal(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
 export function decodeQuotedPrintable(s: string): Buffer {
   const out = Buffer.alloc(s.length);
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x3d) {
-      const h = s.slice(i + 1, i + 3);
-      if (/^[0-9A-Fa-f]{2}$/.test(h)) {
-        out[n++] = Number.parseInt(h, 16);
+      const hi = i + 2 < s.length ? hexVal(s.charCodeAt(i + 1)) : -1;
+      const lo = hi < 0 ? -1 : hexVal(s.charCodeAt(i + 2));
+      if (lo >= 0) {
+        out[n++] = hi * 16 + lo;
         i += 2;
         continue;
       }
