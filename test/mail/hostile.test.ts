@@ -186,3 +186,50 @@ describe('MIME reader: time budget', () => {
     expect(asked).toBe(0);
   });
 });
+
+describe('same results as the quadratic code it replaced (outputs recorded from it)', () => {
+  const html: [string, string][] = [
+    ['<!-- a --><p>x</p><!-- unclosed', 'x\n<!-- unclosed'],
+    ['<script>1</script >b<SCRIPT x>c</script\n>d', 'bd'],
+    ['<scripts>keep</scripts>', 'keep'],
+    ['<header>h</header><head><title>t</title></head>body', 'hbody'],
+    ['<style <title x</style>y', 'y'],
+    ['<br/>a<BR >b<br \n/>c', 'a\nb\nc'],
+    ['<li>one<li class=x>two<lix>three', '\u2022 one\u2022 twothree'],
+    ['<td>a<th>b<tdx>c', 'a\tbc'],
+    ['<>x<<y>z', '<>xz'],
+    ['a <b>b</b> &amp; &#x41; &#0; &nbsp;&bogus; &#65;', 'a b & A &#0; &bogus; A'],
+    ['a  \u00a0\t\nb   c\n\n\n\nd \t', 'a\nb c\n\nd'],
+    ['<a href="x">link</a> <a unclosed', 'link <a unclosed'],
+    ['x<!-->y-->z', 'xz'],
+    ['<script>a<!-- </script> -->b', 'ab'],
+    ['</p></ p></div ></TABLE>', ''],
+    ['\r\n<p>a</p>\r\n\r\n\r\n<p>b</p>', 'a\n\nb'],
+    ['<title>t</title<title>u</title>v', 'v'],
+    ['<li <td <th x', '<li <td <th x'],
+    ['a\u2028b<br>', 'a\u2028b'],
+    ['<head>unclosed <p>text</p>', 'unclosed text'],
+  ];
+  it.each(html)('htmlToText(%j)', (input, expected) => {
+    expect(htmlToText(input)).toBe(expected);
+  });
+  const addresses: [string, unknown][] = [
+    ['"A, B" <a@b.cz>, c@d.cz', [{ address: 'a@b.cz', name: 'A, B' }, { address: 'c@d.cz' }]],
+    ['x (y) <z@w.cz>', [{ address: 'z@w.cz', name: 'x (y)' }]],
+    ['g: a@b.c, d@e.f;', [{ address: 'a@b.c' }, { address: 'd@e.f' }]],
+    ['<<a@b', [{ address: '<<a@b' }]],
+    ['(a) b@c.d (e', [{ address: 'b@c.d(e', name: 'a' }]],
+    ['a@b (c', [{ address: 'a@b(c' }]],
+    ['"Q \\" q" <q@q.cz>', [{ address: 'q@q.cz', name: 'Q " q' }]],
+    ['mailto:M@X.CZ', [{ address: 'M@X.CZ' }]],
+    ['n: <a@b.c>', [{ address: 'a@b.c' }]],
+    ['a:b@c.d', [{ address: 'b@c.d' }]],
+    ['"x:y" <z@w>', [{ address: 'z@w', name: 'x:y' }]],
+    ['=?utf-8?Q?=C3=A1?= <a@b.cz>', [{ address: 'a@b.cz', name: '\u00e1' }]],
+    ['a@b\r(c)', [{ address: 'a@b', name: 'c' }]],
+    ['x\r<y@z>', [{ address: 'x<y@z>' }]],
+  ];
+  it.each(addresses)('parseAddressList(%j)', (input, expected) => {
+    expect(parseAddressList(input)).toEqual(expected);
+  });
+});
