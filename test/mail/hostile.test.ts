@@ -233,3 +233,76 @@ describe('same results as the quadratic code it replaced (outputs recorded from 
     expect(parseAddressList(input)).toEqual(expected);
   });
 });
+
+describe('MIME structure: same byte ranges as the code it replaced (recorded from it)', () => {
+  // [start, bodyStart, end, content type, children?] per part
+  const tree = (p: MimePart): unknown[] => [
+    p.start,
+    p.bodyStart,
+    p.end,
+    p.contentType,
+    ...(p.children.length ? [p.children.map(tree)] : []),
+  ];
+  const cases: [string, unknown[], string][] = [
+    [
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nX-A: 1\r\n\r\n--b--\r\n',
+      [0, 45, 67, 'multipart/mixed', [[50, 60, 58, 'text/plain']]],
+      '',
+    ],
+    [
+      'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n--b\nX: 1\n--b--\n',
+      [
+        0,
+        43,
+        91,
+        'multipart/mixed',
+        [
+          [47, 73, 75, 'text/plain'],
+          [80, 84, 84, 'text/plain'],
+        ],
+      ],
+      'hi',
+    ],
+    [
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\npre --b\r\n--b\r\n\r\nno headers\r\n--b \r\nX: 2\r\n\r\nx',
+      [
+        0,
+        45,
+        88,
+        'multipart/mixed',
+        [
+          [59, 61, 71, 'text/plain'],
+          [79, 87, 88, 'text/plain'],
+        ],
+      ],
+      'no headers',
+    ],
+    [
+      'Content-Type: multipart/alternative; boundary="c"\r\n\r\n--c\r\nContent-Type: text/html\r\n\r\n<p>a</p>\r\n--c\r\nContent-Type: multipart/mixed; boundary=c\r\n\r\n--c--\r\n',
+      [
+        0,
+        53,
+        152,
+        'multipart/alternative',
+        [
+          [58, 85, 93, 'text/html'],
+          [100, 145, 143, 'multipart/mixed'],
+        ],
+      ],
+      'a',
+    ],
+    ['Subject: x\r\n\r\n', [0, 14, 14, 'text/plain'], ''],
+    ['Subject: x\n\r\n\r\nbody', [0, 15, 19, 'text/plain'], 'body'],
+    ['X: 1\r\n\n\r\nbody', [0, 7, 13, 'text/plain'], '\nbody'],
+    [
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n   spaced   \r\n\r\n--b--',
+      [0, 45, 99, 'multipart/mixed', [[50, 78, 92, 'text/plain']]],
+      '   spaced',
+    ],
+  ];
+  it.each(cases)('parseMime(%j)', (raw, expected, text) => {
+    const p = parseMime(raw);
+    expect(tree(p.root)).toEqual(expected);
+    expect(p.text).toBe(text);
+  });
+});
