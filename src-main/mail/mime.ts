@@ -216,7 +216,9 @@ interface ParseRun {
 function parsePart(src: string, start: number, end: number, depth: number, run: ParseRun): MimePart {
   run.n++;
   run.check();
-  const { headerEnd, bodyStart } = findHeaderEnd(src, start, end);
+  const { headerEnd, bodyStart: blankEnd } = findHeaderEnd(src, start, end);
+  // a blank line that ends right at the part's end (an empty body) must not put the body after the part
+  const bodyStart = Math.min(blankEnd, end);
   const headers = parseHeaderBlock(src.slice(start, headerEnd));
   const ct = parseParams(first(headers, 'content-type') || 'text/plain');
   const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(ct.value) ? ct.value : 'text/plain';

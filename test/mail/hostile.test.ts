@@ -246,7 +246,7 @@ describe('MIME structure: same byte ranges as the code it replaced (recorded fro
   const cases: [string, unknown[], string][] = [
     [
       'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nX-A: 1\r\n\r\n--b--\r\n',
-      [0, 45, 67, 'multipart/mixed', [[50, 60, 58, 'text/plain']]],
+      [0, 45, 67, 'multipart/mixed', [[50, 58, 58, 'text/plain']] /* body clamped to the part (was 60) */],
       '',
     ],
     [
@@ -286,7 +286,7 @@ describe('MIME structure: same byte ranges as the code it replaced (recorded fro
         'multipart/alternative',
         [
           [58, 85, 93, 'text/html'],
-          [100, 145, 143, 'multipart/mixed'],
+          [100, 143, 143, 'multipart/mixed'], // body clamped to the part (was 145: after its end)
         ],
       ],
       'a',
@@ -300,6 +300,12 @@ describe('MIME structure: same byte ranges as the code it replaced (recorded fro
       '   spaced',
     ],
   ];
+  it('an empty attachment has size 0 (not -2: its body used to start after the part)', () => {
+    const p = parseMime(
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf; name=e.pdf\r\n\r\n--b--\r\n',
+    );
+    expect(p.attachments.map((a) => [a.name, a.size])).toEqual([['e.pdf', 0]]);
+  });
   it.each(cases)('parseMime(%j)', (raw, expected, text) => {
     const p = parseMime(raw);
     expect(tree(p.root)).toEqual(expected);
