@@ -89,6 +89,12 @@ interface Cursor {
 const enc = encodeURIComponent;
 const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
+/**
+ * The item is not there: 404, or an id Exchange cannot even decode (400 `ErrorInvalidIdMalformed`, e.g. a stored id
+ * corrupted on disk) — no item can have that id, so it counts as gone, as a 404 does.
+ */
+const gone = (r: BatchResponse) => r.status === 404 || r.error?.kind === 'notFound';
+
 /** A delta entry the caller already holds at this changeKey (the echo of its own write). */
 function echo(v: Json, isKnown: ChangeOptions['isKnown']): boolean {
   return (
@@ -434,7 +440,7 @@ export class GraphBackend implements ExchangeBackend {
     const res = await this.http.batch(ids.map((id) => ({ method: 'GET', url: `/me/events/${enc(id)}${q}` })));
     res.forEach((r, i) => {
       const id = ids[i]!;
-      if (r.status === 404) {
+      if (gone(r)) {
         out.push({ type: 'delete', id });
         return;
       }
@@ -488,7 +494,7 @@ export class GraphBackend implements ExchangeBackend {
     );
     const found: Json[] = [];
     for (const r of res) {
-      if (r.status === 404) continue;
+      if (gone(r)) continue;
       if (r.error) throw r.error;
       found.push(r.body as Json);
     }
@@ -638,7 +644,7 @@ export class GraphBackend implements ExchangeBackend {
     const res = await this.http.batch(
       ids.map((id) => ({ method: 'DELETE', url: this.itemPath(folder, id) })),
     );
-    return res.map((r) => (r.status === 404 || !r.error ? { ok: true } : { ok: false, error: r.error }));
+    return res.map((r) => (gone(r) || !r.error ? { ok: true } : { ok: false, error: r.error }));
   }
 
   async getMime(id: string): Promise<Buffer> {

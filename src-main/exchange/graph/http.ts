@@ -87,7 +87,7 @@ export function graphError(
     kind = 'cursorInvalid';
   else if (status === 401) kind = 'auth';
   else if (status === 403) kind = 'forbidden';
-  else if (status === 404) kind = 'notFound';
+  else if (status === 404 || code === 'ErrorInvalidIdMalformed') kind = 'notFound';
   else if (status === 409 || status === 412) kind = 'conflict';
   else if (status === 429) kind = 'throttled';
   else if ((status === 503 || status === 504) && ra !== undefined) kind = 'throttled';
@@ -104,7 +104,9 @@ export function graphError(
           ? 'Microsoft 365 no longer accepts the saved change position; a full resync follows'
           : kind === 'conflict' && status === 412
             ? 'The item changed in Outlook since it was read'
-            : '';
+            : code === 'ErrorInvalidIdMalformed'
+              ? 'Microsoft 365 cannot read the stored item id (it is treated as gone)'
+              : '';
   return new SyncError(kind, prefix ? `${prefix}: ${msg}` : msg, {
     status,
     code: code || undefined,
