@@ -388,7 +388,7 @@ export class GraphServer {
   activeFaults(): object[] {
     return this.faults
       .filter((f) => f.left > 0)
-      .map((f) => ({ ...f, path: f.path instanceof RegExp ? { regex: f.path.source } : f.path }));
+      .map(({ path, ...f }) => (path instanceof RegExp ? { ...f, pathRegex: path.source } : { ...f, path }));
   }
 
   // ---- HTTP ------------------------------------------------------------------------------------------------
