@@ -42,11 +42,11 @@ async function call(
     signal: o.signal,
   });
   const text = await res.text();
-  return {
-    status: res.status,
-    headers: Object.fromEntries([...res.headers.entries()]),
-    json: text ? JSON.parse(text) : {},
-  };
+  const headers: Record<string, string> = {};
+  res.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
+  return { status: res.status, headers, json: text ? JSON.parse(text) : {} };
 }
 
 /** GET over https trusting the emulator's test certificate (fetch has no per-call CA). */
