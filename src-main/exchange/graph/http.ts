@@ -170,7 +170,7 @@ export class GraphHttp {
 
   private describe(url: string): string {
     const u = new URL(url);
-    return u.pathname.replace(this.base.pathname, '').replace(/\/[A-Za-z0-9_=-]{40,}/g, '/{id}');
+    return u.pathname.replace(this.base.pathname, '').replace(/\/[A-Za-z0-9_=%+-]{40,}/g, '/{id}');
   }
 
   /**
@@ -228,10 +228,13 @@ export class GraphHttp {
 
   private shouldRetry(err: SyncError, attempt: number, idempotent: boolean): boolean {
     if (attempt >= this.maxRetries) return false;
-    if (err.kind === 'throttled') return (err.retryAfterMs ?? 0) <= this.maxRetryAfterMs;
+    // A POST that may have run on the server is not repeated here (it would create twice): only a 429 (Graph
+    // throttles before it runs anything) or a connection never made. A 503/504, a 5xx, a timeout or a dropped
+    // connection may come after the work was done; the caller re-checks (createItems looks for the AbraId stamp).
+    if (err.kind === 'throttled')
+      return (idempotent || err.status === 429) && (err.retryAfterMs ?? 0) <= this.maxRetryAfterMs;
     if (err.kind === 'unreachable') return true;
-    // a POST that may have run on the server is not repeated (it would create twice)
-    if (err.kind === 'transient' || err.kind === 'timeout') return idempotent || err.status === 503;
+    if (err.kind === 'transient' || err.kind === 'timeout') return idempotent;
     return false;
   }
 
@@ -302,9 +305,20 @@ export class GraphHttp {
 
   /**
    * JSON batching: chunks of 20, each chunk one HTTP request (counted against the concurrency limit); items
-   * answered 429/503/504 are sent again after the longest Retry-After (capped); results in input order.
+   * answered 429/503/504 are sent again after the longest Retry-After (capped) — a POST only after a 429, which
+   * Graph answers before running anything; results in input order.
    */
-  async batch(requests: BatchRequest[], o: { prefer?: string[] } = {}): Promise<BatchResponse[]> {
+  async batch(
+    requests: BatchRequest[],
+    o: {
+      prefer?: string[];
+      /**
+       * A `$batch` request that fails as a whole (HTTP error, dropped connection) fails only its own items, with
+       * status 0 and the error, instead of rejecting the call (the other chunks' answers are kept).
+       */
+      settle?: boolean;
+    } = {},
+  ): Promise<BatchResponse[]> {
     const out: BatchResponse[] = new Array(requests.length);
     const chunks: number[][] = [];
     for (let i = 0; i < requests.length; i += 20) chunks.push(requests.slice(i, i + 20).map((_, j) => i + j));
@@ -329,9 +343,19 @@ export class GraphHttp {
               };
             }),
           };
-          const res = await this.request<{
+          let res: {
             responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[];
-          }>('POST', '/$batch', { body, idempotent: pending.every((i) => requests[i]!.method !== 'POST') });
+          };
+          try {
+            res = await this.request('POST', '/$batch', {
+              body,
+              idempotent: pending.every((i) => requests[i]!.method !== 'POST'),
+            });
+          } catch (e) {
+            if (!o.settle || !(e instanceof SyncError)) throw e;
+            for (const i of pending) out[i] = { status: 0, headers: {}, body: undefined, error: e };
+            return;
+          }
           if (!Array.isArray(res?.responses))
             throw new SyncError('malformed', 'Graph $batch answer has no responses array');
           const again: number[] = [];
@@ -354,6 +378,7 @@ export class GraphHttp {
               const error = graphError(r.status, r.body, headers, where);
               if (
                 error.kind === 'throttled' &&
+                (req.method !== 'POST' || r.status === 429) && // a 503/504 create may have run
                 attempt < this.maxRetries &&
                 (error.retryAfterMs ?? 0) <= this.maxRetryAfterMs
               ) {
