@@ -132,6 +132,25 @@ describe('names and values with hostile characters', () => {
   });
 });
 
+describe('$batch items with a body always carry Content-Type (https://learn.microsoft.com/graph/json-batching)', () => {
+  it('whatever headers the caller gives (none, only If-Match, a lower-case content-type), the batch is accepted', async () => {
+    const folder = await backend.getFolder('contacts');
+    const [c] = await backend.createItems(folder, [{ abraId: 'CT-1', data: { displayName: 'Hlavička' } }]);
+    const id = encodeURIComponent(ok(c).id);
+    const res = await backend.http.batch([
+      { method: 'PATCH', url: `/me/contacts/${id}`, body: { jobTitle: 'a' } },
+      { method: 'PATCH', url: `/me/contacts/${id}`, body: { jobTitle: 'b' }, headers: { 'If-Match': '*' } },
+      {
+        method: 'PATCH',
+        url: `/me/contacts/${id}`,
+        body: { jobTitle: 'c' },
+        headers: { 'content-type': 'application/json' },
+      },
+    ]);
+    expect(res.map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+});
+
 describe("ids with '/', '+' and '='", () => {
   it('every id reaches its item in reads, updates, deletes and delta, one percent-encoding each', async () => {
     const folder = await backend.getFolder('contacts');

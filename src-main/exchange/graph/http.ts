@@ -331,9 +331,14 @@ export class GraphHttp {
               const r = requests[i]!;
               const headers: Record<string, string> = {
                 Prefer: ['outlook.timezone="UTC"', ...(o.prefer ?? [])].join(', '),
-                ...(r.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
                 ...(r.headers ?? {}),
               };
+              // Graph refuses the WHOLE batch when an item has a body and no Content-Type (json-batching)
+              if (
+                r.body !== undefined &&
+                !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')
+              )
+                headers['Content-Type'] = 'application/json';
               return {
                 id: String(i),
                 method: r.method,
