@@ -132,6 +132,32 @@ describe('names and values with hostile characters', () => {
   });
 });
 
+describe("the backend over https (Microsoft's SDKs send a token over https only)", () => {
+  it('pages and delta links come back on https and the same port, so the backend follows them', async () => {
+    const tls = new GraphBackend(
+      emu.httpsUrl,
+      { getAccessToken: async () => emu.token },
+      { timeZone: 'Europe/Prague', caCertificate: emu.tlsCa, defaultPageSize: 3, retryBaseMs: 20 },
+    );
+    try {
+      const folder = await tls.getFolder('contacts');
+      const res = await tls.createItems(
+        folder,
+        Array.from({ length: 7 }, (_, i) => ({ abraId: `TLS-${i}`, data: { displayName: `Přes TLS ${i}` } })),
+      );
+      expect(res.every((r) => r.ok)).toBe(true);
+      const first = await drain((c) => tls.getChanges<ContactItem>(folder, c), null);
+      expect(first.pages).toBeGreaterThan(2);
+      const names = first.changes.flatMap((c) => (c.type === 'upsert' ? [c.item.data.displayName] : []));
+      for (let i = 0; i < 7; i++) expect(names).toContain(`Přes TLS ${i}`);
+      const again = await drain((c) => tls.getChanges<ContactItem>(folder, c), first.cursor);
+      expect(again.changes).toEqual([]);
+    } finally {
+      await tls.close();
+    }
+  });
+});
+
 describe('$batch items with a body always carry Content-Type (https://learn.microsoft.com/graph/json-batching)', () => {
   it('whatever headers the caller gives (none, only If-Match, a lower-case content-type), the batch is accepted', async () => {
     const folder = await backend.getFolder('contacts');
