@@ -3,6 +3,8 @@
  * electron-updater's events move the update along, install on quit / "Restart to update" never during a sync, and
  * the tray lines. Plus the policy file's `updates` section (policy.ts parseUpdatesPolicy).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, parseUpdatesPolicy } from '../../src-main/app/policy';
 import { trayModel } from '../../src-main/app/tray-state';
@@ -21,6 +23,7 @@ import {
   updateAvailability,
   withUpdate,
 } from '../../src-main/app/update-policy';
+import { repoRoot } from '../helpers/env';
 
 const H = 3_600_000;
 const env = (o: Partial<UpdateEnvironment> = {}): UpdateEnvironment => ({
@@ -236,5 +239,17 @@ describe('policy file: updates', () => {
   ])('refuses updates %j', (updates, err) => {
     expect(() => parseUpdatesPolicy(updates, 'p.json')).toThrow(err);
     expect(() => parsePolicy({ updates }, 'p.json')).toThrow(/admin policy p.json/);
+  });
+});
+
+describe('docs/app.md', () => {
+  it('the policy for 30 salespeople is a valid policy that switches updates off', () => {
+    const md = readFileSync(path.join(repoRoot, 'docs', 'app.md'), 'utf8');
+    const block =
+      /```json\n(\{\n {2}"\$comment": "ABRA Gen Exchange Sync for the sales team[\s\S]*?)```/.exec(md)?.[1];
+    expect(block).toBeTruthy();
+    const p = parsePolicy(JSON.parse(block!), 'docs/app.md');
+    expect(p.updates).toEqual({ enabled: false });
+    expect(p.locked).toContain('sync.abra.serverUrl');
   });
 });
