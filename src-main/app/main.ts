@@ -208,6 +208,7 @@ async function start(): Promise<void> {
     policy: policy.updates,
     packaged: app.isPackaged,
     resourcesPath: process.resourcesPath,
+    exePath: app.getPath('exe'),
     log,
     syncing: () =>
       Boolean(

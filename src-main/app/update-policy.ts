@@ -31,7 +31,7 @@ export type UpdateFeedChoice = { kind: 'builtIn' } | { kind: 'generic'; url: str
 
 export type UpdateAvailability =
   | { enabled: true; feed: UpdateFeedChoice; intervalMs: number }
-  | { enabled: false; reason: 'policy' | 'notPackaged' | 'noFeed' | 'unsupported' };
+  | { enabled: false; reason: 'policy' | 'notPackaged' | 'noFeed' | 'unsupported' | 'perMachine' };
 
 export interface UpdateEnvironment {
   policy: UpdatesPolicy | undefined;
@@ -42,6 +42,17 @@ export interface UpdateEnvironment {
   hasBuiltInFeed: boolean;
   /** Linux: running from an AppImage ($APPIMAGE set) — the only Linux package that replaces itself without root. */
   appImage?: boolean;
+  /** Windows: installed for all users (Program Files: `/allusers` or the MSI) — updating needs admin rights. */
+  perMachine?: boolean;
+}
+
+/** Windows: is this executable under Program Files (a per-machine install)? */
+export function isPerMachineInstall(exePath: string, env: NodeJS.ProcessEnv): boolean {
+  const norm = (p: string) => p.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
+  const exe = norm(exePath);
+  return [env.ProgramFiles, env.ProgramW6432, env['ProgramFiles(x86)']]
+    .filter((d): d is string => Boolean(d))
+    .some((d) => exe.startsWith(`${norm(d)}\\`));
 }
 
 /** Whether this installation updates itself, and from where. */
@@ -50,6 +61,9 @@ export function updateAvailability(env: UpdateEnvironment): UpdateAvailability {
   if (!env.packaged) return { enabled: false, reason: 'notPackaged' };
   // deb installs are updated by the system's package manager (root); only an AppImage replaces itself
   if (env.platform === 'linux' && !env.appImage) return { enabled: false, reason: 'unsupported' };
+  // a per-machine install would ask a user without admin rights for elevation at every update: IT deploys new
+  // versions there, unless the admin's policy turns updates on explicitly (users who are local admins)
+  if (env.perMachine && env.policy?.enabled !== true) return { enabled: false, reason: 'perMachine' };
   const hours = env.policy?.checkIntervalHours ?? DEFAULT_CHECK_INTERVAL_HOURS;
   const intervalMs = hours * 3_600_000;
   if (env.policy?.feedUrl)

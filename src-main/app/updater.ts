@@ -18,6 +18,7 @@ import type { Logger } from './log';
 import {
   INITIAL_PHASE,
   installOnQuit,
+  isPerMachineInstall,
   nextCheckIn,
   nextPhase,
   restartDecision,
@@ -64,6 +65,8 @@ export interface AutoUpdate {
 export interface AutoUpdateDeps {
   policy: UpdatesPolicy | undefined;
   packaged: boolean;
+  /** app.getPath('exe') */
+  exePath: string;
   /** process.resourcesPath (undefined outside Electron) */
   resourcesPath: string | undefined;
   log: Logger;
@@ -98,6 +101,8 @@ const REASONS: Record<Exclude<UpdateAvailability, { enabled: true }>['reason'], 
   notPackaged: 'not a packaged app',
   noFeed: 'this build has no update feed',
   unsupported: 'a Linux package is updated by the system (only the AppImage updates itself)',
+  perMachine:
+    'installed for all users: new versions come from IT (policy "updates": { "enabled": true } to allow)',
 };
 
 export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate | null> {
@@ -108,6 +113,7 @@ export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate 
     platform: process.platform,
     hasBuiltInFeed: deps.resourcesPath ? existsSync(path.join(deps.resourcesPath, 'app-update.yml')) : false,
     appImage: Boolean(process.env.APPIMAGE),
+    perMachine: process.platform === 'win32' && isPerMachineInstall(deps.exePath, process.env),
   });
   if (!availability.enabled) {
     deps.log.info(`automatic updates off: ${REASONS[availability.reason]}`);

@@ -12,6 +12,7 @@ import {
   FIRST_CHECK_DELAY_MS,
   INITIAL_PHASE,
   installOnQuit,
+  isPerMachineInstall,
   nextCheckIn,
   nextPhase,
   RETRY_AFTER_ERROR_MS,
@@ -61,6 +62,27 @@ describe('updateAvailability', () => {
       feed: { kind: 'generic', url: 'https://u.firma.cz/abra/' },
       intervalMs: 24 * H,
     });
+  });
+
+  it('a per-machine Windows install (Program Files: /allusers, MSI) updates only when the policy enables it', () => {
+    expect(updateAvailability(env({ perMachine: true }))).toEqual({ enabled: false, reason: 'perMachine' });
+    expect(updateAvailability(env({ perMachine: true, policy: { feedUrl: 'https://u.firma.cz/' } }))).toEqual(
+      {
+        enabled: false,
+        reason: 'perMachine',
+      },
+    );
+    expect(updateAvailability(env({ perMachine: true, policy: { enabled: true } })).enabled).toBe(true);
+    const pf = { ProgramFiles: 'C:\\Program Files', 'ProgramFiles(x86)': 'C:\\Program Files (x86)' };
+    expect(
+      isPerMachineInstall('C:\\Program Files\\ABRA Gen Exchange Sync\\ABRA Gen Exchange Sync.exe', pf),
+    ).toBe(true);
+    expect(isPerMachineInstall('c:/program files (x86)/ABRA Gen Exchange Sync/x.exe', pf)).toBe(true);
+    expect(
+      isPerMachineInstall('C:\\Users\\jan\\AppData\\Local\\Programs\\ABRA Gen Exchange Sync\\x.exe', pf),
+    ).toBe(false);
+    expect(isPerMachineInstall('C:\\Program Files Evil\\x.exe', pf)).toBe(false);
+    expect(isPerMachineInstall('C:\\Program Files\\x.exe', {})).toBe(false);
   });
 
   it('never in development, without any feed, or for a Linux deb (the package manager updates it)', () => {

@@ -63,6 +63,7 @@ function deps(fake: FakeUpdater, o: Partial<AutoUpdateDeps> = {}) {
     policy: undefined,
     packaged: true,
     resourcesPath: resources,
+    exePath: '/opt/abra/abra-gen-exchange-sync',
     log,
     syncing: () => state.syncing,
     onChange: () => state.changes++,
