@@ -57,20 +57,33 @@ describe('GitHub Actions workflows', () => {
   });
 
   it.each([
-    ['an unknown matrix key', (s: string) => s.replace(gh('matrix.os'), gh('matrix.platform'))],
-    ['a misspelt action input', (s: string) => s.replace('node-version: 24', 'node-versoin: 24')],
-    ['a job without runs-on', (s: string) => s.replace(/^ {4}runs-on: .*\n/m, '')],
+    [
+      'an unknown matrix key',
+      (s: string) => s.replace(gh('matrix.os'), gh('matrix.platform')),
+      /"platform" is not defined/,
+    ],
+    [
+      'a misspelt action input',
+      (s: string) => s.replace('node-version: 24', 'node-versoin: 24'),
+      /"node-versoin" is not defined/,
+    ],
+    [
+      'a job without runs-on',
+      (s: string) => s.replace(/^ {4}runs-on: .*\n/m, ''),
+      /"runs-on" section is missing/,
+    ],
     [
       'a secret in a step condition',
       (s: string) => s.replace("if: env.IS_RELEASE == 'true'", 'if: secrets.CSC_LINK'),
+      /context "secrets" is not allowed here/,
     ],
-    ['broken YAML', (s: string) => s.replace('jobs:\n', 'jobs:\n  - oops\n')],
-  ])('a deliberately broken copy fails: %s', async (_what, breakIt) => {
+    ['broken YAML', (s: string) => s.replace('jobs:\n', 'jobs:\n  - oops\n'), /could not parse as YAML/],
+  ])('a deliberately broken copy fails: %s', async (_what, breakIt, finding) => {
     const broken = breakIt(ciText);
     expect(broken).not.toBe(ciText);
     const file = path.join(tmp, 'ci.yml');
     writeFileSync(file, broken);
-    expect((await lint(file)).length).toBeGreaterThan(0);
+    expect(show(await lint(file))).toMatch(finding);
   });
 
   it('matrix: Windows, macOS and Linux (under xvfb), every leg finishes even when another fails', () => {
@@ -106,6 +119,11 @@ describe('GitHub Actions workflows', () => {
     expect(dist.run).toMatch(/if \[ "\$IS_RELEASE" = true \]; then publish=always; fi/);
     expect(ci.jobs.build.env.IS_RELEASE).toBe(gh("startsWith(github.ref, 'refs/tags/v')"));
     expect(runOf(/does not match package.json version/)?.if).toBe("env.IS_RELEASE == 'true'");
+    // one job creates the draft; the legs wait for it (and still run when it is skipped: no tag)
+    expect(ci.jobs['draft-release'].if).toBe("startsWith(github.ref, 'refs/tags/v')");
+    expect(ci.jobs['draft-release'].steps[0].run).toMatch(/gh release create "\$TAG" --draft/);
+    expect(ci.jobs.build.needs).toBe('draft-release');
+    expect(ci.jobs.build.if).toBe(gh("!cancelled() && needs.draft-release.result != 'failure'"));
     const builder = yaml.load(readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as Loose;
     expect(builder.publish).toEqual([{ provider: 'github', releaseType: 'draft' }]);
   });
