@@ -250,7 +250,14 @@ suite(`Electron app${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
           '-',
           'quit',
         ]);
-        expect(after!.menu[0]).toMatchObject({ id: 'syncNow', enabled: true });
+        // the first runs start on their own once the passwords are stored: "Sync now" waits while one runs
+        const idle = await until(
+          'the first runs to end',
+          () => trayModel(app),
+          (m) => m?.icon !== 'syncing',
+          60_000,
+        );
+        expect(idle!.menu[0]).toMatchObject({ id: 'syncNow', enabled: true });
       } finally {
         await w.stop();
       }
@@ -258,7 +265,7 @@ suite(`Electron app${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 
   it('single instance: a second start exits and shows the first one’s window', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-lock-'));
@@ -287,7 +294,7 @@ suite(`Electron app${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it('one full sync through the IPC against the ABRA and EWS emulators', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-sync-'));
@@ -318,7 +325,7 @@ suite(`Electron app${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
       await w.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 
   it('quitting while a sync runs ends the app within seconds and closes the state cleanly', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-quit-'));
