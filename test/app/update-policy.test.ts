@@ -266,7 +266,7 @@ describe('policy file: updates', () => {
 
 describe('docs/app.md', () => {
   it('the policy for 30 salespeople is a valid policy that switches updates off', () => {
-    const md = readFileSync(path.join(repoRoot, 'docs', 'app.md'), 'utf8');
+    const md = readFileSync(path.join(repoRoot, 'docs', 'app.md'), 'utf8').replace(/\r\n/g, '\n');
     const block =
       /```json\n(\{\n {2}"\$comment": "ABRA Gen Exchange Sync for the sales team[\s\S]*?)```/.exec(md)?.[1];
     expect(block).toBeTruthy();

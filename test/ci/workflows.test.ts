@@ -42,7 +42,7 @@ const show = (f: Finding[]) => f.map((x) => `${x.line}:${x.column} [${x.kind}] $
 
 // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document, its shape is what the tests check
 type Loose = any;
-const ciText = readFileSync(path.join(wfDir, 'ci.yml'), 'utf8');
+const ciText = readFileSync(path.join(wfDir, 'ci.yml'), 'utf8').replace(/\r\n/g, '\n');
 const ci = yaml.load(ciText) as Loose;
 const steps = ci.jobs.build.steps as Loose[];
 const runOf = (re: RegExp) => steps.find((s) => typeof s.run === 'string' && re.test(s.run));
