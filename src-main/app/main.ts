@@ -209,6 +209,7 @@ async function start(): Promise<void> {
     packaged: app.isPackaged,
     resourcesPath: process.resourcesPath,
     exePath: app.getPath('exe'),
+    userDataDir: userData,
     log,
     syncing: () =>
       Boolean(

@@ -12,7 +12,7 @@
  * electron-updater is loaded with a dynamic import only when updates are enabled, so nothing here runs in tests or
  * in development; a build without the package reports that in the log and the app runs without updates.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './log';
 import {
@@ -37,6 +37,8 @@ interface ElectronUpdater {
   allowPrerelease: boolean;
   autoRunAppAfterInstall: boolean;
   disableWebInstaller: boolean;
+  /** The app-update.yml electron-updater reads (cache folder name, Windows publisher), default resources/. */
+  updateConfigPath: string;
   logger: {
     info(m: unknown): void;
     warn(m: unknown): void;
@@ -55,6 +57,8 @@ export interface AutoUpdate {
   restartToUpdate(): 'installNow' | 'waitForSync' | 'nothing';
   /** A restart is waiting for a sync to end. */
   restartPending(): boolean;
+  /** Check the feed now (the timer does it on its own; tests, a future "Check for updates"). */
+  checkNow(): Promise<void>;
   /** Call when a sync run ends (status events): a pending restart goes ahead. */
   syncEnded(): void;
   /** Before the app quits for the update: main.ts disposes the engine first, then calls this; false = nothing to do. */
@@ -69,6 +73,8 @@ export interface AutoUpdateDeps {
   exePath: string;
   /** process.resourcesPath (undefined outside Electron) */
   resourcesPath: string | undefined;
+  /** app.getPath('userData'): where a stand-in app-update.yml goes when the build has none */
+  userDataDir: string;
   log: Logger;
   /** A sync run is in progress. */
   syncing: () => boolean;
@@ -107,11 +113,13 @@ const REASONS: Record<Exclude<UpdateAvailability, { enabled: true }>['reason'], 
 
 export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate | null> {
   const now = deps.now ?? Date.now;
+  const builtIn = deps.resourcesPath ? path.join(deps.resourcesPath, 'app-update.yml') : null;
+  const hasBuiltInFeed = builtIn !== null && existsSync(builtIn);
   const availability = updateAvailability({
     policy: deps.policy,
     packaged: deps.packaged,
     platform: process.platform,
-    hasBuiltInFeed: deps.resourcesPath ? existsSync(path.join(deps.resourcesPath, 'app-update.yml')) : false,
+    hasBuiltInFeed,
     appImage: Boolean(process.env.APPIMAGE),
     perMachine: process.platform === 'win32' && isPerMachineInstall(deps.exePath, process.env),
   });
@@ -136,7 +144,20 @@ export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate 
   u.allowPrerelease = false;
   u.disableWebInstaller = true;
   u.autoInstallOnAppQuit = false; // set from the decision once an update is ready
-  if (availability.feed.kind === 'generic') u.setFeedURL({ provider: 'generic', url: availability.feed.url });
+  if (availability.feed.kind === 'generic') {
+    u.setFeedURL({ provider: 'generic', url: availability.feed.url });
+    // electron-updater still reads app-update.yml while downloading (its cache folder name; on Windows the
+    // publisher the installer's signature must match). A build without one gets a stand-in without a publisher.
+    if (!hasBuiltInFeed) {
+      const own = path.join(deps.userDataDir, 'app-update.yml');
+      mkdirSync(deps.userDataDir, { recursive: true });
+      writeFileSync(
+        own,
+        `provider: generic\nurl: ${JSON.stringify(availability.feed.url)}\nupdaterCacheDirName: abra-gen-exchange-sync-updater\n`,
+      );
+      u.updateConfigPath = own;
+    }
+  }
   deps.log.info(
     `automatic updates on: ${availability.feed.kind === 'generic' ? availability.feed.url : 'built-in feed'}, every ${availability.intervalMs / 3_600_000} h`,
   );
@@ -147,6 +168,11 @@ export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate 
   let timer: NodeJS.Timeout | null = null;
   let disposed = false;
 
+  const check = () =>
+    u.checkForUpdates().then(
+      () => undefined,
+      (e: Error) => on({ type: 'error', message: e.message }),
+    );
   const schedule = () => {
     if (timer) clearTimeout(timer);
     timer = null;
@@ -155,7 +181,7 @@ export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate 
     if (wait === null) return;
     timer = setTimeout(() => {
       timer = null;
-      u.checkForUpdates().catch((e: Error) => on({ type: 'error', message: e.message }));
+      void check();
     }, wait);
     timer.unref?.();
   };
@@ -185,6 +211,10 @@ export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate 
   return {
     phase: () => phase,
     restartPending: () => pending,
+    async checkNow() {
+      if (nextCheckIn(phase, { now: now(), startedAt, intervalMs: availability.intervalMs }) === null) return;
+      await check();
+    },
     restartToUpdate() {
       const d = restartDecision(phase, deps.syncing());
       if (d === 'waitForSync') {

@@ -5,7 +5,7 @@
  * even loading electron-updater, and a build without electron-updater runs on without updates.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ class FakeUpdater extends EventEmitter {
   allowPrerelease = true;
   autoRunAppAfterInstall = true;
   disableWebInstaller = false;
+  updateConfigPath = '';
   logger: unknown = console;
   feed: unknown = null;
   checks = 0;
@@ -64,6 +65,7 @@ function deps(fake: FakeUpdater, o: Partial<AutoUpdateDeps> = {}) {
     packaged: true,
     resourcesPath: resources,
     exePath: '/opt/abra/abra-gen-exchange-sync',
+    userDataDir: path.join(resources, 'user'),
     log,
     syncing: () => state.syncing,
     onChange: () => state.changes++,
@@ -91,11 +93,34 @@ describe('startAutoUpdate', () => {
     u?.dispose();
   });
 
-  it('the admin feed becomes a generic provider', async () => {
+  it('the admin feed becomes a generic provider; the built-in app-update.yml (publisher) stays in use', async () => {
     const fake = new FakeUpdater();
     const u = await startAutoUpdate(deps(fake, { policy: { feedUrl: 'https://u.firma.cz/abra/' } }).d);
     expect(fake.feed).toEqual({ provider: 'generic', url: 'https://u.firma.cz/abra/' });
+    expect(fake.updateConfigPath).toBe('');
     u?.dispose();
+  });
+
+  it('a build without app-update.yml gets a stand-in for the admin feed (electron-updater reads it to download)', async () => {
+    const fake = new FakeUpdater();
+    const bare = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-bare-'));
+    const user = path.join(bare, 'user');
+    try {
+      const u = await startAutoUpdate(
+        deps(fake, {
+          resourcesPath: bare,
+          userDataDir: user,
+          policy: { feedUrl: 'https://u.firma.cz/abra/' },
+        }).d,
+      );
+      expect(fake.updateConfigPath).toBe(path.join(user, 'app-update.yml'));
+      expect(readFileSync(fake.updateConfigPath, 'utf8')).toBe(
+        'provider: generic\nurl: "https://u.firma.cz/abra/"\nupdaterCacheDirName: abra-gen-exchange-sync-updater\n',
+      );
+      u?.dispose();
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 
   it('events move the phase; a verified download installs on quit; the tray is told', async () => {
