@@ -46,7 +46,7 @@ interface ElectronUpdater {
     debug?(m: unknown): void;
   } | null;
   setFeedURL(options: { provider: 'generic'; url: string }): void;
-  checkForUpdates(): Promise<unknown>;
+  checkForUpdates(): Promise<{ downloadPromise?: Promise<unknown> | null } | null>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   on(event: string, listener: (...args: never[]) => void): unknown;
 }
@@ -170,7 +170,9 @@ export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate 
 
   const check = () =>
     u.checkForUpdates().then(
-      () => undefined,
+      // the background download's failure (e.g. a sha512 mismatch) arrives as an 'error' event; its promise
+      // would otherwise reject unhandled
+      (r) => void r?.downloadPromise?.catch(() => undefined),
       (e: Error) => on({ type: 'error', message: e.message }),
     );
   const schedule = () => {
