@@ -38,7 +38,7 @@ interface ElectronUpdater {
   autoRunAppAfterInstall: boolean;
   disableWebInstaller: boolean;
   /** The app-update.yml electron-updater reads (cache folder name, Windows publisher), default resources/. */
-  updateConfigPath: string;
+  updateConfigPath: string | null;
   logger: {
     info(m: unknown): void;
     warn(m: unknown): void;
