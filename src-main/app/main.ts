@@ -6,6 +6,7 @@
  * Environment (tests, admins):
  *   ABRA_SYNC_USER_DATA   use this folder for settings, secrets, state and logs (e2e tests)
  *   ABRA_SYNC_SHOW=1      open the window at start (also the `--show` argument)
+ *   ABRA_SYNC_SMOKE_TEST=1  quit as soon as the app has started (CI's start of the packaged app, scripts/smoke-packaged.mjs)
  */
 // The ews-javascript-api polyfill must run before the library is loaded anywhere in this bundle.
 import '../exchange/ews/polyfill';
@@ -23,6 +24,8 @@ import { SafeStorageSecretStore } from './secrets';
 import { createElectronSettingsStore } from './settings';
 import { type AppTray, createAppTray } from './tray';
 import type { TrayAction } from './tray-state';
+import { withUpdate } from './update-policy';
+import { type AutoUpdate, startAutoUpdate } from './updater';
 import { createMainWindow, showWindow } from './window';
 
 const HIDDEN_ARG = '--hidden';
@@ -36,6 +39,9 @@ let tray: AppTray | null = null;
 let win: Electron.BrowserWindow | null = null;
 let quitting = false;
 let disposed = false;
+let updater: AutoUpdate | null = null;
+/** The quit in progress is "Restart to update": install once the engine is down. */
+let quitForUpdate = false;
 
 const appRoot = app.getAppPath();
 const distMain = __dirname; // dist/main inside the app (asar)
@@ -91,6 +97,7 @@ async function onTrayAction(a: TrayAction): Promise<void> {
     else if (a === 'resume') await c.resume();
     else if (a === 'openLog') await c.openLog();
     else if (a === 'quit') app.quit();
+    else if (a === 'installUpdate') updater?.restartToUpdate();
     else openSettings(); // settings…, or a part line: the overview shows its details
   } catch (e) {
     log.warn(`tray ${a}: ${(e as Error).message}`);
@@ -141,7 +148,13 @@ async function start(): Promise<void> {
     openPath: (p) => shell.openPath(p),
   });
   const c = controller;
-  (globalThis as Record<string, unknown>).__abraSync = { controller: c, tray: () => tray, window: () => win };
+  (globalThis as Record<string, unknown>).__abraSync = {
+    controller: c,
+    tray: () => tray,
+    window: () => win,
+    trayModel: () => tray?.model() ?? null,
+    updater: () => updater,
+  };
 
   registerIpc(
     ipcMain,
@@ -157,7 +170,12 @@ async function start(): Promise<void> {
   );
   forwardEvents(c.onEvent, () => (win && !win.isDestroyed() ? win.webContents : null));
 
-  tray = createAppTray({ assetsDir, onAction: (a) => void onTrayAction(a) });
+  tray = createAppTray({
+    assetsDir,
+    onAction: (a) => void onTrayAction(a),
+    decorate: (m, lang) =>
+      updater ? withUpdate(m, updater.phase(), lang, { restartPending: updater.restartPending() }) : m,
+  });
   const refreshTray = async () => {
     const st = await c.getState();
     tray?.update(st.sync ? st.status : null, st.locale);
@@ -168,6 +186,7 @@ async function start(): Promise<void> {
       tray?.update(e.state.sync ? e.state.status : null, e.state.locale);
       applyLoginItem(e.state.preferences.startAtLogin);
     } else if (e.event.type === 'status') {
+      if (!e.event.status.parts.some((p) => p.running)) updater?.syncEnded();
       const lang = c.preferences().language;
       tray?.update(
         e.event.status,
@@ -183,6 +202,38 @@ async function start(): Promise<void> {
     process.env.ABRA_SYNC_SHOW === '1' ||
     (!st.sync && !process.argv.includes(HIDDEN_ARG));
   if (wantShow) openSettings();
+
+  // Automatic updates (off in development, by policy, or without a feed); never blocks the start.
+  void startAutoUpdate({
+    policy: policy.updates,
+    packaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    exePath: app.getPath('exe'),
+    userDataDir: userData,
+    log,
+    syncing: () =>
+      Boolean(
+        c
+          .service()
+          ?.status()
+          .parts.some((p) => p.running),
+      ),
+    onChange: () => tray?.refresh(),
+    quitForUpdate: () => {
+      quitForUpdate = true;
+      app.quit();
+    },
+  })
+    .then((u) => {
+      updater = u;
+      tray?.refresh();
+    })
+    .catch((e) => log.warn(`automatic updates: ${(e as Error).message}`));
+
+  if (process.env.ABRA_SYNC_SMOKE_TEST === '1') {
+    log.info('smoke test: started');
+    app.quit();
+  }
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -209,8 +260,11 @@ if (!app.requestSingleInstanceLock()) {
       .finally(() => {
         disposed = true;
         tray?.destroy();
+        updater?.dispose();
         log.info('stopped');
-        app.quit();
+        // electron-updater installs a ready update on this quit (autoInstallOnAppQuit); "Restart to update" also
+        // starts the app again
+        if (!(quitForUpdate && updater?.installAndRelaunch())) app.quit();
       });
   });
   app

@@ -19,12 +19,16 @@ import path from 'node:path';
 import { type Locale, tr } from '../shared/messages';
 import type { FieldIssue, PolicyInfo } from './ipc-contract';
 import { stripSecretFields } from './settings';
+import { checkFeedUrl } from './update-feed';
+import type { UpdatesPolicy } from './update-policy';
 
 export const POLICY_FILE = 'policy.json';
 
 export interface Policy extends PolicyInfo {
   /** Nested preset values: `{ sync: {...}, preferences: {...} }`. */
   values: { sync?: Record<string, unknown>; preferences?: Record<string, unknown> };
+  /** The `updates` section (automatic updates: on/off, feed, interval); see parseUpdatesPolicy. */
+  updates?: UpdatesPolicy;
 }
 
 export const NO_POLICY: Policy = { source: null, locked: [], values: {} };
@@ -64,8 +68,10 @@ export function parsePolicy(raw: unknown, source: string): Policy {
       `admin policy ${source}: "locked" must be a list of dotted setting paths such as "sync.abra.serverUrl"`,
     );
   for (const k of Object.keys(raw))
-    if (!['sync', 'preferences', 'locked', '$comment', 'comment'].includes(k))
-      throw new Error(`admin policy ${source}: unknown key "${k}" (allowed: sync, preferences, locked)`);
+    if (!['sync', 'preferences', 'locked', 'updates', '$comment', 'comment'].includes(k))
+      throw new Error(
+        `admin policy ${source}: unknown key "${k}" (allowed: sync, preferences, locked, updates)`,
+      );
   if (raw.sync !== undefined && !isObj(raw.sync))
     throw new Error(`admin policy ${source}: "sync" must be an object`);
   if (raw.preferences !== undefined && !isObj(raw.preferences))
@@ -73,7 +79,9 @@ export function parsePolicy(raw: unknown, source: string): Policy {
   const values: Policy['values'] = {};
   if (isObj(raw.sync)) values.sync = stripSecretFields(raw.sync) as Obj;
   if (isObj(raw.preferences)) values.preferences = stripSecretFields(raw.preferences) as Obj;
-  return { source, locked: [...new Set(locked as string[])].sort(), values };
+  const policy: Policy = { source, locked: [...new Set(locked as string[])].sort(), values };
+  if (raw.updates !== undefined) policy.updates = parseUpdatesPolicy(raw.updates, source);
+  return policy;
 }
 
 /** The first policy file that exists; NO_POLICY when none. A broken file throws (the admin must notice). */
@@ -165,4 +173,33 @@ export function lockedViolations(
       });
   }
   return issues;
+}
+
+/**
+ * The policy's `updates` section: `{ "enabled": false }` switches automatic updates off (IT rolls out new versions
+ * itself); `"feedUrl": "https://…/abra-sync/"` takes updates from that folder (latest.yml & co., e.g. an internal
+ * mirror of the release) instead of the feed built into the app; `"checkIntervalHours"` 1–168 (default 6).
+ */
+export function parseUpdatesPolicy(raw: unknown, source: string): UpdatesPolicy {
+  const where = `admin policy ${source}: "updates"`;
+  if (!isObj(raw)) throw new Error(`${where} must be an object`);
+  const out: UpdatesPolicy = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'enabled') {
+      if (typeof v !== 'boolean') throw new Error(`${where}.enabled must be true or false`);
+      out.enabled = v;
+    } else if (k === 'feedUrl') {
+      if (typeof v !== 'string') throw new Error(`${where}.feedUrl must be a string`);
+      try {
+        out.feedUrl = checkFeedUrl(v).href;
+      } catch (e) {
+        throw new Error(`${where}.feedUrl: ${(e as Error).message}`);
+      }
+    } else if (k === 'checkIntervalHours') {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 168)
+        throw new Error(`${where}.checkIntervalHours must be a whole number of hours from 1 to 168`);
+      out.checkIntervalHours = v;
+    } else throw new Error(`${where}: unknown key "${k}" (allowed: enabled, feedUrl, checkIntervalHours)`);
+  }
+  return out;
 }

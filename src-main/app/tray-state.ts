@@ -15,7 +15,9 @@ export type TrayAction =
   | 'settings'
   | 'openLog'
   | 'quit'
-  | `part:${PartName}`;
+  | `part:${PartName}`
+  /** "Restart to update" (update-policy.ts `withUpdate`) */
+  | 'installUpdate';
 
 export type TrayMenuItem =
   | { type: 'item'; id: TrayAction; label: string; enabled: boolean }

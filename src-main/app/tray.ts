@@ -2,16 +2,25 @@
 import path from 'node:path';
 import { Menu, type MenuItemConstructorOptions, nativeImage, Tray } from 'electron';
 import type { SchedulerStatus } from '../sync/api';
-import { type TrayAction, type TrayIcon, trayModel } from './tray-state';
+import { type TrayAction, type TrayIcon, type TrayModel, trayModel } from './tray-state';
 
 export interface AppTray {
   update(status: SchedulerStatus | null, lang: 'cs' | 'en'): void;
+  /** Render again with the last status (e.g. the update line changed). */
+  refresh(): void;
+  /** The model the menu was last built from (e2e tests read it through the main process). */
+  model(): TrayModel;
   readonly tray: Tray;
   readonly icon: () => TrayIcon;
   destroy(): void;
 }
 
-export function createAppTray(opts: { assetsDir: string; onAction: (a: TrayAction) => void }): AppTray {
+export function createAppTray(opts: {
+  assetsDir: string;
+  onAction: (a: TrayAction) => void;
+  /** Adds to the model before it is rendered (the update line, update-policy.ts `withUpdate`). */
+  decorate?: (m: TrayModel, lang: 'cs' | 'en') => TrayModel;
+}): AppTray {
   const images = new Map<TrayIcon, Electron.NativeImage>();
   const image = (icon: TrayIcon) => {
     let img = images.get(icon);
@@ -26,8 +35,13 @@ export function createAppTray(opts: { assetsDir: string; onAction: (a: TrayActio
   const tray = new Tray(image(current));
   tray.on('click', () => opts.onAction('settings'));
 
+  let last: { status: SchedulerStatus | null; lang: 'cs' | 'en' } = { status: null, lang: 'en' };
+  let rendered: TrayModel;
   const update = (status: SchedulerStatus | null, lang: 'cs' | 'en') => {
-    const m = trayModel(status, { lang });
+    last = { status, lang };
+    const base = trayModel(status, { lang });
+    const m = opts.decorate ? opts.decorate(base, lang) : base;
+    rendered = m;
     if (m.icon !== current) {
       current = m.icon;
       tray.setImage(image(current));
@@ -41,5 +55,12 @@ export function createAppTray(opts: { assetsDir: string; onAction: (a: TrayActio
     tray.setContextMenu(Menu.buildFromTemplate(items));
   };
   update(null, 'en');
-  return { update, tray, icon: () => current, destroy: () => tray.destroy() };
+  return {
+    update,
+    refresh: () => update(last.status, last.lang),
+    model: () => rendered,
+    tray,
+    icon: () => current,
+    destroy: () => tray.destroy(),
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,19 @@ describe('build-main', () => {
     }
     expect(meta['main.cjs']!.external).toContain('electron');
     expect(meta['cli.cjs']!.external).not.toContain('electron');
+  });
+
+  it('electron-updater is bundled when installed, else a stub that throws when imported (no updates)', () => {
+    const src = readFileSync(path.join(out, 'main.cjs'), 'utf8');
+    let installed = true;
+    try {
+      createRequire(path.join(repoRoot, 'package.json')).resolve('electron-updater');
+    } catch {
+      installed = false;
+    }
+    if (installed) expect(src).toContain('// node_modules/electron-updater/');
+    else expect(src).toContain('module not included in this build: node_modules/electron-updater');
+    expect(meta['main.cjs']!.external).not.toContain('electron-updater');
   });
 
   it('the ews-javascript-api polyfill is initialised before the library in main', () => {

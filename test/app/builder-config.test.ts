@@ -43,16 +43,44 @@ describe('electron-builder.yml', () => {
     expect(/const APP_ID = '([^']+)'/.exec(main)?.[1]).toBe(cfg.appId);
     expect(cfg.directories.output).toBe('release');
     expect(cfg.win.target[0].target).toBe('nsis');
+    expect(cfg.win.target[1]).toEqual({ target: 'msi', arch: ['x64'] });
+    expect(cfg.msi).toMatchObject({ perMachine: true, oneClick: true, runAfterFinish: false });
     expect(cfg.nsis).toMatchObject({
       oneClick: false,
       perMachine: false,
       allowToChangeInstallationDirectory: true,
     });
     expect(cfg.mac.target[0].target).toBe('dmg');
+    // Squirrel.Mac updates from the zip; without it electron-updater has nothing to install on macOS
+    expect(cfg.mac.target[1]).toEqual({ target: 'zip', arch: ['x64', 'arm64'] });
     expect(cfg.mac.category).toBe('public.app-category.business');
     expect(cfg.linux.target).toEqual(['AppImage', 'deb']);
     expect(cfg.linux.category).toBe('Office');
     expect(cfg.linux.maintainer).toMatch(/<.+@.+>/);
+  });
+
+  it('code signing: Authenticode with update verification, Developer ID with hardened runtime and notarization', () => {
+    expect(cfg.win.verifyUpdateCodeSignature).toBe(true);
+    expect(cfg.win.signtoolOptions.signingHashAlgorithms).toEqual(['sha256']);
+    expect(cfg.win.signtoolOptions.rfc3161TimeStampServer).toMatch(/^https?:\/\//);
+    // no certificate, password or identity in the file: they come from CI secrets (CSC_LINK, WIN_CSC_LINK, …)
+    const text = readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8');
+    expect(text).not.toMatch(
+      /^\s*(cscLink|cscKeyPassword|certificateFile|certificatePassword|identity)\s*:/m,
+    );
+    expect(cfg.mac.hardenedRuntime).toBe(true);
+    expect(cfg.mac.notarize).toBe(true);
+  });
+
+  it('installers and update files carry names without spaces (GitHub renames spaces, the feed would not match)', () => {
+    for (const k of ['nsis', 'msi', 'mac', 'dmg', 'appImage', 'deb']) {
+      expect(cfg[k].artifactName, k).toMatch(/^\$\{name\}/);
+      expect(cfg[k].artifactName, k).not.toMatch(/\s|productName/);
+    }
+  });
+
+  it('publishes the update feed to a draft GitHub release (a person rolls it out)', () => {
+    expect(cfg.publish).toEqual([{ provider: 'github', releaseType: 'draft' }]);
   });
 
   it('every referenced file exists; the policy example is a valid policy', () => {

@@ -1,16 +1,22 @@
 /**
- * The real Electron app through Playwright's `_electron`: tray present, window opens (sandboxed, no Node), settings
- * persist across a restart, secrets are not readable in any file the app writes. Needs an Electron binary and a
- * display; elsewhere the suite is skipped with a one-line reason (here the binary cannot be downloaded).
+ * The real Electron app through Playwright's `_electron`: tray present with its menu model, window opens (sandboxed,
+ * context isolation, no Node), a second start hands over to the first (single-instance lock), settings persist
+ * across a restart, secrets are not readable in any file the app writes, a full sync through the real IPC against
+ * the ABRA and EWS emulators, and quitting while a sync runs ends the app within seconds. Needs an Electron binary
+ * and a display; elsewhere the suite is skipped with a one-line reason (here the binary cannot be downloaded). The
+ * hosted CI matrix (.github/workflows/ci.yml) runs it on Windows, macOS and Linux (xvfb).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState, Bridge } from '../../src-main/app/ipc-contract';
+import type { TrayModel } from '../../src-main/app/tray-state';
+import type { RunSummary } from '../../src-main/sync/api';
 import { electronBinary, repoRoot } from '../helpers/env';
+import { expectedContactIds, startWorld, type World } from './harness';
 
 const electron = electronBinary();
 const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
@@ -20,18 +26,21 @@ const suite = skipReason ? describe.skip : describe;
 const SECRET = 'Tajne-E2E-heslo-9137';
 const userData = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-'));
 
-async function launch(): Promise<{ app: ElectronApplication; win: Page }> {
-  const args = [repoRoot, '--show'];
-  if (process.platform === 'linux' && process.getuid?.() === 0) args.unshift('--no-sandbox');
+const appEnv = (dir: string): Record<string, string> =>
+  ({
+    ...process.env,
+    ABRA_SYNC_USER_DATA: dir,
+    ABRA_SYNC_SHOW: '1',
+    XDG_CONFIG_HOME: path.join(dir, 'xdg'), // keep Linux start-at-login out of the real home
+  }) as Record<string, string>;
+const baseArgs = () =>
+  process.platform === 'linux' && process.getuid?.() === 0 ? ['--no-sandbox', repoRoot] : [repoRoot];
+
+async function launch(dir = userData): Promise<{ app: ElectronApplication; win: Page }> {
   const app = await _electron.launch({
     executablePath: electron.path!,
-    args,
-    env: {
-      ...process.env,
-      ABRA_SYNC_USER_DATA: userData,
-      ABRA_SYNC_SHOW: '1',
-      XDG_CONFIG_HOME: path.join(userData, 'xdg'), // keep Linux start-at-login out of the real home
-    } as Record<string, string>,
+    args: [...baseArgs(), '--show'],
+    env: appEnv(dir),
     timeout: 60_000,
   });
   const win = await app.firstWindow();
@@ -47,6 +56,39 @@ const call = <T>(win: Page, method: string, ...args: unknown[]): Promise<T> =>
       ).abraSync.call(m, ...(a as unknown[])),
     [method, args] as const,
   ) as Promise<T>;
+
+/** What main exposes for tests (main.ts `__abraSync`). */
+const trayModel = (app: ElectronApplication): Promise<TrayModel | null> =>
+  app.evaluate(
+    () =>
+      (globalThis as unknown as { __abraSync: { trayModel(): TrayModel | null } }).__abraSync.trayModel() ??
+      null,
+  );
+
+async function until<T>(what: string, f: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(v)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Configure the app for a world through the real IPC, the way the settings window does. */
+async function configure(win: Page, w: World): Promise<void> {
+  const saved = await call<{ ok: boolean; issues?: unknown }>(win, 'saveSync', w.config);
+  expect(saved, JSON.stringify(saved)).toMatchObject({ ok: true });
+  for (const [name, value] of Object.entries(w.secretValues)) {
+    try {
+      await call(win, 'setSecret', name, value);
+    } catch (e) {
+      throw new Error(
+        `storing ${name} failed (${String(e)}). Linux needs an unlocked keyring (the CI workflow starts gnome-keyring)`,
+      );
+    }
+  }
+}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -136,4 +178,180 @@ suite(`Electron app${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
       expect(bytes.includes(Buffer.from(SECRET, 'utf16le')), f).toBe(false);
     }
   });
+
+  it('the tray menu model follows the setup; the window is sandboxed with context isolation as shipped', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-tray-'));
+    const { app, win } = await launch(dir);
+    try {
+      const before = await until(
+        'the tray model',
+        () => trayModel(app),
+        (m) => m !== null,
+      );
+      const ids = (m: TrayModel | null) => m!.menu.map((i) => (i.type === 'item' ? i.id : '-'));
+      expect(ids(before)).toEqual(['syncNow', '-', 'settings', '-', 'settings', 'openLog', '-', 'quit']);
+      expect(before!.menu[0]).toMatchObject({ id: 'syncNow', enabled: false });
+      expect(before!.icon).toBe('error');
+      // What the window runs with. Electron's own RPC reads it with webContents.getLastWebPreferences (not in the
+      // typings); the OS-level sandbox also shows in app.getAppMetrics() on Windows and macOS.
+      const prefs = await app.evaluate(({ app: a, BrowserWindow }) => {
+        const w = BrowserWindow.getAllWindows()[0]!;
+        const wc = w.webContents as unknown as { getLastWebPreferences?: () => Record<string, unknown> };
+        const p = wc.getLastWebPreferences?.() ?? null;
+        const pid = w.webContents.getOSProcessId();
+        const metric = a.getAppMetrics().find((m) => m.pid === pid);
+        return {
+          web: p && {
+            contextIsolation: p.contextIsolation,
+            sandbox: p.sandbox,
+            nodeIntegration: p.nodeIntegration,
+            webviewTag: p.webviewTag,
+            webSecurity: p.webSecurity,
+          },
+          osSandboxed: metric?.sandboxed ?? null,
+          url: w.webContents.getURL(),
+        };
+      });
+      if (prefs.web)
+        expect(prefs.web).toEqual({
+          contextIsolation: true,
+          sandbox: true,
+          nodeIntegration: false,
+          webviewTag: false,
+          webSecurity: true,
+        });
+      if (process.platform !== 'linux') expect(prefs.osSandboxed).toBe(true);
+      expect(prefs.web !== null || prefs.osSandboxed !== null, 'no way to read the window preferences').toBe(
+        true,
+      );
+      expect(prefs.url).toMatch(/^file:.*index\.html$/);
+      // the page cannot reach the preload's world: no ipcRenderer, only the bridge
+      expect(await win.evaluate(() => Object.keys(window).includes('ipcRenderer'))).toBe(false);
+
+      const w = await startWorld({ exchangeSize: 'empty' });
+      try {
+        await configure(win, w);
+        const after = await until(
+          'part lines in the tray',
+          () => trayModel(app),
+          (m) => Boolean(m?.menu.some((i) => i.type === 'item' && i.id === 'part:addressBook')),
+        );
+        expect(ids(after)).toEqual([
+          'syncNow',
+          '-',
+          'part:addressBook',
+          'part:calendar',
+          'part:tasks',
+          'part:mail',
+          '-',
+          'pause',
+          'settings',
+          'openLog',
+          '-',
+          'quit',
+        ]);
+        // the first runs start on their own once the passwords are stored: "Sync now" waits while one runs
+        const idle = await until(
+          'the first runs to end',
+          () => trayModel(app),
+          (m) => m?.icon !== 'syncing',
+          60_000,
+        );
+        expect(idle!.menu[0]).toMatchObject({ id: 'syncNow', enabled: true });
+      } finally {
+        await w.stop();
+      }
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('single instance: a second start exits and shows the first one’s window', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-lock-'));
+    const { app } = await launch(dir);
+    try {
+      await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.hide());
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.isVisible())).toBe(
+        false,
+      );
+      const second = spawn(electron.path!, [...baseArgs(), '--show'], { env: appEnv(dir), stdio: 'ignore' });
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('the second instance did not exit within 30 s')), 30_000);
+        second.on('exit', (c) => {
+          clearTimeout(t);
+          resolve(c);
+        });
+      });
+      expect(code).toBe(0);
+      await until(
+        'the first instance to show its window',
+        () => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.isVisible()),
+        (v) => v === true,
+      );
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('one full sync through the IPC against the ABRA and EWS emulators', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-sync-'));
+    const w = await startWorld({ exchangeSize: 'empty' });
+    const { app, win } = await launch(dir);
+    try {
+      await configure(win, w);
+      const summaries = await call<RunSummary[]>(win, 'syncNow');
+      expect(summaries.map((s) => s.part).sort()).toEqual(['addressBook', 'calendar', 'mail', 'tasks']);
+      for (const s of summaries) expect([s.part, s.result]).toEqual([s.part, 'ok']);
+      // what the app wrote is in the mailbox: one contact per visible ABRA firm and person
+      expect(
+        w.outlook
+          .contacts()
+          .map((c) => c.abraId)
+          .sort(),
+      ).toEqual(expectedContactIds(w));
+      const st = await call<AppState>(win, 'getState');
+      expect(st.status?.parts.every((p) => !p.running)).toBe(true);
+      const tray = await until(
+        'the tray after the run',
+        () => trayModel(app),
+        (m) => m?.icon === 'idle',
+      );
+      expect(tray!.tooltip).toMatch(/Last successful sync: (?!never)/);
+    } finally {
+      await app.close();
+      await w.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('quitting while a sync runs ends the app within seconds and closes the state cleanly', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-e2e-quit-'));
+    // slow servers: the first run takes far longer than the quit may
+    const w = await startWorld({ exchangeSize: 'empty', abraSize: 'demo', latencyMs: 150 });
+    const { app, win } = await launch(dir);
+    try {
+      await configure(win, w);
+      void call(win, 'syncNow').catch(() => undefined); // ends with the app
+      await until(
+        'a running part',
+        () => call<AppState>(win, 'getState'),
+        (st) => Boolean(st.status?.parts.some((p) => p.running)),
+      );
+      const proc = app.process();
+      const exited = new Promise<number>((resolve) => proc.once('exit', () => resolve(Date.now())));
+      const t0 = Date.now();
+      await app.close();
+      const t1 = await exited;
+      expect(t1 - t0).toBeLessThan(10_000);
+      const log = readFileSync(path.join(dir, 'logs', 'app.log'), 'utf8');
+      expect(log).toContain('stopped');
+      expect(log).not.toMatch(/shutdown: /);
+    } finally {
+      await w.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
