@@ -9,7 +9,6 @@
 //
 //   node scripts/build-main.mjs [--outdir DIR] [--dev]
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
@@ -26,12 +25,6 @@ export const EXTERNAL = [
   'utf-8-validate',
   'supports-color',
 ];
-
-/**
- * Packages the app loads with a guarded dynamic `import()` that a checkout may not have installed (electron-updater:
- * only the packaged app updates itself). Installed: bundled as usual. Missing: a module that throws when imported.
- */
-export const OPTIONAL_PACKAGES = ['electron-updater'];
 
 const TS_EXT = ['.ts', '.tsx', '.mts', '.js', '.mjs', '.cjs', '.json'];
 
@@ -55,17 +48,6 @@ const optionalMissing = {
       if (!args.importer.startsWith(path.join(root, 'src-main'))) return undefined;
       if (resolvesLocally(args.resolveDir, args.path)) return undefined;
       return { path: path.resolve(args.resolveDir, args.path), namespace: 'optional-missing' };
-    });
-    const require = createRequire(path.join(root, 'package.json'));
-    const pkgFilter = new RegExp(`^(${OPTIONAL_PACKAGES.map((p) => p.replace(/[-/]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter: pkgFilter }, (args) => {
-      if (args.kind !== 'dynamic-import') return undefined;
-      try {
-        require.resolve(args.path);
-        return undefined;
-      } catch {
-        return { path: path.join(root, 'node_modules', args.path), namespace: 'optional-missing' };
-      }
     });
     build.onLoad({ filter: /.*/, namespace: 'optional-missing' }, (args) => ({
       contents: `throw new Error(${JSON.stringify(`module not included in this build: ${path.relative(root, args.path)}`)});`,

@@ -88,11 +88,7 @@ export interface AutoUpdateDeps {
 }
 
 async function importElectronUpdater(): Promise<ElectronUpdater> {
-  // electron-updater is a dependency of the app build; until it is installed the bundler turns this import into a
-  // module that throws (scripts/build-main.mjs OPTIONAL_PACKAGES), reported by the caller. Typed by ElectronUpdater
-  // above either way; ts-ignore rather than ts-expect-error so the line stays valid once the package is installed.
-  // biome-ignore lint/suspicious/noTsIgnore: see above
-  // @ts-ignore
+  // Loaded lazily: only the packaged app updates itself, and a failed load is reported by the caller.
   const mod = (await import('electron-updater')) as {
     autoUpdater?: ElectronUpdater;
     default?: { autoUpdater?: ElectronUpdater };
