@@ -5,6 +5,7 @@
 import https from 'node:https';
 import { XhrApi } from '@ewsjs/xhr';
 import { SyncError } from '../../shared/errors';
+import { note } from '../../shared/messages';
 import { ianaToWindows, windowsToIana } from '../timezones';
 import {
   ABRA_CONTACT_FOLDER_NAME,
@@ -50,6 +51,7 @@ import {
   takeTransportError,
   type XhrLike,
 } from './transport';
+import { stripXmlForbiddenDeep } from './xml-text';
 
 // biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
 type Any = any;
@@ -206,6 +208,15 @@ function collectWriteResults(
       };
     }
   });
+}
+
+/** Successful writes that lost characters XML cannot carry get a note saying how many. */
+function withNotes(results: WriteResult[], removed: Map<number, number>): WriteResult[] {
+  for (const [at, count] of removed) {
+    const r = results[at];
+    if (r?.ok) results[at] = { ...r, note: note('run.xmlCharsRemoved', { count }) };
+  }
+  return results;
 }
 
 export class EwsBackend implements ExchangeBackend {
@@ -988,6 +999,17 @@ export class EwsBackend implements ExchangeBackend {
     else throw new SyncError('validation', `the sync does not write items in ${folder.kind} folders`);
   }
 
+  /**
+   * The item's data without the characters XML 1.0 cannot carry (the writer would drop them anyway, see
+   * ./xml-text.ts); how many were removed is kept per input position for the item's note.
+   */
+  private xmlSafe<D>(data: D, at: number, removed: Map<number, number>): D {
+    const r = stripXmlForbiddenDeep(data);
+    if (r.removed) removed.set(at, r.removed);
+    else removed.delete(at);
+    return r.value;
+  }
+
   private asValidation(e: unknown): SyncError {
     if (e instanceof SyncError) return e;
     return new SyncError('validation', e instanceof Error ? e.message : String(e));
@@ -998,6 +1020,7 @@ export class EwsBackend implements ExchangeBackend {
     requests: CreateRequest<D>[],
   ): Promise<WriteResult[]> {
     const results: WriteResult[] = new Array(requests.length);
+    const removed = new Map<number, number>();
     return this.call('createItems', async () => {
       for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
         const base = bi * this.writeBatch;
@@ -1007,7 +1030,7 @@ export class EwsBackend implements ExchangeBackend {
           try {
             if (!r.abraId) throw new SyncError('validation', 'an item created by the sync needs its AbraId');
             const item = this.newItem(folder);
-            this.apply(folder, item, r.data, true);
+            this.apply(folder, item, this.xmlSafe(r.data, base + i, removed), true);
             item.SetExtendedProperty(abraIdDef, r.abraId);
             items.push(item);
             index.push(base + i);
@@ -1026,7 +1049,7 @@ export class EwsBackend implements ExchangeBackend {
           get(item, 'Id'),
         );
       }
-      return results;
+      return withNotes(results, removed);
     });
   }
 
@@ -1035,6 +1058,7 @@ export class EwsBackend implements ExchangeBackend {
     requests: UpdateRequest<D>[],
   ): Promise<WriteResult[]> {
     const results: WriteResult[] = new Array(requests.length);
+    const removed = new Map<number, number>();
     return this.call('updateItems', async () => {
       for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
         const base = bi * this.writeBatch;
@@ -1075,7 +1099,7 @@ export class EwsBackend implements ExchangeBackend {
           }
           try {
             if (!r.data && !r.abraId) throw new SyncError('validation', 'an update needs data or an AbraId');
-            if (r.data) this.apply(folder, item, r.data, false);
+            if (r.data) this.apply(folder, item, this.xmlSafe(r.data, at, removed), false);
             if (r.abraId && extended(item, abraIdDef) !== r.abraId)
               item.SetExtendedProperty(abraIdDef, r.abraId);
           } catch (e) {
@@ -1106,7 +1130,7 @@ export class EwsBackend implements ExchangeBackend {
           (r, item) => get(get(r, 'ReturnedItem'), 'Id') ?? get(item, 'Id'),
         );
       }
-      return results;
+      return withNotes(results, removed);
     });
   }
 
