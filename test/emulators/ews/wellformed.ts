@@ -26,10 +26,14 @@ const CHAR_OK = (c: number) =>
   (c >= 0xe000 && c <= 0xfffd) ||
   (c >= 0x10000 && c <= 0x10ffff);
 
-const NAME_START =
-  /[A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD:]/;
-const NAME =
-  /^[A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD:][A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD:.\-0-9\u00B7\u0300-\u036F\u203F-\u2040]*$/;
+const START_CHARS =
+  'A-Z_a-z:\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+/** NameStartChar and NameChar (§2.3). */
+const NAME_START = new RegExp(`^[${START_CHARS}]`, 'u');
+const NAME = new RegExp(
+  `^[${START_CHARS}][${START_CHARS}.\\-0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*$`,
+  'u',
+);
 const PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 class Fail extends Error {
@@ -168,7 +172,7 @@ function scan(s: string): void {
     let j = i + 1;
     const nameM = /^[^\s/>=]+/.exec(s.slice(j, j + 1024));
     const name = nameM?.[0] ?? '';
-    if (!name || !NAME.test(name) || !NAME_START.test(name[0] ?? ''))
+    if (!name || !NAME.test(name) || !NAME_START.test(name))
       throw new Fail("'<' must start a tag (write &lt; in text)", i);
     j += name.length;
     const attrs = new Map<string, string>();
