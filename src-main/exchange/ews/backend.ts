@@ -46,6 +46,7 @@ import { NtlmAuthProvider } from './ntlm';
 import {
   GuardedXhr,
   kindOfResponseCode,
+  peekTransportError,
   runCall,
   type TransportOptions,
   takeTransportError,
@@ -208,6 +209,11 @@ function collectWriteResults(
       };
     }
   });
+}
+
+/** A failed request whose answer was lost: the server may have carried it out. */
+function maybeDone(e: SyncError): boolean {
+  return e.kind === 'transient' || e.kind === 'timeout';
 }
 
 /** Successful writes that lost characters XML cannot carry get a note saying how many. */
@@ -1024,33 +1030,66 @@ export class EwsBackend implements ExchangeBackend {
     return this.call('createItems', async () => {
       for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
         const base = bi * this.writeBatch;
-        const items: Any[] = [];
-        const index: number[] = [];
+        let index: number[] = [];
         batch.forEach((r, i) => {
           try {
             if (!r.abraId) throw new SyncError('validation', 'an item created by the sync needs its AbraId');
-            const item = this.newItem(folder);
-            this.apply(folder, item, this.xmlSafe(r.data, base + i, removed), true);
-            item.SetExtendedProperty(abraIdDef, r.abraId);
-            items.push(item);
+            this.buildNew(folder, r, base + i, removed);
             index.push(base + i);
           } catch (e) {
             results[base + i] = { ok: false, error: this.asValidation(e) };
           }
         });
-        if (!items.length) continue;
-        const res = await this.service.CreateItems(
-          items,
-          this.folderId(folder),
-          null,
-          folder.kind === 'calendar' ? ews.SendInvitationsMode.SendToNone : null,
-        );
-        collectWriteResults(results, index, items, res.Responses ?? [], 'CreateItem', (_r, item) =>
-          get(item, 'Id'),
-        );
+        for (let attempt = 0; index.length; attempt++) {
+          // built anew for every attempt: the library may have touched the objects of a failed one
+          const items = index.map((at) => this.buildNew(folder, requests[at]!, at, removed));
+          let res: Any;
+          try {
+            res = await this.service.CreateItems(
+              items,
+              this.folderId(folder),
+              null,
+              folder.kind === 'calendar' ? ews.SendInvitationsMode.SendToNone : null,
+            );
+          } catch (e) {
+            // The answer was lost (a proxy's 502/504, a 5xx page, a dropped connection, no answer in time): Exchange
+            // may have created the items all the same. Look for them by their AbraId stamp and send again only
+            // those that are not there, so a lost answer never makes a second item.
+            const lost = peekTransportError();
+            const wait = lost && maybeDone(lost) ? this.http.recheckDelay(lost, attempt) : null;
+            if (!lost || wait === null) throw e; // the call's usual handling, with the parked error
+            takeTransportError();
+            const found = new Map<string, ExchangeItem>();
+            for (const it of await this.findByAbraIds(
+              folder,
+              index.map((at) => requests[at]!.abraId),
+            ))
+              if (it.abraId && !found.has(it.abraId)) found.set(it.abraId, it);
+            index = index.filter((at) => {
+              const hit = found.get(requests[at]!.abraId);
+              if (!hit) return true;
+              results[at] = { ok: true, id: hit.id, changeKey: hit.changeKey };
+              return false;
+            });
+            if (index.length) await this.http.pause(wait);
+            continue;
+          }
+          collectWriteResults(results, index, items, res.Responses ?? [], 'CreateItem', (_r, item) =>
+            get(item, 'Id'),
+          );
+          break;
+        }
       }
       return withNotes(results, removed);
     });
+  }
+
+  /** A new library item for a create request: the mapped data and the AbraId stamp. */
+  private buildNew(folder: FolderRef, r: CreateRequest, at: number, removed: Map<number, number>): Any {
+    const item = this.newItem(folder);
+    this.apply(folder, item, this.xmlSafe(r.data, at, removed), true);
+    item.SetExtendedProperty(abraIdDef, r.abraId);
+    return item;
   }
 
   async updateItems<D extends ItemData>(
