@@ -15,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../src-main/exchange/ews/backend';
 import { ews } from '../../src-main/exchange/ews/ews-lib';
 import { stripXmlForbidden, xmlAttr, xmlText } from '../../src-main/exchange/ews/xml-text';
-import type { AppointmentData, FolderRef, WriteResult } from '../../src-main/exchange/types';
+import type { AppointmentData, CalendarEvent, FolderRef, WriteResult } from '../../src-main/exchange/types';
 import { tr } from '../../src-main/shared/messages';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews/index';
 import { checkWellFormed } from '../emulators/ews/wellformed';
@@ -165,8 +165,8 @@ describe('EWS backend → emulator: hostile text arrives as sent, batches line u
     expect(n && tr('cs', n.key, n.params)).toContain(`${removedC0} znaků`);
     // and the backend reads back what it wrote (the emulator answers a stored CR literally, and an XML parser reads
     // a literal CR as LF, XML 1.0 §2.11; what Exchange itself writes for CR is not known)
-    const back = await b.getItems(cal, ids);
-    const subjectOf = new Map(back.map((e) => [e.id, (e.data as AppointmentData).subject]));
+    const back = await b.getItems<CalendarEvent>(cal, ids);
+    const subjectOf = new Map(back.map((e) => [e.id, e.data.subject]));
     expect(ids.map((id) => subjectOf.get(id))).toEqual(
       subjects.map((s) => stripXmlForbidden(s).text.replace(/\r\n?/g, '\n')),
     );
