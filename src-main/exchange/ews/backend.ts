@@ -211,6 +211,9 @@ function collectWriteResults(
   });
 }
 
+/** Answers that mean the item cannot be reached by this id any more: a delete of it has nothing left to do. */
+const GONE = new Set(['ErrorItemNotFound', 'ErrorInvalidIdMalformed']);
+
 /** A failed request whose answer was lost: the server may have carried it out. */
 function maybeDone(e: SyncError): boolean {
   return e.kind === 'transient' || e.kind === 'timeout';
@@ -1189,8 +1192,7 @@ export class EwsBackend implements ExchangeBackend {
         batch.forEach((_, i) => {
           const r = rs[i];
           if (r && isSuccess(r)) results[base + i] = { ok: true };
-          else if (r && errorCodeName(get(r, 'ErrorCode')) === 'ErrorItemNotFound')
-            results[base + i] = { ok: true };
+          else if (r && GONE.has(errorCodeName(get(r, 'ErrorCode')))) results[base + i] = { ok: true };
           else
             results[base + i] = {
               ok: false,

@@ -140,6 +140,9 @@ export function kindOfResponseCode(code: string): SyncErrorKind {
     case 'ErrorStaleObject':
       return 'conflict';
     case 'ErrorItemNotFound':
+    // an id the server cannot read (a stored id that got corrupted): the item cannot be reached by it, like a
+    // deleted one; the engine finds it again by its AbraId stamp or content
+    case 'ErrorInvalidIdMalformed':
     case 'ErrorFolderNotFound':
     case 'ErrorSyncFolderNotFound':
     case 'ErrorNonExistentMailbox':
@@ -157,7 +160,6 @@ export function kindOfResponseCode(code: string): SyncErrorKind {
     case 'ErrorInvalidServerVersion':
     case 'ErrorIncorrectSchemaVersion':
     case 'ErrorInvalidPropertySet':
-    case 'ErrorInvalidIdMalformed':
     case 'ErrorInvalidIdEmpty':
     case 'ErrorInvalidExtendedPropertyValue':
     case 'ErrorInvalidPropertyRequest':

@@ -20,6 +20,7 @@ import { type OpContext, OpFault } from './ops/common';
 import { findItem } from './ops/find';
 import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from './ops/folders';
 import { createItem, deleteItem, getItem, moveItem, updateItem } from './ops/items';
+import { convertId, getAttachment, getUserConfiguration, updateFolder } from './ops/more';
 import { resolveNames } from './ops/resolve';
 import { syncFolderItems } from './ops/sync';
 import { RecurrenceError } from './recurrence';
@@ -62,6 +63,10 @@ const OPS: Record<string, (ctx: OpContext, req: XNode) => string> = {
   DeleteItem: deleteItem,
   MoveItem: moveItem,
   ResolveNames: resolveNames,
+  ConvertId: convertId,
+  GetAttachment: getAttachment,
+  UpdateFolder: updateFolder,
+  GetUserConfiguration: getUserConfiguration,
 };
 
 export interface ServerOptions {
