@@ -34,7 +34,7 @@ async function postBytes(body: Buffer | string): Promise<{ status: number; body:
   const r = await fetch(emu.url, {
     method: 'POST',
     headers: { authorization: ews.authorization, 'content-type': 'text/xml; charset=utf-8' },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   return { status: r.status, body: await r.text() };
 }
