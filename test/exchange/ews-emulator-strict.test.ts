@@ -381,3 +381,33 @@ describe('EWS backend: a 502 after Exchange stored the items makes no duplicate'
     }
   });
 });
+
+describe('EWS backend: a corrupt stored id (ErrorInvalidIdMalformed) counts as gone, like ErrorItemNotFound', () => {
+  it('getItems leaves it out, updateItems answers notFound for that item only, deleteItems takes it as deleted', async () => {
+    const b = new EwsBackend(
+      { email: emu.email, ewsUrl: emu.url, auth: 'basic', user: emu.user, timeZone: 'Europe/Prague' },
+      { password: emu.password },
+    );
+    try {
+      const folder = await b.getFolder('contacts');
+      const [ok] = await b.createItems(folder, [{ abraId: 'CORR-1', data: { displayName: 'Platný' } }]);
+      const good = ok?.ok ? ok : null;
+      expect(good).not.toBeNull();
+      const corrupt = 'AAMkAD-this-is-not-an-id';
+      expect((await b.getItems(folder, [corrupt, good?.id ?? ''])).map((i) => i.id)).toEqual([good?.id]);
+      const up = await b.updateItems(folder, [
+        { id: corrupt, changeKey: '', data: { displayName: 'X' } },
+        { id: good?.id ?? '', changeKey: good?.changeKey ?? '', data: { displayName: 'Platný 2' } },
+      ]);
+      expect(up[0]?.ok).toBe(false);
+      if (up[0] && !up[0].ok) {
+        expect(up[0].error.kind).toBe('notFound');
+        expect(up[0].error.code).toBe('ErrorInvalidIdMalformed');
+      }
+      expect(up[1]?.ok).toBe(true);
+      expect(await b.deleteItems(folder, [corrupt])).toEqual([{ ok: true }]);
+    } finally {
+      await b.close();
+    }
+  });
+});
