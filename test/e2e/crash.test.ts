@@ -236,7 +236,9 @@ const setExchangeLatency = (w: World, ms: number) =>
 const units = (exchange: 'ews' | 'graph', n: number) => (exchange === 'ews' ? Math.ceil(n / BATCH) : n);
 
 describe.each(['ews', 'graph'] as const)('crash safety over %s', (exchange) => {
-  const worldOptions = { exchange, abraSize: 'demo', exchangeSize: 'demo' } as const;
+  // Schema validation off for speed only (hundreds of runs of the same request shapes, which the other EWS tests
+  // validate); the emulator still parses every request strictly.
+  const worldOptions = { exchange, abraSize: 'demo', exchangeSize: 'demo', validateRequests: false } as const;
   // The oracle: an identical world synced once without interruption.
   let expected: Picture;
   let expectedWrites: { exchange: number; abra: number };
@@ -602,7 +604,7 @@ describe.each(['ews', 'graph'] as const)('crash gaps and the AbraId stamp over %
   let files: { config: string; secrets: string };
 
   beforeAll(async () => {
-    w = await startWorld({ exchange, abraSize: 'small', exchangeSize: 'empty' });
+    w = await startWorld({ exchange, abraSize: 'small', exchangeSize: 'empty', validateRequests: false });
     files = writeFiles(w);
     const first = await runToEnd(w, files);
     expect(first.code, first.text).toBe(0);
