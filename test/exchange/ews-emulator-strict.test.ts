@@ -11,11 +11,15 @@
  * - ConvertId, GetAttachment, UpdateFolder, GetUserConfiguration, distinguished folders, MAPI tags, and the
  *   502-after-processing fault the product must survive without a duplicate.
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../src-main/exchange/ews/backend';
 import type { ContactItem } from '../../src-main/exchange/types';
 import { attrs, RawEws, soapEnvelope, text, texts } from '../emulators/ews/client';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews/index';
+import { checkWellFormed } from '../emulators/ews/wellformed';
+import { ewsRecordingsDir, hasShared, sharedSkipReason } from '../helpers/env';
 import { canValidateXsd, validateBody, xsdSkipReason } from './xsd';
 
 let emu: EwsEmulator;
@@ -410,4 +414,29 @@ describe('EWS backend: a corrupt stored id (ErrorInvalidIdMalformed) counts as g
       await b.close();
     }
   });
+});
+
+describe.skipIf(!hasShared)('strict parser: no false alarms on what real Exchange writes', () => {
+  it('every body of the real Exchange recordings (../shared/ews/recordings) is well-formed to the strict check', () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const n of readdirSync(d)) {
+        const p = path.join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (n.endsWith('.json')) files.push(p);
+      }
+    };
+    walk(ewsRecordingsDir);
+    let checked = 0;
+    for (const f of files)
+      for (const r of JSON.parse(readFileSync(f, 'utf8')) as { body?: string }[]) {
+        if (!r.body?.trimStart().startsWith('<?xml')) continue; // XML answers (not HTML error pages)
+        expect(checkWellFormed(r.body), `${path.basename(f)}`).toBeNull();
+        checked++;
+      }
+    expect(checked).toBeGreaterThan(40);
+  });
+});
+describe.skipIf(hasShared)(`recordings check skipped: ${sharedSkipReason}`, () => {
+  it('needs ../shared', () => expect(hasShared).toBe(false));
 });
