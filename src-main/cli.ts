@@ -56,6 +56,9 @@ export function formatSummary(s: RunSummary): string {
   if (s.message) line += `\n${' '.repeat(13)}${s.message}`;
   for (const f of s.failures.slice(0, 20)) line += `\n${' '.repeat(13)}✗ [${f.side}] ${f.name}: ${f.reason}`;
   if (s.failures.length > 20) line += `\n${' '.repeat(13)}… and ${s.failures.length - 20} more`;
+  const notes = s.notes ?? [];
+  for (const n of notes.slice(0, 20)) line += `\n${' '.repeat(13)}! [${n.side}] ${n.name}: ${n.message}`;
+  if (notes.length > 20) line += `\n${' '.repeat(13)}… and ${notes.length - 20} more notes`;
   return line;
 }
 

@@ -14,6 +14,7 @@
  * - Nothing here logs a secret.
  */
 import type { SyncError } from '../shared/errors';
+import type { Note } from '../shared/messages';
 
 /** PropertySetId of the named extended properties the sync stamps on items (same GUID for EWS and Graph). */
 /** Where a backend gets OAuth access tokens (the app's MSAL sign-in implements it). */
@@ -237,7 +238,13 @@ export interface ChangeOptions {
   isKnown?: (id: string, changeKey: string) => boolean;
 }
 
-export type WriteResult = { ok: true; id: string; changeKey: string } | { ok: false; error: SyncError };
+/**
+ * `note`: the item was written, but not exactly as given (e.g. characters Exchange cannot store were removed); the
+ * engine records it as the run's note for the item.
+ */
+export type WriteResult =
+  | { ok: true; id: string; changeKey: string; note?: Note }
+  | { ok: false; error: SyncError };
 export type DeleteResult = { ok: true } | { ok: false; error: SyncError };
 
 export type ItemData = ContactData | AppointmentData | TaskData;

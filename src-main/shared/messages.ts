@@ -145,6 +145,11 @@ const en = {
   'run.notSignedIn': 'not signed in to Microsoft 365; sign in under Connections',
   'run.ewsOauthCli':
     "the command line cannot use the app's Microsoft sign-in for Exchange Server (EWS): give an EWS access token in EXCHANGE_TOKEN",
+  'run.xmlCharsRemoved': {
+    one: 'written without {count} character that Exchange cannot store (a control character such as a vertical tab pasted from Excel)',
+    other:
+      'written without {count} characters that Exchange cannot store (control characters such as a vertical tab pasted from Excel)',
+  },
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -267,6 +272,12 @@ const cs: Record<MessageKey, Entry> = {
   'run.notSignedIn': 'nejste přihlášeni k Microsoft 365; přihlaste se v Připojení',
   'run.ewsOauthCli':
     'příkazový řádek nemůže použít přihlášení Microsoft z aplikace pro Exchange Server (EWS): zadejte přístupový token EWS v EXCHANGE_TOKEN',
+  'run.xmlCharsRemoved': {
+    one: 'zapsáno bez {count} znaku, který Exchange neumí uložit (řídicí znak, např. svislý tabulátor vložený z Excelu)',
+    few: 'zapsáno bez {count} znaků, které Exchange neumí uložit (řídicí znaky, např. svislý tabulátor vložený z Excelu)',
+    other:
+      'zapsáno bez {count} znaků, které Exchange neumí uložit (řídicí znaky, např. svislý tabulátor vložený z Excelu)',
+  },
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };

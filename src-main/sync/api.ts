@@ -52,6 +52,20 @@ export interface ItemFailure {
   at: string;
 }
 
+/** An item that was written, but not exactly as it was given (e.g. characters Exchange cannot store were removed). */
+export interface ItemNote {
+  part: PartName;
+  side: Side;
+  name: string;
+  /** English (logs and the CLI). */
+  message: string;
+  /** The same in the user's language. */
+  note: Note;
+  abraId?: string;
+  exchangeId?: string;
+  at: string;
+}
+
 export interface RunSummary {
   runId: number;
   part: PartName;
@@ -60,6 +74,8 @@ export interface RunSummary {
   result: RunResult;
   counts: RunCounts;
   failures: ItemFailure[];
+  /** Items written with a remark (absent when there is none). */
+  notes?: ItemNote[];
   /** For failed/aborted/needsConfirmation: why, in plain language (English; logs and the CLI). */
   message?: string;
   /** The same as a sentence the UI shows in the user's language, when the engine has one for it. */

@@ -5,8 +5,8 @@
  */
 import type { ExchangeItem, FolderRef, ItemData, UpdateRequest, WriteResult } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
-import { type Note, note, wordsOf } from '../shared/messages';
-import type { ItemFailure, PlanEntry, RunCounts, RunSummary, Side } from './api';
+import { type Note, note, tr, wordsOf } from '../shared/messages';
+import type { ItemFailure, ItemNote, PlanEntry, RunCounts, RunSummary, Side } from './api';
 import { recordHash } from './hash';
 import type { AbraItem, ExItem, PartModule } from './part';
 import type { RunContext } from './ports';
@@ -81,6 +81,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
   const runId = dryRun ? 0 : state.startRun(part.name, false);
   const counts = emptyCounts();
   const failures: ItemFailure[] = [];
+  const notes: ItemNote[] = [];
   const plan: PlanEntry[] = [];
   const direction = part.direction(ctx);
   const partCfg = ctx.config.parts[part.name];
@@ -102,6 +103,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       result,
       counts,
       failures,
+      ...(notes.length ? { notes } : {}),
       ...wordsOf(said, why),
       errorKind,
       dryRun,
@@ -543,6 +545,20 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     }
     let done = 0;
     const tick = () => ctx.progress({ phase: 'writing', done: ++done, total: work.length });
+    /** A written item's remark from the backend (see WriteResult.note). */
+    const remark = (w: WorkItem, r: WriteResult) => {
+      if (!r.ok || !r.note) return;
+      notes.push({
+        part: part.name,
+        side: 'exchange',
+        name: w.name,
+        message: tr('en', r.note.key, r.note.params),
+        note: r.note,
+        abraId: w.abraId ?? undefined,
+        exchangeId: r.id,
+        at: ctx.now().toISOString(),
+      });
+    };
     const fail = (w: WorkItem, side: Side, e: unknown) => {
       const err = toSyncError(e);
       counts.failed++;
@@ -799,6 +815,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
             linkFrom(c.w, c.record, c.abraId, c.abraVersion, r.id, r.id, r.changeKey);
             state.removeIntent(part.name, 'exchange', c.abraId);
           });
+          remark(c.w, r);
           counts.exchange.created++;
         } else {
           state.removeIntent(part.name, 'exchange', c.abraId);
@@ -875,6 +892,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
               linkFrom(u.w, u.record, u.abraId, u.abraVersion, r.id, exKey || r.id, r.changeKey);
               if (abraId) state.removeStamp(part.name, exKey);
             });
+            remark(u.w, r);
             counts.exchange.updated++;
           } else fail(u.w, 'exchange', r ? r.error : new SyncError('transient', 'no result'));
           tick();

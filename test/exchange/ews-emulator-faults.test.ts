@@ -244,7 +244,8 @@ describe('EWS emulator: faults', () => {
     expect(emu.log.counts()).toEqual({ GetFolder: 1, GetItem: 1 });
     const [a, b] = emu.log.entries();
     expect(a).toMatchObject({ operation: 'GetFolder', status: 200 });
-    expect(b).toMatchObject({ operation: 'GetItem', status: 200, responseCode: 'ErrorItemNotFound' });
+    // an id Exchange cannot parse is ErrorInvalidIdMalformed, not ErrorItemNotFound (ResponseCode reference)
+    expect(b).toMatchObject({ operation: 'GetItem', status: 200, responseCode: 'ErrorInvalidIdMalformed' });
     expect(Number.isNaN(Date.parse(a?.at ?? ''))).toBe(false);
   });
 });

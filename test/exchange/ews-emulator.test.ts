@@ -78,12 +78,16 @@ describe('EWS emulator: folders', () => {
     expect(attrs(body, 'FolderId', 'Id')[0]).toBe(emu.control.folderId('contacts'));
   });
 
-  it('GetFolder for an unknown FolderId → per-item ErrorFolderNotFound', async () => {
+  it('GetFolder for an unknown FolderId → per-item ErrorFolderNotFound; an unreadable one → ErrorInvalidIdMalformed', async () => {
+    // an id of the shape the store issues, of no folder
+    const unknown = Buffer.concat([Buffer.from('AAMkAD'), Buffer.alloc(34, 7)]).toString('base64');
     const body = await call(
-      '<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape><m:FolderIds><t:FolderId Id="AAMkADbm9uZXhpc3RlbnQ="/></m:FolderIds></m:GetFolder>',
+      `<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape><m:FolderIds><t:FolderId Id="${unknown}"/><t:FolderId Id="AAMkADbm9uZXhpc3RlbnQ="/></m:FolderIds></m:GetFolder>`,
     );
     expect(body).toContain('ResponseClass="Error"');
-    expect(text(body, 'ResponseCode')).toBe('ErrorFolderNotFound');
+    // ResponseCode (https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/responsecode):
+    // ErrorInvalidIdMalformed "the request contains an invalid ID"; ErrorFolderNotFound for a valid id of no folder
+    expect(texts(body, 'ResponseCode')).toEqual(['ErrorFolderNotFound', 'ErrorInvalidIdMalformed']);
   });
 
   it('CreateFolder, duplicate → ErrorFolderExists, FindFolder with a DisplayName restriction finds it', async () => {
@@ -338,7 +342,10 @@ describe('EWS emulator: SyncFolderItems', () => {
     expect(changes(after)).toEqual([]);
   });
 
-  it('summary shape returns properties but not Body; non-summary asks → ErrorInvalidPropertyRequest', async () => {
+  // SyncFolderItems returns summary properties only; asked-for Body/Attachments/MimeContent are left out, not refused
+  // ("How to: Synchronize items by using EWS in Exchange": SyncFolderItems, like FindItem, returns no Body or
+  // attachments; a GetItem follows. Exchange accepts the shape: an independent client asking for them works there).
+  it('summary shape returns properties but not Body; Body/MimeContent/Attachments asked for are accepted and left out', async () => {
     const folder = emu.control.createFolder('contacts', 'Sync shape', 'IPF.Contact');
     emu.control.createContact(folder, { givenName: 'Tělo', surname: 'Test', notes: 'poznámka' });
     const b = await sync(
@@ -353,9 +360,13 @@ describe('EWS emulator: SyncFolderItems', () => {
       `<t:FolderId Id="${folder}"/>`,
       undefined,
       10,
-      '<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="item:Body"/></t:AdditionalProperties></m:ItemShape>',
+      '<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:IncludeMimeContent>true</t:IncludeMimeContent><t:AdditionalProperties><t:FieldURI FieldURI="item:Body"/><t:FieldURI FieldURI="item:Attachments"/><t:FieldURI FieldURI="item:MimeContent"/><t:FieldURI FieldURI="contacts:Surname"/></t:AdditionalProperties></m:ItemShape>',
     );
-    expect(text(bad, 'ResponseCode')).toBe('ErrorInvalidPropertyRequest');
+    expect(text(bad, 'ResponseCode')).toBe('NoError');
+    expect(text(bad, 'Surname')).toBe('Test');
+    expect(bad).not.toContain('<t:Body');
+    expect(bad).not.toContain('<t:MimeContent');
+    expect(bad).not.toContain('<t:Attachments');
   });
 
   it('garbage or foreign SyncState → ErrorInvalidSyncStateData; faults.invalidSyncState expires a good one once', async () => {

@@ -1,6 +1,7 @@
 /**
  * The EWS backend's transport under faults, over real loopback HTTP with a scripted stub: server back-off
- * honoured and retried, 503 and dropped connections retried (but never a CreateItem), connection-count throttling,
+ * honoured and retried, 503 and dropped connections retried (a CreateItem only after a check by its AbraId stamp),
+ * connection-count throttling,
  * the error kinds (auth, tls, unreachable, timeout, malformed, cursorInvalid), per-item errors in a batch, the
  * concurrency cap, and that no secret ever reaches an error.
  */
@@ -107,14 +108,33 @@ describe('EWS transport faults (loopback stub)', () => {
     expect(e.transient).toBe(true);
   });
 
-  it('a dropped connection is retried for reads, but never for CreateItem (the write may have happened)', async () => {
+  it('a dropped connection is retried for reads; a CreateItem is re-checked by its AbraId stamp, never blindly re-sent', async () => {
     stub.push({ body: '', drop: true }, soapOk(getItemOk(['A'])));
     expect(await backend.getItems(contacts, ['A'])).toHaveLength(1);
+    const found = (ids: string[]) =>
+      `<m:FindItemResponse ${M} ${T}><m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder TotalItemsInView="${ids.length}" IncludesLastItemInRange="true"><t:Items>${ids.map((id) => `<t:Contact><t:ItemId Id="${id}" ChangeKey="CK-${id}"/></t:Contact>`).join('')}</t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse>`;
+    const stamped = (id: string, abraId: string) =>
+      `<m:GetItemResponse ${M} ${T}><m:ResponseMessages><m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:Contact><t:ItemId Id="${id}" ChangeKey="CK-${id}"/><t:DisplayName>X</t:DisplayName><t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="c6d6d1a5-3b1e-4f0a-9c2a-4a5b52a1e0f1" PropertyName="AbraId" PropertyType="String"/><t:Value>${abraId}</t:Value></t:ExtendedProperty></t:Contact></m:Items></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse>`;
+    // the answer is lost but the item was made: found by its stamp, not sent again
     stub.requests.length = 0;
-    stub.push({ body: '', drop: true });
-    const e = await caught(backend.createItems(contacts, [{ abraId: 'AD1', data: { displayName: 'X' } }]));
-    expect(e.kind).toBe('transient');
-    expect(stub.requests.map((r) => r.operation)).toEqual(['CreateItem']);
+    stub.push({ body: '', drop: true }, soapOk(found(['N1'])), soapOk(stamped('N1', 'AD1')));
+    const r1 = await backend.createItems(contacts, [{ abraId: 'AD1', data: { displayName: 'X' } }]);
+    expect(r1).toEqual([{ ok: true, id: 'N1', changeKey: 'CK-N1' }]);
+    expect(stub.requests.map((r) => r.operation)).toEqual(['CreateItem', 'FindItem', 'GetItem']);
+    // the answer is lost and nothing was made: sent again after the check
+    stub.requests.length = 0;
+    const created = `<m:CreateItemResponse ${M} ${T}><m:ResponseMessages><m:CreateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:Contact><t:ItemId Id="N2" ChangeKey="CK-N2"/></t:Contact></m:Items></m:CreateItemResponseMessage></m:ResponseMessages></m:CreateItemResponse>`;
+    stub.push({ body: '', drop: true }, soapOk(found([])), soapOk(created));
+    const r2 = await backend.createItems(contacts, [{ abraId: 'AD2', data: { displayName: 'Y' } }]);
+    expect(r2).toEqual([{ ok: true, id: 'N2', changeKey: 'CK-N2' }]);
+    expect(stub.requests.map((r) => r.operation)).toEqual(['CreateItem', 'FindItem', 'CreateItem']);
+    // HTTP 502 from a gateway on a CreateItem: not re-sent by the transport either
+    stub.requests.length = 0;
+    stub.push({ status: 502, body: 'bad gateway', headers: { 'content-type': 'text/html' } });
+    stub.push(soapOk(found(['N3'])), soapOk(stamped('N3', 'AD3')));
+    const r3 = await backend.createItems(contacts, [{ abraId: 'AD3', data: { displayName: 'Z' } }]);
+    expect(r3).toEqual([{ ok: true, id: 'N3', changeKey: 'CK-N3' }]);
+    expect(stub.requests.map((r) => r.operation)).toEqual(['CreateItem', 'FindItem', 'GetItem']);
   });
 
   it('401 → auth; nothing in the error carries the password or the Authorization header', async () => {

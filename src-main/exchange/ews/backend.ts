@@ -5,6 +5,7 @@
 import https from 'node:https';
 import { XhrApi } from '@ewsjs/xhr';
 import { SyncError } from '../../shared/errors';
+import { note } from '../../shared/messages';
 import { ianaToWindows, windowsToIana } from '../timezones';
 import {
   ABRA_CONTACT_FOLDER_NAME,
@@ -45,11 +46,13 @@ import { NtlmAuthProvider } from './ntlm';
 import {
   GuardedXhr,
   kindOfResponseCode,
+  peekTransportError,
   runCall,
   type TransportOptions,
   takeTransportError,
   type XhrLike,
 } from './transport';
+import { stripXmlForbiddenDeep } from './xml-text';
 
 // biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
 type Any = any;
@@ -206,6 +209,23 @@ function collectWriteResults(
       };
     }
   });
+}
+
+/** Answers that mean the item cannot be reached by this id any more: a delete of it has nothing left to do. */
+const GONE = new Set(['ErrorItemNotFound', 'ErrorInvalidIdMalformed']);
+
+/** A failed request whose answer was lost: the server may have carried it out. */
+function maybeDone(e: SyncError): boolean {
+  return e.kind === 'transient' || e.kind === 'timeout';
+}
+
+/** Successful writes that lost characters XML cannot carry get a note saying how many. */
+function withNotes(results: WriteResult[], removed: Map<number, number>): WriteResult[] {
+  for (const [at, count] of removed) {
+    const r = results[at];
+    if (r?.ok) results[at] = { ...r, note: note('run.xmlCharsRemoved', { count }) };
+  }
+  return results;
 }
 
 export class EwsBackend implements ExchangeBackend {
@@ -988,6 +1008,17 @@ export class EwsBackend implements ExchangeBackend {
     else throw new SyncError('validation', `the sync does not write items in ${folder.kind} folders`);
   }
 
+  /**
+   * The item's data without the characters XML 1.0 cannot carry (the writer would drop them anyway, see
+   * ./xml-text.ts); how many were removed is kept per input position for the item's note.
+   */
+  private xmlSafe<D>(data: D, at: number, removed: Map<number, number>): D {
+    const r = stripXmlForbiddenDeep(data);
+    if (r.removed) removed.set(at, r.removed);
+    else removed.delete(at);
+    return r.value;
+  }
+
   private asValidation(e: unknown): SyncError {
     if (e instanceof SyncError) return e;
     return new SyncError('validation', e instanceof Error ? e.message : String(e));
@@ -998,36 +1029,83 @@ export class EwsBackend implements ExchangeBackend {
     requests: CreateRequest<D>[],
   ): Promise<WriteResult[]> {
     const results: WriteResult[] = new Array(requests.length);
+    const removed = new Map<number, number>();
     return this.call('createItems', async () => {
       for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
         const base = bi * this.writeBatch;
-        const items: Any[] = [];
-        const index: number[] = [];
+        let index: number[] = [];
         batch.forEach((r, i) => {
           try {
             if (!r.abraId) throw new SyncError('validation', 'an item created by the sync needs its AbraId');
-            const item = this.newItem(folder);
-            this.apply(folder, item, r.data, true);
-            item.SetExtendedProperty(abraIdDef, r.abraId);
-            items.push(item);
+            this.buildNew(folder, r, base + i, removed);
             index.push(base + i);
           } catch (e) {
             results[base + i] = { ok: false, error: this.asValidation(e) };
           }
         });
-        if (!items.length) continue;
-        const res = await this.service.CreateItems(
-          items,
-          this.folderId(folder),
-          null,
-          folder.kind === 'calendar' ? ews.SendInvitationsMode.SendToNone : null,
-        );
-        collectWriteResults(results, index, items, res.Responses ?? [], 'CreateItem', (_r, item) =>
-          get(item, 'Id'),
-        );
+        for (let attempt = 0; index.length; attempt++) {
+          // built anew for every attempt: the library may have touched the objects of a failed one
+          const items = index.map((at) => this.buildNew(folder, requests[at]!, at, removed));
+          let res: Any;
+          try {
+            res = await this.service.CreateItems(
+              items,
+              this.folderId(folder),
+              null,
+              folder.kind === 'calendar' ? ews.SendInvitationsMode.SendToNone : null,
+            );
+          } catch (e) {
+            // The answer was lost (a proxy's 502/504, a 5xx page, a dropped connection, no answer in time): Exchange
+            // may have created the items all the same. Look for them by their AbraId stamp and send again only
+            // those that are not there, so a lost answer never makes a second item.
+            const lost = peekTransportError();
+            const wait = lost && maybeDone(lost) ? this.http.recheckDelay(lost, attempt) : null;
+            if (!lost || wait === null) throw e; // the call's usual handling, with the parked error
+            takeTransportError();
+            const found = new Map<string, ExchangeItem>();
+            let existing: ExchangeItem[];
+            try {
+              existing = await this.findByAbraIds(
+                folder,
+                index.map((at) => requests[at]!.abraId),
+              );
+            } catch (err) {
+              // not a kind the call would repeat as a whole: earlier batches of this call are already written
+              const why = err instanceof SyncError ? err.message : String(err);
+              throw new SyncError(
+                'transient',
+                `a create's answer was lost and the check for it failed: ${why}`,
+                {
+                  cause: err,
+                },
+              );
+            }
+            for (const it of existing) if (it.abraId && !found.has(it.abraId)) found.set(it.abraId, it);
+            index = index.filter((at) => {
+              const hit = found.get(requests[at]!.abraId);
+              if (!hit) return true;
+              results[at] = { ok: true, id: hit.id, changeKey: hit.changeKey };
+              return false;
+            });
+            if (index.length) await this.http.pause(wait);
+            continue;
+          }
+          collectWriteResults(results, index, items, res.Responses ?? [], 'CreateItem', (_r, item) =>
+            get(item, 'Id'),
+          );
+          break;
+        }
       }
-      return results;
+      return withNotes(results, removed);
     });
+  }
+
+  /** A new library item for a create request: the mapped data and the AbraId stamp. */
+  private buildNew(folder: FolderRef, r: CreateRequest, at: number, removed: Map<number, number>): Any {
+    const item = this.newItem(folder);
+    this.apply(folder, item, this.xmlSafe(r.data, at, removed), true);
+    item.SetExtendedProperty(abraIdDef, r.abraId);
+    return item;
   }
 
   async updateItems<D extends ItemData>(
@@ -1035,6 +1113,7 @@ export class EwsBackend implements ExchangeBackend {
     requests: UpdateRequest<D>[],
   ): Promise<WriteResult[]> {
     const results: WriteResult[] = new Array(requests.length);
+    const removed = new Map<number, number>();
     return this.call('updateItems', async () => {
       for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
         const base = bi * this.writeBatch;
@@ -1075,7 +1154,7 @@ export class EwsBackend implements ExchangeBackend {
           }
           try {
             if (!r.data && !r.abraId) throw new SyncError('validation', 'an update needs data or an AbraId');
-            if (r.data) this.apply(folder, item, r.data, false);
+            if (r.data) this.apply(folder, item, this.xmlSafe(r.data, at, removed), false);
             if (r.abraId && extended(item, abraIdDef) !== r.abraId)
               item.SetExtendedProperty(abraIdDef, r.abraId);
           } catch (e) {
@@ -1106,7 +1185,7 @@ export class EwsBackend implements ExchangeBackend {
           (r, item) => get(get(r, 'ReturnedItem'), 'Id') ?? get(item, 'Id'),
         );
       }
-      return results;
+      return withNotes(results, removed);
     });
   }
 
@@ -1126,8 +1205,7 @@ export class EwsBackend implements ExchangeBackend {
         batch.forEach((_, i) => {
           const r = rs[i];
           if (r && isSuccess(r)) results[base + i] = { ok: true };
-          else if (r && errorCodeName(get(r, 'ErrorCode')) === 'ErrorItemNotFound')
-            results[base + i] = { ok: true };
+          else if (r && GONE.has(errorCodeName(get(r, 'ErrorCode')))) results[base + i] = { ok: true };
           else
             results[base + i] = {
               ok: false,

@@ -3,8 +3,10 @@
  * with what the library lacks:
  * - a small semaphore capping concurrent requests per backend (Exchange throttles `EWSMaxConcurrency` per user);
  * - retries of ErrorServerBusy (waiting the server's BackOffMilliseconds, capped), ErrorExceededConnectionCount,
- *   HTTP 503/502/504 and dropped connections (not for CreateItem/SendItem, where a dropped answer may hide a
- *   completed write: the engine recovers those through the AbraId stamp);
+ *   HTTP 503/502/504 and dropped connections — not for CreateItem/SendItem/MoveItem/CopyItem: a proxy's 502/504,
+ *   a 5xx page or a dropped connection may hide a write Exchange completed, and sending it again made a second
+ *   item. The backend re-checks such a create by its AbraId stamp before it sends what is really missing
+ *   (EwsBackend.createItems);
  * - classification of every transport failure into a {@link SyncError}. The library swallows errors into generic
  *   `SoapFaultDetails` objects, so the classified error is parked in an AsyncLocalStorage slot of the backend call
  *   that is running (see {@link runCall}); the backend rethrows it from there.
@@ -74,6 +76,11 @@ export function takeTransportError(): SyncError | null {
   return e;
 }
 
+/** The classified transport error of the running call, if any, left in place. */
+export function peekTransportError(): SyncError | null {
+  return als.getStore()?.error ?? null;
+}
+
 function park(e: SyncError): void {
   const ctx = als.getStore();
   if (ctx) ctx.error = e;
@@ -133,6 +140,9 @@ export function kindOfResponseCode(code: string): SyncErrorKind {
     case 'ErrorStaleObject':
       return 'conflict';
     case 'ErrorItemNotFound':
+    // an id the server cannot read (a stored id that got corrupted): the item cannot be reached by it, like a
+    // deleted one; the engine finds it again by its AbraId stamp or content
+    case 'ErrorInvalidIdMalformed':
     case 'ErrorFolderNotFound':
     case 'ErrorSyncFolderNotFound':
     case 'ErrorNonExistentMailbox':
@@ -150,7 +160,6 @@ export function kindOfResponseCode(code: string): SyncErrorKind {
     case 'ErrorInvalidServerVersion':
     case 'ErrorIncorrectSchemaVersion':
     case 'ErrorInvalidPropertySet':
-    case 'ErrorInvalidIdMalformed':
     case 'ErrorInvalidIdEmpty':
     case 'ErrorInvalidExtendedPropertyValue':
     case 'ErrorInvalidPropertyRequest':
@@ -275,7 +284,8 @@ export function classifyFailure(
           retryAfterMs: wait,
         },
       ),
-      retryAfterMs: wait,
+      // 429 is refused before any work; a gateway's 502/504 or a 503 page may come after the write was done
+      retryAfterMs: status === 429 || !NOT_REPLAYABLE.has(operation) ? wait : null,
     };
   }
   if (status === 500 && /Envelope/.test(body)) {
@@ -295,7 +305,7 @@ export function classifyFailure(
   if (status >= 500)
     return {
       error: new SyncError('transient', `Exchange failed (HTTP ${status})`, { status }),
-      retryAfterMs: expo,
+      retryAfterMs: NOT_REPLAYABLE.has(operation) ? null : expo,
     };
   return {
     error: new SyncError('malformed', `unexpected HTTP ${status} from Exchange`, { status }),
@@ -340,6 +350,16 @@ export class GuardedXhr implements XhrLike {
 
   pause(ms: number): Promise<void> {
     return this.o.sleep(ms);
+  }
+
+  /**
+   * How long to wait before attempt `attempt + 1` of a write the backend re-checks itself (a create whose answer
+   * was lost, see EwsBackend.createItems); null when the attempts are used up.
+   */
+  recheckDelay(e: SyncError, attempt: number): number | null {
+    if (attempt >= this.o.maxRetries) return null;
+    const wait = e.retryAfterMs ?? Math.min(this.o.baseDelayMs * 2 ** attempt, this.o.maxBackoffMs);
+    return Math.min(wait, this.o.maxBackoffMs);
   }
 
   get apiName(): string {

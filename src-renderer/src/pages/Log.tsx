@@ -151,11 +151,18 @@ export function LogPage() {
                   {line}
                 </div>
               )),
-            r.message
-              ? said(r)
-              : r.failures.length
-                ? t('overview.failedItems', { count: r.failures.length })
-                : '',
+            <>
+              {r.message
+                ? said(r)
+                : r.failures.length
+                  ? t('overview.failedItems', { count: r.failures.length })
+                  : ''}
+              {(r.notes ?? []).map((n) => (
+                <div key={`${n.at}:${n.name}:${n.abraId ?? ''}`} className="run-note">
+                  {n.name}: {said(n)}
+                </div>
+              ))}
+            </>,
           ],
         }))}
       />

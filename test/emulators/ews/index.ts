@@ -132,6 +132,12 @@ export interface EwsFaults {
   serverBusy(backoffMs: number, n?: number): void;
   /** Next `n` requests: this HTTP status with an HTML body (503 = IIS queue full). */
   http(status: number, n?: number): void;
+  /**
+   * Next `n` requests of `operation` (any when omitted) are carried out — items stored — and then answered with
+   * this HTTP status and an HTML body instead of the EWS answer: a reverse proxy or load balancer that gave up
+   * waiting (502/504) after Exchange processed the request.
+   */
+  httpAfterProcessing(status: number, n?: number, operation?: string): void;
   /** Every bearer token issued until now is expired (401). */
   expireTokens(): void;
   /** More than `n` concurrent requests → ErrorExceededConnectionCount. */
@@ -406,6 +412,8 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
     faults: {
       serverBusy: (backoffMs, n = 1) => server.addFault({ kind: 'serverBusy', backoffMs, times: n }),
       http: (status, n = 1) => server.addFault({ kind: 'http', status, times: n }),
+      httpAfterProcessing: (status, n = 1, operation) =>
+        server.addAfterFault({ status, times: n, operation }),
       expireTokens: () => server.expireTokens(),
       maxConcurrent: (n) => {
         server.maxConcurrent = n;

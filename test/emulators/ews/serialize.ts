@@ -2,8 +2,18 @@
  * Item and folder → EWS XML, in the element order types.xsd demands (ItemType, then the subtype's own sequence),
  * filtered by the request's response shape (IdOnly / Default / AllProperties + AdditionalProperties).
  */
+import { aliasOf, isFolderClassTag } from './mapi';
 import type { Occurrence } from './recurrence';
-import { type EwsStore, type ExtProp, ewsDate, extKey, type Folder, type Item, parseDate } from './store';
+import {
+  type EwsStore,
+  type ExtProp,
+  ewsDate,
+  extKey,
+  extUri,
+  type Folder,
+  type Item,
+  parseDate,
+} from './store';
 import { el, esc, tag, textEl, tt, writeX, type XNode } from './xml';
 
 export const ITEM_ORDER = [
@@ -556,6 +566,11 @@ export function writeItem(
   for (const name of order) {
     if (name === 'ExtendedProperty') {
       for (const e of ext) if (wantExt.has(e.key)) inner += extXml(e);
+      // a MAPI tag that is a standard field answers that field's value (./mapi.ts)
+      for (const u of shape.ext) {
+        const v = aliasOf(u, element)?.get(props);
+        if (v !== undefined) inner += extXml({ key: extKey(u), uri: extUri(u), value: v });
+      }
       continue;
     }
     if (name === 'MimeContent') {
@@ -579,9 +594,10 @@ export function writeItem(
 
 function wanted(name: string, shape: Shape): boolean {
   if (name === 'ItemId') return true;
+  // a summary answer (SyncFolderItems) never has them, asked for or not
+  if (shape.summary && NON_SUMMARY.has(name)) return false;
   if (shape.fields.has(name) || shape.indexed.has(name)) return true;
   if (shape.base === 'IdOnly') return false;
-  if (shape.summary && NON_SUMMARY.has(name)) return false;
   return true;
 }
 
@@ -633,6 +649,8 @@ export function writeOccurrence(store: EwsStore, master: Item, o: Occurrence, sh
 export interface FolderShape {
   base: 'IdOnly' | 'Default' | 'AllProperties';
   fields: Set<string>;
+  /** ExtendedFieldURIs asked for (only PR_CONTAINER_CLASS has a value on the emulator's folders). */
+  ext?: Record<string, string>[];
 }
 
 export function writeFolder(store: EwsStore, f: Folder, shape: FolderShape): string {
@@ -646,6 +664,9 @@ export function writeFolder(store: EwsStore, f: Folder, shape: FolderShape): str
   if (want('DisplayName')) inner += tt('DisplayName', f.displayName);
   if (want('TotalCount')) inner += tt('TotalCount', store.folderItems(f).length);
   if (want('ChildFolderCount')) inner += tt('ChildFolderCount', store.childFolders(f).length);
+  for (const u of shape.ext ?? [])
+    if (isFolderClassTag(u) && f.folderClass)
+      inner += extXml({ key: extKey(u), uri: extUri(u), value: f.folderClass });
   if (shape.base === 'AllProperties' || shape.fields.has('EffectiveRights'))
     inner += tag(
       't:EffectiveRights',

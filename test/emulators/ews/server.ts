@@ -20,12 +20,14 @@ import { type OpContext, OpFault } from './ops/common';
 import { findItem } from './ops/find';
 import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from './ops/folders';
 import { createItem, deleteItem, getItem, moveItem, updateItem } from './ops/items';
+import { convertId, getAttachment, getUserConfiguration, updateFolder } from './ops/more';
 import { resolveNames } from './ops/resolve';
 import { syncFolderItems } from './ops/sync';
 import { RecurrenceError } from './recurrence';
 import { envelope, fault, SERVER_INFO, type ServerFlavour, schemaFault, VERSIONS } from './soap';
 import { type EwsStore, type Mailbox, StoreError } from './store';
-import { soapBodyChild, validateFragment } from './validate';
+import { validateEnvelope } from './validate';
+import { checkWellFormed, decodeUtf8Strict } from './wellformed';
 import { child, NS, parseXml, XmlParseError, type XNode } from './xml';
 
 export interface LogEntry {
@@ -61,6 +63,10 @@ const OPS: Record<string, (ctx: OpContext, req: XNode) => string> = {
   DeleteItem: deleteItem,
   MoveItem: moveItem,
   ResolveNames: resolveNames,
+  ConvertId: convertId,
+  GetAttachment: getAttachment,
+  UpdateFolder: updateFolder,
+  GetUserConfiguration: getUserConfiguration,
 };
 
 export interface ServerOptions {
@@ -79,6 +85,7 @@ export interface ServerOptions {
 export class EwsServer {
   readonly log: LogEntry[] = [];
   private faults: Fault[] = [];
+  private afterFaults: { status: number; times: number; operation?: string }[] = [];
   private itemErrors: { code: string; match: ItemMatcher; left: number }[] = [];
   maxConcurrent = Number.POSITIVE_INFINITY;
   private active = 0;
@@ -133,6 +140,16 @@ export class EwsServer {
   addFault(f: Fault): void {
     this.faults.push(f);
   }
+  addAfterFault(f: { status: number; times: number; operation?: string }): void {
+    this.afterFaults.push(f);
+  }
+  private takeAfterFault(operation: string): number | undefined {
+    const f = this.afterFaults.find((x) => x.times > 0 && (!x.operation || x.operation === operation));
+    if (!f) return undefined;
+    f.times--;
+    this.afterFaults = this.afterFaults.filter((x) => x.times > 0);
+    return f.status;
+  }
   addItemError(code: string, match: ItemMatcher): void {
     const times = typeof match === 'function' ? Number.POSITIVE_INFINITY : (match.times ?? 1);
     this.itemErrors.push({ code, match, left: times });
@@ -142,6 +159,7 @@ export class EwsServer {
   }
   clearFaults(): void {
     this.faults = [];
+    this.afterFaults = [];
     this.itemErrors = [];
     this.maxConcurrent = Number.POSITIVE_INFINITY;
     this.o.store.invalidSyncStates.clear();
@@ -296,7 +314,10 @@ export class EwsServer {
     const url = (req.url ?? '').split('?')[0]?.toLowerCase();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    // strictly: bytes that are not UTF-8 are refused in dispatch(), not silently replaced
+    const strict = decodeUtf8Strict(bytes);
+    const raw = strict ?? bytes.toString('utf8');
     // debugging aid: EWS_EMULATOR_DUMP=1 prints every request body (never the Authorization header)
     if (process.env.EWS_EMULATOR_DUMP) process.stderr.write(`[ews-emulator] ${raw}\n`);
     const opGuess = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(raw)?.[1] ?? 'unknown';
@@ -343,6 +364,21 @@ export class EwsServer {
       res.end('401 Unauthorized');
       return;
     }
+    const who = ntlm.mailbox ?? this.authenticate(req.headers.authorization);
+    if (typeof who === 'string') {
+      this.log.push({ operation: opGuess, status: 401, at });
+      const bearer = req.headers.authorization?.toLowerCase().startsWith('bearer')
+        ? `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", error="invalid_token", error_description="${who}"`
+        : 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000"';
+      res.writeHead(401, {
+        'www-authenticate': ['Negotiate', 'NTLM', 'Basic realm="127.0.0.1"', bearer],
+        'content-type': 'text/plain',
+      });
+      res.end('401 Unauthorized');
+      return;
+    }
+    mailboxEmail = who.email;
+    // IIS authenticates before the request reaches EWS: only an authenticated caller learns that EWS wants POST
     if (req.method !== 'POST') {
       this.log.push({ operation: `${req.method}`, status: 405, at });
       res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' });
@@ -365,20 +401,6 @@ export class EwsServer {
       res.end(`<html><body><h1>${f.status} ${http.STATUS_CODES[f.status] ?? 'Error'}</h1></body></html>`);
       return;
     }
-    const who = ntlm.mailbox ?? this.authenticate(req.headers.authorization);
-    if (typeof who === 'string') {
-      this.log.push({ operation: opGuess, status: 401, at });
-      const bearer = req.headers.authorization?.toLowerCase().startsWith('bearer')
-        ? `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", error="invalid_token", error_description="${who}"`
-        : 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000"';
-      res.writeHead(401, {
-        'www-authenticate': ['Negotiate', 'NTLM', 'Basic realm="127.0.0.1"', bearer],
-        'content-type': 'text/plain',
-      });
-      res.end('401 Unauthorized');
-      return;
-    }
-    mailboxEmail = who.email;
     if (f?.kind === 'serverBusy') {
       await send(
         500,
@@ -402,17 +424,48 @@ export class EwsServer {
         );
         return;
       }
-      await this.dispatch(raw, who, send);
+      const after = this.takeAfterFault(opGuess);
+      if (after === undefined) await this.dispatch(strict, who, send);
+      else {
+        // the request is carried out, then the proxy in front answers instead of Exchange
+        await this.dispatch(strict, who, async () => {});
+        this.log.push({ operation: opGuess, status: after, at, mailbox: who.email });
+        res.writeHead(after, { 'content-type': 'text/html' });
+        res.end(`<html><body><h1>${after} ${http.STATUS_CODES[after] ?? 'Error'}</h1></body></html>`);
+      }
     } finally {
       this.active--;
     }
   }
 
   private async dispatch(
-    raw: string,
+    raw: string | null,
     who: Mailbox,
     send: (status: number, body: string, operation: string) => Promise<void>,
   ): Promise<void> {
+    // Exchange reads the request with a strict XML reader and validates it against its schema before anything
+    // else; a body that is not well-formed XML is refused as a whole: HTTP 500, ErrorSchemaValidation.
+    if (raw === null) {
+      await send(500, schemaFault('The request is not UTF-8 encoded.'), 'unknown');
+      return;
+    }
+    const bad = checkWellFormed(raw);
+    if (bad) {
+      await send(500, schemaFault(bad.message, bad.line, bad.column), 'unknown');
+      return;
+    }
+    if (this.o.validate) {
+      const r = await validateEnvelope(raw, this.o.validate.schemaDir, this.o.validate.xmllint);
+      if (!r.ok) {
+        const operation = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(raw)?.[1] ?? 'unknown';
+        await send(
+          500,
+          schemaFault(r.errors.join(' ').replace(/^-:\d+:\s*/, ''), r.line ?? 0, r.column ?? 0),
+          operation,
+        );
+        return;
+      }
+    }
     let env: XNode;
     try {
       env = parseXml(raw);
@@ -431,20 +484,6 @@ export class EwsServer {
       return;
     }
     const operation = op.name;
-    if (this.o.validate) {
-      const frag = soapBodyChild(raw);
-      const r = frag
-        ? await validateFragment(frag, this.o.validate.schemaDir, this.o.validate.xmllint)
-        : { ok: false, errors: ['empty Body'] };
-      if (!r.ok) {
-        await send(
-          500,
-          schemaFault(r.errors.join(' ').replace(/^-:\d+:\s*/, ''), r.line ?? 0, r.column ?? 0),
-          operation,
-        );
-        return;
-      }
-    }
     const header = child(env, 'Header');
     const rsv = child(header, 'RequestServerVersion');
     const version = rsv?.attrs.Version ?? 'Exchange2007_SP1';

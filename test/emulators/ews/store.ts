@@ -2,8 +2,10 @@
  * The emulator's mailbox store: mailboxes, folders, items (properties kept as the XML elements the client sent),
  * named extended properties, ChangeKeys, calendar series with exceptions, and opaque SyncState snapshots.
  */
+
 import { createHmac } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { canonicalSet } from './mapi';
 import { expand, ianaFor, type Occurrence } from './recurrence';
 import { clone, textEl, type XNode } from './xml';
 
@@ -166,7 +168,8 @@ export function parseDate(s: string | undefined): Date | undefined {
 }
 
 export function extKey(uri: Record<string, string>): string {
-  const set = (uri.PropertySetId ?? uri.DistinguishedPropertySetId ?? '').toLowerCase();
+  // PublicStrings and its GUID are one property set (see ./mapi.ts)
+  const set = canonicalSet(uri);
   const nm = uri.PropertyName ?? uri.PropertyId ?? '';
   const tagV = uri.PropertyTag
     ? Number.parseInt(uri.PropertyTag, uri.PropertyTag.startsWith('0x') ? 16 : 10)
@@ -249,6 +252,17 @@ export class EwsStore {
     const num = b.readUInt32BE(10);
     const extra = b.readUInt32BE(14);
     return this.opaque(kind, mbx, num, extra) === id ? { kind, mbx, num, extra } : undefined;
+  }
+
+  /**
+   * Whether `id` has the shape of an id this store issues (base64 of 40 bytes starting "AAMkAD"), existing or not.
+   * Exchange answers ErrorInvalidIdMalformed for an id it cannot parse and ErrorItemNotFound only for a readable id
+   * of nothing ("ResponseCode", https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/responsecode).
+   */
+  isIdShaped(id: string): boolean {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(id)) return false;
+    const b = Buffer.from(id, 'base64');
+    return b.length === 40 && b.toString('ascii', 0, 6) === 'AAMkAD';
   }
 
   newChangeKey(): string {
@@ -338,6 +352,15 @@ export class EwsStore {
     const f = this.insertFolder(mb, parentId, name, cls ?? defaultCls, elx);
     this.touchFolder(parent);
     return f;
+  }
+
+  renameFolder(f: Folder, name: string): void {
+    if (!name.trim()) throw new StoreError('ErrorInvalidRequest', 'Folder name cannot be empty.');
+    for (const o of f.mailbox.folders.values())
+      if (o !== f && o.parentId === f.parentId && o.displayName.toLowerCase() === name.toLowerCase())
+        throw new StoreError('ErrorFolderExists', 'A folder with the specified name already exists.');
+    f.displayName = name;
+    this.touchFolder(f);
   }
 
   deleteFolder(f: Folder): void {

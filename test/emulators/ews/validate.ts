@@ -4,8 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { NS } from './xml';
 
@@ -220,6 +222,73 @@ export async function validateFragment(
   const r =
     (await persistentFor(schema)?.validate(fragment)) ??
     (await validateWithXmllint(fragment, schema, xmllint));
+  if (cache.size > 5000) cache.clear();
+  cache.set(key, r);
+  return r;
+}
+
+/**
+ * A SOAP 1.1 envelope schema (the parts of http://schemas.xmlsoap.org/soap/envelope/ a request uses) that imports
+ * Microsoft's messages.xsd: the Body must hold exactly one EWS operation element, validated strictly. The Header's
+ * elements are checked by the server itself (an unknown RequestServerVersion is ErrorInvalidServerVersion on
+ * Exchange, not a schema error), so they are skipped here as before. Written next to the other temporary files once per schema folder (it names the folder's absolute
+ * path), so the emulator can validate the bytes it received as a whole, not a re-serialised copy of the Body.
+ */
+export function envelopeSchema(schemaDir = defaultSchemaDir()): string {
+  const messages = pathToFileURL(path.resolve(schemaDir, 'messages.xsd')).href;
+  const xsd = `<?xml version="1.0" encoding="utf-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:soap="${NS.soap}" targetNamespace="${NS.soap}" elementFormDefault="qualified">
+  <xs:import namespace="${NS.m}" schemaLocation="${messages}"/>
+  <xs:element name="Envelope">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element name="Header" minOccurs="0">
+          <xs:complexType>
+            <xs:sequence><xs:any namespace="##any" processContents="skip" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
+            <xs:anyAttribute namespace="##other" processContents="lax"/>
+          </xs:complexType>
+        </xs:element>
+        <xs:element name="Body">
+          <xs:complexType>
+            <xs:sequence><xs:any namespace="${NS.m}" processContents="strict" minOccurs="1" maxOccurs="1"/></xs:sequence>
+            <xs:anyAttribute namespace="##other" processContents="lax"/>
+          </xs:complexType>
+        </xs:element>
+      </xs:sequence>
+      <xs:anyAttribute namespace="##other" processContents="lax"/>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+`;
+  const dir = path.join(os.tmpdir(), 'ews-emulator-schema');
+  const file = path.join(dir, `envelope-${createHash('sha1').update(xsd).digest('hex').slice(0, 16)}.xsd`);
+  let current = '';
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    /* not written yet */
+  }
+  if (current !== xsd) {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, xsd);
+    renameSync(tmp, file);
+  }
+  return file;
+}
+
+/** Validates a whole SOAP request envelope, as received, against {@link envelopeSchema}. */
+export async function validateEnvelope(
+  raw: string,
+  schemaDir = defaultSchemaDir(),
+  xmllint = findXmllint(),
+): Promise<ValidationResult> {
+  if (!xmllint) return { ok: false, errors: ['xmllint not installed'] };
+  const schema = envelopeSchema(schemaDir);
+  const key = createHash('sha1').update(schema).update('\0').update(raw).digest('hex');
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const r = (await persistentFor(schema)?.validate(raw)) ?? (await validateWithXmllint(raw, schema, xmllint));
   if (cache.size > 5000) cache.clear();
   cache.set(key, r);
   return r;

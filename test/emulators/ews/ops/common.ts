@@ -1,4 +1,5 @@
 /** Shared pieces of the operations: context, folder/item id resolution, response shapes, item parsing. */
+import { aliasOf } from '../mapi';
 import { fromWall, ianaFor } from '../recurrence';
 import type { Shape } from '../serialize';
 import { fieldElement, indexedElement } from '../serialize';
@@ -83,8 +84,13 @@ export function resolveFolder(ctx: OpContext, idNode: XNode): Folder {
   }
   if (idNode.name === 'FolderId') {
     const id = idNode.attrs.Id ?? '';
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(id))
-      throw new StoreError('ErrorInvalidIdMalformed', 'Id is malformed.');
+    if (!ctx.store.isIdShaped(id)) {
+      try {
+        return ctx.store.folder(id);
+      } catch {
+        throw new StoreError('ErrorInvalidIdMalformed', 'Id is malformed.');
+      }
+    }
     return ctx.store.folder(id);
   }
   throw new StoreError('ErrorInvalidRequest', `Unsupported folder id ${idNode.name}.`);
@@ -114,7 +120,7 @@ export function resolveItemId(ctx: OpContext, n: XNode): ItemRef {
     const id = n.attrs.Id ?? '';
     const occ = s.resolveOccurrence(id);
     if (occ) return { item: occ.master, occurrence: occ.index, changeKey: n.attrs.ChangeKey, id };
-    if (!s.tryItem(id) && !s.decodeId(id) && !/^[A-Za-z0-9+/]+={0,2}$/.test(id))
+    if (!s.tryItem(id) && !s.isIdShaped(id))
       throw new StoreError('ErrorInvalidIdMalformed', 'Id is malformed.');
     return { item: s.item(id), changeKey: n.attrs.ChangeKey, id };
   }
@@ -213,6 +219,11 @@ export function parseItem(n: XNode, newId: () => string): ParsedItem {
       const uri = child(c, 'ExtendedFieldURI');
       if (!uri) continue;
       const vals = child(c, 'Values');
+      const alias = aliasOf(uri.attrs, n.name);
+      if (alias) {
+        alias.set(out.props, childText(c, 'Value') ?? '');
+        continue;
+      }
       const e: ExtProp = { key: extKey(uri.attrs), uri: extUri(uri.attrs) };
       if (vals) e.values = children(vals, 'Value').map((v) => v.text);
       else e.value = childText(c, 'Value') ?? '';
@@ -234,7 +245,12 @@ export function parseItem(n: XNode, newId: () => string): ParsedItem {
 }
 
 /** Text value of a field for restrictions and sorting. */
-export function fieldValue(props: Map<string, XNode>, ext: ExtProp[], path: XNode): string | undefined {
+export function fieldValue(
+  props: Map<string, XNode>,
+  ext: ExtProp[],
+  path: XNode,
+  element?: string,
+): string | undefined {
   if (path.name === 'FieldURI') {
     const name = fieldElement(path.attrs.FieldURI ?? '');
     const v = props.get(name);
@@ -257,6 +273,8 @@ export function fieldValue(props: Map<string, XNode>, ext: ExtProp[], path: XNod
     return entry.text;
   }
   if (path.name === 'ExtendedFieldURI') {
+    const alias = element ? aliasOf(path.attrs, element) : undefined;
+    if (alias) return alias.get(props);
     const e = ext.find((x) => x.key === extKey(path.attrs));
     return e ? (e.value ?? e.values?.join(',')) : undefined;
   }

@@ -86,7 +86,7 @@ export function findItem(ctx: OpContext, req: XNode): string {
         }
         const restriction = child(req, 'Restriction')?.children[0];
         let matching = restriction
-          ? rows.filter((r) => evaluate(restriction, (p) => fieldValue(r.props, r.ext, p)))
+          ? rows.filter((r) => evaluate(restriction, (p) => fieldValue(r.props, r.ext, p, r.element)))
           : rows;
         const orders = children(child(req, 'SortOrder'), 'FieldOrder');
         if (orders.length) {
@@ -94,8 +94,8 @@ export function findItem(ctx: OpContext, req: XNode): string {
             for (const o of orders) {
               const p = o.children[0];
               if (!p) continue;
-              const va = fieldValue(a.props, a.ext, p) ?? '';
-              const vb = fieldValue(b.props, b.ext, p) ?? '';
+              const va = fieldValue(a.props, a.ext, p, a.element) ?? '';
+              const vb = fieldValue(b.props, b.ext, p, b.element) ?? '';
               const c = va.localeCompare(vb, 'en', { numeric: true, sensitivity: 'base' });
               if (c) return o.attrs.Order === 'Descending' ? -c : c;
             }

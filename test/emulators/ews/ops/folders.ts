@@ -1,4 +1,6 @@
 /** GetFolder, FindFolder, CreateFolder, DeleteFolder, SyncFolderHierarchy. */
+
+import { isFolderClassTag } from '../mapi';
 import { type FolderShape, fieldElement, writeFolder } from '../serialize';
 import { errorMessage, responseBody, success } from '../soap';
 import { type Folder, type FolderElement, StoreError } from '../store';
@@ -13,6 +15,10 @@ function folderShape(n: XNode | undefined): FolderShape {
   };
   for (const p of children(child(n, 'AdditionalProperties')))
     if (p.name === 'FieldURI') shape.fields.add(fieldElement(p.attrs.FieldURI ?? ''));
+    else if (p.name === 'ExtendedFieldURI') {
+      shape.ext = shape.ext ?? [];
+      shape.ext.push(p.attrs);
+    }
   return shape;
 }
 
@@ -44,6 +50,7 @@ export function getFolder(ctx: OpContext, req: XNode): string {
 
 function folderGetter(f: Folder) {
   return (p: XNode): string | undefined => {
+    if (p.name === 'ExtendedFieldURI') return isFolderClassTag(p.attrs) ? f.folderClass : undefined;
     if (p.name !== 'FieldURI') return undefined;
     const n = fieldElement(p.attrs.FieldURI ?? '');
     if (n === 'DisplayName') return f.displayName;
@@ -134,7 +141,11 @@ export function createFolder(ctx: OpContext, req: XNode): string {
       if (!FOLDER_ELEMENTS.has(fx.name))
         throw new StoreError('ErrorInvalidRequest', `Unsupported folder type ${fx.name}.`);
       const name = childText(fx, 'DisplayName') ?? '';
-      const cls = childText(fx, 'FolderClass');
+      // PR_CONTAINER_CLASS (0x3613) set as an extended property is the folder class
+      const tagged = children(fx, 'ExtendedProperty').find((e) =>
+        isFolderClassTag(child(e, 'ExtendedFieldURI')?.attrs ?? {}),
+      );
+      const cls = childText(fx, 'FolderClass') ?? (tagged ? childText(tagged, 'Value') : undefined);
       if (cls && fx.name !== 'Folder' && !cls.startsWith(defaultClass(fx.name as FolderElement)))
         throw new StoreError(
           'ErrorInvalidRequest',

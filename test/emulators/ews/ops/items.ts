@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 /** GetItem, CreateItem, UpdateItem, DeleteItem, MoveItem — batches with one response message per item, in order. */
+import { aliasOf } from '../mapi';
 import { type MimeAddress, parseMime } from '../mime';
 import { RecurrenceError } from '../recurrence';
 import { fieldElement, indexedElement, mailboxNode, writeOccurrence, writeStoredItem } from '../serialize';
@@ -213,7 +214,7 @@ function validateCalendar(props: Map<string, XNode>): void {
 function applyUpdate(
   u: XNode,
   props: Map<string, XNode>,
-  target: { ext: ReturnType<typeof parseItem>['ext'] },
+  target: { ext: ReturnType<typeof parseItem>['ext']; element: string },
 ): { readOnly: boolean } {
   const path = u.children[0];
   const itemEl = u.children[1];
@@ -272,6 +273,22 @@ function applyUpdate(
   }
   if (path.name === 'ExtendedFieldURI') {
     const key = extKey(path.attrs);
+    const alias = aliasOf(path.attrs, target.element);
+    if (alias) {
+      if (u.name === 'DeleteItemField') alias.set(props, undefined);
+      else {
+        const ep = children(itemEl, 'ExtendedProperty').find(
+          (e) => extKey(child(e, 'ExtendedFieldURI')?.attrs ?? {}) === key,
+        );
+        if (!ep)
+          throw new StoreError(
+            'ErrorInvalidExtendedProperty',
+            'The extended property in the update does not match its path.',
+          );
+        alias.set(props, childText(ep, 'Value') ?? '');
+      }
+      return { readOnly: false };
+    }
     if (u.name === 'DeleteItemField') {
       target.ext = target.ext.filter((e) => e.key !== key);
       return { readOnly: false };
@@ -341,7 +358,7 @@ export function updateItem(ctx: OpContext, req: XNode): string {
           const o = ctx.store.occurrenceAt(it, ref.occurrence);
           if (!base.has('Start')) base.set('Start', textEl('Start', o.start.toISOString()));
           if (!base.has('End')) base.set('End', textEl('End', o.end.toISOString()));
-          const holder = { ext: it.ext };
+          const holder = { ext: it.ext, element: it.element };
           for (const u of updates) applyUpdate(u, base, holder);
           // zone-less times of an occurrence are wall-clock times in the series' zone
           const withZone = new Map(base);
@@ -360,7 +377,7 @@ export function updateItem(ctx: OpContext, req: XNode): string {
           );
         }
         const props = new Map(it.props);
-        const holder = { ext: [...it.ext] };
+        const holder = { ext: [...it.ext], element: it.element };
         let readOnly = true;
         for (const u of updates) if (!applyUpdate(u, props, holder).readOnly) readOnly = false;
         if (it.element === 'CalendarItem') {

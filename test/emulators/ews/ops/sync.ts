@@ -3,11 +3,11 @@
  * + read flag), so any earlier state can be resumed from; changes are computed as the difference to the folder
  * now, the oldest `MaxChangesReturned` per call (written newest first, like Exchange 2010 SP2+).
  */
-import { NON_SUMMARY, writeStoredItem } from '../serialize';
+import { writeStoredItem } from '../serialize';
 import { errorMessage, responseBody, success } from '../soap';
 import { type Item, isRead, StoreError } from '../store';
 import { child, children, childText, tag, type XNode } from '../xml';
-import { checkSummary, folderFrom, type OpContext, parseShape } from './common';
+import { folderFrom, type OpContext, parseShape } from './common';
 
 type Change =
   | { kind: 'Create' | 'Update' | 'ReadFlagChange'; seq: number; item: Item }
@@ -16,8 +16,11 @@ type Change =
 export function syncFolderItems(ctx: OpContext, req: XNode): string {
   const msg = 'SyncFolderItemsResponseMessage';
   try {
+    // Exchange accepts Body, Attachments, MimeContent and other non-summary properties in SyncFolderItems' shape
+    // and leaves them out of the answer (it does not refuse them as FindItem does): "SyncFolderItems ... does not
+    // return ... the Body or Attachments", https://learn.microsoft.com/en-us/exchange/client-developer/exchange-web-services/how-to-synchronize-items-by-using-ews-in-exchange
     const shape = parseShape(ctx, child(req, 'ItemShape'), true);
-    checkSummary(shape, NON_SUMMARY);
+    shape.mime = false;
     let folder: ReturnType<typeof folderFrom>;
     try {
       folder = folderFrom(ctx, child(req, 'SyncFolderId'));
