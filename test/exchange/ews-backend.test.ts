@@ -3,6 +3,8 @@
  * every request the backend sends against Microsoft's messages.xsd (when ../shared and xmllint exist) and answers
  * ErrorSchemaValidation like a real server, so every test here also proves the requests are schema-valid.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../src-main/exchange/ews/backend';
 import { createExchangeBackend } from '../../src-main/exchange/index';
@@ -509,6 +511,63 @@ describe('EWS backend ↔ EWS emulator', () => {
         )
       ).kind,
     ).toBe('auth');
+  });
+
+  it('a token refused between two write batches: renewed, and the batch already created is not sent again', async () => {
+    // A proxy in front of the emulator answers the second CreateItem with 401, as Exchange does for a token that
+    // expired mid-call; the backend renews the token and repeats the call, which must not re-create batch one.
+    let creates = 0;
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (body.includes('CreateItem') && ++creates === 2) {
+          res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
+          return;
+        }
+        const up = http.request(
+          emu.url,
+          { method: req.method, headers: { ...req.headers, host: new URL(emu.url).host } },
+          (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          },
+        );
+        up.end(body);
+      });
+    });
+    await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
+    try {
+      const { port } = proxy.address() as AddressInfo;
+      let invalidated = 0;
+      const oauth = new EwsBackend(
+        { email: emu.email, ewsUrl: `http://127.0.0.1:${port}${new URL(emu.url).pathname}`, auth: 'oauth' },
+        {
+          tokenSource: {
+            getAccessToken: async () => emu.issueToken(),
+            invalidate: () => {
+              invalidated++;
+            },
+          },
+        },
+        { writeBatchSize: 2, transport: { baseDelayMs: 5, maxRetries: 0 } },
+      );
+      const folder = await oauth.getFolder('contacts');
+      const res = await oauth.createItems(
+        folder,
+        ['R1', 'R2', 'R3', 'R4'].map((abraId) => ({ abraId, data: { displayName: `Obnova ${abraId}` } })),
+      );
+      expect(res.every((r) => r.ok)).toBe(true);
+      expect(invalidated).toBe(1);
+      const stamped = emu.control
+        .list(folder.id)
+        .map((i) => i.extended[`${ABRA_PROPERTY_SET_ID}/${ABRA_ID_PROPERTY_NAME}`])
+        .filter((a) => a?.startsWith('R'));
+      expect(stamped.sort()).toEqual(['R1', 'R2', 'R3', 'R4']);
+    } finally {
+      await new Promise((ok) => proxy.close(ok));
+    }
   });
 
   it('NTLM sign-in (DOMAIN\\user) is accepted by the emulator; a wrong password → auth', async () => {

@@ -1035,6 +1035,9 @@ export class EwsBackend implements ExchangeBackend {
         const base = bi * this.writeBatch;
         let index: number[] = [];
         batch.forEach((r, i) => {
+          // The call is repeated as a whole after a renewed token or throttling: what an earlier pass already
+          // created (or refused) keeps its result and is not sent again.
+          if (results[base + i]) return;
           try {
             if (!r.abraId) throw new SyncError('validation', 'an item created by the sync needs its AbraId');
             this.buildNew(folder, r, base + i, removed);
