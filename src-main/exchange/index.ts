@@ -60,6 +60,7 @@ export async function createExchangeBackend(
       domain: config.domain,
       caCertificate: config.caCertificate,
       timeZone: config.timeZone,
+      serverVersion: config.serverVersion,
     },
     opts.ewsAuth ? { ...secrets, tokenSource: opts.ewsAuth } : secrets,
     opts.ews,

@@ -289,6 +289,10 @@ export interface MailboxInfo {
   serverVersion?: string;
   /** The user's time zone as the backend uses it (IANA). */
   timeZone?: string;
+  /** Set when the backend speaks a legacy dialect to this server (EWS: Exchange 2007, best effort). */
+  legacyMode?: 'exchange2007';
+  /** A server the product connects to but does not support (Exchange 2007 before SP2: install SP3). */
+  unsupported?: 'exchange2007sp1';
 }
 
 export interface ExchangeBackend {

@@ -184,6 +184,11 @@ export const exchangeConnectionSchema = z.object({
   caCertificate: z.string().optional(),
   /** The user's time zone (IANA). */
   timeZone: z.string().default('Europe/Prague'),
+  /**
+   * EWS dialect: 'auto' detects it from the server (Exchange 2007 → legacy mode); an admin may pin it when the
+   * detection cannot work (e.g. a proxy that hides the server's ServerVersionInfo).
+   */
+  serverVersion: z.enum(['auto', 'Exchange2007_SP1', 'Exchange2010_SP2']).default('auto'),
 });
 
 export const safetySchema = z.object({

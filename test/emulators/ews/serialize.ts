@@ -468,7 +468,29 @@ export function properties(store: EwsStore, it: Item, shape: Pick<Shape, 'versio
     p.set('IsRecurring', textEl('IsRecurring', String(it.props.has('Recurrence'))));
     if (!p.has('PercentComplete')) p.set('PercentComplete', textEl('PercentComplete', '0'));
   }
+  if (shape.version === 'Exchange2007_SP1' || shape.version === 'Exchange2007')
+    for (const [k, v] of p) p.set(k, without2007Unknowns(v));
   return p;
+}
+
+/**
+ * Exchange 2007's MailboxTypeType has no `OneOff` (Mailbox, PublicDL, PrivateDL, Contact, PublicFolder in its
+ * types.xsd): a one-off address is written without a MailboxType. Returns the node itself when nothing changes.
+ */
+function without2007Unknowns(n: XNode): XNode {
+  if (!n.children.length) return n;
+  let changed = false;
+  const kids: XNode[] = [];
+  for (const c of n.children) {
+    if (c.name === 'MailboxType' && c.text === 'OneOff') {
+      changed = true;
+      continue;
+    }
+    const d = without2007Unknowns(c);
+    if (d !== c) changed = true;
+    kids.push(d);
+  }
+  return changed ? { ...n, children: kids } : n;
 }
 
 /** xs:duration like Exchange writes it (PT1H, PT1H30M, P1D). */
