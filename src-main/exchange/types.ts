@@ -39,6 +39,11 @@ export interface FolderRef {
   displayName: string;
   /** Path below the mailbox root for mail folders, e.g. `Inbox/Customers`. */
   path?: string;
+  /**
+   * EWS only: the RequestServerVersion the server was found to need when the folder was resolved (set for the
+   * Exchange 2007 legacy mode). Kept in the state with the folder, so a new process speaks it from the first call.
+   */
+  ewsVersion?: 'Exchange2007_SP1';
 }
 
 export interface EmailAddress {

@@ -1,5 +1,6 @@
 /**
  * `npm run emulator -- <abra|ews|graph> --port <n> [--seed <n>] [--size small|demo|large]`
+ * (`ews` also takes `--version 2007sp3|2007sp1|2010sp2|2016|online`)
  * Starts one emulator on 127.0.0.1; once it accepts requests it prints one JSON line with its URL and test
  * credentials on stdout; SIGTERM/SIGINT stop it cleanly.
  */
@@ -12,6 +13,8 @@ export interface StandaloneOptions {
   port: number;
   seed: number;
   size: 'small' | 'demo' | 'large';
+  /** ews only: the server profile, e.g. 2007sp3 (see test/emulators/ews/standalone.ts). */
+  version?: string;
 }
 
 export interface RunningStandalone {
@@ -30,7 +33,12 @@ async function main(): Promise<void> {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { port: { type: 'string' }, seed: { type: 'string' }, size: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      seed: { type: 'string' },
+      size: { type: 'string' },
+      version: { type: 'string' },
+    },
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
@@ -48,7 +56,13 @@ async function main(): Promise<void> {
     fail(`the ${name} emulator is not built yet (${e instanceof Error ? e.message.split('\n')[0] : e})`);
   }
   if (typeof mod.startStandalone !== 'function') fail(`the ${name} emulator has no standalone start yet`);
-  const running = await mod.startStandalone({ port, seed, size });
+  if (values.version !== undefined && name !== 'ews') fail('--version is for the ews emulator only');
+  const running = await mod.startStandalone({
+    port,
+    seed,
+    size,
+    ...(values.version !== undefined ? { version: values.version } : {}),
+  });
   process.stdout.write(`${JSON.stringify(running.info)}\n`);
   let stopping = false;
   const stop = async () => {

@@ -88,7 +88,7 @@ export interface EwsServerMode {
   minor?: number;
   build?: string;
   /** Where the mode came from. */
-  source: 'default' | 'admin' | 'detected';
+  source: 'default' | 'admin' | 'detected' | 'state';
 }
 
 /** EWS answers that mean "this server does not speak the RequestServerVersion you sent". */
@@ -769,6 +769,11 @@ export class EwsBackend implements ExchangeBackend {
     const cached = this.folders.get(cacheKey);
     if (cached) return cached;
     if (!path && options.known?.kind === kind && options.known.id) {
+      // the dialect found in an earlier run: spoken from the first call (an answer saying otherwise corrects it)
+      if (options.known.ewsVersion && this.mode.source === 'default' && !this.versionConfirmed) {
+        this.switchVersion(options.known.ewsVersion);
+        this.mode.source = 'state';
+      }
       this.folders.set(cacheKey, options.known);
       return options.known;
     }
@@ -800,6 +805,7 @@ export class EwsBackend implements ExchangeBackend {
           throw new SyncError('config', `unknown folder kind ${String(kind)}`);
       }
     });
+    if (this.mode.legacy2007) ref.ewsVersion = 'Exchange2007_SP1';
     this.folders.set(cacheKey, ref);
     return ref;
   }

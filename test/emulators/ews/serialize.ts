@@ -474,15 +474,22 @@ export function properties(store: EwsStore, it: Item, shape: Pick<Shape, 'versio
 }
 
 /**
- * Exchange 2007's MailboxTypeType has no `OneOff` (Mailbox, PublicDL, PrivateDL, Contact, PublicFolder in its
- * types.xsd): a one-off address is written without a MailboxType. Returns the node itself when nothing changes.
+ * What Exchange 2007's types.xsd does not have: MailboxTypeType has no `OneOff` (Mailbox, PublicDL, PrivateDL,
+ * Contact, PublicFolder), so a one-off address is written without a MailboxType; attachments have no Size/IsInline.
+ * Returns the node itself when nothing changes.
  */
 function without2007Unknowns(n: XNode): XNode {
   if (!n.children.length) return n;
   let changed = false;
   const kids: XNode[] = [];
+  const attachment = n.name === 'FileAttachment' || n.name === 'ItemAttachment';
   for (const c of n.children) {
-    if (c.name === 'MailboxType' && c.text === 'OneOff') {
+    if (
+      (c.name === 'MailboxType' && c.text === 'OneOff') ||
+      // 2007's AttachmentType: AttachmentId, Name, ContentType, ContentId, ContentLocation (Size, LastModifiedTime
+      // and IsInline came with 2010)
+      (attachment && (c.name === 'Size' || c.name === 'IsInline' || c.name === 'LastModifiedTime'))
+    ) {
       changed = true;
       continue;
     }

@@ -189,7 +189,7 @@ export function validateWithXmllint(
   xmllint: string,
 ): Promise<ValidationResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(xmllint, ['--noout', '--nonet', '--schema', schema, '-'], {
+    const p = spawn(xmllint, ['--noout', '--nonet', '--huge', '--schema', schema, '-'], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let err = '';
