@@ -61,6 +61,7 @@ export async function createExchangeBackend(
       caCertificate: config.caCertificate,
       timeZone: config.timeZone,
       serverVersion: config.serverVersion,
+      legacyTlsHost: config.legacyTlsHost,
     },
     opts.ewsAuth ? { ...secrets, tokenSource: opts.ewsAuth } : secrets,
     opts.ews,

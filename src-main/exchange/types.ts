@@ -298,6 +298,8 @@ export interface MailboxInfo {
   legacyMode?: 'exchange2007';
   /** A server the product connects to but does not support (Exchange 2007 before SP2: install SP3). */
   unsupported?: 'exchange2007sp1';
+  /** The old TLS version in use under the admin's legacy-TLS allowance (e.g. TLSv1), when one is. */
+  legacyTls?: string;
 }
 
 export interface ExchangeBackend {

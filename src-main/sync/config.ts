@@ -189,6 +189,11 @@ export const exchangeConnectionSchema = z.object({
    * detection cannot work (e.g. a proxy that hides the server's ServerVersionInfo).
    */
   serverVersion: z.enum(['auto', 'Exchange2007_SP1', 'Exchange2010_SP2']).default('auto'),
+  /**
+   * EWS: the one host (e.g. mail.firma.cz) this app may reach with TLS 1.0/1.1 (a stock Exchange 2007 offers
+   * nothing newer). In the app only the admin policy file can set it (src-main/app/policy.ts).
+   */
+  legacyTlsHost: z.string().default(''),
 });
 
 export const safetySchema = z.object({

@@ -2,7 +2,6 @@
  * The on-premises Exchange backend: EWS through ews-javascript-api (imported only via ./ews-lib, which installs the
  * Node ≥ 23 polyfill first). See docs/ews-backend.md for the request flow of every method.
  */
-import https from 'node:https';
 import { XhrApi } from '@ewsjs/xhr';
 import { SyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
@@ -29,6 +28,7 @@ import {
 } from '../types';
 import { type AutodiscoverOptions, discoverEwsUrl } from './autodiscover';
 import { ews } from './ews-lib';
+import { LegacyTlsAgent, legacyTlsHostOf } from './legacy-tls';
 import {
   abraIdDef,
   applyAppointment,
@@ -75,6 +75,8 @@ export interface EwsConnection {
    * 'Exchange2007_SP1' forces the Exchange 2007 legacy mode, 'Exchange2010_SP2' today's mode.
    */
   serverVersion?: 'auto' | 'Exchange2007_SP1' | 'Exchange2010_SP2';
+  /** The one host TLS 1.0/1.1 is allowed for, by the admin's policy only (see ./legacy-tls.ts). */
+  legacyTlsHost?: string;
 }
 
 /** What the backend knows about the server's EWS version (see {@link EwsBackend.serverMode}). */
@@ -275,6 +277,8 @@ export class EwsBackend implements ExchangeBackend {
   /** True once an answer's ServerVersionInfo confirmed the mode in this backend's life. */
   private versionConfirmed = false;
   private credentials: Any = null;
+  /** The TLS version of the last connection made under the admin's legacy-TLS allowance, if any. */
+  private legacyTlsProtocol: string | null = null;
   private readonly windowsZone: string | null;
   private readonly readBatch: number;
   private readonly writeBatch: number;
@@ -317,8 +321,15 @@ export class EwsBackend implements ExchangeBackend {
     const auth = conn.auth ?? 'basic';
     const user = conn.user || conn.email;
     const requestOptions: Record<string, unknown> = { timeout: opts.timeoutMs ?? 100_000 };
-    if (conn.caCertificate) {
-      requestOptions.httpsAgent = new https.Agent({ ca: conn.caCertificate, keepAlive: true });
+    const legacyHost = legacyTlsHostOf(conn.legacyTlsHost);
+    if (conn.caCertificate || legacyHost) {
+      requestOptions.httpsAgent = new LegacyTlsAgent(
+        { ...(conn.caCertificate ? { ca: conn.caCertificate } : {}), keepAlive: true },
+        legacyHost,
+        (protocol) => {
+          this.legacyTlsProtocol = protocol;
+        },
+      );
     }
     let inner: XhrLike;
     if (opts.xhr) inner = opts.xhr;
@@ -328,7 +339,9 @@ export class EwsBackend implements ExchangeBackend {
         if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
         const ntlmUser =
           conn.domain && !user.includes('\\') && !user.includes('@') ? `${conn.domain}\\${user}` : user;
-        x.setAuthProvider(new NtlmAuthProvider(ntlmUser, secrets.password, conn.caCertificate) as Any);
+        x.setAuthProvider(
+          new NtlmAuthProvider(ntlmUser, secrets.password, conn.caCertificate, '.', legacyHost) as Any,
+        );
       }
       inner = x as unknown as XhrLike;
     }
@@ -384,6 +397,41 @@ export class EwsBackend implements ExchangeBackend {
       });
     }
     return new ews.ExchangeService(version, tz);
+  }
+
+  /**
+   * The 2007 dialect was refused by its schema: Exchange 2007 before SP2 has no TimeZoneContext header, which the
+   * library always sends in that dialect. One GetFolder in the library's Exchange 2007 RTM compatibility mode (no
+   * such header) tells: an 8.0/8.1 server gets a clear "unsupported, install SP3" instead of a version error.
+   * Writing without the header is not an option: no MeetingTimeZone either, so every series would shift at DST.
+   */
+  private async refuseExchange2007Sp1(): Promise<void> {
+    const probe = new ews.ExchangeService(ews.ExchangeVersion.Exchange2007_SP1);
+    probe.Exchange2007CompatibilityMode = true;
+    probe.Credentials = this.service.Credentials ?? this.credentials;
+    probe.XHRApi = this.http as Any;
+    probe.UserAgent = this.service.UserAgent;
+    probe.Url = this.service.Url;
+    try {
+      await ews.Folder.Bind(
+        probe,
+        ews.WellKnownFolderName.Inbox,
+        new ews.PropertySet(ews.BasePropertySet.IdOnly),
+      );
+    } catch {
+      takeTransportError();
+      return;
+    }
+    const si = get(probe, 'ServerInfo');
+    const major = Number(si?.MajorVersion);
+    const minor = Number(si?.MinorVersion);
+    if (major !== 8 || minor >= 2) return;
+    this.mode = { ...this.mode, major, minor, source: 'detected' };
+    throw new SyncError(
+      'config',
+      `${exchange2007Label(minor)} (${[si.MajorVersion, si.MinorVersion, si.MajorBuildNumber, si.MinorBuildNumber].join('.')}) is not supported: install Service Pack 3 for Exchange 2007 (the sync needs Exchange 2007 SP2 or later)`,
+      { code: 'Exchange2007BeforeSP2', note: note('ews.exchange2007Sp1') },
+    );
   }
 
   /** The server's EWS version as far as known, and the dialect in use. */
@@ -451,9 +499,10 @@ export class EwsBackend implements ExchangeBackend {
         ews.WellKnownFolderName.Inbox,
         new ews.PropertySet(ews.BasePropertySet.IdOnly),
       );
-    } catch {
-      takeTransportError();
+    } catch (e) {
+      const probe = takeTransportError() ?? this.mapError(e, 'GetFolder');
       this.switchVersion(before as 'Exchange2007_SP1' | 'Exchange2010_SP2');
+      if (probe.code === 'ErrorSchemaValidation') await this.refuseExchange2007Sp1();
       return false;
     }
     this.noteServerInfo();
@@ -751,6 +800,12 @@ export class EwsBackend implements ExchangeBackend {
           .join('.');
         if (si.VersionString) info.serverVersion += ` (${si.VersionString})`;
       }
+      if (
+        this.legacyTlsProtocol &&
+        this.legacyTlsProtocol !== 'TLSv1.2' &&
+        this.legacyTlsProtocol !== 'TLSv1.3'
+      )
+        info.legacyTls = this.legacyTlsProtocol;
       if (this.mode.legacy2007) {
         const label = exchange2007Label(this.mode.major === 8 ? this.mode.minor : undefined);
         info.serverVersion = `${label}${info.serverVersion ? ` ${info.serverVersion}` : ''}, legacy mode`;

@@ -70,6 +70,11 @@ export interface EwsEmulatorOptions {
    * channel binding of the TLS certificate, or it is refused with 401. Needs `tls`.
    */
   extendedProtection?: boolean;
+  /**
+   * With `tls`: offer only TLS 1.0 (and SHA-1 era ciphers, OpenSSL security level 0), as a stock Exchange 2007 on
+   * Windows Server 2003/2008 does (assumed, see ../shared/notes/exchange-2007.md §2 "TLS").
+   */
+  tls10Only?: boolean;
   /** Also validate every answer against the schema (tests); see `EwsEmulator.responseViolations`. */
   checkResponses?: boolean;
 }
@@ -285,6 +290,7 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
     tls: opts.tls,
     extendedProtection: opts.extendedProtection,
     checkResponses: opts.checkResponses,
+    tls10Only: opts.tls10Only,
   });
   const port = await server.listen(opts.port ?? 0);
   const first = store.mailboxes[0] as Mailbox;

@@ -80,6 +80,8 @@ export interface ServerOptions {
   tls?: boolean;
   /** NTLM must carry the channel binding of the TLS certificate (IIS Extended Protection "Required"). */
   extendedProtection?: boolean;
+  /** With `tls`: offer TLS 1.0 only, as a stock Exchange 2007 on Windows Server 2003/2008 does. */
+  tls10Only?: boolean;
   /** Validate every answer's Body against the same schema; violations are kept in `responseViolations`. */
   checkResponses?: boolean;
 }
@@ -120,7 +122,16 @@ export class EwsServer {
       });
     };
     this.server = o.tls
-      ? https.createServer({ cert: TLS_CERT, key: TLS_KEY }, handler)
+      ? https.createServer(
+          {
+            cert: TLS_CERT,
+            key: TLS_KEY,
+            ...(o.tls10Only
+              ? { minVersion: 'TLSv1' as const, maxVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' }
+              : {}),
+          },
+          handler,
+        )
       : http.createServer(handler);
     this.server.on('connection', (s) => {
       this.sockets.add(s);
