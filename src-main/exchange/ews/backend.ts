@@ -401,35 +401,45 @@ export class EwsBackend implements ExchangeBackend {
 
   /**
    * The 2007 dialect was refused by its schema: Exchange 2007 before SP2 has no TimeZoneContext header, which the
-   * library always sends in that dialect. One GetFolder in the library's Exchange 2007 RTM compatibility mode (no
-   * such header) tells: an 8.0/8.1 server gets a clear "unsupported, install SP3" instead of a version error.
-   * Writing without the header is not an option: no MeetingTimeZone either, so every series would shift at DST.
+   * library always sends in that dialect (and its "Exchange 2007 compatibility mode" sends Version="Exchange2007",
+   * which the 2007 schema's fixed Exchange2007_SP1 refuses too). So one GetFolder written here, without that
+   * header, tells: an 8.0/8.1 server gets a clear "unsupported, install SP3" instead of a version error. Writing
+   * without the header is no way out: the library then writes no MeetingTimeZone either, and every series would
+   * shift at each daylight-saving change.
    */
   private async refuseExchange2007Sp1(): Promise<void> {
-    const probe = new ews.ExchangeService(ews.ExchangeVersion.Exchange2007_SP1);
-    probe.Exchange2007CompatibilityMode = true;
-    probe.Credentials = this.service.Credentials ?? this.credentials;
-    probe.XHRApi = this.http as Any;
-    probe.UserAgent = this.service.UserAgent;
-    probe.Url = this.service.Url;
+    const url = String(this.service.Url?.AbsoluteUri ?? this.service.Url ?? '');
+    if (!url) return;
+    const body =
+      '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">' +
+      '<soap:Header><t:RequestServerVersion Version="Exchange2007_SP1"/></soap:Header><soap:Body><m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape>' +
+      '<m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder></soap:Body></soap:Envelope>';
+    const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8' };
+    if (this.authorization) headers.Authorization = this.authorization;
+    let text = '';
     try {
-      await ews.Folder.Bind(
-        probe,
-        ews.WellKnownFolderName.Inbox,
-        new ews.PropertySet(ews.BasePropertySet.IdOnly),
-      );
+      text = String((await this.inner.xhr({ type: 'POST', url, data: body, headers })).responseText ?? '');
     } catch {
-      takeTransportError();
-      return;
+      return; // no answer to go by: the version error stands
     }
-    const si = get(probe, 'ServerInfo');
-    const major = Number(si?.MajorVersion);
-    const minor = Number(si?.MinorVersion);
+    const m =
+      /<(?:\w+:)?ServerVersionInfo\b[^>]*\bMajorVersion="(\d+)"[^>]*\bMinorVersion="(\d+)"(?:[^>]*\bMajorBuildNumber="(\d+)")?(?:[^>]*\bMinorBuildNumber="(\d+)")?/.exec(
+        text,
+      );
+    if (!m) return;
+    const major = Number(m[1]);
+    const minor = Number(m[2]);
     if (major !== 8 || minor >= 2) return;
-    this.mode = { ...this.mode, major, minor, source: 'detected' };
+    this.mode = {
+      ...this.mode,
+      major,
+      minor,
+      build: m.slice(1).filter(Boolean).join('.'),
+      source: 'detected',
+    };
     throw new SyncError(
       'config',
-      `${exchange2007Label(minor)} (${[si.MajorVersion, si.MinorVersion, si.MajorBuildNumber, si.MinorBuildNumber].join('.')}) is not supported: install Service Pack 3 for Exchange 2007 (the sync needs Exchange 2007 SP2 or later)`,
+      `${exchange2007Label(minor)} (${this.mode.build}) is not supported: install Service Pack 3 for Exchange 2007 (the sync needs Exchange 2007 SP2 or later)`,
       { code: 'Exchange2007BeforeSP2', note: note('ews.exchange2007Sp1') },
     );
   }
