@@ -57,12 +57,17 @@ async function main(): Promise<void> {
   }
   if (typeof mod.startStandalone !== 'function') fail(`the ${name} emulator has no standalone start yet`);
   if (values.version !== undefined && name !== 'ews') fail('--version is for the ews emulator only');
-  const running = await mod.startStandalone({
-    port,
-    seed,
-    size,
-    ...(values.version !== undefined ? { version: values.version } : {}),
-  });
+  let running: RunningStandalone;
+  try {
+    running = await mod.startStandalone({
+      port,
+      seed,
+      size,
+      ...(values.version !== undefined ? { version: values.version } : {}),
+    });
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
   process.stdout.write(`${JSON.stringify(running.info)}\n`);
   let stopping = false;
   const stop = async () => {

@@ -4,7 +4,9 @@
  * ../shared/ews/README.md and ../shared/notes/exchange-2007.md) and whose answers are checked against it too.
  * Legacy TLS runs against a loopback TLS 1.0 server and needs no ../shared.
  */
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPolicy, NO_POLICY, parsePolicy } from '../../src-main/app/policy';
 import { EwsBackend, type EwsBackendOptions, type EwsConnection } from '../../src-main/exchange/ews/backend';
@@ -13,7 +15,13 @@ import type { CalendarEvent, ContactItem, TaskItem } from '../../src-main/exchan
 import { SyncError } from '../../src-main/shared/errors';
 import { tr } from '../../src-main/shared/messages';
 import { type EwsEmulator, type EwsEmulatorOptions, startEwsEmulator } from '../emulators/ews/index';
-import { ews2007SkipReason, hasEws2007Schema, xmllintPath, xmllintSkipReason } from '../helpers/env';
+import {
+  ews2007SkipReason,
+  hasEws2007Schema,
+  repoRoot,
+  xmllintPath,
+  xmllintSkipReason,
+} from '../helpers/env';
 
 // biome-ignore lint/suspicious/noExplicitAny: the library's objects are inspected reflectively
 type Any = any;
@@ -170,6 +178,43 @@ describe.skipIf(!canRun)('Exchange 2007 emulator profile (Microsoft docs cited p
   });
 });
 
+describe('`npm run emulator -- ews --version 2007sp3`', () => {
+  const cli = (args: string[]) =>
+    spawn(process.execPath, ['--import', 'tsx', 'test/emulators/cli.ts', 'ews', ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+
+  it('starts the Exchange 2007 SP3 profile: 8.3 answers, Exchange2010_SP2 refused; an unknown profile is a usage error', async () => {
+    const child = cli(['--port', '0', '--size', 'small', '--version', '2007sp3']);
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+        setTimeout(() => reject(new Error('no JSON line within 20 s')), 20_000);
+      });
+      const info = JSON.parse(line) as { url: string; user: string; password: string; version: string };
+      expect(info.version).toBe('Exchange2007_SP3');
+      const emu = { url: info.url, user: info.user, password: info.password } as EwsEmulator;
+      const ok = await post(emu, envelope('<t:RequestServerVersion Version="Exchange2007_SP1"/>', getInbox));
+      expect(ok.text).toMatch(/MajorVersion="8" MinorVersion="3"/);
+      const bad = await post(emu, envelope('<t:RequestServerVersion Version="Exchange2010_SP2"/>', getInbox));
+      expect(bad.text).toContain('ErrorInvalidServerVersion');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    const wrong = cli(['--port', '0', '--version', '2003']);
+    let err = '';
+    wrong.stderr.on('data', (d) => {
+      err += String(d);
+    });
+    expect(await new Promise((resolve) => wrong.once('exit', resolve))).toBe(2);
+    expect(err).toMatch(/emulator: --version must be one of .*2007sp1.*2007sp3.*, got 2003/);
+  }, 40_000);
+});
+
 describe.skipIf(!canRun)('EWS backend in Exchange 2007 legacy mode', () => {
   it('detects Exchange 2007 SP3 from ServerVersionInfo after one version fault; the connection test names version and mode', async () => {
     const emu = await emulator({ version: 'Exchange2007_SP3', checkResponses: true });
@@ -256,7 +301,8 @@ describe.skipIf(!canRun)('EWS backend in Exchange 2007 legacy mode', () => {
     // an update of another field only (times unchanged) still carries the zone
     const [u] = await b.updateItems(cal, [
       {
-        id: w!.ok ? w!.id : '',
+        id: w?.ok ? w.id : '',
+        changeKey: w?.ok ? w.changeKey : '',
         data: {
           subject: 'Porada (přesunuto)',
           start: '2026-03-02T08:00:00.000Z',
