@@ -236,6 +236,8 @@ const setExchangeLatency = (w: World, ms: number) =>
 const units = (exchange: 'ews' | 'graph', n: number) => (exchange === 'ews' ? Math.ceil(n / BATCH) : n);
 
 describe.each(['ews', 'graph'] as const)('crash safety over %s', (exchange) => {
+  // Schema validation off for speed only (hundreds of runs of the same request shapes, which the other EWS tests
+  // validate); the emulator still parses every request strictly.
   const worldOptions = { exchange, abraSize: 'demo', exchangeSize: 'demo', validateRequests: false } as const;
   // The oracle: an identical world synced once without interruption.
   let expected: Picture;

@@ -11,7 +11,7 @@ import { challengeMessage, md4, parseAuthenticate, verifyNtlmV2 } from '../emula
 
 let emu: EwsEmulator;
 beforeAll(async () => {
-  emu = await startEwsEmulator({ size: 'small', validateRequests: false });
+  emu = await startEwsEmulator({ size: 'small' });
 });
 afterAll(async () => {
   await emu?.stop();

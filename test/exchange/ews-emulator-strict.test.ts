@@ -11,11 +11,15 @@
  * - ConvertId, GetAttachment, UpdateFolder, GetUserConfiguration, distinguished folders, MAPI tags, and the
  *   502-after-processing fault the product must survive without a duplicate.
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../src-main/exchange/ews/backend';
 import type { ContactItem } from '../../src-main/exchange/types';
 import { attrs, RawEws, soapEnvelope, text, texts } from '../emulators/ews/client';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews/index';
+import { checkWellFormed } from '../emulators/ews/wellformed';
+import { ewsRecordingsDir, hasShared, sharedSkipReason } from '../helpers/env';
 import { canValidateXsd, validateBody, xsdSkipReason } from './xsd';
 
 let emu: EwsEmulator;
@@ -34,7 +38,7 @@ async function postBytes(body: Buffer | string): Promise<{ status: number; body:
   const r = await fetch(emu.url, {
     method: 'POST',
     headers: { authorization: ews.authorization, 'content-type': 'text/xml; charset=utf-8' },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   return { status: r.status, body: await r.text() };
 }
@@ -380,4 +384,59 @@ describe('EWS backend: a 502 after Exchange stored the items makes no duplicate'
       await b.close();
     }
   });
+});
+
+describe('EWS backend: a corrupt stored id (ErrorInvalidIdMalformed) counts as gone, like ErrorItemNotFound', () => {
+  it('getItems leaves it out, updateItems answers notFound for that item only, deleteItems takes it as deleted', async () => {
+    const b = new EwsBackend(
+      { email: emu.email, ewsUrl: emu.url, auth: 'basic', user: emu.user, timeZone: 'Europe/Prague' },
+      { password: emu.password },
+    );
+    try {
+      const folder = await b.getFolder('contacts');
+      const [ok] = await b.createItems(folder, [{ abraId: 'CORR-1', data: { displayName: 'Platný' } }]);
+      const good = ok?.ok ? ok : null;
+      expect(good).not.toBeNull();
+      const corrupt = 'AAMkAD-this-is-not-an-id';
+      expect((await b.getItems(folder, [corrupt, good?.id ?? ''])).map((i) => i.id)).toEqual([good?.id]);
+      const up = await b.updateItems(folder, [
+        { id: corrupt, changeKey: '', data: { displayName: 'X' } },
+        { id: good?.id ?? '', changeKey: good?.changeKey ?? '', data: { displayName: 'Platný 2' } },
+      ]);
+      expect(up[0]?.ok).toBe(false);
+      if (up[0] && !up[0].ok) {
+        expect(up[0].error.kind).toBe('notFound');
+        expect(up[0].error.code).toBe('ErrorInvalidIdMalformed');
+      }
+      expect(up[1]?.ok).toBe(true);
+      expect(await b.deleteItems(folder, [corrupt])).toEqual([{ ok: true }]);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+describe.skipIf(!hasShared)('strict parser: no false alarms on what real Exchange writes', () => {
+  it('every body of the real Exchange recordings (../shared/ews/recordings) is well-formed to the strict check', () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const n of readdirSync(d)) {
+        const p = path.join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (n.endsWith('.json')) files.push(p);
+      }
+    };
+    walk(ewsRecordingsDir);
+    let checked = 0;
+    for (const f of files)
+      for (const r of JSON.parse(readFileSync(f, 'utf8')) as { body?: string }[]) {
+        if (!r.body?.trimStart().startsWith('<?xml')) continue; // XML answers (not HTML error pages)
+        expect(checkWellFormed(r.body), `${path.basename(f)}`).toBeNull();
+        checked++;
+      }
+    expect(checked).toBeGreaterThan(40);
+  });
+});
+describe.skipIf(hasShared)(`recordings check skipped: ${sharedSkipReason}`, () => {
+  it('needs ../shared', () => expect(hasShared).toBe(false));
 });

@@ -181,4 +181,55 @@ describe('engine ↔ EWS backend ↔ EWS emulator', () => {
     expect(tIdle?.counts.exchange).toEqual({ created: 0, updated: 0, deleted: 0 });
     expect(tIdle?.counts.abra).toEqual({ created: 0, updated: 0, deleted: 0 });
   });
+  // ../shared/probes/security/soap-ctl.ts as a test: ABRA text that XML cannot carry, and XML's special characters,
+  // in one batch. Before, one such value failed the whole EWS batch on every run.
+  it('activities with control characters and <&>"\' in one batch: all written, the stripped ones noted, re-runs idle', async () => {
+    // the emulator is shared: clear the calendar of earlier tests (their AbraIds repeat in a new FakeAbra)
+    for (const it of emu.control.list(emu.control.folderId('calendar'))) emu.control.remove(it.id);
+    const subjects = [
+      'Schůzka \u0001 SOH',
+      'Ceník\u000bvložený z Excelu',
+      'A <b> & "c" \'d\' ]]>',
+      'Novák & syn s.r.o.',
+    ];
+    const ids = subjects.map(
+      (subject, i) =>
+        abra.insert('crmactivities', {
+          subject,
+          activitytype_id: 'TYPMEET001',
+          actqueue_id: 'QUEUE00001',
+          solveruser_id: ME,
+          sheduledstart$date: `2026-11-2${5 + i}T09:00:00.000Z`,
+          sheduledend$date: `2026-11-2${5 + i}T10:00:00.000Z`,
+          description: `Popis ${subject}`,
+          isprivate: false,
+        }).id,
+    );
+    const s = start(calendarOnly);
+    const [first] = await s.syncNow('calendar');
+    expect(first?.result).toBe('ok');
+    expect(first?.failures).toEqual([]);
+    expect(first?.counts.exchange.created).toBe(4);
+    const stored = emu.control.list(emu.control.folderId('calendar'));
+    const byAbra = new Map(
+      stored.map((i) => [emu.control.extendedProperty(i.id, ABRA_PROPERTY_SET_ID, ABRA_ID_PROPERTY_NAME), i]),
+    );
+    expect(ids.map((id) => byAbra.get(id)?.fields.Subject)).toEqual([
+      'Schůzka  SOH',
+      'Cenikvložený z Excelu'.replace('Cenik', 'Ceník'),
+      'A <b> & "c" \'d\' ]]>',
+      'Novák & syn s.r.o.',
+    ]);
+    // the two items that lost a character each (subject and description) carry the run's note
+    expect(first?.notes?.map((n) => [n.abraId, n.note.key, n.note.params?.count])).toEqual([
+      [ids[0], 'run.xmlCharsRemoved', 2],
+      [ids[1], 'run.xmlCharsRemoved', 2],
+    ]);
+    expect(first?.notes?.[0]?.message).toContain('2 characters that Exchange cannot store');
+    // the run after: nothing to do on either side (no loop between the stripped and the original text)
+    const [second] = await s.syncNow('calendar');
+    expect(second?.counts.exchange).toEqual({ created: 0, updated: 0, deleted: 0 });
+    expect(second?.counts.abra).toEqual({ created: 0, updated: 0, deleted: 0 });
+    expect(second?.failures).toEqual([]);
+  });
 });

@@ -20,7 +20,7 @@ const der = (pem: string) => new X509Certificate(pem).raw;
 
 let emu: EwsEmulator;
 beforeAll(async () => {
-  emu = await startEwsEmulator({ tls: true, extendedProtection: true, validateRequests: false });
+  emu = await startEwsEmulator({ tls: true, extendedProtection: true });
 });
 afterAll(async () => emu?.stop());
 

@@ -1308,11 +1308,24 @@ export class EwsBackend implements ExchangeBackend {
             if (!lost || wait === null) throw e; // the call's usual handling, with the parked error
             takeTransportError();
             const found = new Map<string, ExchangeItem>();
-            for (const it of await this.findByAbraIds(
-              folder,
-              index.map((at) => requests[at]!.abraId),
-            ))
-              if (it.abraId && !found.has(it.abraId)) found.set(it.abraId, it);
+            let existing: ExchangeItem[];
+            try {
+              existing = await this.findByAbraIds(
+                folder,
+                index.map((at) => requests[at]!.abraId),
+              );
+            } catch (err) {
+              // not a kind the call would repeat as a whole: earlier batches of this call are already written
+              const why = err instanceof SyncError ? err.message : String(err);
+              throw new SyncError(
+                'transient',
+                `a create's answer was lost and the check for it failed: ${why}`,
+                {
+                  cause: err,
+                },
+              );
+            }
+            for (const it of existing) if (it.abraId && !found.has(it.abraId)) found.set(it.abraId, it);
             index = index.filter((at) => {
               const hit = found.get(requests[at]!.abraId);
               if (!hit) return true;
