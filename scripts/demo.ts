@@ -69,7 +69,7 @@ function sides(w: World) {
 /**
  * --exchange2007 is clean only when the product spoke Exchange 2007's dialect (the emulator refuses any other
  * RequestServerVersion) and every answer it read was valid in 2007's schema; without ../shared the emulator cannot
- * validate, and the demo says so instead of claiming it.
+ * validate against that schema (only its built-in checks run), and the demo says so instead of claiming it.
  */
 function exchange2007Check(w: World) {
   const ews = w.ews!;
@@ -85,7 +85,9 @@ function exchange2007Check(w: World) {
   for (const v of ews.responseViolations())
     notOk.push(`an answer to ${v.operation} is not valid in Exchange 2007's schema: ${v.errors[0]}`);
   if (!ews.validatesRequests)
-    notOk.push("Exchange 2007's schema not found: the 2007 demo cannot check itself");
+    console.log(
+      "  (Exchange 2007's schema is in ../shared/ews beside a developer checkout, not here: only the emulator's built-in 2007 checks ran — version, TimeZoneContext, StartTimeZone/EndTimeZone/SyncScope and the newer field names)",
+    );
 }
 
 async function main() {

@@ -178,6 +178,43 @@ describe.skipIf(!canRun)('Exchange 2007 emulator profile (Microsoft docs cited p
   });
 });
 
+describe('Exchange 2007 profiles without the schema (no ../shared): the built-in checks', () => {
+  it('still refuse newer versions, 2010+ elements and (SP1) the TimeZoneContext header', async () => {
+    const rsv = '<t:RequestServerVersion Version="Exchange2007_SP1"/>';
+    const sp3 = await emulator({ version: 'Exchange2007_SP3', validateRequests: false });
+    expect(sp3.validatesRequests).toBe(false);
+    const v = await post(sp3, envelope('<t:RequestServerVersion Version="Exchange2013"/>', getInbox));
+    expect(v.text).toContain('ErrorInvalidServerVersion');
+    const sync = await post(
+      sp3,
+      envelope(
+        rsv,
+        '<m:SyncFolderItems><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:SyncFolderId><t:DistinguishedFolderId Id="calendar"/></m:SyncFolderId><m:MaxChangesReturned>10</m:MaxChangesReturned><m:SyncScope>NormalItems</m:SyncScope></m:SyncFolderItems>',
+      ),
+    );
+    expect(sync.status).toBe(500);
+    expect(sync.text).toContain('ErrorSchemaValidation');
+    const field = await post(
+      sp3,
+      envelope(
+        rsv,
+        '<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="item:ConversationId"/></t:AdditionalProperties></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder>',
+      ),
+    );
+    expect(field.text).toContain('ErrorSchemaValidation');
+    expect((await post(sp3, envelope(rsv, getInbox))).status).toBe(200);
+    const sp1 = await emulator({ version: 'Exchange2007_SP1', validateRequests: false });
+    const tz = await post(
+      sp1,
+      envelope(
+        `${rsv}<t:TimeZoneContext><t:TimeZoneDefinition Id="Central Europe Standard Time"/></t:TimeZoneContext>`,
+        getInbox,
+      ),
+    );
+    expect(tz.text).toContain('ErrorSchemaValidation');
+  });
+});
+
 describe('`npm run emulator -- ews --version 2007sp3`', () => {
   const cli = (args: string[]) =>
     spawn(process.execPath, ['--import', 'tsx', 'test/emulators/cli.ts', 'ews', ...args], {
