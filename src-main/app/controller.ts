@@ -203,7 +203,7 @@ export function explainConnectionError(
     case 'timeout':
       return msg(graph ? 'graph.timeout' : 'ews.timeout');
     case 'tls':
-      return msg(graph ? 'graph.tls' : 'ews.tls');
+      return err.note ? ownWords() : msg(graph ? 'graph.tls' : 'ews.tls');
     case 'auth':
       return msg(oauth ? 'graph.auth' : 'ews.auth', { user: x.user || x.email });
     case 'forbidden':
@@ -540,12 +540,19 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         try {
           const info = await exchange.testConnection();
           const version = info.serverVersion ? ` (${info.serverVersion})` : '';
+          // Exchange 2007 (#19): the legacy mode and legacy TLS are said, an unsupported 2007 SP1 is not "ok"
+          const legacy =
+            (info.legacyMode ? say('ews.legacyMode') : '') +
+            (info.legacyTls ? say('ews.legacyTlsInUse', { protocol: info.legacyTls }) : '');
+          if (info.unsupported)
+            return { ok: false, side, kind: 'config', message: say('ews.exchange2007Sp1') };
           return {
             ok: true,
             side,
-            message: info.displayName
-              ? say('ews.connectedAs', { name: info.displayName, email: info.email, version })
-              : say('ews.connected', { email: info.email, version }),
+            message:
+              (info.displayName
+                ? say('ews.connectedAs', { name: info.displayName, email: info.email, version })
+                : say('ews.connected', { email: info.email, version })) + legacy,
           };
         } finally {
           await exchange.close().catch(() => undefined);

@@ -36,6 +36,13 @@ export const NO_POLICY: Policy = { source: null, locked: [], values: {} };
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Sync settings that count only when the admin policy gives them, never from the user's own settings:
+ * `exchange.legacyTlsHost` lets TLS 1.0/1.1 through for one Exchange host (Exchange 2007, #19), a security
+ * downgrade that is the IT administrator's decision.
+ */
+export const ADMIN_ONLY = ['exchange.legacyTlsHost'];
+
 /** Candidate paths, most specific first. */
 export function policyCandidates(opts: {
   exeDir: string;
@@ -135,7 +142,15 @@ function fillMissing(base: Obj, over: Obj): Obj {
 export function applyPolicy(section: 'sync' | 'preferences', input: Obj | null, policy: Policy): Obj | null {
   const preset = policy.values[section];
   if (!input && !preset) return null;
-  const out = fillMissing(input ? structuredClone(input) : {}, preset ?? {});
+  const own = input ? structuredClone(input) : {};
+  // settings only the admin may give: the user's own value never counts
+  if (section === 'sync')
+    for (const p of ADMIN_ONLY) {
+      const keys = p.split('.');
+      const parent = getPath(own, keys.slice(0, -1).join('.'));
+      if (isObj(parent)) delete parent[keys[keys.length - 1]!];
+    }
+  const out = fillMissing(own, preset ?? {});
   for (const p of policy.locked) {
     if (!p.startsWith(`${section}.`)) continue;
     const rel = p.slice(section.length + 1);

@@ -60,6 +60,8 @@ export async function createExchangeBackend(
       domain: config.domain,
       caCertificate: config.caCertificate,
       timeZone: config.timeZone,
+      serverVersion: config.serverVersion,
+      legacyTlsHost: config.legacyTlsHost,
     },
     opts.ewsAuth ? { ...secrets, tokenSource: opts.ewsAuth } : secrets,
     opts.ews,

@@ -39,6 +39,11 @@ export interface FolderRef {
   displayName: string;
   /** Path below the mailbox root for mail folders, e.g. `Inbox/Customers`. */
   path?: string;
+  /**
+   * EWS only: the RequestServerVersion the server was found to need when the folder was resolved (set for the
+   * Exchange 2007 legacy mode). Kept in the state with the folder, so a new process speaks it from the first call.
+   */
+  ewsVersion?: 'Exchange2007_SP1';
 }
 
 export interface EmailAddress {
@@ -289,6 +294,12 @@ export interface MailboxInfo {
   serverVersion?: string;
   /** The user's time zone as the backend uses it (IANA). */
   timeZone?: string;
+  /** Set when the backend speaks a legacy dialect to this server (EWS: Exchange 2007, best effort). */
+  legacyMode?: 'exchange2007';
+  /** A server the product connects to but does not support (Exchange 2007 before SP2: install SP3). */
+  unsupported?: 'exchange2007sp1';
+  /** The old TLS version in use under the admin's legacy-TLS allowance (e.g. TLSv1), when one is. */
+  legacyTls?: string;
 }
 
 export interface ExchangeBackend {

@@ -150,6 +150,16 @@ const en = {
     other:
       'written without {count} characters that Exchange cannot store (control characters such as a vertical tab pasted from Excel)',
   },
+
+  // ---- Exchange 2007 legacy mode (#19) ----
+  'ews.legacyMode':
+    " Exchange 2007: legacy mode, tested against Microsoft's Exchange 2007 schema, not a live server; upgrading Exchange is recommended.",
+  'ews.exchange2007Sp1':
+    'The Exchange server is Exchange 2007 before Service Pack 2, which this app does not support. Install Service Pack 3 for Exchange 2007 (or better, upgrade Exchange).',
+  'ews.legacyTlsOnly':
+    'The Exchange server offers only an old TLS version (1.0 or 1.1), which this app refuses. Ask your IT administrator to enable TLS 1.2 on the server (recommended), or to allow legacy TLS for this one server in the admin policy file ("sync": { "exchange": { "legacyTlsHost": "<server name>" } }).',
+  'ews.legacyTlsInUse':
+    ' The connection uses the old {protocol}, as the admin policy allows for this server only; it is weaker than TLS 1.2.',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -278,6 +288,16 @@ const cs: Record<MessageKey, Entry> = {
     other:
       'zapsáno bez {count} znaků, které Exchange neumí uložit (řídicí znaky, např. svislý tabulátor vložený z Excelu)',
   },
+
+  // ---- Exchange 2007 legacy mode (#19) ----
+  'ews.legacyMode':
+    ' Exchange 2007: režim pro starší verzi, ověřený proti schématu Exchange 2007 od Microsoftu, ne proti skutečnému serveru; doporučujeme Exchange aktualizovat.',
+  'ews.exchange2007Sp1':
+    'Server Exchange je Exchange 2007 bez Service Packu 2 a ten aplikace nepodporuje. Nainstalujte Service Pack 3 pro Exchange 2007 (nebo lépe Exchange aktualizujte).',
+  'ews.legacyTlsOnly':
+    'Server Exchange nabízí jen starou verzi TLS (1.0 nebo 1.1) a tu aplikace odmítá. Požádejte správce IT, aby na serveru zapnul TLS 1.2 (doporučeno), nebo aby v souboru zásad správce povolil staré TLS pro tento jediný server ("sync": { "exchange": { "legacyTlsHost": "<název serveru>" } }).',
+  'ews.legacyTlsInUse':
+    ' Spojení používá staré {protocol}, jak to zásady správce povolují jen pro tento server; je slabší než TLS 1.2.',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };

@@ -184,6 +184,16 @@ export const exchangeConnectionSchema = z.object({
   caCertificate: z.string().optional(),
   /** The user's time zone (IANA). */
   timeZone: z.string().default('Europe/Prague'),
+  /**
+   * EWS dialect: 'auto' detects it from the server (Exchange 2007 → legacy mode); an admin may pin it when the
+   * detection cannot work (e.g. a proxy that hides the server's ServerVersionInfo).
+   */
+  serverVersion: z.enum(['auto', 'Exchange2007_SP1', 'Exchange2010_SP2']).default('auto'),
+  /**
+   * EWS: the one host (e.g. mail.firma.cz) this app may reach with TLS 1.0/1.1 (a stock Exchange 2007 offers
+   * nothing newer). In the app only the admin policy file can set it (src-main/app/policy.ts).
+   */
+  legacyTlsHost: z.string().default(''),
 });
 
 export const safetySchema = z.object({

@@ -972,7 +972,12 @@ function parseFolderRef(text: string | null): FolderRef | null {
   try {
     const v = JSON.parse(text) as Partial<FolderRef>;
     return typeof v.id === 'string' && v.id && typeof v.kind === 'string'
-      ? { id: v.id, kind: v.kind, displayName: String(v.displayName ?? '') }
+      ? {
+          id: v.id,
+          kind: v.kind,
+          displayName: String(v.displayName ?? ''),
+          ...(v.ewsVersion === 'Exchange2007_SP1' ? { ewsVersion: v.ewsVersion } : {}),
+        }
       : null;
   } catch {
     return null;

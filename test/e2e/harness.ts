@@ -14,6 +14,7 @@ import { connect } from '../../src-main/wiring';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
 import type { SeedSize as AbraSize } from '../emulators/abra/seed';
 import { type EwsEmulator, type ItemSnapshot, startEwsEmulator } from '../emulators/ews';
+import type { ServerFlavour } from '../emulators/ews/soap';
 import { graphActor } from '../emulators/graph/actor';
 import { type GraphEmulator, startGraphEmulator } from '../emulators/graph/index';
 
@@ -99,6 +100,11 @@ export interface WorldOptions {
   latencyMs?: number;
   /** Validate every EWS request against the XSD (default: when the schema is present; off for benchmarks). */
   validateRequests?: boolean;
+  /**
+   * The EWS emulator's server profile (default Exchange2016). The Exchange 2007 profiles also check every answer
+   * against 2007's schema (see `ews.responseViolations()`).
+   */
+  ewsVersion?: ServerFlavour;
 }
 
 const CONTACT_SET = 'c6d6d1a5-3b1e-4f0a-9c2a-4a5b52a1e0f1/AbraId';
@@ -173,6 +179,9 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
           seed: o.seed ?? 11,
           validateRequests: o.validateRequests,
           latencyMs: o.latencyMs,
+          ...(o.ewsVersion
+            ? { version: o.ewsVersion, checkResponses: o.ewsVersion.startsWith('Exchange2007') }
+            : {}),
         })
       : null;
   const graph =

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncConfig } from '../../src-main/sync/config';
 import { SyncService } from '../../src-main/sync/service';
 import { connect } from '../../src-main/wiring';
+import type { ServerFlavour } from '../emulators/ews/soap';
 import { startWorld, type World } from './harness';
 
 type Obj = Record<string, unknown>;
@@ -112,16 +113,22 @@ function pragueHour(iso: string): number {
   );
 }
 
-export function defineRules(kind: 'ews' | 'graph'): void {
-  describe(`the engine's rules end to end over ${kind === 'ews' ? 'EWS' : 'Graph'}`, () => {
+export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavour } = {}): void {
+  const server = kind === 'graph' ? 'Graph' : o.ewsVersion ? `EWS (${o.ewsVersion})` : 'EWS';
+  describe(`the engine's rules end to end over ${server}`, () => {
     let w: World;
     const own: SyncService[] = [];
     beforeEach(async () => {
-      w = await startWorld({ exchange: kind });
+      w = await startWorld({ exchange: kind, ...(o.ewsVersion ? { ewsVersion: o.ewsVersion } : {}) });
     });
     afterEach(async () => {
       for (const s of own.splice(0)) await s.stop().catch(() => undefined);
-      await w?.stop();
+      try {
+        // the Exchange 2007 profile: every answer the product read was valid in 2007's own schema
+        if (o.ewsVersion && w?.ews?.validatesRequests) expect(w.ews.responseViolations()).toEqual([]);
+      } finally {
+        await w?.stop();
+      }
     });
 
     /**

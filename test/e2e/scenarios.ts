@@ -5,10 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-main/sync/api';
+import type { ServerFlavour } from '../emulators/ews/soap';
 import { corpus, withAttachment } from '../mail/corpus';
 import { expectedContactIds, startWorld, type World, writes } from './harness';
 
-export function defineScenarios(kind: 'ews' | 'graph'): void {
+export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavour } = {}): void {
   const DAY = 86400_000;
   const at = (days: number, hour: number) => {
     const d = new Date(Date.now() + days * DAY);
@@ -18,13 +19,19 @@ export function defineScenarios(kind: 'ews' | 'graph'): void {
 
   let w: World;
   beforeEach(async () => {
-    w = await startWorld({ exchange: kind });
+    w = await startWorld({ exchange: kind, ...(o.ewsVersion ? { ewsVersion: o.ewsVersion } : {}) });
   });
   afterEach(async () => {
-    await w?.stop();
+    try {
+      // the Exchange 2007 profile: every answer the product read was valid in 2007's own schema
+      if (o.ewsVersion && w?.ews?.validatesRequests) expect(w.ews.responseViolations()).toEqual([]);
+    } finally {
+      await w?.stop();
+    }
   });
 
-  describe(`end to end over the ABRA and ${kind === 'ews' ? 'EWS' : 'Graph'} emulators`, () => {
+  const server = kind === 'graph' ? 'Graph' : o.ewsVersion ? `EWS (${o.ewsVersion})` : 'EWS';
+  describe(`end to end over the ABRA and ${server} emulators`, () => {
     it('first run fills every part; the next run with nothing changed writes nothing', async () => {
       const s = w.service();
       const first = await w.run(s);

@@ -1,5 +1,6 @@
 /**
  * `npm run emulator -- <abra|ews|graph> --port <n> [--tls-port <n>] [--seed <n>] [--size small|demo|large]`
+ * (`ews` also takes `--version 2007sp3|2007sp1|2010sp2|2016|online`)
  * Starts one emulator on 127.0.0.1; once it accepts requests it prints one JSON line with its URL and test
  * credentials on stdout; SIGTERM/SIGINT stop it cleanly.
  */
@@ -14,6 +15,8 @@ export interface StandaloneOptions {
   tlsPort?: number;
   seed: number;
   size: 'small' | 'demo' | 'large';
+  /** ews only: the server profile, e.g. 2007sp3 (see test/emulators/ews/standalone.ts). */
+  version?: string;
 }
 
 export interface RunningStandalone {
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
       'tls-port': { type: 'string' },
       seed: { type: 'string' },
       size: { type: 'string' },
+      version: { type: 'string' },
     },
   });
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -58,12 +62,19 @@ async function main(): Promise<void> {
     fail(`the ${name} emulator is not built yet (${e instanceof Error ? e.message.split('\n')[0] : e})`);
   }
   if (typeof mod.startStandalone !== 'function') fail(`the ${name} emulator has no standalone start yet`);
-  const running = await mod.startStandalone({
-    port,
-    seed,
-    size,
-    ...(tlsPort === undefined ? {} : { tlsPort }),
-  });
+  if (values.version !== undefined && name !== 'ews') fail('--version is for the ews emulator only');
+  let running: RunningStandalone;
+  try {
+    running = await mod.startStandalone({
+      port,
+      seed,
+      size,
+      ...(tlsPort === undefined ? {} : { tlsPort }),
+      ...(values.version !== undefined ? { version: values.version } : {}),
+    });
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
   process.stdout.write(`${JSON.stringify(running.info)}\n`);
   let stopping = false;
   const stop = async () => {

@@ -16,6 +16,13 @@ export const sharedSkipReason = `../shared not found at ${sharedDir} (reference 
 
 export const ewsSchemaDir = path.join(sharedDir, 'ews', 'schema');
 export const ewsRecordingsDir = path.join(sharedDir, 'ews', 'recordings');
+/** Exchange 2007's own EWS schema (SP2/SP3 build and the pristine SP1 one), see ../shared/ews/README.md. */
+export const ews2007SchemaDir = path.join(sharedDir, 'ews', 'schema-2007-sp2plus');
+export const ews2007Sp1SchemaDir = path.join(sharedDir, 'ews', 'schema-2007-sp1');
+export const hasEws2007Schema =
+  existsSync(path.join(ews2007SchemaDir, 'messages.xsd')) &&
+  existsSync(path.join(ews2007Sp1SchemaDir, 'messages.xsd'));
+export const ews2007SkipReason = `Exchange 2007's schema not found in ${path.join(sharedDir, 'ews')} (schema-2007-sp2plus/, schema-2007-sp1/: reference data beside the checkout on developer machines and in CI)`;
 export const abraNotesPath = path.join(sharedDir, 'notes', 'abra-gen-api.md');
 
 function which(cmd: string): string | null {

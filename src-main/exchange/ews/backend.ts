@@ -2,7 +2,6 @@
  * The on-premises Exchange backend: EWS through ews-javascript-api (imported only via ./ews-lib, which installs the
  * Node ≥ 23 polyfill first). See docs/ews-backend.md for the request flow of every method.
  */
-import https from 'node:https';
 import { XhrApi } from '@ewsjs/xhr';
 import { SyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
@@ -29,6 +28,7 @@ import {
 } from '../types';
 import { type AutodiscoverOptions, discoverEwsUrl } from './autodiscover';
 import { ews } from './ews-lib';
+import { LegacyTlsAgent, legacyTlsHostOf } from './legacy-tls';
 import {
   abraIdDef,
   applyAppointment,
@@ -36,6 +36,7 @@ import {
   applyTask,
   extended,
   get,
+  setAppointmentZone,
   titleDef,
   toContact,
   toEvent,
@@ -69,6 +70,40 @@ export interface EwsConnection {
   caCertificate?: string;
   /** IANA zone of the user (Europe/Prague). */
   timeZone?: string;
+  /**
+   * The admin's choice of EWS dialect: 'auto' (default) detects it from the server's ServerVersionInfo;
+   * 'Exchange2007_SP1' forces the Exchange 2007 legacy mode, 'Exchange2010_SP2' today's mode.
+   */
+  serverVersion?: 'auto' | 'Exchange2007_SP1' | 'Exchange2010_SP2';
+  /** The one host TLS 1.0/1.1 is allowed for, by the admin's policy only (see ./legacy-tls.ts). */
+  legacyTlsHost?: string;
+}
+
+/** What the backend knows about the server's EWS version (see {@link EwsBackend.serverMode}). */
+export interface EwsServerMode {
+  /** The RequestServerVersion in use. */
+  requestVersion: 'Exchange2007_SP1' | 'Exchange2010_SP2' | string;
+  /** True in the Exchange 2007 legacy mode. */
+  legacy2007: boolean;
+  /** ServerVersionInfo of the last answer, when one was read (e.g. 8.3.83.6). */
+  major?: number;
+  minor?: number;
+  build?: string;
+  /** Where the mode came from. */
+  source: 'default' | 'admin' | 'detected' | 'state';
+}
+
+/** EWS answers that mean "this server does not speak the RequestServerVersion you sent". */
+export const VERSION_FAULTS = new Set([
+  'ErrorInvalidServerVersion',
+  'ErrorIncorrectSchemaVersion',
+  'ErrorSchemaValidation',
+]);
+
+/** Exchange 2007 service pack from ServerVersionInfo MinorVersion (8.1 = SP1, 8.2 = SP2, 8.3 = SP3). */
+export function exchange2007Label(minor: number | undefined): string {
+  if (minor === undefined || minor <= 0) return 'Exchange 2007 RTM';
+  return `Exchange 2007 SP${minor}`;
 }
 
 export interface EwsSecrets {
@@ -211,6 +246,11 @@ function collectWriteResults(
   });
 }
 
+/** True when this write already sets the appointment's zone (the library tracks changed properties). */
+function timesSet(item: Any): boolean {
+  return item.PropertyBag?.IsPropertyUpdated?.(ews.AppointmentSchema.StartTimeZone) === true;
+}
+
 /** Answers that mean the item cannot be reached by this id any more: a delete of it has nothing left to do. */
 const GONE = new Set(['ErrorItemNotFound', 'ErrorInvalidIdMalformed']);
 
@@ -230,8 +270,15 @@ function withNotes(results: WriteResult[], removed: Map<number, number>): WriteR
 
 export class EwsBackend implements ExchangeBackend {
   readonly kind = 'ews' as const;
-  readonly service: Any;
+  /** The library's service; replaced when the server's version calls for another dialect (see serverMode). */
+  service: Any;
   readonly http: GuardedXhr;
+  private mode: EwsServerMode;
+  /** True once an answer's ServerVersionInfo confirmed the mode in this backend's life. */
+  private versionConfirmed = false;
+  private credentials: Any = null;
+  /** The TLS version of the last connection made under the admin's legacy-TLS allowance, if any. */
+  private legacyTlsProtocol: string | null = null;
   private readonly windowsZone: string | null;
   private readonly readBatch: number;
   private readonly writeBatch: number;
@@ -253,20 +300,36 @@ export class EwsBackend implements ExchangeBackend {
     opts: EwsBackendOptions = {},
   ) {
     this.o = opts;
-    const version = (ews.ExchangeVersion as Any)[opts.serverVersion ?? 'Exchange2010_SP2'];
+    const pinned =
+      opts.serverVersion ??
+      (conn.serverVersion && conn.serverVersion !== 'auto' ? conn.serverVersion : undefined);
+    const requestVersion = pinned ?? 'Exchange2010_SP2';
+    const version = (ews.ExchangeVersion as Any)[requestVersion];
     if (version === undefined)
       throw new SyncError('config', `unknown EWS server version ${opts.serverVersion}`);
+    this.mode = {
+      requestVersion,
+      legacy2007: version <= ews.ExchangeVersion.Exchange2007_SP1,
+      source: pinned ? 'admin' : 'default',
+    };
     const tz = conn.timeZone || 'Europe/Prague';
     this.windowsZone = ianaToWindows(tz);
     this.readBatch = Math.max(1, Math.min(50, opts.readBatchSize ?? 50));
     this.writeBatch = Math.max(1, opts.writeBatchSize ?? 50);
 
-    const service = new ews.ExchangeService(version);
+    const service = this.newService(version);
     const auth = conn.auth ?? 'basic';
     const user = conn.user || conn.email;
     const requestOptions: Record<string, unknown> = { timeout: opts.timeoutMs ?? 100_000 };
-    if (conn.caCertificate) {
-      requestOptions.httpsAgent = new https.Agent({ ca: conn.caCertificate, keepAlive: true });
+    const legacyHost = legacyTlsHostOf(conn.legacyTlsHost);
+    if (conn.caCertificate || legacyHost) {
+      requestOptions.httpsAgent = new LegacyTlsAgent(
+        { ...(conn.caCertificate ? { ca: conn.caCertificate } : {}), keepAlive: true },
+        legacyHost,
+        (protocol) => {
+          this.legacyTlsProtocol = protocol;
+        },
+      );
     }
     let inner: XhrLike;
     if (opts.xhr) inner = opts.xhr;
@@ -276,7 +339,9 @@ export class EwsBackend implements ExchangeBackend {
         if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
         const ntlmUser =
           conn.domain && !user.includes('\\') && !user.includes('@') ? `${conn.domain}\\${user}` : user;
-        x.setAuthProvider(new NtlmAuthProvider(ntlmUser, secrets.password, conn.caCertificate) as Any);
+        x.setAuthProvider(
+          new NtlmAuthProvider(ntlmUser, secrets.password, conn.caCertificate, '.', legacyHost) as Any,
+        );
       }
       inner = x as unknown as XhrLike;
     }
@@ -291,6 +356,7 @@ export class EwsBackend implements ExchangeBackend {
     } else {
       if (!secrets.password) throw new SyncError('config', 'the Exchange password is missing');
       service.Credentials = new ews.WebCredentials(user, secrets.password);
+      this.credentials = service.Credentials;
       if (auth === 'basic')
         authorization = `Basic ${Buffer.from(`${user}:${secrets.password}`).toString('base64')}`;
     }
@@ -310,15 +376,166 @@ export class EwsBackend implements ExchangeBackend {
 
   // ---------- plumbing ----------
 
+  /**
+   * A library service for this RequestServerVersion. In the Exchange 2007 mode it carries the user's time zone:
+   * the library names it in the TimeZoneContext header (2007 SP2+ use it for task dates) and writes it as the
+   * MeetingTimeZone of appointments; without it the PC's zone would be sent.
+   */
+  private newService(version: number): Any {
+    if (version > ews.ExchangeVersion.Exchange2007_SP1) return new ews.ExchangeService(version);
+    if (!this.windowsZone)
+      throw new SyncError(
+        'config',
+        `the time zone ${this.conn.timeZone} has no Windows equivalent; Exchange 2007 needs one for calendar items`,
+      );
+    let tz: Any;
+    try {
+      tz = ews.TimeZoneInfo.FindSystemTimeZoneById(this.windowsZone);
+    } catch (e) {
+      throw new SyncError('config', `the time zone ${this.windowsZone} is unknown to the EWS library`, {
+        cause: e,
+      });
+    }
+    return new ews.ExchangeService(version, tz);
+  }
+
+  /**
+   * The 2007 dialect was refused by its schema: Exchange 2007 before SP2 has no TimeZoneContext header, which the
+   * library always sends in that dialect (and its "Exchange 2007 compatibility mode" sends Version="Exchange2007",
+   * which the 2007 schema's fixed Exchange2007_SP1 refuses too). So one GetFolder written here, without that
+   * header, tells: an 8.0/8.1 server gets a clear "unsupported, install SP3" instead of a version error. Writing
+   * without the header is no way out: the library then writes no MeetingTimeZone either, and every series would
+   * shift at each daylight-saving change.
+   */
+  private async refuseExchange2007Sp1(): Promise<void> {
+    const url = String(this.service.Url?.AbsoluteUri ?? this.service.Url ?? '');
+    if (!url) return;
+    const body =
+      '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">' +
+      '<soap:Header><t:RequestServerVersion Version="Exchange2007_SP1"/></soap:Header><soap:Body><m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape>' +
+      '<m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder></soap:Body></soap:Envelope>';
+    const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8' };
+    if (this.authorization) headers.Authorization = this.authorization;
+    let text = '';
+    try {
+      text = String((await this.inner.xhr({ type: 'POST', url, data: body, headers })).responseText ?? '');
+    } catch {
+      return; // no answer to go by: the version error stands
+    }
+    const m =
+      /<(?:\w+:)?ServerVersionInfo\b[^>]*\bMajorVersion="(\d+)"[^>]*\bMinorVersion="(\d+)"(?:[^>]*\bMajorBuildNumber="(\d+)")?(?:[^>]*\bMinorBuildNumber="(\d+)")?/.exec(
+        text,
+      );
+    if (!m) return;
+    const major = Number(m[1]);
+    const minor = Number(m[2]);
+    if (major !== 8 || minor >= 2) return;
+    this.mode = {
+      ...this.mode,
+      major,
+      minor,
+      build: m.slice(1).filter(Boolean).join('.'),
+      source: 'detected',
+    };
+    throw new SyncError(
+      'config',
+      `${exchange2007Label(minor)} (${this.mode.build}) is not supported: install Service Pack 3 for Exchange 2007 (the sync needs Exchange 2007 SP2 or later)`,
+      { code: 'Exchange2007BeforeSP2', note: note('ews.exchange2007Sp1') },
+    );
+  }
+
+  /** The server's EWS version as far as known, and the dialect in use. */
+  get serverMode(): EwsServerMode {
+    return { ...this.mode };
+  }
+
+  /** Switch the library's service to another RequestServerVersion, keeping URL, credentials and HTTP layer. */
+  private switchVersion(requestVersion: 'Exchange2007_SP1' | 'Exchange2010_SP2'): void {
+    if (this.mode.requestVersion === requestVersion) return;
+    const old = this.service;
+    const next = this.newService((ews.ExchangeVersion as Any)[requestVersion]);
+    if (old.Credentials) next.Credentials = old.Credentials;
+    else if (this.credentials) next.Credentials = this.credentials;
+    next.XHRApi = this.http as Any;
+    next.UserAgent = old.UserAgent;
+    if (this.urlResolved) next.Url = old.Url;
+    this.service = next;
+    this.mode = {
+      ...this.mode,
+      requestVersion,
+      legacy2007: requestVersion === 'Exchange2007_SP1',
+      source: 'detected',
+    };
+  }
+
+  /**
+   * After an answer: read its ServerVersionInfo. Major version 8 is Exchange 2007 (needs the 2007 dialect), 14 and
+   * later take today's. With an admin's pinned version nothing changes.
+   */
+  private noteServerInfo(): 'same' | 'changed' {
+    const si = get(this.service, 'ServerInfo');
+    const major = Number(si?.MajorVersion);
+    if (!si || !Number.isFinite(major) || major <= 0) return 'same';
+    this.mode.major = major;
+    this.mode.minor = Number(si.MinorVersion);
+    this.mode.build = [si.MajorVersion, si.MinorVersion, si.MajorBuildNumber, si.MinorBuildNumber]
+      .filter((x: unknown) => x !== undefined && x !== null)
+      .join('.');
+    this.versionConfirmed = true;
+    if (this.mode.source === 'admin') return 'same';
+    const want = major <= 8 ? 'Exchange2007_SP1' : 'Exchange2010_SP2';
+    if (want === this.mode.requestVersion) {
+      this.mode.source = 'detected';
+      return 'same';
+    }
+    this.switchVersion(want);
+    return 'changed';
+  }
+
+  /**
+   * A version fault (ErrorInvalidServerVersion, ErrorIncorrectSchemaVersion; ErrorSchemaValidation while the
+   * version is not yet confirmed by an answer): ask the server in the dialect every Exchange from 2007 SP1 on
+   * accepts (a GetFolder of the Inbox sent as Exchange2007_SP1) and take the mode its ServerVersionInfo calls
+   * for. True when the mode changed, so the failed call is worth repeating.
+   */
+  private async redetect(err: SyncError): Promise<boolean> {
+    if (this.mode.source === 'admin' || !err.code || !VERSION_FAULTS.has(err.code)) return false;
+    if (err.code === 'ErrorSchemaValidation' && this.versionConfirmed) return false;
+    const before = this.mode.requestVersion;
+    this.switchVersion('Exchange2007_SP1');
+    try {
+      await ews.Folder.Bind(
+        this.service,
+        ews.WellKnownFolderName.Inbox,
+        new ews.PropertySet(ews.BasePropertySet.IdOnly),
+      );
+    } catch (e) {
+      const probe = takeTransportError() ?? this.mapError(e, 'GetFolder');
+      this.switchVersion(before as 'Exchange2007_SP1' | 'Exchange2010_SP2');
+      if (probe.code === 'ErrorSchemaValidation') await this.refuseExchange2007Sp1();
+      return false;
+    }
+    this.noteServerInfo();
+    if (this.mode.requestVersion === before) return false;
+    if (this.mode.major === undefined) {
+      // an answer without ServerVersionInfo: keep the dialect that worked
+      this.mode.source = 'detected';
+    }
+    return true;
+  }
+
   /** Run one library call chain; whatever it throws comes out as a SyncError. */
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return runCall(async () => {
       let renewed = false;
+      let redetected = false;
       for (let attempt = 0; ; attempt++) {
         try {
           await this.ensureToken();
           await this.ensureUrl();
-          return await fn();
+          const out = await fn();
+          this.noteServerInfo();
+          return out;
         } catch (e) {
           const fromTransport = takeTransportError();
           if (fromTransport?.kind === 'auth' && this.tokenSource && !renewed) {
@@ -327,8 +544,13 @@ export class EwsBackend implements ExchangeBackend {
             this.tokenSource.invalidate?.();
             continue;
           }
+          const err = fromTransport ?? this.mapError(e, what);
+          if (!redetected && (await this.redetect(err))) {
+            // the server speaks another EWS dialect than the one this call used: once more in the right one
+            redetected = true;
+            continue;
+          }
           if (fromTransport) throw fromTransport; // already retried there
-          const err = this.mapError(e, what);
           // Throttling answered inside a response message (HTTP 200): the request did nothing, so repeat the call.
           const wait = this.http.retryDelay(err, attempt);
           if (wait === null) throw err;
@@ -580,12 +802,26 @@ export class EwsBackend implements ExchangeBackend {
           throw t;
         void e; // ResolveNames is optional: some servers/policies refuse it
       }
+      this.noteServerInfo();
       const si = get(this.service, 'ServerInfo');
       if (si) {
         info.serverVersion = [si.MajorVersion, si.MinorVersion, si.MajorBuildNumber, si.MinorBuildNumber]
           .filter((x: unknown) => x !== undefined && x !== null)
           .join('.');
         if (si.VersionString) info.serverVersion += ` (${si.VersionString})`;
+      }
+      if (
+        this.legacyTlsProtocol &&
+        this.legacyTlsProtocol !== 'TLSv1.2' &&
+        this.legacyTlsProtocol !== 'TLSv1.3'
+      )
+        info.legacyTls = this.legacyTlsProtocol;
+      if (this.mode.legacy2007) {
+        const label = exchange2007Label(this.mode.major === 8 ? this.mode.minor : undefined);
+        info.serverVersion = `${label}${info.serverVersion ? ` ${info.serverVersion}` : ''}, legacy mode`;
+        info.legacyMode = 'exchange2007';
+        // SP1 and older have no TimeZoneContext header, which the library always sends in this mode
+        if (this.mode.major === 8 && (this.mode.minor ?? 0) < 2) info.unsupported = 'exchange2007sp1';
       }
       const iana = this.conn.timeZone || (this.windowsZone ? windowsToIana(this.windowsZone) : null);
       if (iana) info.timeZone = iana;
@@ -598,6 +834,11 @@ export class EwsBackend implements ExchangeBackend {
     const cached = this.folders.get(cacheKey);
     if (cached) return cached;
     if (!path && options.known?.kind === kind && options.known.id) {
+      // the dialect found in an earlier run: spoken from the first call (an answer saying otherwise corrects it)
+      if (options.known.ewsVersion && this.mode.source === 'default' && !this.versionConfirmed) {
+        this.switchVersion(options.known.ewsVersion);
+        this.mode.source = 'state';
+      }
       this.folders.set(cacheKey, options.known);
       return options.known;
     }
@@ -629,6 +870,7 @@ export class EwsBackend implements ExchangeBackend {
           throw new SyncError('config', `unknown folder kind ${String(kind)}`);
       }
     });
+    if (this.mode.legacy2007) ref.ewsVersion = 'Exchange2007_SP1';
     this.folders.set(cacheKey, ref);
     return ref;
   }
@@ -1003,7 +1245,10 @@ export class EwsBackend implements ExchangeBackend {
         throw new SyncError('validation', 'appointment without a valid start');
       if (d.end && Date.parse(d.end) < Date.parse(d.start))
         throw new SyncError('validation', 'appointment ends before it starts');
-      applyAppointment(item, d, isNew, this.windowsZone);
+      applyAppointment(item, d, isNew, this.windowsZone, this.mode.legacy2007);
+      // Exchange 2007: every appointment written carries its MeetingTimeZone, also when only other fields changed
+      if (this.mode.legacy2007 && !isNew && item.IsDirty && !timesSet(item))
+        setAppointmentZone(item, this.windowsZone, true);
     } else if (folder.kind === 'tasks') applyTask(item, data as Any, isNew);
     else throw new SyncError('validation', `the sync does not write items in ${folder.kind} folders`);
   }

@@ -385,26 +385,51 @@ function putEnum(item: Any, name: string, enumObj: Any, value: string, isNew: bo
   put(item, name, enumObj[value], isNew, (cur) => enumName(enumObj, cur) === value);
 }
 
+/** The library's TimeZoneInfo for a Windows zone id, or null when the library does not know it. */
+export function libraryZone(windowsZone: string | null): Any | null {
+  if (!windowsZone) return null;
+  try {
+    return ews.TimeZoneInfo.FindSystemTimeZoneById(windowsZone);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Exchange 2007 (RequestServerVersion Exchange2007_SP1) knows only `MeetingTimeZone`, which the library writes
+ * for `StartTimeZone`; `EndTimeZone` does not exist there (the library throws at assignment). An appointment
+ * written without it becomes a UTC series on 2007 and moves by an hour at every daylight-saving change, so in
+ * that mode a missing zone is an error, never skipped.
+ */
+export function setAppointmentZone(item: Any, windowsZone: string | null, legacy2007: boolean): void {
+  const tz = libraryZone(windowsZone);
+  if (legacy2007) {
+    if (!tz)
+      throw new Error(
+        `Exchange 2007 needs the appointment's time zone, and ${windowsZone ?? 'none'} is not one the EWS library knows`,
+      );
+    item.StartTimeZone = tz;
+    return;
+  }
+  // Exchange 2010+: without a zone the times are still exact UTC instants (only a series' local time needs it)
+  if (!tz) return;
+  item.StartTimeZone = tz;
+  item.EndTimeZone = tz;
+}
+
 export function applyAppointment(
   item: Any,
   d: AppointmentData,
   isNew: boolean,
   windowsZone: string | null,
+  legacy2007 = false,
 ): void {
   put(item, 'Subject', d.subject ?? '', isNew, (cur) => (str(cur) ?? '') === (d.subject ?? ''));
   const end = d.end || d.start;
   const timesChanged =
     isNew || !sameInstant(d.start)(get(item, 'Start')) || !sameInstant(end)(get(item, 'End'));
   if (timesChanged) {
-    if (windowsZone) {
-      try {
-        const tz = ews.TimeZoneInfo.FindSystemTimeZoneById(windowsZone);
-        item.StartTimeZone = tz;
-        item.EndTimeZone = tz;
-      } catch {
-        /* unknown to the library: times are still sent as UTC instants */
-      }
-    }
+    setAppointmentZone(item, windowsZone, legacy2007);
     item.Start = toEwsDate(d.start);
     item.End = toEwsDate(end);
   }

@@ -12,10 +12,10 @@
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import ntlmClient from '@ewsjs/ntlm-client';
 import axios from 'axios';
+import { LegacyTlsAgent } from './legacy-tls';
 
 // A CommonJS package whose named exports Node's ESM loader cannot detect: take them from the default export.
 const { createType1Message, createType3Message, decodeType2Message } = ntlmClient;
@@ -114,6 +114,8 @@ export class NtlmAuthProvider {
     private readonly password: string,
     private readonly ca?: string,
     private readonly workstation = '.',
+    /** The one host legacy TLS (1.0/1.1) is allowed for by the admin (see ./legacy-tls.ts). */
+    private readonly legacyTlsHost = '',
   ) {
     const slash = username.indexOf('\\');
     if (slash > 0) {
@@ -128,7 +130,10 @@ export class NtlmAuthProvider {
   async preCall(options: Options): Promise<Options> {
     const secure = options.url.startsWith('https:');
     const agent = secure
-      ? new https.Agent({ keepAlive: true, maxSockets: 1, ...(this.ca ? { ca: this.ca } : {}) })
+      ? new LegacyTlsAgent(
+          { keepAlive: true, maxSockets: 1, ...(this.ca ? { ca: this.ca } : {}) },
+          this.legacyTlsHost,
+        )
       : new http.Agent({ keepAlive: true, maxSockets: 1 });
     const base = withoutAuth(options.headers);
     const negotiate = await axios({

@@ -15,7 +15,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../../shared/errors';
+import { note } from '../../shared/messages';
 import { Semaphore } from '../../shared/semaphore';
+import { isOldTlsRefusal } from './legacy-tls';
 
 export interface XhrOptionsLike {
   type?: string;
@@ -211,6 +213,15 @@ export function classifyFailure(
   const code = typeof r.code === 'string' ? r.code : undefined;
   if (status === undefined || status === 0) {
     const msg = typeof r.message === 'string' ? r.message : 'network error';
+    if (isOldTlsRefusal(code, msg))
+      return {
+        error: new SyncError(
+          'tls',
+          `the Exchange server offers only an old TLS version (1.0 or 1.1), which this app refuses unless the administrator allows it for this server (${code ?? msg})`,
+          { code: 'LegacyTlsOnly', note: note('ews.legacyTlsOnly') },
+        ),
+        retryAfterMs: null,
+      };
     if (code && TLS_ERROR_CODES.has(code))
       return {
         error: new SyncError('tls', `the Exchange server's TLS certificate is not trusted (${code})`, {

@@ -26,7 +26,7 @@ import { properties } from './serialize';
 import { EwsServer, type ItemMatcher, type LogEntry } from './server';
 import type { ServerFlavour } from './soap';
 import { EwsStore, extKey, type Folder, type Item, type Mailbox, parseDate, setExt } from './store';
-import { defaultSchemaDir, findXmllint } from './validate';
+import { defaultSchemaDir, findXmllint, schema2007Dir } from './validate';
 import { textEl, type XNode } from './xml';
 
 export type { AppointmentFields, ContactFields, RecurrenceFields, TaskFields } from './control';
@@ -41,9 +41,17 @@ export interface EwsEmulatorOptions {
   seed?: number;
   /** Default 'empty' (no items, just the well-known folders). */
   size?: SeedSize;
-  /** ServerVersionInfo flavour, default Exchange2016. */
+  /**
+   * ServerVersionInfo flavour, default Exchange2016. `Exchange2007_SP3` / `Exchange2007_SP1` are Exchange 2007
+   * (8.3 / 8.1): requests validated against Exchange 2007's own schema (../shared/ews/schema-2007-sp2plus/ or
+   * schema-2007-sp1/, header included), RequestServerVersion other than Exchange2007/Exchange2007_SP1 refused with
+   * ErrorInvalidServerVersion, answers in 2007's shapes, Basic/NTLM only. See docs/ews-emulator.md.
+   */
   version?: ServerFlavour;
-  /** Validate every request against ../shared/ews/schema with xmllint (default: when schema and xmllint exist). */
+  /**
+   * Validate every request against ../shared/ews/schema (the 2007 profiles: their own schema) with xmllint
+   * (default: when schema and xmllint exist).
+   */
   validateRequests?: boolean;
   latencyMs?: number;
   now?: () => Date;
@@ -62,6 +70,13 @@ export interface EwsEmulatorOptions {
    * channel binding of the TLS certificate, or it is refused with 401. Needs `tls`.
    */
   extendedProtection?: boolean;
+  /**
+   * With `tls`: offer only TLS 1.0 (and SHA-1 era ciphers, OpenSSL security level 0), as a stock Exchange 2007 on
+   * Windows Server 2003/2008 does (assumed, see ../shared/notes/exchange-2007.md §2 "TLS").
+   */
+  tls10Only?: boolean;
+  /** Also validate every answer against the schema (tests); see `EwsEmulator.responseViolations`. */
+  checkResponses?: boolean;
 }
 
 export type FolderKind = 'contacts' | 'calendar' | 'tasks' | 'inbox' | 'sentitems' | 'deleteditems';
@@ -174,6 +189,10 @@ export interface EwsEmulator {
   faults: EwsFaults;
   /** True when requests are validated against the XSD. */
   validatesRequests: boolean;
+  /** The schema folder requests are validated against (also the one to check its answers with). */
+  schemaDir: string;
+  /** With `checkResponses`: the answers that failed the schema. */
+  responseViolations(): { operation: string; errors: string[] }[];
   stop(): Promise<void>;
 }
 
@@ -250,7 +269,13 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
     : [{ email: 'sales@example.cz', password: 'Heslo-EWS-1', displayName: 'Obchodník Prodej' }];
   for (const b of boxes) store.addMailbox(b.email, b.password, b.displayName);
   seed(store, { seed: opts.seed ?? 1, size: opts.size ?? 'empty' });
-  const schemaDir = defaultSchemaDir();
+  const flavour = opts.version ?? 'Exchange2016';
+  const schemaDir =
+    flavour === 'Exchange2007_SP1'
+      ? schema2007Dir('sp1')
+      : flavour === 'Exchange2007_SP3'
+        ? schema2007Dir('sp2plus')
+        : defaultSchemaDir();
   const xmllint = findXmllint();
   const canValidate = !!xmllint && existsSync(path.join(schemaDir, 'messages.xsd'));
   const validate = opts.validateRequests ?? canValidate;
@@ -258,12 +283,14 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
     throw new Error(`validateRequests needs xmllint and ${path.join(schemaDir, 'messages.xsd')}`);
   const server = new EwsServer({
     store,
-    flavour: opts.version ?? 'Exchange2016',
+    flavour,
     validate: validate && xmllint ? { schemaDir, xmllint } : null,
     latencyMs: opts.latencyMs ?? 0,
     trustBearer: opts.trustBearer,
     tls: opts.tls,
     extendedProtection: opts.extendedProtection,
+    checkResponses: opts.checkResponses,
+    tls10Only: opts.tls10Only,
   });
   const port = await server.listen(opts.port ?? 0);
   const first = store.mailboxes[0] as Mailbox;
@@ -430,6 +457,8 @@ export async function startEwsEmulator(opts: EwsEmulatorOptions = {}): Promise<E
       clear: () => server.clearFaults(),
     },
     validatesRequests: validate,
+    schemaDir,
+    responseViolations: () => server.responseViolations.map((v) => ({ ...v })),
     stop: () => server.close(),
   };
 }

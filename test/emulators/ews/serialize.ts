@@ -468,7 +468,36 @@ export function properties(store: EwsStore, it: Item, shape: Pick<Shape, 'versio
     p.set('IsRecurring', textEl('IsRecurring', String(it.props.has('Recurrence'))));
     if (!p.has('PercentComplete')) p.set('PercentComplete', textEl('PercentComplete', '0'));
   }
+  if (shape.version === 'Exchange2007_SP1' || shape.version === 'Exchange2007')
+    for (const [k, v] of p) p.set(k, without2007Unknowns(v));
   return p;
+}
+
+/**
+ * What Exchange 2007's types.xsd does not have: MailboxTypeType has no `OneOff` (Mailbox, PublicDL, PrivateDL,
+ * Contact, PublicFolder), so a one-off address is written without a MailboxType; attachments have no Size/IsInline.
+ * Returns the node itself when nothing changes.
+ */
+function without2007Unknowns(n: XNode): XNode {
+  if (!n.children.length) return n;
+  let changed = false;
+  const kids: XNode[] = [];
+  const attachment = n.name === 'FileAttachment' || n.name === 'ItemAttachment';
+  for (const c of n.children) {
+    if (
+      (c.name === 'MailboxType' && c.text === 'OneOff') ||
+      // 2007's AttachmentType: AttachmentId, Name, ContentType, ContentId, ContentLocation (Size, LastModifiedTime
+      // and IsInline came with 2010)
+      (attachment && (c.name === 'Size' || c.name === 'IsInline' || c.name === 'LastModifiedTime'))
+    ) {
+      changed = true;
+      continue;
+    }
+    const d = without2007Unknowns(c);
+    if (d !== c) changed = true;
+    kids.push(d);
+  }
+  return changed ? { ...n, children: kids } : n;
 }
 
 /** xs:duration like Exchange writes it (PT1H, PT1H30M, P1D). */

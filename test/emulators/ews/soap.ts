@@ -1,12 +1,26 @@
 /** SOAP 1.1 envelopes, EWS response messages and SOAP faults, as Exchange writes them. */
 import { esc, NS } from './xml';
 
-export type ServerFlavour = 'Exchange2010_SP2' | 'Exchange2016' | 'ExchangeOnline';
+export type ServerFlavour =
+  | 'Exchange2007_SP1'
+  | 'Exchange2007_SP3'
+  | 'Exchange2010_SP2'
+  | 'Exchange2016'
+  | 'ExchangeOnline';
+
+/** The Exchange 2007 profiles: their own schema, RequestServerVersion Exchange2007/Exchange2007_SP1 only. */
+export function is2007(f: ServerFlavour): f is 'Exchange2007_SP1' | 'Exchange2007_SP3' {
+  return f === 'Exchange2007_SP1' || f === 'Exchange2007_SP3';
+}
 
 export const SERVER_INFO: Record<
   ServerFlavour,
   { major: number; minor: number; build: number; rev: number; version: string; max: string }
 > = {
+  // Exchange 2007 SP1 (8.1.240.6) and SP3 (8.3.83.6): their schema's one version is Exchange2007_SP1; a 2007
+  // server writes no Version attribute in ServerVersionInfo (the attribute is optional in its types.xsd)
+  Exchange2007_SP1: { major: 8, minor: 1, build: 240, rev: 6, version: '', max: 'Exchange2007_SP1' },
+  Exchange2007_SP3: { major: 8, minor: 3, build: 83, rev: 6, version: '', max: 'Exchange2007_SP1' },
   Exchange2010_SP2: {
     major: 14,
     minor: 2,
@@ -43,7 +57,8 @@ export const VERSIONS = [
 
 export function serverVersionHeader(f: ServerFlavour): string {
   const s = SERVER_INFO[f];
-  return `<h:ServerVersionInfo MajorVersion="${s.major}" MinorVersion="${s.minor}" MajorBuildNumber="${s.build}" MinorBuildNumber="${s.rev}" Version="${s.version}" xmlns:h="${NS.t}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>`;
+  const v = s.version ? ` Version="${s.version}"` : '';
+  return `<h:ServerVersionInfo MajorVersion="${s.major}" MinorVersion="${s.minor}" MajorBuildNumber="${s.build}" MinorBuildNumber="${s.rev}"${v} xmlns:h="${NS.t}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>`;
 }
 
 export function envelope(flavour: ServerFlavour | null, body: string): string {

@@ -25,6 +25,14 @@ export function defaultSchemaDir(): string {
   return path.join(shared, 'ews', 'schema');
 }
 
+/**
+ * Exchange 2007's own schema (../shared/ews/schema-2007-sp2plus for SP2/SP3, schema-2007-sp1 for SP1; see
+ * ../shared/ews/README.md): the Exchange2007_SP1 version of messages.xsd/types.xsd.
+ */
+export function schema2007Dir(variant: 'sp1' | 'sp2plus'): string {
+  return path.join(path.dirname(defaultSchemaDir()), `schema-2007-${variant}`);
+}
+
 export function findXmllint(): string | null {
   for (const p of ['/usr/bin/xmllint', '/usr/local/bin/xmllint', '/opt/homebrew/bin/xmllint'])
     if (existsSync(p)) return p;
@@ -181,7 +189,7 @@ export function validateWithXmllint(
   xmllint: string,
 ): Promise<ValidationResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(xmllint, ['--noout', '--nonet', '--schema', schema, '-'], {
+    const p = spawn(xmllint, ['--noout', '--nonet', '--huge', '--schema', schema, '-'], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let err = '';
@@ -234,17 +242,25 @@ export async function validateFragment(
  * Exchange, not a schema error), so they are skipped here as before. Written next to the other temporary files once per schema folder (it names the folder's absolute
  * path), so the emulator can validate the bytes it received as a whole, not a re-serialised copy of the Body.
  */
-export function envelopeSchema(schemaDir = defaultSchemaDir()): string {
+export function envelopeSchema(schemaDir = defaultSchemaDir(), strictHeader = false): string {
   const messages = pathToFileURL(path.resolve(schemaDir, 'messages.xsd')).href;
+  const types = pathToFileURL(path.resolve(schemaDir, 'types.xsd')).href;
+  // strictHeader (the Exchange 2007 profiles): every header element must be one the schema declares, with its
+  // declared content: RequestServerVersion is fixed to Exchange2007_SP1 there, and the SP1 schema has no
+  // TimeZoneContext at all
+  const header = strictHeader
+    ? `<xs:any namespace="${NS.t}" processContents="strict" minOccurs="0" maxOccurs="unbounded"/>`
+    : '<xs:any namespace="##any" processContents="skip" minOccurs="0" maxOccurs="unbounded"/>';
+  const importTypes = strictHeader ? `\n  <xs:import namespace="${NS.t}" schemaLocation="${types}"/>` : '';
   const xsd = `<?xml version="1.0" encoding="utf-8"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:soap="${NS.soap}" targetNamespace="${NS.soap}" elementFormDefault="qualified">
-  <xs:import namespace="${NS.m}" schemaLocation="${messages}"/>
+  <xs:import namespace="${NS.m}" schemaLocation="${messages}"/>${importTypes}
   <xs:element name="Envelope">
     <xs:complexType>
       <xs:sequence>
         <xs:element name="Header" minOccurs="0">
           <xs:complexType>
-            <xs:sequence><xs:any namespace="##any" processContents="skip" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
+            <xs:sequence>${header}</xs:sequence>
             <xs:anyAttribute namespace="##other" processContents="lax"/>
           </xs:complexType>
         </xs:element>
@@ -282,9 +298,10 @@ export async function validateEnvelope(
   raw: string,
   schemaDir = defaultSchemaDir(),
   xmllint = findXmllint(),
+  strictHeader = false,
 ): Promise<ValidationResult> {
   if (!xmllint) return { ok: false, errors: ['xmllint not installed'] };
-  const schema = envelopeSchema(schemaDir);
+  const schema = envelopeSchema(schemaDir, strictHeader);
   const key = createHash('sha1').update(schema).update('\0').update(raw).digest('hex');
   const hit = cache.get(key);
   if (hit) return hit;

@@ -44,13 +44,14 @@ lib.xmlSchemaSetValidStructuredErrors(vctx, handler, None)
 sys.stdout.write('{"ready":true}\n'); sys.stdout.flush()
 inp = sys.stdin.buffer
 NONET = 1 << 11
+HUGE = 1 << 19  # XML_PARSE_HUGE: a 20 MB attachment in an answer is over libxml2's default text limit
 while True:
     head = inp.read(4)
     if len(head) < 4: break
     n = struct.unpack('>I', head)[0]
     data = inp.read(n)
     errors.clear()
-    doc = lib.xmlReadMemory(data, len(data), b'-', b'utf-8', NONET)
+    doc = lib.xmlReadMemory(data, len(data), b'-', b'utf-8', NONET | HUGE)
     if not doc:
         ok = False
     else:

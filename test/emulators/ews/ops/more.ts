@@ -124,8 +124,9 @@ export function getAttachment(ctx: OpContext, req: XNode): string {
           }) +
             tt('Name', a.name) +
             tt('ContentType', a.contentType) +
-            tt('Size', a.content.length) +
-            tt('IsInline', a.isInline) +
+            (ctx.version.startsWith('Exchange2007')
+              ? '' // 2007's AttachmentType has no Size/IsInline
+              : tt('Size', a.content.length) + tt('IsInline', a.isInline)) +
             tt('Content', a.content.toString('base64')),
         )}</m:Attachments>`,
       );
