@@ -56,7 +56,10 @@ type Any = any;
 
 export interface EwsConnection {
   email: string;
-  /** Empty = Autodiscover from the e-mail address. */
+  /**
+   * Empty = not known yet: only {@link EwsBackend.ewsUrl} (the app's Autodiscover button) discovers it; every other
+   * call refuses with a `config` error, so Autodiscover never runs on a connect.
+   */
   ewsUrl?: string;
   auth?: 'basic' | 'ntlm' | 'oauth';
   /** Basic/NTLM user (DOMAIN\\user or UPN); defaults to the e-mail. */
@@ -223,6 +226,8 @@ export class EwsBackend implements ExchangeBackend {
   private readonly o: EwsBackendOptions;
   /** The unguarded HTTP layer (Autodiscover speaks POX, not SOAP) and the header it sends. */
   private readonly inner: XhrLike;
+  /** A transport without credentials (Autodiscover's plain-HTTP redirect probe). */
+  private readonly anonymous: XhrLike;
   private authorization: string | null;
   private readonly tokenSource: AccessTokenSource | null;
   private currentToken: string | null = null;
@@ -249,8 +254,11 @@ export class EwsBackend implements ExchangeBackend {
       requestOptions.httpsAgent = new https.Agent({ ca: conn.caCertificate, keepAlive: true });
     }
     let inner: XhrLike;
-    if (opts.xhr) inner = opts.xhr;
-    else {
+    if (opts.xhr) {
+      inner = opts.xhr;
+      this.anonymous = opts.xhr;
+    } else {
+      this.anonymous = new XhrApi(requestOptions as Any) as unknown as XhrLike;
       const x = new XhrApi(requestOptions as Any);
       if (auth === 'ntlm') {
         if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
@@ -329,15 +337,28 @@ export class EwsBackend implements ExchangeBackend {
 
   private async ensureUrl(): Promise<void> {
     if (this.urlResolved) return;
-    const url = await discoverEwsUrl(this.conn.email, this.inner, this.authorization, this.o.autodiscover);
+    throw new SyncError(
+      'config',
+      'no EWS URL is stored: enter it, or find it once with Autodiscover in the app (Connections)',
+    );
+  }
+
+  /** Autodiscover: find the EWS URL once (the caller stores it). */
+  private async discover(): Promise<void> {
+    if (this.urlResolved) return;
+    await this.ensureToken();
+    const url = await discoverEwsUrl(this.conn.email, this.inner, this.authorization, {
+      anonymous: this.anonymous,
+      ...this.o.autodiscover,
+    });
     checkEwsUrl(url);
     this.service.Url = new ews.Uri(url);
     this.urlResolved = true;
   }
 
-  /** The EWS URL in use (after Autodiscover when none was configured). */
+  /** The EWS URL in use; when none was configured, found by Autodiscover (the caller stores it). */
   async ewsUrl(): Promise<string> {
-    await runCall(() => this.ensureUrl());
+    await runCall(() => this.discover());
     return String(this.service.Url?.AbsoluteUri ?? this.service.Url);
   }
 
