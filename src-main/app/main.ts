@@ -126,7 +126,22 @@ async function start(): Promise<void> {
     abraClientFor,
     exchangeFor: appExchangeFor(openBrowser),
     signInMicrosoft: microsoftSignIn(openBrowser),
-    autodiscover: (email, exchange, s) => ewsAutodiscover(email, exchange, s),
+    autodiscover: (email, exchange, s, trusted) => ewsAutodiscover(email, exchange, s, undefined, trusted),
+    confirm: async ({ message, yes, no }) => {
+      const options = {
+        type: 'warning' as const,
+        message,
+        buttons: [no, yes],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      };
+      const r =
+        win && !win.isDestroyed()
+          ? await dialog.showMessageBox(win, options)
+          : await dialog.showMessageBox(options);
+      return r.response === 1;
+    },
     dataDir: path.join(userData, 'state'),
     logFile,
     diagnosticsDir: app.getPath('downloads'),
