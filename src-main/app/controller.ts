@@ -14,7 +14,14 @@ import path from 'node:path';
 import { AUTODISCOVER_CONFIRM } from '../exchange/ews/autodiscover';
 import type { ExchangeBackend } from '../exchange/types';
 import { toSyncError } from '../shared/errors';
-import { type Locale, type MessageKey, type MessageParams, noteText, tr } from '../shared/messages';
+import {
+  type Locale,
+  type MessageKey,
+  type MessageParams,
+  type Note,
+  noteText,
+  tr,
+} from '../shared/messages';
 import type { ServiceEvent } from '../sync/api';
 import {
   abraConnectionSchema,
@@ -270,6 +277,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
   let unsubscribe: (() => void) | null = null;
   let disposed = false;
   let lifecycle: Promise<void> = Promise.resolve();
+  let startError: { message: string; note?: Note } | null = null;
 
   const preferences = (): AppPreferences =>
     ({
@@ -328,6 +336,8 @@ export async function createController(deps: ControllerDeps): Promise<Controller
   };
 
   const problems = async (): Promise<string[]> => {
+    // the engine could not start (another copy holds the state file, an unreadable state file): say so first
+    if (startError) return [noteText(locale(), startError.note, startError.message)];
     const { config, issues } = effective();
     if (!config) {
       if (issues.length) return issues.map((i) => `${i.path}: ${i.message}`);
@@ -440,7 +450,16 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         service.updateConfig(config);
       }
     });
-    lifecycle = step.catch((e) => log.error(`engine: ${(e as Error).message}`));
+    lifecycle = step.then(
+      () => {
+        startError = null;
+      },
+      (e) => {
+        const err = toSyncError(e);
+        startError = { message: err.message, note: err.note };
+        log.error(`engine: ${err.message}`);
+      },
+    );
     return step;
   };
   const requireService = async (): Promise<SyncService> => {

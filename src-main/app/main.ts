@@ -200,6 +200,9 @@ async function start(): Promise<void> {
   if (wantShow) openSettings();
 }
 
+/** The longest quit waits for the engine to finish its current batch. */
+const QUIT_WAIT_MS = 4000;
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -218,8 +221,17 @@ if (!app.requestSingleInstanceLock()) {
     e.preventDefault();
     const c = controller;
     controller = null;
-    void c
-      .dispose()
+    // never more than a few seconds: a hung request must not keep the app from quitting (the state store is
+    // transactional, and its lock dies with the process)
+    void Promise.race([
+      c.dispose(),
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          log.warn(`shutdown: the engine did not stop within ${QUIT_WAIT_MS / 1000} s; quitting anyway`);
+          resolve();
+        }, QUIT_WAIT_MS).unref(),
+      ),
+    ])
       .catch((err) => log.error(`shutdown: ${(err as Error).message}`))
       .finally(() => {
         disposed = true;

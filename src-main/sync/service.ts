@@ -24,6 +24,7 @@ import { mailPart } from './parts/mail';
 import { tasksPart } from './parts/tasks';
 import type { AbraPort, RunContext } from './ports';
 import { type RunOptions, runPart } from './runner';
+import { StateLock } from './state/lock';
 import { StateStore } from './state/store';
 
 export interface Connections {
@@ -57,6 +58,7 @@ interface PartRuntime {
 
 export class SyncService implements SyncServiceApi {
   readonly state: StateStore;
+  private readonly lock: StateLock;
   private config: SyncConfig;
   private readonly parts = new Map<PartName, AnyPart>();
   private readonly rt = new Map<PartName, PartRuntime>();
@@ -73,7 +75,21 @@ export class SyncService implements SyncServiceApi {
   constructor(private readonly opts: SyncServiceOptions) {
     this.config = opts.config;
     this.now = opts.now ?? (() => new Date());
-    this.state = StateStore.open(path.join(opts.dataDir, `${opts.config.profile}.sqlite`));
+    const dir = path.resolve(opts.dataDir);
+    const file = path.resolve(dir, `${opts.config.profile}.sqlite`);
+    if (path.dirname(file) !== dir)
+      throw new SyncError(
+        'config',
+        `the profile name "${opts.config.profile}" would put the state file outside ${dir}`,
+      );
+    // one engine per state file: a second one (the CLI next to the app) is refused, never a second writer
+    this.lock = StateLock.acquire(file);
+    try {
+      this.state = StateStore.open(file);
+    } catch (e) {
+      this.lock.release();
+      throw e;
+    }
     for (const p of [addressBookPart, calendarPart, tasksPart, mailPart, ...(opts.extraParts ?? [])])
       this.parts.set(p.name, p);
     for (const name of PART_NAMES)
@@ -94,6 +110,7 @@ export class SyncService implements SyncServiceApi {
     await Promise.allSettled([...this.rt.values()].map((r) => r.running));
     await this.conn?.exchange.close().catch(() => undefined);
     this.state.close();
+    this.lock.release();
   }
 
   /** New settings: reconnect on the next run, reschedule. */
