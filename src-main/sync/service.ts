@@ -43,6 +43,13 @@ export interface SyncServiceOptions {
   extraParts?: AnyPart[];
   /** Log sink (never receives secrets). */
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /**
+   * Watchdog: the longest one part run may take (default 2 h). Then its signal is aborted (the runner stops at the
+   * next item and records the run as aborted) and the connection is dropped, so the next run starts afresh.
+   */
+  runWatchdogMs?: number;
+  /** The longest stop() waits for running parts (default 3 s): quitting never hangs on a slow server. */
+  stopWaitMs?: number;
 }
 
 const MAX_BACKOFF_MS = 4 * 60 * 60_000;
@@ -107,7 +114,18 @@ export class SyncService implements SyncServiceApi {
     this.stopping = true;
     for (const r of this.rt.values()) if (r.timer) clearTimeout(r.timer);
     this.abort.abort();
-    await Promise.allSettled([...this.rt.values()].map((r) => r.running));
+    // the runs stop at their next item; a request in flight has its own deadline, but quitting does not wait for it
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.rt.values()].map((r) => r.running)),
+      new Promise<void>((resolve) => {
+        waited = setTimeout(() => {
+          this.opts.log?.('warn', 'stop: a run did not finish in time; the state file is closed under it');
+          resolve();
+        }, this.opts.stopWaitMs ?? 3000);
+      }),
+    ]);
+    clearTimeout(waited);
     await this.conn?.exchange.close().catch(() => undefined);
     this.state.close();
     this.lock.release();
@@ -225,11 +243,31 @@ export class SyncService implements SyncServiceApi {
     if (!module) throw new SyncError('config', `the ${part} part is not available in this version`);
     let summary: RunSummary;
     try {
-      const out = await this.exclusive(part, async () => {
-        const ctx = await this.context(part);
-        return isCustomPart(module) ? module.run(ctx, options) : runPart(module, ctx, options);
-      });
-      summary = out.summary;
+      const run = new AbortController();
+      const onStop = () => run.abort();
+      this.abort.signal.addEventListener('abort', onStop);
+      const limit = this.opts.runWatchdogMs ?? 2 * 60 * 60_000;
+      const watchdog = setTimeout(() => {
+        this.opts.log?.(
+          'warn',
+          `${part}: the run exceeded ${Math.round(limit / 1000)} s; stopping it (watchdog)`,
+        );
+        run.abort();
+        // a hung connection is not reused by the next run
+        const conn = this.conn;
+        this.conn = null;
+        void conn?.exchange.close().catch(() => undefined);
+      }, limit);
+      try {
+        const out = await this.exclusive(part, async () => {
+          const ctx = await this.context(part, run.signal);
+          return isCustomPart(module) ? module.run(ctx, options) : runPart(module, ctx, options);
+        });
+        summary = out.summary;
+      } finally {
+        clearTimeout(watchdog);
+        this.abort.signal.removeEventListener('abort', onStop);
+      }
     } catch (e) {
       // Connecting failed (auth, network, TLS): record it as a failed run so the user sees it.
       const err = toSyncError(e);
@@ -332,7 +370,7 @@ export class SyncService implements SyncServiceApi {
     return me;
   }
 
-  private async context(part: PartName): Promise<RunContext> {
+  private async context(part: PartName, signal: AbortSignal = this.abort.signal): Promise<RunContext> {
     if (!this.conn) this.conn = await this.opts.connect(this.config, this.opts.secrets);
     if (!this.me) this.me = await this.abraUser(this.conn.abra);
     return {
@@ -342,7 +380,7 @@ export class SyncService implements SyncServiceApi {
       state: this.state,
       me: this.me,
       now: this.now,
-      signal: this.abort.signal,
+      signal,
       progress: (p) => {
         const r = this.rt.get(part)!;
         r.progress = { part, ...p };

@@ -48,7 +48,9 @@ import {
   runCall,
   type TransportOptions,
   takeTransportError,
+  withDeadline,
   type XhrLike,
+  type XhrWithOptions,
 } from './transport';
 
 // biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
@@ -82,7 +84,7 @@ export interface EwsSecrets {
 export interface EwsBackendOptions {
   /** RequestServerVersion (default Exchange2010_SP2: every server from 2010 SP2 to SE and Exchange Online). */
   serverVersion?: keyof typeof ews.ExchangeVersion;
-  /** HTTP timeout per request (default 100 s, as Exchange's own clients). */
+  /** Total time one HTTP request may take, a slowly dripping answer included (default 100 s, as Exchange's own clients). */
   timeoutMs?: number;
   /** Items per GetItem request (≤ 50; default 50). */
   readBatchSize?: number;
@@ -258,7 +260,9 @@ export class EwsBackend implements ExchangeBackend {
       inner = opts.xhr;
       this.anonymous = opts.xhr;
     } else {
-      this.anonymous = new XhrApi(requestOptions as Any) as unknown as XhrLike;
+      // every request has a total deadline (timeoutMs), not only a per-chunk one
+      const totalMs = opts.timeoutMs ?? 100_000;
+      this.anonymous = withDeadline(new XhrApi(requestOptions as Any) as unknown as XhrWithOptions, totalMs);
       const x = new XhrApi(requestOptions as Any);
       if (auth === 'ntlm') {
         if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
@@ -266,7 +270,7 @@ export class EwsBackend implements ExchangeBackend {
           conn.domain && !user.includes('\\') && !user.includes('@') ? `${conn.domain}\\${user}` : user;
         x.setAuthProvider(new NtlmAuthProvider(ntlmUser, secrets.password, conn.caCertificate) as Any);
       }
-      inner = x as unknown as XhrLike;
+      inner = withDeadline(x as unknown as XhrWithOptions, totalMs);
     }
     let authorization: string | null = null;
     this.tokenSource = auth === 'oauth' ? (secrets.tokenSource ?? null) : null;

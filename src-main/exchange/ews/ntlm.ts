@@ -164,6 +164,8 @@ export class NtlmAuthProvider {
       validateStatus: () => true,
       maxRedirects: 0,
       timeout: options.timeout,
+      // the caller's total deadline (transport.ts withDeadline) covers the handshake too
+      signal: options.signal as AbortSignal | undefined,
       responseType: 'text',
     });
     const raw = negotiate.headers['www-authenticate'] as string | string[] | undefined;
