@@ -10,7 +10,7 @@
 // The ews-javascript-api polyfill must run before the library is loaded anywhere in this bundle.
 import '../exchange/ews/polyfill';
 import path from 'node:path';
-import { app, dialog, ipcMain, Notification, safeStorage, shell } from 'electron';
+import { app, dialog, ipcMain, Menu, Notification, safeStorage, shell } from 'electron';
 import { abraClientFor } from '../wiring';
 import { ewsAutodiscover } from './autodiscover';
 import { setLinuxAutostart } from './autostart';
@@ -23,7 +23,8 @@ import { SafeStorageSecretStore } from './secrets';
 import { createElectronSettingsStore } from './settings';
 import { type AppTray, createAppTray } from './tray';
 import type { TrayAction } from './tray-state';
-import { createMainWindow, showWindow } from './window';
+import { appUrlOf, createMainWindow, showWindow } from './window';
+import { isAppSender } from './window-policy';
 
 const HIDDEN_ARG = '--hidden';
 /** Same as `appId` in electron-builder.yml. */
@@ -45,10 +46,13 @@ const userData = app.getPath('userData');
 const logFile = path.join(userData, 'logs', 'app.log');
 const log = createFileLogger({ file: logFile, echo: !app.isPackaged });
 
+const indexHtml = path.join(distMain, '..', 'renderer', 'index.html');
+
 function ensureWindow(): Electron.BrowserWindow {
   if (win && !win.isDestroyed()) return win;
   win = createMainWindow({
-    indexHtml: path.join(distMain, '..', 'renderer', 'index.html'),
+    indexHtml,
+    devTools: !app.isPackaged,
     preload: path.join(distMain, 'preload.cjs'),
     icon: path.join(assetsDir, 'icon.png'),
     isQuitting: () => quitting,
@@ -166,7 +170,7 @@ async function start(): Promise<void> {
         win &&
           !win.isDestroyed() &&
           e.sender.id === win.webContents.id &&
-          e.senderFrame?.url.startsWith('file:'),
+          isAppSender(e.senderFrame?.url, appUrlOf(indexHtml)),
       ),
     log,
   );
@@ -202,6 +206,9 @@ async function start(): Promise<void> {
 
 /** The longest quit waits for the engine to finish its current batch. */
 const QUIT_WAIT_MS = 4000;
+
+// The packaged app has no menu (the default one offers DevTools and reload); development keeps it.
+if (app.isPackaged) Menu.setApplicationMenu(null);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
