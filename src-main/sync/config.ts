@@ -212,6 +212,12 @@ export const safetySchema = z.object({
   massDeleteMin: z.number().int().min(1).default(10),
   /** How often (minutes) the ABRA deletion scan runs at most. */
   abraDeletionScanMinutes: z.number().int().min(1).default(60),
+  /**
+   * How often (hours) a part reads its whole ABRA scope instead of the changes since the cursor, comparing by hash:
+   * the backstop for changes stamped before the cursor (the ABRA server's clock stepped back further than the
+   * overlap, a transaction committed late).
+   */
+  abraFullCompareHours: z.number().int().min(1).default(24),
 });
 
 export const syncConfigSchema = z
