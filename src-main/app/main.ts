@@ -44,7 +44,9 @@ const assetsDir = path.join(appRoot, 'assets');
 
 const userData = app.getPath('userData');
 const logFile = path.join(userData, 'logs', 'app.log');
-const log = createFileLogger({ file: logFile, echo: !app.isPackaged });
+/** The stored secret values, scrubbed from every log line exactly (refreshed whenever the state changes). */
+let knownSecretValues: string[] = [];
+const log = createFileLogger({ file: logFile, echo: !app.isPackaged, knownSecrets: () => knownSecretValues });
 
 const indexHtml = path.join(distMain, '..', 'renderer', 'index.html');
 
@@ -160,6 +162,16 @@ async function start(): Promise<void> {
     openPath: (p) => shell.openPath(p),
   });
   const c = controller;
+  const refreshKnownSecrets = async () => {
+    const values = await Promise.all(
+      (['abraPassword', 'abraToken', 'exchangePassword'] as const).map((n) => secrets.get(n).catch(() => null)),
+    );
+    knownSecretValues = values.filter((v): v is string => !!v);
+  };
+  await refreshKnownSecrets();
+  c.onEvent((e) => {
+    if (e.type === 'state') void refreshKnownSecrets();
+  });
   (globalThis as Record<string, unknown>).__abraSync = { controller: c, tray: () => tray, window: () => win };
 
   registerIpc(

@@ -48,7 +48,7 @@ async function world(sub: string) {
   });
   const names = () =>
     [...exchange.items.values()].map((x) =>
-      String((x.item.data as { companyName?: string }).companyName ?? ''),
+      String((x.item as { data?: { companyName?: string } }).data?.companyName ?? ''),
     );
   return { s, exchange, names, later: (ms: number) => (now += ms) };
 }
