@@ -164,7 +164,9 @@ async function start(): Promise<void> {
   const c = controller;
   const refreshKnownSecrets = async () => {
     const values = await Promise.all(
-      (['abraPassword', 'abraToken', 'exchangePassword'] as const).map((n) => secrets.get(n).catch(() => null)),
+      (['abraPassword', 'abraToken', 'exchangePassword'] as const).map((n) =>
+        secrets.get(n).catch(() => null),
+      ),
     );
     knownSecretValues = values.filter((v): v is string => !!v);
   };
