@@ -4,6 +4,7 @@
  * run summaries. Used by the CLI and the Electron shell alike. No Electron, no HTTP: connections come from the
  * injected `connect` function (see `src-main/wiring.ts`).
  */
+import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
@@ -63,6 +64,31 @@ interface PartRuntime {
   attention?: Attention;
 }
 
+const CORRUPT =
+  /SQLITE_(CORRUPT|NOTADB)|file is not a database|database disk image is malformed|malformed database/i;
+
+/**
+ * Open the state file; a damaged one (SQLite: not a database, malformed image) is kept aside as
+ * `<file>.damaged-<time>` with its -wal/-shm, and a new state is started: the next runs rebuild the links by pairing
+ * (by the AbraId stamp on the Outlook items), which is duplicate-free by design. Says which file, what happened and
+ * where the damaged copy is.
+ */
+export function openOrRecover(file: string, warn: (message: string) => void): StateStore {
+  try {
+    return StateStore.open(file);
+  } catch (e) {
+    const why = `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`;
+    if (!CORRUPT.test(why)) throw e;
+    const kept = `${file}.damaged-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}`;
+    for (const suffix of ['', '-wal', '-shm'])
+      if (existsSync(file + suffix)) renameSync(file + suffix, kept + suffix);
+    warn(
+      `the state file ${file} is damaged (SQLite: ${(e as Error).message}); it was kept as ${kept} and a new state is started — the next runs pair the existing items again by their stamps, without duplicates`,
+    );
+    return StateStore.open(file);
+  }
+}
+
 export class SyncService implements SyncServiceApi {
   readonly state: StateStore;
   private readonly lock: StateLock;
@@ -92,7 +118,7 @@ export class SyncService implements SyncServiceApi {
     // one engine per state file: a second one (the CLI next to the app) is refused, never a second writer
     this.lock = StateLock.acquire(file);
     try {
-      this.state = StateStore.open(file);
+      this.state = openOrRecover(file, (m) => opts.log?.('warn', m));
     } catch (e) {
       this.lock.release();
       throw e;
