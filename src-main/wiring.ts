@@ -12,20 +12,11 @@ import type { SecretSource, SyncConfig } from './sync/config';
 import type { AbraPort } from './sync/ports';
 import type { Connections } from './sync/service';
 
-/**
- * How far the changed-since query reaches back before the newest stamp seen (the server's own clock): covers a
- * server clock stepped back by up to this much, and transactions that commit with an earlier stamp. Rows re-read
- * because of it change nothing (compared by objversion and hash). Larger steps are caught by the periodic full
- * comparison (`safety.abraFullCompareHours`).
- */
-export const ABRA_OVERLAP_MS = 15 * 60_000;
-
 /** The engine's view of an {@link AbraClient}. */
 export function abraPortOf(client: AbraClient): AbraPort {
   return {
     currentUser: () => client.currentUser(),
-    changedSince: (c, since, where) =>
-      client.changedSince(c, since, { ...(where ? { where } : {}), overlapMs: ABRA_OVERLAP_MS }),
+    changedSince: (c, since, where) => client.changedSince(c, since, where ? { where } : {}),
     queryAll: (c, where, select) => client.queryAll(c, { where, select }),
     get: (c, id) => client.get(c, id),
     listIds: (c, where) => client.listIds(c, where),
