@@ -124,7 +124,7 @@ async function main() {
       `  Exchange ${w.kind === 'ews' ? 'EWS  ' : 'Graph'}    ${w.exchangeUrl}  (mailbox ${w.exchangeEmail})`,
     );
 
-    const service = w.service();
+    const service = await w.service();
     service.subscribe(showProgress);
     const { plan } = await service.preview();
     const byPart = new Map<string, number>();

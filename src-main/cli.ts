@@ -119,15 +119,26 @@ async function main(argv: string[]): Promise<number> {
 
   const { createSyncService } = await import('./sync/service');
   const { connect } = await import('./wiring');
-  const service = await createSyncService({
-    config,
-    secrets: envSecrets(values.secrets),
-    dataDir: values['data-dir'] ?? defaultDataDir(),
-    connect,
-    log: (level, msg) => {
-      if (!values.json && level !== 'info') console.error(msg);
-    },
-  });
+  const { StateLockedError } = await import('./sync/state/lock');
+  let service: Awaited<ReturnType<typeof createSyncService>>;
+  try {
+    service = await createSyncService({
+      config,
+      secrets: envSecrets(values.secrets),
+      dataDir: values['data-dir'] ?? defaultDataDir(),
+      connect,
+      log: (level, msg) => {
+        if (!values.json && level !== 'info') console.error(msg);
+      },
+    });
+  } catch (e) {
+    // another engine (the tray app, another CLI) works with this state file: never a second writer
+    if (e instanceof StateLockedError) {
+      console.error(`error: ${e.message}`);
+      return EXIT_LOCKED;
+    }
+    throw e;
+  }
   let lastLine = '';
   service.subscribe((e) => {
     if (values.json || e.type !== 'progress' || !process.stderr.isTTY) return;
@@ -169,6 +180,9 @@ async function main(argv: string[]): Promise<number> {
     await service.stop();
   }
 }
+
+/** Exit code when another engine already works with the same state file (the app, another CLI). */
+export const EXIT_LOCKED = 3;
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename ?? '');
 if (isMain) {

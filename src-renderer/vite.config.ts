@@ -5,14 +5,33 @@
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The window loads the bundle from file: with Electron's GrantFileProtocolExtraPrivileges fuse OFF (security
+ * review). Module scripts and `crossorigin` links are CORS requests, which file: pages then may not make; a classic
+ * deferred script (one IIFE bundle) and a plain stylesheet link need no such privilege.
+ */
+function classicScripts(): Plugin {
+  return {
+    name: 'classic-scripts',
+    apply: 'build',
+    enforce: 'post',
+    transformIndexHtml(html) {
+      return html
+        .replace(/<script type="module" crossorigin /g, '<script defer ')
+        .replace(/<script type="module" /g, '<script defer ')
+        .replace(/ crossorigin(?=[ >])/g, '');
+    },
+  };
+}
 
 export default defineConfig({
   root,
   base: './',
-  plugins: [react()],
+  plugins: [react(), classicScripts()],
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,
@@ -21,5 +40,7 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
     target: 'chrome120',
+    cssCodeSplit: false,
+    rollupOptions: { output: { format: 'iife' } },
   },
 });

@@ -1,6 +1,7 @@
 /**
  * "Autodiscover" button: the EWS backend's POX Autodiscover for an e-mail address, with the user name / domain /
- * auth of the saved Exchange settings and the stored Exchange password (sent only to https endpoints).
+ * auth of the saved Exchange settings and the stored Exchange password (sent only to the https endpoints of the
+ * address's own domain and to hosts the user confirmed, `trustedHosts`).
  */
 import { EwsBackend } from '../exchange';
 import type { AutodiscoverOptions } from '../exchange/ews/autodiscover';
@@ -12,6 +13,7 @@ export async function ewsAutodiscover(
   exchange: ExchangeConnectionConfig | null,
   secrets: SecretSource,
   autodiscover?: AutodiscoverOptions,
+  trustedHosts: string[] = [],
 ): Promise<string> {
   const x = exchangeConnectionSchema.parse({
     ...(exchange ?? {}),
@@ -35,7 +37,12 @@ export async function ewsAutodiscover(
       timeZone: x.timeZone,
     },
     { password },
-    autodiscover ? { autodiscover } : undefined,
+    {
+      autodiscover: {
+        ...autodiscover,
+        trustedHosts: [...(autodiscover?.trustedHosts ?? []), ...trustedHosts],
+      },
+    },
   );
   try {
     return await backend.ewsUrl();

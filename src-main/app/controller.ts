@@ -11,9 +11,17 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { AUTODISCOVER_CONFIRM } from '../exchange/ews/autodiscover';
 import type { ExchangeBackend } from '../exchange/types';
 import { toSyncError } from '../shared/errors';
-import { type Locale, type MessageKey, type MessageParams, noteText, tr } from '../shared/messages';
+import {
+  type Locale,
+  type MessageKey,
+  type MessageParams,
+  type Note,
+  noteText,
+  tr,
+} from '../shared/messages';
 import type { ServiceEvent } from '../sync/api';
 import {
   abraConnectionSchema,
@@ -32,6 +40,17 @@ import {
   type SyncService,
   type SyncServiceOptions,
 } from '../sync/service';
+import {
+  autodiscoverKey,
+  type Bindings,
+  bindingHost,
+  bindingKey,
+  bindingKeysFor,
+  boundSecrets,
+  domainOf,
+  isBound,
+  originOf,
+} from './bindings';
 import type {
   AppApi,
   AppEvent,
@@ -50,7 +69,7 @@ import type {
 import { type Logger, nullLogger, redact } from './log';
 import { NotificationTracker } from './notifications';
 import { applyPolicy, lockedViolations, NO_POLICY, type Policy } from './policy';
-import { describeSecret, type SecretStore } from './secrets';
+import { describeSecret, SECRET_NAMES, type SecretStore } from './secrets';
 import { DEFAULT_PREFERENCES, type SettingsDoc, type SettingsStore, stripSecretFields } from './settings';
 import { createZip, type ZipEntry } from './zip';
 
@@ -92,7 +111,14 @@ export interface ControllerDeps {
     email: string,
     exchange: SyncConfig['exchange'] | null,
     secrets: SecretSource,
+    /** Hosts the user confirmed for a redirect (remembered in the settings). */
+    trustedHosts: string[],
   ) => Promise<string>;
+  /**
+   * Ask the user a yes/no question in a dialog of the main process (Electron's message box): sending a secret to a
+   * server it was not entered for, or following an Autodiscover redirect. Absent = the answer is no.
+   */
+  confirm?: (q: { message: string; yes: string; no: string }) => Promise<boolean>;
   /** Microsoft 365 interactive sign-in (the Graph auth module), when available; stores `graphTokenCache`. */
   signInMicrosoft?: (
     exchange: SyncConfig['exchange'],
@@ -251,6 +277,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
   let unsubscribe: (() => void) | null = null;
   let disposed = false;
   let lifecycle: Promise<void> = Promise.resolve();
+  let startError: { message: string; note?: Note } | null = null;
 
   const preferences = (): AppPreferences =>
     ({
@@ -270,13 +297,47 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     return r.ok ? { config: r.data, issues: [] } : { config: null, issues: r.issues };
   };
 
+  // ---- which server each secret was entered for (./bindings.ts) ----
+  const bindings = (): Bindings => doc.bindings ?? {};
+  const setBinding = (name: SecretName, keys: string[] | null) => {
+    const b = { ...bindings() };
+    if (keys === null) delete b[name];
+    else b[name] = [...new Set(keys)];
+    doc = { ...doc, bindings: b };
+  };
+  const addBinding = (name: SecretName, key: string) => setBinding(name, [...(bindings()[name] ?? []), key]);
+  /**
+   * Stored AND entered for where `cfg` would send it. A secret with no binding at all (stored by a version before
+   * bindings, or entered before any server was known) is bound on its first use (trust on first use).
+   */
+  const usable = async (name: SecretName, cfg: SyncConfig): Promise<boolean> => {
+    if (!(await deps.secrets.has(name))) return false;
+    if (!bindings()[name]?.length) {
+      setBinding(name, bindingKeysFor(name, cfg));
+      deps.settings.save(doc);
+      return true;
+    }
+    return isBound(bindings(), name, bindingKey(name, cfg));
+  };
+  const secretLabel = (name: SecretName) => say(`secretName.${name}`);
+  const ask = async (message: string): Promise<boolean> => {
+    if (!deps.confirm) return false;
+    try {
+      return await deps.confirm({ message, yes: say('confirm.yes'), no: say('confirm.no') });
+    } catch {
+      return false;
+    }
+  };
+
   const missingSecrets = async (cfg: SyncConfig): Promise<string[]> => {
     const out: string[] = [];
-    for (const n of secretNeeds(cfg)) if (!(await deps.secrets.has(n.name))) out.push(say(n.missing));
+    for (const n of secretNeeds(cfg)) if (!(await usable(n.name, cfg))) out.push(say(n.missing));
     return out;
   };
 
   const problems = async (): Promise<string[]> => {
+    // the engine could not start (another copy holds the state file, an unreadable state file): say so first
+    if (startError) return [noteText(locale(), startError.note, startError.message)];
     const { config, issues } = effective();
     if (!config) {
       if (issues.length) return issues.map((i) => `${i.path}: ${i.message}`);
@@ -293,11 +354,16 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       locale: locale(),
       sync: config,
       preferences: prefs,
+      // "stored" = stored for the saved servers; one entered for another server must be entered again
       secrets: {
-        abraPassword: await deps.secrets.has('abraPassword'),
-        abraToken: await deps.secrets.has('abraToken'),
-        exchangePassword: await deps.secrets.has('exchangePassword'),
-        microsoftSignedIn: await deps.secrets.has('graphTokenCache'),
+        abraPassword: config ? await usable('abraPassword', config) : await deps.secrets.has('abraPassword'),
+        abraToken: config ? await usable('abraToken', config) : await deps.secrets.has('abraToken'),
+        exchangePassword: config
+          ? await usable('exchangePassword', config)
+          : await deps.secrets.has('exchangePassword'),
+        microsoftSignedIn: config
+          ? await usable('graphTokenCache', config)
+          : await deps.secrets.has('graphTokenCache'),
       },
       policy: { source: policy.source, locked: [...policy.locked], values: structuredClone(policy.values) },
       status: service ? service.status() : null,
@@ -364,7 +430,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       if (!service) {
         service = await makeService({
           config,
-          secrets: deps.secrets,
+          secrets: engineSecrets,
           dataDir: deps.dataDir,
           connect: deps.connect,
           now: deps.now,
@@ -384,7 +450,16 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         service.updateConfig(config);
       }
     });
-    lifecycle = step.catch((e) => log.error(`engine: ${(e as Error).message}`));
+    lifecycle = step.then(
+      () => {
+        startError = null;
+      },
+      (e) => {
+        const err = toSyncError(e);
+        startError = { message: err.message, note: err.note };
+        log.error(`engine: ${err.message}`);
+      },
+    );
     return step;
   };
   const requireService = async (): Promise<SyncService> => {
@@ -469,6 +544,12 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     return out;
   };
 
+  /** What the engine may use: only secrets entered for the saved servers. */
+  const engineSecrets = boundSecrets(deps.secrets, async (name) => {
+    const cfg = effective().config;
+    return cfg !== null && usable(name, cfg);
+  });
+
   const api: Controller = {
     getState,
 
@@ -481,6 +562,22 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       const merged = applyPolicy('sync', candidate, policy) ?? candidate;
       const r = validateWith(syncConfigSchema, merged, locale());
       if (!r.ok) return { ok: false, issues: r.issues };
+      // A stored secret follows a changed server only when the user says so in main's own dialog.
+      for (const name of SECRET_NAMES) {
+        if (!(await deps.secrets.has(name))) continue;
+        const key = bindingKey(name, r.data);
+        if (!bindings()[name]?.length) setBinding(name, bindingKeysFor(name, r.data));
+        else if (
+          !isBound(bindings(), name, key) &&
+          secretNeeds(r.data).some((n) => n.name === name) &&
+          (await ask(
+            say('secrets.confirmNewServer', { secret: secretLabel(name), host: bindingHost(name, r.data) }),
+          ))
+        ) {
+          addBinding(name, key);
+          log.info(`secrets: ${describeSecret(name)} confirmed for ${bindingHost(name, r.data)}`);
+        }
+      }
       doc = { ...doc, sync: r.data as unknown as Obj };
       deps.settings.save(doc);
       log.info(`settings: configuration saved (profile ${r.data.profile})`);
@@ -501,8 +598,19 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       return { ok: true, state };
     },
 
-    async setSecret(name: WritableSecret, value) {
+    async setSecret(name: WritableSecret, value, forInput?: unknown) {
       await deps.secrets.set(name, value);
+      if (value === null) setBinding(name, null);
+      else {
+        // bound to the server of the form it was typed in (else the saved one; else the next save)
+        const drafted =
+          forInput === undefined
+            ? null
+            : configForTest(name === 'exchangePassword' ? 'exchange' : 'abra', forInput);
+        const cfg = drafted && 'config' in drafted ? drafted.config : effective().config;
+        setBinding(name, cfg ? bindingKeysFor(name, cfg) : []);
+      }
+      deps.settings.save(doc);
       log.info(`secrets: ${describeSecret(name)} ${value === null ? 'removed' : 'stored'}`);
       tracker.reset();
       await reconcile();
@@ -512,6 +620,13 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     },
 
     async testConnection(side, input) {
+      const testSecrets = (cfg: SyncConfig) => boundSecrets(deps.secrets, (name) => usable(name, cfg));
+      const notForThisServer = (name: SecretName, cfg: SyncConfig): ConnectionTestResult => ({
+        ok: false,
+        side,
+        kind: 'auth',
+        message: say('secrets.notForThisServer', { secret: secretLabel(name), host: bindingHost(name, cfg) }),
+      });
       const built = configForTest(side, input);
       if ('issues' in built)
         return {
@@ -526,7 +641,8 @@ export async function createController(deps: ControllerDeps): Promise<Controller
           const need = cfg.abra.authMode === 'token' ? 'abraToken' : 'abraPassword';
           if (!(await deps.secrets.has(need)))
             return { ok: false, side, kind: 'auth', message: say(`setup.enter.${need}`) };
-          const client = await deps.abraClientFor(cfg, deps.secrets);
+          if (!(await usable(need, cfg))) return notForThisServer(need, cfg);
+          const client = await deps.abraClientFor(cfg, testSecrets(cfg));
           const me = await client.currentUser();
           const who = me.name || me.loginname || me.login || cfg.abra.login;
           return { ok: true, side, message: say('abra.connected', { who }) };
@@ -534,9 +650,10 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         const need = secretNeeds(cfg)[1]!;
         if (!(await deps.secrets.has(need.name)))
           return { ok: false, side, kind: 'auth', message: say(need.missing) };
+        if (!(await usable(need.name, cfg))) return notForThisServer(need.name, cfg);
         const exchange = deps.exchangeFor
-          ? await deps.exchangeFor(cfg, deps.secrets)
-          : (await deps.connect(cfg, deps.secrets)).exchange;
+          ? await deps.exchangeFor(cfg, testSecrets(cfg))
+          : (await deps.connect(cfg, testSecrets(cfg))).exchange;
         try {
           const info = await exchange.testConnection();
           const version = info.serverVersion ? ` (${info.serverVersion})` : '';
@@ -566,8 +683,38 @@ export async function createController(deps: ControllerDeps): Promise<Controller
 
     async autodiscover(email) {
       if (!deps.autodiscover) return { ok: false, message: say('autodiscover.unavailable') };
+      const exchange = effective().config?.exchange ?? null;
+      const oauth = exchange?.auth === 'oauth';
+      // The stored sign-in goes only to Autodiscover for the domain it was entered for.
+      const secret: SecretName = oauth ? 'graphTokenCache' : 'exchangePassword';
+      if (!oauth && (await deps.secrets.has(secret)) && !bindings()[secret]?.length)
+        setBinding(secret, [autodiscoverKey(email)]); // first use of a password entered with no server yet
+      const forDomain = oauth
+        ? !!exchange && domainOf(exchange.email) === domainOf(email)
+        : isBound(bindings(), 'exchangePassword', autodiscoverKey(email));
+      if ((await deps.secrets.has(secret)) && !forDomain)
+        return { ok: false, message: say('autodiscover.passwordForDomain', { email }) };
       try {
-        const url = await deps.autodiscover(email, effective().config?.exchange ?? null, deps.secrets);
+        let url = '';
+        for (let round = 0; ; round++) {
+          try {
+            url = await deps.autodiscover(email, exchange, deps.secrets, [...(doc.autodiscoverHosts ?? [])]);
+            break;
+          } catch (e) {
+            const err = toSyncError(e);
+            if (err.code !== AUTODISCOVER_CONFIRM || !err.detail) throw e;
+            const host = err.detail;
+            if (round >= 5 || !(await ask(say('autodiscover.confirmRedirect', { email, host }))))
+              return { ok: false, message: say('autodiscover.redirectRefused', { email, host }) };
+            doc = { ...doc, autodiscoverHosts: [...(doc.autodiscoverHosts ?? []), host] };
+            deps.settings.save(doc);
+            log.info(`autodiscover: the user confirmed the redirect to ${host}`);
+          }
+        }
+        // the found URL came from the user's own domain (or a server they confirmed): the sign-in may go there
+        const authority = exchange ? originOf(exchange.authorityUrl) : '';
+        addBinding(secret, oauth ? `ews ${originOf(url)} via ${authority}` : `ews ${originOf(url)}`);
+        deps.settings.save(doc);
         return { ok: true, url, message: say('autodiscover.found', { email, url }) };
       } catch (e) {
         const err = toSyncError(e);
@@ -597,6 +744,8 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         return { ok: false, side: 'exchange', kind: 'config', message: say('graph.signInUnavailable') };
       try {
         const who = await deps.signInMicrosoft(built.config.exchange, deps.secrets);
+        setBinding('graphTokenCache', [bindingKey('graphTokenCache', built.config)]);
+        deps.settings.save(doc);
         log.info('secrets: Microsoft 365 sign-in stored');
         await reconcile();
         await emitState();
@@ -612,6 +761,8 @@ export async function createController(deps: ControllerDeps): Promise<Controller
 
     async signOutMicrosoft() {
       await deps.secrets.set('graphTokenCache', null);
+      setBinding('graphTokenCache', null);
+      deps.settings.save(doc);
       log.info('secrets: Microsoft 365 sign-in removed');
       await reconcile();
       const state = await getState();
@@ -831,6 +982,18 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     config: () => effective().config,
     preferences,
   };
+
+  // Secrets stored before bindings existed: bound to the servers saved now (the ones they were entered for).
+  const saved = effective().config;
+  if (saved) {
+    let changed = false;
+    for (const name of SECRET_NAMES)
+      if (!doc.bindings?.[name] && (await deps.secrets.has(name))) {
+        setBinding(name, bindingKeysFor(name, saved));
+        changed = true;
+      }
+    if (changed) deps.settings.save(doc);
+  }
 
   await reconcile().catch((e) => log.error(`engine could not start: ${(e as Error).message}`));
   return api;

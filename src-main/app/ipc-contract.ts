@@ -112,7 +112,8 @@ export interface AppApi {
   saveSync(config: unknown): Promise<SaveResult>;
   savePreferences(prefs: AppPreferences): Promise<SaveResult>;
   /** Store (or with null: forget) a secret. */
-  setSecret(name: WritableSecret, value: string | null): Promise<AppState>;
+  /** `forInput`: the connection form it was typed in; the secret is bound to that form's server (bindings.ts). */
+  setSecret(name: WritableSecret, value: string | null, forInput?: unknown): Promise<AppState>;
   /** Test a connection with the given (possibly unsaved) configuration and the stored secrets. */
   testConnection(side: ConnectionSide, config: unknown): Promise<ConnectionTestResult>;
   /** EWS URL from the e-mail address. */
@@ -161,7 +162,7 @@ export const methodArgs = {
   getState: z.tuple([]),
   saveSync: z.tuple([anyConfig]),
   savePreferences: z.tuple([preferencesSchema]),
-  setSecret: z.tuple([secretName, z.string().min(1).max(8192).nullable()]),
+  setSecret: z.tuple([secretName, z.string().min(1).max(8192).nullable(), anyConfig.optional()]),
   testConnection: z.tuple([side, anyConfig]),
   autodiscover: z.tuple([z.string().email()]),
   signInMicrosoft: z.tuple([anyConfig]),

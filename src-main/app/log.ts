@@ -15,14 +15,27 @@ export interface Logger {
   log(level: LogLevel, msg: string): void;
 }
 
-const RULES: [RegExp, string][] = [
+type Rule = [RegExp, string | ((...m: string[]) => string)];
+
+/**
+ * `key: value` in prose ("Password: Heslo nesmí být prázdné", ABRA's own error text) keeps a value that is a plain
+ * word; `key=value`, quoted forms and anything with a digit or a sign are redacted. Stored secret values are
+ * removed exactly anyway (`known`), whatever they look like.
+ */
+const secretPair = (whole: string, key: string, value: string): string => {
+  const strict = /=\s*$/.test(key) || /["']/.test(key) || /^["']/.test(value);
+  if (!strict && /^\p{L}+$/u.test(value)) return whole;
+  return `${key}[redacted]`;
+};
+
+const RULES: Rule[] = [
   // Authorization: Basic xxx / Bearer xxx (header lines, JSON, inspect output)
   [/(authorization["']?\s*[:=]\s*["']?)(?:basic|bearer|negotiate|ntlm)?\s*[^\s"',;}]+/gi, '$1[redacted]'],
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
   // key=value and "key": "value" pairs with a secret-like key
   [
     /((?:pass(?:word)?|passwd|pwd|secret|client_secret|token|access_token|refresh_token|id_token|api[_-]?key|tokencache|cookie)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s&,;}]+)/gi,
-    '$1[redacted]',
+    secretPair,
   ],
   // user:password@ in URLs
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi, '$1[redacted]@'],
@@ -34,7 +47,8 @@ const RULES: [RegExp, string][] = [
 export function redact(text: string, known: readonly string[] = []): string {
   let out = text;
   for (const k of known) if (k && k.length >= 4) out = out.split(k).join('[redacted]');
-  for (const [re, rep] of RULES) out = out.replace(re, rep);
+  for (const [re, rep] of RULES)
+    out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, (...m: string[]) => rep(...m));
   return out;
 }
 

@@ -11,7 +11,7 @@
 // The ews-javascript-api polyfill must run before the library is loaded anywhere in this bundle.
 import '../exchange/ews/polyfill';
 import path from 'node:path';
-import { app, dialog, ipcMain, Notification, safeStorage, shell } from 'electron';
+import { app, dialog, ipcMain, Menu, Notification, safeStorage, shell } from 'electron';
 import { abraClientFor } from '../wiring';
 import { ewsAutodiscover } from './autodiscover';
 import { setLinuxAutostart } from './autostart';
@@ -26,7 +26,8 @@ import { type AppTray, createAppTray } from './tray';
 import type { TrayAction } from './tray-state';
 import { withUpdate } from './update-policy';
 import { type AutoUpdate, startAutoUpdate } from './updater';
-import { createMainWindow, showWindow } from './window';
+import { appUrlOf, createMainWindow, showWindow } from './window';
+import { isAppSender } from './window-policy';
 
 const HIDDEN_ARG = '--hidden';
 /** Same as `appId` in electron-builder.yml. */
@@ -49,12 +50,17 @@ const assetsDir = path.join(appRoot, 'assets');
 
 const userData = app.getPath('userData');
 const logFile = path.join(userData, 'logs', 'app.log');
-const log = createFileLogger({ file: logFile, echo: !app.isPackaged });
+/** The stored secret values, scrubbed from every log line exactly (refreshed whenever the state changes). */
+let knownSecretValues: string[] = [];
+const log = createFileLogger({ file: logFile, echo: !app.isPackaged, knownSecrets: () => knownSecretValues });
+
+const indexHtml = path.join(distMain, '..', 'renderer', 'index.html');
 
 function ensureWindow(): Electron.BrowserWindow {
   if (win && !win.isDestroyed()) return win;
   win = createMainWindow({
-    indexHtml: path.join(distMain, '..', 'renderer', 'index.html'),
+    indexHtml,
+    devTools: !app.isPackaged,
     preload: path.join(distMain, 'preload.cjs'),
     icon: path.join(assetsDir, 'icon.png'),
     isQuitting: () => quitting,
@@ -133,7 +139,22 @@ async function start(): Promise<void> {
     abraClientFor,
     exchangeFor: appExchangeFor(openBrowser),
     signInMicrosoft: microsoftSignIn(openBrowser),
-    autodiscover: (email, exchange, s) => ewsAutodiscover(email, exchange, s),
+    autodiscover: (email, exchange, s, trusted) => ewsAutodiscover(email, exchange, s, undefined, trusted),
+    confirm: async ({ message, yes, no }) => {
+      const options = {
+        type: 'warning' as const,
+        message,
+        buttons: [no, yes],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      };
+      const r =
+        win && !win.isDestroyed()
+          ? await dialog.showMessageBox(win, options)
+          : await dialog.showMessageBox(options);
+      return r.response === 1;
+    },
     dataDir: path.join(userData, 'state'),
     logFile,
     diagnosticsDir: app.getPath('downloads'),
@@ -148,6 +169,18 @@ async function start(): Promise<void> {
     openPath: (p) => shell.openPath(p),
   });
   const c = controller;
+  const refreshKnownSecrets = async () => {
+    const values = await Promise.all(
+      (['abraPassword', 'abraToken', 'exchangePassword'] as const).map((n) =>
+        secrets.get(n).catch(() => null),
+      ),
+    );
+    knownSecretValues = values.filter((v): v is string => !!v);
+  };
+  await refreshKnownSecrets();
+  c.onEvent((e) => {
+    if (e.type === 'state') void refreshKnownSecrets();
+  });
   (globalThis as Record<string, unknown>).__abraSync = {
     controller: c,
     tray: () => tray,
@@ -164,7 +197,7 @@ async function start(): Promise<void> {
         win &&
           !win.isDestroyed() &&
           e.sender.id === win.webContents.id &&
-          e.senderFrame?.url.startsWith('file:'),
+          isAppSender(e.senderFrame?.url, appUrlOf(indexHtml)),
       ),
     log,
   );
@@ -236,6 +269,12 @@ async function start(): Promise<void> {
   }
 }
 
+/** The longest quit waits for the engine to finish its current batch. */
+const QUIT_WAIT_MS = 4000;
+
+// The packaged app has no menu (the default one offers DevTools and reload); development keeps it.
+if (app.isPackaged) Menu.setApplicationMenu(null);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -254,8 +293,17 @@ if (!app.requestSingleInstanceLock()) {
     e.preventDefault();
     const c = controller;
     controller = null;
-    void c
-      .dispose()
+    // never more than a few seconds: a hung request must not keep the app from quitting (the state store is
+    // transactional, and its lock dies with the process)
+    void Promise.race([
+      c.dispose(),
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          log.warn(`shutdown: the engine did not stop within ${QUIT_WAIT_MS / 1000} s; quitting anyway`);
+          resolve();
+        }, QUIT_WAIT_MS).unref(),
+      ),
+    ])
       .catch((err) => log.error(`shutdown: ${(err as Error).message}`))
       .finally(() => {
         disposed = true;

@@ -43,7 +43,11 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  */
 export const ADMIN_ONLY = ['exchange.legacyTlsHost'];
 
-/** Candidate paths, most specific first. */
+/**
+ * Candidate paths, in the order they win: the machine-wide place of the OS first (only an administrator can write
+ * it), then the folder of the executable (the per-user install folder is writable by the user, so a policy.json
+ * there must not override the administrator's).
+ */
 export function policyCandidates(opts: {
   exeDir: string;
   platform?: NodeJS.Platform;
@@ -51,7 +55,7 @@ export function policyCandidates(opts: {
 }): string[] {
   const platform = opts.platform ?? process.platform;
   const env = opts.env ?? process.env;
-  const out = [path.join(opts.exeDir, POLICY_FILE)];
+  const out: string[] = [];
   if (platform === 'win32') {
     const pd = env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData';
     out.push(path.win32.join(pd, 'ABRA Gen Exchange Sync', POLICY_FILE));
@@ -60,6 +64,7 @@ export function policyCandidates(opts: {
   } else {
     out.push(path.posix.join('/etc/abra-gen-exchange-sync', POLICY_FILE));
   }
+  out.push((platform === 'win32' ? path.win32 : path).join(opts.exeDir, POLICY_FILE));
   return out;
 }
 

@@ -23,7 +23,14 @@ export interface SettingsDoc {
   paused: boolean;
   /** Only between a migration and the controller moving them into the SecretStore; never written back. */
   legacySecrets?: Partial<Record<SecretName, string>>;
+  /** Which server each stored secret was entered for (./bindings.ts); names and URLs only, never a value. */
+  bindings?: Partial<Record<SecretName, string[]>>;
+  /** Hosts the user confirmed for an Autodiscover redirect (they may receive the Exchange sign-in). */
+  autodiscoverHosts?: string[];
 }
+
+const stringList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 100) : undefined;
 
 export const DEFAULT_PREFERENCES: AppPreferences = {
   startAtLogin: false,
@@ -136,6 +143,17 @@ function normalise(doc: Obj): SettingsDoc {
     paused: doc.paused === true,
   };
   if (isObj(doc.legacySecrets)) out.legacySecrets = doc.legacySecrets as SettingsDoc['legacySecrets'];
+  if (isObj(doc.bindings)) {
+    const b: Partial<Record<SecretName, string[]>> = {};
+    for (const [k, v] of Object.entries(doc.bindings)) {
+      const list = stringList(v);
+      if (list && ['abraPassword', 'abraToken', 'exchangePassword', 'graphTokenCache'].includes(k))
+        b[k as SecretName] = list;
+    }
+    out.bindings = b;
+  }
+  const hosts = stringList(doc.autodiscoverHosts);
+  if (hosts) out.autodiscoverHosts = hosts;
   return out;
 }
 
@@ -146,6 +164,9 @@ function toStored(doc: SettingsDoc): Obj {
     sync: doc.sync ? stripSecretFields(doc.sync) : null,
     preferences: { ...doc.preferences },
     paused: doc.paused,
+    // names and URLs only (the keys are secret *names*, so they must not go through stripSecretFields)
+    ...(doc.bindings ? { bindings: structuredClone(doc.bindings) } : {}),
+    ...(doc.autodiscoverHosts ? { autodiscoverHosts: [...doc.autodiscoverHosts] } : {}),
   };
 }
 

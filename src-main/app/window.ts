@@ -41,6 +41,13 @@ export interface WindowOptions {
   icon?: string;
   /** Keep the window instead of hiding on close (app quitting). */
   isQuitting: () => boolean;
+  /** DevTools available (development only; the packaged app has none). */
+  devTools?: boolean;
+}
+
+/** The URL of the app's page (what IPC senders and navigations are checked against). */
+export function appUrlOf(indexHtml: string): string {
+  return pathToFileURL(path.resolve(indexHtml)).href;
 }
 
 export function createMainWindow(opts: WindowOptions): BrowserWindow {
@@ -65,10 +72,11 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
       webviewTag: false,
       spellcheck: false,
       navigateOnDragDrop: false,
+      devTools: opts.devTools === true,
     },
   });
   hardenSession(win.webContents.session);
-  const appUrl = pathToFileURL(path.resolve(opts.indexHtml)).href;
+  const appUrl = appUrlOf(opts.indexHtml);
 
   win.webContents.on('will-navigate', (e, url) => {
     if (!isAllowedNavigation(url, appUrl)) e.preventDefault();

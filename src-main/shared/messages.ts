@@ -160,6 +160,34 @@ const en = {
     'The Exchange server offers only an old TLS version (1.0 or 1.1), which this app refuses. Ask your IT administrator to enable TLS 1.2 on the server (recommended), or to allow legacy TLS for this one server in the admin policy file ("sync": { "exchange": { "legacyTlsHost": "<server name>" } }).',
   'ews.legacyTlsInUse':
     ' The connection uses the old {protocol}, as the admin policy allows for this server only; it is weaker than TLS 1.2.',
+
+  // ---- security: where credentials may go (issue: security review) ----
+  'autodiscover.confirmRedirect':
+    'Autodiscover for {email} was sent on to the server {host}. Send your Exchange sign-in to {host}? Agree only if {host} belongs to your company or to Microsoft.',
+  'autodiscover.redirectRefused':
+    'Autodiscover for {email} points to the server {host}, which was not confirmed; nothing was sent there. Enter the EWS address by hand, or try again and confirm the server.',
+  'autodiscover.passwordForDomain':
+    'The saved Exchange password was entered for another address. Enter the password for {email} again, then try again.',
+  'secrets.confirmNewServer':
+    'The saved {secret} was entered for another server. Use it for {host} too? Agree only if you trust {host}.',
+  'secrets.notForThisServer':
+    'The saved {secret} was entered for another server; it is not sent to {host}. Enter it again for this server.',
+  'config.cleartextAbra':
+    'must start with https:// — over http:// the ABRA password or token would travel readable by anyone on the network (http:// is accepted only for this computer: 127.0.0.1, localhost)',
+  'config.cleartextGraph':
+    'must start with https:// — over http:// the Microsoft access token would travel readable by anyone on the network (http:// is accepted only for this computer: 127.0.0.1, localhost)',
+  'config.cleartextEws':
+    'must start with https:// — over http:// the Exchange sign-in would travel readable by anyone on the network (http:// is accepted only for this computer: 127.0.0.1, localhost)',
+  'config.profileName':
+    'may contain only letters, digits, dot, dash and underscore (it names a file in the data folder)',
+  'engine.locked':
+    'Another copy of the sync (the app or the command line) is already working with {file} (process {pid}). Close it first; two copies on one state would create duplicates.',
+  'secretName.abraPassword': 'ABRA password',
+  'secretName.abraToken': 'ABRA user token',
+  'secretName.exchangePassword': 'Exchange password',
+  'secretName.graphTokenCache': 'Microsoft sign-in',
+  'confirm.yes': 'Yes, send it there',
+  'confirm.no': 'No',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -298,6 +326,33 @@ const cs: Record<MessageKey, Entry> = {
     'Server Exchange nabízí jen starou verzi TLS (1.0 nebo 1.1) a tu aplikace odmítá. Požádejte správce IT, aby na serveru zapnul TLS 1.2 (doporučeno), nebo aby v souboru zásad správce povolil staré TLS pro tento jediný server ("sync": { "exchange": { "legacyTlsHost": "<název serveru>" } }).',
   'ews.legacyTlsInUse':
     ' Spojení používá staré {protocol}, jak to zásady správce povolují jen pro tento server; je slabší než TLS 1.2.',
+
+  'autodiscover.confirmRedirect':
+    'Automatické zjišťování pro {email} bylo přesměrováno na server {host}. Poslat vaše přihlášení k Exchange na {host}? Souhlaste jen tehdy, patří-li {host} vaší firmě nebo Microsoftu.',
+  'autodiscover.redirectRefused':
+    'Automatické zjišťování pro {email} odkazuje na server {host}, který nebyl potvrzen; nic tam nebylo odesláno. Zadejte adresu EWS ručně, nebo to zkuste znovu a server potvrďte.',
+  'autodiscover.passwordForDomain':
+    'Uložené heslo k Exchange bylo zadáno pro jinou adresu. Zadejte heslo pro {email} znovu a zkuste to znovu.',
+  'secrets.confirmNewServer':
+    'Uložený údaj „{secret}“ byl zadán pro jiný server. Použít ho i pro {host}? Souhlaste jen tehdy, důvěřujete-li serveru {host}.',
+  'secrets.notForThisServer':
+    'Uložený údaj „{secret}“ byl zadán pro jiný server; na {host} se neposílá. Zadejte ho pro tento server znovu.',
+  'config.cleartextAbra':
+    'musí začínat https:// — přes http:// by heslo nebo token ABRA šly sítí čitelně pro kohokoli (http:// je povoleno jen pro tento počítač: 127.0.0.1, localhost)',
+  'config.cleartextGraph':
+    'musí začínat https:// — přes http:// by přístupový token Microsoft šel sítí čitelně pro kohokoli (http:// je povoleno jen pro tento počítač: 127.0.0.1, localhost)',
+  'config.cleartextEws':
+    'musí začínat https:// — přes http:// by přihlášení k Exchange šlo sítí čitelně pro kohokoli (http:// je povoleno jen pro tento počítač: 127.0.0.1, localhost)',
+  'config.profileName':
+    'smí obsahovat jen písmena, číslice, tečku, pomlčku a podtržítko (pojmenovává soubor ve složce dat)',
+  'engine.locked':
+    'S {file} už pracuje jiná kopie synchronizace (aplikace nebo příkazový řádek, proces {pid}). Nejprve ji ukončete; dvě kopie nad jedním stavem by vytvořily duplicity.',
+  'secretName.abraPassword': 'heslo k ABRA',
+  'secretName.abraToken': 'uživatelský token ABRA',
+  'secretName.exchangePassword': 'heslo k Exchange',
+  'secretName.graphTokenCache': 'přihlášení Microsoft',
+  'confirm.yes': 'Ano, poslat tam',
+  'confirm.no': 'Ne',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };

@@ -153,9 +153,28 @@ export const mailSchema = z.object({
   skipDeliveryReports: z.boolean().default(true),
 });
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * A credential-carrying URL must be https://, except for this computer (tests, the demo): over http:// a password or
+ * token would travel readable by anyone on the network. Empty and unparseable values are left to the other checks.
+ */
+export function isClearTextUrl(raw: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return false;
+  }
+  return u.protocol === 'http:' && !LOOPBACK_HOSTS.has(u.hostname) && !/^127\./.test(u.hostname);
+}
+
+const secureUrl = (key: 'config.cleartextAbra' | 'config.cleartextGraph' | 'config.cleartextEws') =>
+  z.string().refine((v) => !isClearTextUrl(v), { params: { key } });
+
 export const abraConnectionSchema = z.object({
-  /** e.g. `https://abra.example.cz:8443` */
-  serverUrl: z.string().url(),
+  /** e.g. `https://abra.example.cz:8443`; http:// only on loopback (Basic credentials travel with every call). */
+  serverUrl: z.string().url().pipe(secureUrl('config.cleartextAbra')),
   /** The ABRA Gen Web API connection name (the first path segment). */
   connection: z.string().min(1),
   login: z.string().min(1),
@@ -170,7 +189,7 @@ export const exchangeConnectionSchema = z.object({
   kind: z.enum(['ews', 'graph']).default('ews'),
   email: z.string().email(),
   /** EWS only; empty = Autodiscover from the e-mail address. */
-  ewsUrl: z.string().default(''),
+  ewsUrl: secureUrl('config.cleartextEws').default(''),
   auth: z.enum(['basic', 'ntlm', 'oauth']).default('basic'),
   /** EWS Basic/NTLM user name (often DOMAIN\\user or the UPN); defaults to the e-mail. */
   user: z.string().default(''),
@@ -179,8 +198,8 @@ export const exchangeConnectionSchema = z.object({
   tenantId: z.string().default('organizations'),
   clientId: z.string().default(''),
   /** Graph base URL (tests point it at the emulator). */
-  graphUrl: z.string().default('https://graph.microsoft.com/v1.0'),
-  authorityUrl: z.string().default('https://login.microsoftonline.com'),
+  graphUrl: secureUrl('config.cleartextGraph').default('https://graph.microsoft.com/v1.0'),
+  authorityUrl: secureUrl('config.cleartextGraph').default('https://login.microsoftonline.com'),
   caCertificate: z.string().optional(),
   /** The user's time zone (IANA). */
   timeZone: z.string().default('Europe/Prague'),
@@ -203,11 +222,25 @@ export const safetySchema = z.object({
   massDeleteMin: z.number().int().min(1).default(10),
   /** How often (minutes) the ABRA deletion scan runs at most. */
   abraDeletionScanMinutes: z.number().int().min(1).default(60),
+  /**
+   * How often (hours) a part reads its whole ABRA scope instead of the changes since the cursor, comparing by hash:
+   * the backstop for changes stamped before the cursor (the ABRA server's clock stepped back further than the
+   * overlap, a transaction committed late).
+   */
+  abraFullCompareHours: z.number().int().min(1).default(24),
 });
 
 export const syncConfigSchema = z
   .object({
-    profile: z.string().min(1).default('default'),
+    /** Names the state file `<dataDir>/<profile>.sqlite`: no path separators, no `..`. */
+    profile: z
+      .string()
+      .min(1)
+      .max(64)
+      .refine((v) => /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(v) && !v.includes('..'), {
+        params: { key: 'config.profileName' },
+      })
+      .default('default'),
     abra: abraConnectionSchema,
     exchange: exchangeConnectionSchema,
     parts: z

@@ -158,7 +158,13 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     const linkByExKey = new Map(links.map((l) => [l.exKey, l]));
     const linkByExId = new Map(links.map((l) => [l.exId, l]));
 
-    const abraCursor = state.getCursor(part.name, 'abra');
+    // A periodic full comparison (hash by hash) catches ABRA changes stamped before the cursor: a server clock
+    // stepped back further than the changed-since overlap, a late commit.
+    const lastFullAbra = state.getCursor(part.name, 'abraFullAt');
+    const fullDue =
+      lastFullAbra !== null &&
+      ctx.now().getTime() - Date.parse(lastFullAbra) >= ctx.config.safety.abraFullCompareHours * 3_600_000;
+    const abraCursor = fullDue ? null : state.getCursor(part.name, 'abra');
     const abraLoad = await part.loadAbra(ctx, abraCursor, new Map(links.map((l) => [l.abraId, l.exKey])));
     for (const { from, to } of abraLoad.rekeys ?? []) {
       for (const l of links) {
@@ -944,6 +950,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     ctx.progress({ phase: 'finishing', done: work.length, total: work.length });
     state.transaction(() => {
       if (abraLoad.cursor !== null) state.setCursor(part.name, 'abra', abraLoad.cursor);
+      if (abraLoad.full || lastFullAbra === null)
+        state.setCursor(part.name, 'abraFullAt', ctx.now().toISOString());
       for (const [k, v] of Object.entries(abraLoad.extraCursors ?? {})) state.setCursor(part.name, k, v);
       state.setCursor(part.name, 'exchange', ex.cursor);
       // Intents of creates that failed outright are dropped above; any left belong to items we linked.

@@ -4,6 +4,7 @@
  * run summaries. Used by the CLI and the Electron shell alike. No Electron, no HTTP: connections come from the
  * injected `connect` function (see `src-main/wiring.ts`).
  */
+import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
@@ -24,6 +25,7 @@ import { mailPart } from './parts/mail';
 import { tasksPart } from './parts/tasks';
 import type { AbraPort, RunContext } from './ports';
 import { type RunOptions, runPart } from './runner';
+import { StateLock } from './state/lock';
 import { StateStore } from './state/store';
 
 export interface Connections {
@@ -42,6 +44,13 @@ export interface SyncServiceOptions {
   extraParts?: AnyPart[];
   /** Log sink (never receives secrets). */
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /**
+   * Watchdog: the longest one part run may take (default 2 h). Then its signal is aborted (the runner stops at the
+   * next item and records the run as aborted) and the connection is dropped, so the next run starts afresh.
+   */
+  runWatchdogMs?: number;
+  /** The longest stop() waits for running parts (default 3 s): quitting never hangs on a slow server. */
+  stopWaitMs?: number;
 }
 
 const MAX_BACKOFF_MS = 4 * 60 * 60_000;
@@ -55,8 +64,34 @@ interface PartRuntime {
   attention?: Attention;
 }
 
+const CORRUPT =
+  /SQLITE_(CORRUPT|NOTADB)|file is not a database|database disk image is malformed|malformed database/i;
+
+/**
+ * Open the state file; a damaged one (SQLite: not a database, malformed image) is kept aside as
+ * `<file>.damaged-<time>` with its -wal/-shm, and a new state is started: the next runs rebuild the links by pairing
+ * (by the AbraId stamp on the Outlook items), which is duplicate-free by design. Says which file, what happened and
+ * where the damaged copy is.
+ */
+export function openOrRecover(file: string, warn: (message: string) => void): StateStore {
+  try {
+    return StateStore.open(file);
+  } catch (e) {
+    const why = `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`;
+    if (!CORRUPT.test(why)) throw e;
+    const kept = `${file}.damaged-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}`;
+    for (const suffix of ['', '-wal', '-shm'])
+      if (existsSync(file + suffix)) renameSync(file + suffix, kept + suffix);
+    warn(
+      `the state file ${file} is damaged (SQLite: ${(e as Error).message}); it was kept as ${kept} and a new state is started — the next runs pair the existing items again by their stamps, without duplicates`,
+    );
+    return StateStore.open(file);
+  }
+}
+
 export class SyncService implements SyncServiceApi {
   readonly state: StateStore;
+  private readonly lock: StateLock;
   private config: SyncConfig;
   private readonly parts = new Map<PartName, AnyPart>();
   private readonly rt = new Map<PartName, PartRuntime>();
@@ -73,7 +108,21 @@ export class SyncService implements SyncServiceApi {
   constructor(private readonly opts: SyncServiceOptions) {
     this.config = opts.config;
     this.now = opts.now ?? (() => new Date());
-    this.state = StateStore.open(path.join(opts.dataDir, `${opts.config.profile}.sqlite`));
+    const dir = path.resolve(opts.dataDir);
+    const file = path.resolve(dir, `${opts.config.profile}.sqlite`);
+    if (path.dirname(file) !== dir)
+      throw new SyncError(
+        'config',
+        `the profile name "${opts.config.profile}" would put the state file outside ${dir}`,
+      );
+    // one engine per state file: a second one (the CLI next to the app) is refused, never a second writer
+    this.lock = StateLock.acquire(file);
+    try {
+      this.state = openOrRecover(file, (m) => opts.log?.('warn', m));
+    } catch (e) {
+      this.lock.release();
+      throw e;
+    }
     for (const p of [addressBookPart, calendarPart, tasksPart, mailPart, ...(opts.extraParts ?? [])])
       this.parts.set(p.name, p);
     for (const name of PART_NAMES)
@@ -91,9 +140,21 @@ export class SyncService implements SyncServiceApi {
     this.stopping = true;
     for (const r of this.rt.values()) if (r.timer) clearTimeout(r.timer);
     this.abort.abort();
-    await Promise.allSettled([...this.rt.values()].map((r) => r.running));
+    // the runs stop at their next item; a request in flight has its own deadline, but quitting does not wait for it
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.rt.values()].map((r) => r.running)),
+      new Promise<void>((resolve) => {
+        waited = setTimeout(() => {
+          this.opts.log?.('warn', 'stop: a run did not finish in time; the state file is closed under it');
+          resolve();
+        }, this.opts.stopWaitMs ?? 3000);
+      }),
+    ]);
+    clearTimeout(waited);
     await this.conn?.exchange.close().catch(() => undefined);
     this.state.close();
+    this.lock.release();
   }
 
   /** New settings: reconnect on the next run, reschedule. */
@@ -208,11 +269,31 @@ export class SyncService implements SyncServiceApi {
     if (!module) throw new SyncError('config', `the ${part} part is not available in this version`);
     let summary: RunSummary;
     try {
-      const out = await this.exclusive(part, async () => {
-        const ctx = await this.context(part);
-        return isCustomPart(module) ? module.run(ctx, options) : runPart(module, ctx, options);
-      });
-      summary = out.summary;
+      const run = new AbortController();
+      const onStop = () => run.abort();
+      this.abort.signal.addEventListener('abort', onStop);
+      const limit = this.opts.runWatchdogMs ?? 2 * 60 * 60_000;
+      const watchdog = setTimeout(() => {
+        this.opts.log?.(
+          'warn',
+          `${part}: the run exceeded ${Math.round(limit / 1000)} s; stopping it (watchdog)`,
+        );
+        run.abort();
+        // a hung connection is not reused by the next run
+        const conn = this.conn;
+        this.conn = null;
+        void conn?.exchange.close().catch(() => undefined);
+      }, limit);
+      try {
+        const out = await this.exclusive(part, async () => {
+          const ctx = await this.context(part, run.signal);
+          return isCustomPart(module) ? module.run(ctx, options) : runPart(module, ctx, options);
+        });
+        summary = out.summary;
+      } finally {
+        clearTimeout(watchdog);
+        this.abort.signal.removeEventListener('abort', onStop);
+      }
     } catch (e) {
       // Connecting failed (auth, network, TLS): record it as a failed run so the user sees it.
       const err = toSyncError(e);
@@ -315,7 +396,7 @@ export class SyncService implements SyncServiceApi {
     return me;
   }
 
-  private async context(part: PartName): Promise<RunContext> {
+  private async context(part: PartName, signal: AbortSignal = this.abort.signal): Promise<RunContext> {
     if (!this.conn) this.conn = await this.opts.connect(this.config, this.opts.secrets);
     if (!this.me) this.me = await this.abraUser(this.conn.abra);
     return {
@@ -325,7 +406,7 @@ export class SyncService implements SyncServiceApi {
       state: this.state,
       me: this.me,
       now: this.now,
-      signal: this.abort.signal,
+      signal,
       progress: (p) => {
         const r = this.rt.get(part)!;
         r.progress = { part, ...p };

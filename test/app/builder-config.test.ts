@@ -35,6 +35,19 @@ describe('electron-builder.yml', () => {
     expect(ok).toBe(true);
   });
 
+  // Security review: asar integrity was off and file: had extra privileges. Electron, "Electron Fuses"
+  // (electronjs.org/docs/latest/tutorial/fuses) and the security checklist item "Check which fuses you can change".
+  it('fuses: no run-as-node, no NODE_OPTIONS/inspect, asar only and its integrity checked, file: unprivileged', () => {
+    expect(cfg.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
   it('targets and identity', () => {
     expect(cfg.productName).toBe('ABRA Gen Exchange Sync');
     expect(cfg.appId).toMatch(/^[a-z0-9]+(\.[a-z0-9]+)+$/);

@@ -140,12 +140,21 @@ describe('controller', () => {
     expect(wrongConn).toMatchObject({ ok: false, kind: 'notFound' });
     expect(wrongConn.message).toContain('no Web API connection named "nope"');
 
-    const unreachable = await c.testConnection('abra', {
-      ...cfg,
-      abra: { ...abra, serverUrl: 'http://127.0.0.1:1' },
-    });
+    // the stored password was entered for the harness's server: another URL does not get it (security review)
+    const elsewhere = { ...cfg, abra: { ...abra, serverUrl: 'http://127.0.0.1:1' } };
+    const refused = await c.testConnection('abra', elsewhere);
+    expect(refused).toMatchObject({ ok: false, kind: 'auth' });
+    expect(refused.message).toBe(
+      'The saved ABRA password was entered for another server; it is not sent to 127.0.0.1:1. Enter it again for this server.',
+    );
+    // entered again in the form for that server: now it is tried there
+    await c.setSecret('abraPassword', h.abra.password, elsewhere);
+    const unreachable = await c.testConnection('abra', elsewhere);
     expect(unreachable).toMatchObject({ ok: false, kind: 'unreachable' });
     expect(unreachable.message).toMatch(/Cannot reach the ABRA server 127\.0\.0\.1:1/);
+    // a secret entered again belongs to the server it was entered for: the first one no longer gets it
+    expect((await c.testConnection('abra', cfg)).message).toMatch(/entered for another server/);
+    await c.setSecret('abraPassword', h.abra.password, cfg);
 
     const noRights = h.abra.control.users().find((_u, i) => i >= 3)!;
     await h.secrets.set('abraPassword', noRights.password);

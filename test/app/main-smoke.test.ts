@@ -88,8 +88,13 @@ describe('main process (stand-in electron)', () => {
       secret: true,
       bad: expect.stringMatching(/^invalidArguments: syncNow: /),
       evil: 'failed: sender not allowed',
+      // security review: any file: page used to pass the sender check; now only the app page itself
+      otherFile: 'failed: sender not allowed',
       after: 'jan.smoke',
     });
+    // packaged: no application menu (the default one offers DevTools), no DevTools in the window
+    expect(rec.appMenu).toBeNull();
+    expect(rec.webPreferences.devTools).toBe(false);
     if (process.platform === 'linux') {
       expect(rec.login).toEqual([]);
       const entry = readFileSync(

@@ -17,17 +17,18 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-policy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('policy file', () => {
-  it('looks next to the executable, then in the machine-wide place of each OS', () => {
+  // security review: the per-user install folder is writable by the user, so the machine-wide file must win
+  it('looks in the machine-wide place of each OS first, then next to the executable', () => {
     expect(policyCandidates({ exeDir: '/opt/app', platform: 'linux', env: {} })).toEqual([
-      '/opt/app/policy.json',
       '/etc/abra-gen-exchange-sync/policy.json',
+      '/opt/app/policy.json',
     ]);
     expect(
-      policyCandidates({ exeDir: '/Applications/X.app/Contents/MacOS', platform: 'darwin', env: {} })[1],
+      policyCandidates({ exeDir: '/Applications/X.app/Contents/MacOS', platform: 'darwin', env: {} })[0],
     ).toBe('/Library/Application Support/ABRA Gen Exchange Sync/policy.json');
     expect(
-      policyCandidates({ exeDir: 'C:\\Apps', platform: 'win32', env: { ProgramData: 'D:\\PD' } })[1],
-    ).toBe('D:\\PD\\ABRA Gen Exchange Sync\\policy.json');
+      policyCandidates({ exeDir: 'C:\\Apps', platform: 'win32', env: { ProgramData: 'D:\\PD' } }),
+    ).toEqual(['D:\\PD\\ABRA Gen Exchange Sync\\policy.json', 'C:\\Apps\\policy.json']);
   });
 
   it('loads the first file that exists, drops secrets, and names the problem of a broken one', () => {

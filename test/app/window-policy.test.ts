@@ -1,5 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CSP, externalLink, isAllowedNavigation, isAllowedRequest } from '../../src-main/app/window-policy';
+import {
+  CSP,
+  externalLink,
+  isAllowedNavigation,
+  isAllowedRequest,
+  isAppSender,
+  META_CSP,
+} from '../../src-main/app/window-policy';
 
 describe('window security decisions', () => {
   it('CSP: no eval, no inline script, nothing remote', () => {
@@ -26,12 +35,39 @@ describe('window security decisions', () => {
     expect(isAllowedNavigation('https://evil.example/', app)).toBe(false);
   });
 
-  it('links: https to the system browser, everything else dropped', () => {
+  it('links: https to an allowed documentation host to the system browser, everything else dropped', () => {
+    // security review: any https link reached openExternal; now an allow-list
+    expect(externalLink('https://evil.example/phish')).toBeNull();
+    expect(externalLink('https://learn.microsoft.com:8443/x')).toBeNull();
     expect(externalLink('https://learn.microsoft.com/exchange')).toBe('https://learn.microsoft.com/exchange');
-    expect(externalLink('http://example.com')).toBeNull();
+    expect(externalLink('http://learn.microsoft.com')).toBeNull();
     expect(externalLink('file:///C:/Windows/System32/calc.exe')).toBeNull();
     expect(externalLink('javascript:alert(1)')).toBeNull();
     expect(externalLink('https://user:pw@example.com')).toBeNull();
     expect(externalLink('not a url')).toBeNull();
+  });
+});
+
+/**
+ * Security review, Electron items: the page's own meta CSP is as strong as the header CSP (a file: response may not
+ * pass through onHeadersReceived, so the meta is the one that certainly applies); IPC is accepted only from the exact
+ * app page, not from any file: page. Electron security checklist: "Define a Content Security Policy", "Validate the
+ * sender of all IPC messages" (electronjs.org/docs/latest/tutorial/security).
+ */
+describe('the page and its IPC sender', () => {
+  it("index.html's meta CSP is the header CSP (less frame-ancestors, which a meta cannot carry)", () => {
+    const html = readFileSync(path.join(import.meta.dirname, '../../src-renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBe(META_CSP);
+    expect(META_CSP).toContain("default-src 'none'");
+    expect(META_CSP).not.toContain('frame-ancestors');
+  });
+
+  it('IPC sender: exactly the app page', () => {
+    const app = 'file:///opt/app/resources/app.asar/dist/renderer/index.html';
+    expect(isAppSender(`${app}#/connections`, app)).toBe(true);
+    expect(isAppSender('file:///tmp/evil.html', app)).toBe(false);
+    expect(isAppSender('file:///opt/app/resources/app.asar/dist/renderer/index.html.evil', app)).toBe(false);
+    expect(isAppSender(undefined, app)).toBe(false);
   });
 });

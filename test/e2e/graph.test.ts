@@ -20,7 +20,7 @@ describe('Microsoft Graph only', () => {
   });
 
   it('an occurrence cancelled where delta reports only its own removal deletes that one activity, not the series', async () => {
-    const s = w.service();
+    const s = await w.service();
     await w.run(s, 'calendar');
     const start = new Date(Date.now() + 86400_000);
     start.setUTCHours(8, 0, 0, 0);
@@ -40,7 +40,7 @@ describe('Microsoft Graph only', () => {
   });
 
   it('a delta link that expired (410) → full resync that pairs instead of duplicating', async () => {
-    const s = w.service();
+    const s = await w.service();
     await w.run(s, 'addressBook');
     await w.run(s, 'calendar');
     const n = w.outlook.contacts().length;
@@ -58,7 +58,7 @@ describe('Microsoft Graph only', () => {
   });
 
   it('the user deletes the "ABRA Gen" To Do list: it is made anew with the tasks, no activity is deleted', async () => {
-    const s = w.service();
+    const s = await w.service();
     await w.run(s, 'tasks');
     const tasks = w.outlook
       .tasks()

@@ -82,8 +82,11 @@ export interface World {
   /** The secrets as a CLI `--secrets` file holds them. */
   secretValues: Record<string, string>;
   dataDir: string;
-  /** A new engine over the same state folder (a restart of the app). */
-  service(overrides?: (c: SyncConfig) => void): SyncService;
+  /**
+   * A new engine over the same state folder (a restart of the app): the engines before it are stopped first, as
+   * their process would be — one engine per state file (the state lock refuses a second one).
+   */
+  service(overrides?: (c: SyncConfig) => void): Promise<SyncService>;
   run(service: SyncService, part?: PartName): Promise<Record<string, RunSummary>>;
   ids: { sch: string; ukol: string; mail: string; qSch: string; qUko: string; qEml: string; me: string };
   stop(): Promise<void>;
@@ -275,7 +278,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     secretValues,
     dataDir,
     ids,
-    service(overrides) {
+    async service(overrides) {
+      for (const old of services.splice(0)) await old.stop().catch(() => undefined);
       const cfg = structuredClone(config);
       overrides?.(cfg);
       const s = new SyncService({ config: cfg, secrets, dataDir, connect });

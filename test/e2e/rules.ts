@@ -190,7 +190,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
 
     describe('conflicts in the calendar', () => {
       it('merge: ABRA changes the subject, Outlook the body → both kept on both sides, no conflict', async () => {
-        const s = w.service();
+        const s = await w.service();
         await w.run(s);
         const { actId, apptId } = await linkedMeeting(s, 'Schůzka Strojírny');
 
@@ -217,7 +217,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
 
       // An ABRA activity has no location: ABRA's changes must not erase the one the user typed in Outlook.
       it('an ABRA change written to Outlook keeps the location the user typed there', async () => {
-        const s = w.service();
+        const s = await w.service();
         await w.run(s);
         const { actId, apptId } = await linkedMeeting(s, 'Schůzka v zasedačce');
         edit(w, apptId, { location: 'Zasedačka 2' });
@@ -233,7 +233,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
       });
 
       it('merge: both change the subject → the newer side wins on both sides, a conflict is listed; flipping it writes the other value to both sides', async () => {
-        const s = w.service();
+        const s = await w.service();
         await w.run(s);
         const { actId, apptId } = await linkedMeeting(s, 'Porada Elektro');
 
@@ -274,7 +274,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
       });
 
       it("abraWins: both change the subject → ABRA's value on both sides, even though Outlook's edit is newer", async () => {
-        const s = w.service((c) => {
+        const s = await w.service((c) => {
           c.parts.calendar.conflictPolicy = 'abraWins';
         });
         await w.run(s);
@@ -328,7 +328,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
 
     it('a meeting that leaves the filter (type or solver changed) is unlinked: the appointment stays, later ABRA edits no longer reach it', async () => {
       const c = w.abra.control;
-      const s = w.service();
+      const s = await w.service();
       await w.run(s);
       const retyped = await linkedMeeting(s, 'Schůzka se stane telefonátem');
       const handedOver = await linkedMeeting(s, 'Schůzku převezme kolega');
@@ -371,7 +371,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
     });
 
     it('DST in Europe/Prague: a weekly 09:00 series across 28 March 2027 keeps 09:00 local in ABRA; an ABRA meeting at 07:00Z shows at 09:00 in Prague', async () => {
-      const s = w.service();
+      const s = await w.service();
       await w.run(s, 'calendar');
       const subject = 'Týdenní porada přes změnu času';
       // Monday 15 March 2027, 09:00 CET (= 08:00Z), weekly, 4 occurrences: 15, 22 March (CET), 29 March, 5 April (CEST)
@@ -429,7 +429,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
 
     it("address book both ways: Outlook edits of a person's job title and mobile and of a firm's name reach the right ABRA fields", async () => {
       const c = w.abra.control;
-      const s = w.service((cfg) => {
+      const s = await w.service((cfg) => {
         cfg.parts.addressBook.direction = 'both';
       });
       await w.run(s, 'addressBook');
@@ -478,7 +478,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
 
     describe('private Outlook appointments', () => {
       it("keepPrivate: a private appointment becomes a private ABRA activity (isprivate); a normal one doesn't", async () => {
-        const s = w.service();
+        const s = await w.service();
         await w.run(s, 'calendar');
         createAppointment(w, { subject: 'Lékař', start: at(3, 7), end: at(3, 8), private: true });
         createAppointment(w, { subject: 'Schůzka Veřejná', start: at(3, 10), end: at(3, 11) });
@@ -493,7 +493,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
       });
 
       it('skip: a private appointment is not synced to ABRA, a normal one is', async () => {
-        const s = w.service((c) => {
+        const s = await w.service((c) => {
           c.parts.calendar.privateItems = 'skip';
         });
         await w.run(s, 'calendar');
@@ -518,7 +518,7 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
     });
 
     it('opt-in category: only Outlook appointments tagged "ABRA" become activities; tagging one later brings it over', async () => {
-      const s = w.service((c) => {
+      const s = await w.service((c) => {
         c.parts.calendar.newItemsCategory = 'ABRA';
       });
       await w.run(s, 'calendar');

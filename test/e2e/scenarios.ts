@@ -33,7 +33,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
   const server = kind === 'graph' ? 'Graph' : o.ewsVersion ? `EWS (${o.ewsVersion})` : 'EWS';
   describe(`end to end over the ABRA and ${server} emulators`, () => {
     it('first run fills every part; the next run with nothing changed writes nothing', async () => {
-      const s = w.service();
+      const s = await w.service();
       const first = await w.run(s);
       for (const p of ['addressBook', 'calendar', 'tasks', 'mail']) expect(first[p]?.result, p).toBe('ok');
 
@@ -78,7 +78,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
     });
 
     it('the user deletes the "ABRA Gen" contacts folder for good: it is made anew and filled again, ABRA untouched', async () => {
-      const s = w.service();
+      const s = await w.service();
       await w.run(s, 'addressBook');
       const before = w.outlook.contacts().length;
       expect(before).toBeGreaterThan(0);
@@ -101,12 +101,12 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
       };
       filledAgain(r);
       // and an app restarted afterwards goes on from the new folder
-      const again = (await w.run(w.service(), 'addressBook')).addressBook!;
+      const again = (await w.run(await w.service(), 'addressBook')).addressBook!;
       expect(again.result).toBe('ok');
       expect(writes(again)).toBe(0);
       // deleted again while the app was closed: the folder kept in the state is stale, found out on first use
       w.outlook.deleteContactFolder();
-      const s2 = w.service();
+      const s2 = await w.service();
       filledAgain((await w.run(s2, 'addressBook')).addressBook!);
       // the log says what happened before the run that filled it
       const [, gone] = s2.listRuns(2);
@@ -114,7 +114,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
     });
 
     it('address book is one-way: ABRA edits arrive, Outlook edits are overwritten, deletes re-created, hidden firms leave', async () => {
-      const s = w.service();
+      const s = await w.service();
       await w.run(s, 'addressBook');
       const c = w.abra.control;
       const [a, b, hide] = c.list('firms', 'firm_id = null and hidden = false');
@@ -139,7 +139,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
     });
 
     it('calendar both ways: Outlook meeting → ABRA activity; ABRA reschedule → Outlook; Outlook delete → ABRA delete', async () => {
-      const s = w.service();
+      const s = await w.service();
       await w.run(s, 'calendar');
       const start = at(3, 9);
       const end = at(3, 10);
@@ -171,7 +171,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
     });
 
     it('a weekly series becomes one ABRA activity per occurrence; a deleted occurrence deletes its activity only', async () => {
-      const s = w.service();
+      const s = await w.service();
       await w.run(s, 'calendar');
       const master = w.outlook.createAppointment({
         subject: 'Porada obchodu',
@@ -189,7 +189,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
     });
 
     it('tasks both ways, and an Outlook task without dates still becomes a valid ABRA activity', async () => {
-      const s = w.service();
+      const s = await w.service();
       await w.run(s, 'tasks');
       const id = w.outlook.createTask({ subject: 'Poslat nabídku Elektro' });
       const r = (await w.run(s, 'tasks')).tasks!;
@@ -225,7 +225,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
         '',
       ].join('\r\n');
       w.outlook.deliverMail(mime);
-      const s = w.service();
+      const s = await w.service();
       const r = (await w.run(s, 'mail')).mail!;
       expect(r.result).toBe('ok');
       const rec = w.abra.control.list('emailsreceiveds').find((e) => e.messageid === msgId)!;
@@ -260,7 +260,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
         bytes: 20 * 1024 * 1024,
       });
       w.outlook.deliverMail(big);
-      const s = w.service((c) => {
+      const s = await w.service((c) => {
         c.parts.mail.ownDomains = ['example.cz', 'firma.cz'];
       });
       const r = (await w.run(s, 'mail')).mail!;
@@ -294,7 +294,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
     });
 
     it('dry run writes nothing on either side, and the real run then does what it showed', async () => {
-      const s = w.service();
+      const s = await w.service();
       const before = w.abra.control.list('crmactivities').length;
       w.outlook.createAppointment({ subject: 'Jen náhled', start: at(2, 9), end: at(2, 10) });
       const { plan } = await s.preview();
@@ -314,7 +314,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
     });
 
     it('Exchange throttling in the middle of a run is waited out and the run still succeeds', async () => {
-      const s = w.service();
+      const s = await w.service();
       w.throttleExchange(2);
       const r = await w.run(s, 'addressBook');
       expect(r.addressBook?.result).toBe('ok');
@@ -322,10 +322,10 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
     });
 
     it('a restarted app continues from its state: nothing is created twice', async () => {
-      await w.run(w.service(), 'addressBook');
+      await w.run(await w.service(), 'addressBook');
       const n = w.outlook.contacts().length;
       w.resetExchangeLog();
-      const again = await w.run(w.service(), 'addressBook');
+      const again = await w.run(await w.service(), 'addressBook');
       expect(writes(again.addressBook)).toBe(0);
       expect(w.outlook.contacts()).toHaveLength(n);
       // the new process takes the folder from the state: one change read, no folder lookup

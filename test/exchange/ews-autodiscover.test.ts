@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseAutodiscover } from '../../src-main/exchange/ews/autodiscover';
+import { AUTODISCOVER_CONFIRM, parseAutodiscover } from '../../src-main/exchange/ews/autodiscover';
 import { EwsBackend } from '../../src-main/exchange/ews/backend';
 import { SyncError } from '../../src-main/shared/errors';
 import { ewsRecordingsDir, hasShared, sharedSkipReason } from '../helpers/env';
@@ -58,7 +58,7 @@ async function server(routes: Record<string, Route>) {
   };
 }
 
-function backend(base: string, email = 'garethp@garethp2.onmicrosoft.com') {
+function backend(base: string, email = 'garethp@garethp2.onmicrosoft.com', trustedHosts?: string[]) {
   return new EwsBackend(
     { email, ewsUrl: '', auth: 'basic', user: email },
     { password: 'Heslo-123' },
@@ -68,6 +68,7 @@ function backend(base: string, email = 'garethp@garethp2.onmicrosoft.com') {
         redirectProbe: `${base}/probe/{domain}`,
         srv: false,
         allowHttp: true,
+        trustedHosts,
       },
     },
   );
@@ -140,7 +141,7 @@ describe('Autodiscover redirects and refusals', () => {
   });
   afterEach(async () => srv.stop());
 
-  it('redirectAddr restarts with the new address', async () => {
+  it('redirectAddr to another domain asks first; once confirmed it restarts with the new address', async () => {
     srv.routes['POST /old.cz/a'] = {
       status: 200,
       body: '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response><Account><Action>redirectAddr</Action><RedirectAddr>jan@new.cz</RedirectAddr></Account></Response></Autodiscover>',
@@ -149,7 +150,15 @@ describe('Autodiscover redirects and refusals', () => {
       status: 200,
       body: '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response><Account><Action>settings</Action><Protocol><Type>EXPR</Type><EwsUrl>https://mail.new.cz/EWS/Exchange.asmx</EwsUrl></Protocol></Account></Response></Autodiscover>',
     };
-    expect(await backend(srv.base, 'jan@old.cz').ewsUrl()).toBe('https://mail.new.cz/EWS/Exchange.asmx');
+    const e = await backend(srv.base, 'jan@old.cz')
+      .ewsUrl()
+      .catch((x: unknown) => x);
+    expect((e as SyncError).code).toBe(AUTODISCOVER_CONFIRM);
+    expect((e as SyncError).detail).toBe('new.cz');
+    expect(srv.seen.find((x) => x.path === '/new.cz/a')).toBeUndefined();
+    expect(await backend(srv.base, 'jan@old.cz', ['new.cz']).ewsUrl()).toBe(
+      'https://mail.new.cz/EWS/Exchange.asmx',
+    );
     expect(srv.seen.find((x) => x.path === '/new.cz/a')?.body).toContain(
       '<EMailAddress>jan@new.cz</EMailAddress>',
     );
@@ -179,6 +188,89 @@ describe('Autodiscover redirects and refusals', () => {
     const e = await b.ewsUrl().catch((x: unknown) => x);
     expect((e as SyncError).kind).toBe('config');
     expect(srv.seen).toHaveLength(0);
+  });
+});
+
+const SETTINGS = (ews: string) =>
+  `<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response><Account><Action>settings</Action><Protocol><Type>EXCH</Type><EwsUrl>${ews}</EwsUrl></Protocol></Account></Response></Autodiscover>`;
+
+/**
+ * Where the credentials go (security review, autodiscover-leak probe): only the standard endpoints of the user's
+ * own domain; another host (HTTP redirect, plain-HTTP probe, redirectUrl) only after the user confirmed it.
+ * Outlook does the same: "Allow this website to configure … server settings?" (Microsoft, "Autodiscover for
+ * Exchange", learn.microsoft.com/exchange/architecture/client-access/autodiscover).
+ * `localhost` and `127.0.0.1` are two hosts on the same loopback server.
+ */
+describe('Autodiscover never hands credentials to a host the user did not confirm', () => {
+  let srv: Awaited<ReturnType<typeof server>>;
+  beforeEach(async () => {
+    srv = await server({});
+  });
+  afterEach(async () => srv.stop());
+  const other = () => srv.base.replace('127.0.0.1', 'localhost');
+
+  it('a 302 from the domain endpoint to another host: nothing sent there, the host is named for confirmation', async () => {
+    srv.routes['POST /firma.cz/a'] = { status: 302, headers: { location: `${other()}/evil` } };
+    srv.routes['POST /evil'] = { status: 200, body: SETTINGS('https://evil.example/EWS/Exchange.asmx') };
+    const e = await backend(srv.base, 'jan@firma.cz')
+      .ewsUrl()
+      .catch((x: unknown) => x);
+    expect((e as SyncError).code).toBe(AUTODISCOVER_CONFIRM);
+    expect((e as SyncError).detail).toBe('localhost');
+    expect(srv.seen.find((x) => x.path === '/evil')).toBeUndefined();
+    // confirmed (and remembered by the caller): now it gets the sign-in
+    expect(await backend(srv.base, 'jan@firma.cz', ['localhost']).ewsUrl()).toBe(
+      'https://evil.example/EWS/Exchange.asmx',
+    );
+    expect(srv.seen.find((x) => x.path === '/evil')?.authorization).toMatch(/^Basic /);
+  });
+
+  it('the plain-HTTP probe redirected to another host: no credentials before confirmation, none on the probe', async () => {
+    srv.routes['GET /probe/firma.cz'] = { status: 302, headers: { location: `${other()}/evil` } };
+    const e = await backend(srv.base, 'jan@firma.cz')
+      .ewsUrl()
+      .catch((x: unknown) => x);
+    expect((e as SyncError).detail).toBe('localhost');
+    // credentials only on the two standard endpoints of the user's own domain
+    expect(srv.seen.filter((x) => x.authorization).map((x) => x.path)).toEqual([
+      '/firma.cz/a',
+      '/autodiscover.firma.cz/a',
+    ]);
+    expect(srv.seen.find((x) => x.method === 'GET')?.authorization).toBeUndefined();
+  });
+
+  it('a redirectUrl answer to another host is not followed with credentials', async () => {
+    srv.routes['POST /firma.cz/a'] = {
+      status: 200,
+      body: `<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response><Account><Action>redirectUrl</Action><RedirectUrl>${other()}/evil</RedirectUrl></Account></Response></Autodiscover>`,
+    };
+    const e = await backend(srv.base, 'jan@firma.cz')
+      .ewsUrl()
+      .catch((x: unknown) => x);
+    expect((e as SyncError).detail).toBe('localhost');
+    expect(srv.seen.find((x) => x.path === '/evil')).toBeUndefined();
+  });
+
+  it('the allowHttp test hook opens loopback only: a plain-http non-loopback redirect gets nothing', async () => {
+    srv.routes['POST /firma.cz/a'] = { status: 302, headers: { location: 'http://evil.example/ad' } };
+    const e = await backend(srv.base, 'jan@firma.cz', ['evil.example'])
+      .ewsUrl()
+      .catch((x: unknown) => x);
+    expect((e as SyncError).kind).toBe('config');
+    expect((e as SyncError).code).toBeUndefined();
+  });
+
+  it('a connect with no EWS URL does not run Autodiscover (it runs once, from the app, and the URL is stored)', async () => {
+    srv.routes['POST /firma.cz/a'] = {
+      status: 200,
+      body: SETTINGS('https://mail.firma.cz/EWS/Exchange.asmx'),
+    };
+    const e = await backend(srv.base, 'jan@firma.cz')
+      .testConnection()
+      .catch((x: unknown) => x);
+    expect((e as SyncError).kind).toBe('config');
+    expect((e as SyncError).message).toMatch(/no EWS URL/);
+    expect(srv.seen).toEqual([]);
   });
 });
 

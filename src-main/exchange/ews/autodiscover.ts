@@ -4,13 +4,20 @@
  * `ExchangeService.AutodiscoverUrl` is a stub ("Not implemented."), so the backend does it here:
  *
  *  1. POST the request to https://<domain>/autodiscover/autodiscover.xml, then https://autodiscover.<domain>/…;
- *  2. GET http://autodiscover.<domain>/autodiscover/autodiscover.xml without credentials and follow one redirect
- *     to an https:// URL, POSTing there;
+ *  2. GET http://autodiscover.<domain>/autodiscover/autodiscover.xml WITHOUT credentials (a transport with no auth
+ *     provider, so NTLM does not sign it either) and follow one redirect to an https:// URL, POSTing there;
  *  3. DNS SRV `_autodiscover._tcp.<domain>` → https://<target>:<port>/autodiscover/autodiscover.xml.
  *
  * Answers with `<Action>redirectAddr</Action>` restart with the new address, `redirectUrl` POSTs to the new URL
- * (at most 10 hops). Credentials are only ever sent to https:// endpoints. The EWS URL of the EXCH protocol
- * (inside the company network) is preferred, then EXPR (Outlook Anywhere / external).
+ * (at most 10 hops). The EWS URL of the EXCH protocol (inside the company network) is preferred, then EXPR.
+ *
+ * Where the credentials go (what Outlook does, "Allow this website to configure … server settings?"): only to the
+ * https:// endpoints of step 1 for the user's own domain. Any other host — reached by an HTTP redirect, by the
+ * plain-HTTP probe, by an SRV record, by a `redirectUrl` answer, or another domain by `redirectAddr` — gets nothing
+ * until the user has confirmed that host: discovery then ends with a `config` error whose `code` is
+ * {@link AUTODISCOVER_CONFIRM} and whose `detail` is the host to show; the caller asks, remembers the answer and
+ * passes it back in `trustedHosts`. Plain http:// never carries credentials (the `allowHttp` test hook only opens
+ * loopback hosts).
  */
 import { promises as dns } from 'node:dns';
 import { SyncError } from '../../shared/errors';
@@ -23,8 +30,12 @@ export interface AutodiscoverOptions {
   redirectProbe?: string | null;
   /** DNS SRV lookup (step 3), default true. */
   srv?: boolean;
-  /** Accept http:// endpoints — only for loopback tests. */
+  /** Accept http:// endpoints — only loopback hosts, only for tests. */
   allowHttp?: boolean;
+  /** Hosts (or domains, for `redirectAddr`) the user has confirmed for a redirect; they get the credentials. */
+  trustedHosts?: string[];
+  /** A transport without credentials for the plain-HTTP redirect probe (step 2); without one the probe is skipped. */
+  anonymous?: XhrLike;
 }
 
 const REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
@@ -83,6 +94,29 @@ function location(r: XhrResponseLike): string | null {
   }
 }
 
+/** `SyncError.code` of "this host needs the user's confirmation before it gets the credentials"; `detail` = host. */
+export const AUTODISCOVER_CONFIRM = 'AutodiscoverRedirectNeedsConfirmation';
+
+const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]|::1)$/i;
+
+/** True for a loopback host name (127.0.0.0/8, localhost, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOST.test(host);
+}
+
+function parseUrl(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+const DEFAULT_ENDPOINTS = [
+  'https://{domain}/autodiscover/autodiscover.xml',
+  'https://autodiscover.{domain}/autodiscover/autodiscover.xml',
+];
+
 export async function discoverEwsUrl(
   email: string,
   http: XhrLike,
@@ -92,11 +126,36 @@ export async function discoverEwsUrl(
   const seen = new Set<string>();
   let lastTls: SyncError | null = null;
   let current = email;
-  const secure = (url: string) =>
-    url.startsWith('https://') || (opts.allowHttp === true && url.startsWith('http://'));
+  /** The first host that would have needed the user's confirmation. */
+  let pending: string | null = null;
+  const templates = opts.endpoints ?? DEFAULT_ENDPOINTS;
+  const domainOf = (address: string) => address.split('@')[1]?.trim().toLowerCase() ?? '';
+  const originalDomain = domainOf(email);
+  const confirmed = (opts.trustedHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean);
+  /** A confirmed name n trusts n itself and the standard endpoints of domain n. */
+  const trustedHosts = new Set<string>();
+  for (const d of [originalDomain, ...confirmed]) {
+    if (!d) continue;
+    if (d !== originalDomain) trustedHosts.add(d);
+    for (const t of templates) {
+      const u = parseUrl(t.replace('{domain}', d));
+      if (u) trustedHosts.add(u.hostname.toLowerCase());
+    }
+  }
+  const domainTrusted = (d: string) => d === originalDomain || confirmed.includes(d);
+  const secure = (u: URL) =>
+    u.protocol === 'https:' ||
+    (opts.allowHttp === true && u.protocol === 'http:' && isLoopbackHost(u.hostname));
 
   const post = async (url: string): Promise<AutodiscoverAnswer> => {
-    if (!secure(url) || seen.has(`POST ${url}`)) return { kind: 'none' };
+    const u = parseUrl(url);
+    if (!u || !secure(u) || seen.has(`POST ${url}`)) return { kind: 'none' };
+    const host = u.hostname.toLowerCase();
+    if (!trustedHosts.has(host)) {
+      // never a credential (nor the address) to a host the user has not confirmed
+      pending ??= host;
+      return { kind: 'none' };
+    }
     seen.add(`POST ${url}`);
     const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8' };
     if (authorization) headers.Authorization = authorization;
@@ -105,7 +164,7 @@ export async function discoverEwsUrl(
       return parseAutodiscover(String(res.responseText ?? ''));
     } catch (e) {
       const r = (e ?? {}) as XhrResponseLike;
-      if (r.status === 301 || r.status === 302) {
+      if (r.status === 301 || r.status === 302 || r.status === 307 || r.status === 308) {
         const to = location(r);
         return to ? { kind: 'redirectUrl', url: new URL(to, url).toString() } : { kind: 'none' };
       }
@@ -119,6 +178,12 @@ export async function discoverEwsUrl(
   const resolve = async (answer: AutodiscoverAnswer, hops: number): Promise<string | 'restart' | null> => {
     if (answer.kind === 'settings') return answer.ewsUrl;
     if (answer.kind === 'redirectAddr' && answer.email.toLowerCase() !== current.toLowerCase()) {
+      const d = domainOf(answer.email);
+      if (!d) return null;
+      if (!domainTrusted(d)) {
+        pending ??= d;
+        return null;
+      }
       current = answer.email;
       return 'restart';
     }
@@ -127,14 +192,9 @@ export async function discoverEwsUrl(
   };
 
   for (let restart = 0; restart < 10; restart++) {
-    const domain = current.split('@')[1]?.trim().toLowerCase();
+    const domain = domainOf(current);
     if (!domain) throw new SyncError('config', `"${current}" is not an e-mail address`);
-    const endpoints = (
-      opts.endpoints ?? [
-        'https://{domain}/autodiscover/autodiscover.xml',
-        'https://autodiscover.{domain}/autodiscover/autodiscover.xml',
-      ]
-    ).map((e) => e.replace('{domain}', domain));
+    const endpoints = templates.map((e) => e.replace('{domain}', domain));
     let outcome: string | 'restart' | null = null;
     for (const ep of endpoints) {
       outcome = await resolve(await post(ep), 0);
@@ -145,12 +205,14 @@ export async function discoverEwsUrl(
         opts.redirectProbe === undefined
           ? `http://autodiscover.${domain}/autodiscover/autodiscover.xml`
           : opts.redirectProbe?.replace('{domain}', domain);
-      if (probe) {
+      // the probe is plain HTTP: only through a transport that signs nothing (NTLM signs every request)
+      const anonymous = opts.anonymous;
+      if (probe && anonymous) {
         try {
-          await http.xhr({ type: 'GET', url: probe, headers: {} });
+          await anonymous.xhr({ type: 'GET', url: probe, headers: {} });
         } catch (e) {
           const r = (e ?? {}) as XhrResponseLike;
-          const to = (r.status === 301 || r.status === 302) && location(r);
+          const to = (r.status === 301 || r.status === 302 || r.status === 307) && location(r);
           if (to) outcome = await resolve(await post(new URL(to, probe).toString()), 0);
         }
       }
@@ -172,6 +234,12 @@ export async function discoverEwsUrl(
     if (outcome) return outcome;
     break;
   }
+  if (pending)
+    throw new SyncError(
+      'config',
+      `Autodiscover for ${email} was sent on to ${pending}; it gets the credentials only after you confirm that server`,
+      { code: AUTODISCOVER_CONFIRM, detail: pending },
+    );
   if (lastTls) throw lastTls;
   throw new SyncError(
     'config',

@@ -51,7 +51,9 @@ import {
   runCall,
   type TransportOptions,
   takeTransportError,
+  withDeadline,
   type XhrLike,
+  type XhrWithOptions,
 } from './transport';
 import { stripXmlForbiddenDeep } from './xml-text';
 
@@ -60,7 +62,10 @@ type Any = any;
 
 export interface EwsConnection {
   email: string;
-  /** Empty = Autodiscover from the e-mail address. */
+  /**
+   * Empty = not known yet: only {@link EwsBackend.ewsUrl} (the app's Autodiscover button) discovers it; every other
+   * call refuses with a `config` error, so Autodiscover never runs on a connect.
+   */
   ewsUrl?: string;
   auth?: 'basic' | 'ntlm' | 'oauth';
   /** Basic/NTLM user (DOMAIN\\user or UPN); defaults to the e-mail. */
@@ -117,7 +122,7 @@ export interface EwsSecrets {
 export interface EwsBackendOptions {
   /** RequestServerVersion (default Exchange2010_SP2: every server from 2010 SP2 to SE and Exchange Online). */
   serverVersion?: keyof typeof ews.ExchangeVersion;
-  /** HTTP timeout per request (default 100 s, as Exchange's own clients). */
+  /** Total time one HTTP request may take, a slowly dripping answer included (default 100 s, as Exchange's own clients). */
   timeoutMs?: number;
   /** Items per GetItem request (≤ 50; default 50). */
   readBatchSize?: number;
@@ -290,6 +295,8 @@ export class EwsBackend implements ExchangeBackend {
   private readonly o: EwsBackendOptions;
   /** The unguarded HTTP layer (Autodiscover speaks POX, not SOAP) and the header it sends. */
   private readonly inner: XhrLike;
+  /** A transport without credentials (Autodiscover's plain-HTTP redirect probe). */
+  private readonly anonymous: XhrLike;
   private authorization: string | null;
   private readonly tokenSource: AccessTokenSource | null;
   private currentToken: string | null = null;
@@ -332,8 +339,13 @@ export class EwsBackend implements ExchangeBackend {
       );
     }
     let inner: XhrLike;
-    if (opts.xhr) inner = opts.xhr;
-    else {
+    if (opts.xhr) {
+      inner = opts.xhr;
+      this.anonymous = opts.xhr;
+    } else {
+      // every request has a total deadline (timeoutMs), not only a per-chunk one
+      const totalMs = opts.timeoutMs ?? 100_000;
+      this.anonymous = withDeadline(new XhrApi(requestOptions as Any) as unknown as XhrWithOptions, totalMs);
       const x = new XhrApi(requestOptions as Any);
       if (auth === 'ntlm') {
         if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
@@ -343,7 +355,7 @@ export class EwsBackend implements ExchangeBackend {
           new NtlmAuthProvider(ntlmUser, secrets.password, conn.caCertificate, '.', legacyHost) as Any,
         );
       }
-      inner = x as unknown as XhrLike;
+      inner = withDeadline(x as unknown as XhrWithOptions, totalMs);
     }
     let authorization: string | null = null;
     this.tokenSource = auth === 'oauth' ? (secrets.tokenSource ?? null) : null;
@@ -571,15 +583,28 @@ export class EwsBackend implements ExchangeBackend {
 
   private async ensureUrl(): Promise<void> {
     if (this.urlResolved) return;
-    const url = await discoverEwsUrl(this.conn.email, this.inner, this.authorization, this.o.autodiscover);
+    throw new SyncError(
+      'config',
+      'no EWS URL is stored: enter it, or find it once with Autodiscover in the app (Connections)',
+    );
+  }
+
+  /** Autodiscover: find the EWS URL once (the caller stores it). */
+  private async discover(): Promise<void> {
+    if (this.urlResolved) return;
+    await this.ensureToken();
+    const url = await discoverEwsUrl(this.conn.email, this.inner, this.authorization, {
+      anonymous: this.anonymous,
+      ...this.o.autodiscover,
+    });
     checkEwsUrl(url);
     this.service.Url = new ews.Uri(url);
     this.urlResolved = true;
   }
 
-  /** The EWS URL in use (after Autodiscover when none was configured). */
+  /** The EWS URL in use; when none was configured, found by Autodiscover (the caller stores it). */
   async ewsUrl(): Promise<string> {
-    await runCall(() => this.ensureUrl());
+    await runCall(() => this.discover());
     return String(this.service.Url?.AbsoluteUri ?? this.service.Url);
   }
 

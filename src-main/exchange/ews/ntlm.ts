@@ -8,13 +8,19 @@
  * - closes that socket after the request (`Connection: close`);
  * - over https, binds the answer to the TLS channel (MsvAvChannelBindings, MS-NLMP 2.2.2.1, from the server
  *   certificate's RFC 5929 `tls-server-end-point` hash): IIS with Extended Protection — on by default since Exchange
- *   2019 CU14 and in Exchange Server SE — refuses NTLM without it.
+ *   2019 CU14 and in Exchange Server SE — refuses NTLM without it;
+ * - refuses plain http:// (except loopback: tests), where the NTLMv2 answer could be captured and relayed or
+ *   cracked offline;
+ * - refuses a challenge that would downgrade to LM/NTLMv1 (no NEGOTIATE_NTLM2_KEY / extended session security):
+ *   Exchange since 2007 speaks NTLMv2, and an LM/NTLMv1 answer is trivially crackable (MS-NLMP 3.3.1).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import ntlmClient from '@ewsjs/ntlm-client';
 import axios from 'axios';
+import { SyncError } from '../../shared/errors';
+import { isLoopbackHost } from './autodiscover';
 import { LegacyTlsAgent } from './legacy-tls';
 
 // A CommonJS package whose named exports Node's ESM loader cannot detect: take them from the default export.
@@ -129,6 +135,19 @@ export class NtlmAuthProvider {
 
   async preCall(options: Options): Promise<Options> {
     const secure = options.url.startsWith('https:');
+    if (!secure) {
+      let host = '';
+      try {
+        host = new URL(options.url).hostname;
+      } catch {
+        host = '';
+      }
+      if (!isLoopbackHost(host))
+        throw new SyncError(
+          'config',
+          'NTLM sign-in is refused over plain http:// (the answer could be captured); use the https:// address',
+        );
+    }
     const agent = secure
       ? new LegacyTlsAgent(
           { keepAlive: true, maxSockets: 1, ...(this.ca ? { ca: this.ca } : {}) },
@@ -150,6 +169,8 @@ export class NtlmAuthProvider {
       validateStatus: () => true,
       maxRedirects: 0,
       timeout: options.timeout,
+      // the caller's total deadline (transport.ts withDeadline) covers the handshake too
+      signal: options.signal as AbortSignal | undefined,
       responseType: 'text',
     });
     const raw = negotiate.headers['www-authenticate'] as string | string[] | undefined;
@@ -167,6 +188,13 @@ export class NtlmAuthProvider {
       });
     }
     const type2 = decodeType2Message(challenge);
+    if (type2.version !== 2) {
+      agent.destroy();
+      throw new SyncError(
+        'auth',
+        'the server offered only LM/NTLMv1 sign-in, which is refused (crackable); the Exchange server must allow NTLMv2',
+      );
+    }
     const socket = (negotiate.request as { socket?: TLSSocket } | undefined)?.socket;
     const cert =
       secure && typeof socket?.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;

@@ -14,6 +14,8 @@
  * Nothing here ever puts a password, token or Authorization header into an error or log line.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
+import https from 'node:https';
 import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../../shared/errors';
 import { note } from '../../shared/messages';
 import { Semaphore } from '../../shared/semaphore';
@@ -325,6 +327,65 @@ export function classifyFailure(
 }
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** An XhrApi (@ewsjs/xhr): its axios options are read when a call starts. */
+export interface XhrWithOptions extends XhrLike {
+  requestOptions: Record<string, unknown>;
+}
+
+/**
+ * A total deadline per request: axios's `timeout` only limits the wait for each chunk, so a server that drips one
+ * byte a second holds a call for as long as it likes. Each call gets its own AbortSignal; @ewsjs/xhr copies
+ * `requestOptions` into the axios options synchronously when the call starts, so the signal is swapped in just for
+ * that call. An expired call fails as a timeout (ETIMEDOUT).
+ *
+ * A request that must not be repeated (CreateItem, SendItem, MoveItem, CopyItem: a dropped one is never retried,
+ * it may have been applied) goes out on a fresh connection: a pooled keep-alive socket the server closed while idle
+ * (after a stall) would fail it with "socket hang up" before it reached the server, and it could not be retried.
+ */
+export function withDeadline(x: XhrWithOptions, totalMs: number): XhrLike {
+  const base = { ...x.requestOptions };
+  const pooled = base.httpsAgent as { options?: { ca?: unknown } } | undefined;
+  const fresh = {
+    httpAgent: new http.Agent({ keepAlive: false }),
+    httpsAgent: new https.Agent({
+      keepAlive: false,
+      ...(pooled?.options?.ca ? { ca: pooled.options.ca as string } : {}),
+    }),
+  };
+  return {
+    get apiName() {
+      return x.apiName;
+    },
+    async xhr(opts, progress) {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), totalMs);
+      const once = NOT_REPLAYABLE.has(soapOperation(opts.data));
+      x.requestOptions = { ...base, ...(once ? fresh : {}), signal: ac.signal };
+      let pending: Promise<XhrResponseLike>;
+      try {
+        pending = x.xhr(opts, progress);
+      } finally {
+        x.requestOptions = base;
+      }
+      try {
+        return await pending;
+      } catch (e) {
+        if (ac.signal.aborted)
+          throw {
+            status: 0,
+            code: 'ETIMEDOUT',
+            message: `no complete answer within ${totalMs} ms (timeout)`,
+          };
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    xhrStream: (opts, progress) => x.xhrStream(opts, progress),
+    disconnect: () => x.disconnect(),
+  };
+}
 
 /** IXHRApi for ews-javascript-api that guards an inner XhrApi. */
 export class GuardedXhr implements XhrLike {

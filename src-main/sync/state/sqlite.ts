@@ -51,7 +51,7 @@ function openRaw(file: string): { raw: RawDb; driver: Database['driver'] } {
   return { raw: new BetterSqlite(file), driver: 'better-sqlite3' };
 }
 
-export function openDatabase(file: string): Database {
+export function openDatabase(file: string, opts: { plain?: boolean } = {}): Database {
   const { raw, driver } = openRaw(file);
   const cache = new Map<string, Statement>();
   let depth = 0;
@@ -100,6 +100,8 @@ export function openDatabase(file: string): Database {
       raw.close();
     },
   };
+  // `plain`: the caller sets its own pragmas (the state lock: rollback journal, no busy wait).
+  if (opts.plain) return db;
   // WAL + NORMAL: a killed process never corrupts the file and loses at most nothing that was committed.
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');

@@ -36,7 +36,8 @@ export function ConnectionsPage() {
     const left: Typed = { ...typed };
     for (const [name, value] of Object.entries(typed) as [WritableSecret, string][]) {
       if (!value || (only && !only.includes(name))) continue;
-      last = await call('setSecret', name, value);
+      // bound to the server typed in this form: a URL changed later does not receive it
+      last = await call('setSecret', name, value, draftRef.current);
       delete left[name];
     }
     setTyped(left);
