@@ -159,6 +159,9 @@ export function ewsActor(ews: EwsEmulator): OutlookActor {
 
 const EWS_WRITES = ['CreateItem', 'UpdateItem', 'DeleteItem', 'CreateFolder'];
 
+/** Every ABRA field the product named in its requests during this test file (see docs/abra-api.md's field table). */
+export const abraFieldUsage = new Set<string>();
+
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const kind = o.exchange ?? 'ews';
   const abra = await startAbraEmulator({
@@ -282,6 +285,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
       for (const s of services) await s.stop().catch(() => undefined);
       await ews?.stop();
       await graph?.stop();
+      for (const f of abra.fieldUsage()) abraFieldUsage.add(f);
       await abra.stop();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },

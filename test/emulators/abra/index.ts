@@ -27,6 +27,11 @@ export interface AbraEmulatorOptions {
   latencyMs?: number;
   /** Start the emulator's clock at this instant and keep it fixed (advance with control.clock). Default: real time. */
   now?: string | Date;
+  /**
+   * Emulate createdat$date/correctedat$date on persons — NOT proven on a real server (test/emulators/abra/extra-fields.ts).
+   * Default true for now (the address book still needs them; see issue #13 step 4).
+   */
+  personAuditDates?: boolean;
 }
 
 export interface AbraControl {
@@ -89,11 +94,13 @@ export interface AbraEmulator {
     setLatency(ms: number): void;
     clear(): void;
   };
+  /** `schema.field` of every field the client's requests named (select, where, orderby, expand, bodies). */
+  fieldUsage(): string[];
   stop(): Promise<void>;
 }
 
 export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise<AbraEmulator> {
-  const store = new AbraStore();
+  const store = new AbraStore({ personAuditDates: opts.personAuditDates ?? true });
   if (opts.now !== undefined) store.setNow(opts.now);
   const { users, apiUser } = seed(store, {
     seed: opts.seed ?? 1,
@@ -173,6 +180,7 @@ export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise
       },
       clear: () => server.clearFaults(),
     },
+    fieldUsage: () => [...store.usage].sort(),
     stop: () => server.close(),
   };
 }

@@ -2,7 +2,16 @@
  * In-memory ABRA Gen data: records, IDs, audit fields, owned parts, queries (where/select/orderby/expand),
  * writes with business validation, major correction. Pure — no HTTP here (see server.ts).
  */
-import { blank, COLLECTIONS, type FieldDef, SCHEMAS, type Schema, schemaOf } from './schema';
+import {
+  blank,
+  buildSchemas,
+  COLLECTIONS,
+  type FieldDef,
+  type Schema,
+  type SchemaOptions,
+  type Schemas,
+  schemaOf,
+} from './schema';
 import { compileWhere, parseWhere, type WhereContext, WhereSyntaxError } from './where';
 
 export type Obj = Record<string, unknown>;
@@ -22,6 +31,58 @@ export class AbraHttpError extends Error {
 
 export const NOT_FOUND = 'Neboli nájdené žiadne záznamy zodpovedajúce zadaným kritériám';
 export const TITLE = 'Chyba pri spracovaní api dopytu';
+
+/** An unknown field in `select`/`orderby`/`expand` or a body (see unknownField). */
+export class UnknownFieldError extends AbraHttpError {
+  constructor(
+    readonly schema: Schema,
+    readonly field: string,
+  ) {
+    super(400, `Neznáma položka triedy ${schema.clsid}: ${field}`, 'EWARESTError', 0);
+  }
+}
+
+/**
+ * Unknown field in `select` (real capture, GET crmactivitytypes?select=…,ActivityArea_ID → 400
+ * {"title":"Chyba pri spracovaní api dopytu","description":"Neznáma položka triedy SMOEDRFJASV4P4XCFPYBZ1UYYO:
+ * ActivityArea_ID","exception_class":"EWARESTError","error_code":0}; ABRA-MobileCRM
+ * analysis/spikes/sprint-4-3b-2a-classification-dependency-results.json). The same body for an unknown field in a
+ * request body is ASSUMED (no capture).
+ */
+export function unknownField(s: Schema, field: string): UnknownFieldError {
+  return new UnknownFieldError(s, field);
+}
+
+/**
+ * Unknown column in `where`: the server passes the condition to Firebird, which refuses it (real capture,
+ * GET crmactivityqueues?where=ActivityArea_ID eq '…' → 400 NxError error_code 15 "Nesprávna štruktúra alebo príkaz
+ * databázy … SQL error code = -206 Column unknown ACTIVITYAREA_ID …"; same file as above).
+ */
+export function unknownColumn(s: Schema, field: string, where: string): AbraHttpError {
+  const col = where.toLowerCase().indexOf(field.toLowerCase());
+  const table = s.name.charAt(0).toUpperCase() + s.name.slice(1);
+  return new AbraHttpError(
+    400,
+    `Nesprávna štruktúra alebo príkaz databázy\r\n"Dynamic SQL Error\r\nSQL error code = -206\r\nColumn unknown\r\n${field.toUpperCase()}\r\nAt line 3, column ${col + 1}\r\n\r\nTip: Pre zobrazenie viacerých informácií o chybe je nutné nastaviť firebird.msg podľa metodiky z helpu.\r\n"\r\nSQL príkaz:\r\nselect * from (select T_1.ID as ID\r\nfrom ${table}s T_1\r\nwhere (${where}))\r\n`,
+    'NxError',
+    15,
+  );
+}
+
+/**
+ * An unknown collection (path): the API server's own 404, not ABRA's "no record" body (real capture,
+ * GET accountingperiods → 404 {"title":"Error processing api request","description":"The path
+ * http://localhost/demo/accountingperiods could not be found","error_code":0,"exception_class":
+ * "eu.abra.apiserver.api.ApiException$NotFound"}; ABRA-MobileCRM analysis/spikes/sprint-4-2b-2-period-resolution-results.json).
+ */
+export function pathNotFound(url: string): AbraHttpError {
+  return new AbraHttpError(404, `The path ${url} could not be found`, 'EWARESTError', 0, {
+    title: 'Error processing api request',
+    description: `The path ${url} could not be found`,
+    error_code: 0,
+    exception_class: 'eu.abra.apiserver.api.ApiException$NotFound',
+  });
+}
 
 export function notFound(): AbraHttpError {
   return new AbraHttpError(404, NOT_FOUND);
@@ -84,10 +145,18 @@ export class AbraStore {
   private fixedNow: number | null = null;
   private offsetMs = 0;
   private lastTs = 0;
+  /** `schema.field` of every field a client request named in select/where/orderby/expand or a body (see `recording`). */
+  readonly usage = new Set<string>();
+  /** True while the HTTP layer handles a client request (control/seed calls are not the product's use). */
+  recording = false;
   /** The user that writes happen as (set per request). */
   actingUserId: string | null = null;
 
-  constructor() {
+  /** The emulated classes (see schema.ts); options such as personAuditDates change them per emulator. */
+  readonly schemas: Schemas;
+
+  constructor(opts: SchemaOptions = {}) {
+    this.schemas = buildSchemas(opts);
     for (const c of Object.keys(COLLECTIONS)) if (c !== 'addresses') this.colls.set(c, new Map());
   }
 
@@ -110,6 +179,10 @@ export class AbraStore {
     return isoDate(t);
   }
 
+  schemaOf(name: string): Schema {
+    return schemaOf(name, this.schemas);
+  }
+
   nextId(): string {
     return makeId(this.counter++);
   }
@@ -119,7 +192,7 @@ export class AbraStore {
     const n = name.toLowerCase();
     const s = COLLECTIONS[n];
     if (!s) throw notFound();
-    return { name: n, schema: schemaOf(s) };
+    return { name: n, schema: this.schemaOf(s) };
   }
   map(coll: string): Map<string, Obj> {
     const m = this.colls.get(coll);
@@ -152,7 +225,12 @@ export class AbraStore {
   // ---- field paths -------------------------------------------------------------------------------------------
   private field(s: Schema, name: string, text: string): FieldDef {
     const f = s.fields[name];
-    if (!f) throw badRequest(`Neznáma položka "${text}" v objekte "${s.caption}"`);
+    if (this.recording) this.usage.add(`${s.name}.${name}`);
+    if (!f) {
+      // the segment as the client wrote it (the real message echoes the client's spelling)
+      const seg = text.split('.').find((x) => x.toLowerCase() === name) ?? name;
+      throw unknownField(s, seg);
+    }
     return f;
   }
 
@@ -164,13 +242,13 @@ export class AbraStore {
       const f = this.field(s, path[i]!, text);
       const v: unknown = o ? o[path[i]!] : null;
       if (i === path.length - 1) {
-        return { v, kind: f.kind, schema: f.target && f.kind !== 'ref' ? SCHEMAS[f.target] : undefined };
+        return { v, kind: f.kind, schema: f.target && f.kind !== 'ref' ? this.schemas[f.target] : undefined };
       }
       if (f.kind === 'owned') {
-        s = schemaOf(f.target!);
+        s = this.schemaOf(f.target!);
         o = (v as Obj | null) ?? null;
       } else if (f.kind === 'ref' && f.target && COLLECTIONS[f.target]) {
-        s = schemaOf(COLLECTIONS[f.target]!);
+        s = this.schemaOf(COLLECTIONS[f.target]!);
         o = typeof v === 'string' ? (this.getRaw(f.target, v) ?? null) : null;
       } else {
         throw badRequest(`Položka "${path[i]}" nie je objekt ("${text}")`);
@@ -185,8 +263,9 @@ export class AbraStore {
     for (let i = 0; i < path.length; i++) {
       f = this.field(s, path[i]!, text);
       if (i < path.length - 1) {
-        if (f.kind === 'owned') s = schemaOf(f.target!);
-        else if (f.kind === 'ref' && f.target && COLLECTIONS[f.target]) s = schemaOf(COLLECTIONS[f.target]!);
+        if (f.kind === 'owned') s = this.schemaOf(f.target!);
+        else if (f.kind === 'ref' && f.target && COLLECTIONS[f.target])
+          s = this.schemaOf(COLLECTIONS[f.target]!);
         else throw badRequest(`Položka "${path[i]}" nie je objekt ("${text}")`);
       }
     }
@@ -206,17 +285,22 @@ export class AbraStore {
       owned: (c, coll) => {
         const f = this.field(c.s, coll, coll);
         if (f.kind !== 'ownedList') throw badRequest(`"${coll}" nie je kolekcia`);
-        const rs = schemaOf(f.target!);
+        const rs = this.schemaOf(f.target!);
         return ((c.o[coll] as Obj[]) ?? []).map((o) => ({ s: rs, o }));
       },
       check: (path, text, stack) => {
-        let s = s0;
-        for (const coll of stack) {
-          const f = this.field(s, coll, coll);
-          if (f.kind !== 'ownedList') throw badRequest(`"${coll}" nie je kolekcia`);
-          s = schemaOf(f.target!);
+        try {
+          let s = s0;
+          for (const coll of stack) {
+            const f = this.field(s, coll, coll);
+            if (f.kind !== 'ownedList') throw badRequest(`"${coll}" nie je kolekcia`);
+            s = this.schemaOf(f.target!);
+          }
+          this.checkPath(s, path, text);
+        } catch (e) {
+          if (e instanceof UnknownFieldError) throw unknownColumn(s0, e.field, where);
+          throw e;
         }
-        this.checkPath(s, path, text);
       },
     };
     return compileWhere(node, ctx);
@@ -267,7 +351,7 @@ export class AbraStore {
     if (!parent) throw notFound();
     const f = schema.fields[owned.toLowerCase()];
     if (f?.kind !== 'ownedList') throw notFound();
-    return { s: schemaOf(f.target!), rows: parent[owned.toLowerCase()] as Obj[], parent, f };
+    return { s: this.schemaOf(f.target!), rows: parent[owned.toLowerCase()] as Obj[], parent, f };
   }
 
   /** Full or selected representation of a row (deep copy). */
@@ -303,7 +387,7 @@ export class AbraStore {
       const ts = COLLECTIONS[target];
       const o = ts ? this.getRaw(target, v as string) : undefined;
       if (!o || !ts) return v;
-      return this.project({ s: schemaOf(ts), o }, it.sub?.length ? it.sub : undefined);
+      return this.project({ s: this.schemaOf(ts), o }, it.sub?.length ? it.sub : undefined);
     }
     return structuredClone(v);
   }
@@ -317,7 +401,8 @@ export class AbraStore {
       const k = rawKey.toLowerCase();
       if (k.startsWith('@')) continue;
       const f = s.fields[k];
-      if (!f) throw badRequest(`Neznáma položka "${rawKey}" v objekte "${s.caption}"`);
+      if (this.recording) this.usage.add(`${s.name}.${k}`);
+      if (!f) throw unknownField(s, rawKey);
       if (f.readonly) continue; // [I] read-only fields are ignored on write
       target[k] = this.coerce(s, k, f, val, target[k], owner ?? { o: target, coll: '' });
     }
@@ -366,7 +451,7 @@ export class AbraStore {
           if (prev && typeof prev === 'object') this.addresses.delete((prev as Obj).id as string);
           return null;
         }
-        const os = schemaOf(f.target!);
+        const os = this.schemaOf(f.target!);
         const obj = prev && typeof prev === 'object' ? (prev as Obj) : this.newOwned(os, owner);
         this.apply(os, obj, val as Obj, owner);
         if (!(prev && typeof prev === 'object')) obj.objversion = 1;
@@ -376,14 +461,14 @@ export class AbraStore {
       case 'ownedList': {
         if (!Array.isArray(val)) throw bad();
         // [I] an array in a write replaces the collection: rows with a known id are updated, others added, rest dropped
-        const rs = schemaOf(f.target!);
+        const rs = this.schemaOf(f.target!);
         const old = new Map(((prev as Obj[]) ?? []).map((r) => [r.id as string, r]));
         const out: Obj[] = [];
         for (const item of val as Obj[]) {
           const id = typeof item?.id === 'string' ? item.id : (item?.ID as string | undefined);
           const existing = id ? old.get(id) : undefined;
           const r = existing ?? this.newOwned(rs, owner);
-          if (!existing) r.parent_id = owner.o.id;
+          if (!existing && 'parent_id' in rs.fields) r.parent_id = owner.o.id;
           this.apply(rs, r, item, owner);
           r.objversion = ((r.objversion as number) ?? 0) + 1;
           out.push(r);
@@ -405,7 +490,12 @@ export class AbraStore {
   }
   private dropOwned(r: Obj, _id: string): void {
     for (const v of Object.values(r)) {
-      if (v && typeof v === 'object' && !Array.isArray(v) && (v as Obj).classid === SCHEMAS.address!.clsid)
+      if (
+        v &&
+        typeof v === 'object' &&
+        !Array.isArray(v) &&
+        (v as Obj).classid === this.schemas.address!.clsid
+      )
         this.addresses.delete((v as Obj).id as string);
     }
   }
@@ -413,7 +503,12 @@ export class AbraStore {
     for (const v of Object.values(o)) {
       if (Array.isArray(v))
         for (const r of v) if (r && typeof r === 'object') this.indexAddresses(r as Obj, owner, coll);
-      if (v && typeof v === 'object' && !Array.isArray(v) && (v as Obj).classid === SCHEMAS.address!.clsid)
+      if (
+        v &&
+        typeof v === 'object' &&
+        !Array.isArray(v) &&
+        (v as Obj).classid === this.schemas.address!.clsid
+      )
         this.addresses.set((v as Obj).id as string, { o: v as Obj, owner, coll });
     }
   }
@@ -538,7 +633,7 @@ export class AbraStore {
     const { s, parent, rows } = this.ownedRows(coll, id, owned);
     const r = blank(s);
     r.id = this.nextId();
-    r.parent_id = id;
+    if ('parent_id' in s.fields) r.parent_id = id;
     this.apply(s, r, body, { o: parent, coll });
     if (opts.validateOnly) return this.withMeta(r, []);
     r.objversion = 1;
@@ -575,7 +670,7 @@ export class AbraStore {
     const copy = structuredClone(old);
     const body: Obj = {};
     for (const [k, v] of Object.entries(copy)) {
-      const f = SCHEMAS.firm!.fields[k]!;
+      const f = this.schemas.firm!.fields[k]!;
       if (f.readonly) continue;
       body[k] = stripIds(v);
     }
@@ -606,9 +701,8 @@ export class AbraStore {
         let ln = lns.find((x) => x.period_id === p.id);
         if (!ln) {
           ln = {
-            ...blank(schemaOf('queuelastnumber')),
+            ...blank(this.schemaOf('queuelastnumber')),
             id: this.nextId(),
-            parent_id: q.id,
             docqueue_id: q.id,
           };
           ln.period_id = p.id;
@@ -620,7 +714,7 @@ export class AbraStore {
         o.displayname = `${q.code}-${o.ordnumber}/${p.code}`;
         if (o.firm_id && (o.contacts as Obj[]).length === 0) {
           (o.contacts as Obj[]).push({
-            ...blank(schemaOf('crmactivitycontact')),
+            ...blank(this.schemaOf('crmactivitycontact')),
             id: this.nextId(),
             parent_id: o.id,
             firm_id: o.firm_id,
@@ -674,18 +768,18 @@ export class AbraStore {
           description: desc ?? `Chyba v zadaní položky ${label}`,
         });
     };
-    need('actqueue_id', 800, 'Rad aktivít', SCHEMAS.crmactivityqueue!.clsid);
+    need('actqueue_id', 800, 'Rad aktivít', this.schemas.crmactivityqueue!.clsid);
     need(
       'period_id',
       801,
       'Obdobie',
-      SCHEMAS.period!.clsid,
+      this.schemas.period!.clsid,
       'exception when validating: NxError -> Chyba v zadaní položky Obdobie',
     );
-    need('solverrole_id', 810, 'Rola riešiteľa', SCHEMAS.securityrole!.clsid);
-    need('division_id', 824, 'Stredisko', SCHEMAS.division!.clsid);
+    need('solverrole_id', 810, 'Rola riešiteľa', this.schemas.securityrole!.clsid);
+    need('division_id', 824, 'Stredisko', this.schemas.division!.clsid);
     if (isNew && !o.activitytype_id)
-      need('activitytype_id', 802, 'Typ aktivity', SCHEMAS.crmactivitytype!.clsid);
+      need('activitytype_id', 802, 'Typ aktivity', this.schemas.crmactivitytype!.clsid);
     return issues;
   }
 
