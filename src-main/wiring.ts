@@ -16,8 +16,9 @@ import type { Connections } from './sync/service';
 export function abraPortOf(client: AbraClient): AbraPort {
   return {
     currentUser: () => client.currentUser(),
-    changedSince: (c, since, where) => client.changedSince(c, since, where ? { where } : {}),
-    queryAll: (c, where, select) => client.queryAll(c, { where, select }),
+    changedSince: (c, since, where, read) =>
+      client.changedSince(c, since, { ...(where ? { where } : {}), ...(read ?? {}) }),
+    queryAll: (c, where, select, expand) => client.queryAll(c, { where, select, expand }),
     get: (c, id) => client.get(c, id),
     listIds: (c, where) => client.listIds(c, where),
     create: (c, body) => client.create(c, body),

@@ -62,6 +62,8 @@ export interface ReadQuery {
 export interface ChangedSinceOptions {
   where?: string;
   select?: string[];
+  /** `expand` of the list read, e.g. `firmpersons(person_id,address_id.email)`. */
+  expand?: string;
   /** Safety overlap subtracted from `since` (default 5 s). Duplicates are removed by id + objversion. */
   overlapMs?: number;
   /** Rows already known with this objversion (or newer) are dropped from `rows` (high-water still counts them). */
@@ -447,7 +449,7 @@ export class AbraClient {
     const select = o.select?.length
       ? [...new Set([...o.select, 'id', 'objversion', 'createdat$date', 'correctedat$date'])]
       : undefined;
-    const rows = await this.queryAll(collection, { where, select });
+    const rows = await this.queryAll(collection, { where, select, expand: o.expand });
     const best = new Map<string, AbraRow>();
     let high: string | null = null;
     for (const r of rows) {

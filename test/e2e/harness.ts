@@ -99,6 +99,8 @@ export interface WorldOptions {
   latencyMs?: number;
   /** Validate every EWS request against the XSD (default: when the schema is present; off for benchmarks). */
   validateRequests?: boolean;
+  /** How the ABRA emulator answers list reads (default `ids`, as real captures show). */
+  abraListShape?: 'ids' | 'embedded';
 }
 
 const CONTACT_SET = 'c6d6d1a5-3b1e-4f0a-9c2a-4a5b52a1e0f1/AbraId';
@@ -168,6 +170,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     size: o.abraSize ?? 'small',
     seed: o.seed ?? 11,
     latencyMs: o.latencyMs,
+    listShape: o.abraListShape,
   });
   const ews =
     kind === 'ews'

@@ -13,8 +13,9 @@ import type { ContactData, ContactItem, ExchangeItem } from '../../exchange/type
 import { SyncError } from '../../shared/errors';
 import type { AddressBookConfig } from '../config';
 import type { AbraItem, AbraLoad, ExItem, PartModule } from '../part';
-import { type AbraRow, abraIn, abraLiteral, type RunContext } from '../ports';
+import { type AbraRow, abraIn, abraLiteral, nestRow, type RunContext } from '../ports';
 import type { CommonRecord } from '../state/store';
+import { FIRM_READ, PERSON_SELECT } from './abra-reads';
 import { deletionScan, isoOrEmpty, str } from './activities';
 
 const cfgOf = (ctx: RunContext): AddressBookConfig => ctx.config.parts.addressBook;
@@ -143,8 +144,8 @@ async function personsById(ctx: RunContext, ids: string[]): Promise<Map<string, 
   const out = new Map<string, Row>();
   const uniq = [...new Set(ids)].filter(Boolean);
   for (let i = 0; i < uniq.length; i += 100) {
-    for (const p of await ctx.abra.queryAll('persons', abraIn('id', uniq.slice(i, i + 100))))
-      out.set(p.id, p);
+    for (const p of await ctx.abra.queryAll('persons', abraIn('id', uniq.slice(i, i + 100)), PERSON_SELECT))
+      out.set(p.id, nestRow(p));
   }
   return out;
 }
@@ -153,7 +154,13 @@ async function firmsById(ctx: RunContext, ids: string[]): Promise<AbraRow[]> {
   const out: AbraRow[] = [];
   const uniq = [...new Set(ids)].filter(Boolean);
   for (let i = 0; i < uniq.length; i += 100) {
-    out.push(...(await ctx.abra.queryAll('firms', abraIn('id', uniq.slice(i, i + 100)))));
+    const rows = await ctx.abra.queryAll(
+      'firms',
+      abraIn('id', uniq.slice(i, i + 100)),
+      FIRM_READ.select,
+      FIRM_READ.expand,
+    );
+    out.push(...rows.map(nestRow));
   }
   return out;
 }
@@ -236,7 +243,8 @@ export const addressBookPart: PartModule = {
     let personsHigh: string | null = cursor?.persons ?? null;
     const edge: Record<string, string> = {}; // `f:<firm id>` / `p:<person id>` → objversion
     if (full) {
-      const r = await ctx.abra.changedSince('firms', null, firmFilter(ctx));
+      const r = await ctx.abra.changedSince('firms', null, firmFilter(ctx), FIRM_READ);
+      r.rows = r.rows.map(nestRow);
       firmRows = r.rows.map((row) => ({ row, inScope: true }));
       firmsHigh = r.highWater;
       edgeOf('f', r.rows, firmsHigh, edge);
@@ -244,7 +252,8 @@ export const addressBookPart: PartModule = {
       // once is harmless: unchanged hashes do nothing), or now when ABRA has no firm yet.
       personsHigh = firmsHigh ?? ctx.now().toISOString();
     } else {
-      const r = await ctx.abra.changedSince('firms', cursor.firms);
+      const r = await ctx.abra.changedSince('firms', cursor.firms, undefined, FIRM_READ);
+      r.rows = r.rows.map(nestRow);
       firmsHigh = r.highWater ?? cursor.firms;
       edgeOf('f', r.rows, firmsHigh, edge);
       r.rows = notSeen('f', r.rows, cursor.edge);

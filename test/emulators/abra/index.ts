@@ -32,6 +32,11 @@ export interface AbraEmulatorOptions {
    * Default true for now (the address book still needs them; see issue #13 step 4).
    */
   personAuditDates?: boolean;
+  /**
+   * How list reads show owned parts: `ids` (default, as real captures show: an owned address is its id string, owned
+   * collections only when asked via select paths or expand) or `embedded` (everything inline).
+   */
+  listShape?: 'ids' | 'embedded';
 }
 
 export interface AbraControl {
@@ -100,7 +105,10 @@ export interface AbraEmulator {
 }
 
 export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise<AbraEmulator> {
-  const store = new AbraStore({ personAuditDates: opts.personAuditDates ?? true });
+  const store = new AbraStore({
+    personAuditDates: opts.personAuditDates ?? true,
+    listShape: opts.listShape ?? 'ids',
+  });
   if (opts.now !== undefined) store.setNow(opts.now);
   const { users, apiUser } = seed(store, {
     seed: opts.seed ?? 1,
@@ -124,7 +132,7 @@ export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise
       const o = store.getRaw(lc(c), id);
       return o ? structuredClone(o) : undefined;
     },
-    list: (c, where) => store.query(lc(c), where ? { where } : {}),
+    list: (c, where) => store.query(lc(c), where ? { where } : {}, undefined, false),
     insertOwned: (c, id, owned, row) =>
       structuredClone(asUser(() => store.createOwned(lc(c), id, lc(owned), row))),
     updateOwned: (c, id, owned, rowId, p) =>

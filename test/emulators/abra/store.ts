@@ -145,6 +145,12 @@ export class AbraStore {
   private fixedNow: number | null = null;
   private offsetMs = 0;
   private lastTs = 0;
+  /**
+   * How list reads show owned parts: `ids` (default; real captures: an owned address in a list row is its id string,
+   * only single-record reads embed) or `embedded` (everything inline, as some servers may answer) — the product must
+   * work with both (it names every nested value it needs).
+   */
+  listShape: 'ids' | 'embedded';
   /** `schema.field` of every field a client request named in select/where/orderby/expand or a body (see `recording`). */
   readonly usage = new Set<string>();
   /** True while the HTTP layer handles a client request (control/seed calls are not the product's use). */
@@ -155,8 +161,9 @@ export class AbraStore {
   /** The emulated classes (see schema.ts); options such as personAuditDates change them per emulator. */
   readonly schemas: Schemas;
 
-  constructor(opts: SchemaOptions = {}) {
+  constructor(opts: SchemaOptions & { listShape?: 'ids' | 'embedded' } = {}) {
     this.schemas = buildSchemas(opts);
+    this.listShape = opts.listShape ?? 'ids';
     for (const c of Object.keys(COLLECTIONS)) if (c !== 'addresses') this.colls.set(c, new Map());
   }
 
@@ -307,7 +314,7 @@ export class AbraStore {
   }
 
   // ---- reads -------------------------------------------------------------------------------------------------
-  query(coll: string, spec: QuerySpec, rowsOverride?: { s: Schema; rows: Obj[] }): Obj[] {
+  query(coll: string, spec: QuerySpec, rowsOverride?: { s: Schema; rows: Obj[] }, list = true): Obj[] {
     const s = rowsOverride ? rowsOverride.s : this.collection(coll).schema;
     let rows = rowsOverride ? rowsOverride.rows : this.rowsOf(coll);
     if (spec.where?.trim()) {
@@ -335,7 +342,7 @@ export class AbraStore {
     }
     const skip = spec.skip ?? 0;
     rows = spec.take === undefined ? rows.slice(skip) : rows.slice(skip, skip + spec.take);
-    return rows.map((o) => this.project({ s, o }, spec.select, spec.expand));
+    return rows.map((o) => this.project({ s, o }, spec.select, spec.expand, list));
   }
 
   get(coll: string, id: string, spec: QuerySpec = {}): Obj {
@@ -354,31 +361,52 @@ export class AbraStore {
     return { s: this.schemaOf(f.target!), rows: parent[owned.toLowerCase()] as Obj[], parent, f };
   }
 
-  /** Full or selected representation of a row (deep copy). */
-  project(c: Cur, select?: SelectItem[], expand?: SelectItem[]): Obj {
+  /**
+   * Full or selected representation of a row (deep copy). `list`: a row of a list read — in the `ids` list shape
+   * (the default, as the real captures show) owned single objects come as their id string and owned collections are
+   * left out unless the request names them (select paths such as `residenceaddress_id.email`, or `expand`).
+   */
+  project(c: Cur, select?: SelectItem[], expand?: SelectItem[], list = false): Obj {
+    const ids = list && this.listShape === 'ids';
     let out: Obj;
     if (!select || select.length === 0 || (select.length === 1 && select[0]!.path[0] === '*')) {
       out = structuredClone(c.o);
+      if (ids) this.listForm(c.s, out);
     } else {
       out = {};
       for (const it of select) {
-        if (it.path[0] === '*') Object.assign(out, structuredClone(c.o));
-        else out[it.key] = this.selectValue(c, it);
+        if (it.path[0] === '*') {
+          const all = structuredClone(c.o);
+          if (ids) this.listForm(c.s, all);
+          Object.assign(out, all);
+        } else out[it.key] = this.selectValue(c, it, false, ids);
       }
     }
-    for (const it of expand ?? []) out[it.key] = this.selectValue(c, { ...it, sub: it.sub ?? [] }, true);
+    for (const it of expand ?? []) out[it.key] = this.selectValue(c, { ...it, sub: it.sub ?? [] }, true, ids);
     return out;
   }
 
-  private selectValue(c: Cur, it: SelectItem, expanding = false): unknown {
+  /** List form of a full row: owned objects → id string, owned collections dropped. */
+  private listForm(s: Schema, o: Obj): void {
+    for (const [k, f] of Object.entries(s.fields)) {
+      if (f.kind === 'owned') o[k] = o[k] && typeof o[k] === 'object' ? ((o[k] as Obj).id ?? null) : null;
+      else if (f.kind === 'ownedList') delete o[k];
+    }
+  }
+
+  private selectValue(c: Cur, it: SelectItem, expanding = false, ids = false): unknown {
     const r = this.resolve(c, it.path, it.text);
     const v = r.v;
     if (v === null || v === undefined) return null;
     if (r.kind === 'ownedList') {
       const rs = r.schema!;
-      return (v as Obj[]).map((o) => this.project({ s: rs, o }, it.sub?.length ? it.sub : undefined));
+      return (v as Obj[]).map((o) =>
+        this.project({ s: rs, o }, it.sub?.length ? it.sub : undefined, undefined, ids),
+      );
     }
     if (r.kind === 'owned') {
+      // a list read that names the owned object itself gets its id (real: securityusers list → address_id "…")
+      if (ids && !expanding && it.sub === undefined) return (v as Obj).id ?? null;
       return this.project({ s: r.schema!, o: v as Obj }, it.sub?.length ? it.sub : undefined);
     }
     if (r.kind === 'ref' && expanding) {
