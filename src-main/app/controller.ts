@@ -59,6 +59,9 @@ export interface AbraApiClient {
   currentUser(): Promise<{ id: string; name?: string; login?: string; loginname?: string }>;
   activityTypes(): Promise<{ id: string; code?: string; name?: string }[]>;
   activityQueues(): Promise<{ id: string; code?: string; name?: string }[]>;
+  /** Optional: clients that cannot list them leave the pickers empty. */
+  solverRoles?(): Promise<{ id: string; code?: string; name?: string }[]>;
+  divisions?(): Promise<{ id: string; code?: string; name?: string }[]>;
   list(
     collection: string,
     q?: { select?: string[] | string; where?: string; orderby?: string; take?: number; skip?: number },
@@ -618,6 +621,16 @@ export async function createController(deps: ControllerDeps): Promise<Controller
 
     async activityQueues() {
       return picker(await (await abraClient()).activityQueues());
+    },
+
+    async solverRoles() {
+      const c = await abraClient();
+      return picker(c.solverRoles ? await c.solverRoles() : []);
+    },
+
+    async divisions() {
+      const c = await abraClient();
+      return picker(c.divisions ? await c.divisions() : []);
     },
 
     async mailFolders(): Promise<MailFolderItem[]> {

@@ -121,6 +121,9 @@ export interface AppApi {
   signOutMicrosoft(): Promise<AppState>;
   activityTypes(): Promise<PickerItem[]>;
   activityQueues(): Promise<PickerItem[]>;
+  /** Solver roles and divisions for new activities (What to sync → new items). */
+  solverRoles(): Promise<PickerItem[]>;
+  divisions(): Promise<PickerItem[]>;
   mailFolders(): Promise<MailFolderItem[]>;
   validateWhere(collection: 'firms' | 'crmactivities', where: string): Promise<WhereCheck>;
   status(): Promise<SchedulerStatus | null>;
@@ -168,6 +171,8 @@ export const methodArgs = {
   signOutMicrosoft: z.tuple([]),
   activityTypes: z.tuple([]),
   activityQueues: z.tuple([]),
+  solverRoles: z.tuple([]),
+  divisions: z.tuple([]),
   mailFolders: z.tuple([]),
   validateWhere: z.tuple([z.enum(['firms', 'crmactivities']), z.string().max(4000)]),
   status: z.tuple([]),

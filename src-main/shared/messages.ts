@@ -145,6 +145,12 @@ const en = {
   'run.notSignedIn': 'not signed in to Microsoft 365; sign in under Connections',
   'run.ewsOauthCli':
     "the command line cannot use the app's Microsoft sign-in for Exchange Server (EWS): give an EWS access token in EXCHANGE_TOKEN",
+  'abra.activity.noQueue':
+    'ABRA needs an activity series (ActQueue_ID) for new activities of {part}: choose one in What to sync → {part}.',
+  'abra.activity.noSolverRole':
+    'ABRA needs a solver role (SolverRole_ID) for new activities of {part}, and the activity type has none: choose one in What to sync → {part}.',
+  'abra.activity.noDivision':
+    'ABRA needs a division (Division_ID) for new activities of {part}, and the activity type has none: choose one in What to sync → {part}.',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -267,6 +273,12 @@ const cs: Record<MessageKey, Entry> = {
   'run.notSignedIn': 'nejste přihlášeni k Microsoft 365; přihlaste se v Připojení',
   'run.ewsOauthCli':
     'příkazový řádek nemůže použít přihlášení Microsoft z aplikace pro Exchange Server (EWS): zadejte přístupový token EWS v EXCHANGE_TOKEN',
+  'abra.activity.noQueue':
+    'ABRA vyžaduje u nových aktivit ({part}) řadu aktivit (ActQueue_ID): vyberte ji v Co synchronizovat → {part}.',
+  'abra.activity.noSolverRole':
+    'ABRA vyžaduje u nových aktivit ({part}) roli řešitele (SolverRole_ID) a typ aktivity žádnou nemá: vyberte ji v Co synchronizovat → {part}.',
+  'abra.activity.noDivision':
+    'ABRA vyžaduje u nových aktivit ({part}) středisko (Division_ID) a typ aktivity žádné nemá: vyberte ho v Co synchronizovat → {part}.',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };

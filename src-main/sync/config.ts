@@ -54,6 +54,12 @@ const activityFilter = {
   newItemTypeId: z.string().default(''),
   newItemQueueId: z.string().default(''),
   /**
+   * Solver role (securityroles) and division (divisions) of new activities: a real ABRA refuses an activity without
+   * them (errors 810, 824). Empty = the activity type's own values; an admin can set them in the policy file.
+   */
+  newItemSolverRoleId: z.string().default(''),
+  newItemDivisionId: z.string().default(''),
+  /**
    * Opt-in for new Outlook items: only an item carrying this Outlook category becomes a new ABRA activity (empty =
    * every new item in the part's scope). Items already synced keep syncing whatever their categories.
    */
@@ -134,6 +140,9 @@ export const mailSchema = z.object({
     .default(() => new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10)),
   activityTypeId: z.string().default(''),
   queueId: z.string().default(''),
+  /** Solver role and division of the archive activities (empty = the activity type's values); see activityFilter. */
+  solverRoleId: z.string().default(''),
+  divisionId: z.string().default(''),
   excludedAddresses: z.array(z.string()).default([]),
   excludedDomains: z.array(z.string()).default([]),
   freeMailDomains: z.array(z.string()).default(DEFAULT_FREE_MAIL_DOMAINS),

@@ -84,7 +84,17 @@ export interface World {
   /** A new engine over the same state folder (a restart of the app). */
   service(overrides?: (c: SyncConfig) => void): SyncService;
   run(service: SyncService, part?: PartName): Promise<Record<string, RunSummary>>;
-  ids: { sch: string; ukol: string; mail: string; qSch: string; qUko: string; qEml: string; me: string };
+  ids: {
+    sch: string;
+    ukol: string;
+    mail: string;
+    qSch: string;
+    qUko: string;
+    qEml: string;
+    role: string;
+    division: string;
+    me: string;
+  };
   stop(): Promise<void>;
 }
 
@@ -198,6 +208,9 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     qSch: code('crmactivityqueues', 'SCH'),
     qUko: code('crmactivityqueues', 'UKO'),
     qEml: code('crmactivityqueues', 'EML'),
+    // solver role and division of new activities: the seeded types have none (as on ABRA's DEMO)
+    role: String(c.list('securityroles')[0]!.id),
+    division: String(c.list('divisions')[1]!.id),
     me: abra.currentUserId,
   };
   const exchangeConfig = ews
@@ -220,17 +233,23 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
         activityTypeIds: [ids.sch],
         newItemTypeId: ids.sch,
         newItemQueueId: ids.qSch,
+        newItemSolverRoleId: ids.role,
+        newItemDivisionId: ids.division,
       },
       tasks: {
         enabled: true,
         activityTypeIds: [ids.ukol],
         newItemTypeId: ids.ukol,
         newItemQueueId: ids.qUko,
+        newItemSolverRoleId: ids.role,
+        newItemDivisionId: ids.division,
       },
       mail: {
         enabled: true,
         activityTypeId: ids.mail,
         queueId: ids.qEml,
+        solverRoleId: ids.role,
+        divisionId: ids.division,
         startDate: new Date(Date.now() - 90 * 86400_000).toISOString().slice(0, 10),
         ownDomains: ['example.cz'],
       },

@@ -29,7 +29,7 @@ import type { MailConfig } from '../config';
 import type { CustomPart } from '../part';
 import { type AbraRow, abraIn, abraLiteral, abraTimestamp, nestRow, type RunContext } from '../ports';
 import { FIRM_MAIL_READ, PERSON_SELECT } from './abra-reads';
-import { ACTIVITIES, activityTypeDefaults } from './activities';
+import { ACTIVITIES, activityAssignmentBody } from './activities';
 import { MailState } from './mail-state';
 
 export const EMAILS_RECEIVED = 'emailsreceiveds';
@@ -417,9 +417,16 @@ class MailRun {
     let activityId = recovering ? await this.findOrphanActivity(p, subject, intentPayload) : null;
     if (!activityId) {
       const act = await this.ctx.abra.create(ACTIVITIES, {
-        ...(await activityTypeDefaults(this.ctx, cfg.activityTypeId)),
-        activitytype_id: cfg.activityTypeId,
-        actqueue_id: cfg.queueId,
+        ...(await activityAssignmentBody(
+          this.ctx,
+          {
+            typeId: cfg.activityTypeId,
+            queueId: cfg.queueId,
+            solverRoleId: cfg.solverRoleId,
+            divisionId: cfg.divisionId,
+          },
+          'mail',
+        )),
         solveruser_id: this.ctx.me.id,
         subject,
         description,

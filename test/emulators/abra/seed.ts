@@ -294,13 +294,14 @@ export function seed(store: AbraStore, opts: { seed: number; size: SeedSize; now
     mk('crmactivityarea', { code: 'SERV', name: 'Servis' }),
   ];
   for (const x of areas) store.seedInsert('crmactivityareas', x);
+  // As on ABRA's DEMO data (../shared/notes/abra-fields-audit.md (d)): activity types carry NO solver role and division
+  // (null on Tel/Obch), so a client has to bring its own; only TEL has them, as an admin may set them.
   const typeDefaults = { solverrole_id: roles[0]!.id, division_id: divisions[1]!.id };
   const types = [
-    // the defaults an ABRA admin sets on the types salespeople use (new activities take them)
-    mk('crmactivitytype', { code: 'SCH', name: 'Schůzka', subject: 'Schůzka', ...typeDefaults }),
+    mk('crmactivitytype', { code: 'SCH', name: 'Schůzka', subject: 'Schůzka' }),
     mk('crmactivitytype', { code: 'TEL', name: 'Telefonát', subject: 'Telefonát', ...typeDefaults }),
-    mk('crmactivitytype', { code: 'UKOL', name: 'Úkol', subject: 'Úkol', ...typeDefaults }),
-    mk('crmactivitytype', { code: 'MAIL', name: 'E-mail', subject: 'E-mail', ...typeDefaults }),
+    mk('crmactivitytype', { code: 'UKOL', name: 'Úkol', subject: 'Úkol' }),
+    mk('crmactivitytype', { code: 'MAIL', name: 'E-mail', subject: 'E-mail' }),
     mk('crmactivitytype', { code: 'DOP', name: 'Dopis', hidden: true }),
   ];
   for (const x of types) store.seedInsert('crmactivitytypes', x);

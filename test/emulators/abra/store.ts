@@ -96,7 +96,7 @@ export interface ValidationIssue {
   code: number;
   description: string;
   label: string;
-  clsid: string;
+  clsid?: string;
 }
 
 /** One row reachable by where/select: its schema and the stored object. */
@@ -560,7 +560,9 @@ export class AbraStore {
       const ts = this.stamp();
       o.objversion = 1;
       if (schema.audited) {
-        o['createdat$date'] = ts;
+        // a real activity create answers createdat$date on the full minute ("2026-06-06T08:28:00.000Z" for a create at
+        // 08:28:xx; ABRA-MobileCRM follow-up-activity-create-results.json) — clients must not read it to the second
+        o['createdat$date'] = coll === 'crmactivities' ? minute(ts) : ts;
         o.createdby_id = this.actingUserId;
         o['correctedat$date'] = null;
         o.correctedby_id = null;
@@ -720,8 +722,11 @@ export class AbraStore {
           : [o.title, o.firstname, o.lastname].filter(Boolean).join(' ') + (o.suffix ? `, ${o.suffix}` : '');
     } else if (coll === 'crmactivities') {
       if (isNew) {
-        if (!o['realstart$date']) o['realstart$date'] = ts;
-        if (!o['realend$date']) o['realend$date'] = ts;
+        // real create: realstart/realend = now on the minute, sheduledend = sheduledstart when omitted (same capture)
+        if (!o['realstart$date']) o['realstart$date'] = minute(ts);
+        if (!o['realend$date']) o['realend$date'] = minute(ts);
+        if (!o['sheduledend$date'] && o['sheduledstart$date'])
+          o['sheduledend$date'] = o['sheduledstart$date'];
         if (!o.pmstate_id) o.pmstate_id = 'CADEF00000';
         const q = this.getRaw('crmactivityqueues', o.actqueue_id as string)!;
         const p = this.getRaw('periods', o.period_id as string)!;
@@ -740,17 +745,7 @@ export class AbraStore {
         ln.objversion = (ln.objversion as number) + 1;
         o.ordnumber = ln.lastnumber;
         o.displayname = `${q.code}-${o.ordnumber}/${p.code}`;
-        if (o.firm_id && (o.contacts as Obj[]).length === 0) {
-          (o.contacts as Obj[]).push({
-            ...blank(this.schemaOf('crmactivitycontact')),
-            id: this.nextId(),
-            parent_id: o.id,
-            firm_id: o.firm_id,
-            person_id: o.person_id,
-            posindex: 1,
-            objversion: 1,
-          });
-        }
+        // a real create answers contacts: [] (same capture), even with firm_id set
         if (o.source_id) {
           const src = this.getRaw('crmactivities', o.source_id as string);
           if (src && src.status !== 3) {
@@ -782,7 +777,8 @@ export class AbraStore {
         }
       }
     }
-    if (!o.activityarea_id && o.activitytype_id) {
+    // ActivityArea_ID is filled automatically when omitted (real: the DEMO's only area; sprint-4-3a results)
+    if (!o.activityarea_id) {
       const areas = [...this.map('crmactivityareas').values()];
       if (areas[0]) o.activityarea_id = areas[0].id;
     }
@@ -796,18 +792,38 @@ export class AbraStore {
           description: desc ?? `Chyba v zadaní položky ${label}`,
         });
     };
+    // codes, labels and texts as a real ABRA Gen 26 (Slovak DEMO) answers POST crmactivities?validation=true
+    // (ABRA-MobileCRM follow-up-activity-create-results.json, sprint-4-3a/4-2a-1 results)
     need('actqueue_id', 800, 'Rad aktivít', this.schemas.crmactivityqueue!.clsid);
     need(
       'period_id',
       801,
       'Obdobie',
       this.schemas.period!.clsid,
-      'exception when validating: NxError -> Chyba v zadaní položky Obdobie',
+      o.actqueue_id
+        ? 'exception when validating: NxError -> Chyba v zadaní položky Obdobie' // [A] no capture with a queue
+        : 'exception when validating: NxError -> Objekt "Rad aktivít" nemá identitu',
     );
     need('solverrole_id', 810, 'Rola riešiteľa', this.schemas.securityrole!.clsid);
     need('division_id', 824, 'Stredisko', this.schemas.division!.clsid);
-    if (isNew && !o.activitytype_id)
-      need('activitytype_id', 802, 'Typ aktivity', this.schemas.crmactivitytype!.clsid);
+    if (isNew && !o.activitytype_id) {
+      need('activitytype_id', 803, 'Typ aktivity', this.schemas.crmactivitytype!.clsid);
+      // without a type the dates the type would have filled are missing too (codes without @clsid in the capture)
+      if (!o['nextcontact$date'])
+        issues.push({
+          field: 'nextcontact$date',
+          code: 846,
+          label: 'Dátum ďalšieho kontaktu',
+          description: 'Položka Dátum ďalšieho kontaktu musí byť vyplnená platným dátumom.',
+        });
+      if (!o['tradedate$date'])
+        issues.push({
+          field: 'tradedate$date',
+          code: 849,
+          label: 'Plánovaný dátum uzavr. obchodu',
+          description: 'Položka Plánovaný dátum uzavr. obchodu musí byť vyplnená platným dátumom.',
+        });
+    }
     return issues;
   }
 
@@ -832,7 +848,7 @@ export class AbraStore {
               '@description': i.description,
               '@code': i.code,
               '@displaylabel': i.label,
-              '@clsid': i.clsid,
+              ...(i.clsid ? { '@clsid': i.clsid } : {}),
             },
           })),
         },
@@ -857,6 +873,12 @@ export class AbraStore {
     this.indexAddresses(o, o, coll);
     this.touchIndex(coll);
   }
+}
+
+/** An ISO instant cut to the full minute. */
+function minute(iso: string): string {
+  const t = Date.parse(iso);
+  return new Date(t - (t % 60_000)).toISOString();
 }
 
 function stripIds(v: unknown): unknown {
