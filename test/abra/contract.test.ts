@@ -28,7 +28,8 @@ async function kindOf(p: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  emu = await startAbraEmulator({ seed: 7, size: 'small' });
+  // persons with change stamps (assumed, see extra-fields.ts): these client tests use persons as an audited collection
+  emu = await startAbraEmulator({ seed: 7, size: 'small', personAuditDates: true });
   client = mk();
 });
 afterAll(() => emu.stop());

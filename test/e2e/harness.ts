@@ -111,6 +111,8 @@ export interface WorldOptions {
   validateRequests?: boolean;
   /** How the ABRA emulator answers list reads (default `ids`, as real captures show). */
   abraListShape?: 'ids' | 'embedded';
+  /** Persons with createdat$date/correctedat$date (not proven on a real server; default off). */
+  abraPersonAuditDates?: boolean;
 }
 
 const CONTACT_SET = 'c6d6d1a5-3b1e-4f0a-9c2a-4a5b52a1e0f1/AbraId';
@@ -181,6 +183,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     seed: o.seed ?? 11,
     latencyMs: o.latencyMs,
     listShape: o.abraListShape,
+    personAuditDates: o.abraPersonAuditDates,
   });
   const ews =
     kind === 'ews'

@@ -9,6 +9,7 @@
  * two firms has two contacts, one per firm). A firm's major correction (a new firm record whose old record points to
  * it through `firm_id`) moves the links to the new id, so the contacts stay.
  */
+import { createHash } from 'node:crypto';
 import type { ContactData, ContactItem, ExchangeItem } from '../../exchange/types';
 import { SyncError } from '../../shared/errors';
 import type { AddressBookConfig } from '../config';
@@ -106,6 +107,13 @@ interface Cursor {
   firms: string | null;
   persons: string | null;
   /**
+   * Set when the server refused the persons' changed-since query (no createdat$date/correctedat$date on persons — no
+   * source proves them, ../shared/notes/abra-fields-audit.md): persons are then found changed by reading the linked
+   * ones each run and comparing a hash of what the contacts show (`personHashes`, person id → hash).
+   */
+  personsByHash?: boolean;
+  personHashes?: Record<string, string>;
+  /**
    * Rows read last time at the high-water edge (id → objversion). The changed-since query overlaps the last mark by a
    * few seconds, so these come back every run; unchanged, they are not re-derived (that cost a request per run).
    */
@@ -116,7 +124,13 @@ function parseCursor(c: string | null): Cursor | null {
   if (!c) return null;
   try {
     const v = JSON.parse(c) as Cursor;
-    return { firms: v.firms ?? null, persons: v.persons ?? null, edge: v.edge ?? {} };
+    return {
+      firms: v.firms ?? null,
+      persons: v.persons ?? null,
+      edge: v.edge ?? {},
+      ...(v.personsByHash ? { personsByHash: true } : {}),
+      personHashes: v.personHashes ?? {},
+    };
   } catch {
     return null;
   }
@@ -138,6 +152,55 @@ function edgeOf(tag: string, rows: Row[], highWater: string | null, into: Record
     );
     if (t >= mark - 60_000) into[`${tag}:${str(r.id)}`] = str(r.objversion);
   }
+}
+
+/** What of a person reaches a contact: its hash tells a changed person without changed-since fields. */
+function personHash(p: Row): string {
+  const a = obj(p.address_id);
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        p.objversion,
+        p.firstname,
+        p.lastname,
+        p.title,
+        p.grade,
+        p.hidden,
+        a.email,
+        a.phonenumber1,
+        a.phonenumber2,
+      ]),
+    )
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/**
+ * The persons' changes since the cursor: ABRA's changed-since query when the server has the fields; otherwise (the
+ * query refused with 400, remembered in the cursor) every linked person is read in batches and compared by hash.
+ */
+async function changedPersons(
+  ctx: RunContext,
+  cursor: Cursor,
+  links: Map<string, string>,
+  edge: Record<string, string>,
+): Promise<{ ids: string[]; high: string | null; byHash: boolean }> {
+  if (!cursor.personsByHash) {
+    try {
+      const p = await ctx.abra.changedSince('persons', cursor.persons);
+      const high = p.highWater ?? cursor.persons;
+      edgeOf('p', p.rows, high, edge);
+      return { ids: notSeen('p', p.rows, cursor.edge).map((r) => r.id), high, byHash: false };
+    } catch (e) {
+      if (!(e instanceof SyncError && e.status === 400)) throw e;
+      // e.g. NxError 15 "Column unknown CORRECTEDAT$DATE": this server keeps no change stamps on persons
+    }
+  }
+  const linked = [...links.keys()].filter((id) => id.includes(':')).map((id) => id.split(':')[1] ?? '');
+  const persons = await personsById(ctx, linked);
+  const before = cursor.personHashes ?? {};
+  const ids = [...persons.values()].filter((p) => before[str(p.id)] !== personHash(p)).map((p) => str(p.id));
+  return { ids, high: cursor.persons, byHash: true };
 }
 
 async function personsById(ctx: RunContext, ids: string[]): Promise<Map<string, Row>> {
@@ -170,7 +233,7 @@ async function expandFirms(
   ctx: RunContext,
   firms: { row: AbraRow; inScope: boolean }[],
   links: Map<string, string>,
-): Promise<{ items: AbraItem[]; deleted: string[] }> {
+): Promise<{ items: AbraItem[]; deleted: string[]; persons: Map<string, Row> }> {
   const includePersons = cfgOf(ctx).includePersons;
   const personIds = includePersons
     ? firms.flatMap((f) =>
@@ -224,7 +287,7 @@ async function expandFirms(
       }
     }
   }
-  return { items, deleted };
+  return { items, deleted, persons };
 }
 
 export const addressBookPart: PartModule = {
@@ -242,6 +305,7 @@ export const addressBookPart: PartModule = {
     let firmsHigh: string | null;
     let personsHigh: string | null = cursor?.persons ?? null;
     const edge: Record<string, string> = {}; // `f:<firm id>` / `p:<person id>` → objversion
+    let personsByHash = cursor?.personsByHash ?? false;
     if (full) {
       const r = await ctx.abra.changedSince('firms', null, firmFilter(ctx), FIRM_READ);
       r.rows = r.rows.map(nestRow);
@@ -277,12 +341,11 @@ export const addressBookPart: PartModule = {
         firmRows.push({ row, inScope });
       }
       // Persons changed since: re-derive the contacts of the firms they are linked under.
-      const p = await ctx.abra.changedSince('persons', cursor.persons);
-      personsHigh = p.highWater ?? cursor.persons;
-      edgeOf('p', p.rows, personsHigh, edge);
-      p.rows = notSeen('p', p.rows, cursor.edge);
-      if (p.rows.length) {
-        const changed = new Set(p.rows.map((x) => x.id));
+      const p = await changedPersons(ctx, cursor, links, edge);
+      personsHigh = p.high;
+      personsByHash = p.byHash;
+      if (p.ids.length) {
+        const changed = new Set(p.ids);
         const firmIds = [...links.keys()]
           .filter((id) => id.includes(':') && changed.has(id.split(':')[1] ?? ''))
           .map((id) => id.split(':')[0] ?? '');
@@ -295,7 +358,9 @@ export const addressBookPart: PartModule = {
         }
       }
     }
-    const { items, deleted } = await expandFirms(ctx, firmRows, links);
+    const { items, deleted, persons } = await expandFirms(ctx, firmRows, links);
+    const personHashes = { ...(cursor?.personHashes ?? {}) };
+    for (const p of persons.values()) personHashes[str(p.id)] = personHash(p);
     // Deletion scan of linked firms: a deleted firm takes its person contacts with it.
     const firmLinks = new Map([...links].filter(([id]) => !id.includes(':')));
     const scan = await deletionScan(ctx, 'addressBook', cursorText, firmLinks, 'firms');
@@ -307,7 +372,13 @@ export const addressBookPart: PartModule = {
     return {
       items,
       deleted: [...new Set(deleted)],
-      cursor: JSON.stringify({ firms: firmsHigh, persons: personsHigh, edge }),
+      cursor: JSON.stringify({
+        firms: firmsHigh,
+        persons: personsHigh,
+        edge,
+        ...(personsByHash ? { personsByHash: true } : {}),
+        personHashes,
+      }),
       full,
       extraCursors: scan.extraCursors,
       rekeys,

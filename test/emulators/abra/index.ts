@@ -29,7 +29,7 @@ export interface AbraEmulatorOptions {
   now?: string | Date;
   /**
    * Emulate createdat$date/correctedat$date on persons — NOT proven on a real server (test/emulators/abra/extra-fields.ts).
-   * Default true for now (the address book still needs them; see issue #13 step 4).
+   * Default false: as far as ABRA's metadata shows, persons have no changed-since fields.
    */
   personAuditDates?: boolean;
   /**
@@ -106,7 +106,7 @@ export interface AbraEmulator {
 
 export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise<AbraEmulator> {
   const store = new AbraStore({
-    personAuditDates: opts.personAuditDates ?? true,
+    personAuditDates: opts.personAuditDates ?? false,
     listShape: opts.listShape ?? 'ids',
   });
   if (opts.now !== undefined) store.setNow(opts.now);
