@@ -161,6 +161,8 @@ const en = {
     one: '{part}: 1 problem',
     other: '{part}: {count} problems',
   },
+  'preflight.blocked':
+    '{part} does not write to ABRA yet: the check against this ABRA server found problems — {problems}',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -299,6 +301,8 @@ const cs: Record<MessageKey, Entry> = {
     few: '{part}: {count} problémy',
     other: '{part}: {count} problémů',
   },
+  'preflight.blocked':
+    '{part} zatím do ABRA nezapisuje: kontrola proti tomuto serveru ABRA našla problémy — {problems}',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };

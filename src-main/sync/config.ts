@@ -202,6 +202,11 @@ export const safetySchema = z.object({
   massDeleteMin: z.number().int().min(1).default(10),
   /** How often (minutes) the ABRA deletion scan runs at most. */
   abraDeletionScanMinutes: z.number().int().min(1).default(60),
+  /**
+   * A part's first run that writes to ABRA waits until the preflight (fields in the server's API description, dry-run
+   * writes) passed for it on that server. An admin may switch it off in the policy file.
+   */
+  requirePreflight: z.boolean().default(true),
 });
 
 /**
