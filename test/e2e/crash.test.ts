@@ -122,9 +122,12 @@ const extra = (expected: string[], got: string[]) => {
   return got.filter((x) => !want.has(x));
 };
 
-/** ABRA write requests (creates, updates, deletes) received so far. */
+/** ABRA write requests (creates, updates, deletes) received so far; the preflight's dry runs (?validation=true) save nothing. */
 const abraWrites = (w: World) =>
-  w.abra.log.entries().filter((e) => e.method !== 'GET' && e.collection !== 'query').length;
+  w.abra.log
+    .entries()
+    .filter((e) => e.method !== 'GET' && e.collection !== 'query' && !/[?&]validation=true/.test(e.query))
+    .length;
 
 interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
