@@ -10,14 +10,16 @@ import { SyncError } from './shared/errors';
 import { note, tr } from './shared/messages';
 import type { SecretSource, SyncConfig } from './sync/config';
 import type { AbraPort } from './sync/ports';
+import { runPreflight } from './sync/preflight';
 import type { Connections } from './sync/service';
 
 /** The engine's view of an {@link AbraClient}. */
 export function abraPortOf(client: AbraClient): AbraPort {
   return {
     currentUser: () => client.currentUser(),
-    changedSince: (c, since, where) => client.changedSince(c, since, where ? { where } : {}),
-    queryAll: (c, where, select) => client.queryAll(c, { where, select }),
+    changedSince: (c, since, where, read) =>
+      client.changedSince(c, since, { ...(where ? { where } : {}), ...(read ?? {}) }),
+    queryAll: (c, where, select, expand) => client.queryAll(c, { where, select, expand }),
     get: (c, id) => client.get(c, id),
     listIds: (c, where) => client.listIds(c, where),
     create: (c, body) => client.create(c, body),
@@ -99,5 +101,11 @@ export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Pr
 export async function connect(config: SyncConfig, secrets: SecretSource): Promise<Connections> {
   const client = await abraClientFor(config, secrets);
   const exchange = await exchangeFor(config, secrets);
-  return { abra: abraPortOf(client), exchange };
+  const server = abraBaseUrl(config.abra);
+  return {
+    abra: abraPortOf(client),
+    exchange,
+    abraServer: server,
+    preflight: () => runPreflight(client, config, server),
+  };
 }

@@ -62,7 +62,13 @@ export interface ReadQuery {
 export interface ChangedSinceOptions {
   where?: string;
   select?: string[];
-  /** Safety overlap subtracted from `since` (default 5 s). Duplicates are removed by id + objversion. */
+  /** `expand` of the list read, e.g. `firmpersons(person_id,address_id.email)`. */
+  expand?: string;
+  /**
+   * Safety overlap subtracted from `since` (default 61 s: a real ABRA answers an activity's createdat$date on the full
+   * minute, so a record created late in a minute can carry a stamp up to 59 s older than the mark). Rows read again
+   * are dropped by id + objversion (`known`) or found unchanged by the engine.
+   */
   overlapMs?: number;
   /** Rows already known with this objversion (or newer) are dropped from `rows` (high-water still counts them). */
   known?: ReadonlyMap<string, number>;
@@ -441,13 +447,13 @@ export class AbraClient {
     if (since !== null) {
       const t = new Date(since).getTime();
       if (Number.isNaN(t)) throw new SyncError('config', `invalid changed-since mark ${since}`);
-      const x = ts(new Date(t - (o.overlapMs ?? 5000)));
+      const x = ts(new Date(t - (o.overlapMs ?? 61_000)));
       where = and(or(`createdat$date gt ${x}`, `correctedat$date gt ${x}`), o.where);
     }
     const select = o.select?.length
       ? [...new Set([...o.select, 'id', 'objversion', 'createdat$date', 'correctedat$date'])]
       : undefined;
-    const rows = await this.queryAll(collection, { where, select });
+    const rows = await this.queryAll(collection, { where, select, expand: o.expand });
     const best = new Map<string, AbraRow>();
     let high: string | null = null;
     for (const r of rows) {
@@ -611,6 +617,23 @@ export class AbraClient {
       where: includeHidden ? undefined : 'hidden = false',
       orderby: 'code',
     })) as unknown as AbraCrmActivityQueue[];
+  }
+  /**
+   * Solver roles for new activities (a real ABRA requires SolverRole_ID, error 810). Roles have `shortname`, not
+   * `code` (real securityroles rows, ../shared/notes/abra-fields-audit.md); shown as the code.
+   */
+  async solverRoles(includeHidden = false): Promise<{ id: string; code: string; name: string }[]> {
+    const rows = await this.queryAll('securityroles', {
+      select: ['id', 'shortname', 'name', 'hidden'],
+      where: includeHidden ? undefined : 'hidden = false',
+      orderby: 'name',
+    });
+    return rows.map((r) => ({ id: r.id, code: String(r.shortname ?? ''), name: String(r.name ?? '') }));
+  }
+  /** Divisions for new activities (Division_ID is required, error 824). Only id, code, name: no field list is published. */
+  async divisions(): Promise<{ id: string; code: string; name: string }[]> {
+    const rows = await this.queryAll('divisions', { select: ['id', 'code', 'name'], orderby: 'code' });
+    return rows.map((r) => ({ id: r.id, code: String(r.code ?? ''), name: String(r.name ?? '') }));
   }
   /** ABRA users (for solver/responsible pickers); locked users excluded unless asked. */
   async users(includeLocked = false): Promise<AbraSecurityUser[]> {

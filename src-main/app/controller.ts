@@ -34,6 +34,7 @@ import {
   validateWith,
 } from '../sync/config';
 import type { AnyPart } from '../sync/part';
+import { type PreflightClient, type PreflightResult, runPreflight } from '../sync/preflight';
 import {
   type Connections,
   createSyncService,
@@ -78,6 +79,9 @@ export interface AbraApiClient {
   currentUser(): Promise<{ id: string; name?: string; login?: string; loginname?: string }>;
   activityTypes(): Promise<{ id: string; code?: string; name?: string }[]>;
   activityQueues(): Promise<{ id: string; code?: string; name?: string }[]>;
+  /** Optional: clients that cannot list them leave the pickers empty. */
+  solverRoles?(): Promise<{ id: string; code?: string; name?: string }[]>;
+  divisions?(): Promise<{ id: string; code?: string; name?: string }[]>;
   list(
     collection: string,
     q?: { select?: string[] | string; where?: string; orderby?: string; take?: number; skip?: number },
@@ -776,6 +780,23 @@ export async function createController(deps: ControllerDeps): Promise<Controller
 
     async activityQueues() {
       return picker(await (await abraClient()).activityQueues());
+    },
+
+    /** "Check against server": the preflight for the saved settings (fields in ABRA's API description, dry runs). */
+    async checkAgainstServer(): Promise<PreflightResult> {
+      const cfg = savedConfigOrThrow();
+      const c = (await abraClient()) as unknown as PreflightClient;
+      return runPreflight(c, cfg, `${cfg.abra.serverUrl.replace(/\/+$/, '')}/${cfg.abra.connection}`);
+    },
+
+    async solverRoles() {
+      const c = await abraClient();
+      return picker(c.solverRoles ? await c.solverRoles() : []);
+    },
+
+    async divisions() {
+      const c = await abraClient();
+      return picker(c.divisions ? await c.divisions() : []);
     },
 
     async mailFolders(): Promise<MailFolderItem[]> {

@@ -17,6 +17,7 @@ import type {
   UnassignedMail,
 } from '../sync/api';
 import type { PartName, SyncConfig } from '../sync/config';
+import type { PreflightResult } from '../sync/preflight';
 
 /** Secrets the renderer may set (write-only). The Microsoft 365 token cache is managed by main alone. */
 export const WRITABLE_SECRETS = ['abraPassword', 'abraToken', 'exchangePassword'] as const;
@@ -122,6 +123,11 @@ export interface AppApi {
   signOutMicrosoft(): Promise<AppState>;
   activityTypes(): Promise<PickerItem[]>;
   activityQueues(): Promise<PickerItem[]>;
+  /** Solver roles and divisions for new activities (What to sync → new items). */
+  solverRoles(): Promise<PickerItem[]>;
+  /** Preflight against the ABRA server of the saved settings (Connections / What to sync → Check against server). */
+  checkAgainstServer(): Promise<PreflightResult>;
+  divisions(): Promise<PickerItem[]>;
   mailFolders(): Promise<MailFolderItem[]>;
   validateWhere(collection: 'firms' | 'crmactivities', where: string): Promise<WhereCheck>;
   status(): Promise<SchedulerStatus | null>;
@@ -169,6 +175,9 @@ export const methodArgs = {
   signOutMicrosoft: z.tuple([]),
   activityTypes: z.tuple([]),
   activityQueues: z.tuple([]),
+  solverRoles: z.tuple([]),
+  checkAgainstServer: z.tuple([]),
+  divisions: z.tuple([]),
   mailFolders: z.tuple([]),
   validateWhere: z.tuple([z.enum(['firms', 'crmactivities']), z.string().max(4000)]),
   status: z.tuple([]),

@@ -188,6 +188,24 @@ const en = {
   'secretName.graphTokenCache': 'Microsoft sign-in',
   'confirm.yes': 'Yes, send it there',
   'confirm.no': 'No',
+  'abra.activity.noQueue':
+    'ABRA needs an activity series (ActQueue_ID) for new activities of {part}: choose one in What to sync → {part}.',
+  'abra.activity.noSolverRole':
+    'ABRA needs a solver role (SolverRole_ID) for new activities of {part}, and the activity type has none: choose one in What to sync → {part}.',
+  'abra.activity.noDivision':
+    'ABRA needs a division (Division_ID) for new activities of {part}, and the activity type has none: choose one in What to sync → {part}.',
+  'preflight.noDocs': 'ABRA did not give its API description (api-docs): {detail}',
+  'preflight.noCollection': 'this ABRA server has no {collection} (not in its API description)',
+  'preflight.missingField':
+    'this ABRA server has no field {field} in {collection} (not in its API description)',
+  'preflight.refused': 'ABRA refuses {field} in {collection}: {detail}',
+  'preflight.partOk': '{part}: accepted ({count} fields checked; dry-run write: {validated})',
+  'preflight.partFailed': {
+    one: '{part}: {count} problem',
+    other: '{part}: {count} problems',
+  },
+  'preflight.blocked':
+    '{part} does not write to ABRA yet: the check against this ABRA server found problems — {problems}',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -353,6 +371,24 @@ const cs: Record<MessageKey, Entry> = {
   'secretName.graphTokenCache': 'přihlášení Microsoft',
   'confirm.yes': 'Ano, poslat tam',
   'confirm.no': 'Ne',
+  'abra.activity.noQueue':
+    'ABRA vyžaduje u nových aktivit ({part}) řadu aktivit (ActQueue_ID): vyberte ji v Co synchronizovat → {part}.',
+  'abra.activity.noSolverRole':
+    'ABRA vyžaduje u nových aktivit ({part}) roli řešitele (SolverRole_ID) a typ aktivity žádnou nemá: vyberte ji v Co synchronizovat → {part}.',
+  'abra.activity.noDivision':
+    'ABRA vyžaduje u nových aktivit ({part}) středisko (Division_ID) a typ aktivity žádné nemá: vyberte ho v Co synchronizovat → {part}.',
+  'preflight.noDocs': 'ABRA neposkytla popis svého API (api-docs): {detail}',
+  'preflight.noCollection': 'tento server ABRA nemá {collection} (není v popisu jeho API)',
+  'preflight.missingField': 'tento server ABRA nemá v {collection} položku {field} (není v popisu jeho API)',
+  'preflight.refused': 'ABRA odmítá položku {field} v {collection}: {detail}',
+  'preflight.partOk': '{part}: přijato (zkontrolováno položek: {count}; zkušební zápis: {validated})',
+  'preflight.partFailed': {
+    one: '{part}: {count} problém',
+    few: '{part}: {count} problémy',
+    other: '{part}: {count} problémů',
+  },
+  'preflight.blocked':
+    '{part} zatím do ABRA nezapisuje: kontrola proti tomuto serveru ABRA našla problémy — {problems}',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };

@@ -54,6 +54,12 @@ const activityFilter = {
   newItemTypeId: z.string().default(''),
   newItemQueueId: z.string().default(''),
   /**
+   * Solver role (securityroles) and division (divisions) of new activities: a real ABRA refuses an activity without
+   * them (errors 810, 824). Empty = the activity type's own values; an admin can set them in the policy file.
+   */
+  newItemSolverRoleId: z.string().default(''),
+  newItemDivisionId: z.string().default(''),
+  /**
    * Opt-in for new Outlook items: only an item carrying this Outlook category becomes a new ABRA activity (empty =
    * every new item in the part's scope). Items already synced keep syncing whatever their categories.
    */
@@ -134,6 +140,9 @@ export const mailSchema = z.object({
     .default(() => new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10)),
   activityTypeId: z.string().default(''),
   queueId: z.string().default(''),
+  /** Solver role and division of the archive activities (empty = the activity type's values); see activityFilter. */
+  solverRoleId: z.string().default(''),
+  divisionId: z.string().default(''),
   excludedAddresses: z.array(z.string()).default([]),
   excludedDomains: z.array(z.string()).default([]),
   freeMailDomains: z.array(z.string()).default(DEFAULT_FREE_MAIL_DOMAINS),
@@ -228,7 +237,24 @@ export const safetySchema = z.object({
    * overlap, a transaction committed late).
    */
   abraFullCompareHours: z.number().int().min(1).default(24),
+  /**
+   * A part's first run that writes to ABRA waits until the preflight (fields in the server's API description, dry-run
+   * writes) passed for it on that server. An admin may switch it off in the policy file.
+   */
+  requirePreflight: z.boolean().default(true),
 });
+
+/**
+ * A user-defined ABRA field (`X_…`) an admin maps for this installation: ABRA customers add such fields and may make
+ * them mandatory (e.g. `X_Region` on every new activity). The value is written on every record the app creates in
+ * that collection; the preflight checks the field exists and the server accepts the value.
+ */
+export const abraExtraFieldSchema = z.object({
+  collection: z.enum(['crmactivities', 'firms', 'persons']),
+  field: z.string().regex(/^X_[A-Za-z0-9_]{1,60}$/, 'a user-defined ABRA field: X_ and letters, digits, _'),
+  value: z.union([z.string().max(1000), z.number(), z.boolean()]),
+});
+export type AbraExtraField = z.infer<typeof abraExtraFieldSchema>;
 
 export const syncConfigSchema = z
   .object({
@@ -257,6 +283,8 @@ export const syncConfigSchema = z
         mail: mailSchema.parse({}),
       })),
     safety: safetySchema.default(() => safetySchema.parse({})),
+    /** Admin-mapped user-defined fields written on new records (see abraExtraFieldSchema). */
+    abraExtraFields: z.array(abraExtraFieldSchema).max(50).default([]),
   })
   .superRefine((cfg, ctx) => {
     const cal = cfg.parts.calendar;

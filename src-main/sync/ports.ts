@@ -17,12 +17,28 @@ export interface AbraChanged {
   highWater: string | null;
 }
 
+/**
+ * What a list read asks for. A real ABRA list row carries an owned object (an address) only as its id and no owned
+ * collection (firmpersons) unless the request names it: `select` paths such as `residenceaddress_id.email` and
+ * `expand=firmpersons(person_id,address_id.email)`. Rows come back with those dotted keys; {@link nestRow} folds them
+ * into nested objects, so a part reads `row.residenceaddress_id.email` whichever way the server answered.
+ */
+export interface AbraRead {
+  select?: string[];
+  expand?: string;
+}
+
 export interface AbraPort {
   currentUser(): Promise<{ id: string; name?: string; login?: string }>;
   /** Rows created or corrected after `since` (null = all rows matching `where`). */
-  changedSince(collection: string, since: string | null, where?: string): Promise<AbraChanged>;
+  changedSince(
+    collection: string,
+    since: string | null,
+    where?: string,
+    read?: AbraRead,
+  ): Promise<AbraChanged>;
   /** Every row matching `where` (paged). */
-  queryAll(collection: string, where?: string, select?: string[]): Promise<AbraRow[]>;
+  queryAll(collection: string, where?: string, select?: string[], expand?: string): Promise<AbraRow[]>;
   /** One row, or null when it does not exist. */
   get(collection: string, id: string): Promise<AbraRow | null>;
   /** Ids of all rows matching `where` (cheap paged scan for deletion detection). */
@@ -73,4 +89,34 @@ export function abraIn(field: string, values: string[]): string {
 /** ABRA timestamp literal. */
 export function abraTimestamp(iso: string): string {
   return `timestamp'${new Date(iso).toISOString()}'`;
+}
+
+/**
+ * Fold dotted keys of a list row (`residenceaddress_id.email`, also inside expanded rows) into nested objects. A key
+ * that already holds an object (a server that embeds) is merged, never replaced by a bare id string.
+ */
+export function nestRow<T extends Record<string, unknown>>(row: T): T {
+  const out: Record<string, unknown> = {};
+  const dotted: [string[], unknown][] = [];
+  for (const [k, v] of Object.entries(row)) {
+    const val = Array.isArray(v)
+      ? v.map((x) =>
+          x && typeof x === 'object' && !Array.isArray(x) ? nestRow(x as Record<string, unknown>) : x,
+        )
+      : v;
+    if (k.includes('.')) dotted.push([k.split('.'), val]);
+    else out[k] = val;
+  }
+  for (const [path, v] of dotted) {
+    let o = out;
+    for (let i = 0; i < path.length - 1; i++) {
+      const k = path[i]!;
+      const cur = o[k];
+      if (!cur || typeof cur !== 'object' || Array.isArray(cur))
+        o[k] = typeof cur === 'string' ? { id: cur } : {};
+      o = o[k] as Record<string, unknown>;
+    }
+    o[path[path.length - 1]!] = v;
+  }
+  return out as T;
 }

@@ -28,7 +28,8 @@ async function kindOf(p: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  emu = await startAbraEmulator({ seed: 7, size: 'small' });
+  // persons with change stamps (assumed, see extra-fields.ts): these client tests use persons as an audited collection
+  emu = await startAbraEmulator({ seed: 7, size: 'small', personAuditDates: true });
   client = mk();
 });
 afterAll(() => emu.stop());
@@ -245,8 +246,22 @@ describe('activities: business validation', () => {
       expect.arrayContaining(['actqueue_id', 'solverrole_id', 'division_id']),
     );
     expect(v.object.displayname).toBe('Bez čísla');
+    // real codes (ABRA-MobileCRM sprint-4-3a results): no type → 803 plus 846/849; no queue → 800 and 801 on the period
+    const codes = Object.fromEntries(v.errors.map((x) => [x.field, x.code]));
+    expect(codes).toMatchObject({
+      actqueue_id: 800,
+      period_id: 801,
+      solverrole_id: 810,
+      division_id: 824,
+      activitytype_id: 803,
+      nextcontact$date: 846,
+      tradedate$date: 849,
+    });
+    expect(v.errors.find((x) => x.field === 'period_id')?.message).toBe(
+      'exception when validating: NxError -> Objekt "Rad aktivít" nemá identitu',
+    );
   });
-  it('a complete activity is numbered in its series and gets a contact row', async () => {
+  it('a complete activity is numbered in its series; the create answers like a real server (contacts [], minute timestamps, end = start, period and area filled)', async () => {
     const type = (await client.activityTypes())[0]!;
     const queue = (await client.activityQueues())[0]!;
     const role = (await client.list('securityroles'))[0]!;
@@ -268,7 +283,13 @@ describe('activities: business validation', () => {
     const a = await client.create('crmactivities', body);
     expect(a.displayname).toMatch(new RegExp(`^${queue.code}-\\d+/\\d{4}$`));
     expect(a.period_id).toBeTruthy();
-    expect((a.contacts as { firm_id: string }[])[0]!.firm_id).toBe(firm.id);
+    // real 201 (ABRA-MobileCRM follow-up-activity-create-results.json): contacts [], createdat/realstart/realend on
+    // the full minute, sheduledend = sheduledstart, activityarea_id filled although not sent
+    expect(a.contacts).toEqual([]);
+    for (const k of ['createdat$date', 'realstart$date', 'realend$date'])
+      expect(String(a[k]), k).toMatch(/:00\.000Z$/);
+    expect(a['sheduledend$date']).toBe(a['sheduledstart$date']);
+    expect(a.activityarea_id).toBeTruthy();
     const upd = await client.validate('crmactivities', { division_id: null }, a.id);
     expect(upd.ok).toBe(false);
     await client.delete('crmactivities', a.id);

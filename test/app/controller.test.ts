@@ -237,6 +237,20 @@ describe('controller', () => {
     expect(types.length).toBeGreaterThan(0);
     expect(types[0]).toMatchObject({ id: expect.any(String), name: expect.any(String) });
     expect((await c.activityQueues()).length).toBeGreaterThan(0);
+    // roles show their shortname as the code (real securityroles have no code); divisions id, code, name
+    const roles = await c.solverRoles();
+    expect(roles.length).toBeGreaterThan(0);
+    expect(roles[0]).toMatchObject({
+      id: expect.any(String),
+      code: expect.any(String),
+      name: expect.any(String),
+    });
+    expect((await c.divisions()).length).toBeGreaterThan(0);
+    // "Check against server": the preflight of the saved settings passes on the emulator, per part
+    const pf = await c.checkAgainstServer();
+    expect(pf.general).toEqual([]);
+    expect(pf.parts.length).toBeGreaterThan(0);
+    expect(pf.parts.filter((p) => !p.ok).map((p) => p.problems.map((x) => x.message))).toEqual([]);
     expect((await c.mailFolders()).map((f) => f.path)).toContain('Inbox/Customers');
 
     const firms = h.abra.control.list('firms', 'hidden = false');

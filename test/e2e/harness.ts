@@ -88,7 +88,17 @@ export interface World {
    */
   service(overrides?: (c: SyncConfig) => void): Promise<SyncService>;
   run(service: SyncService, part?: PartName): Promise<Record<string, RunSummary>>;
-  ids: { sch: string; ukol: string; mail: string; qSch: string; qUko: string; qEml: string; me: string };
+  ids: {
+    sch: string;
+    ukol: string;
+    mail: string;
+    qSch: string;
+    qUko: string;
+    qEml: string;
+    role: string;
+    division: string;
+    me: string;
+  };
   stop(): Promise<void>;
 }
 
@@ -108,6 +118,10 @@ export interface WorldOptions {
    * against 2007's schema (see `ews.responseViolations()`).
    */
   ewsVersion?: ServerFlavour;
+  /** How the ABRA emulator answers list reads (default `ids`, as real captures show). */
+  abraListShape?: 'ids' | 'embedded';
+  /** Persons with createdat$date/correctedat$date (not proven on a real server; default off). */
+  abraPersonAuditDates?: boolean;
 }
 
 const CONTACT_SET = 'c6d6d1a5-3b1e-4f0a-9c2a-4a5b52a1e0f1/AbraId';
@@ -168,12 +182,17 @@ export function ewsActor(ews: EwsEmulator): OutlookActor {
 
 const EWS_WRITES = ['CreateItem', 'UpdateItem', 'DeleteItem', 'CreateFolder'];
 
+/** Every ABRA field the product named in its requests during this test file (see docs/abra-api.md's field table). */
+export const abraFieldUsage = new Set<string>();
+
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const kind = o.exchange ?? 'ews';
   const abra = await startAbraEmulator({
     size: o.abraSize ?? 'small',
     seed: o.seed ?? 11,
     latencyMs: o.latencyMs,
+    listShape: o.abraListShape,
+    personAuditDates: o.abraPersonAuditDates,
   });
   const ews =
     kind === 'ews'
@@ -204,6 +223,9 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     qSch: code('crmactivityqueues', 'SCH'),
     qUko: code('crmactivityqueues', 'UKO'),
     qEml: code('crmactivityqueues', 'EML'),
+    // solver role and division of new activities: the seeded types have none (as on ABRA's DEMO)
+    role: String(c.list('securityroles')[0]!.id),
+    division: String(c.list('divisions')[1]!.id),
     me: abra.currentUserId,
   };
   const exchangeConfig = ews
@@ -226,17 +248,23 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
         activityTypeIds: [ids.sch],
         newItemTypeId: ids.sch,
         newItemQueueId: ids.qSch,
+        newItemSolverRoleId: ids.role,
+        newItemDivisionId: ids.division,
       },
       tasks: {
         enabled: true,
         activityTypeIds: [ids.ukol],
         newItemTypeId: ids.ukol,
         newItemQueueId: ids.qUko,
+        newItemSolverRoleId: ids.role,
+        newItemDivisionId: ids.division,
       },
       mail: {
         enabled: true,
         activityTypeId: ids.mail,
         queueId: ids.qEml,
+        solverRoleId: ids.role,
+        divisionId: ids.division,
         startDate: new Date(Date.now() - 90 * 86400_000).toISOString().slice(0, 10),
         ownDomains: ['example.cz'],
       },
@@ -295,6 +323,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
       for (const s of services) await s.stop().catch(() => undefined);
       await ews?.stop();
       await graph?.stop();
+      for (const f of abra.fieldUsage()) abraFieldUsage.add(f);
       await abra.stop();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -3,11 +3,12 @@
  * Exchange emulator (EWS or Microsoft Graph), acting as the user on both sides. One suite, run per backend by
  * ews.test.ts and graph.test.ts, so both backends pass the same scenarios.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-main/sync/api';
 import type { ServerFlavour } from '../emulators/ews/soap';
 import { corpus, withAttachment } from '../mail/corpus';
-import { expectedContactIds, startWorld, type World, writes } from './harness';
+import { undocumentedAbraFields } from './field-table';
+import { abraFieldUsage, expectedContactIds, startWorld, type World, writes } from './harness';
 
 export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavour } = {}): void {
   const DAY = 86400_000;
@@ -28,6 +29,10 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
     } finally {
       await w?.stop();
     }
+  });
+  afterAll(() => {
+    // every ABRA field the product used against the emulator is in docs/abra-api.md's table with its grade
+    expect(undocumentedAbraFields(abraFieldUsage)).toEqual([]);
   });
 
   const server = kind === 'graph' ? 'Graph' : o.ewsVersion ? `EWS (${o.ewsVersion})` : 'EWS';

@@ -350,6 +350,8 @@ export function testConfig(over: Record<string, unknown> = {}): SyncConfig {
         activityTypeIds: ['TYPMEET001'],
         newItemTypeId: 'TYPMEET001',
         newItemQueueId: 'QUEUE00001',
+        newItemSolverRoleId: 'ROLE000001',
+        newItemDivisionId: 'DIVISION01',
         ...(parts.calendar as object),
       },
       tasks: {
@@ -357,6 +359,8 @@ export function testConfig(over: Record<string, unknown> = {}): SyncConfig {
         activityTypeIds: ['TYPTASK001'],
         newItemTypeId: 'TYPTASK001',
         newItemQueueId: 'QUEUE00001',
+        newItemSolverRoleId: 'ROLE000001',
+        newItemDivisionId: 'DIVISION01',
         ...(parts.tasks as object),
       },
     },

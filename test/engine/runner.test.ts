@@ -106,6 +106,46 @@ describe('calendar part over the runner (fakes)', () => {
     });
   });
 
+  it('new activities take solver role and division from the settings, else from the type; without either the run names the missing field (en + cs) and writes nothing', async () => {
+    // a real ABRA refuses an activity without SolverRole_ID (810) or Division_ID (824) — ABRA-MobileCRM captures
+    ex.put('folder-calendar', appointment('OUT1', 'Oběd s klientem', '2026-11-27T11:00:00.000Z'));
+    service = makeService(calendarOnly('both', { newItemSolverRoleId: '', newItemDivisionId: '' }));
+    const [r] = await service.syncNow('calendar');
+    expect(r?.result).toBe('failed');
+    expect(abra.coll('crmactivities').size).toBe(0);
+    expect(r?.note?.key).toBe('abra.activity.noSolverRole');
+    expect(noteText('en', r?.note)).toContain('SolverRole_ID');
+    expect(noteText('cs', r?.note)).toContain('roli řešitele (SolverRole_ID)');
+    await service.stop();
+    // the type brings its own role, the settings the division
+    abra.coll('crmactivitytypes').set(MEET, { id: MEET, solverrole_id: 'ROLEFROMTY', division_id: null });
+    service = makeService(calendarOnly('both', { newItemSolverRoleId: '', newItemDivisionId: 'DIVISION02' }));
+    const [r2] = await service.syncNow('calendar');
+    expect(r2?.counts.abra.created).toBe(1);
+    expect([...abra.coll('crmactivities').values()][0]).toMatchObject({
+      solverrole_id: 'ROLEFROMTY',
+      division_id: 'DIVISION02',
+    });
+  });
+
+  it('admin-mapped user-defined fields (abraExtraFields) are written on every new activity', async () => {
+    ex.put('folder-calendar', appointment('OUT1', 'Oběd s klientem', '2026-11-27T11:00:00.000Z'));
+    service = makeService(
+      testConfig({
+        abraExtraFields: [
+          { collection: 'crmactivities', field: 'X_Region', value: 'Morava' },
+          { collection: 'firms', field: 'X_Segment', value: 'B2B' },
+        ],
+        parts: { addressBook: { enabled: false }, tasks: { enabled: false } },
+      }),
+    );
+    const [r] = await service.syncNow('calendar');
+    expect(r?.counts.abra.created).toBe(1);
+    const row = [...abra.coll('crmactivities').values()][0]!;
+    expect(row.X_Region).toBe('Morava');
+    expect(row.X_Segment).toBeUndefined();
+  });
+
   it('one-way ABRA→Exchange leaves the user’s own appointments alone and overwrites edits of ours', async () => {
     activity('Servis', '2026-11-25T09:00:00.000Z');
     ex.put('folder-calendar', appointment('OWN1', 'Zubař', '2026-11-25T15:00:00.000Z'));

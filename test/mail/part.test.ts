@@ -35,6 +35,9 @@ function config(email: string, mail: Record<string, unknown> = {}): SyncConfig {
         enabled: true,
         activityTypeId: 'TYPMAIL001',
         queueId: 'QUEUEML001',
+        // a real ABRA requires solver role and division on the archive's activities (810 / 824)
+        solverRoleId: 'ROLE000001',
+        divisionId: 'DIVISION01',
         startDate: '2026-11-01',
         ...mail,
       },

@@ -4,6 +4,8 @@
  * `actqueue_id`, `solveruser_id`, `sheduledstart$date` / `sheduledend$date` (the typo is ABRA's), `status`,
  * `priority`, `isprivate`, `firm_id`, `person_id`, `objversion`, `createdat$date`, `correctedat$date`.
  */
+import { SyncError } from '../../shared/errors';
+import { note, noteText } from '../../shared/messages';
 import type { CalendarConfig, PartName, TasksConfig } from '../config';
 import type { AbraItem, AbraLoad } from '../part';
 import { type AbraRow, abraIn, abraLiteral, abraTimestamp, type RunContext } from '../ports';
@@ -148,10 +150,7 @@ export async function deletionScan(
 
 const typeDefaultsCache = new WeakMap<RunContext, Map<string, Promise<Record<string, unknown>>>>();
 
-/**
- * Solver role and division of an activity type: ABRA requires both on a new activity, and the type's defaults are
- * what the ABRA client itself would propose. Read once per run and type.
- */
+/** Solver role and division an ABRA activity type proposes (null on ABRA's own DEMO types). Read once per run and type. */
 export function activityTypeDefaults(ctx: RunContext, typeId: string): Promise<Record<string, unknown>> {
   let perRun = typeDefaultsCache.get(ctx);
   if (!perRun) {
@@ -171,15 +170,75 @@ export function activityTypeDefaults(ctx: RunContext, typeId: string): Promise<R
   return p;
 }
 
+/** What a new ABRA activity needs besides its data: a real server refuses it without these (800, 810, 824). */
+export interface ActivityAssignment {
+  typeId: string;
+  queueId: string;
+  /** From the settings (or the admin's policy); empty = the type's value. */
+  solverRoleId: string;
+  divisionId: string;
+}
+
+/**
+ * Type, series, solver role and division of a new activity: the settings first, else the activity type's own
+ * values. A value still missing is refused here, before anything is written, naming the setting in the user's
+ * language (a real ABRA would answer 810 / 824 for every item).
+ */
+export async function activityAssignmentBody(
+  ctx: RunContext,
+  a: ActivityAssignment,
+  part: PartName,
+): Promise<Record<string, unknown>> {
+  const fromType = await activityTypeDefaults(ctx, a.typeId);
+  const role = a.solverRoleId || str(fromType.solverrole_id);
+  const division = a.divisionId || str(fromType.division_id);
+  const missing = !a.queueId
+    ? 'abra.activity.noQueue'
+    : !role
+      ? 'abra.activity.noSolverRole'
+      : !division
+        ? 'abra.activity.noDivision'
+        : null;
+  if (missing) {
+    const n = note(missing, { part });
+    throw new SyncError('config', noteText('en', n), { note: n });
+  }
+  return {
+    activitytype_id: a.typeId,
+    actqueue_id: a.queueId,
+    solverrole_id: role,
+    division_id: division,
+    ...extraFieldsFor(ctx.config, ACTIVITIES),
+  };
+}
+
+/** The admin-mapped user-defined fields (`abraExtraFields`) for new records of a collection. */
+export function extraFieldsFor(
+  cfg: { abraExtraFields?: { collection: string; field: string; value: unknown }[] },
+  collection: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const x of cfg.abraExtraFields ?? []) if (x.collection === collection) out[x.field] = x.value;
+  return out;
+}
+
 /** Body of a new ABRA activity created from an Outlook item. */
 export async function newActivityBody(
   ctx: RunContext,
   cfg: ActivityConfig,
+  part: 'calendar' | 'tasks',
 ): Promise<Record<string, unknown>> {
   return {
-    ...(await activityTypeDefaults(ctx, cfg.newItemTypeId)),
-    activitytype_id: cfg.newItemTypeId,
-    actqueue_id: cfg.newItemQueueId,
+    ...(await activityAssignmentBody(
+      ctx,
+      {
+        typeId: cfg.newItemTypeId,
+        queueId: cfg.newItemQueueId,
+        solverRoleId: cfg.newItemSolverRoleId,
+        divisionId: cfg.newItemDivisionId,
+      },
+      part,
+    )),
     solveruser_id: ctx.me.id,
   };
 }
@@ -238,7 +297,8 @@ export async function activitiesCreatedSince(
     `createdby_id = ${abraLiteral(ctx.me.id)}`,
     `activitytype_id = ${abraLiteral(cfg.newItemTypeId)}`,
     `actqueue_id = ${abraLiteral(cfg.newItemQueueId)}`,
-    `createdat$date gt ${abraTimestamp(since)}`,
+    // a real ABRA stamps createdat$date on the full minute: look a minute further back
+    `createdat$date gt ${abraTimestamp(new Date(Date.parse(since) - 60_000).toISOString())}`,
   ].join(' and ');
   const rows = await ctx.abra.queryAll(ACTIVITIES, where);
   return rows

@@ -9,13 +9,15 @@
  * two firms has two contacts, one per firm). A firm's major correction (a new firm record whose old record points to
  * it through `firm_id`) moves the links to the new id, so the contacts stay.
  */
+import { createHash } from 'node:crypto';
 import type { ContactData, ContactItem, ExchangeItem } from '../../exchange/types';
 import { SyncError } from '../../shared/errors';
 import type { AddressBookConfig } from '../config';
 import type { AbraItem, AbraLoad, ExItem, PartModule } from '../part';
-import { type AbraRow, abraIn, abraLiteral, type RunContext } from '../ports';
+import { type AbraRow, abraIn, abraLiteral, nestRow, type RunContext } from '../ports';
 import type { CommonRecord } from '../state/store';
-import { deletionScan, isoOrEmpty, str } from './activities';
+import { FIRM_READ, PERSON_SELECT } from './abra-reads';
+import { deletionScan, extraFieldsFor, isoOrEmpty, str } from './activities';
 
 const cfgOf = (ctx: RunContext): AddressBookConfig => ctx.config.parts.addressBook;
 
@@ -105,6 +107,13 @@ interface Cursor {
   firms: string | null;
   persons: string | null;
   /**
+   * Set when the server refused the persons' changed-since query (no createdat$date/correctedat$date on persons — no
+   * source proves them, ../shared/notes/abra-fields-audit.md): persons are then found changed by reading the linked
+   * ones each run and comparing a hash of what the contacts show (`personHashes`, person id → hash).
+   */
+  personsByHash?: boolean;
+  personHashes?: Record<string, string>;
+  /**
    * Rows read last time at the high-water edge (id → objversion). The changed-since query overlaps the last mark by a
    * few seconds, so these come back every run; unchanged, they are not re-derived (that cost a request per run).
    */
@@ -115,7 +124,13 @@ function parseCursor(c: string | null): Cursor | null {
   if (!c) return null;
   try {
     const v = JSON.parse(c) as Cursor;
-    return { firms: v.firms ?? null, persons: v.persons ?? null, edge: v.edge ?? {} };
+    return {
+      firms: v.firms ?? null,
+      persons: v.persons ?? null,
+      edge: v.edge ?? {},
+      ...(v.personsByHash ? { personsByHash: true } : {}),
+      personHashes: v.personHashes ?? {},
+    };
   } catch {
     return null;
   }
@@ -139,12 +154,61 @@ function edgeOf(tag: string, rows: Row[], highWater: string | null, into: Record
   }
 }
 
+/** What of a person reaches a contact: its hash tells a changed person without changed-since fields. */
+function personHash(p: Row): string {
+  const a = obj(p.address_id);
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        p.objversion,
+        p.firstname,
+        p.lastname,
+        p.title,
+        p.grade,
+        p.hidden,
+        a.email,
+        a.phonenumber1,
+        a.phonenumber2,
+      ]),
+    )
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/**
+ * The persons' changes since the cursor: ABRA's changed-since query when the server has the fields; otherwise (the
+ * query refused with 400, remembered in the cursor) every linked person is read in batches and compared by hash.
+ */
+async function changedPersons(
+  ctx: RunContext,
+  cursor: Cursor,
+  links: Map<string, string>,
+  edge: Record<string, string>,
+): Promise<{ ids: string[]; high: string | null; byHash: boolean }> {
+  if (!cursor.personsByHash) {
+    try {
+      const p = await ctx.abra.changedSince('persons', cursor.persons);
+      const high = p.highWater ?? cursor.persons;
+      edgeOf('p', p.rows, high, edge);
+      return { ids: notSeen('p', p.rows, cursor.edge).map((r) => r.id), high, byHash: false };
+    } catch (e) {
+      if (!(e instanceof SyncError && e.status === 400)) throw e;
+      // e.g. NxError 15 "Column unknown CORRECTEDAT$DATE": this server keeps no change stamps on persons
+    }
+  }
+  const linked = [...links.keys()].filter((id) => id.includes(':')).map((id) => id.split(':')[1] ?? '');
+  const persons = await personsById(ctx, linked);
+  const before = cursor.personHashes ?? {};
+  const ids = [...persons.values()].filter((p) => before[str(p.id)] !== personHash(p)).map((p) => str(p.id));
+  return { ids, high: cursor.persons, byHash: true };
+}
+
 async function personsById(ctx: RunContext, ids: string[]): Promise<Map<string, Row>> {
   const out = new Map<string, Row>();
   const uniq = [...new Set(ids)].filter(Boolean);
   for (let i = 0; i < uniq.length; i += 100) {
-    for (const p of await ctx.abra.queryAll('persons', abraIn('id', uniq.slice(i, i + 100))))
-      out.set(p.id, p);
+    for (const p of await ctx.abra.queryAll('persons', abraIn('id', uniq.slice(i, i + 100)), PERSON_SELECT))
+      out.set(p.id, nestRow(p));
   }
   return out;
 }
@@ -153,7 +217,13 @@ async function firmsById(ctx: RunContext, ids: string[]): Promise<AbraRow[]> {
   const out: AbraRow[] = [];
   const uniq = [...new Set(ids)].filter(Boolean);
   for (let i = 0; i < uniq.length; i += 100) {
-    out.push(...(await ctx.abra.queryAll('firms', abraIn('id', uniq.slice(i, i + 100)))));
+    const rows = await ctx.abra.queryAll(
+      'firms',
+      abraIn('id', uniq.slice(i, i + 100)),
+      FIRM_READ.select,
+      FIRM_READ.expand,
+    );
+    out.push(...rows.map(nestRow));
   }
   return out;
 }
@@ -163,7 +233,7 @@ async function expandFirms(
   ctx: RunContext,
   firms: { row: AbraRow; inScope: boolean }[],
   links: Map<string, string>,
-): Promise<{ items: AbraItem[]; deleted: string[] }> {
+): Promise<{ items: AbraItem[]; deleted: string[]; persons: Map<string, Row> }> {
   const includePersons = cfgOf(ctx).includePersons;
   const personIds = includePersons
     ? firms.flatMap((f) =>
@@ -217,7 +287,7 @@ async function expandFirms(
       }
     }
   }
-  return { items, deleted };
+  return { items, deleted, persons };
 }
 
 export const addressBookPart: PartModule = {
@@ -235,8 +305,10 @@ export const addressBookPart: PartModule = {
     let firmsHigh: string | null;
     let personsHigh: string | null = cursor?.persons ?? null;
     const edge: Record<string, string> = {}; // `f:<firm id>` / `p:<person id>` → objversion
+    let personsByHash = cursor?.personsByHash ?? false;
     if (full) {
-      const r = await ctx.abra.changedSince('firms', null, firmFilter(ctx));
+      const r = await ctx.abra.changedSince('firms', null, firmFilter(ctx), FIRM_READ);
+      r.rows = r.rows.map(nestRow);
       firmRows = r.rows.map((row) => ({ row, inScope: true }));
       firmsHigh = r.highWater;
       edgeOf('f', r.rows, firmsHigh, edge);
@@ -244,7 +316,8 @@ export const addressBookPart: PartModule = {
       // once is harmless: unchanged hashes do nothing), or now when ABRA has no firm yet.
       personsHigh = firmsHigh ?? ctx.now().toISOString();
     } else {
-      const r = await ctx.abra.changedSince('firms', cursor.firms);
+      const r = await ctx.abra.changedSince('firms', cursor.firms, undefined, FIRM_READ);
+      r.rows = r.rows.map(nestRow);
       firmsHigh = r.highWater ?? cursor.firms;
       edgeOf('f', r.rows, firmsHigh, edge);
       r.rows = notSeen('f', r.rows, cursor.edge);
@@ -268,12 +341,11 @@ export const addressBookPart: PartModule = {
         firmRows.push({ row, inScope });
       }
       // Persons changed since: re-derive the contacts of the firms they are linked under.
-      const p = await ctx.abra.changedSince('persons', cursor.persons);
-      personsHigh = p.highWater ?? cursor.persons;
-      edgeOf('p', p.rows, personsHigh, edge);
-      p.rows = notSeen('p', p.rows, cursor.edge);
-      if (p.rows.length) {
-        const changed = new Set(p.rows.map((x) => x.id));
+      const p = await changedPersons(ctx, cursor, links, edge);
+      personsHigh = p.high;
+      personsByHash = p.byHash;
+      if (p.ids.length) {
+        const changed = new Set(p.ids);
         const firmIds = [...links.keys()]
           .filter((id) => id.includes(':') && changed.has(id.split(':')[1] ?? ''))
           .map((id) => id.split(':')[0] ?? '');
@@ -286,7 +358,9 @@ export const addressBookPart: PartModule = {
         }
       }
     }
-    const { items, deleted } = await expandFirms(ctx, firmRows, links);
+    const { items, deleted, persons } = await expandFirms(ctx, firmRows, links);
+    const personHashes = { ...(cursor?.personHashes ?? {}) };
+    for (const p of persons.values()) personHashes[str(p.id)] = personHash(p);
     // Deletion scan of linked firms: a deleted firm takes its person contacts with it.
     const firmLinks = new Map([...links].filter(([id]) => !id.includes(':')));
     const scan = await deletionScan(ctx, 'addressBook', cursorText, firmLinks, 'firms');
@@ -298,7 +372,13 @@ export const addressBookPart: PartModule = {
     return {
       items,
       deleted: [...new Set(deleted)],
-      cursor: JSON.stringify({ firms: firmsHigh, persons: personsHigh, edge }),
+      cursor: JSON.stringify({
+        firms: firmsHigh,
+        persons: personsHigh,
+        edge,
+        ...(personsByHash ? { personsByHash: true } : {}),
+        personHashes,
+      }),
       full,
       extraCursors: scan.extraCursors,
       rekeys,
@@ -416,6 +496,7 @@ export const addressBookPart: PartModule = {
         name: str(record.name),
         wwwaddress: str(record.webPage),
         residenceaddress_id: addressBody(record, true),
+        ...extraFieldsFor(ctx.config, 'firms'),
       });
       return { id: row.id, version: firmVersion(row), record: firmToRecord(row) };
     }
@@ -441,6 +522,7 @@ export const addressBookPart: PartModule = {
         phonenumber1: str(record.businessPhone),
         phonenumber2: str(record.mobilePhone),
       },
+      ...extraFieldsFor(ctx.config, 'persons'),
     });
     await ctx.abra.createOwned('firms', firm.id, 'firmpersons', { person_id: person.id });
     const fresh = (await ctx.abra.get('firms', firm.id)) ?? firm;

@@ -128,7 +128,7 @@ export const calendarPart: PartModule = {
   async createAbra(ctx, record, source) {
     const cfg = cfgOf(ctx);
     const body: Record<string, unknown> = {
-      ...(await newActivityBody(ctx, cfg)),
+      ...(await newActivityBody(ctx, cfg, 'calendar')),
       ...abraPatch(record, null, TO_ABRA),
     };
     const emails = [...((source?.extra?.attendees as string[] | undefined) ?? [])];

@@ -27,8 +27,9 @@ import { type Note, note, tr, wordsOf } from '../../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
 import type { MailConfig } from '../config';
 import type { CustomPart } from '../part';
-import { type AbraRow, abraIn, abraLiteral, abraTimestamp, type RunContext } from '../ports';
-import { ACTIVITIES, activityTypeDefaults } from './activities';
+import { type AbraRow, abraIn, abraLiteral, abraTimestamp, nestRow, type RunContext } from '../ports';
+import { FIRM_MAIL_READ, PERSON_SELECT } from './abra-reads';
+import { ACTIVITIES, activityAssignmentBody } from './activities';
 import { MailState } from './mail-state';
 
 export const EMAILS_RECEIVED = 'emailsreceiveds';
@@ -185,10 +186,13 @@ class MailRun {
   private async addressIndex(): Promise<AddressIndex> {
     if (!this.index) {
       const [firms, persons] = await Promise.all([
-        this.ctx.abra.queryAll('firms', 'firm_id = null'),
-        this.ctx.abra.queryAll('persons'),
+        this.ctx.abra.queryAll('firms', 'firm_id = null', FIRM_MAIL_READ.select, FIRM_MAIL_READ.expand),
+        this.ctx.abra.queryAll('persons', undefined, PERSON_SELECT),
       ]);
-      this.index = buildAddressIndex(firms, persons, { freeMailDomains: this.free, ownDomains: this.own });
+      this.index = buildAddressIndex(firms.map(nestRow), persons.map(nestRow), {
+        freeMailDomains: this.free,
+        ownDomains: this.own,
+      });
     }
     return this.index;
   }
@@ -454,9 +458,16 @@ class MailRun {
     let activityId = recovering ? await this.findOrphanActivity(p, subject, intentPayload) : null;
     if (!activityId) {
       const act = await this.ctx.abra.create(ACTIVITIES, {
-        ...(await activityTypeDefaults(this.ctx, cfg.activityTypeId)),
-        activitytype_id: cfg.activityTypeId,
-        actqueue_id: cfg.queueId,
+        ...(await activityAssignmentBody(
+          this.ctx,
+          {
+            typeId: cfg.activityTypeId,
+            queueId: cfg.queueId,
+            solverRoleId: cfg.solverRoleId,
+            divisionId: cfg.divisionId,
+          },
+          'mail',
+        )),
         solveruser_id: this.ctx.me.id,
         subject,
         description,

@@ -139,7 +139,10 @@ export const tasksPart: PartModule = {
   },
 
   async createAbra(ctx, record) {
-    const body = { ...(await newActivityBody(ctx, cfgOf(ctx))), ...abraPatch(record, null, TO_ABRA) };
+    const body = {
+      ...(await newActivityBody(ctx, cfgOf(ctx), 'tasks')),
+      ...abraPatch(record, null, TO_ABRA),
+    };
     // An ABRA activity always has a scheduled start (its period is derived from it); an Outlook task often has
     // none: take its due date, else today.
     if (!body['sheduledstart$date']) body['sheduledstart$date'] = str(record.due) || ctx.now().toISOString();

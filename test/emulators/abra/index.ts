@@ -27,6 +27,16 @@ export interface AbraEmulatorOptions {
   latencyMs?: number;
   /** Start the emulator's clock at this instant and keep it fixed (advance with control.clock). Default: real time. */
   now?: string | Date;
+  /**
+   * Emulate createdat$date/correctedat$date on persons — NOT proven on a real server (test/emulators/abra/extra-fields.ts).
+   * Default false: as far as ABRA's metadata shows, persons have no changed-since fields.
+   */
+  personAuditDates?: boolean;
+  /**
+   * How list reads show owned parts: `ids` (default, as real captures show: an owned address is its id string, owned
+   * collections only when asked via select paths or expand) or `embedded` (everything inline).
+   */
+  listShape?: 'ids' | 'embedded';
 }
 
 export interface AbraControl {
@@ -52,6 +62,12 @@ export interface AbraControl {
     set(at: string | Date | null): void;
     advance(ms: number): void;
   };
+  /** Leave `schema.field` (e.g. `crmactivity.division_id`) out of the OpenAPI documents the server publishes. */
+  hideFromDocs(schemaField: string): void;
+  /** Make the server require `schema.field` on create/update with this code and text (installation rule). */
+  requireField(schemaField: string, rule: { code: number; label: string; description: string }): void;
+  /** Add a user-defined field (`X_…`) to a class: stored, queryable and described in the OpenAPI documents. */
+  addUserField(schema: string, field: string, kind?: 'string' | 'number' | 'boolean' | 'date'): void;
   /** Credentials of every seeded user (index 0 = the API user). */
   users(): UserCred[];
 }
@@ -89,11 +105,16 @@ export interface AbraEmulator {
     setLatency(ms: number): void;
     clear(): void;
   };
+  /** `schema.field` of every field the client's requests named (select, where, orderby, expand, bodies). */
+  fieldUsage(): string[];
   stop(): Promise<void>;
 }
 
 export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise<AbraEmulator> {
-  const store = new AbraStore();
+  const store = new AbraStore({
+    personAuditDates: opts.personAuditDates ?? false,
+    listShape: opts.listShape ?? 'ids',
+  });
   if (opts.now !== undefined) store.setNow(opts.now);
   const { users, apiUser } = seed(store, {
     seed: opts.seed ?? 1,
@@ -117,7 +138,7 @@ export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise
       const o = store.getRaw(lc(c), id);
       return o ? structuredClone(o) : undefined;
     },
-    list: (c, where) => store.query(lc(c), where ? { where } : {}),
+    list: (c, where) => store.query(lc(c), where ? { where } : {}, undefined, false),
     insertOwned: (c, id, owned, row) =>
       structuredClone(asUser(() => store.createOwned(lc(c), id, lc(owned), row))),
     updateOwned: (c, id, owned, rowId, p) =>
@@ -133,6 +154,13 @@ export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise
       advance: (ms) => store.advance(ms),
     },
     users: () => users.map((u) => ({ ...u })),
+    hideFromDocs: (sf) => {
+      store.hiddenFromDocs.add(sf.toLowerCase());
+    },
+    requireField: (sf, rule) => {
+      store.required.set(sf.toLowerCase(), rule);
+    },
+    addUserField: (schema, field, kind) => store.addUserField(schema, field, kind),
   };
   const match = (m?: Pick<FaultSpec, 'method' | 'collection' | 'retryAfterSec'>) => ({ ...(m ?? {}) });
   return {
@@ -173,6 +201,7 @@ export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise
       },
       clear: () => server.clearFaults(),
     },
+    fieldUsage: () => [...store.usage].sort(),
     stop: () => server.close(),
   };
 }

@@ -1,7 +1,14 @@
 /**
- * The emulated business-object classes: fields (lowercase, ABRA spelling), kinds, references and owned parts.
- * Sources: ../shared/notes/abra-gen-api.md §4.2, §7. Fields marked [I] in src-main/abra/model.ts are assumptions.
+ * The emulated business-object classes, built from ABRA's published metadata (metadata.json, a checked-in normalised
+ * copy of ../shared/abra/metadata.json — see metadata.ts) plus the ONE list of fields the metadata does not give
+ * (extra-fields.ts: generic fields, and every *assumed* field with its reason). Nothing else is emulated: a field
+ * outside both is refused like a real server refuses an unknown field.
  */
+import { ASSUMED_CLSIDS, EXTRA_FIELDS, GENERIC } from './extra-fields';
+import type { Metadata, MetaField } from './metadata';
+import metaJson from './metadata.json';
+
+const META = metaJson as unknown as Metadata;
 
 export type FieldKind = 'string' | 'number' | 'boolean' | 'date' | 'ref' | 'owned' | 'ownedList' | 'json';
 
@@ -21,252 +28,102 @@ export interface Schema {
   fields: Record<string, FieldDef>;
 }
 
-const S = (): FieldDef => ({ kind: 'string' });
-const N = (): FieldDef => ({ kind: 'number' });
-const B = (): FieldDef => ({ kind: 'boolean' });
-const D = (): FieldDef => ({ kind: 'date' });
-const R = (target: string): FieldDef => ({ kind: 'ref', target });
-const O = (target: string): FieldDef => ({ kind: 'owned', target });
-const L = (target: string): FieldDef => ({ kind: 'ownedList', target });
-const J = (): FieldDef => ({ kind: 'json' });
+const base: Record<string, FieldDef> = {};
+for (const g of GENERIC) base[g.field] = { kind: g.kind, ...(g.readonly ? { readonly: true } : {}) };
 
-const base: Record<string, FieldDef> = {
-  id: { kind: 'string', readonly: true },
-  classid: { kind: 'string', readonly: true },
-  displayname: { kind: 'string', readonly: true },
-  objversion: { kind: 'number', readonly: true },
-};
-const audit: Record<string, FieldDef> = {
-  createdat$date: { kind: 'date', readonly: true },
-  correctedat$date: { kind: 'date', readonly: true },
-  createdby_id: { kind: 'ref', target: 'securityusers', readonly: true },
-  correctedby_id: { kind: 'ref', target: 'securityusers', readonly: true },
-};
-const row = (target: string): Record<string, FieldDef> => ({
-  parent_id: { kind: 'ref', target, readonly: true },
-});
+/** Fields the server fills and a client cannot write (a write of them is ignored). */
+const READONLY = new Set([
+  'createdat$date',
+  'correctedat$date',
+  'createdby_id',
+  'correctedby_id',
+  'ordnumber',
+  'parent_id',
+]);
 
-function schema(
-  name: string,
-  clsid: string,
-  caption: string,
-  audited: boolean,
-  fields: Record<string, FieldDef>,
-): Schema {
-  return { name, clsid, caption, audited, fields: { ...base, ...(audited ? audit : {}), ...fields } };
+/** Emulator schema → business object in metadata.json (null: not there; fields only from extra-fields.ts). */
+export const EMULATED: Record<string, { bo: string | null; caption: string; clsid?: string }> = {
+  address: { bo: 'address', caption: 'Adresa' },
+  firm: { bo: 'firm', caption: 'Firma' },
+  firmperson: { bo: 'firmperson', caption: 'Osoba firmy' },
+  firmoffice: { bo: 'firmoffice', caption: 'Provozovna' },
+  person: { bo: 'person', caption: 'Osoba' },
+  securityuser: { bo: 'securityuser', caption: 'Uživatel' },
+  crmactivity: { bo: 'crmactivity', caption: 'Aktivita' },
+  crmactivitycontact: { bo: 'crmactivitycontact', caption: 'Kontakt aktivity' },
+  crmactivitytype: { bo: 'crmactivitytype', caption: 'Typ aktivity' },
+  crmactivityqueue: { bo: 'crmactivityqueue', caption: 'Řada aktivit' },
+  // classid of the lastnumbers rows: metadata.json crmactivityqueue.lastnumbers relation text [L M-CLS]
+  queuelastnumber: { bo: null, caption: 'Poslední číslo', clsid: 'SIZFKCWHZHK4JHZ5AINQD0SRBO' },
+  crmactivityarea: { bo: 'crmactivityarea', caption: 'Oblast aktivit' },
+  period: { bo: 'period', caption: 'Období' },
+  division: { bo: 'division', caption: 'Středisko' },
+  securityrole: { bo: 'securityrole', caption: 'Role' },
+  emailreceived: { bo: 'emailreceived', caption: 'Doručený e-mail' },
+  emailsent: { bo: 'emailsent', caption: 'Odeslaný e-mail' },
+  emailattachment: { bo: 'emailsentattachment', caption: 'Příloha e-mailu' },
+};
+
+/** Metadata BO name → the emulator schema that stands for it (owned parts). */
+const SCHEMA_OF_BO: Record<string, string> = { emailsentattachment: 'emailattachment' };
+/** Metadata BO name → collection (references). */
+const COLLECTION_OF_BO: Record<string, string> = { firmoffice: 'firmoffices', firmperson: 'firmpersons' };
+for (const [bo, m] of Object.entries(META)) if (m.collection) COLLECTION_OF_BO[bo] ??= m.collection;
+
+function defOf(f: MetaField): FieldDef {
+  const t = f.type.toLowerCase();
+  const rel = f.relation?.replace(/\?$/, '') ?? null;
+  const ownedSchema = rel ? (SCHEMA_OF_BO[rel] ?? rel) : null;
+  if (f.owned && t.startsWith('array'))
+    return ownedSchema && ownedSchema in EMULATED
+      ? { kind: 'ownedList', target: ownedSchema }
+      : { kind: 'json' };
+  if (f.owned) return { kind: 'owned', target: ownedSchema ?? 'address' };
+  if (t.startsWith('array')) return { kind: 'json' };
+  if (t.startsWith('date')) return { kind: 'date' };
+  if (t.startsWith('integer') || t.startsWith('number')) return { kind: 'number' };
+  if (t.startsWith('boolean')) return { kind: 'boolean' };
+  if (rel) return { kind: 'ref', ...(COLLECTION_OF_BO[rel] ? { target: COLLECTION_OF_BO[rel] } : {}) };
+  return { kind: 'string' };
 }
 
-export const SCHEMAS: Record<string, Schema> = {};
-for (const s of [
-  schema('address', 'NAK0JOCMHVDL3DRDM5AKZFQOQU', 'Adresa', false, {
-    street: S(),
-    city: S(),
-    zip: S(),
-    postcode: S(),
-    country: S(),
-    countrycode: S(),
-    recipient: S(),
-    location: S(),
-    email: S(),
-    phonenumber1: S(),
-    phonenumber2: S(),
-    faxnumber: S(),
-    databox: S(),
-    gps: S(),
-  }),
-  schema('firm', '4K3EXM5PQBCL35CH000ILPWJF4', 'Firma', true, {
-    code: S(),
-    name: S(),
-    orgidentnumber: S(),
-    vatidentnumber: S(),
-    taxidentnumber: S(),
-    vatpayor: B(),
-    legalperson: B(),
-    hidden: B(),
-    firm_id: R('firms'),
-    residenceaddress_id: O('address'),
-    electronicaddress_id: O('address'),
-    wwwaddress: S(),
-    note: S(),
-    responsibleuser_id: R('securityusers'),
-    responsiblerole_id: R('securityroles'),
-    initialfirmperson_id: R('firmpersons'),
-    firmpersons: L('firmperson'),
-    firmoffices: L('firmoffice'),
-  }),
-  schema('firmperson', 'A3XJKP0ZYVDL3CL4000ILPWJF4', 'Osoba firmy', false, {
-    ...row('firms'),
-    person_id: R('persons'),
-    posindex: N(),
-    firmoffice_id: R('firmoffices'),
-    commonworkposition_id: R('commonworkpositions'),
-    address_id: O('address'),
-    note: S(),
-  }),
-  schema('firmoffice', 'AT011EZZ5DFO115YJ1HCZJDXJ4', 'Provozovna', false, {
-    ...row('firms'),
-    name: S(),
-    officeidentnumber: S(),
-    hidden: B(),
-    address_id: O('address'),
-    electronicaddress_id: O('address'),
-    posindex: N(),
-  }),
-  schema('person', 'WEC02QYERNCL35CH000ILPWJF4', 'Osoba', true, {
-    firstname: S(),
-    lastname: S(),
-    title: S(),
-    suffix: S(),
-    grade: S(),
-    dateofbirth$date: D(),
-    address_id: O('address'),
-    hidden: B(),
-    isemployee: B(),
-    responsibleuser_id: R('securityusers'),
-    responsiblerole_id: R('securityroles'),
-    note: S(),
-    comment: S(),
-  }),
-  schema('securityuser', '22AHIVDVAVE13C5S00CA141B44', 'Uživatel', false, {
-    loginname: S(),
-    name: S(),
-    shortname: S(),
-    address_id: O('address'),
-    person_id: R('persons'),
-    locked: B(),
-    webapiaccess: B(),
-    note: S(),
-  }),
-  schema('crmactivity', 'AVV1JYV5AVNOZHQCK0D4CJFUCS', 'Aktivita', true, {
-    subject: S(),
-    description: S(),
-    answer: S(),
-    contactnote: S(),
-    activitytype_id: R('crmactivitytypes'),
-    actqueue_id: R('crmactivityqueues'),
-    activityarea_id: R('crmactivityareas'),
-    activityprocess_id: R('crmactivityprocesses'),
-    status: N(),
-    pmstate_id: R('pmstates'),
-    priority: N(),
-    sheduledstart$date: D(),
-    sheduledend$date: D(),
-    sheduledduration$date: D(),
-    realstart$date: D(),
-    realend$date: D(),
-    nextcontact$date: D(),
-    tradedate$date: D(),
-    solveruser_id: R('securityusers'),
-    solverrole_id: R('securityroles'),
-    responsibleuser_id: R('securityusers'),
-    responsiblerole_id: R('securityroles'),
-    resolvedby_id: R('securityusers'),
-    firm_id: R('firms'),
-    firmoffice_id: R('firmoffices'),
-    person_id: R('persons'),
-    period_id: R('periods'),
-    division_id: R('divisions'),
-    isprivate: B(),
-    ordnumber: { kind: 'number', readonly: true },
-    source_id: R('crmactivities'),
-    financialvolume: N(),
-    contacts: L('crmactivitycontact'),
-    participants: J(),
-    externalids: J(),
-    pictures: J(),
-    timerecords: J(),
-  }),
-  schema('crmactivitycontact', 'NVF0ZEMBYJF4FEEZN0KXLCVS1G', 'Kontakt aktivity', false, {
-    ...row('crmactivities'),
-    firm_id: R('firms'),
-    firmoffice_id: R('firmoffices'),
-    person_id: R('persons'),
-    address_id: R('addresses'),
-    personaddress_id: R('addresses'),
-    note: S(),
-    posindex: N(),
-  }),
-  schema('crmactivitytype', 'SMOEDRFJASV4P4XCFPYBZ1UYYO', 'Typ aktivity', false, {
-    code: S(),
-    name: S(),
-    description: S(),
-    hidden: B(),
-    issheduled: B(),
-    isprivate: B(),
-    status: N(),
-    subject: S(),
-    priority: N(),
-    duration$date: D(),
-    solverrole_id: R('securityroles'),
-    solveruser_id: R('securityusers'),
-    activityprocess_id: R('crmactivityprocesses'),
-    division_id: R('divisions'),
-    firmreq: B(),
-    personreq: B(),
-  }),
-  schema('crmactivityqueue', 'V4ZWII12WD3O3IRJZW04M00DMK', 'Řada aktivit', false, {
-    code: S(),
-    name: S(),
-    note: S(),
-    hidden: B(),
-    autofillhole: B(),
-    firstopenperiod_id: R('periods'),
-    lastnumbers: L('queuelastnumber'),
-  }),
-  schema('queuelastnumber', 'V4ZWII12WD3O3IRJZW04M00DML', 'Poslední číslo', false, {
-    ...row('crmactivityqueues'),
-    docqueue_id: R('crmactivityqueues'),
-    period_id: R('periods'),
-    lastnumber: N(),
-  }),
-  schema('crmactivityarea', 'EMB3OZBHVFD13ACM03KIU0CLP4', 'Oblast aktivit', false, {
-    code: S(),
-    name: S(),
-    description: S(),
-    hidden: B(),
-  }),
-  schema('period', 'CAQPAYUOXVCL3ACL03KIU0CLP4', 'Období', false, {
-    code: S(),
-    name: S(),
-    datefrom$date: D(),
-    dateto$date: D(),
-    hidden: B(),
-  }),
-  schema('division', 'O1NOVU3WXVD13ACL03KIU0CLP4', 'Středisko', false, { code: S(), name: S(), hidden: B() }),
-  schema('securityrole', 'WQMMKLBPNVE13C5S00CA141B44', 'Role', false, { code: S(), name: S(), hidden: B() }),
-  ...(['emailreceived', 'emailsent'] as const).map((n) =>
-    schema(
-      n,
-      n === 'emailreceived' ? 'B2CGMDYWJKJ4JGEYWBGONOS4H0' : '5C1HWDQDR3J4NAAYZRO5PWHLWK',
-      n === 'emailreceived' ? 'Doručený e-mail' : 'Odeslaný e-mail',
-      true,
-      {
-        subject: S(),
-        fromaddress: S(),
-        toaddresses: S(),
-        ccaddresses: S(),
-        messageid: S(),
-        body: S(),
-        bodysavedas: N(),
-        rawmessage: S(),
-        messagesize: N(),
-        crmactivity_id: R('crmactivities'),
-        firm_id: R('firms'),
-        person_id: R('persons'),
-        attachments: L('emailattachment'),
-        ...(n === 'emailreceived' ? { receivedat$date: D(), isread: B() } : { sentat$date: D() }),
-      },
-    ),
-  ),
-  schema('emailattachment', 'H1ZS0DQKL3J4NAAYZRO5PWHLWK', 'Příloha e-mailu', false, {
-    ...row('emails'),
-    filename: S(),
-    contenttype: S(),
-    size: N(),
-  }),
-]) {
-  SCHEMAS[s.name] = s;
+export interface SchemaOptions {
+  /** Emulate createdat$date/correctedat$date on persons (assumed, see extra-fields.ts). */
+  personAuditDates?: boolean;
 }
+
+export type Schemas = Record<string, Schema>;
+
+/** The emulated classes for an emulator's options. */
+export function buildSchemas(opts: SchemaOptions = {}): Schemas {
+  const out: Schemas = {};
+  for (const [name, e] of Object.entries(EMULATED)) {
+    const m = e.bo ? META[e.bo] : undefined;
+    const fields: Record<string, FieldDef> = { ...base };
+    for (const f of m?.fields ?? []) {
+      if (f.name in base) continue;
+      const d = defOf(f);
+      if (READONLY.has(f.name)) d.readonly = true;
+      fields[f.name] = d;
+    }
+    for (const x of EXTRA_FIELDS) {
+      if (x.schema !== name || x.field.includes('[')) continue;
+      if (x.option && !opts[x.option]) continue;
+      fields[x.field] = {
+        kind: x.kind,
+        ...(x.target ? { target: x.target } : {}),
+        ...(x.readonly || READONLY.has(x.field) ? { readonly: true } : {}),
+      };
+    }
+    const clsid = e.clsid ?? m?.clsid ?? ASSUMED_CLSIDS[name];
+    if (!clsid) throw new Error(`no CLSID for emulated class ${name}`);
+    out[name] = { name, clsid, caption: e.caption, audited: 'createdat$date' in fields, fields };
+  }
+  return out;
+}
+
+/** The classes with default options (for code that only needs names and CLSIDs). */
+export const SCHEMAS: Schemas = buildSchemas();
 
 /** Top-level collections → schema. `addresses` is special: an index over every owned address. */
 export const COLLECTIONS: Record<string, string> = {
@@ -285,8 +142,8 @@ export const COLLECTIONS: Record<string, string> = {
   emailsents: 'emailsent',
 };
 
-export function schemaOf(name: string): Schema {
-  const s = SCHEMAS[name];
+export function schemaOf(name: string, schemas: Schemas = SCHEMAS): Schema {
+  const s = schemas[name];
   if (!s) throw new Error(`no schema ${name}`);
   return s;
 }

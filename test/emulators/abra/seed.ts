@@ -2,7 +2,7 @@
  * Deterministic seed data: Czech/Slovak firms, persons, addresses, users, roles, divisions, periods,
  * activity types/queues/areas and activities. Same seed + same `now` day → same data. Linear time.
  */
-import { blank, SCHEMAS, schemaOf } from './schema';
+import { blank } from './schema';
 import type { UserCred } from './server';
 import { type AbraStore, isoDate, type Obj } from './store';
 
@@ -200,9 +200,12 @@ export function seed(store: AbraStore, opts: { seed: number; size: SeedSize; now
     fields: Obj,
     audited?: { created: number; corrected?: number; by: string },
   ): Obj => {
-    const s = schemaOf(schema);
+    const s = store.schemaOf(schema);
     const o = blank(s);
     o.id = store.nextId();
+    for (const k of Object.keys(fields))
+      if (!(k in s.fields))
+        throw new Error(`seed: ${schema} has no field ${k} (schema.ts / extra-fields.ts)`);
     Object.assign(o, fields);
     o.objversion = 1;
     if (audited && s.audited) {
@@ -221,9 +224,9 @@ export function seed(store: AbraStore, opts: { seed: number; size: SeedSize; now
 
   // roles, divisions, periods
   const roles = [
-    mk('securityrole', { code: 'OBCH', name: 'Obchodník' }),
-    mk('securityrole', { code: 'SERV', name: 'Servisní technik' }),
-    mk('securityrole', { code: 'ADMIN', name: 'Administrátor' }),
+    mk('securityrole', { shortname: 'OBCH', name: 'Obchodník' }),
+    mk('securityrole', { shortname: 'SERV', name: 'Servisní technik' }),
+    mk('securityrole', { shortname: 'ADMIN', name: 'Administrátor' }),
   ];
   for (const x of roles) store.seedInsert('securityroles', x);
   const divisions = [
@@ -291,13 +294,14 @@ export function seed(store: AbraStore, opts: { seed: number; size: SeedSize; now
     mk('crmactivityarea', { code: 'SERV', name: 'Servis' }),
   ];
   for (const x of areas) store.seedInsert('crmactivityareas', x);
+  // As on ABRA's DEMO data (../shared/notes/abra-fields-audit.md (d)): activity types carry NO solver role and division
+  // (null on Tel/Obch), so a client has to bring its own; only TEL has them, as an admin may set them.
   const typeDefaults = { solverrole_id: roles[0]!.id, division_id: divisions[1]!.id };
   const types = [
-    // the defaults an ABRA admin sets on the types salespeople use (new activities take them)
-    mk('crmactivitytype', { code: 'SCH', name: 'Schůzka', subject: 'Schůzka', ...typeDefaults }),
+    mk('crmactivitytype', { code: 'SCH', name: 'Schůzka', subject: 'Schůzka' }),
     mk('crmactivitytype', { code: 'TEL', name: 'Telefonát', subject: 'Telefonát', ...typeDefaults }),
-    mk('crmactivitytype', { code: 'UKOL', name: 'Úkol', subject: 'Úkol', ...typeDefaults }),
-    mk('crmactivitytype', { code: 'MAIL', name: 'E-mail', subject: 'E-mail', ...typeDefaults }),
+    mk('crmactivitytype', { code: 'UKOL', name: 'Úkol', subject: 'Úkol' }),
+    mk('crmactivitytype', { code: 'MAIL', name: 'E-mail', subject: 'E-mail' }),
     mk('crmactivitytype', { code: 'DOP', name: 'Dopis', hidden: true }),
   ];
   for (const x of types) store.seedInsert('crmactivitytypes', x);
@@ -314,7 +318,7 @@ export function seed(store: AbraStore, opts: { seed: number; size: SeedSize; now
     const key = `${q.id}/${p.id}`;
     let ln = lastNumbers.get(key);
     if (!ln) {
-      ln = mk('queuelastnumber', { parent_id: q.id, docqueue_id: q.id, period_id: p.id, lastnumber: 0 });
+      ln = mk('queuelastnumber', { docqueue_id: q.id, period_id: p.id, lastnumber: 0 });
       (q.lastnumbers as Obj[]).push(ln);
       lastNumbers.set(key, ln);
     }
@@ -453,6 +457,5 @@ export function seed(store: AbraStore, opts: { seed: number; size: SeedSize; now
       store.seedInsert('crmactivities', a);
     }
   }
-  void SCHEMAS;
   return { apiUser: users[0]!, users };
 }

@@ -4,7 +4,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { COLLECTIONS, SCHEMAS } from './schema';
+import { openapiDocument, openapiIndex } from './openapi';
+import { COLLECTIONS } from './schema';
 import {
   AbraHttpError,
   type AbraStore,
@@ -12,6 +13,7 @@ import {
   type Obj,
   parseOrderBy,
   parseSelect,
+  pathNotFound,
   type QuerySpec,
   type SelectItem,
   TITLE,
@@ -204,7 +206,15 @@ export class AbraServer {
     try {
       const user = this.auth(req, entry);
       this.opts.store.actingUserId = user.id;
-      ({ status, payload } = this.route(method, segs, url.searchParams, bodyText, user));
+      this.opts.store.recording = true;
+      ({ status, payload } = this.route(
+        method,
+        segs,
+        url.searchParams,
+        bodyText,
+        user,
+        `http://${req.headers.host ?? 'localhost'}`,
+      ));
     } catch (e) {
       if (e instanceof AbraHttpError) {
         status = e.status;
@@ -227,6 +237,8 @@ export class AbraServer {
       } else {
         throw e;
       }
+    } finally {
+      this.opts.store.recording = false;
     }
     entry.status = status;
     if (status === 204) {
@@ -285,6 +297,7 @@ export class AbraServer {
     qs: URLSearchParams,
     bodyText: string,
     user: UserCred,
+    origin: string,
   ): { status: number; payload: unknown } {
     const store = this.opts.store;
     if ((segs[0] ?? '').toLowerCase() !== this.opts.connection.toLowerCase())
@@ -304,12 +317,21 @@ export class AbraServer {
     const writeOut = (coll2: string, o: Obj, schemaName?: string) => {
       const sel = qs.get('select');
       if (!sel) return structuredClone(o);
-      const s = SCHEMAS[schemaName ?? COLLECTIONS[coll2]!]!;
+      const s = store.schemas[schemaName ?? COLLECTIONS[coll2]!]!;
       const out = store.project({ s, o }, parseSelect(sel));
       if (o['@meta']) out['@meta'] = o['@meta'];
       return out;
     };
 
+    if (coll === 'api-docs' && method === 'GET') {
+      const base = `${origin}/${segs[0]}`;
+      if (id === 'openapis' && !owned) return { status: 200, payload: openapiIndex(store.schemas, base) };
+      if (id === 'openapi' && owned && !rowId) {
+        const doc = openapiDocument(store.schemas, owned.toLowerCase(), segs[0]!, store.hiddenFromDocs);
+        if (doc) return { status: 200, payload: doc };
+      }
+      throw pathNotFound(`${origin}/${segs.join('/')}`);
+    }
     if (coll === 'currentuser' && !id) {
       if (method !== 'GET') throw new AbraHttpError(405, 'Method not allowed', 'EWARESTError', 0);
       const u = store.getRaw('securityusers', user.id)!;
@@ -329,12 +351,13 @@ export class AbraServer {
       const cls = String(q.class ?? q.Class ?? '');
       const target =
         Object.keys(COLLECTIONS).find((c) => c === cls.toLowerCase()) ??
-        Object.keys(COLLECTIONS).find((c) => SCHEMAS[COLLECTIONS[c]!]!.clsid === cls);
+        Object.keys(COLLECTIONS).find((c) => store.schemas[COLLECTIONS[c]!]!.clsid === cls);
       if (!target) throw new AbraHttpError(400, `Neznáma trieda "${cls}"`, 'NxError', 0);
       return { status: 200, payload: store.query(target, jsonQuery(q, qs)) };
     }
     if (!coll) throw new AbraHttpError(404, NOT_FOUND);
-    store.collection(coll); // 404 for unknown collections
+    const pathUrl = () => `${origin}/${segs.slice(0, 2).join('/')}`;
+    if (!COLLECTIONS[coll]) throw pathNotFound(pathUrl());
 
     if (id?.toLowerCase() === 'query' && !owned) {
       if (method !== 'POST') throw new AbraHttpError(404, NOT_FOUND);
@@ -366,6 +389,8 @@ export class AbraServer {
           throw new AbraHttpError(405, 'Method not allowed', 'EWARESTError', 0);
       }
     }
+    const ownedDef = store.collection(coll).schema.fields[owned.toLowerCase()];
+    if (ownedDef?.kind !== 'ownedList') throw pathNotFound(`${origin}/${segs.slice(0, 4).join('/')}`);
     const { s, rows } = store.ownedRows(coll, id, owned);
     const ownedName = owned.toLowerCase();
     if (!rowId) {
