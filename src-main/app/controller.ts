@@ -114,6 +114,11 @@ export interface ControllerDeps {
   autoStart?: boolean;
   /** Extra engine parts (tests). */
   extraParts?: AnyPart[];
+  /**
+   * Does a newly enabled part, or one whose scope changed, wait for the user's approval after the preview
+   * (default `ask`, as shipped; see SyncService `approval`)?
+   */
+  approval?: 'ask' | 'auto';
   /** Engine factory (default createSyncService). */
   createService?: (opts: SyncServiceOptions) => Promise<SyncService>;
 }
@@ -370,6 +375,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
           now: deps.now,
           extraParts: deps.extraParts,
           log: (level, msg) => log.log(level, msg),
+          approval: deps.approval ?? 'ask',
         });
         serviceProfile = config.profile;
         unsubscribe = service.subscribe(onServiceEvent);
@@ -698,8 +704,25 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       return (await requireReady()).syncNow(part);
     },
 
-    async preview(part?: PartName) {
-      return (await requireReady()).preview(part);
+    async preview(part?: PartName | null, draft?: unknown) {
+      const s = await requireReady();
+      if (draft === undefined || draft === null) return s.preview(part ?? undefined);
+      // The page's unsaved settings: checked like a save (policy, validation), then previewed without saving.
+      if (!isObj(draft)) throw new Error(say('config.mustBeObject'));
+      const candidate = stripSecretFields(draft) as Obj;
+      const merged = applyPolicy('sync', candidate, policy) ?? candidate;
+      const r = validateWith(syncConfigSchema, merged, locale());
+      if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+      try {
+        return await s.preview(part ?? undefined, r.data);
+      } catch (e) {
+        const err = toSyncError(e);
+        throw new Error(noteText(locale(), err.note, err.message));
+      }
+    },
+
+    async approve(part?: PartName) {
+      return (await requireReady()).approve(part);
     },
 
     async pause() {

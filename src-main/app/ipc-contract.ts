@@ -125,7 +125,13 @@ export interface AppApi {
   validateWhere(collection: 'firms' | 'crmactivities', where: string): Promise<WhereCheck>;
   status(): Promise<SchedulerStatus | null>;
   syncNow(part?: PartName): Promise<RunSummary[]>;
-  preview(part?: PartName): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  /**
+   * Dry run of one part (null/undefined: every enabled part); writes and saves nothing. `draft`: the unsaved
+   * settings of the page (validated like saveSync) to preview instead of the saved ones.
+   */
+  preview(part?: PartName | null, draft?: unknown): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  /** The user saw the preview: approve the waiting part (or every waiting part) and run it at once. */
+  approve(part?: PartName): Promise<RunSummary[]>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   confirmMassDelete(part: PartName): Promise<RunSummary>;
@@ -172,7 +178,8 @@ export const methodArgs = {
   validateWhere: z.tuple([z.enum(['firms', 'crmactivities']), z.string().max(4000)]),
   status: z.tuple([]),
   syncNow: z.tuple([optPart]),
-  preview: z.tuple([optPart]),
+  preview: z.tuple([part.nullish(), anyConfig.optional()]),
+  approve: z.tuple([optPart]),
   pause: z.tuple([]),
   resume: z.tuple([]),
   confirmMassDelete: z.tuple([part]),

@@ -143,6 +143,8 @@ const en = {
   'run.noAbraToken': 'no ABRA Gen user token is stored; enter it in Connections',
   'run.noExchangePassword': 'no Exchange password is stored; enter it in Connections',
   'run.notSignedIn': 'not signed in to Microsoft 365; sign in under Connections',
+  'preview.saveConnectionsFirst':
+    'The connections were changed but not saved: save them (Connections) before previewing the parts.',
   'run.ewsOauthCli':
     "the command line cannot use the app's Microsoft sign-in for Exchange Server (EWS): give an EWS access token in EXCHANGE_TOKEN",
 } satisfies Record<string, Entry>;
@@ -265,6 +267,8 @@ const cs: Record<MessageKey, Entry> = {
   'run.noAbraToken': 'uživatelský token ABRA Gen není uložen; zadejte ho v Připojení',
   'run.noExchangePassword': 'heslo k Exchange není uloženo; zadejte ho v Připojení',
   'run.notSignedIn': 'nejste přihlášeni k Microsoft 365; přihlaste se v Připojení',
+  'preview.saveConnectionsFirst':
+    'Připojení byla změněna, ale neuložena: před náhledem částí je uložte (Připojení).',
   'run.ewsOauthCli':
     'příkazový řádek nemůže použít přihlášení Microsoft z aplikace pro Exchange Server (EWS): zadejte přístupový token EWS v EXCHANGE_TOKEN',
 };

@@ -4,7 +4,7 @@
  * IPC unchanged. Imports nothing but types.
  */
 import type { Note } from '../shared/messages';
-import type { Direction, PartName } from './config';
+import type { Direction, PartName, SyncConfig } from './config';
 
 export type Side = 'abra' | 'exchange';
 
@@ -82,6 +82,10 @@ export interface PlanEntry {
   exchangeId?: string;
   /** Changed fields, for updates. */
   fields?: string[];
+  /** When the item happens (appointment start, task due or start; ISO), so the user recognises it in the preview. */
+  when?: string;
+  /** The firm it belongs to, when the record names it (contacts: the company). */
+  firm?: string;
 }
 
 export type Phase = 'connecting' | 'reading' | 'planning' | 'writing' | 'finishing';
@@ -117,6 +121,11 @@ export interface PartStatus {
   /** Consecutive failed runs (drives back-off). */
   failureStreak: number;
   attention?: Attention;
+  /**
+   * Newly enabled, or its scope changed: the part waits until the user saw the preview and approved the first run
+   * (the app only; see SyncService `approval`).
+   */
+  awaitingApproval?: boolean;
 }
 
 export interface SchedulerStatus {
@@ -168,8 +177,13 @@ export interface SyncServiceApi {
   status(): SchedulerStatus;
   /** Run now (one part or every enabled part); resolves when the runs end. */
   syncNow(part?: PartName): Promise<RunSummary[]>;
-  /** Dry run: what would be created/updated/deleted on which side; writes nothing (not even cursors). */
-  preview(part?: PartName): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  /**
+   * Dry run: what would be created/updated/deleted on which side; writes nothing (not even cursors). `draft`:
+   * unsaved settings to preview instead of the saved ones (same connections).
+   */
+  preview(part?: PartName, draft?: SyncConfig): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  /** The user approves a waiting part's scope (or every waiting part's) after the preview: runs it at once. */
+  approve(part?: PartName): Promise<RunSummary[]>;
   pause(): void;
   resume(): void;
   /** The user confirmed the deletions a run stopped for; runs the part again allowing them once. */

@@ -11,6 +11,7 @@ import { recordHash } from './hash';
 import type { AbraItem, ExItem, PartModule } from './part';
 import type { RunContext } from './ports';
 import { type Decision, decide, type SideState } from './reconcile';
+import { SCOPE_CURSOR, scopeFingerprint } from './scope';
 import type { CommonRecord, Link } from './state/store';
 
 export interface RunOptions {
@@ -151,12 +152,18 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
     // ---------- read ----------
     ctx.progress({ phase: 'reading', done: 0, total: 0 });
+    // The part's scope changed since its cursors were stored (another type, series, filter, direction, ...): both
+    // sides are read in full, so every record is judged by the new scope, not only those changed since. The new
+    // scope is stored with the cursors once the run applied everything (a dry run stores nothing and shows it all).
+    const scope = scopeFingerprint(ctx.config, part.name);
+    const storedScope = state.getCursor(part.name, SCOPE_CURSOR);
+    const rescope = storedScope !== null && storedScope !== scope;
     const links = state.listLinks(part.name);
     const linkByAbra = new Map(links.map((l) => [l.abraId, l]));
     const linkByExKey = new Map(links.map((l) => [l.exKey, l]));
     const linkByExId = new Map(links.map((l) => [l.exId, l]));
 
-    const abraCursor = state.getCursor(part.name, 'abra');
+    const abraCursor = rescope ? null : state.getCursor(part.name, 'abra');
     const abraLoad = await part.loadAbra(ctx, abraCursor, new Map(links.map((l) => [l.abraId, l.exKey])));
     for (const { from, to } of abraLoad.rekeys ?? []) {
       for (const l of links) {
@@ -179,7 +186,13 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     const abraDeleted = new Set(abraLoad.deleted.filter((id) => !abraItems.has(id)));
 
     readingExchange = true;
-    const ex = await readExchange(part, ctx, folder, state.getCursor(part.name, 'exchange'), linkByExId);
+    const ex = await readExchange(
+      part,
+      ctx,
+      folder,
+      rescope ? null : state.getCursor(part.name, 'exchange'),
+      linkByExId,
+    );
     readingExchange = false;
     const exItems = ex.items;
     const exDeletedKeys = new Set<string>();
@@ -462,6 +475,10 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
     for (const w of work) {
       const d = w.decision;
+      const rec = w.abra?.record ?? w.ex?.record ?? w.link?.record ?? {};
+      const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      const when = text(rec.start) ?? text(rec.due);
+      const firm = text(rec.companyName);
       const entry = (side: Side, action: PlanEntry['action'], fields?: string[]) =>
         plan.push({
           part: part.name,
@@ -471,6 +488,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           abraId: w.abraId ?? undefined,
           exchangeId: w.ex?.id ?? w.link?.exId,
           fields,
+          ...(when ? { when } : {}),
+          ...(firm ? { firm } : {}),
         });
       switch (d.action) {
         case 'createExchange':
@@ -506,7 +525,9 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
     // ---------- safety ----------
     const linkCount = links.length;
-    if (linkCount > 0 && abraLoad.full && abraLoad.items.filter((i) => i.inScope).length === 0) {
+    // (not after the user changed the part's scope: a new filter may well match nothing; what it would delete still
+    // goes through the mass-delete question, and the app showed it in the preview first)
+    if (linkCount > 0 && abraLoad.full && !rescope && abraLoad.items.filter((i) => i.inScope).length === 0) {
       return finish('aborted', note('run.abraEmpty', { count: linkCount }));
     }
     if (linkCount > 0 && ex.full && [...exItems.values()].filter((i) => i.inScope).length === 0) {
@@ -928,6 +949,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       if (abraLoad.cursor !== null) state.setCursor(part.name, 'abra', abraLoad.cursor);
       for (const [k, v] of Object.entries(abraLoad.extraCursors ?? {})) state.setCursor(part.name, k, v);
       state.setCursor(part.name, 'exchange', ex.cursor);
+      state.setCursor(part.name, SCOPE_CURSOR, scope);
       // Intents of creates that failed outright are dropped above; any left belong to items we linked.
     });
     return finish(failures.length ? 'partial' : 'ok');

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
+import { note } from '../shared/messages';
 import type {
   Attention,
   PartStatus,
@@ -24,6 +25,7 @@ import { mailPart } from './parts/mail';
 import { tasksPart } from './parts/tasks';
 import type { AbraPort, RunContext } from './ports';
 import { type RunOptions, runPart } from './runner';
+import { scopeFingerprint } from './scope';
 import { StateStore } from './state/store';
 
 export interface Connections {
@@ -42,7 +44,16 @@ export interface SyncServiceOptions {
   extraParts?: AnyPart[];
   /** Log sink (never receives secrets). */
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /**
+   * `ask` (the app): a part that is newly enabled or whose scope changed waits for the user — the scheduler does not
+   * run it until {@link SyncService.approve} (after a preview, a dry run). `auto` (default; the CLI and other
+   * headless use): the configuration given is the approval.
+   */
+  approval?: 'ask' | 'auto';
 }
+
+/** State meta key of the scope the user approved for a part. */
+const approvedKey = (part: PartName) => `approvedScope:${part}`;
 
 const MAX_BACKOFF_MS = 4 * 60 * 60_000;
 
@@ -126,23 +137,69 @@ export class SyncService implements SyncServiceApi {
     return PART_NAMES.filter((p) => this.config.parts[p].enabled && this.parts.has(p));
   }
 
+  /**
+   * Does the part wait for the user's approval of its scope (newly enabled, or its scope changed since approved)?
+   * A part that synced before approvals were recorded counts as approved for the scope it has now.
+   */
+  awaitingApproval(part: PartName): boolean {
+    if (this.opts.approval !== 'ask') return false;
+    if (!this.config.parts[part].enabled || !this.parts.has(part)) return false;
+    const scope = scopeFingerprint(this.config, part);
+    const approved = this.state.getMeta(approvedKey(part));
+    if (approved === null && this.state.lastSuccess(part)) {
+      this.state.setMeta(approvedKey(part), scope);
+      return false;
+    }
+    return approved !== scope;
+  }
+
+  /**
+   * The user saw the preview and approves the part's (or every waiting part's) current scope: recorded, and the
+   * part runs at once. Returns the runs' summaries.
+   */
+  async approve(part?: PartName): Promise<RunSummary[]> {
+    const names = part ? [part] : this.enabledParts().filter((p) => this.awaitingApproval(p));
+    const out: RunSummary[] = [];
+    for (const n of names) {
+      if (!this.config.parts[n].enabled || !this.parts.has(n)) continue;
+      this.state.setMeta(approvedKey(n), scopeFingerprint(this.config, n));
+      this.opts.log?.('info', `${n}: the user approved its scope after the preview`);
+      out.push(await this.runOnce(n, {}));
+    }
+    return out;
+  }
+
+  /** Run now; a part waiting for approval is left out (it runs through {@link approve}). */
   async syncNow(part?: PartName): Promise<RunSummary[]> {
-    const names = part ? [part] : this.enabledParts();
+    const names = (part ? [part] : this.enabledParts()).filter((n) => !this.awaitingApproval(n));
     const out: RunSummary[] = [];
     // One after another: two parts share the mailbox's concurrency budget.
     for (const n of names) out.push(await this.runOnce(n, {}));
     return out;
   }
 
-  async preview(part?: PartName): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }> {
-    const names = part ? [part] : this.enabledParts();
+  /**
+   * Dry run of one part or every enabled part; writes nothing. `draft`: preview these settings instead of the
+   * saved ones (unsaved changes of the parts; the connections must be the saved ones).
+   */
+  async preview(
+    part?: PartName,
+    draft?: SyncConfig,
+  ): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }> {
+    if (draft && !sameConnections(draft, this.config))
+      throw new SyncError('config', 'save the connection settings before previewing them', {
+        note: note('preview.saveConnectionsFirst'),
+      });
+    const cfg = draft ?? this.config;
+    const names = part ? [part] : PART_NAMES.filter((p) => cfg.parts[p].enabled && this.parts.has(p));
     const plan: PlanEntry[] = [];
     const summaries: RunSummary[] = [];
     for (const n of names) {
       const module = this.parts.get(n);
       if (!module) continue;
       const r = await this.exclusive(n, async () => {
-        const ctx = await this.context(n);
+        const saved = await this.context(n);
+        const ctx = draft ? { ...saved, config: draft } : saved;
         return isCustomPart(module)
           ? module.run(ctx, { dryRun: true })
           : runPart(module, ctx, { dryRun: true });
@@ -271,6 +328,7 @@ export class SyncService implements SyncServiceApi {
     r.nextRunAt = null;
     if (!this.config.parts[part].enabled || !this.parts.has(part) || this.stopping) return;
     if (r.attention?.kind === 'massDelete') return; // waits for the user's decision
+    if (this.awaitingApproval(part)) return; // waits until the user saw the preview and approved it
     const last = this.state.listRuns(1, part)[0];
     let delay = delayMs;
     if (delayMs === 0 && last) {
@@ -353,6 +411,7 @@ export class SyncService implements SyncServiceApi {
           nextRunAt: r.nextRunAt ? new Date(r.nextRunAt).toISOString() : undefined,
           failureStreak: r.failureStreak,
           attention: r.attention,
+          awaitingApproval: this.awaitingApproval(name),
         };
       }),
     };
@@ -407,6 +466,15 @@ export class SyncService implements SyncServiceApi {
   private emitStatus(): void {
     if (this.listeners.size) this.emit({ type: 'status', status: this.status() });
   }
+}
+
+/** Do two configurations connect to the same ABRA and the same mailbox the same way? */
+function sameConnections(a: SyncConfig, b: SyncConfig): boolean {
+  return (
+    a.profile === b.profile &&
+    JSON.stringify(a.abra) === JSON.stringify(b.abra) &&
+    JSON.stringify(a.exchange) === JSON.stringify(b.exchange)
+  );
 }
 
 export async function createSyncService(opts: SyncServiceOptions): Promise<SyncService> {

@@ -122,8 +122,14 @@ describe('controller', () => {
     const everything = JSON.stringify([s2, events, readFileSync(h.settings.location, 'utf8')]);
     expect(everything).not.toContain(h.abra.password);
     expect(everything).not.toContain(EXCHANGE_PASSWORD);
-    // now started: the address book has its next run scheduled
-    expect(s2.status?.parts.find((p) => p.part === 'addressBook')?.nextRunAt).toBeTruthy();
+    // now started, but a new part waits until the user saw its preview and approved the first run
+    const book = (st: typeof s2.status) => st?.parts.find((p) => p.part === 'addressBook');
+    expect(book(s2.status)).toMatchObject({ awaitingApproval: true, nextRunAt: undefined });
+    expect(await c.syncNow('addressBook')).toEqual([]);
+    const [first] = await c.approve('addressBook');
+    expect(first?.result).toBe('ok');
+    // approved: the address book has its next run scheduled
+    expect(book(await c.status())).toMatchObject({ awaitingApproval: false, nextRunAt: expect.any(String) });
   });
 
   it('tests connections and says precisely what is wrong', async () => {
@@ -249,7 +255,7 @@ describe('controller', () => {
     expect(plan.plan.some((p) => p.action === 'create' && p.side === 'exchange')).toBe(true);
     expect(h.mailbox()?.items.size ?? 0).toBe(0);
 
-    const [run] = await c.syncNow('addressBook');
+    const [run] = await c.approve('addressBook');
     expect(run?.result).toBe('ok');
     expect(run?.counts.exchange.created).toBeGreaterThan(0);
     expect(h.mailbox()!.items.size).toBe(run!.counts.exchange.created);
@@ -297,7 +303,7 @@ describe('controller', () => {
     await c.setSecret('abraPassword', 'definitely-wrong');
     await c.setSecret('exchangePassword', EXCHANGE_PASSWORD);
     h.notifications.length = 0;
-    const [r1] = await c.syncNow('addressBook');
+    const [r1] = await c.approve('addressBook');
     expect(r1).toMatchObject({ result: 'failed', errorKind: 'auth' });
     await c.syncNow('addressBook');
     expect(h.notifications).toHaveLength(1);
@@ -320,6 +326,7 @@ describe('controller', () => {
     expect((await c.saveSync(h.validConfig())).ok).toBe(true);
     await c.setSecret('abraPassword', h.abra.password);
     await c.setSecret('exchangePassword', EXCHANGE_PASSWORD);
+    await c.approve();
     expect((await c.status())?.parts[0]?.nextRunAt).toBeTruthy();
     const s = await c.setSecret('exchangePassword', null);
     expect(s.secrets.exchangePassword).toBe(false);

@@ -28,6 +28,7 @@ import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
 import type { MailConfig } from '../config';
 import type { CustomPart } from '../part';
 import { type AbraRow, abraIn, abraLiteral, abraTimestamp, type RunContext } from '../ports';
+import { SCOPE_CURSOR, scopeFingerprint } from '../scope';
 import { ACTIVITIES, activityTypeDefaults } from './activities';
 import { MailState } from './mail-state';
 
@@ -575,6 +576,11 @@ async function runMail(
       }
     }
     const retries = state.listRetries('mail', 'exchange');
+    // Another scope than the folders' cursors were read with (folders, start date, filters, ...): every folder is
+    // read again from the start date; the Message-ID index keeps what is archived from being archived twice.
+    const scope = scopeFingerprint(ctx.config, 'mail');
+    const storedScope = state.getCursor('mail', SCOPE_CURSOR);
+    const rescope = storedScope !== null && storedScope !== scope;
 
     for (const folder of folders) {
       if (ctx.signal?.aborted) break;
@@ -592,7 +598,7 @@ async function runMail(
       }
       // 2. changes since the folder's cursor; the cursor moves after each page is applied (or queued for retry)
       const cursorName = `folder:${folder.ref.id}`;
-      let cursor = state.getCursor('mail', cursorName);
+      let cursor = rescope ? null : state.getCursor('mail', cursorName);
       const read = async (start: string | null) => {
         let c = start;
         for (let page = 0; page < 1_000_000; page++) {
@@ -624,6 +630,7 @@ async function runMail(
     if (ctx.signal?.aborted) return finish(run.failures.length ? 'partial' : 'failed', note('run.stopped'));
     ctx.progress({ phase: 'finishing', done: run.counts.examined, total: run.counts.examined });
     if (dryRun) return finish('dryRun');
+    state.setCursor('mail', SCOPE_CURSOR, scope);
     return finish(run.failures.length ? 'partial' : 'ok');
   } catch (e) {
     const err = toSyncError(e);
