@@ -314,8 +314,12 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await rows.first().waitFor({ timeout: 60_000 });
     expect(await rows.count()).toBeGreaterThan(0);
     await visible(page.locator('.plan-table tbody tr[data-action="create"]').first());
-    // Nothing was written by the preview.
+    // Nothing was written by the preview; the saved parts wait for the user's go-ahead.
     expect(exchangeItemCount()).toBe(0);
+    await visible(page.getByRole('button', { name: /^Start the first sync \(\d+ changes\)$/ }));
+    expect((await controller.status())?.parts.find((p) => p.part === 'calendar')?.awaitingApproval).toBe(
+      true,
+    );
     await page.locator('.plan').scrollIntoViewIfNeeded();
     await shot('03-parts-preview');
   });
@@ -342,8 +346,16 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
   it('syncs everything and shows the results on the overview', async () => {
     deliverMail(UNASSIGNED_MIME);
     await nav('Overview').click();
-    await clickAndWait(page.getByRole('button', { name: 'Sync everything now' }), 'syncNow');
-    await containsText(status(), /Sync (of 3 parts )?finished/, 90_000);
+    // every newly enabled part waits for the preview: Sync now is off until then
+    const archive = region('E-mail archive');
+    await containsText(archive.locator('.banner-warn'), 'Waits for you');
+    await isDisabled(archive.getByRole('button', { name: 'Sync now' }));
+    await archive.getByRole('button', { name: 'Show the preview' }).click();
+    await clickAndWait(page.getByRole('button', { name: 'Preview', exact: true }), 'preview');
+    expect(exchangeItemCount()).toBe(0);
+    await clickAndWait(page.getByRole('button', { name: /^Start the first sync/ }), 'approve');
+    expect(exchangeItemCount()).toBeGreaterThan(0);
+    await nav('Overview').click();
     const book = region('Address book');
     await hasText(book.locator('.badge.result-ok'), 'OK');
     await visible(book.getByText(/Exchange: [1-9]\d* created/));
@@ -351,6 +363,9 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await visible(region('E-mail archive').getByText(/ABRA: [1-9]\d* created/));
     expect(exchangeItemCount()).toBeGreaterThan(0);
     await shot('04-overview');
+    // approved: Sync now runs every part again
+    await clickAndWait(page.getByRole('button', { name: 'Sync everything now' }), 'syncNow');
+    await containsText(status(), /Sync (of 3 parts )?finished/, 90_000);
   });
 
   it('pauses and resumes the schedule', async () => {

@@ -68,6 +68,8 @@ describe('renderer translations', () => {
       'app.title',
       'side.abra',
       'side.exchange',
+      'preview.sideName.abra',
+      'preview.sideName.exchange',
       'direction.abraToExchange',
       'direction.exchangeToAbra',
       'connections.abra',

@@ -93,6 +93,14 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
       )}
       {run && <Counts run={run} />}
       {run?.message && run.message !== p.attention?.message && <p className="run-message">{said(run)}</p>}
+      {p.enabled && p.awaitingApproval && (
+        <div className="banner banner-warn" role="status">
+          <p>{t(p.lastRun ? 'overview.awaitingChanged' : 'overview.awaitingFirst')}</p>
+          <button type="button" onClick={() => go('parts')}>
+            {t('overview.showPreview')}
+          </button>
+        </div>
+      )}
       {p.attention && (
         <div
           className={`banner ${p.attention.kind === 'massDelete' ? 'banner-warn' : 'banner-error'}`}
@@ -133,7 +141,7 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
       <div className="actions">
         <button
           type="button"
-          disabled={!p.enabled || p.running || busy}
+          disabled={!p.enabled || p.running || busy || p.awaitingApproval === true}
           onClick={() => onSync(p.part)}
           aria-describedby={headingId}
         >
