@@ -26,7 +26,7 @@ export interface SettingsDoc {
 }
 
 export const DEFAULT_PREFERENCES: AppPreferences = {
-  startAtLogin: false,
+  startAtLogin: true,
   language: 'auto',
   notifications: true,
 };
