@@ -13,7 +13,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
 import { toSyncError } from '../shared/errors';
-import { type Locale, type MessageKey, type MessageParams, noteText, tr } from '../shared/messages';
+import {
+  failureNote,
+  issueText,
+  type Locale,
+  type MessageKey,
+  type MessageParams,
+  noteText,
+  tr,
+} from '../shared/messages';
 import type { ServiceEvent } from '../sync/api';
 import {
   abraConnectionSchema,
@@ -161,13 +169,17 @@ export function explainConnectionError(
     kind: err.kind,
     message: tr(locale, key, { detail: err.message, ...params }),
   });
-  // a configuration error already says what to do, in the user's language when it has a note
+  // a configuration error already says what to do, in the user's language when it has a note; the connector's own
+  // (English) words only in English, the kind's sentence otherwise
   const ownWords = (): ConnectionTestResult => ({
     ok: false,
     side,
     kind: err.kind,
-    message: noteText(locale, err.note, err.message),
+    message: noteText(locale, err.note ?? (locale === 'en' ? undefined : failureNote(err.kind)), err.message),
   });
+  /** The side's "failed: {detail}" in English; in another language the kind's sentence, without English words. */
+  const failed = (key: MessageKey): ConnectionTestResult =>
+    locale === 'en' || err.note ? (err.note ? ownWords() : msg(key)) : ownWords();
   let host = '';
   try {
     host =
@@ -195,7 +207,7 @@ export function explainConnectionError(
       case 'config':
         return ownWords();
       default:
-        return msg('abra.failed');
+        return failed('abra.failed');
     }
   }
   const x = cfg.exchange;
@@ -223,7 +235,7 @@ export function explainConnectionError(
     case 'config':
       return ownWords();
     default:
-      return msg(graph ? 'graph.failed' : 'ews.failed');
+      return failed(graph ? 'graph.failed' : 'ews.failed');
   }
 }
 
@@ -284,7 +296,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
   const problems = async (): Promise<string[]> => {
     const { config, issues } = effective();
     if (!config) {
-      if (issues.length) return issues.map((i) => `${i.path}: ${i.message}`);
+      if (issues.length) return issues.map((i) => issueText(locale(), i));
       return [say('setup.notSetUp')];
     }
     return missingSecrets(config);
@@ -524,7 +536,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
           ok: false,
           side,
           kind: 'config',
-          message: built.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+          message: built.issues.map((i) => issueText(locale(), i)).join('; '),
         };
       const cfg = built.config;
       try {
@@ -564,6 +576,9 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     },
 
     async autodiscover(email) {
+      if (!exchangeConnectionSchema.shape.email.safeParse(email.trim()).success)
+        return { ok: false, message: say('autodiscover.needsEmail') };
+      email = email.trim();
       if (!deps.autodiscover) return { ok: false, message: say('autodiscover.unavailable') };
       try {
         const url = await deps.autodiscover(email, effective().config?.exchange ?? null, deps.secrets);
@@ -590,7 +605,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
           ok: false,
           side: 'exchange',
           kind: 'config',
-          message: built.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+          message: built.issues.map((i) => issueText(locale(), i)).join('; '),
         };
       if (!deps.signInMicrosoft)
         return { ok: false, side: 'exchange', kind: 'config', message: say('graph.signInUnavailable') };
@@ -712,7 +727,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       const candidate = stripSecretFields(draft) as Obj;
       const merged = applyPolicy('sync', candidate, policy) ?? candidate;
       const r = validateWith(syncConfigSchema, merged, locale());
-      if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+      if (!r.ok) throw new Error(r.issues.map((i) => issueText(locale(), i)).join('; '));
       try {
         return await s.preview(part ?? undefined, r.data);
       } catch (e) {

@@ -169,7 +169,8 @@ export const methodArgs = {
   savePreferences: z.tuple([preferencesSchema]),
   setSecret: z.tuple([secretName, z.string().min(1).max(8192).nullable()]),
   testConnection: z.tuple([side, anyConfig]),
-  autodiscover: z.tuple([z.string().email()]),
+  // any text: an empty or wrong address is answered in the user's language by the controller, not by this check
+  autodiscover: z.tuple([z.string().max(320)]),
   signInMicrosoft: z.tuple([anyConfig]),
   signOutMicrosoft: z.tuple([]),
   activityTypes: z.tuple([]),

@@ -5,7 +5,7 @@
  */
 import type { ExchangeItem, FolderRef, ItemData, UpdateRequest, WriteResult } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
-import { type Note, note, wordsOf } from '../shared/messages';
+import { failureNote, type Note, note, wordsOf } from '../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary, Side } from './api';
 import { recordHash } from './hash';
 import type { AbraItem, ExItem, PartModule } from './part';
@@ -966,7 +966,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         return runPart(part, ctx, { ...opts, afterFolderLoss: true });
       }
     }
-    return finish('failed', err.message, err.kind, err.note);
+    return finish('failed', err.message, err.kind, err.note ?? failureNote(err.kind));
   }
 }
 

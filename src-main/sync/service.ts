@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
-import { note } from '../shared/messages';
+import { failureNote, note } from '../shared/messages';
 import type {
   Attention,
   PartStatus,
@@ -254,7 +254,7 @@ export class SyncService implements SyncServiceApi {
       counts: { abra: zero, exchange: { ...zero }, unlinked: 0, conflicts: 0, failed: 0, examined: 0 },
       failures: [],
       message: err.message,
-      ...(err.note ? { note: err.note } : {}),
+      ...(err.note || failureNote(err.kind) ? { note: err.note ?? failureNote(err.kind) } : {}),
       errorKind: err.kind,
       dryRun: false,
     };

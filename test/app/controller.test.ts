@@ -166,7 +166,7 @@ describe('controller', () => {
 
     const invalid = await c.testConnection('abra', { abra: { serverUrl: 'x' } });
     expect(invalid).toMatchObject({ ok: false, kind: 'config' });
-    expect(invalid.message).toContain('abra.serverUrl');
+    expect(invalid.message).toContain('Web API server URL: must be a URL');
 
     const mb = await c.testConnection('exchange', cfg);
     expect(mb).toMatchObject({ ok: true, side: 'exchange' });

@@ -229,6 +229,10 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await clickAndWait(page.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
     // Main refused the save; the reason is shown next to the field, nothing was stored.
     await containsText(abra.locator('.field-error').first(), 'must be a URL');
+    // the summary names the field by its label, never by the settings path (issue #18 item 3)
+    const summary = page.locator('.banner-error').filter({ hasText: 'must be a URL' }).first();
+    await containsText(summary, 'ABRA Gen – Web API server URL:');
+    expect(await summary.textContent()).not.toContain('abra.serverUrl');
     await containsText(status(), 'Not saved');
     expect((await controller.getState()).sync).toBeNull();
 

@@ -23,7 +23,7 @@ import {
 import { mimeVerdict, summaryVerdict } from '../../mail/filters';
 import { type ParsedMail, parseMime, stripLargeAttachments } from '../../mail/mime';
 import { SyncError, toSyncError } from '../../shared/errors';
-import { type Note, note, tr, wordsOf } from '../../shared/messages';
+import { failureNote, type Note, note, tr, wordsOf } from '../../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
 import type { MailConfig } from '../config';
 import type { CustomPart } from '../part';
@@ -634,7 +634,7 @@ async function runMail(
     return finish(run.failures.length ? 'partial' : 'ok');
   } catch (e) {
     const err = toSyncError(e);
-    return finish('failed', err.message, err.kind, err.note);
+    return finish('failed', err.message, err.kind, err.note ?? failureNote(err.kind));
   }
 }
 
