@@ -56,7 +56,7 @@ import type {
   WritableSecret,
 } from './ipc-contract';
 import { type Logger, nullLogger, redact } from './log';
-import { NotificationTracker } from './notifications';
+import { type NoticePage, NotificationTracker } from './notifications';
 import { applyPolicy, lockedViolations, NO_POLICY, type Policy } from './policy';
 import { describeSecret, type SecretStore } from './secrets';
 import { DEFAULT_PREFERENCES, type SettingsDoc, type SettingsStore, stripSecretFields } from './settings';
@@ -113,7 +113,8 @@ export interface ControllerDeps {
   version: string;
   /** e.g. `cs-CZ`, `en-US` (app.getLocale()). */
   systemLocale: string;
-  notify: (title: string, body: string) => void;
+  /** Show a notification; `page`: what a click on it should open (main.ts shows the window on that page). */
+  notify: (title: string, body: string, page?: NoticePage) => void;
   openPath: (p: string) => Promise<unknown>;
   now?: () => Date;
   policy?: Policy;
@@ -139,6 +140,8 @@ export type Controller = AppApi & {
   /** The effective, validated configuration, or null. */
   config(): SyncConfig | null;
   preferences(): AppPreferences;
+  /** Ask the window to show a page (a notification was clicked). */
+  navigate(page: Extract<AppEvent, { type: 'navigate' }>['page']): void;
 };
 
 type Obj = Record<string, unknown>;
@@ -346,7 +349,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         log.warn(`notice: ${n.title} — ${n.body}`);
         if (prefs.notifications) {
           try {
-            deps.notify(n.title, n.body);
+            deps.notify(n.title, n.body, n.page);
           } catch (err) {
             log.warn(`notification failed: ${(err as Error).message}`);
           }
@@ -412,6 +415,18 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       throw new Error(p[0] ?? say('setup.engineNotRunning'));
     }
     return service;
+  };
+
+  /**
+   * The user fixed something (secret stored, settings saved, a test passed): the parts that failed run again at once,
+   * in the background, so the red state and the banner go as soon as it works — not at the next interval. Only
+   * while the engine runs its timers (as shipped). One notification per problem: nothing is re-armed here.
+   */
+  const retryProblems = (): void => {
+    void lifecycle.then(() => {
+      if (!service || !serviceStarted || disposed) return;
+      service.retryProblems().catch((e) => log.warn(`retry after a fix: ${(e as Error).message}`));
+    });
   };
 
   const requireReady = async (): Promise<SyncService> => {
@@ -502,8 +517,8 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       doc = { ...doc, sync: r.data as unknown as Obj };
       deps.settings.save(doc);
       log.info(`settings: configuration saved (profile ${r.data.profile})`);
-      tracker.reset();
       await reconcile();
+      retryProblems();
       const state = await getState();
       emit({ type: 'state', state });
       return { ok: true, state };
@@ -522,8 +537,8 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     async setSecret(name: WritableSecret, value) {
       await deps.secrets.set(name, value);
       log.info(`secrets: ${describeSecret(name)} ${value === null ? 'removed' : 'stored'}`);
-      tracker.reset();
       await reconcile();
+      if (value !== null) retryProblems();
       const state = await getState();
       emit({ type: 'state', state });
       return state;
@@ -547,6 +562,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
           const client = await deps.abraClientFor(cfg, deps.secrets);
           const me = await client.currentUser();
           const who = me.name || me.loginname || me.login || cfg.abra.login;
+          retryProblems();
           return { ok: true, side, message: say('abra.connected', { who }) };
         }
         const need = secretNeeds(cfg)[1]!;
@@ -558,6 +574,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         try {
           const info = await exchange.testConnection();
           const version = info.serverVersion ? ` (${info.serverVersion})` : '';
+          retryProblems();
           return {
             ok: true,
             side,
@@ -613,6 +630,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         const who = await deps.signInMicrosoft(built.config.exchange, deps.secrets);
         log.info('secrets: Microsoft 365 sign-in stored');
         await reconcile();
+        retryProblems();
         await emitState();
         return {
           ok: true,
@@ -861,6 +879,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     service: () => service,
     config: () => effective().config,
     preferences,
+    navigate: (page) => emit({ type: 'navigate', page }),
   };
 
   await reconcile().catch((e) => log.error(`engine could not start: ${(e as Error).message}`));

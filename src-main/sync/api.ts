@@ -120,6 +120,8 @@ export interface PartStatus {
   nextRunAt?: string;
   /** Consecutive failed runs (drives back-off). */
   failureStreak: number;
+  /** Consecutive runs in which some items failed (2 and more: the tray warns, the user is told once). */
+  partialStreak?: number;
   attention?: Attention;
   /**
    * Newly enabled, or its scope changed: the part waits until the user saw the preview and approved the first run

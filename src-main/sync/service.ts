@@ -62,6 +62,8 @@ interface PartRuntime {
   timer: ReturnType<typeof setTimeout> | null;
   nextRunAt: number | null;
   failureStreak: number;
+  /** Consecutive runs that applied everything but some items (which keep failing). */
+  partialStreak: number;
   progress?: PartStatus['progress'];
   attention?: Attention;
 }
@@ -88,7 +90,7 @@ export class SyncService implements SyncServiceApi {
     for (const p of [addressBookPart, calendarPart, tasksPart, mailPart, ...(opts.extraParts ?? [])])
       this.parts.set(p.name, p);
     for (const name of PART_NAMES)
-      this.rt.set(name, { running: null, timer: null, nextRunAt: null, failureStreak: 0 });
+      this.rt.set(name, { running: null, timer: null, nextRunAt: null, failureStreak: 0, partialStreak: 0 });
   }
 
   // ---------------- lifecycle ----------------
@@ -165,6 +167,27 @@ export class SyncService implements SyncServiceApi {
       this.state.setMeta(approvedKey(n), scopeFingerprint(this.config, n));
       this.opts.log?.('info', `${n}: the user approved its scope after the preview`);
       out.push(await this.runOnce(n, {}));
+    }
+    return out;
+  }
+
+  /**
+   * The user fixed something (a password stored, settings saved, a connection test passed): every part whose last
+   * run failed (sign-in, settings, connection) runs again at once instead of staying red until its next interval.
+   * Resolves when those runs end.
+   */
+  async retryProblems(): Promise<RunSummary[]> {
+    const failing = (n: PartName) => {
+      const k = this.rt.get(n)!.attention?.kind;
+      return (k === 'auth' || k === 'config' || k === 'error') && !this.awaitingApproval(n);
+    };
+    const out: RunSummary[] = [];
+    for (const n of this.enabledParts()) {
+      const r = this.rt.get(n)!;
+      // a run under way may have started before the fix: the part runs again after it, if it still fails
+      if (!failing(n) && !r.running) continue;
+      await r.running?.catch(() => undefined);
+      if (failing(n) && !this.stopping) out.push(await this.runOnce(n, {}));
     }
     return out;
   }
@@ -286,6 +309,8 @@ export class SyncService implements SyncServiceApi {
     const r = this.rt.get(part)!;
     if (s.result === 'failed' || s.result === 'aborted') r.failureStreak++;
     else r.failureStreak = 0;
+    if (s.result === 'partial') r.partialStreak++;
+    else if (s.result === 'ok') r.partialStreak = 0;
     this.online = !(s.result === 'failed' && (s.errorKind === 'unreachable' || s.errorKind === 'timeout'));
     const said = {
       message: s.message ?? '',
@@ -410,6 +435,7 @@ export class SyncService implements SyncServiceApi {
           lastSuccessAt: this.state.lastSuccess(name) ?? undefined,
           nextRunAt: r.nextRunAt ? new Date(r.nextRunAt).toISOString() : undefined,
           failureStreak: r.failureStreak,
+          partialStreak: r.partialStreak,
           attention: r.attention,
           awaitingApproval: this.awaitingApproval(name),
         };

@@ -32,6 +32,8 @@ export function App() {
   const [message, setMessage] = useState('');
   const [runsVersion, setRunsVersion] = useState(0);
   const mainRef = useRef<HTMLElement>(null);
+  // main may ask for a page (a clicked notification) before `go` below is defined: called through a ref
+  const goRef = useRef<(p: PageId) => void>(() => undefined);
 
   const setState = useCallback((s: AppState) => {
     setStateRaw(s);
@@ -50,6 +52,7 @@ export function App() {
     load();
     return onEvent((e) => {
       if (e.type === 'state') setState(e.state);
+      else if (e.type === 'navigate') goRef.current(e.page);
       else if (e.event.type === 'status') setStatus(e.event.status);
       else if (e.event.type === 'progress') {
         const pr = e.event.progress;
@@ -63,6 +66,7 @@ export function App() {
     // Move focus to the page heading so keyboard and screen-reader users land on the new content.
     requestAnimationFrame(() => mainRef.current?.querySelector('h1')?.focus());
   }, []);
+  goRef.current = go;
 
   const ctx = useMemo<AppCtxValue | null>(
     () =>

@@ -321,6 +321,30 @@ describe('controller', () => {
     expect(JSON.parse(readFileSync(h.settings.location, 'utf8')).paused).toBe(false);
   });
 
+  it('one toast per problem, none after the fix; storing the right password retries at once and clears the red state', async () => {
+    const c = await make();
+    expect((await c.saveSync(h.validConfig())).ok).toBe(true);
+    await c.setSecret('abraPassword', 'definitely-wrong');
+    await c.setSecret('exchangePassword', EXCHANGE_PASSWORD);
+    h.notifications.length = 0;
+    const [r1] = await c.approve('addressBook');
+    expect(r1).toMatchObject({ result: 'failed', errorKind: 'auth' });
+    expect(h.notifications).toHaveLength(1);
+    // a click on it opens Connections, where the password is entered
+    expect(h.notifications[0]?.page).toBe('connections');
+    // an unrelated save does not repeat it
+    expect((await c.saveSync(h.validConfig())).ok).toBe(true);
+    expect(h.notifications).toHaveLength(1);
+    // the fix: the failing part runs again at once, not at its next interval
+    await c.setSecret('abraPassword', h.abra.password);
+    const book = async () => (await c.status())?.parts.find((p) => p.part === 'addressBook');
+    for (let i = 0; i < 200 && (await book())?.lastRun?.result !== 'ok'; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect((await book())?.lastRun?.result).toBe('ok');
+    expect((await book())?.attention).toBeUndefined();
+    expect(h.notifications).toHaveLength(1);
+  });
+
   it('forgetting a secret stops the timers again', async () => {
     const c = await make();
     expect((await c.saveSync(h.validConfig())).ok).toBe(true);
