@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState } from '../../src-main/app/ipc-contract';
 import type { ProgressEvent, SchedulerStatus } from '../../src-main/sync/api';
+import { SignInDialog } from './components/signin';
 import { setLanguage } from './i18n';
 import { AppCtx, type AppCtxValue, PAGES, type PageId } from './lib/app-context';
 import { call, errorMessage, onEvent } from './lib/bridge';
@@ -140,6 +141,7 @@ export function App() {
         <footer className="statusbar" aria-live="polite" role="status">
           {message}
         </footer>
+        <SignInDialog />
       </div>
     </AppCtx.Provider>
   );

@@ -32,6 +32,7 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
   let browser: Browser;
   let page: Page;
   let buildDir: string;
+  const toasts: { title: string; body: string; page: string }[] = [];
 
   const contacts = () =>
     backends
@@ -60,7 +61,11 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
     });
     backends = await startUiBackends({ exchange: 'ews' });
     // as shipped: the engine's timers run, and new parts wait for approval (the controller's default)
-    controller = await createController({ ...backends.deps({ name: 'first-run' }), autoStart: true });
+    controller = await createController({
+      ...backends.deps({ name: 'first-run' }),
+      autoStart: true,
+      notify: (title, body, target) => toasts.push({ title, body, page: target ?? '' }),
+    });
     // the connections are set up (their own tests are in app.test.ts)
     const saved = await controller.saveSync({
       abra: {
@@ -80,10 +85,10 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
       await browser.newContext({ viewport: { width: 1000, height: 800 }, locale: 'cs-CZ' })
     ).newPage();
     page.setDefaultTimeout(20_000);
-    await page.goto(bridge.url);
-    // Czech UI
+    // Czech UI (chosen before the page loads: it reads the language once, then follows events)
     const r = await controller.savePreferences({ startAtLogin: true, language: 'cs', notifications: true });
     expect(r.ok).toBe(true);
+    await page.goto(bridge.url);
   }, 120_000);
 
   afterAll(async () => {
@@ -160,5 +165,60 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
     await visible(page.locator('.plan-table tbody tr[data-action="delete"]').first());
     expect(contacts()).toBe(before);
     await visible(page.getByRole('button', { name: /^Spustit synchronizaci s novým nastavením/ }));
+  });
+
+  it('an expired password: one dialog for all parts, one toast; signing in clears the red state at once (no Sync now)', async () => {
+    // approve the changed scope first, so the part runs
+    await clickAndWait(
+      page.getByRole('button', { name: /^Spustit synchronizaci s novým nastavením/ }),
+      'approve',
+    );
+    // the narrowing (no contact per person) removes many contacts: it stops at the mass-delete question first
+    await page
+      .getByRole('navigation')
+      .getByRole('button', { name: /^Přehled/ })
+      .click();
+    const card = page.getByRole('region', { name: 'Adresář', exact: true });
+    await clickAndWait(card.getByRole('button', { name: /^Ano, smazat \d+ polož/ }), 'confirmMassDelete');
+    await poll(
+      async () => card.locator('.banner-warn').count(),
+      (n) => n === 0,
+      'the question to go',
+    );
+    toasts.length = 0;
+    // the password was changed on the server: the next run is refused
+    await controller.setSecret('exchangePassword', 'stare-heslo');
+    await clickAndWait(card.getByRole('button', { name: 'Synchronizovat', exact: true }), 'syncNow');
+    const dialog = page.getByRole('dialog', { name: 'Heslo k Exchange přestalo platit' });
+    await containsText(dialog, 'Adresář');
+    // in Czech, and the toast too; one only, and a click on it opens Připojení
+    await containsText(card.locator('.banner-error'), 'Zadejte ho znovu');
+    await poll(
+      async () => toasts.length,
+      (n) => n === 1,
+      'one toast',
+    );
+    expect(toasts[0]).toMatchObject({ title: 'Adresář: přihlaste se znovu', page: 'connections' });
+    expect(toasts[0]?.body).toContain('Server Exchange odmítl přihlášení');
+
+    await dialog.getByLabel('Heslo').fill(EXCHANGE_PASSWORD);
+    await clickAndWait(dialog.getByRole('button', { name: 'Přihlásit', exact: true }), 'setSecret');
+    // the failing part runs again at once: the red state goes without pressing anything
+    await poll(
+      async () => card.locator('.banner-error').count(),
+      (n) => n === 0,
+      'the red banner to go',
+      20_000,
+    );
+    await poll(
+      async () => dialog.count(),
+      (n) => n === 0,
+      'the dialog to close',
+    );
+    const st = (await controller.status())?.parts.find((p) => p.part === 'addressBook');
+    expect(st?.lastRun?.result).toBe('ok');
+    expect(st?.attention).toBeUndefined();
+    await page.waitForTimeout(500);
+    expect(toasts).toHaveLength(1);
   });
 });
