@@ -780,6 +780,10 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       return (await requireReady()).confirmMassDelete(part);
     },
 
+    async keepInsteadOfDelete(part) {
+      return (await requireReady()).keepInsteadOfDelete(part);
+    },
+
     async listRuns(limit) {
       await lifecycle;
       return service ? service.listRuns(limit) : [];

@@ -139,6 +139,8 @@ export interface AppApi {
   pause(): Promise<void>;
   resume(): Promise<void>;
   confirmMassDelete(part: PartName): Promise<RunSummary>;
+  /** Keep the items a run stopped before deleting (unlinked, no longer synced); nothing is deleted. */
+  keepInsteadOfDelete(part: PartName): Promise<RunSummary>;
   listRuns(limit?: number): Promise<RunSummary[]>;
   listFailures(limit?: number): Promise<ItemFailure[]>;
   listConflicts(limit?: number): Promise<ConflictRecord[]>;
@@ -188,6 +190,7 @@ export const methodArgs = {
   pause: z.tuple([]),
   resume: z.tuple([]),
   confirmMassDelete: z.tuple([part]),
+  keepInsteadOfDelete: z.tuple([part]),
   listRuns: z.tuple([limit]),
   listFailures: z.tuple([limit]),
   listConflicts: z.tuple([limit]),

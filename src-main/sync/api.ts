@@ -64,8 +64,8 @@ export interface RunSummary {
   message?: string;
   /** The same as a sentence the UI shows in the user's language, when the engine has one for it. */
   note?: Note;
-  /** needsConfirmation: how many deletions wait for the user's decision, on which side. */
-  pendingDeletes?: { count: number; side: Side };
+  /** needsConfirmation: how many deletions wait for the user's decision, on which side, and which (up to 200 names). */
+  pendingDeletes?: { count: number; side: Side; items?: string[] };
   errorKind?: string;
   dryRun: boolean;
 }
@@ -104,9 +104,10 @@ export interface Attention {
   note?: Note;
   /** The SyncError kind behind it, when known. */
   errorKind?: string;
-  /** For massDelete: how many deletions wait for confirmation, on which side. */
+  /** For massDelete: how many deletions wait for confirmation, on which side, and which (up to 200 names). */
   pendingDeletes?: number;
   side?: Side;
+  pendingItems?: string[];
 }
 
 export interface PartStatus {
@@ -190,6 +191,11 @@ export interface SyncServiceApi {
   resume(): void;
   /** The user confirmed the deletions a run stopped for; runs the part again allowing them once. */
   confirmMassDelete(part: PartName): Promise<RunSummary>;
+  /**
+   * The user keeps the items a run stopped before deleting: the part runs again and unlinks them instead (they stay
+   * where they are, no longer synced); nothing is deleted.
+   */
+  keepInsteadOfDelete(part: PartName): Promise<RunSummary>;
   listRuns(limit?: number): RunSummary[];
   listFailures(limit?: number): ItemFailure[];
   listConflicts(limit?: number): ConflictRecord[];

@@ -18,6 +18,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** The user confirmed a mass delete this part stopped for. */
   confirmDeletes?: boolean;
+  /** The user chose to keep the items a mass delete would remove: deletions become unlinks in this run. */
+  keepInsteadOfDelete?: boolean;
   /** Exchange write batch size. */
   batchSize?: number;
   /** Internal: this run follows one that found the part's folder gone. */
@@ -523,6 +525,19 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       }
     }
 
+    // The user keeps what the run stopped before deleting: every linked item it would delete is unlinked instead.
+    if (opts.keepInsteadOfDelete) {
+      for (const w of work) {
+        const a = w.decision.action;
+        if ((a === 'deleteExchange' || a === 'deleteAbra') && w.link) w.decision = { action: 'unlink' };
+      }
+      for (const e of plan)
+        if (e.action === 'delete' && e.abraId && linkByAbra.has(e.abraId)) {
+          e.action = 'unlink';
+          e.side = 'abra';
+        }
+    }
+
     // ---------- safety ----------
     const linkCount = links.length;
     // (not after the user changed the part's scope: a new filter may well match nothing; what it would delete still
@@ -544,7 +559,13 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           total: linkCount,
           side: side === 'exchange' ? 'Exchange' : 'ABRA',
         });
-        return finish('needsConfirmation', why, undefined, undefined, { pendingDeletes: { count: n, side } });
+        const items = work
+          .filter((w) => w.decision.action === (side === 'exchange' ? 'deleteExchange' : 'deleteAbra'))
+          .slice(0, 200)
+          .map((w) => w.name);
+        return finish('needsConfirmation', why, undefined, undefined, {
+          pendingDeletes: { count: n, side, items },
+        });
       }
     }
 

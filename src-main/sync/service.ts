@@ -239,6 +239,12 @@ export class SyncService implements SyncServiceApi {
     return this.runOnce(part, { confirmDeletes: true });
   }
 
+  async keepInsteadOfDelete(part: PartName): Promise<RunSummary> {
+    const r = this.rt.get(part);
+    if (r) r.attention = undefined;
+    return this.runOnce(part, { keepInsteadOfDelete: true });
+  }
+
   private async exclusive<T extends { summary: RunSummary }>(
     part: PartName,
     fn: () => Promise<T>,
@@ -322,7 +328,13 @@ export class SyncService implements SyncServiceApi {
       r.attention = {
         kind: 'massDelete',
         ...said,
-        ...(pending ? { pendingDeletes: pending.count, side: pending.side } : {}),
+        ...(pending
+          ? {
+              pendingDeletes: pending.count,
+              side: pending.side,
+              ...(pending.items ? { pendingItems: pending.items } : {}),
+            }
+          : {}),
       };
     } else if (s.result === 'failed' && s.errorKind === 'auth') r.attention = { kind: 'auth', ...said };
     else if (s.result === 'failed' && s.errorKind === 'config') r.attention = { kind: 'config', ...said };

@@ -225,6 +225,44 @@ export function defineScopeChanges(kind: 'ews' | 'graph'): void {
       );
     });
 
+    it('mass delete: the question lists the items; "keep them in Outlook" unlinks them instead, nothing is deleted', async () => {
+      const visible = w.abra.control.list('firms', 'firm_id = null and hidden = false');
+      for (const f of visible.slice(0, 2))
+        w.abra.control.update('firms', String(f.id), { responsibleuser_id: w.ids.me });
+      const only = (c: SyncConfig) => {
+        c.parts.calendar.enabled = false;
+        c.parts.tasks.enabled = false;
+        c.parts.mail.enabled = false;
+      };
+      const s1 = w.service(only);
+      await w.run(s1, 'addressBook');
+      const all = w.outlook.contacts().length;
+      const s2 = await changed(s1, (c) => {
+        only(c);
+        c.parts.addressBook.onlyMine = true;
+      });
+      const r = (await w.run(s2, 'addressBook')).addressBook!;
+      expect(r.result).toBe('needsConfirmation');
+      const pending = r.pendingDeletes!;
+      expect(pending.side).toBe('exchange');
+      expect(pending.items).toHaveLength(Math.min(pending.count, 200));
+      const attention = s2.status().parts.find((p) => p.part === 'addressBook')!.attention!;
+      expect(attention.pendingItems?.[0]).toBe(pending.items?.[0]);
+
+      w.resetExchangeLog();
+      const kept = await s2.keepInsteadOfDelete('addressBook');
+      expect(kept.result).toBe('ok');
+      expect(kept.counts.exchange.deleted).toBe(0);
+      expect(kept.counts.unlinked).toBe(pending.count);
+      expect(w.outlook.contacts()).toHaveLength(all);
+      expect(s2.state.countLinks('addressBook')).toBe(all - pending.count);
+      // decided: the next run neither asks again nor deletes
+      const next = (await w.run(s2, 'addressBook')).addressBook!;
+      expect(next.result).toBe('ok');
+      expect(next.counts.exchange.deleted).toBe(0);
+      expect(w.outlook.contacts()).toHaveLength(all);
+    });
+
     it('direction: a task made in Outlook while the part ran ABRA → Outlook reaches ABRA once the part runs both ways', async () => {
       const s1 = w.service((c) => {
         c.parts.calendar.enabled = false;

@@ -221,4 +221,40 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
     await page.waitForTimeout(500);
     expect(toasts).toHaveLength(1);
   });
+
+  it('mass delete: the card says the part waits, shows the list, and "Ponechat v Outlooku" keeps every contact', async () => {
+    const before = contacts();
+    await page
+      .getByRole('navigation')
+      .getByRole('button', { name: /^Co synchronizovat/ })
+      .click();
+    const book = page.getByRole('region', { name: 'Adresář', exact: true });
+    await book.getByLabel('Jen firmy, za které odpovídám').check();
+    await clickAndWait(page.getByRole('button', { name: 'Náhled', exact: true }), 'preview');
+    await clickAndWait(
+      page.getByRole('button', { name: /^Spustit synchronizaci s novým nastavením/ }),
+      'approve',
+    );
+    await page
+      .getByRole('navigation')
+      .getByRole('button', { name: /^Přehled/ })
+      .click();
+    const card = page.getByRole('region', { name: 'Adresář', exact: true });
+    await containsText(card.locator('.banner-warn'), 'Adresář se do vašeho rozhodnutí nesynchronizuje.');
+    await card.getByRole('button', { name: 'Zobrazit seznam' }).click();
+    const list = card.getByRole('list', { name: 'Položky, které by se smazaly' });
+    await visible(list);
+    expect(await list.locator('li').count()).toBeGreaterThan(0);
+    expect(contacts()).toBe(before);
+    await clickAndWait(card.getByRole('button', { name: 'Ponechat v Outlooku' }), 'keepInsteadOfDelete');
+    await poll(
+      async () => card.locator('.banner-warn').count(),
+      (n) => n === 0,
+      'the question to go',
+    );
+    expect(contacts()).toBe(before);
+    const st = (await controller.status())?.parts.find((p) => p.part === 'addressBook');
+    expect(st?.lastRun?.result).toBe('ok');
+    expect(st?.lastRun?.counts.exchange.deleted).toBe(0);
+  });
 });

@@ -226,7 +226,9 @@ export function PartsPage() {
 
   // Parts that wait for the user's approval of their first run (or of a changed scope) in main.
   const waiting = (state.status?.parts ?? []).filter((p) => p.enabled && p.awaitingApproval);
-  const firstRun = waiting.every((p) => !p.lastRun);
+  // the first run of the parts it starts (waiting ones; with unsaved edits, the parts already on)
+  const enabledNow = (state.status?.parts ?? []).filter((p) => p.enabled);
+  const firstRun = (waiting.length ? waiting : enabledNow).every((p) => !p.lastRun);
 
   /** A dry run of the page as it is now, saved or not: nothing is saved, nothing written. */
   const runPreview = async () => {
