@@ -10,7 +10,7 @@ import { lockedBy } from './lib/paths';
 import { ConflictsPage } from './pages/Conflicts';
 import { ConnectionsPage } from './pages/Connections';
 import { LogPage } from './pages/Log';
-import { MailPage } from './pages/Mail';
+import { MailPage, UnassignedPage } from './pages/Mail';
 import { OverviewPage } from './pages/Overview';
 import { PartsPage } from './pages/Parts';
 import { PreferencesPage } from './pages/Preferences';
@@ -62,6 +62,21 @@ export function App() {
     });
   }, [load, setState]);
 
+  // how many archived messages wait for a firm: shown in the sidebar, refreshed after every run
+  const [unassignedCount, setUnassignedCount] = useState(0);
+  const mailOn = state?.sync?.parts.mail.enabled === true;
+  useEffect(() => {
+    void runsVersion;
+    void page; // and on every page change (an assignment lowers it)
+    if (!mailOn) {
+      setUnassignedCount(0);
+      return;
+    }
+    call('listUnassignedMail')
+      .then((l) => setUnassignedCount(l.length))
+      .catch(() => undefined);
+  }, [mailOn, runsVersion, page]);
+
   const go = useCallback((p: PageId) => {
     setPage(p);
     // Move focus to the page heading so keyboard and screen-reader users land on the new content.
@@ -101,6 +116,7 @@ export function App() {
   }
 
   const attention = (status?.parts ?? []).some((p) => p.attention);
+  const unassigned = unassignedCount;
   return (
     <AppCtx.Provider value={ctx}>
       <div className="shell">
@@ -119,6 +135,15 @@ export function App() {
                   {p === 'overview' && attention && (
                     <span className="dot" role="img" aria-label={t('overview.needsAttention')} />
                   )}
+                  {p === 'unassigned' && unassigned > 0 && (
+                    <span
+                      className="badge badge-warn nav-count"
+                      role="img"
+                      aria-label={t('mail.waiting', { count: unassigned })}
+                    >
+                      {unassigned}
+                    </span>
+                  )}
                 </button>
               </li>
             ))}
@@ -134,6 +159,7 @@ export function App() {
           {page === 'connections' && <ConnectionsPage />}
           {page === 'parts' && <PartsPage />}
           {page === 'mail' && <MailPage />}
+          {page === 'unassigned' && <UnassignedPage />}
           {page === 'conflicts' && <ConflictsPage />}
           {page === 'log' && <LogPage />}
           {page === 'preferences' && <PreferencesPage />}

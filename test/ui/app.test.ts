@@ -68,9 +68,11 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
   };
   // A section's name may carry the "needs attention" marker after it.
   const nav = (name: string) =>
-    page
-      .getByRole('navigation')
-      .getByRole('button', { name: new RegExp(`^${name}( needs attention| vyžaduje pozornost)?$`) });
+    page.getByRole('navigation').getByRole('button', {
+      name: new RegExp(
+        `^${name}( needs attention| vyžaduje pozornost| \\d+ messages? waits? for assignment)?$`,
+      ),
+    });
   const region = (name: string) => page.getByRole('region', { name, exact: true });
   const status = () => page.locator('footer.statusbar');
   // The Exchange side as the user sees it in Outlook (EWS emulator, or the in-memory mailbox).
@@ -558,8 +560,21 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
   });
 
   it('assigns an unassigned message to a firm chosen by search', async () => {
-    await nav('E-mail archive').click();
+    // its own page, with the count in the sidebar (issue #18 item 10)
+    const entry = page.getByRole('navigation').getByRole('button', { name: /^Unassigned e-mail/ });
+    await containsText(entry, '1');
+    await entry.click();
     const queue = region('Messages waiting for assignment');
+    // search as you type, case- and accent-insensitive
+    await queue.getByLabel('Filter by subject or address').fill('POPTAVKA');
+    await containsText(queue, 'Poptávka regálů');
+    await queue.getByLabel('Filter by subject or address').fill('nothing like it');
+    await poll(
+      async () => queue.locator('li[data-mail-id]').count(),
+      (n) => n === 0,
+      'the filter',
+    );
+    await queue.getByLabel('Filter by subject or address').fill('');
     await containsText(queue, 'Poptávka regálů');
     await containsText(queue, 'petr.dvorak@neznama-firma.example');
     const firm = backends.abra.control.list('firms').find((f) => typeof f.name === 'string' && !f.hidden)!;

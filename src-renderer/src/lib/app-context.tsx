@@ -2,7 +2,16 @@ import { createContext, useContext } from 'react';
 import type { AppState } from '../../../src-main/app/ipc-contract';
 import type { SchedulerStatus } from '../../../src-main/sync/api';
 
-export const PAGES = ['overview', 'connections', 'parts', 'mail', 'conflicts', 'log', 'preferences'] as const;
+export const PAGES = [
+  'overview',
+  'connections',
+  'parts',
+  'mail',
+  'unassigned',
+  'conflicts',
+  'log',
+  'preferences',
+] as const;
 export type PageId = (typeof PAGES)[number];
 
 export interface AppCtxValue {
