@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
-import { toSyncError } from '../shared/errors';
+import { SyncError, toSyncError } from '../shared/errors';
 import {
   failureNote,
   issueText,
@@ -119,6 +119,8 @@ export interface ControllerDeps {
   now?: () => Date;
   policy?: Policy;
   log?: Logger;
+  /** How long a connection test may take before it answers "did not answer in time" (default 15 s). */
+  testTimeoutMs?: number;
   /** Start the service's timers when ready (default true; the test bridge may turn it off). */
   autoStart?: boolean;
   /** Extra engine parts (tests). */
@@ -502,6 +504,54 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     return out;
   };
 
+  const testNow = async (side: ConnectionSide, input: unknown): Promise<ConnectionTestResult> => {
+    const built = configForTest(side, input);
+    if ('issues' in built)
+      return {
+        ok: false,
+        side,
+        kind: 'config',
+        message: built.issues.map((i) => issueText(locale(), i)).join('; '),
+      };
+    const cfg = built.config;
+    try {
+      if (side === 'abra') {
+        const need = cfg.abra.authMode === 'token' ? 'abraToken' : 'abraPassword';
+        if (!(await deps.secrets.has(need)))
+          return { ok: false, side, kind: 'auth', message: say(`setup.enter.${need}`) };
+        const client = await deps.abraClientFor(cfg, deps.secrets);
+        const me = await client.currentUser();
+        const who = me.name || me.loginname || me.login || cfg.abra.login;
+        retryProblems();
+        return { ok: true, side, message: say('abra.connected', { who }) };
+      }
+      const need = secretNeeds(cfg)[1]!;
+      if (!(await deps.secrets.has(need.name)))
+        return { ok: false, side, kind: 'auth', message: say(need.missing) };
+      const exchange = deps.exchangeFor
+        ? await deps.exchangeFor(cfg, deps.secrets)
+        : (await deps.connect(cfg, deps.secrets)).exchange;
+      try {
+        const info = await exchange.testConnection();
+        const version = info.serverVersion ? ` (${info.serverVersion})` : '';
+        retryProblems();
+        return {
+          ok: true,
+          side,
+          message: info.displayName
+            ? say('ews.connectedAs', { name: info.displayName, email: info.email, version })
+            : say('ews.connected', { email: info.email, version }),
+        };
+      } finally {
+        await exchange.close().catch(() => undefined);
+      }
+    } catch (e) {
+      const r = explainConnectionError(side, e, cfg, locale());
+      log.warn(`test connection ${side}: ${toSyncError(e).kind}: ${toSyncError(e).message}`);
+      return r;
+    }
+  };
+
   const api: Controller = {
     getState,
 
@@ -545,50 +595,35 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     },
 
     async testConnection(side, input) {
-      const built = configForTest(side, input);
-      if ('issues' in built)
-        return {
-          ok: false,
-          side,
-          kind: 'config',
-          message: built.issues.map((i) => issueText(locale(), i)).join('; '),
-        };
-      const cfg = built.config;
+      // bounded: the answer comes within testTimeoutMs whatever the server does (a server that never answers kept
+      // "Testing…" for minutes); the request itself ends on its own time-outs in the background, its result dropped
+      const ms = deps.testTimeoutMs ?? 15_000;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<ConnectionTestResult>((resolve) => {
+        timer = setTimeout(() => {
+          log.warn(`test connection ${side}: no answer within ${ms} ms`);
+          const built = configForTest(side, input);
+          resolve(
+            'issues' in built
+              ? {
+                  ok: false,
+                  side,
+                  kind: 'timeout',
+                  message: say(side === 'abra' ? 'abra.failed' : 'ews.timeout'),
+                }
+              : explainConnectionError(
+                  side,
+                  new SyncError('timeout', `no answer within ${ms} ms`),
+                  built.config,
+                  locale(),
+                ),
+          );
+        }, ms);
+      });
       try {
-        if (side === 'abra') {
-          const need = cfg.abra.authMode === 'token' ? 'abraToken' : 'abraPassword';
-          if (!(await deps.secrets.has(need)))
-            return { ok: false, side, kind: 'auth', message: say(`setup.enter.${need}`) };
-          const client = await deps.abraClientFor(cfg, deps.secrets);
-          const me = await client.currentUser();
-          const who = me.name || me.loginname || me.login || cfg.abra.login;
-          retryProblems();
-          return { ok: true, side, message: say('abra.connected', { who }) };
-        }
-        const need = secretNeeds(cfg)[1]!;
-        if (!(await deps.secrets.has(need.name)))
-          return { ok: false, side, kind: 'auth', message: say(need.missing) };
-        const exchange = deps.exchangeFor
-          ? await deps.exchangeFor(cfg, deps.secrets)
-          : (await deps.connect(cfg, deps.secrets)).exchange;
-        try {
-          const info = await exchange.testConnection();
-          const version = info.serverVersion ? ` (${info.serverVersion})` : '';
-          retryProblems();
-          return {
-            ok: true,
-            side,
-            message: info.displayName
-              ? say('ews.connectedAs', { name: info.displayName, email: info.email, version })
-              : say('ews.connected', { email: info.email, version }),
-          };
-        } finally {
-          await exchange.close().catch(() => undefined);
-        }
-      } catch (e) {
-        const r = explainConnectionError(side, e, cfg, locale());
-        log.warn(`test connection ${side}: ${toSyncError(e).kind}: ${toSyncError(e).message}`);
-        return r;
+        return await Promise.race([testNow(side, input), late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
 

@@ -345,6 +345,28 @@ describe('controller', () => {
     expect(h.notifications).toHaveLength(1);
   });
 
+  it('a connection test against a server that never answers gives up in time with a plain answer', async () => {
+    const net = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = net.createServer((sock) => sockets.push(sock)); // accepts, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    try {
+      const c = await make({ testTimeoutMs: 400, systemLocale: 'cs-CZ' });
+      await c.setSecret('abraPassword', 'x');
+      const started = Date.now();
+      const r = await c.testConnection('abra', {
+        abra: { serverUrl: `http://127.0.0.1:${port}`, connection: 'data', login: 'jan' },
+      });
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(r).toMatchObject({ ok: false, side: 'abra', kind: 'timeout' });
+      expect(r.message).toContain('neodpověděl včas');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
   it('forgetting a secret stops the timers again', async () => {
     const c = await make();
     expect((await c.saveSync(h.validConfig())).ok).toBe(true);

@@ -264,4 +264,32 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
     expect(st?.lastRun?.result).toBe('ok');
     expect(st?.lastRun?.counts.exchange.deleted).toBe(0);
   });
+
+  it('Připojení: a test against a server that never answers can be cancelled and does not block the other test', async () => {
+    const net = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = net.createServer((sock) => sockets.push(sock)); // accepts, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    try {
+      await page
+        .getByRole('navigation')
+        .getByRole('button', { name: /^Připojení/ })
+        .click();
+      const abra = page.getByRole('region', { name: 'ABRA Gen', exact: true });
+      await abra.getByLabel('Adresa serveru Web API').fill(`http://127.0.0.1:${port}`);
+      await abra.getByRole('button', { name: 'Otestovat připojení' }).click();
+      await visible(abra.getByRole('button', { name: 'Testuji…' }));
+      // the mailbox can be tested meanwhile
+      const ex = page.getByRole('region', { name: 'Poštovní schránka Exchange', exact: true });
+      await clickAndWait(ex.getByRole('button', { name: 'Otestovat připojení' }), 'testConnection');
+      await containsText(ex.locator('.result').last(), 'Připojeno');
+      await abra.getByRole('button', { name: 'Zrušit' }).click();
+      await visible(abra.getByRole('button', { name: 'Otestovat připojení' }));
+      expect(await abra.locator('.result').count()).toBe(0);
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
 });
