@@ -239,6 +239,8 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     expect((await controller.getState()).sync).toBeNull();
 
     await abra.getByLabel('Web API server URL').fill(`http://127.0.0.1:${backends.abra.port}`);
+    // the field's old error goes as soon as the user fixes it (issue #18 item 8)
+    expect(await abra.locator('.field-error').count()).toBe(0);
     await abra.getByLabel('Password').fill('definitely-wrong');
     await abra.getByRole('button', { name: 'Test connection' }).click();
     await containsText(abra.locator('.result'), `ABRA rejected the login "${backends.abra.user}"`);
@@ -444,6 +446,8 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     const row = page.locator('.conflicts-table tbody tr').first();
     await containsText(row, 'Schůzka — změna v ABRA');
     await containsText(row, 'Schůzka — změna v Outlooku');
+    // the field by its name, not the record's key
+    await hasText(row.locator('td').nth(1), 'Subject');
     await shot('05b-conflicts');
     const before = await controller.listConflicts();
     const flipButton = row.getByRole('button', { name: /Use the (ABRA|Exchange) value/ });
