@@ -843,6 +843,10 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       return service ? service.listUnassignedMail() : [];
     },
 
+    async ignoreMail(id) {
+      (await requireService()).ignoreMail(id);
+    },
+
     async assignMail(id, firmId, personId, applyToAddress) {
       await (await requireReady()).assignMail(id, firmId, personId, applyToAddress);
     },

@@ -146,6 +146,8 @@ export interface AppApi {
   listConflicts(limit?: number): Promise<ConflictRecord[]>;
   flipConflict(id: number): Promise<void>;
   listUnassignedMail(): Promise<UnassignedMail[]>;
+  /** Take a message off the unassigned queue (Ignorovat). */
+  ignoreMail(id: number): Promise<void>;
   searchFirms(text: string): Promise<FirmHit[]>;
   assignMail(id: number, firmId: string, personId: string | null, applyToAddress: boolean): Promise<void>;
   /** Writes a zip of logs, run history and settings without secrets; returns its path. */
@@ -196,6 +198,7 @@ export const methodArgs = {
   listConflicts: z.tuple([limit]),
   flipConflict: z.tuple([z.number().int().min(1)]),
   listUnassignedMail: z.tuple([]),
+  ignoreMail: z.tuple([z.number().int().min(1)]),
   searchFirms: z.tuple([z.string().max(200)]),
   assignMail: z.tuple([
     z.number().int().min(1),

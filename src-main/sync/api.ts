@@ -202,6 +202,8 @@ export interface SyncServiceApi {
   /** Apply the other side's value of a recorded conflict (written on the next run of that part). */
   flipConflict(id: number): Promise<void>;
   listUnassignedMail(): UnassignedMail[];
+  /** Take an archived message off the unassigned queue (it stays in ABRA as archived, without a firm). */
+  ignoreMail(id: number): void;
   /** Assign an archived message to a firm (and person); optionally remember the address for all past and future mail. */
   assignMail(id: number, firmId: string, personId: string | null, applyToAddress: boolean): Promise<void>;
   subscribe(listener: (e: ServiceEvent) => void): () => void;

@@ -478,6 +478,14 @@ export class SyncService implements SyncServiceApi {
       : [];
   }
 
+  ignoreMail(id: number): void {
+    const mail = this.parts.get('mail');
+    if (!mail || !isCustomPart(mail) || !mail.ignore)
+      throw new SyncError('config', 'the e-mail archive is not available in this version');
+    if (!mail.ignore({ state: this.state }, id))
+      throw new SyncError('notFound', `message ${id} is not waiting for assignment`);
+  }
+
   async assignMail(
     id: number,
     firmId: string,

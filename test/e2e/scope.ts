@@ -263,6 +263,38 @@ export function defineScopeChanges(kind: 'ews' | 'graph'): void {
       expect(w.outlook.contacts()).toHaveLength(all);
     });
 
+    it('unassigned mail: Ignorovat takes a message off the queue for good; it stays archived', async () => {
+      w.outlook.deliverMail(
+        [
+          'From: Neznámý <nekdo@neznama-firma.example>',
+          `To: ${w.exchangeEmail}`,
+          'Subject: Dotaz',
+          `Date: ${new Date(Date.now() - 3600_000).toUTCString()}`,
+          `Message-ID: <ignore-${Date.now()}@neznama-firma.example>`,
+          'MIME-Version: 1.0',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'Dobrý den.',
+          '',
+        ].join('\r\n'),
+      );
+      const s = w.service((c) => {
+        c.parts.addressBook.enabled = false;
+        c.parts.calendar.enabled = false;
+        c.parts.tasks.enabled = false;
+      });
+      await w.run(s, 'mail');
+      const queue = s.listUnassignedMail().filter((m) => m.subject === 'Dotaz');
+      expect(queue).toHaveLength(1);
+      const archived = w.abra.control.list('emailsreceiveds').length;
+      s.ignoreMail(queue[0]!.id);
+      expect(s.listUnassignedMail().filter((m) => m.subject === 'Dotaz')).toHaveLength(0);
+      expect(() => s.ignoreMail(queue[0]!.id)).toThrow(/not waiting/);
+      await w.run(s, 'mail');
+      expect(s.listUnassignedMail().filter((m) => m.subject === 'Dotaz')).toHaveLength(0);
+      expect(w.abra.control.list('emailsreceiveds')).toHaveLength(archived);
+    });
+
     it('direction: a task made in Outlook while the part ran ABRA → Outlook reaches ABRA once the part runs both ways', async () => {
       const s1 = w.service((c) => {
         c.parts.calendar.enabled = false;

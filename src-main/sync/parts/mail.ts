@@ -665,6 +665,7 @@ export const mailPart: CustomPart = {
   name: 'mail',
   run: (ctx, opts) => runMail(ctx, opts),
   listUnassigned: (ctx) => new MailState(ctx.state).listUnassigned(),
+  ignore: (ctx, id) => new MailState(ctx.state).ignore(id),
   assign: (ctx, id, firmId, personId, applyToAddress) =>
     assignMail(ctx, id, firmId, personId, applyToAddress),
 };

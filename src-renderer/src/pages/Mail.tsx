@@ -255,6 +255,7 @@ function matches(m: UnassignedMail, query: string): boolean {
 
 function UnassignedQueue() {
   const { t, i18n } = useTranslation();
+  const { announce } = useApp();
   const { data: items, error, reload: load } = useRunData(listUnassignedMail);
   const [open, setOpen] = useState<number | null>(null);
   const [query, setQuery] = useState('');
@@ -283,9 +284,25 @@ function UnassignedQueue() {
                   {t(`mail.dir.${m.direction}`)} {m.address}
                 </span>
                 {open !== m.id && (
-                  <button type="button" onClick={() => setOpen(m.id)}>
-                    {t('mail.assignButton')}
-                  </button>
+                  <>
+                    <button type="button" onClick={() => setOpen(m.id)}>
+                      {t('mail.assignButton')}
+                    </button>
+                    <button
+                      type="button"
+                      onClick={async () => {
+                        try {
+                          await call('ignoreMail', m.id);
+                          announce(t('mail.ignored', { subject: m.subject || t('mail.noSubject') }));
+                          void load();
+                        } catch (e) {
+                          announce(errorMessage(e));
+                        }
+                      }}
+                    >
+                      {t('mail.ignore')}
+                    </button>
+                  </>
                 )}
               </div>
               {open === m.id && (
