@@ -94,8 +94,9 @@ export function App() {
         go,
         isLocked: (path) => lockedBy(state.policy.locked, path),
         runsVersion,
+        unassigned: unassignedCount,
       },
-    [state, status, setState, go, runsVersion],
+    [state, status, setState, go, runsVersion, unassignedCount],
   );
 
   if (!ctx) {

@@ -22,6 +22,8 @@ export interface AppCtxValue {
   /** Say something in the polite live region (screen readers) and the status bar. */
   announce(msg: string): void;
   go(page: PageId): void;
+  /** How many archived messages wait for a firm (the sidebar, the overview). */
+  unassigned?: number;
   /** Admin policy lock of a setting by its full dotted path (`sync.abra.serverUrl`, `preferences.language`). */
   isLocked(path: string): boolean;
   /** Bumped after every run event, so pages showing history reload. */

@@ -36,7 +36,7 @@ function Counts({ run }: { run: RunSummary }) {
 function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (part: PartName) => void }) {
   const { t, i18n } = useTranslation();
   const said = useSaid();
-  const { announce, go, state } = useApp();
+  const { announce, go, state, unassigned } = useApp();
   const [confirming, setConfirming] = useState(false);
   const [showList, setShowList] = useState(false);
   const run = p.lastRun;
@@ -104,6 +104,14 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
         </div>
       )}
       {run && <Counts run={run} />}
+      {p.part === 'mail' && p.enabled && (unassigned ?? 0) > 0 && (
+        <div className="banner banner-info">
+          <p>{t('mail.waiting', { count: unassigned })}</p>
+          <button type="button" onClick={() => go('unassigned')}>
+            {t('mail.openQueue')}
+          </button>
+        </div>
+      )}
       {run?.message && run.message !== p.attention?.message && <p className="run-message">{said(run)}</p>}
       {p.enabled && p.awaitingApproval && (
         <div className="banner banner-warn" role="status">
