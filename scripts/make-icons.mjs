@@ -5,7 +5,7 @@
 //   npm run icons            → assets/
 //   node scripts/make-icons.mjs --out DIR
 //
-// Tray:  assets/tray/<state>.png (16 px) and <state>@2x.png (32 px), <state>.svg — state = idle|syncing|error|paused
+// Tray:  assets/tray/<state>.png (16 px) and <state>@2x.png (32 px), <state>.svg — state = idle|syncing|error|warning|paused
 // App:   assets/icon.svg, assets/icon.png (512), assets/icon.ico (16/24/32/48/64/128/256), assets/icons/<N>x<N>.png
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -70,6 +70,7 @@ const COLORS = {
   idle: '#2e9e44',
   syncing: '#1f6fd1',
   error: '#d13438',
+  warning: '#c98a00',
   paused: '#6e6e6e',
   app: '#1f4e8c',
   white: '#ffffff',
@@ -86,6 +87,12 @@ const SCENES = {
   ],
   error: [
     disc(COLORS.error),
+    { kind: 'rrect', x: 42, y: 18, w: 16, h: 42, r: 6, fill: COLORS.white },
+    { kind: 'circle', cx: 50, cy: 74, r: 9, fill: COLORS.white },
+  ],
+  // items keep failing: amber, an exclamation mark like the error's
+  warning: [
+    disc(COLORS.warning),
     { kind: 'rrect', x: 42, y: 18, w: 16, h: 42, r: 6, fill: COLORS.white },
     { kind: 'circle', cx: 50, cy: 74, r: 9, fill: COLORS.white },
   ],
@@ -271,7 +278,7 @@ export function makeIcons(outDir) {
     writeFileSync(f, data);
     written.push(rel);
   };
-  for (const state of ['idle', 'syncing', 'error', 'paused']) {
+  for (const state of ['idle', 'syncing', 'error', 'warning', 'paused']) {
     write(`tray/${state}.svg`, svg(SCENES[state], `ABRA Gen Exchange Sync: ${state}`));
     write(`tray/${state}.png`, png(state, 16));
     write(`tray/${state}@2x.png`, png(state, 32));

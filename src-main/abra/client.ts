@@ -354,7 +354,10 @@ export class AbraClient {
           : kind === 'notFound'
             ? `Not found in ABRA (${where})`
             : '';
-    throw new SyncError(kind, prefix ? `${prefix}: ${msg}` : msg, o);
+    throw new SyncError(kind, prefix ? `${prefix}: ${msg}` : msg, {
+      ...o,
+      ...(kind === 'auth' ? { note: { key: 'run.abraAuth' as const } } : {}),
+    });
   }
 
   private mapTransportError(e: unknown): SyncError {

@@ -13,8 +13,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AUTODISCOVER_CONFIRM } from '../exchange/ews/autodiscover';
 import type { ExchangeBackend } from '../exchange/types';
-import { toSyncError } from '../shared/errors';
+import { SyncError, toSyncError } from '../shared/errors';
 import {
+  failureNote,
+  issueText,
   type Locale,
   type MessageKey,
   type MessageParams,
@@ -68,7 +70,7 @@ import type {
   WritableSecret,
 } from './ipc-contract';
 import { type Logger, nullLogger, redact } from './log';
-import { NotificationTracker } from './notifications';
+import { type NoticePage, NotificationTracker } from './notifications';
 import { applyPolicy, lockedViolations, NO_POLICY, type Policy } from './policy';
 import { describeSecret, SECRET_NAMES, type SecretStore } from './secrets';
 import { DEFAULT_PREFERENCES, type SettingsDoc, type SettingsStore, stripSecretFields } from './settings';
@@ -135,15 +137,23 @@ export interface ControllerDeps {
   version: string;
   /** e.g. `cs-CZ`, `en-US` (app.getLocale()). */
   systemLocale: string;
-  notify: (title: string, body: string) => void;
+  /** Show a notification; `page`: what a click on it should open (main.ts shows the window on that page). */
+  notify: (title: string, body: string, page?: NoticePage) => void;
   openPath: (p: string) => Promise<unknown>;
   now?: () => Date;
   policy?: Policy;
   log?: Logger;
+  /** How long a connection test may take before it answers "did not answer in time" (default 15 s). */
+  testTimeoutMs?: number;
   /** Start the service's timers when ready (default true; the test bridge may turn it off). */
   autoStart?: boolean;
   /** Extra engine parts (tests). */
   extraParts?: AnyPart[];
+  /**
+   * Does a newly enabled part, or one whose scope changed, wait for the user's approval after the preview
+   * (default `ask`, as shipped; see SyncService `approval`)?
+   */
+  approval?: 'ask' | 'auto';
   /** Engine factory (default createSyncService). */
   createService?: (opts: SyncServiceOptions) => Promise<SyncService>;
 }
@@ -156,6 +166,8 @@ export type Controller = AppApi & {
   /** The effective, validated configuration, or null. */
   config(): SyncConfig | null;
   preferences(): AppPreferences;
+  /** Ask the window to show a page (a notification was clicked). */
+  navigate(page: Extract<AppEvent, { type: 'navigate' }>['page']): void;
 };
 
 type Obj = Record<string, unknown>;
@@ -186,13 +198,17 @@ export function explainConnectionError(
     kind: err.kind,
     message: tr(locale, key, { detail: err.message, ...params }),
   });
-  // a configuration error already says what to do, in the user's language when it has a note
+  // a configuration error already says what to do, in the user's language when it has a note; the connector's own
+  // (English) words only in English, the kind's sentence otherwise
   const ownWords = (): ConnectionTestResult => ({
     ok: false,
     side,
     kind: err.kind,
-    message: noteText(locale, err.note, err.message),
+    message: noteText(locale, err.note ?? (locale === 'en' ? undefined : failureNote(err.kind)), err.message),
   });
+  /** The side's "failed: {detail}" in English; in another language the kind's sentence, without English words. */
+  const failed = (key: MessageKey): ConnectionTestResult =>
+    locale === 'en' || err.note ? (err.note ? ownWords() : msg(key)) : ownWords();
   let host = '';
   try {
     host =
@@ -220,7 +236,7 @@ export function explainConnectionError(
       case 'config':
         return ownWords();
       default:
-        return msg('abra.failed');
+        return failed('abra.failed');
     }
   }
   const x = cfg.exchange;
@@ -248,7 +264,7 @@ export function explainConnectionError(
     case 'config':
       return ownWords();
     default:
-      return msg(graph ? 'graph.failed' : 'ews.failed');
+      return failed(graph ? 'graph.failed' : 'ews.failed');
   }
 }
 
@@ -344,7 +360,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     if (startError) return [noteText(locale(), startError.note, startError.message)];
     const { config, issues } = effective();
     if (!config) {
-      if (issues.length) return issues.map((i) => `${i.path}: ${i.message}`);
+      if (issues.length) return issues.map((i) => issueText(locale(), i));
       return [say('setup.notSetUp')];
     }
     return missingSecrets(config);
@@ -399,7 +415,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         log.warn(`notice: ${n.title} — ${n.body}`);
         if (prefs.notifications) {
           try {
-            deps.notify(n.title, n.body);
+            deps.notify(n.title, n.body, n.page);
           } catch (err) {
             log.warn(`notification failed: ${(err as Error).message}`);
           }
@@ -440,6 +456,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
           now: deps.now,
           extraParts: deps.extraParts,
           log: (level, msg) => log.log(level, msg),
+          approval: deps.approval ?? 'ask',
         });
         serviceProfile = config.profile;
         unsubscribe = service.subscribe(onServiceEvent);
@@ -473,6 +490,18 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       throw new Error(p[0] ?? say('setup.engineNotRunning'));
     }
     return service;
+  };
+
+  /**
+   * The user fixed something (secret stored, settings saved, a test passed): the parts that failed run again at once,
+   * in the background, so the red state and the banner go as soon as it works — not at the next interval. Only
+   * while the engine runs its timers (as shipped). One notification per problem: nothing is re-armed here.
+   */
+  const retryProblems = (): void => {
+    void lifecycle.then(() => {
+      if (!service || !serviceStarted || disposed) return;
+      service.retryProblems().catch((e) => log.warn(`retry after a fix: ${(e as Error).message}`));
+    });
   };
 
   const requireReady = async (): Promise<SyncService> => {
@@ -554,6 +583,69 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     return cfg !== null && usable(name, cfg);
   });
 
+  const testNow = async (side: ConnectionSide, input: unknown): Promise<ConnectionTestResult> => {
+    const testSecrets = (cfg: SyncConfig) => boundSecrets(deps.secrets, (name) => usable(name, cfg));
+    const notForThisServer = (name: SecretName, cfg: SyncConfig): ConnectionTestResult => ({
+      ok: false,
+      side,
+      kind: 'auth',
+      message: say('secrets.notForThisServer', { secret: secretLabel(name), host: bindingHost(name, cfg) }),
+    });
+    const built = configForTest(side, input);
+    if ('issues' in built)
+      return {
+        ok: false,
+        side,
+        kind: 'config',
+        message: built.issues.map((i) => issueText(locale(), i)).join('; '),
+      };
+    const cfg = built.config;
+    try {
+      if (side === 'abra') {
+        const need = cfg.abra.authMode === 'token' ? 'abraToken' : 'abraPassword';
+        if (!(await deps.secrets.has(need)))
+          return { ok: false, side, kind: 'auth', message: say(`setup.enter.${need}`) };
+        if (!(await usable(need, cfg))) return notForThisServer(need, cfg);
+        const client = await deps.abraClientFor(cfg, testSecrets(cfg));
+        const me = await client.currentUser();
+        const who = me.name || me.loginname || me.login || cfg.abra.login;
+        retryProblems();
+        return { ok: true, side, message: say('abra.connected', { who }) };
+      }
+      const need = secretNeeds(cfg)[1]!;
+      if (!(await deps.secrets.has(need.name)))
+        return { ok: false, side, kind: 'auth', message: say(need.missing) };
+      if (!(await usable(need.name, cfg))) return notForThisServer(need.name, cfg);
+      const exchange = deps.exchangeFor
+        ? await deps.exchangeFor(cfg, testSecrets(cfg))
+        : (await deps.connect(cfg, testSecrets(cfg))).exchange;
+      try {
+        const info = await exchange.testConnection();
+        const version = info.serverVersion ? ` (${info.serverVersion})` : '';
+        // Exchange 2007 (#19): the legacy mode and legacy TLS are said, an unsupported 2007 SP1 is not "ok"
+        const legacy =
+          (info.legacyMode ? say('ews.legacyMode') : '') +
+          (info.legacyTls ? say('ews.legacyTlsInUse', { protocol: info.legacyTls }) : '');
+        if (info.unsupported) return { ok: false, side, kind: 'config', message: say('ews.exchange2007Sp1') };
+        retryProblems();
+        return {
+          ok: true,
+          side,
+          message:
+            (info.displayName
+              ? say('ews.connectedAs', { name: info.displayName, email: info.email, version })
+              : say('ews.connected', { email: info.email, version })) + legacy,
+        };
+      } finally {
+        await exchange.close().catch(() => undefined);
+      }
+    } catch (e) {
+      const r = explainConnectionError(side, e, cfg, locale());
+      log.warn(`test connection ${side}: ${toSyncError(e).kind}: ${toSyncError(e).message}`);
+      return r;
+    }
+  };
+
   const api: Controller = {
     getState,
 
@@ -585,8 +677,8 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       doc = { ...doc, sync: r.data as unknown as Obj };
       deps.settings.save(doc);
       log.info(`settings: configuration saved (profile ${r.data.profile})`);
-      tracker.reset();
       await reconcile();
+      retryProblems();
       const state = await getState();
       emit({ type: 'state', state });
       return { ok: true, state };
@@ -616,76 +708,50 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       }
       deps.settings.save(doc);
       log.info(`secrets: ${describeSecret(name)} ${value === null ? 'removed' : 'stored'}`);
-      tracker.reset();
       await reconcile();
+      if (value !== null) retryProblems();
       const state = await getState();
       emit({ type: 'state', state });
       return state;
     },
 
     async testConnection(side, input) {
-      const testSecrets = (cfg: SyncConfig) => boundSecrets(deps.secrets, (name) => usable(name, cfg));
-      const notForThisServer = (name: SecretName, cfg: SyncConfig): ConnectionTestResult => ({
-        ok: false,
-        side,
-        kind: 'auth',
-        message: say('secrets.notForThisServer', { secret: secretLabel(name), host: bindingHost(name, cfg) }),
+      // bounded: the answer comes within testTimeoutMs whatever the server does (a server that never answers kept
+      // "Testing…" for minutes); the request itself ends on its own time-outs in the background, its result dropped
+      const ms = deps.testTimeoutMs ?? 15_000;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<ConnectionTestResult>((resolve) => {
+        timer = setTimeout(() => {
+          log.warn(`test connection ${side}: no answer within ${ms} ms`);
+          const built = configForTest(side, input);
+          resolve(
+            'issues' in built
+              ? {
+                  ok: false,
+                  side,
+                  kind: 'timeout',
+                  message: say(side === 'abra' ? 'abra.failed' : 'ews.timeout'),
+                }
+              : explainConnectionError(
+                  side,
+                  new SyncError('timeout', `no answer within ${ms} ms`),
+                  built.config,
+                  locale(),
+                ),
+          );
+        }, ms);
       });
-      const built = configForTest(side, input);
-      if ('issues' in built)
-        return {
-          ok: false,
-          side,
-          kind: 'config',
-          message: built.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-        };
-      const cfg = built.config;
       try {
-        if (side === 'abra') {
-          const need = cfg.abra.authMode === 'token' ? 'abraToken' : 'abraPassword';
-          if (!(await deps.secrets.has(need)))
-            return { ok: false, side, kind: 'auth', message: say(`setup.enter.${need}`) };
-          if (!(await usable(need, cfg))) return notForThisServer(need, cfg);
-          const client = await deps.abraClientFor(cfg, testSecrets(cfg));
-          const me = await client.currentUser();
-          const who = me.name || me.loginname || me.login || cfg.abra.login;
-          return { ok: true, side, message: say('abra.connected', { who }) };
-        }
-        const need = secretNeeds(cfg)[1]!;
-        if (!(await deps.secrets.has(need.name)))
-          return { ok: false, side, kind: 'auth', message: say(need.missing) };
-        if (!(await usable(need.name, cfg))) return notForThisServer(need.name, cfg);
-        const exchange = deps.exchangeFor
-          ? await deps.exchangeFor(cfg, testSecrets(cfg))
-          : (await deps.connect(cfg, testSecrets(cfg))).exchange;
-        try {
-          const info = await exchange.testConnection();
-          const version = info.serverVersion ? ` (${info.serverVersion})` : '';
-          // Exchange 2007 (#19): the legacy mode and legacy TLS are said, an unsupported 2007 SP1 is not "ok"
-          const legacy =
-            (info.legacyMode ? say('ews.legacyMode') : '') +
-            (info.legacyTls ? say('ews.legacyTlsInUse', { protocol: info.legacyTls }) : '');
-          if (info.unsupported)
-            return { ok: false, side, kind: 'config', message: say('ews.exchange2007Sp1') };
-          return {
-            ok: true,
-            side,
-            message:
-              (info.displayName
-                ? say('ews.connectedAs', { name: info.displayName, email: info.email, version })
-                : say('ews.connected', { email: info.email, version })) + legacy,
-          };
-        } finally {
-          await exchange.close().catch(() => undefined);
-        }
-      } catch (e) {
-        const r = explainConnectionError(side, e, cfg, locale());
-        log.warn(`test connection ${side}: ${toSyncError(e).kind}: ${toSyncError(e).message}`);
-        return r;
+        return await Promise.race([testNow(side, input), late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
 
     async autodiscover(email) {
+      if (!exchangeConnectionSchema.shape.email.safeParse(email.trim()).success)
+        return { ok: false, message: say('autodiscover.needsEmail') };
+      email = email.trim();
       if (!deps.autodiscover) return { ok: false, message: say('autodiscover.unavailable') };
       const exchange = effective().config?.exchange ?? null;
       const oauth = exchange?.auth === 'oauth';
@@ -742,7 +808,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
           ok: false,
           side: 'exchange',
           kind: 'config',
-          message: built.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+          message: built.issues.map((i) => issueText(locale(), i)).join('; '),
         };
       if (!deps.signInMicrosoft)
         return { ok: false, side: 'exchange', kind: 'config', message: say('graph.signInUnavailable') };
@@ -752,6 +818,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         deps.settings.save(doc);
         log.info('secrets: Microsoft 365 sign-in stored');
         await reconcile();
+        retryProblems();
         await emitState();
         return {
           ok: true,
@@ -877,8 +944,25 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       return (await requireReady()).syncNow(part);
     },
 
-    async preview(part?: PartName) {
-      return (await requireReady()).preview(part);
+    async preview(part?: PartName | null, draft?: unknown) {
+      const s = await requireReady();
+      if (draft === undefined || draft === null) return s.preview(part ?? undefined);
+      // The page's unsaved settings: checked like a save (policy, validation), then previewed without saving.
+      if (!isObj(draft)) throw new Error(say('config.mustBeObject'));
+      const candidate = stripSecretFields(draft) as Obj;
+      const merged = applyPolicy('sync', candidate, policy) ?? candidate;
+      const r = validateWith(syncConfigSchema, merged, locale());
+      if (!r.ok) throw new Error(r.issues.map((i) => issueText(locale(), i)).join('; '));
+      try {
+        return await s.preview(part ?? undefined, r.data);
+      } catch (e) {
+        const err = toSyncError(e);
+        throw new Error(noteText(locale(), err.note, err.message));
+      }
+    },
+
+    async approve(part?: PartName) {
+      return (await requireReady()).approve(part);
     },
 
     async pause() {
@@ -903,6 +987,10 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       return (await requireReady()).confirmMassDelete(part);
     },
 
+    async keepInsteadOfDelete(part) {
+      return (await requireReady()).keepInsteadOfDelete(part);
+    },
+
     async listRuns(limit) {
       await lifecycle;
       return service ? service.listRuns(limit) : [];
@@ -925,6 +1013,10 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     async listUnassignedMail() {
       await lifecycle;
       return service ? service.listUnassignedMail() : [];
+    },
+
+    async ignoreMail(id) {
+      (await requireService()).ignoreMail(id);
     },
 
     async assignMail(id, firmId, personId, applyToAddress) {
@@ -1002,6 +1094,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     service: () => service,
     config: () => effective().config,
     preferences,
+    navigate: (page) => emit({ type: 'navigate', page }),
   };
 
   // Secrets stored before bindings existed: bound to the servers saved now (the ones they were entered for).

@@ -104,7 +104,11 @@ export interface FirmHit {
   persons: PickerItem[];
 }
 
-export type AppEvent = { type: 'service'; event: ServiceEvent } | { type: 'state'; state: AppState };
+export type AppEvent =
+  | { type: 'service'; event: ServiceEvent }
+  | { type: 'state'; state: AppState }
+  /** Main asks the window to show a page (a click on a notification or a tray line). */
+  | { type: 'navigate'; page: 'overview' | 'connections' | 'parts' | 'mail' | 'log' };
 
 /** Everything the renderer can ask of main. All calls are async and their results plain serialisable data. */
 export interface AppApi {
@@ -132,15 +136,25 @@ export interface AppApi {
   validateWhere(collection: 'firms' | 'crmactivities', where: string): Promise<WhereCheck>;
   status(): Promise<SchedulerStatus | null>;
   syncNow(part?: PartName): Promise<RunSummary[]>;
-  preview(part?: PartName): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  /**
+   * Dry run of one part (null/undefined: every enabled part); writes and saves nothing. `draft`: the unsaved
+   * settings of the page (validated like saveSync) to preview instead of the saved ones.
+   */
+  preview(part?: PartName | null, draft?: unknown): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  /** The user saw the preview: approve the waiting part (or every waiting part) and run it at once. */
+  approve(part?: PartName): Promise<RunSummary[]>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   confirmMassDelete(part: PartName): Promise<RunSummary>;
+  /** Keep the items a run stopped before deleting (unlinked, no longer synced); nothing is deleted. */
+  keepInsteadOfDelete(part: PartName): Promise<RunSummary>;
   listRuns(limit?: number): Promise<RunSummary[]>;
   listFailures(limit?: number): Promise<ItemFailure[]>;
   listConflicts(limit?: number): Promise<ConflictRecord[]>;
   flipConflict(id: number): Promise<void>;
   listUnassignedMail(): Promise<UnassignedMail[]>;
+  /** Take a message off the unassigned queue (Ignorovat). */
+  ignoreMail(id: number): Promise<void>;
   searchFirms(text: string): Promise<FirmHit[]>;
   assignMail(id: number, firmId: string, personId: string | null, applyToAddress: boolean): Promise<void>;
   /** Writes a zip of logs, run history and settings without secrets; returns its path. */
@@ -170,7 +184,8 @@ export const methodArgs = {
   savePreferences: z.tuple([preferencesSchema]),
   setSecret: z.tuple([secretName, z.string().min(1).max(8192).nullable(), anyConfig.optional()]),
   testConnection: z.tuple([side, anyConfig]),
-  autodiscover: z.tuple([z.string().email()]),
+  // any text: an empty or wrong address is answered in the user's language by the controller, not by this check
+  autodiscover: z.tuple([z.string().max(320)]),
   signInMicrosoft: z.tuple([anyConfig]),
   signOutMicrosoft: z.tuple([]),
   activityTypes: z.tuple([]),
@@ -182,15 +197,18 @@ export const methodArgs = {
   validateWhere: z.tuple([z.enum(['firms', 'crmactivities']), z.string().max(4000)]),
   status: z.tuple([]),
   syncNow: z.tuple([optPart]),
-  preview: z.tuple([optPart]),
+  preview: z.tuple([part.nullish(), anyConfig.optional()]),
+  approve: z.tuple([optPart]),
   pause: z.tuple([]),
   resume: z.tuple([]),
   confirmMassDelete: z.tuple([part]),
+  keepInsteadOfDelete: z.tuple([part]),
   listRuns: z.tuple([limit]),
   listFailures: z.tuple([limit]),
   listConflicts: z.tuple([limit]),
   flipConflict: z.tuple([z.number().int().min(1)]),
   listUnassignedMail: z.tuple([]),
+  ignoreMail: z.tuple([z.number().int().min(1)]),
   searchFirms: z.tuple([z.string().max(200)]),
   assignMail: z.tuple([
     z.number().int().min(1),

@@ -75,6 +75,16 @@ function openSettings(): void {
   else showWindow(w);
 }
 
+/** Show the window on a page (a clicked notification, the tray's "Open log"). */
+function openPage(page: 'overview' | 'connections' | 'parts' | 'mail' | 'log'): void {
+  const w = ensureWindow();
+  const go = () => controller?.navigate(page);
+  // a window just made: its page subscribes to events once loaded
+  if (w.webContents.isLoading()) w.webContents.once('did-finish-load', () => setTimeout(go, 300));
+  else go();
+  openSettings();
+}
+
 let loginItem: boolean | null = null;
 function applyLoginItem(startAtLogin: boolean): void {
   if (loginItem === startAtLogin) return;
@@ -101,7 +111,7 @@ async function onTrayAction(a: TrayAction): Promise<void> {
     if (a === 'syncNow') await c.syncNow();
     else if (a === 'pause') await c.pause();
     else if (a === 'resume') await c.resume();
-    else if (a === 'openLog') await c.openLog();
+    else if (a === 'openLog') openPage('log');
     else if (a === 'quit') app.quit();
     else if (a === 'installUpdate') updater?.restartToUpdate();
     else openSettings(); // settings…, or a part line: the overview shows its details
@@ -162,9 +172,12 @@ async function start(): Promise<void> {
     systemLocale: app.getLocale(),
     policy,
     log,
-    notify: (title, body) => {
-      if (Notification.isSupported())
-        new Notification({ title, body, icon: path.join(assetsDir, 'icon.png') }).show();
+    notify: (title, body, page) => {
+      if (!Notification.isSupported()) return;
+      const n = new Notification({ title, body, icon: path.join(assetsDir, 'icon.png') });
+      // a click opens the page where the problem is dealt with
+      n.on('click', () => openPage(page ?? 'overview'));
+      n.show();
     },
     openPath: (p) => shell.openPath(p),
   });
@@ -218,7 +231,7 @@ async function start(): Promise<void> {
     if (e.type === 'state') {
       tray?.update(e.state.sync ? e.state.status : null, e.state.locale);
       applyLoginItem(e.state.preferences.startAtLogin);
-    } else if (e.event.type === 'status') {
+    } else if (e.type === 'service' && e.event.type === 'status') {
       if (!e.event.status.parts.some((p) => p.running)) updater?.syncEnded();
       const lang = c.preferences().language;
       tray?.update(

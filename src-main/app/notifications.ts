@@ -11,9 +11,20 @@ export interface Notice {
   /** Identity of the problem (part + kind); the same key never notifies twice in a row. */
   key: string;
   part: PartName;
-  kind: 'massDelete' | 'auth' | 'config' | 'error';
+  kind: 'massDelete' | 'auth' | 'config' | 'error' | 'warning';
   title: string;
   body: string;
+  /** The window's page that shows the problem (a click on the notification opens it). */
+  page: NoticePage;
+}
+
+export type NoticePage = 'overview' | 'connections' | 'parts' | 'mail';
+
+/** Where the user deals with a problem of this kind. */
+export function pageOf(kind: Notice['kind'], part: PartName): NoticePage {
+  if (kind === 'auth') return 'connections';
+  if (kind === 'config') return part === 'mail' ? 'mail' : 'parts';
+  return 'overview';
 }
 
 export type NoticeLanguage = 'cs' | 'en';
@@ -29,13 +40,22 @@ const TITLES: Record<NoticeLanguage, Record<Notice['kind'], string>> = {
     auth: '{part}: sign in again',
     config: '{part}: settings need attention',
     error: '{part}: sync is failing',
+    warning: '{part}: some items keep failing',
   },
   cs: {
     massDelete: '{part}: potvrďte mazání',
     auth: '{part}: přihlaste se znovu',
     config: '{part}: nastavení vyžaduje pozornost',
     error: '{part}: synchronizace selhává',
+    warning: '{part}: některé položky se opakovaně nedaří',
   },
+};
+
+const ITEMS_FAILING: Record<NoticeLanguage, (n: number) => string> = {
+  en: (n) =>
+    `${n} ${n === 1 ? 'item' : 'items'} failed again in the last runs; the Overview says which and why.`,
+  cs: (n) =>
+    `${n} ${n === 1 ? 'položka se' : n >= 2 && n <= 4 ? 'položky se' : 'položek se'} opakovaně nepodařilo synchronizovat; které a proč, uvidíte v Přehledu.`,
 };
 
 function problemOf(
@@ -44,6 +64,11 @@ function problemOf(
 ): { kind: Notice['kind']; message: string } | null {
   if (p.attention)
     return { kind: p.attention.kind, message: noteText(language, p.attention.note, p.attention.message) };
+  // the runs go on, but the same items failed again: the tray turns amber and the user hears it once
+  if ((p.partialStreak ?? 0) >= 2 && p.lastRun?.result === 'partial') {
+    const n = p.lastRun.failures.length || p.lastRun.counts.failed;
+    return { kind: 'warning', message: ITEMS_FAILING[language](n) };
+  }
   return null;
 }
 
@@ -78,6 +103,7 @@ export class NotificationTracker {
         kind: problem.kind,
         title: TITLES[this.language][problem.kind].replace('{part}', label),
         body: problem.message || label,
+        page: pageOf(problem.kind, p.part),
       });
     }
     return out;

@@ -33,7 +33,7 @@ const stringList = (v: unknown): string[] | undefined =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 100) : undefined;
 
 export const DEFAULT_PREFERENCES: AppPreferences = {
-  startAtLogin: false,
+  startAtLogin: true,
   language: 'auto',
   notifications: true,
 };

@@ -6,7 +6,7 @@
 import type { PartStatus, RunSummary, SchedulerStatus } from '../sync/api';
 import type { PartName } from '../sync/config';
 
-export type TrayIcon = 'idle' | 'syncing' | 'error' | 'paused';
+export type TrayIcon = 'idle' | 'syncing' | 'error' | 'warning' | 'paused';
 
 export type TrayAction =
   | 'syncNow'
@@ -44,6 +44,9 @@ const T = {
     paused: 'Paused',
     syncing: 'Syncing…',
     needs: 'Needs your attention',
+    warning: 'Some items keep failing',
+    waiting: 'waits for your preview',
+    failingSince: 'failing; last OK',
     lastOk: 'Last successful sync',
     never: 'never',
     noRun: 'not run yet',
@@ -70,6 +73,9 @@ const T = {
     paused: 'Pozastaveno',
     syncing: 'Synchronizuje se…',
     needs: 'Vyžaduje vaši pozornost',
+    warning: 'Některé položky se opakovaně nedaří',
+    waiting: 'čeká na váš náhled',
+    failingSince: 'selhává; naposledy OK',
     lastOk: 'Poslední úspěšná synchronizace',
     never: 'nikdy',
     noRun: 'zatím neproběhlo',
@@ -99,12 +105,37 @@ function needsUser(p: PartStatus): boolean {
   return false;
 }
 
+/** The runs go on, but the same items failed in two runs or more. */
+function itemsFailing(p: PartStatus): boolean {
+  return p.enabled && (p.partialStreak ?? 0) >= 2 && p.lastRun?.result === 'partial';
+}
+
 export function trayIcon(status: SchedulerStatus | null): TrayIcon {
   if (!status) return 'error';
   if (status.parts.some((p) => p.running)) return 'syncing';
   if (status.parts.some(needsUser)) return 'error';
+  if (status.parts.some(itemsFailing)) return 'warning';
   if (status.paused) return 'paused';
   return 'idle';
+}
+
+/** Czech plural of "změna" (1 změna, 2–4 změny, 5 změn). */
+function changesWord(n: number, lang: Lang): string {
+  if (lang === 'en') return n === 1 ? 'change' : 'changes';
+  return n === 1 ? 'změna' : n >= 2 && n <= 4 ? 'změny' : 'změn';
+}
+
+/** One short line per part for the tooltip: a part that keeps failing shows since when, not hidden by the others. */
+function tooltipLine(p: PartStatus, lang: Lang, now: Date): string {
+  const t = T[lang];
+  const name = t.parts[p.part];
+  if (p.running) return `${name}: ${t.running}`;
+  if (p.awaitingApproval) return `${name}: ${t.waiting}`;
+  const r = p.lastRun;
+  if (!r) return `${name}: ${t.noRun}`;
+  if (needsUser(p) || r.result === 'failed' || r.result === 'aborted')
+    return `${name}: ${t.failingSince} ${p.lastSuccessAt ? fmtTime(p.lastSuccessAt, lang, now) : t.never}`;
+  return `${name}: ${t.results[r.result]} ${fmtTime(r.finishedAt, lang, now)}`;
 }
 
 function fmtTime(iso: string, lang: Lang, now: Date): string {
@@ -135,9 +166,7 @@ function partLine(p: PartStatus, lang: Lang, now: Date): string {
         c.exchange.updated +
         c.exchange.deleted
       : 0;
-  const extra = changes
-    ? ` (${changes} ${lang === 'cs' ? 'změn' : changes === 1 ? 'change' : 'changes'})`
-    : '';
+  const extra = changes ? ` (${changes} ${changesWord(changes, lang)})` : '';
   return `${name}: ${t.results[r.result]}${extra}, ${fmtTime(r.finishedAt, lang, now)}`;
 }
 
@@ -159,12 +188,17 @@ export function trayModel(
   if (!status) headline = t.notSetUp;
   else if (icon === 'syncing') headline = t.syncing;
   else if (icon === 'error') headline = t.needs;
+  else if (icon === 'warning') headline = t.warning;
   else if (icon === 'paused') headline = t.paused;
   else headline = '';
+  // one line per enabled part (a part that keeps failing is not hidden behind another's success); the overall
+  // last success only when there is no part to list
   const tooltip = [
     t.app,
     headline,
-    status ? `${t.lastOk}: ${lastOk ? fmtTime(lastOk, lang, now) : t.never}` : '',
+    ...(enabled.length
+      ? enabled.map((p) => tooltipLine(p, lang, now))
+      : [status ? `${t.lastOk}: ${lastOk ? fmtTime(lastOk, lang, now) : t.never}` : '']),
   ]
     .filter(Boolean)
     .join('\n');

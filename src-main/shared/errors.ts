@@ -110,10 +110,18 @@ export function networkError(e: unknown, host: string, server = host): SyncError
   const err = e as { code?: string; message?: string; name?: string; cause?: { code?: string } };
   const code = err?.code ?? err?.cause?.code ?? '';
   const safe = { code, cause: { code, message: err?.message } };
+  // the sentence the UI shows in the user's language (the English message with Node's words stays for the log)
+  const said = (key: 'run.tls' | 'run.unreachable' | 'run.timeout'): Note => ({ key, params: { host } });
   if (TLS_ERROR_CODES.has(code) || /certificate|ssl|tls/i.test(err?.message ?? ''))
-    return new SyncError('tls', `TLS problem talking to ${host}: ${err?.message ?? code}`, safe);
+    return new SyncError('tls', `TLS problem talking to ${host}: ${err?.message ?? code}`, {
+      ...safe,
+      note: said('run.tls'),
+    });
   if (UNREACHABLE_ERROR_CODES.has(code))
-    return new SyncError('unreachable', `${server} is unreachable (${code})`, safe);
+    return new SyncError('unreachable', `${server} is unreachable (${code})`, {
+      ...safe,
+      note: said('run.unreachable'),
+    });
   if (
     code === 'ECONNABORTED' ||
     code === 'ETIMEDOUT' ||
@@ -121,7 +129,10 @@ export function networkError(e: unknown, host: string, server = host): SyncError
     err?.name === 'TimeoutError' ||
     err?.name === 'CanceledError'
   )
-    return new SyncError('timeout', `${server} did not answer in time`, safe);
+    return new SyncError('timeout', `${server} did not answer in time`, {
+      ...safe,
+      note: said('run.timeout'),
+    });
   return new SyncError('transient', `connection to ${server} failed: ${err?.message ?? code}`, safe);
 }
 

@@ -54,7 +54,7 @@ const en = {
     'Cannot reach the ABRA server {host}. Check the server address and port, and that this computer is on the company network or VPN.',
   'abra.timeout': 'The ABRA server {host} did not answer in time. Try again later or check the address.',
   'abra.tls':
-    "The ABRA server's TLS certificate is not trusted ({detail}). Ask your administrator for the company CA certificate or the server certificate's fingerprint and enter it under Advanced.",
+    'The TLS certificate of the ABRA server {host} is not trusted ({detail}). Ask your administrator for the company CA certificate or the server certificate\'s SHA-256 fingerprint and enter it under "Self-signed server certificate".',
   'abra.authToken':
     'ABRA rejected the login "{login}" with the stored user token. Check the login and enter the token again.',
   'abra.authPassword':
@@ -143,6 +143,8 @@ const en = {
   'run.noAbraToken': 'no ABRA Gen user token is stored; enter it in Connections',
   'run.noExchangePassword': 'no Exchange password is stored; enter it in Connections',
   'run.notSignedIn': 'not signed in to Microsoft 365; sign in under Connections',
+  'preview.saveConnectionsFirst':
+    'The connections were changed but not saved: save them (Connections) before previewing the parts.',
   'run.ewsOauthCli':
     "the command line cannot use the app's Microsoft sign-in for Exchange Server (EWS): give an EWS access token in EXCHANGE_TOKEN",
   'run.xmlCharsRemoved': {
@@ -206,6 +208,56 @@ const en = {
   },
   'preflight.blocked':
     '{part} does not write to ABRA yet: the check against this ABRA server found problems — {problems}',
+  // ---- why a run failed, when the connector had no sentence of its own (issue #18: no English in the Czech UI) ----
+  'run.exchangeAuth':
+    'The Exchange server refused the sign-in: the password was changed or has expired. Enter it again (Connections → Exchange).',
+  'run.abraAuth':
+    'ABRA refused the login: the password or user token was changed or has expired. Enter it again (Connections → ABRA).',
+  'run.tls':
+    'The TLS certificate of {host} is not trusted. Ask your administrator for the company CA certificate (Connections).',
+  'run.unreachable': 'Cannot reach {host}. Check that this computer is on the company network or VPN.',
+  'run.timeout': '{host} did not answer in time. The sync tries again shortly.',
+  'run.failed.auth': 'The server refused the sign-in. Enter the password again (Connections).',
+  'run.failed.forbidden': 'Signed in, but access was refused. Ask your administrator for the rights.',
+  'run.failed.tls':
+    "The server's TLS certificate is not trusted. Ask your administrator for the company CA certificate.",
+  'run.failed.unreachable':
+    'The server cannot be reached. Check the network or VPN; the sync tries again shortly.',
+  'run.failed.timeout': 'The server did not answer in time. The sync tries again shortly.',
+  'run.failed.malformed':
+    'The server gave an answer that cannot be understood (a wrong address or a proxy page?).',
+  'run.failed.notFound':
+    'Something the sync needs was not found on the server (the mailbox, folder or ABRA connection).',
+  'run.failed.transient': 'The server had a passing problem. The sync tries again shortly.',
+  'run.failed.throttled': 'The server is busy. The sync tries again shortly.',
+  'run.failed.config': 'The settings are not right for the server; check them (Connections, What to sync).',
+  'run.failed.validation': 'The server refused the data.',
+  'run.failed.conflict': 'The item changed on the server meanwhile; the sync tries again.',
+  'run.failed.cursorInvalid': 'The server forgot where the sync left off; the sync reads everything again.',
+  'config.abraUrlPath':
+    'enter only the server address here, e.g. https://abra.firma.cz:8443; the connection name ("{path}") goes into its own field',
+  'config.fingerprint':
+    'must be the SHA-256 fingerprint (64 hexadecimal digits); the Windows "Thumbprint" is SHA-1 (40 digits): open the certificate\'s details and copy its SHA-256 fingerprint, or enter the CA certificate instead',
+  'autodiscover.needsEmail': 'Enter your e-mail address first; Autodiscover looks the server up from it.',
+  // ---- field labels for settings issues answered by main (the same words as the renderer's labels) ----
+  'field.abra.serverUrl': 'Web API server URL',
+  'field.abra.connection': 'Connection name',
+  'field.abra.login': 'ABRA login',
+  'field.abra.authMode': 'Sign in with',
+  'field.abra.caCertificate': 'CA certificate (PEM)',
+  'field.abra.fingerprint256': 'Pinned certificate fingerprint (SHA-256)',
+  'field.exchange.email': 'E-mail address',
+  'field.exchange.kind': 'Server type',
+  'field.exchange.ewsUrl': 'EWS URL',
+  'field.exchange.auth': 'Authentication',
+  'field.exchange.user': 'User name',
+  'field.exchange.domain': 'Windows domain',
+  'field.exchange.tenantId': 'Tenant (directory) ID',
+  'field.exchange.clientId': 'Application (client) ID',
+  'field.parts.addressBook': 'Address book',
+  'field.parts.calendar': 'Calendar',
+  'field.parts.tasks': 'Tasks',
+  'field.parts.mail': 'E-mail archive',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -241,7 +293,7 @@ const cs: Record<MessageKey, Entry> = {
     'Server ABRA {host} není dostupný. Zkontrolujte adresu a port serveru a zda je počítač připojen k firemní síti nebo VPN.',
   'abra.timeout': 'Server ABRA {host} neodpověděl včas. Zkuste to později nebo zkontrolujte adresu.',
   'abra.tls':
-    'Certifikátu TLS serveru ABRA se nedá důvěřovat ({detail}). Požádejte správce o certifikát firemní certifikační autority nebo o otisk certifikátu serveru a zadejte ho v části Pokročilé.',
+    'Certifikátu TLS serveru ABRA {host} se nedá důvěřovat. Požádejte správce o certifikát firemní certifikační autority nebo o otisk SHA-256 certifikátu serveru a zadejte ho v části „Certifikát serveru podepsaný vlastní autoritou“.',
   'abra.authToken':
     'ABRA odmítla přihlášení „{login}“ s uloženým uživatelským tokenem. Zkontrolujte přihlašovací jméno a zadejte token znovu.',
   'abra.authPassword':
@@ -260,7 +312,7 @@ const cs: Record<MessageKey, Entry> = {
     'Server Exchange{host} není dostupný. Zkontrolujte adresu EWS a zda je počítač připojen k firemní síti nebo VPN.',
   'ews.timeout': 'Server Exchange neodpověděl včas. Zkuste to později.',
   'ews.tls':
-    'Certifikátu TLS serveru Exchange se nedá důvěřovat ({detail}). Požádejte správce o certifikát firemní certifikační autority.',
+    'Certifikátu TLS serveru Exchange se nedá důvěřovat. Požádejte správce o certifikát firemní certifikační autority.',
   'ews.auth':
     'Server Exchange odmítl uživatelské jméno nebo heslo pro {user}. Zkontrolujte obojí a zadejte heslo znovu.',
   'ews.forbidden':
@@ -277,7 +329,7 @@ const cs: Record<MessageKey, Entry> = {
     'Microsoft 365{host} není dostupný. Zkontrolujte, zda je počítač připojen k internetu (a proxy, pokud ji firma používá).',
   'graph.timeout': 'Microsoft 365 neodpověděl včas. Zkuste to později.',
   'graph.tls':
-    'Certifikátu TLS služby Microsoft 365 se nedá důvěřovat ({detail}). Spojení možná kontroluje firemní proxy: požádejte správce o její certifikát.',
+    'Certifikátu TLS služby Microsoft 365 se nedá důvěřovat. Spojení možná kontroluje firemní proxy: požádejte správce o její certifikát.',
   'graph.auth': 'Přihlášení k Microsoft 365 vypršelo nebo bylo odvoláno. Přihlaste se znovu.',
   'graph.forbidden':
     'Přihlášení proběhlo, ale aplikace nemá přístup k této schránce (chybí souhlas nebo oprávnění). Obraťte se na správce Microsoft 365.',
@@ -293,10 +345,11 @@ const cs: Record<MessageKey, Entry> = {
   'autodiscover.needsPassword':
     'Automatické zjišťování potřebuje vaše heslo k Exchange: uložte správné heslo pro {email} a zkuste to znovu.',
   'autodiscover.tls':
-    'Automatické zjišťování narazilo na server, jehož certifikátu TLS se nedá důvěřovat ({detail}). Požádejte správce o certifikát certifikační autority, nebo zadejte adresu EWS ručně.',
+    'Automatické zjišťování narazilo na server, jehož certifikátu TLS se nedá důvěřovat. Požádejte správce o certifikát certifikační autority, nebo zadejte adresu EWS ručně.',
   'autodiscover.notFound':
     'Automatické zjišťování nenašlo pro {email} žádný server Exchange. Zadejte adresu EWS ručně (obvykle https://mail.<vaše firma>/EWS/Exchange.asmx).',
-  'autodiscover.failed': 'Automatické zjišťování selhalo: {detail}',
+  'autodiscover.failed':
+    'Automatické zjišťování selhalo. Zadejte adresu EWS ručně (obvykle https://mail.<vaše firma>/EWS/Exchange.asmx).',
 
   'where.validFirms': {
     one: 'Výraz je platný; odpovídá mu {count} firma.',
@@ -326,6 +379,8 @@ const cs: Record<MessageKey, Entry> = {
   'run.noAbraToken': 'uživatelský token ABRA Gen není uložen; zadejte ho v Připojení',
   'run.noExchangePassword': 'heslo k Exchange není uloženo; zadejte ho v Připojení',
   'run.notSignedIn': 'nejste přihlášeni k Microsoft 365; přihlaste se v Připojení',
+  'preview.saveConnectionsFirst':
+    'Připojení byla změněna, ale neuložena: před náhledem částí je uložte (Připojení).',
   'run.ewsOauthCli':
     'příkazový řádek nemůže použít přihlášení Microsoft z aplikace pro Exchange Server (EWS): zadejte přístupový token EWS v EXCHANGE_TOKEN',
   'run.xmlCharsRemoved': {
@@ -389,6 +444,54 @@ const cs: Record<MessageKey, Entry> = {
   },
   'preflight.blocked':
     '{part} zatím do ABRA nezapisuje: kontrola proti tomuto serveru ABRA našla problémy — {problems}',
+  'run.exchangeAuth':
+    'Server Exchange odmítl přihlášení: heslo se změnilo nebo přestalo platit. Zadejte ho znovu (Připojení → Exchange).',
+  'run.abraAuth':
+    'ABRA odmítla přihlášení: heslo nebo uživatelský token se změnil nebo přestal platit. Zadejte ho znovu (Připojení → ABRA).',
+  'run.tls':
+    'Certifikátu TLS serveru {host} se nedá důvěřovat. Požádejte správce o certifikát certifikační autority vaší firmy (Připojení).',
+  'run.unreachable': 'Server {host} není dostupný. Zkontrolujte, že je počítač ve firemní síti nebo na VPN.',
+  'run.timeout': 'Server {host} neodpověděl včas. Synchronizace to brzy zkusí znovu.',
+  'run.failed.auth': 'Server odmítl přihlášení. Zadejte heslo znovu (Připojení).',
+  'run.failed.forbidden': 'Přihlášení proběhlo, ale přístup byl odepřen. Požádejte správce o oprávnění.',
+  'run.failed.tls':
+    'Certifikátu TLS serveru se nedá důvěřovat. Požádejte správce o certifikát certifikační autority vaší firmy.',
+  'run.failed.unreachable':
+    'Server není dostupný. Zkontrolujte síť nebo VPN; synchronizace to brzy zkusí znovu.',
+  'run.failed.timeout': 'Server neodpověděl včas. Synchronizace to brzy zkusí znovu.',
+  'run.failed.malformed': 'Server odpověděl něčím, čemu nelze rozumět (chybná adresa nebo stránka proxy?).',
+  'run.failed.notFound':
+    'Něco, co synchronizace potřebuje, se na serveru nenašlo (schránka, složka nebo připojení ABRA).',
+  'run.failed.transient': 'Server měl přechodný problém. Synchronizace to brzy zkusí znovu.',
+  'run.failed.throttled': 'Server je přetížený. Synchronizace to brzy zkusí znovu.',
+  'run.failed.config': 'Nastavení pro server není v pořádku; zkontrolujte ho (Připojení, Co synchronizovat).',
+  'run.failed.validation': 'Server data odmítl.',
+  'run.failed.conflict': 'Položka se mezitím na serveru změnila; synchronizace to zkusí znovu.',
+  'run.failed.cursorInvalid': 'Server zapomněl, kde synchronizace skončila; synchronizace vše přečte znovu.',
+  'config.abraUrlPath':
+    'zadejte sem jen adresu serveru, např. https://abra.firma.cz:8443; název připojení („{path}“) patří do vlastního pole',
+  'config.fingerprint':
+    'musí to být otisk SHA-256 (64 šestnáctkových číslic); „Kryptografický otisk“ z Windows je SHA-1 (40 číslic): v podrobnostech certifikátu zkopírujte otisk SHA-256, nebo zadejte certifikát certifikační autority',
+  'autodiscover.needsEmail':
+    'Nejdřív zadejte svou e-mailovou adresu; automatické zjišťování podle ní hledá server.',
+  'field.abra.serverUrl': 'Adresa serveru Web API',
+  'field.abra.connection': 'Název připojení',
+  'field.abra.login': 'Přihlašovací jméno do ABRA',
+  'field.abra.authMode': 'Přihlásit pomocí',
+  'field.abra.caCertificate': 'Certifikát certifikační autority (PEM)',
+  'field.abra.fingerprint256': 'Otisk připnutého certifikátu (SHA-256)',
+  'field.exchange.email': 'E-mailová adresa',
+  'field.exchange.kind': 'Typ serveru',
+  'field.exchange.ewsUrl': 'Adresa EWS',
+  'field.exchange.auth': 'Ověřování',
+  'field.exchange.user': 'Uživatelské jméno',
+  'field.exchange.domain': 'Doména Windows',
+  'field.exchange.tenantId': 'ID tenanta (adresáře)',
+  'field.exchange.clientId': 'ID aplikace (klienta)',
+  'field.parts.addressBook': 'Adresář',
+  'field.parts.calendar': 'Kalendář',
+  'field.parts.tasks': 'Úkoly',
+  'field.parts.mail': 'Archiv e-mailů',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };
@@ -449,4 +552,29 @@ export function wordsOf(said: string | Note | undefined, why?: Note): { message?
 export function noteText(locale: Locale, n: Note | undefined, fallback = ''): string {
   if (!n || !isMessageKey(n.key)) return fallback;
   return tr(locale, n.key, n.params);
+}
+
+/**
+ * The sentence for a failure of `kind` when the connector gave none of its own (`run.failed.<kind>`), so that no
+ * failure reaches the UI only as the connector's English words.
+ */
+export function failureNote(kind: string | undefined): Note | undefined {
+  const key = `run.failed.${kind}`;
+  return isMessageKey(key) ? { key } : undefined;
+}
+
+/**
+ * A settings issue as the user reads it: the field's label (or the part it belongs to) and the message, never the
+ * configuration path (`parts.calendar.newItemTypeId`).
+ */
+export function issueText(locale: Locale, issue: { path: string; message: string }): string {
+  const path = issue.path.replace(/^sync\./, '');
+  const exact = `field.${path}`;
+  const part = /^parts\.(\w+)/.exec(path)?.[1];
+  const label = isMessageKey(exact)
+    ? tr(locale, exact)
+    : part && isMessageKey(`field.parts.${part}`)
+      ? tr(locale, `field.parts.${part}` as MessageKey)
+      : '';
+  return label ? `${label}: ${issue.message}` : issue.message;
 }

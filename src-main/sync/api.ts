@@ -4,7 +4,7 @@
  * IPC unchanged. Imports nothing but types.
  */
 import type { Note } from '../shared/messages';
-import type { Direction, PartName } from './config';
+import type { Direction, PartName, SyncConfig } from './config';
 
 export type Side = 'abra' | 'exchange';
 
@@ -80,8 +80,8 @@ export interface RunSummary {
   message?: string;
   /** The same as a sentence the UI shows in the user's language, when the engine has one for it. */
   note?: Note;
-  /** needsConfirmation: how many deletions wait for the user's decision, on which side. */
-  pendingDeletes?: { count: number; side: Side };
+  /** needsConfirmation: how many deletions wait for the user's decision, on which side, and which (up to 200 names). */
+  pendingDeletes?: { count: number; side: Side; items?: string[] };
   errorKind?: string;
   dryRun: boolean;
 }
@@ -98,6 +98,10 @@ export interface PlanEntry {
   exchangeId?: string;
   /** Changed fields, for updates. */
   fields?: string[];
+  /** When the item happens (appointment start, task due or start; ISO), so the user recognises it in the preview. */
+  when?: string;
+  /** The firm it belongs to, when the record names it (contacts: the company). */
+  firm?: string;
 }
 
 export type Phase = 'connecting' | 'reading' | 'planning' | 'writing' | 'finishing';
@@ -116,9 +120,10 @@ export interface Attention {
   note?: Note;
   /** The SyncError kind behind it, when known. */
   errorKind?: string;
-  /** For massDelete: how many deletions wait for confirmation, on which side. */
+  /** For massDelete: how many deletions wait for confirmation, on which side, and which (up to 200 names). */
   pendingDeletes?: number;
   side?: Side;
+  pendingItems?: string[];
 }
 
 export interface PartStatus {
@@ -132,7 +137,14 @@ export interface PartStatus {
   nextRunAt?: string;
   /** Consecutive failed runs (drives back-off). */
   failureStreak: number;
+  /** Consecutive runs in which some items failed (2 and more: the tray warns, the user is told once). */
+  partialStreak?: number;
   attention?: Attention;
+  /**
+   * Newly enabled, or its scope changed: the part waits until the user saw the preview and approved the first run
+   * (the app only; see SyncService `approval`).
+   */
+  awaitingApproval?: boolean;
 }
 
 export interface SchedulerStatus {
@@ -184,18 +196,30 @@ export interface SyncServiceApi {
   status(): SchedulerStatus;
   /** Run now (one part or every enabled part); resolves when the runs end. */
   syncNow(part?: PartName): Promise<RunSummary[]>;
-  /** Dry run: what would be created/updated/deleted on which side; writes nothing (not even cursors). */
-  preview(part?: PartName): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  /**
+   * Dry run: what would be created/updated/deleted on which side; writes nothing (not even cursors). `draft`:
+   * unsaved settings to preview instead of the saved ones (same connections).
+   */
+  preview(part?: PartName, draft?: SyncConfig): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }>;
+  /** The user approves a waiting part's scope (or every waiting part's) after the preview: runs it at once. */
+  approve(part?: PartName): Promise<RunSummary[]>;
   pause(): void;
   resume(): void;
   /** The user confirmed the deletions a run stopped for; runs the part again allowing them once. */
   confirmMassDelete(part: PartName): Promise<RunSummary>;
+  /**
+   * The user keeps the items a run stopped before deleting: the part runs again and unlinks them instead (they stay
+   * where they are, no longer synced); nothing is deleted.
+   */
+  keepInsteadOfDelete(part: PartName): Promise<RunSummary>;
   listRuns(limit?: number): RunSummary[];
   listFailures(limit?: number): ItemFailure[];
   listConflicts(limit?: number): ConflictRecord[];
   /** Apply the other side's value of a recorded conflict (written on the next run of that part). */
   flipConflict(id: number): Promise<void>;
   listUnassignedMail(): UnassignedMail[];
+  /** Take an archived message off the unassigned queue (it stays in ABRA as archived, without a firm). */
+  ignoreMail(id: number): void;
   /** Assign an archived message to a firm (and person); optionally remember the address for all past and future mail. */
   assignMail(id: number, firmId: string, personId: string | null, applyToAddress: boolean): Promise<void>;
   subscribe(listener: (e: ServiceEvent) => void): () => void;

@@ -181,17 +181,40 @@ export function isClearTextUrl(raw: string): boolean {
 const secureUrl = (key: 'config.cleartextAbra' | 'config.cleartextGraph' | 'config.cleartextEws') =>
   z.string().refine((v) => !isClearTextUrl(v), { params: { key } });
 
+/** A path after the server address (usually the connection name pasted with it): the client would refuse it. */
+function urlPath(v: string): string {
+  try {
+    return new URL(v).pathname.replace(/^\/+|\/+$/g, '');
+  } catch {
+    return '';
+  }
+}
+
 export const abraConnectionSchema = z.object({
-  /** e.g. `https://abra.example.cz:8443`; http:// only on loopback (Basic credentials travel with every call). */
-  serverUrl: z.string().url().pipe(secureUrl('config.cleartextAbra')),
+  /** e.g. `https://abra.example.cz:8443` (no path: the connection name has its own field); http:// only on loopback (Basic credentials travel with every call). */
+  serverUrl: z
+    .string()
+    .url()
+    .superRefine((v, ctx) => {
+      const p = urlPath(v);
+      if (p) ctx.addIssue({ code: 'custom', params: { key: 'config.abraUrlPath', path: p } });
+    })
+    .pipe(secureUrl('config.cleartextAbra')),
   /** The ABRA Gen Web API connection name (the first path segment). */
   connection: z.string().min(1),
   login: z.string().min(1),
   authMode: z.enum(['password', 'token']).default('password'),
   /** PEM of a custom CA for a self-signed on-prem server. */
   caCertificate: z.string().optional(),
-  /** SHA-256 fingerprint of a pinned server certificate (hex, colons allowed). */
-  fingerprint256: z.string().optional(),
+  /** SHA-256 fingerprint of a pinned server certificate (hex, colons allowed; 64 hex digits). */
+  fingerprint256: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const hex = (v ?? '').replace(/[^0-9a-f]/gi, '');
+      if (v?.trim() && (hex.length !== 64 || /[^0-9a-f:\s]/i.test(v)))
+        ctx.addIssue({ code: 'custom', params: { key: 'config.fingerprint' } });
+    }),
 });
 
 export const exchangeConnectionSchema = z.object({

@@ -125,6 +125,8 @@ export interface CustomPart {
     opts: { dryRun?: boolean; confirmDeletes?: boolean },
   ): Promise<{ summary: RunSummary; plan: PlanEntry[] }>;
   listUnassigned?(ctx: Pick<RunContext, 'state'>): UnassignedMail[];
+  /** Take a message off the unassigned queue for good; false when it was not waiting there. */
+  ignore?(ctx: Pick<RunContext, 'state'>, id: number): boolean;
   assign?(
     ctx: RunContext,
     id: number,

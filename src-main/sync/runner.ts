@@ -5,18 +5,21 @@
  */
 import type { ExchangeItem, FolderRef, ItemData, UpdateRequest, WriteResult } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
-import { type Note, note, tr, wordsOf } from '../shared/messages';
+import { failureNote, type Note, note, tr, wordsOf } from '../shared/messages';
 import type { ItemFailure, ItemNote, PlanEntry, RunCounts, RunSummary, Side } from './api';
 import { recordHash } from './hash';
 import type { AbraItem, ExItem, PartModule } from './part';
 import type { RunContext } from './ports';
 import { type Decision, decide, type SideState } from './reconcile';
+import { SCOPE_CURSOR, scopeFingerprint } from './scope';
 import type { CommonRecord, Link } from './state/store';
 
 export interface RunOptions {
   dryRun?: boolean;
   /** The user confirmed a mass delete this part stopped for. */
   confirmDeletes?: boolean;
+  /** The user chose to keep the items a mass delete would remove: deletions become unlinks in this run. */
+  keepInsteadOfDelete?: boolean;
   /** Exchange write batch size. */
   batchSize?: number;
   /** Internal: this run follows one that found the part's folder gone. */
@@ -153,6 +156,12 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
     // ---------- read ----------
     ctx.progress({ phase: 'reading', done: 0, total: 0 });
+    // The part's scope changed since its cursors were stored (another type, series, filter, direction, ...): both
+    // sides are read in full, so every record is judged by the new scope, not only those changed since. The new
+    // scope is stored with the cursors once the run applied everything (a dry run stores nothing and shows it all).
+    const scope = scopeFingerprint(ctx.config, part.name);
+    const storedScope = state.getCursor(part.name, SCOPE_CURSOR);
+    const rescope = storedScope !== null && storedScope !== scope;
     const links = state.listLinks(part.name);
     const linkByAbra = new Map(links.map((l) => [l.abraId, l]));
     const linkByExKey = new Map(links.map((l) => [l.exKey, l]));
@@ -164,7 +173,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     const fullDue =
       lastFullAbra !== null &&
       ctx.now().getTime() - Date.parse(lastFullAbra) >= ctx.config.safety.abraFullCompareHours * 3_600_000;
-    const abraCursor = fullDue ? null : state.getCursor(part.name, 'abra');
+    const abraCursor = rescope || fullDue ? null : state.getCursor(part.name, 'abra');
     const abraLoad = await part.loadAbra(ctx, abraCursor, new Map(links.map((l) => [l.abraId, l.exKey])));
     for (const { from, to } of abraLoad.rekeys ?? []) {
       for (const l of links) {
@@ -187,7 +196,13 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
     const abraDeleted = new Set(abraLoad.deleted.filter((id) => !abraItems.has(id)));
 
     readingExchange = true;
-    const ex = await readExchange(part, ctx, folder, state.getCursor(part.name, 'exchange'), linkByExId);
+    const ex = await readExchange(
+      part,
+      ctx,
+      folder,
+      rescope ? null : state.getCursor(part.name, 'exchange'),
+      linkByExId,
+    );
     readingExchange = false;
     const exItems = ex.items;
     const exDeletedKeys = new Set<string>();
@@ -470,6 +485,10 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
 
     for (const w of work) {
       const d = w.decision;
+      const rec = w.abra?.record ?? w.ex?.record ?? w.link?.record ?? {};
+      const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      const when = text(rec.start) ?? text(rec.due);
+      const firm = text(rec.companyName);
       const entry = (side: Side, action: PlanEntry['action'], fields?: string[]) =>
         plan.push({
           part: part.name,
@@ -479,6 +498,8 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           abraId: w.abraId ?? undefined,
           exchangeId: w.ex?.id ?? w.link?.exId,
           fields,
+          ...(when ? { when } : {}),
+          ...(firm ? { firm } : {}),
         });
       switch (d.action) {
         case 'createExchange':
@@ -512,9 +533,24 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
       }
     }
 
+    // The user keeps what the run stopped before deleting: every linked item it would delete is unlinked instead.
+    if (opts.keepInsteadOfDelete) {
+      for (const w of work) {
+        const a = w.decision.action;
+        if ((a === 'deleteExchange' || a === 'deleteAbra') && w.link) w.decision = { action: 'unlink' };
+      }
+      for (const e of plan)
+        if (e.action === 'delete' && e.abraId && linkByAbra.has(e.abraId)) {
+          e.action = 'unlink';
+          e.side = 'abra';
+        }
+    }
+
     // ---------- safety ----------
     const linkCount = links.length;
-    if (linkCount > 0 && abraLoad.full && abraLoad.items.filter((i) => i.inScope).length === 0) {
+    // (not after the user changed the part's scope: a new filter may well match nothing; what it would delete still
+    // goes through the mass-delete question, and the app showed it in the preview first)
+    if (linkCount > 0 && abraLoad.full && !rescope && abraLoad.items.filter((i) => i.inScope).length === 0) {
       return finish('aborted', note('run.abraEmpty', { count: linkCount }));
     }
     if (linkCount > 0 && ex.full && [...exItems.values()].filter((i) => i.inScope).length === 0) {
@@ -531,7 +567,13 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
           total: linkCount,
           side: side === 'exchange' ? 'Exchange' : 'ABRA',
         });
-        return finish('needsConfirmation', why, undefined, undefined, { pendingDeletes: { count: n, side } });
+        const items = work
+          .filter((w) => w.decision.action === (side === 'exchange' ? 'deleteExchange' : 'deleteAbra'))
+          .slice(0, 200)
+          .map((w) => w.name);
+        return finish('needsConfirmation', why, undefined, undefined, {
+          pendingDeletes: { count: n, side, items },
+        });
       }
     }
 
@@ -954,6 +996,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         state.setCursor(part.name, 'abraFullAt', ctx.now().toISOString());
       for (const [k, v] of Object.entries(abraLoad.extraCursors ?? {})) state.setCursor(part.name, k, v);
       state.setCursor(part.name, 'exchange', ex.cursor);
+      state.setCursor(part.name, SCOPE_CURSOR, scope);
       // Intents of creates that failed outright are dropped above; any left belong to items we linked.
     });
     return finish(failures.length ? 'partial' : 'ok');
@@ -970,7 +1013,7 @@ export async function runPart(part: PartModule, ctx: RunContext, opts: RunOption
         return runPart(part, ctx, { ...opts, afterFolderLoss: true });
       }
     }
-    return finish('failed', err.message, err.kind, err.note);
+    return finish('failed', err.message, err.kind, err.note ?? failureNote(err.kind));
   }
 }
 

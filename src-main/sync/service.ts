@@ -8,7 +8,7 @@ import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
-import { note, noteText } from '../shared/messages';
+import { failureNote, note, noteText } from '../shared/messages';
 import type {
   Attention,
   PartStatus,
@@ -27,6 +27,7 @@ import { tasksPart } from './parts/tasks';
 import type { AbraPort, RunContext } from './ports';
 import type { PreflightResult } from './preflight';
 import { type RunOptions, runPart } from './runner';
+import { scopeFingerprint } from './scope';
 import { StateLock } from './state/lock';
 import { StateStore } from './state/store';
 
@@ -60,7 +61,16 @@ export interface SyncServiceOptions {
   runWatchdogMs?: number;
   /** The longest stop() waits for running parts (default 3 s): quitting never hangs on a slow server. */
   stopWaitMs?: number;
+  /**
+   * `ask` (the app): a part that is newly enabled or whose scope changed waits for the user — the scheduler does not
+   * run it until {@link SyncService.approve} (after a preview, a dry run). `auto` (default; the CLI and other
+   * headless use): the configuration given is the approval.
+   */
+  approval?: 'ask' | 'auto';
 }
+
+/** State meta key of the scope the user approved for a part. */
+const approvedKey = (part: PartName) => `approvedScope:${part}`;
 
 const MAX_BACKOFF_MS = 4 * 60 * 60_000;
 
@@ -69,6 +79,8 @@ interface PartRuntime {
   timer: ReturnType<typeof setTimeout> | null;
   nextRunAt: number | null;
   failureStreak: number;
+  /** Consecutive runs that applied everything but some items (which keep failing). */
+  partialStreak: number;
   progress?: PartStatus['progress'];
   attention?: Attention;
 }
@@ -135,7 +147,7 @@ export class SyncService implements SyncServiceApi {
     for (const p of [addressBookPart, calendarPart, tasksPart, mailPart, ...(opts.extraParts ?? [])])
       this.parts.set(p.name, p);
     for (const name of PART_NAMES)
-      this.rt.set(name, { running: null, timer: null, nextRunAt: null, failureStreak: 0 });
+      this.rt.set(name, { running: null, timer: null, nextRunAt: null, failureStreak: 0, partialStreak: 0 });
   }
 
   // ---------------- lifecycle ----------------
@@ -196,23 +208,90 @@ export class SyncService implements SyncServiceApi {
     return PART_NAMES.filter((p) => this.config.parts[p].enabled && this.parts.has(p));
   }
 
+  /**
+   * Does the part wait for the user's approval of its scope (newly enabled, or its scope changed since approved)?
+   * A part that synced before approvals were recorded counts as approved for the scope it has now.
+   */
+  awaitingApproval(part: PartName): boolean {
+    if (this.opts.approval !== 'ask') return false;
+    if (!this.config.parts[part].enabled || !this.parts.has(part)) return false;
+    const scope = scopeFingerprint(this.config, part);
+    const approved = this.state.getMeta(approvedKey(part));
+    if (approved === null && this.state.lastSuccess(part)) {
+      this.state.setMeta(approvedKey(part), scope);
+      return false;
+    }
+    return approved !== scope;
+  }
+
+  /**
+   * The user saw the preview and approves the part's (or every waiting part's) current scope: recorded, and the
+   * part runs at once. Returns the runs' summaries.
+   */
+  async approve(part?: PartName): Promise<RunSummary[]> {
+    const names = part ? [part] : this.enabledParts().filter((p) => this.awaitingApproval(p));
+    const out: RunSummary[] = [];
+    for (const n of names) {
+      if (!this.config.parts[n].enabled || !this.parts.has(n)) continue;
+      this.state.setMeta(approvedKey(n), scopeFingerprint(this.config, n));
+      this.opts.log?.('info', `${n}: the user approved its scope after the preview`);
+      out.push(await this.runOnce(n, {}));
+    }
+    return out;
+  }
+
+  /**
+   * The user fixed something (a password stored, settings saved, a connection test passed): every part whose last
+   * run failed (sign-in, settings, connection) runs again at once instead of staying red until its next interval.
+   * Resolves when those runs end.
+   */
+  async retryProblems(): Promise<RunSummary[]> {
+    const failing = (n: PartName) => {
+      const k = this.rt.get(n)!.attention?.kind;
+      return (k === 'auth' || k === 'config' || k === 'error') && !this.awaitingApproval(n);
+    };
+    const out: RunSummary[] = [];
+    for (const n of this.enabledParts()) {
+      const r = this.rt.get(n)!;
+      // a run under way may have started before the fix: the part runs again after it, if it still fails
+      if (!failing(n) && !r.running) continue;
+      await r.running?.catch(() => undefined);
+      if (failing(n) && !this.stopping) out.push(await this.runOnce(n, {}));
+    }
+    return out;
+  }
+
+  /** Run now; a part waiting for approval is left out (it runs through {@link approve}). */
   async syncNow(part?: PartName): Promise<RunSummary[]> {
-    const names = part ? [part] : this.enabledParts();
+    const names = (part ? [part] : this.enabledParts()).filter((n) => !this.awaitingApproval(n));
     const out: RunSummary[] = [];
     // One after another: two parts share the mailbox's concurrency budget.
     for (const n of names) out.push(await this.runOnce(n, {}));
     return out;
   }
 
-  async preview(part?: PartName): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }> {
-    const names = part ? [part] : this.enabledParts();
+  /**
+   * Dry run of one part or every enabled part; writes nothing. `draft`: preview these settings instead of the
+   * saved ones (unsaved changes of the parts; the connections must be the saved ones).
+   */
+  async preview(
+    part?: PartName,
+    draft?: SyncConfig,
+  ): Promise<{ plan: PlanEntry[]; summaries: RunSummary[] }> {
+    if (draft && !sameConnections(draft, this.config))
+      throw new SyncError('config', 'save the connection settings before previewing them', {
+        note: note('preview.saveConnectionsFirst'),
+      });
+    const cfg = draft ?? this.config;
+    const names = part ? [part] : PART_NAMES.filter((p) => cfg.parts[p].enabled && this.parts.has(p));
     const plan: PlanEntry[] = [];
     const summaries: RunSummary[] = [];
     for (const n of names) {
       const module = this.parts.get(n);
       if (!module) continue;
       const r = await this.exclusive(n, async () => {
-        const ctx = await this.context(n);
+        const saved = await this.context(n);
+        const ctx = draft ? { ...saved, config: draft } : saved;
         return isCustomPart(module)
           ? module.run(ctx, { dryRun: true })
           : runPart(module, ctx, { dryRun: true });
@@ -227,6 +306,12 @@ export class SyncService implements SyncServiceApi {
     const r = this.rt.get(part);
     if (r) r.attention = undefined;
     return this.runOnce(part, { confirmDeletes: true });
+  }
+
+  async keepInsteadOfDelete(part: PartName): Promise<RunSummary> {
+    const r = this.rt.get(part);
+    if (r) r.attention = undefined;
+    return this.runOnce(part, { keepInsteadOfDelete: true });
   }
 
   private async exclusive<T extends { summary: RunSummary }>(
@@ -267,7 +352,7 @@ export class SyncService implements SyncServiceApi {
       counts: { abra: zero, exchange: { ...zero }, unlinked: 0, conflicts: 0, failed: 0, examined: 0 },
       failures: [],
       message: err.message,
-      ...(err.note ? { note: err.note } : {}),
+      ...(err.note || failureNote(err.kind) ? { note: err.note ?? failureNote(err.kind) } : {}),
       errorKind: err.kind,
       dryRun: false,
     };
@@ -344,6 +429,8 @@ export class SyncService implements SyncServiceApi {
     const r = this.rt.get(part)!;
     if (s.result === 'failed' || s.result === 'aborted') r.failureStreak++;
     else r.failureStreak = 0;
+    if (s.result === 'partial') r.partialStreak++;
+    else if (s.result === 'ok') r.partialStreak = 0;
     this.online = !(s.result === 'failed' && (s.errorKind === 'unreachable' || s.errorKind === 'timeout'));
     const said = {
       message: s.message ?? '',
@@ -355,7 +442,13 @@ export class SyncService implements SyncServiceApi {
       r.attention = {
         kind: 'massDelete',
         ...said,
-        ...(pending ? { pendingDeletes: pending.count, side: pending.side } : {}),
+        ...(pending
+          ? {
+              pendingDeletes: pending.count,
+              side: pending.side,
+              ...(pending.items ? { pendingItems: pending.items } : {}),
+            }
+          : {}),
       };
     } else if (s.result === 'failed' && s.errorKind === 'auth') r.attention = { kind: 'auth', ...said };
     else if (s.result === 'failed' && s.errorKind === 'config') r.attention = { kind: 'config', ...said };
@@ -386,6 +479,7 @@ export class SyncService implements SyncServiceApi {
     r.nextRunAt = null;
     if (!this.config.parts[part].enabled || !this.parts.has(part) || this.stopping) return;
     if (r.attention?.kind === 'massDelete') return; // waits for the user's decision
+    if (this.awaitingApproval(part)) return; // waits until the user saw the preview and approved it
     const last = this.state.listRuns(1, part)[0];
     let delay = delayMs;
     if (delayMs === 0 && last) {
@@ -467,7 +561,9 @@ export class SyncService implements SyncServiceApi {
           lastSuccessAt: this.state.lastSuccess(name) ?? undefined,
           nextRunAt: r.nextRunAt ? new Date(r.nextRunAt).toISOString() : undefined,
           failureStreak: r.failureStreak,
+          partialStreak: r.partialStreak,
           attention: r.attention,
+          awaitingApproval: this.awaitingApproval(name),
         };
       }),
     };
@@ -496,6 +592,14 @@ export class SyncService implements SyncServiceApi {
       : [];
   }
 
+  ignoreMail(id: number): void {
+    const mail = this.parts.get('mail');
+    if (!mail || !isCustomPart(mail) || !mail.ignore)
+      throw new SyncError('config', 'the e-mail archive is not available in this version');
+    if (!mail.ignore({ state: this.state }, id))
+      throw new SyncError('notFound', `message ${id} is not waiting for assignment`);
+  }
+
   async assignMail(
     id: number,
     firmId: string,
@@ -522,6 +626,15 @@ export class SyncService implements SyncServiceApi {
   private emitStatus(): void {
     if (this.listeners.size) this.emit({ type: 'status', status: this.status() });
   }
+}
+
+/** Do two configurations connect to the same ABRA and the same mailbox the same way? */
+function sameConnections(a: SyncConfig, b: SyncConfig): boolean {
+  return (
+    a.profile === b.profile &&
+    JSON.stringify(a.abra) === JSON.stringify(b.abra) &&
+    JSON.stringify(a.exchange) === JSON.stringify(b.exchange)
+  );
 }
 
 export async function createSyncService(opts: SyncServiceOptions): Promise<SyncService> {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState } from '../../src-main/app/ipc-contract';
 import type { ProgressEvent, SchedulerStatus } from '../../src-main/sync/api';
+import { SignInDialog } from './components/signin';
 import { setLanguage } from './i18n';
 import { AppCtx, type AppCtxValue, PAGES, type PageId } from './lib/app-context';
 import { call, errorMessage, onEvent } from './lib/bridge';
@@ -9,7 +10,7 @@ import { lockedBy } from './lib/paths';
 import { ConflictsPage } from './pages/Conflicts';
 import { ConnectionsPage } from './pages/Connections';
 import { LogPage } from './pages/Log';
-import { MailPage } from './pages/Mail';
+import { MailPage, UnassignedPage } from './pages/Mail';
 import { OverviewPage } from './pages/Overview';
 import { PartsPage } from './pages/Parts';
 import { PreferencesPage } from './pages/Preferences';
@@ -32,6 +33,8 @@ export function App() {
   const [message, setMessage] = useState('');
   const [runsVersion, setRunsVersion] = useState(0);
   const mainRef = useRef<HTMLElement>(null);
+  // main may ask for a page (a clicked notification) before `go` below is defined: called through a ref
+  const goRef = useRef<(p: PageId) => void>(() => undefined);
 
   const setState = useCallback((s: AppState) => {
     setStateRaw(s);
@@ -50,6 +53,7 @@ export function App() {
     load();
     return onEvent((e) => {
       if (e.type === 'state') setState(e.state);
+      else if (e.type === 'navigate') goRef.current(e.page);
       else if (e.event.type === 'status') setStatus(e.event.status);
       else if (e.event.type === 'progress') {
         const pr = e.event.progress;
@@ -58,11 +62,27 @@ export function App() {
     });
   }, [load, setState]);
 
+  // how many archived messages wait for a firm: shown in the sidebar, refreshed after every run
+  const [unassignedCount, setUnassignedCount] = useState(0);
+  const mailOn = state?.sync?.parts.mail.enabled === true;
+  useEffect(() => {
+    void runsVersion;
+    void page; // and on every page change (an assignment lowers it)
+    if (!mailOn) {
+      setUnassignedCount(0);
+      return;
+    }
+    call('listUnassignedMail')
+      .then((l) => setUnassignedCount(l.length))
+      .catch(() => undefined);
+  }, [mailOn, runsVersion, page]);
+
   const go = useCallback((p: PageId) => {
     setPage(p);
     // Move focus to the page heading so keyboard and screen-reader users land on the new content.
     requestAnimationFrame(() => mainRef.current?.querySelector('h1')?.focus());
   }, []);
+  goRef.current = go;
 
   const ctx = useMemo<AppCtxValue | null>(
     () =>
@@ -74,8 +94,9 @@ export function App() {
         go,
         isLocked: (path) => lockedBy(state.policy.locked, path),
         runsVersion,
+        unassigned: unassignedCount,
       },
-    [state, status, setState, go, runsVersion],
+    [state, status, setState, go, runsVersion, unassignedCount],
   );
 
   if (!ctx) {
@@ -96,6 +117,7 @@ export function App() {
   }
 
   const attention = (status?.parts ?? []).some((p) => p.attention);
+  const unassigned = unassignedCount;
   return (
     <AppCtx.Provider value={ctx}>
       <div className="shell">
@@ -114,6 +136,15 @@ export function App() {
                   {p === 'overview' && attention && (
                     <span className="dot" role="img" aria-label={t('overview.needsAttention')} />
                   )}
+                  {p === 'unassigned' && unassigned > 0 && (
+                    <span
+                      className="badge badge-warn nav-count"
+                      role="img"
+                      aria-label={t('mail.waiting', { count: unassigned })}
+                    >
+                      {unassigned}
+                    </span>
+                  )}
                 </button>
               </li>
             ))}
@@ -129,6 +160,7 @@ export function App() {
           {page === 'connections' && <ConnectionsPage />}
           {page === 'parts' && <PartsPage />}
           {page === 'mail' && <MailPage />}
+          {page === 'unassigned' && <UnassignedPage />}
           {page === 'conflicts' && <ConflictsPage />}
           {page === 'log' && <LogPage />}
           {page === 'preferences' && <PreferencesPage />}
@@ -136,6 +168,7 @@ export function App() {
         <footer className="statusbar" aria-live="polite" role="status">
           {message}
         </footer>
+        <SignInDialog />
       </div>
     </AppCtx.Provider>
   );

@@ -122,8 +122,14 @@ describe('controller', () => {
     const everything = JSON.stringify([s2, events, readFileSync(h.settings.location, 'utf8')]);
     expect(everything).not.toContain(h.abra.password);
     expect(everything).not.toContain(EXCHANGE_PASSWORD);
-    // now started: the address book has its next run scheduled
-    expect(s2.status?.parts.find((p) => p.part === 'addressBook')?.nextRunAt).toBeTruthy();
+    // now started, but a new part waits until the user saw its preview and approved the first run
+    const book = (st: typeof s2.status) => st?.parts.find((p) => p.part === 'addressBook');
+    expect(book(s2.status)).toMatchObject({ awaitingApproval: true, nextRunAt: undefined });
+    expect(await c.syncNow('addressBook')).toEqual([]);
+    const [first] = await c.approve('addressBook');
+    expect(first?.result).toBe('ok');
+    // approved: the address book has its next run scheduled
+    expect(book(await c.status())).toMatchObject({ awaitingApproval: false, nextRunAt: expect.any(String) });
   });
 
   it('tests connections and says precisely what is wrong', async () => {
@@ -169,7 +175,7 @@ describe('controller', () => {
 
     const invalid = await c.testConnection('abra', { abra: { serverUrl: 'x' } });
     expect(invalid).toMatchObject({ ok: false, kind: 'config' });
-    expect(invalid.message).toContain('abra.serverUrl');
+    expect(invalid.message).toContain('Web API server URL: must be a URL');
 
     const mb = await c.testConnection('exchange', cfg);
     expect(mb).toMatchObject({ ok: true, side: 'exchange' });
@@ -272,7 +278,7 @@ describe('controller', () => {
     expect(plan.plan.some((p) => p.action === 'create' && p.side === 'exchange')).toBe(true);
     expect(h.mailbox()?.items.size ?? 0).toBe(0);
 
-    const [run] = await c.syncNow('addressBook');
+    const [run] = await c.approve('addressBook');
     expect(run?.result).toBe('ok');
     expect(run?.counts.exchange.created).toBeGreaterThan(0);
     expect(h.mailbox()!.items.size).toBe(run!.counts.exchange.created);
@@ -320,7 +326,7 @@ describe('controller', () => {
     await c.setSecret('abraPassword', 'definitely-wrong');
     await c.setSecret('exchangePassword', EXCHANGE_PASSWORD);
     h.notifications.length = 0;
-    const [r1] = await c.syncNow('addressBook');
+    const [r1] = await c.approve('addressBook');
     expect(r1).toMatchObject({ result: 'failed', errorKind: 'auth' });
     await c.syncNow('addressBook');
     expect(h.notifications).toHaveLength(1);
@@ -338,11 +344,58 @@ describe('controller', () => {
     expect(JSON.parse(readFileSync(h.settings.location, 'utf8')).paused).toBe(false);
   });
 
+  it('one toast per problem, none after the fix; storing the right password retries at once and clears the red state', async () => {
+    const c = await make();
+    expect((await c.saveSync(h.validConfig())).ok).toBe(true);
+    await c.setSecret('abraPassword', 'definitely-wrong');
+    await c.setSecret('exchangePassword', EXCHANGE_PASSWORD);
+    h.notifications.length = 0;
+    const [r1] = await c.approve('addressBook');
+    expect(r1).toMatchObject({ result: 'failed', errorKind: 'auth' });
+    expect(h.notifications).toHaveLength(1);
+    // a click on it opens Connections, where the password is entered
+    expect(h.notifications[0]?.page).toBe('connections');
+    // an unrelated save does not repeat it
+    expect((await c.saveSync(h.validConfig())).ok).toBe(true);
+    expect(h.notifications).toHaveLength(1);
+    // the fix: the failing part runs again at once, not at its next interval
+    await c.setSecret('abraPassword', h.abra.password);
+    const book = async () => (await c.status())?.parts.find((p) => p.part === 'addressBook');
+    for (let i = 0; i < 200 && (await book())?.lastRun?.result !== 'ok'; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect((await book())?.lastRun?.result).toBe('ok');
+    expect((await book())?.attention).toBeUndefined();
+    expect(h.notifications).toHaveLength(1);
+  });
+
+  it('a connection test against a server that never answers gives up in time with a plain answer', async () => {
+    const net = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = net.createServer((sock) => sockets.push(sock)); // accepts, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    try {
+      const c = await make({ testTimeoutMs: 400, systemLocale: 'cs-CZ' });
+      await c.setSecret('abraPassword', 'x');
+      const started = Date.now();
+      const r = await c.testConnection('abra', {
+        abra: { serverUrl: `http://127.0.0.1:${port}`, connection: 'data', login: 'jan' },
+      });
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(r).toMatchObject({ ok: false, side: 'abra', kind: 'timeout' });
+      expect(r.message).toContain('neodpověděl včas');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
   it('forgetting a secret stops the timers again', async () => {
     const c = await make();
     expect((await c.saveSync(h.validConfig())).ok).toBe(true);
     await c.setSecret('abraPassword', h.abra.password);
     await c.setSecret('exchangePassword', EXCHANGE_PASSWORD);
+    await c.approve();
     expect((await c.status())?.parts[0]?.nextRunAt).toBeTruthy();
     const s = await c.setSecret('exchangePassword', null);
     expect(s.secrets.exchangePassword).toBe(false);

@@ -92,7 +92,7 @@ describe('Exchange Server (EWS) with OAuth sign-in', () => {
     expect((await c.saveSync(config())).ok).toBe(true);
     await c.setSecret('abraPassword', abra.password);
     expect((await c.getState()).problems).toEqual([]);
-    const [first] = await c.syncNow('addressBook');
+    const [first] = await c.approve('addressBook');
     expect(first).toMatchObject({ result: 'ok', failures: [] });
     expect(first!.counts.exchange.created).toBeGreaterThan(0);
     const folder = ews.control.folders().find((f) => f.displayName === 'ABRA Gen')!.id;

@@ -77,7 +77,7 @@ export interface Harness {
   deps: ControllerDeps;
   secrets: MemorySecretStore;
   settings: FileSettingsStore;
-  notifications: { title: string; body: string }[];
+  notifications: { title: string; body: string; page?: string }[];
   opened: string[];
   /** Fresh settings, secrets, state folder and mailbox (same emulator). */
   reset(): void;
@@ -91,7 +91,7 @@ export async function startHarness(opts: { seed?: number; dir?: string } = {}): 
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'abra-sync-app-'));
   const secrets = new MemorySecretStore();
   const settings = new FileSettingsStore(path.join(dir, 'settings.json'));
-  const notifications: { title: string; body: string }[] = [];
+  const notifications: { title: string; body: string; page?: string }[] = [];
   const opened: string[] = [];
   let mailbox: TestMailbox | null = null;
   const exchangeFor = async (config: SyncConfig, s: SecretSource) => {
@@ -113,7 +113,7 @@ export async function startHarness(opts: { seed?: number; dir?: string } = {}): 
     diagnosticsDir: path.join(dir, 'diagnostics'),
     version: '0.1.0-test',
     systemLocale: 'en-US',
-    notify: (title, body) => notifications.push({ title, body }),
+    notify: (title, body, page) => notifications.push({ title, body, ...(page ? { page } : {}) }),
     openPath: async (p) => {
       opened.push(p);
       return '';

@@ -40,7 +40,7 @@ describe('ipc dispatcher', () => {
     ['reading a secret', 'setSecret', ['graphTokenCache', 'x'], /^invalidArguments: /],
     ['too many args', 'getState', [1], /^invalidArguments: /],
     ['wrong type', 'flipConflict', ['1'], /^invalidArguments: /],
-    ['bad email', 'autodiscover', ['not-an-address'], /^invalidArguments: /],
+    ['autodiscover without a text', 'autodiscover', [42], /^invalidArguments: /],
     ['huge where', 'validateWhere', ['firms', 'x'.repeat(5000)], /^invalidArguments: /],
     [
       'bad prefs',

@@ -77,7 +77,7 @@ describe('Microsoft 365 sign-in', () => {
     expect((await c.saveSync(config())).ok).toBe(true);
     await c.setSecret('abraPassword', abra.password);
     expect((await c.getState()).problems).toEqual([]);
-    const [run] = await c.syncNow('addressBook');
+    const [run] = await c.approve('addressBook');
     expect(run?.failures).toEqual([]);
     expect(run).toMatchObject({ result: 'ok' });
     expect(run!.counts.exchange.created).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ describe('notifications once per problem', () => {
         kind: 'error',
         title: 'Calendar: sync is failing',
         body: 'ABRA refused the activity',
+        page: 'overview',
       },
     ]);
     expect(t.update(status([{ ...failing, failureStreak: 2 }]))).toEqual([]);
@@ -74,5 +75,46 @@ describe('notifications once per problem', () => {
     expect(t.update(status([net(2)]))).toHaveLength(1);
     const t2 = new NotificationTracker();
     expect(t2.update(status([{ ...net(5), enabled: false }]))).toEqual([]);
+  });
+});
+
+describe('notifications that help (issue #18 item 5)', () => {
+  it('a click opens the page where the problem is dealt with', () => {
+    const t = new NotificationTracker('cs');
+    const notices = t.update(
+      status([
+        part('calendar', { attention: { kind: 'auth', message: 'x', note: { key: 'run.exchangeAuth' } } }),
+        part('mail', { attention: { kind: 'config', message: 'x' } }),
+        part('addressBook', { attention: { kind: 'massDelete', message: 'x' } }),
+      ]),
+    );
+    expect(notices.map((n) => `${n.part}:${n.page}`)).toEqual([
+      'calendar:connections',
+      'mail:mail',
+      'addressBook:overview',
+    ]);
+    expect(notices[0]?.body).toContain('Zadejte ho znovu');
+  });
+
+  it('items that keep failing: one warning after the second run in a row, none while they succeed again', () => {
+    const t = new NotificationTracker('cs');
+    const partial = (streak: number) =>
+      part('tasks', {
+        lastRun: run('tasks', 'partial', {
+          failures: [{ part: 'tasks', side: 'abra', name: 'Úkol', reason: 'x', at: '2026-11-24T08:00:00Z' }],
+        }),
+        partialStreak: streak,
+      });
+    expect(t.update(status([partial(1)]))).toEqual([]);
+    const [n] = t.update(status([partial(2)]));
+    expect(n).toMatchObject({
+      kind: 'warning',
+      page: 'overview',
+      title: 'Úkoly: některé položky se opakovaně nedaří',
+    });
+    expect(n?.body).toContain('1 položka se opakovaně nepodařilo');
+    expect(t.update(status([partial(3)]))).toEqual([]);
+    expect(t.update(status([part('tasks', { lastRun: run('tasks', 'ok'), partialStreak: 0 })]))).toEqual([]);
+    expect(t.update(status([partial(2)]))).toHaveLength(1);
   });
 });

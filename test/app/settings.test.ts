@@ -154,3 +154,45 @@ describe('file settings store', () => {
 function mkdirp(p: string) {
   mkdirSync(p, { recursive: true });
 }
+
+describe('start at login (issue #18 item 4)', () => {
+  it('is on for a new installation, stays as the user chose it, and an admin policy can lock it', async () => {
+    const fresh = new FileSettingsStore(path.join(dir, 'autostart', 'settings.json'));
+    expect(fresh.load().preferences.startAtLogin).toBe(true);
+    const chosen = new MemorySettingsStore();
+    chosen.save({ ...chosen.load(), preferences: { ...chosen.load().preferences, startAtLogin: false } });
+    expect(chosen.load().preferences.startAtLogin).toBe(false);
+
+    const { parsePolicy } = await import('../../src-main/app/policy');
+    const policy = parsePolicy(
+      { preferences: { startAtLogin: true }, locked: ['preferences.startAtLogin'] },
+      'test policy',
+    );
+    const c = await createController({
+      settings: chosen,
+      secrets: new MemorySecretStore(),
+      connect: async () => {
+        throw new Error('not used');
+      },
+      abraClientFor: () => {
+        throw new Error('not used');
+      },
+      dataDir: path.join(dir, 'autostart-state'),
+      logFile: path.join(dir, 'autostart.log'),
+      version: '0',
+      systemLocale: 'cs-CZ',
+      notify: () => undefined,
+      openPath: async () => '',
+      policy,
+    });
+    try {
+      // the locked value wins over the user's old choice, and the user cannot turn it off
+      expect(c.preferences().startAtLogin).toBe(true);
+      const r = await c.savePreferences({ startAtLogin: false, language: 'auto', notifications: true });
+      expect(r.ok).toBe(false);
+      expect(c.preferences().startAtLogin).toBe(true);
+    } finally {
+      await c.dispose();
+    }
+  });
+});

@@ -66,7 +66,10 @@ describe('tray state', () => {
       '---',
       'quit|Quit|true',
     ]);
-    expect(m.tooltip).toMatch(/^ABRA Gen Exchange Sync\nSyncing…\nLast successful sync: \d\d:\d\d$/);
+    // one line per part: a failing part is not hidden behind another's success
+    expect(m.tooltip.replace(/\d\d:\d\d/g, 'HH:MM')).toBe(
+      'ABRA Gen Exchange Sync\nSyncing…\nAddress book: OK HH:MM\nCalendar: running\nE-mail archive: not run yet',
+    );
   });
 
   it('paused shows Resume; Czech labels; not set up points to Settings', () => {
@@ -81,10 +84,62 @@ describe('tray state', () => {
     expect(
       m.menu.some((i) => i.type === 'item' && i.label.startsWith('Archiv e-mailů: některé položky selhaly')),
     ).toBe(true);
-    expect(m.tooltip).toContain('Poslední úspěšná synchronizace: nikdy');
+    expect(m.tooltip).toContain('Archiv e-mailů: některé položky selhaly');
     const none = trayModel(null, { now });
     expect(none.tooltip).toBe('ABRA Gen Exchange Sync\nNot set up yet — open Settings');
     expect(none.menu[0]).toMatchObject({ id: 'syncNow', enabled: false });
     expect(none.menu.some((i) => i.type === 'item' && i.id === 'pause')).toBe(false);
+  });
+});
+
+describe('tray: a part that keeps failing is seen (issue #18 item 5)', () => {
+  const at = new Date('2026-11-24T12:00:00Z');
+  it('amber for items failing in two runs in a row; the tooltip names the failing part and its last success', () => {
+    const warn = trayModel(
+      status([
+        part('addressBook', { lastRun: run('addressBook', 'ok') }),
+        part('tasks', { lastRun: run('tasks', 'partial'), partialStreak: 2 }),
+      ]),
+      { now: at, lang: 'cs' },
+    );
+    expect(warn.icon).toBe('warning');
+    expect(warn.tooltip).toContain('Některé položky se opakovaně nedaří');
+    const failing = trayModel(
+      status([
+        part('addressBook', { lastRun: run('addressBook', 'ok') }),
+        part('calendar', {
+          lastRun: run('calendar', 'failed', { errorKind: 'auth' }),
+          lastSuccessAt: '2026-11-24T09:05:00Z',
+          failureStreak: 4,
+          attention: { kind: 'auth', message: 'x' },
+        }),
+      ]),
+      { now: at, lang: 'cs' },
+    );
+    expect(failing.icon).toBe('error');
+    expect(failing.tooltip).toMatch(/Kalendář: selhává; naposledy OK \d\d:05/);
+    expect(failing.tooltip).toMatch(/Adresář: OK .*\d\d:\d\d/);
+  });
+
+  it('Czech plural of the changes in the menu: 1 změna, 3 změny, 7 změn', () => {
+    for (const [n, word] of [
+      [1, 'změna'],
+      [3, 'změny'],
+      [7, 'změn'],
+    ] as const) {
+      const counts = {
+        abra: { created: 0, updated: 0, deleted: 0 },
+        exchange: { created: n, updated: 0, deleted: 0 },
+        unlinked: 0,
+        conflicts: 0,
+        failed: 0,
+        examined: n,
+      };
+      const m = trayModel(status([part('calendar', { lastRun: run('calendar', 'ok', { counts }) })]), {
+        now: at,
+        lang: 'cs',
+      });
+      expect(m.menu.some((i) => i.type === 'item' && i.label.includes(`(${n} ${word})`))).toBe(true);
+    }
   });
 });

@@ -6,9 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWorld, type World, writes } from './harness';
 import { defineRules } from './rules';
 import { defineScenarios } from './scenarios';
+import { defineScopeChanges } from './scope';
 
 defineScenarios('graph');
 defineRules('graph');
+defineScopeChanges('graph');
 
 describe('Microsoft Graph only', () => {
   let w: World;

@@ -68,9 +68,11 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
   };
   // A section's name may carry the "needs attention" marker after it.
   const nav = (name: string) =>
-    page
-      .getByRole('navigation')
-      .getByRole('button', { name: new RegExp(`^${name}( needs attention| vyžaduje pozornost)?$`) });
+    page.getByRole('navigation').getByRole('button', {
+      name: new RegExp(
+        `^${name}( needs attention| vyžaduje pozornost| \\d+ messages? waits? for assignment)?$`,
+      ),
+    });
   const region = (name: string) => page.getByRole('region', { name, exact: true });
   const status = () => page.locator('footer.statusbar');
   // The Exchange side as the user sees it in Outlook (EWS emulator, or the in-memory mailbox).
@@ -229,10 +231,16 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await clickAndWait(page.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
     // Main refused the save; the reason is shown next to the field, nothing was stored.
     await containsText(abra.locator('.field-error').first(), 'must be a URL');
+    // the summary names the field by its label, never by the settings path (issue #18 item 3)
+    const summary = page.locator('.banner-error').filter({ hasText: 'must be a URL' }).first();
+    await containsText(summary, 'ABRA Gen – Web API server URL:');
+    expect(await summary.textContent()).not.toContain('abra.serverUrl');
     await containsText(status(), 'Not saved');
     expect((await controller.getState()).sync).toBeNull();
 
     await abra.getByLabel('Web API server URL').fill(`http://127.0.0.1:${backends.abra.port}`);
+    // the field's old error goes as soon as the user fixes it (issue #18 item 8)
+    expect(await abra.locator('.field-error').count()).toBe(0);
     await abra.getByLabel('Password').fill('definitely-wrong');
     await abra.getByRole('button', { name: 'Test connection' }).click();
     await containsText(abra.locator('.result'), `ABRA rejected the login "${backends.abra.user}"`);
@@ -323,8 +331,12 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await rows.first().waitFor({ timeout: 60_000 });
     expect(await rows.count()).toBeGreaterThan(0);
     await visible(page.locator('.plan-table tbody tr[data-action="create"]').first());
-    // Nothing was written by the preview.
+    // Nothing was written by the preview; the saved parts wait for the user's go-ahead.
     expect(exchangeItemCount()).toBe(0);
+    await visible(page.getByRole('button', { name: /^Start the first sync \(\d+ changes\)$/ }));
+    expect((await controller.status())?.parts.find((p) => p.part === 'calendar')?.awaitingApproval).toBe(
+      true,
+    );
     await page.locator('.plan').scrollIntoViewIfNeeded();
     await shot('03-parts-preview');
   });
@@ -357,8 +369,16 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
   it('syncs everything and shows the results on the overview', async () => {
     deliverMail(UNASSIGNED_MIME);
     await nav('Overview').click();
-    await clickAndWait(page.getByRole('button', { name: 'Sync everything now' }), 'syncNow');
-    await containsText(status(), /Sync (of 3 parts )?finished/, 90_000);
+    // every newly enabled part waits for the preview: Sync now is off until then
+    const archive = region('E-mail archive');
+    await containsText(archive.locator('.banner-warn'), 'Waits for you');
+    await isDisabled(archive.getByRole('button', { name: 'Sync now' }));
+    await archive.getByRole('button', { name: 'Show the preview' }).click();
+    await clickAndWait(page.getByRole('button', { name: 'Preview', exact: true }), 'preview');
+    expect(exchangeItemCount()).toBe(0);
+    await clickAndWait(page.getByRole('button', { name: /^Start the first sync/ }), 'approve');
+    expect(exchangeItemCount()).toBeGreaterThan(0);
+    await nav('Overview').click();
     const book = region('Address book');
     await hasText(book.locator('.badge.result-ok'), 'OK');
     await visible(book.getByText(/Exchange: [1-9]\d* created/));
@@ -366,6 +386,9 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await visible(region('E-mail archive').getByText(/ABRA: [1-9]\d* created/));
     expect(exchangeItemCount()).toBeGreaterThan(0);
     await shot('04-overview');
+    // approved: Sync now runs every part again
+    await clickAndWait(page.getByRole('button', { name: 'Sync everything now' }), 'syncNow');
+    await containsText(status(), /Sync (of 3 parts )?finished/, 90_000);
   });
 
   it('pauses and resumes the schedule', async () => {
@@ -438,6 +461,8 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     const row = page.locator('.conflicts-table tbody tr').first();
     await containsText(row, 'Schůzka — změna v ABRA');
     await containsText(row, 'Schůzka — změna v Outlooku');
+    // the field by its name, not the record's key
+    await hasText(row.locator('td').nth(1), 'Subject');
     await shot('05b-conflicts');
     const before = await controller.listConflicts();
     const flipButton = row.getByRole('button', { name: /Use the (ABRA|Exchange) value/ });
@@ -485,13 +510,17 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     const banner = region('Calendar').getByRole('alert');
     await containsText(banner, /password|credentials|401/i);
     await visible(page.locator('.dot'));
+    // one small dialog asks for the password, for every part it stops (issue #18 item 6)
+    const dialog = page.getByRole('dialog', { name: 'The Exchange password no longer works' });
+    await containsText(dialog, 'Calendar');
     await shot('06b-overview-sign-in-again');
-    await banner.getByRole('button', { name: 'Sign in again' }).click();
-    await hasText(page.getByRole('heading', { level: 1 }), 'Connections');
-    await region('Exchange mailbox').getByLabel('Password').fill(EXCHANGE_PASSWORD);
-    await clickAndWait(page.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
-    await hasText(status(), 'Settings saved.');
-    await nav('Overview').click();
+    await dialog.getByLabel('Password').fill(EXCHANGE_PASSWORD);
+    await clickAndWait(dialog.getByRole('button', { name: 'Sign in', exact: true }), 'setSecret');
+    await poll(
+      async () => dialog.count(),
+      (n) => n === 0,
+      'the dialog to close',
+    );
     await clickAndWait(region('Calendar').getByRole('button', { name: 'Sync now' }), 'syncNow');
     await poll(
       async () => region('Calendar').getByRole('alert').count(),
@@ -550,8 +579,24 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
   });
 
   it('assigns an unassigned message to a firm chosen by search', async () => {
-    await nav('E-mail archive').click();
+    // the overview says it too (issue #18 item 10)
+    await nav('Overview').click();
+    await containsText(region('E-mail archive').locator('.banner-info'), '1 message waits for assignment');
+    // its own page, with the count in the sidebar
+    const entry = page.getByRole('navigation').getByRole('button', { name: /^Unassigned e-mail/ });
+    await containsText(entry, '1');
+    await entry.click();
     const queue = region('Messages waiting for assignment');
+    // search as you type, case- and accent-insensitive
+    await queue.getByLabel('Filter by subject or address').fill('POPTAVKA');
+    await containsText(queue, 'Poptávka regálů');
+    await queue.getByLabel('Filter by subject or address').fill('nothing like it');
+    await poll(
+      async () => queue.locator('li[data-mail-id]').count(),
+      (n) => n === 0,
+      'the filter',
+    );
+    await queue.getByLabel('Filter by subject or address').fill('');
     await containsText(queue, 'Poptávka regálů');
     await containsText(queue, 'petr.dvorak@neznama-firma.example');
     const firm = backends.abra.control.list('firms').find((f) => typeof f.name === 'string' && !f.hidden)!;

@@ -622,7 +622,11 @@ export class EwsBackend implements ExchangeBackend {
     }
     if (name === 'SoapFaultDetails' || (ex && 'HttpStatusCode' in ex && 'ResponseCode' in ex)) {
       const status = Number(ex.HttpStatusCode) || undefined;
-      if (status === 401) return new SyncError('auth', 'Exchange refused the sign-in', { status });
+      if (status === 401)
+        return new SyncError('auth', 'Exchange refused the sign-in', {
+          status,
+          note: { key: 'run.exchangeAuth' },
+        });
       if (status === 403) return new SyncError('forbidden', 'Exchange refused access', { status });
       const code = errorCodeName(ex.ResponseCode);
       if (code && code !== 'NoError' && code !== '0') {

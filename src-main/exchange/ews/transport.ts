@@ -267,9 +267,7 @@ export function classifyFailure(
       error: new SyncError(
         'auth',
         'Exchange refused the sign-in (wrong user name/password or expired token)',
-        {
-          status,
-        },
+        { status, note: { key: 'run.exchangeAuth' } },
       ),
       retryAfterMs: null,
     };

@@ -198,7 +198,10 @@ function mapMsalError(e: unknown, action: string): SyncError {
       },
     );
   if (e instanceof AuthError)
-    return new SyncError('auth', `Microsoft 365 sign-in failed — sign in again: ${msg}`, { code });
+    return new SyncError('auth', `Microsoft 365 sign-in failed — sign in again: ${msg}`, {
+      code,
+      note: note('graph.auth'),
+    });
   return new SyncError('transient', `Microsoft 365 sign-in failed (${action}): ${msg}`);
 }
 

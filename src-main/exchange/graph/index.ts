@@ -78,7 +78,9 @@ function fromCache(
       },
     },
     openBrowser: () => {
-      throw new SyncError('auth', 'Microsoft 365: sign in again in the app (Settings → Connections)');
+      throw new SyncError('auth', 'Microsoft 365: sign in again in the app (Connections)', {
+        note: { key: 'graph.auth' },
+      });
     },
   });
 }
@@ -113,7 +115,9 @@ function toAuth(
   if (typeof token === 'string' && token) return { getAccessToken: async () => token };
   return {
     getAccessToken: async () => {
-      throw new SyncError('auth', 'Microsoft 365: not signed in — sign in again');
+      throw new SyncError('auth', 'Microsoft 365: not signed in — sign in again', {
+        note: { key: 'run.notSignedIn' },
+      });
     },
   };
 }

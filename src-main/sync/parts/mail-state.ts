@@ -43,7 +43,7 @@ export interface MailRow {
   firmId: string | null;
   personId: string | null;
   /** `assigned`: a firm (or person) is set; `unassigned`: waits in the queue. */
-  status: 'assigned' | 'unassigned';
+  status: 'assigned' | 'unassigned' | 'ignored';
 }
 
 interface DbRow {
@@ -58,7 +58,7 @@ interface DbRow {
   date: string;
   firm_id: string | null;
   person_id: string | null;
-  status: 'assigned' | 'unassigned';
+  status: 'assigned' | 'unassigned' | 'ignored';
 }
 
 const toRow = (r: DbRow): MailRow => ({
@@ -142,6 +142,14 @@ export class MailState {
     this.state.db
       .prepare('UPDATE mail_messages SET firm_id = ?, person_id = ?, status = ? WHERE id = ?')
       .run(firmId, personId, firmId || personId ? 'assigned' : 'unassigned', id);
+  }
+
+  /** The user ignores an unassigned message: it leaves the queue (the activity in ABRA stays as archived). */
+  ignore(id: number): boolean {
+    const r = this.state.db
+      .prepare("UPDATE mail_messages SET status = 'ignored' WHERE id = ? AND status = 'unassigned'")
+      .run(id);
+    return Number(r.changes) > 0;
   }
 
   unassigned(address?: string): MailRow[] {

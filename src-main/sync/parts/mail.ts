@@ -23,11 +23,12 @@ import {
 import { mimeVerdict, summaryVerdict } from '../../mail/filters';
 import { MimeBudgetError, type ParsedMail, parseMime, stripLargeAttachments } from '../../mail/mime';
 import { SyncError, toSyncError } from '../../shared/errors';
-import { type Note, note, tr, wordsOf } from '../../shared/messages';
+import { failureNote, type Note, note, tr, wordsOf } from '../../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
 import type { MailConfig } from '../config';
 import type { CustomPart } from '../part';
 import { type AbraRow, abraIn, abraLiteral, abraTimestamp, nestRow, type RunContext } from '../ports';
+import { SCOPE_CURSOR, scopeFingerprint } from '../scope';
 import { FIRM_MAIL_READ, PERSON_SELECT } from './abra-reads';
 import { ACTIVITIES, activityAssignmentBody } from './activities';
 import { MailState } from './mail-state';
@@ -628,6 +629,11 @@ async function runMail(
       }
     }
     const retries = state.listRetries('mail', 'exchange');
+    // Another scope than the folders' cursors were read with (folders, start date, filters, ...): every folder is
+    // read again from the start date; the Message-ID index keeps what is archived from being archived twice.
+    const scope = scopeFingerprint(ctx.config, 'mail');
+    const storedScope = state.getCursor('mail', SCOPE_CURSOR);
+    const rescope = storedScope !== null && storedScope !== scope;
 
     for (const folder of folders) {
       if (ctx.signal?.aborted) break;
@@ -645,7 +651,7 @@ async function runMail(
       }
       // 2. changes since the folder's cursor; the cursor moves after each page is applied (or queued for retry)
       const cursorName = `folder:${folder.ref.id}`;
-      let cursor = state.getCursor('mail', cursorName);
+      let cursor = rescope ? null : state.getCursor('mail', cursorName);
       const read = async (start: string | null) => {
         let c = start;
         for (let page = 0; page < 1_000_000; page++) {
@@ -677,10 +683,11 @@ async function runMail(
     if (ctx.signal?.aborted) return finish(run.failures.length ? 'partial' : 'failed', note('run.stopped'));
     ctx.progress({ phase: 'finishing', done: run.counts.examined, total: run.counts.examined });
     if (dryRun) return finish('dryRun');
+    state.setCursor('mail', SCOPE_CURSOR, scope);
     return finish(run.failures.length ? 'partial' : 'ok');
   } catch (e) {
     const err = toSyncError(e);
-    return finish('failed', err.message, err.kind, err.note);
+    return finish('failed', err.message, err.kind, err.note ?? failureNote(err.kind));
   }
 }
 
@@ -713,6 +720,7 @@ export function createMailPart(limits: MailPartOptions = {}): CustomPart {
     name: 'mail',
     run: (ctx, opts) => runMail(ctx, opts, limits),
     listUnassigned: (ctx) => new MailState(ctx.state).listUnassigned(),
+    ignore: (ctx, id) => new MailState(ctx.state).ignore(id),
     assign: (ctx, id, firmId, personId, applyToAddress) =>
       assignMail(ctx, id, firmId, personId, applyToAddress),
   };

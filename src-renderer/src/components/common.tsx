@@ -4,18 +4,43 @@ import type { ItemFailure } from '../../../src-main/sync/api';
 import { useApp } from '../lib/app-context';
 
 /** Summary of save errors at the top of a form (each is also shown next to its field when the field is here). */
+/**
+ * The label the user sees for a settings path (`parts.calendar.newItemTypeId` → "Typ pro položky vytvořené v
+ * Outlooku"): the label of the field on the page, else the part or section it belongs to. Never the path itself.
+ */
+export function useFieldLabel(): (path: string) => string {
+  const { t, i18n } = useTranslation();
+  return (raw: string) => {
+    const path = raw.replace(/^sync\./, '');
+    const el = document.querySelector<HTMLElement>(`[data-field-path="${CSS.escape(path)}"]`);
+    const label = el?.dataset.fieldLabel;
+    const [head, part] = path.split('.');
+    const section =
+      head === 'parts' && part && i18n.exists(`parts.${part}`)
+        ? t(`parts.${part}`)
+        : head === 'abra' || head === 'exchange'
+          ? t(head === 'abra' ? 'connections.abra' : 'connections.exchange')
+          : '';
+    return [section, label].filter(Boolean).join(' – ');
+  };
+}
+
 export function IssueSummary({ issues }: { issues: FieldIssue[] }) {
   const { t } = useTranslation();
+  const labelOf = useFieldLabel();
   if (issues.length === 0) return null;
   return (
     <div className="banner banner-error" role="alert">
       <p>{t('common.fixBeforeSave')}</p>
       <ul>
-        {issues.map((i) => (
-          <li key={`${i.path}:${i.message}`}>
-            {i.path && <code>{i.path.replace(/^sync\./, '')}</code>} {i.message}
-          </li>
-        ))}
+        {issues.map((i) => {
+          const label = i.path && i.path !== '(root)' ? labelOf(i.path) : '';
+          return (
+            <li key={`${i.path}:${i.message}`} data-path={i.path}>
+              {label && <strong>{label}:</strong>} {i.message}
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

@@ -40,7 +40,11 @@ export function FieldShell({ id, label, path, hint, children, inline }: FieldShe
   const error = form.issues[path];
   const locked = form.isLocked(form.lockPrefix + path);
   return (
-    <div className={`field${inline ? ' field-inline' : ''}${error ? ' has-error' : ''}`}>
+    <div
+      className={`field${inline ? ' field-inline' : ''}${error ? ' has-error' : ''}`}
+      data-field-path={path}
+      data-field-label={label}
+    >
       {inline ? (
         <>
           {children}
@@ -265,6 +269,8 @@ export function MultiPickField({
     <fieldset
       className={`field picker${error ? ' has-error' : ''}`}
       aria-describedby={error ? `${baseId}-error` : undefined}
+      data-field-path={path}
+      data-field-label={label}
     >
       <legend>{label}</legend>
       {hint && <p className="hint">{hint}</p>}

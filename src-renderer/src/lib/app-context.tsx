@@ -2,7 +2,16 @@ import { createContext, useContext } from 'react';
 import type { AppState } from '../../../src-main/app/ipc-contract';
 import type { SchedulerStatus } from '../../../src-main/sync/api';
 
-export const PAGES = ['overview', 'connections', 'parts', 'mail', 'conflicts', 'log', 'preferences'] as const;
+export const PAGES = [
+  'overview',
+  'connections',
+  'parts',
+  'mail',
+  'unassigned',
+  'conflicts',
+  'log',
+  'preferences',
+] as const;
 export type PageId = (typeof PAGES)[number];
 
 export interface AppCtxValue {
@@ -13,6 +22,8 @@ export interface AppCtxValue {
   /** Say something in the polite live region (screen readers) and the status bar. */
   announce(msg: string): void;
   go(page: PageId): void;
+  /** How many archived messages wait for a firm (the sidebar, the overview). */
+  unassigned?: number;
   /** Admin policy lock of a setting by its full dotted path (`sync.abra.serverUrl`, `preferences.language`). */
   isLocked(path: string): boolean;
   /** Bumped after every run event, so pages showing history reload. */

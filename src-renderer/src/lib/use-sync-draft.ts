@@ -58,6 +58,8 @@ export function useSyncDraft() {
     draftRef.current = setIn(draftRef.current, path, value);
     setDraft(draftRef.current);
     setDirty(true);
+    // the user is fixing it: an old error of this field no longer stands (it comes back on save if still wrong)
+    setIssues((xs) => (xs.some((i) => i.path === path) ? xs.filter((i) => i.path !== path) : xs));
   }, []);
 
   const save = useCallback(async (): Promise<boolean> => {

@@ -62,7 +62,11 @@ export function ConflictsPage() {
                     </span>
                   </td>
                   <td>
-                    <code>{c.field}</code>
+                    {i18n.exists(`recordField.${c.field}`) ? (
+                      t(`recordField.${c.field}`)
+                    ) : (
+                      <code>{c.field}</code>
+                    )}
                   </td>
                   <td className={c.winner === 'abra' ? 'winner' : ''}>{formatValue(c.abraValue)}</td>
                   <td className={c.winner === 'exchange' ? 'winner' : ''}>{formatValue(c.exchangeValue)}</td>

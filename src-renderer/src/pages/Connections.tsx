@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   ConnectionSide,
@@ -21,7 +21,10 @@ export function ConnectionsPage() {
   const { draft, draftRef, set, save, saving, issues, form } = useSyncDraft();
   const [typed, setTyped] = useState<Typed>({});
   const [tests, setTests] = useState<Partial<Record<ConnectionSide, ConnectionTestResult>>>({});
-  const [testing, setTesting] = useState<ConnectionSide | null>(null);
+  // a test per side at a time; the two sides do not block each other, and a running test can be cancelled (its late
+  // answer is dropped; main gives up on its own after 15 s)
+  const [testing, setTesting] = useState<Partial<Record<ConnectionSide, number>>>({});
+  const testRun = useRef(0);
   const [discover, setDiscover] = useState<{ ok: boolean; message: string } | null>(null);
   const [signingIn, setSigningIn] = useState(false);
 
@@ -53,21 +56,35 @@ export function ConnectionsPage() {
     }
   };
 
+  const current = useRef<Partial<Record<ConnectionSide, number>>>({});
   const test = async (side: ConnectionSide) => {
-    setTesting(side);
+    const run = ++testRun.current;
+    current.current[side] = run;
+    setTesting((x) => ({ ...x, [side]: run }));
     setTests((x) => ({ ...x, [side]: undefined }));
+    const mine = () => current.current[side] === run;
     try {
       await storeTyped(side === 'abra' ? ['abraPassword', 'abraToken'] : ['exchangePassword']);
       const r = await call('testConnection', side, draftRef.current);
+      if (!mine()) return;
       setTests((x) => ({ ...x, [side]: r }));
       announce(r.message);
     } catch (e) {
+      if (!mine()) return;
       const r = { ok: false, side, message: errorMessage(e) };
       setTests((x) => ({ ...x, [side]: r }));
       announce(r.message);
     } finally {
-      setTesting(null);
+      if (mine()) {
+        current.current[side] = undefined;
+        setTesting((x) => ({ ...x, [side]: undefined }));
+      }
     }
+  };
+  const cancelTest = (side: ConnectionSide) => {
+    current.current[side] = undefined;
+    setTesting((x) => ({ ...x, [side]: undefined }));
+    announce(t('connections.testCancelled'));
   };
 
   const autodiscover = async () => {
@@ -180,9 +197,14 @@ export function ConnectionsPage() {
             />
           </details>
           <div className="actions">
-            <button type="button" onClick={() => test('abra')} disabled={testing !== null}>
-              {testing === 'abra' ? t('connections.testing') : t('connections.test')}
+            <button type="button" onClick={() => test('abra')} disabled={testing.abra !== undefined}>
+              {testing.abra !== undefined ? t('connections.testing') : t('connections.test')}
             </button>
+            {testing.abra !== undefined && (
+              <button type="button" onClick={() => cancelTest('abra')}>
+                {t('common.cancel')}
+              </button>
+            )}
           </div>
           {tests.abra && (
             <Result ok={tests.abra.ok}>
@@ -275,9 +297,14 @@ export function ConnectionsPage() {
             </>
           )}
           <div className="actions">
-            <button type="button" onClick={() => test('exchange')} disabled={testing !== null}>
-              {testing === 'exchange' ? t('connections.testing') : t('connections.test')}
+            <button type="button" onClick={() => test('exchange')} disabled={testing.exchange !== undefined}>
+              {testing.exchange !== undefined ? t('connections.testing') : t('connections.test')}
             </button>
+            {testing.exchange !== undefined && (
+              <button type="button" onClick={() => cancelTest('exchange')}>
+                {t('common.cancel')}
+              </button>
+            )}
           </div>
           {tests.exchange && (
             <Result ok={tests.exchange.ok}>

@@ -242,10 +242,25 @@ function AssignDialog({ mail, onDone }: { mail: UnassignedMail; onDone(assigned:
 
 const listUnassignedMail = () => call('listUnassignedMail');
 
+/** Case-insensitive, accent-insensitive match of what the user types (as they type it). */
+function matches(m: UnassignedMail, query: string): boolean {
+  const fold = (x: string) =>
+    x
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
+  const q = fold(query.trim());
+  return !q || fold(`${m.subject} ${m.address}`).includes(q);
+}
+
 function UnassignedQueue() {
   const { t, i18n } = useTranslation();
+  const { announce } = useApp();
   const { data: items, error, reload: load } = useRunData(listUnassignedMail);
   const [open, setOpen] = useState<number | null>(null);
+  const [query, setQuery] = useState('');
+  const id = useId().replace(/:/g, '');
+  const shown = (items ?? []).filter((m) => matches(m, query));
   return (
     <section className="card" aria-labelledby="unassigned-heading">
       <h2 id="unassigned-heading">{t('mail.unassigned')}</h2>
@@ -253,8 +268,14 @@ function UnassignedQueue() {
       {error && <Result ok={false}>{error}</Result>}
       {items && items.length === 0 && <p>{t('mail.unassignedEmpty')}</p>}
       {items && items.length > 0 && (
+        <div className="field">
+          <label htmlFor={`${id}-q`}>{t('mail.filter')}</label>
+          <input id={`${id}-q`} type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+        </div>
+      )}
+      {items && items.length > 0 && (
         <ul className="queue">
-          {items.map((m) => (
+          {shown.map((m) => (
             <li key={m.id} data-mail-id={m.id}>
               <div className="queue-row">
                 <span className="queue-date">{formatTime(m.date, i18n.language)}</span>
@@ -263,9 +284,25 @@ function UnassignedQueue() {
                   {t(`mail.dir.${m.direction}`)} {m.address}
                 </span>
                 {open !== m.id && (
-                  <button type="button" onClick={() => setOpen(m.id)}>
-                    {t('mail.assignButton')}
-                  </button>
+                  <>
+                    <button type="button" onClick={() => setOpen(m.id)}>
+                      {t('mail.assignButton')}
+                    </button>
+                    <button
+                      type="button"
+                      onClick={async () => {
+                        try {
+                          await call('ignoreMail', m.id);
+                          announce(t('mail.ignored', { subject: m.subject || t('mail.noSubject') }));
+                          void load();
+                        } catch (e) {
+                          announce(errorMessage(e));
+                        }
+                      }}
+                    >
+                      {t('mail.ignore')}
+                    </button>
+                  </>
                 )}
               </div>
               {open === m.id && (
@@ -393,6 +430,18 @@ export function MailPage() {
           </section>
         </form>
       </FormCtx.Provider>
+    </div>
+  );
+}
+
+/** The unassigned mail on its own page (the sidebar shows how many wait). */
+export function UnassignedPage() {
+  const { t } = useTranslation();
+  const { state } = useApp();
+  if (!state.sync) return <ConnectFirst title={t('nav.unassigned')} />;
+  return (
+    <div className="page">
+      <PageHeading>{t('nav.unassigned')}</PageHeading>
       <UnassignedQueue />
     </div>
   );

@@ -36,8 +36,9 @@ function Counts({ run }: { run: RunSummary }) {
 function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (part: PartName) => void }) {
   const { t, i18n } = useTranslation();
   const said = useSaid();
-  const { announce, go, state } = useApp();
+  const { announce, go, state, unassigned } = useApp();
   const [confirming, setConfirming] = useState(false);
+  const [showList, setShowList] = useState(false);
   const run = p.lastRun;
   const lang = i18n.language;
   const confirm = async () => {
@@ -45,6 +46,17 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
     try {
       const s = await call('confirmMassDelete', p.part);
       announce(t('overview.confirmedDone', { part: t(`parts.${p.part}`), result: t(`result.${s.result}`) }));
+    } catch (e) {
+      announce(errorMessage(e));
+    } finally {
+      setConfirming(false);
+    }
+  };
+  const keep = async () => {
+    setConfirming(true);
+    try {
+      const s = await call('keepInsteadOfDelete', p.part);
+      announce(t('overview.keptDone', { part: t(`parts.${p.part}`), result: t(`result.${s.result}`) }));
     } catch (e) {
       announce(errorMessage(e));
     } finally {
@@ -92,7 +104,23 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
         </div>
       )}
       {run && <Counts run={run} />}
+      {p.part === 'mail' && p.enabled && (unassigned ?? 0) > 0 && (
+        <div className="banner banner-info">
+          <p>{t('mail.waiting', { count: unassigned })}</p>
+          <button type="button" onClick={() => go('unassigned')}>
+            {t('mail.openQueue')}
+          </button>
+        </div>
+      )}
       {run?.message && run.message !== p.attention?.message && <p className="run-message">{said(run)}</p>}
+      {p.enabled && p.awaitingApproval && (
+        <div className="banner banner-warn" role="status">
+          <p>{t(p.lastRun ? 'overview.awaitingChanged' : 'overview.awaitingFirst')}</p>
+          <button type="button" onClick={() => go('parts')}>
+            {t('overview.showPreview')}
+          </button>
+        </div>
+      )}
       {p.attention && (
         <div
           className={`banner ${p.attention.kind === 'massDelete' ? 'banner-warn' : 'banner-error'}`}
@@ -100,11 +128,40 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
         >
           <p>{said(p.attention)}</p>
           {p.attention.kind === 'massDelete' && (
-            <button type="button" className="danger" disabled={confirming} onClick={confirm}>
-              {p.attention.pendingDeletes
-                ? t('overview.confirmDeletes', { count: p.attention.pendingDeletes })
-                : t('overview.confirmDeletesUnknown')}
-            </button>
+            <>
+              <p>{t('overview.waitsForDecision', { part: t(`parts.${p.part}`) })}</p>
+              <div className="actions">
+                <button type="button" className="danger" disabled={confirming} onClick={confirm}>
+                  {p.attention.pendingDeletes
+                    ? t('overview.confirmDeletes', { count: p.attention.pendingDeletes })
+                    : t('overview.confirmDeletesUnknown')}
+                </button>
+                <button type="button" disabled={confirming} onClick={keep}>
+                  {t(p.attention.side === 'abra' ? 'overview.keepInAbra' : 'overview.keepInOutlook')}
+                </button>
+                {p.attention.pendingItems && p.attention.pendingItems.length > 0 && (
+                  <button type="button" aria-expanded={showList} onClick={() => setShowList((v) => !v)}>
+                    {t('overview.showList')}
+                  </button>
+                )}
+              </div>
+              {showList && p.attention.pendingItems && (
+                <ul className="pending-list" aria-label={t('overview.pendingList')}>
+                  {p.attention.pendingItems.map((name, i) => (
+                    // names may repeat (two meetings of the same subject)
+                    // biome-ignore lint/suspicious/noArrayIndexKey: a static list shown once
+                    <li key={`${i}:${name}`}>{name}</li>
+                  ))}
+                  {(p.attention.pendingDeletes ?? 0) > p.attention.pendingItems.length && (
+                    <li>
+                      {t('overview.andMore', {
+                        count: (p.attention.pendingDeletes ?? 0) - p.attention.pendingItems.length,
+                      })}
+                    </li>
+                  )}
+                </ul>
+              )}
+            </>
           )}
           {p.attention.kind === 'auth' && (
             <button type="button" onClick={() => go('connections')}>
@@ -133,7 +190,7 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
       <div className="actions">
         <button
           type="button"
-          disabled={!p.enabled || p.running || busy}
+          disabled={!p.enabled || p.running || busy || p.awaitingApproval === true}
           onClick={() => onSync(p.part)}
           aria-describedby={headingId}
         >

@@ -15,7 +15,7 @@ import {
 import { WhereField } from '../components/where';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
-import { uniqueKeys } from '../lib/format';
+import { formatTime, uniqueKeys } from '../lib/format';
 import { getIn } from '../lib/paths';
 import { useSaid } from '../lib/said';
 import { useActivityPickers } from '../lib/use-pickers';
@@ -160,7 +160,7 @@ function ActivityFilters({
 }
 
 export function PlanTable({ plan }: { plan: PlanEntry[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const shown = plan.slice(0, 500);
   const byAction = new Map<string, number>();
   for (const p of plan) byAction.set(p.action, (byAction.get(p.action) ?? 0) + 1);
@@ -192,8 +192,19 @@ export function PlanTable({ plan }: { plan: PlanEntry[] }) {
                 <tr key={key} data-action={p.action}>
                   <td>{t(`parts.${p.part}`)}</td>
                   <td>{t(`action.${p.action}`)}</td>
-                  <td>{t(`side.${p.side}`)}</td>
-                  <td>{p.name}</td>
+                  <td>{t(`preview.sideName.${p.side}`)}</td>
+                  <td>
+                    {p.name}
+                    {(p.when || p.firm) && (
+                      <span className="hint">
+                        {' '}
+                        ·{' '}
+                        {[p.when ? formatTime(p.when, i18n.language) : '', p.firm ?? '']
+                          .filter(Boolean)
+                          .join(' · ')}
+                      </span>
+                    )}
+                  </td>
                   <td>{p.fields?.join(', ') ?? ''}</td>
                 </tr>
               ))}
@@ -217,19 +228,26 @@ export function PartsPage() {
   const [preview, setPreview] = useState<{ plan: PlanEntry[]; summaries: RunSummary[] } | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState(false);
+  const [approving, setApproving] = useState(false);
 
   if (!state.sync) {
     return <ConnectFirst title={t('nav.parts')} />;
   }
 
+  // Parts that wait for the user's approval of their first run (or of a changed scope) in main.
+  const waiting = (state.status?.parts ?? []).filter((p) => p.enabled && p.awaitingApproval);
+  // the first run of the parts it starts (waiting ones; with unsaved edits, the parts already on)
+  const enabledNow = (state.status?.parts ?? []).filter((p) => p.enabled);
+  const firstRun = (waiting.length ? waiting : enabledNow).every((p) => !p.lastRun);
+
+  /** A dry run of the page as it is now, saved or not: nothing is saved, nothing written. */
   const runPreview = async () => {
     setPreviewing(true);
     setPreview(null);
     setPreviewError(null);
     try {
-      if (dirty && !(await save())) return;
       announce(t('preview.running'));
-      const r = await call('preview');
+      const r = await call('preview', null, dirty ? draft : undefined);
       setPreview(r);
       announce(t('preview.done', { count: r.plan.length }));
     } catch (e) {
@@ -238,6 +256,29 @@ export function PartsPage() {
       setPreviewing(false);
     }
   };
+
+  /** The user saw the preview: save what it showed (when unsaved) and start the waiting parts' runs. */
+  const approve = async () => {
+    setApproving(true);
+    setPreviewError(null);
+    try {
+      if (dirty && !(await save())) return;
+      const runs = await call('approve');
+      setPreview(null);
+      announce(
+        t('preview.started', {
+          count: runs.length,
+          parts: runs.map((r) => t(`parts.${r.part}`)).join(', '),
+        }),
+      );
+    } catch (e) {
+      setPreviewError(errorMessage(e));
+    } finally {
+      setApproving(false);
+    }
+  };
+  const canApprove = preview !== null && (dirty || waiting.length > 0);
+  const changes = preview?.plan.length ?? 0;
 
   return (
     <FormCtx.Provider value={form}>
@@ -275,10 +316,20 @@ export function PartsPage() {
           <button type="submit" className="primary" disabled={saving}>
             {t('common.save')}
           </button>
-          <button type="button" onClick={runPreview} disabled={previewing || saving}>
+          <button type="button" onClick={runPreview} disabled={previewing || saving || approving}>
             {previewing ? t('preview.running') : t('preview.button')}
           </button>
         </div>
+        {waiting.length > 0 && !preview && (
+          <div className="banner banner-warn" role="status">
+            <p>
+              {t('preview.waiting', {
+                count: waiting.length,
+                parts: waiting.map((p) => t(`parts.${p.part}`)).join(', '),
+              })}
+            </p>
+          </div>
+        )}
         <section className="card" aria-labelledby="preview-heading" aria-busy={previewing}>
           <h2 id="preview-heading">{t('preview.title')}</h2>
           <p className="hint">{t('preview.explain')}</p>
@@ -295,6 +346,14 @@ export function PartsPage() {
               </p>
             ))}
           {preview && <PlanTable plan={preview.plan} />}
+          {canApprove && (
+            <div className="toolbar">
+              <button type="button" className="primary" onClick={approve} disabled={approving || saving}>
+                {t(firstRun ? 'preview.startFirst' : 'preview.startChanged', { count: changes })}
+              </button>
+              <p className="hint">{t('preview.startHint')}</p>
+            </div>
+          )}
         </section>
       </form>
     </FormCtx.Provider>
