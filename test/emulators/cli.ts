@@ -1,5 +1,5 @@
 /**
- * `npm run emulator -- <abra|ews|graph> --port <n> [--seed <n>] [--size small|demo|large]`
+ * `npm run emulator -- <abra|ews|graph> --port <n> [--tls-port <n>] [--seed <n>] [--size small|demo|large]`
  * Starts one emulator on 127.0.0.1; once it accepts requests it prints one JSON line with its URL and test
  * credentials on stdout; SIGTERM/SIGINT stop it cleanly.
  */
@@ -10,6 +10,8 @@ type Name = (typeof NAMES)[number];
 
 export interface StandaloneOptions {
   port: number;
+  /** The https port of an emulator that serves TLS too (graph); others ignore it. */
+  tlsPort?: number;
   seed: number;
   size: 'small' | 'demo' | 'large';
 }
@@ -30,13 +32,21 @@ async function main(): Promise<void> {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { port: { type: 'string' }, seed: { type: 'string' }, size: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      'tls-port': { type: 'string' },
+      seed: { type: 'string' },
+      size: { type: 'string' },
+    },
   });
   const port = values.port === undefined ? 0 : Number(values.port);
+  const tlsPort = values['tls-port'] === undefined ? undefined : Number(values['tls-port']);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   const size = (values.size ?? 'demo') as StandaloneOptions['size'];
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be 0..65535, got ${values.port}`);
+  if (tlsPort !== undefined && (!Number.isInteger(tlsPort) || tlsPort < 0 || tlsPort > 65535))
+    fail(`--tls-port must be 0..65535, got ${values['tls-port']}`);
   if (!Number.isInteger(seed)) fail(`--seed must be an integer, got ${values.seed}`);
   if (!['small', 'demo', 'large'].includes(size))
     fail(`--size must be small, demo or large, got ${values.size}`);
@@ -48,7 +58,12 @@ async function main(): Promise<void> {
     fail(`the ${name} emulator is not built yet (${e instanceof Error ? e.message.split('\n')[0] : e})`);
   }
   if (typeof mod.startStandalone !== 'function') fail(`the ${name} emulator has no standalone start yet`);
-  const running = await mod.startStandalone({ port, seed, size });
+  const running = await mod.startStandalone({
+    port,
+    seed,
+    size,
+    ...(tlsPort === undefined ? {} : { tlsPort }),
+  });
   process.stdout.write(`${JSON.stringify(running.info)}\n`);
   let stopping = false;
   const stop = async () => {

@@ -146,7 +146,7 @@ describe('Graph emulator', () => {
     ).toBe(400);
     const s = emu.control.createWeeklySeries({ subject: 'S', start: '2026-11-03T08:00:00.000Z', count: 5 });
     emu.control.cancelOccurrence(s.masterId, 1);
-    const inst = await call('GET', `/me/events/${s.masterId}/instances?${w}`);
+    const inst = await call('GET', `/me/events/${encodeURIComponent(s.masterId)}/instances?${w}`);
     const list = inst.json.value as Record<string, unknown>[];
     expect(list).toHaveLength(4);
     expect(list[0]).toMatchObject({
@@ -167,7 +167,7 @@ describe('Graph emulator', () => {
     const r = await call('POST', '/$batch', {
       body: {
         requests: [
-          { id: 'a', method: 'GET', url: '/me/contacts/AAMkAGnope=' },
+          { id: 'a', method: 'GET', url: '/me/contacts/AAMkAGnotThereAtAllButWellFormed0=' },
           { id: 'b', method: 'GET', url: '/me', dependsOn: ['a'] },
           {
             id: 'c',
@@ -204,15 +204,23 @@ describe('Graph emulator', () => {
 
   it('412 on a stale If-Match', async () => {
     const t = emu.control.createTask('ABRA Gen', { title: 'T' });
-    const ok = await call('PATCH', `/me/todo/lists/${emu.control.todoListId('ABRA Gen')}/tasks/${t.id}`, {
-      body: { title: 'T2' },
-      headers: { 'If-Match': String(t['@odata.etag']) },
-    });
+    const ok = await call(
+      'PATCH',
+      `/me/todo/lists/${encodeURIComponent(emu.control.todoListId('ABRA Gen')!)}/tasks/${encodeURIComponent(String(t.id))}`,
+      {
+        body: { title: 'T2' },
+        headers: { 'If-Match': String(t['@odata.etag']) },
+      },
+    );
     expect(ok.status).toBe(200);
-    const stale = await call('PATCH', `/me/todo/lists/${emu.control.todoListId('ABRA Gen')}/tasks/${t.id}`, {
-      body: { title: 'T3' },
-      headers: { 'If-Match': String(t['@odata.etag']) },
-    });
+    const stale = await call(
+      'PATCH',
+      `/me/todo/lists/${encodeURIComponent(emu.control.todoListId('ABRA Gen')!)}/tasks/${encodeURIComponent(String(t.id))}`,
+      {
+        body: { title: 'T3' },
+        headers: { 'If-Match': String(t['@odata.etag']) },
+      },
+    );
     expect(stale.status).toBe(412);
     expect(stale.json.error).toMatchObject({ code: 'ErrorIrresolvableConflict' });
   });

@@ -97,15 +97,26 @@ describe('$batch', () => {
     expect(found.map((f) => f.abraId).sort()).toEqual(['R0', 'R1', 'R2', 'R3', 'R4']);
   });
 
-  it('a failed $batch of reads is retried; a failed $batch of creates is not (it may have run)', async () => {
+  it('a failed $batch of reads is retried; a failed $batch of creates is re-sent only after a look-up by stamp', async () => {
     const folder = await backend.getFolder('contacts');
     const [c] = await backend.createItems(folder, [{ abraId: 'T1', data: contact(1) }]);
     if (!c?.ok) throw new Error('setup');
     emu.faults.inject({ status: 500, path: '/$batch', scope: 'top', times: 1 });
     expect((await backend.getItems(folder, [c.id])).map((x) => x.id)).toEqual([c.id]);
     emu.faults.inject({ status: 500, path: '/$batch', scope: 'top', times: 1 });
+    emu.log.reset();
+    const [t2] = await backend.createItems(folder, [{ abraId: 'RC-2', data: contact(2) }]);
+    expect(t2?.ok).toBe(true);
+    const stamped = (a: string) =>
+      emu.control.list('contact', folder.id).filter((x) => emu.control.abraIdOf(String(x.id)) === a);
+    expect(stamped('RC-2')).toHaveLength(1);
+    // the look-up by the stamp came between the failed send and the second one
+    const batched = emu.log.entries().filter((e) => e.inBatch);
+    expect(batched.map((e) => e.method)).toEqual(['GET', 'POST']);
+    // an outage that lasts: the failure of the whole request reaches the caller, nothing was created
+    emu.faults.inject({ status: 500, path: '/$batch', scope: 'top', times: 100 });
     const before = emu.control.list('contact', folder.id).length;
-    const e = await err(backend.createItems(folder, [{ abraId: 'T2', data: contact(2) }]));
+    const e = await err(backend.createItems(folder, [{ abraId: 'RC-3', data: contact(3) }]));
     expect(e.kind).toBe('transient');
     expect(emu.control.list('contact', folder.id).length).toBe(before);
   });

@@ -3,12 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig, type SyncConfig } from '../../src-main/sync/config';
-import { EMAILS_RECEIVED, EMAILS_SENT, mailPart } from '../../src-main/sync/parts/mail';
+import {
+  createMailPart,
+  EMAILS_RECEIVED,
+  EMAILS_SENT,
+  mailPart,
+  PARSE_BUDGET_MS,
+} from '../../src-main/sync/parts/mail';
 import type { RunContext } from '../../src-main/sync/ports';
 import { SyncService } from '../../src-main/sync/service';
 import { StateStore } from '../../src-main/sync/state/store';
 import { corpus, simpleMime, withAttachment } from './corpus';
 import { FakeMailbox, FaultyAbra } from './fakes';
+import { manyParts } from './hostile';
 
 const JAN = 'USER000001';
 const EVA = 'USER000002';
@@ -370,6 +377,87 @@ describe('the e-mail archive over fakes', () => {
     expect(r2.summary).toMatchObject({ result: 'ok', counts: { abra: { created: 1 } } });
     expect(emails()).toHaveLength(3);
     expect(activities()).toHaveLength(3);
+  });
+
+  it('a message that takes longer than the read budget fails alone, once, and is never read again', async () => {
+    const mb = new FakeMailbox('jan.novak@firma.cz');
+    const mail = (id: string, subject: string) =>
+      simpleMime({ messageId: id, from: 'info@kovo-brno.cz', to: 'jan.novak@firma.cz', subject });
+    mb.deliver('Inbox', mail('<ok1@x>', 'OK 1'));
+    // 1 500 parts: the fake clock below makes every part cost 10 ms, so reading it takes 15 s (budget 5 s)
+    const slow = Buffer.from(
+      manyParts(1500)
+        .toString('latin1')
+        .replace('Message-ID: <h@evil.example>', 'Message-ID: <slow@x>')
+        .replace('Subject: hostile', 'Subject: Pomalá zpráva')
+        .replace('From: Mallory <m@evil.example>', 'From: info@kovo-brno.cz')
+        .replace('Date: Mon, 1 Jun 2026', 'Date: Mon, 30 Nov 2026'),
+      'latin1',
+    );
+    const slowItem = mb.deliver('Inbox', slow);
+    mb.deliver('Inbox', mail('<ok2@x>', 'OK 2'));
+    let t = 0;
+    let reads = 0;
+    const part = createMailPart({
+      clock: () => {
+        reads++;
+        t += 10;
+        return t;
+      },
+    });
+    const ctx = ctxFor(mb, JAN);
+    const r = await part.run(ctx, {});
+    expect(r.summary.result).toBe('partial');
+    expect(r.summary.counts).toMatchObject({ abra: { created: 2 }, failed: 1 });
+    expect(r.summary.failures).toEqual([
+      expect.objectContaining({
+        part: 'mail',
+        name: 'Pomalá zpráva',
+        kind: 'malformed',
+        exchangeId: slowItem.id,
+        reason: expect.stringMatching(/longer than 5 s.*not tried again/),
+      }),
+    ]);
+    // stopped at the budget, not at the end of the message
+    expect(reads).toBeLessThan(PARSE_BUDGET_MS / 10 + 50);
+    expect(emails().map((e) => e.subject)).toEqual(['OK 1', 'OK 2']);
+    expect(ctx.state.listRetries('mail')).toEqual([]);
+    expect(ctx.state.listIntents('mail', 'abra')).toEqual([]);
+
+    // next run: not read again (no MIME request), no failure, nothing written
+    const mime0 = mb.mimeRequests;
+    reads = 0;
+    const r2 = await part.run(ctx, {});
+    expect(r2.summary).toMatchObject({ result: 'ok', failures: [], counts: { abra: { created: 0 } } });
+    expect(mb.mimeRequests).toBe(mime0);
+    expect(reads).toBe(0);
+
+    // moved to another tracked folder (a new item id): still the same message, still given up
+    mb.move(slowItem.id, 'Sent Items');
+    const r3 = await part.run(ctx, {});
+    expect(r3.summary).toMatchObject({ result: 'ok', failures: [], counts: { abra: { created: 0 } } });
+    expect(mb.mimeRequests).toBe(mime0);
+    expect(emails()).toHaveLength(2);
+  });
+
+  it('a message the MIME reader reads only partly (its caps) is archived with a note saying so', async () => {
+    const mb = new FakeMailbox('jan.novak@firma.cz');
+    const raw = Buffer.from(
+      manyParts(2500)
+        .toString('latin1')
+        .replace('Message-ID: <h@evil.example>', 'Message-ID: <parts@x>')
+        .replace('From: Mallory <m@evil.example>', 'From: info@kovo-brno.cz')
+        .replace('Date: Mon, 1 Jun 2026', 'Date: Mon, 30 Nov 2026'),
+      'latin1',
+    );
+    mb.deliver('Inbox', raw);
+    const r = await run(ctxFor(mb, JAN));
+    expect(r.summary).toMatchObject({ result: 'ok', counts: { abra: { created: 1 } } });
+    expect(String(activities()[0]?.description)).toContain(
+      'Neúplně přečteno (not fully read): more than 2000 MIME parts: the rest were not read',
+    );
+    // the stored message itself is complete
+    expect(Buffer.from(String(emails()[0]?.rawmessage), 'base64').equals(raw)).toBe(true);
   });
 
   it('the part is registered by default in SyncService', async () => {

@@ -49,6 +49,7 @@ import {
   type Json,
   MESSAGE_SELECT,
   messageFromGraph,
+  odataString,
   SENSITIVITY_PROP,
   SIZE_PROP,
   taskFromGraph,
@@ -86,8 +87,18 @@ interface Cursor {
   w?: [string, string];
 }
 
+/**
+ * Every id goes into a URL as exactly one percent-encoded path segment (Exchange ids carry '/', '+' and '='); every
+ * text value inside `$filter` is an OData literal (`odataString`) and the whole option value is percent-encoded
+ * once. Links Graph returns (nextLink, deltaLink) are followed as they are, never re-encoded.
+ */
 const enc = encodeURIComponent;
-const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/**
+ * The item is not there: 404, or an id Exchange cannot even decode (400 `ErrorInvalidIdMalformed`, e.g. a stored id
+ * corrupted on disk) — no item can have that id, so it counts as gone, as a 404 does.
+ */
+const gone = (r: BatchResponse) => r.status === 404 || r.error?.kind === 'notFound';
 
 /** A delta entry the caller already holds at this changeKey (the echo of its own write). */
 function echo(v: Json, isKnown: ChangeOptions['isKnown']): boolean {
@@ -434,7 +445,7 @@ export class GraphBackend implements ExchangeBackend {
     const res = await this.http.batch(ids.map((id) => ({ method: 'GET', url: `/me/events/${enc(id)}${q}` })));
     res.forEach((r, i) => {
       const id = ids[i]!;
-      if (r.status === 404) {
+      if (gone(r)) {
         out.push({ type: 'delete', id });
         return;
       }
@@ -488,7 +499,7 @@ export class GraphBackend implements ExchangeBackend {
     );
     const found: Json[] = [];
     for (const r of res) {
-      if (r.status === 404) continue;
+      if (gone(r)) continue;
       if (r.error) throw r.error;
       found.push(r.body as Json);
     }
@@ -525,7 +536,7 @@ export class GraphBackend implements ExchangeBackend {
     const q = this.readQuery(folder);
     const reqs: BatchRequest[] = wanted.map((a) => ({
       method: 'GET',
-      url: `${base}?$filter=${enc(`singleValueExtendedProperties/Any(ep: ep/id eq '${ABRA_ID_PROP}' and ep/value eq ${odataString(a)})`)}&${q}`,
+      url: `${base}?$filter=${enc(`singleValueExtendedProperties/Any(ep: ep/id eq ${odataString(ABRA_ID_PROP)} and ep/value eq ${odataString(a)})`)}&${q}`,
     }));
     const res: BatchResponse[] = await this.http.batch(reqs);
     const items: Json[] = [];
@@ -600,21 +611,74 @@ export class GraphBackend implements ExchangeBackend {
     return out;
   }
 
-  createItems<D extends ItemData>(folder: FolderRef, requests: CreateRequest<D>[]): Promise<WriteResult[]> {
-    return this.write(folder, () => ({
-      reqs: requests.map((r) => {
-        try {
-          if (!r.abraId) throw new SyncError('validation', 'a created item needs its AbraId');
-          return {
-            method: 'POST',
-            url: this.collectionPath(folder),
-            body: this.toGraph(folder, r.data, r.abraId),
-          };
-        } catch (e) {
-          return e instanceof SyncError ? e : new SyncError('validation', String(e));
+  /**
+   * Creates in `$batch`. A create whose answer was lost or was an error that can come after the work was done
+   * (5xx, 503/504, timeout, dropped connection, unreadable answer) is never simply sent again: the item is first
+   * looked for by its AbraId stamp — found, it is the result; not found, it is sent again (at most twice more).
+   * So a gateway error after Exchange stored the item never makes a second item with the same stamp.
+   */
+  async createItems<D extends ItemData>(
+    folder: FolderRef,
+    requests: CreateRequest<D>[],
+  ): Promise<WriteResult[]> {
+    const out: WriteResult[] = new Array(requests.length);
+    const reqs: (BatchRequest | null)[] = requests.map((r, i) => {
+      try {
+        if (!r.abraId) throw new SyncError('validation', 'a created item needs its AbraId');
+        return {
+          method: 'POST',
+          url: this.collectionPath(folder),
+          body: this.toGraph(folder, r.data, r.abraId),
+        };
+      } catch (e) {
+        out[i] = { ok: false, error: e instanceof SyncError ? e : new SyncError('validation', String(e)) };
+        return null;
+      }
+    });
+    let todo = reqs.flatMap((r, i) => (r ? [i] : []));
+    const sent = todo.length;
+    let wholeFailure: SyncError | undefined;
+    for (let round = 0; todo.length; round++) {
+      const res = await this.http.batch(
+        todo.map((i) => reqs[i]!),
+        { settle: true },
+      );
+      const unsure: number[] = [];
+      wholeFailure = undefined;
+      res.forEach((r, k) => {
+        const i = todo[k]!;
+        if (!r.error) {
+          const item = this.map(folder, r.body as Json);
+          out[i] = { ok: true, id: item.id, changeKey: item.changeKey };
+          return;
         }
-      }),
-    }));
+        out[i] = { ok: false, error: r.error };
+        if (r.status === 0 && !wholeFailure) wholeFailure = r.error;
+        if (mayHaveRun(r.error)) unsure.push(i);
+      });
+      if (!unsure.length || round >= CREATE_RESENDS) break;
+      let found: ExchangeItem[];
+      try {
+        found = await this.findByAbraIds(
+          folder,
+          unsure.map((i) => requests[i]!.abraId),
+        );
+      } catch {
+        break; // cannot check: the creates stay failed (the next run pairs by AbraId before creating again)
+      }
+      const byStamp = new Map<string, ExchangeItem>();
+      for (const f of found) if (f.abraId && !byStamp.has(f.abraId)) byStamp.set(f.abraId, f);
+      todo = [];
+      for (const i of unsure) {
+        const f = byStamp.get(requests[i]!.abraId);
+        if (f) out[i] = { ok: true, id: f.id, changeKey: f.changeKey };
+        else todo.push(i);
+      }
+      if (todo.length) await sleep((this.opts.retryBaseMs ?? 500) * 2 ** round);
+    }
+    // the whole request failed for every item (e.g. sign-in, outage): the caller gets that failure as before
+    if (sent > 0 && wholeFailure && out.every((r) => !r.ok)) throw wholeFailure;
+    return out;
   }
 
   updateItems<D extends ItemData>(folder: FolderRef, requests: UpdateRequest<D>[]): Promise<WriteResult[]> {
@@ -638,7 +702,7 @@ export class GraphBackend implements ExchangeBackend {
     const res = await this.http.batch(
       ids.map((id) => ({ method: 'DELETE', url: this.itemPath(folder, id) })),
     );
-    return res.map((r) => (r.status === 404 || !r.error ? { ok: true } : { ok: false, error: r.error }));
+    return res.map((r) => (gone(r) || !r.error ? { ok: true } : { ok: false, error: r.error }));
   }
 
   async getMime(id: string): Promise<Buffer> {
@@ -648,6 +712,19 @@ export class GraphBackend implements ExchangeBackend {
   async close(): Promise<void> {
     this.folders.clear();
   }
+}
+
+/** Sends of a create after a failure that may have come after the work (each after a look-up by the stamp). */
+const CREATE_RESENDS = 2;
+
+/** Could the server have done the work before this failure reached us? (A 429 is refused before any work.) */
+function mayHaveRun(e: SyncError): boolean {
+  if (e.kind === 'throttled') return e.status !== 429;
+  return e.kind === 'transient' || e.kind === 'timeout' || e.kind === 'malformed';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** PATCH body that writes the AbraId stamp and nothing else. */

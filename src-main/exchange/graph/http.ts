@@ -87,7 +87,7 @@ export function graphError(
     kind = 'cursorInvalid';
   else if (status === 401) kind = 'auth';
   else if (status === 403) kind = 'forbidden';
-  else if (status === 404) kind = 'notFound';
+  else if (status === 404 || code === 'ErrorInvalidIdMalformed') kind = 'notFound';
   else if (status === 409 || status === 412) kind = 'conflict';
   else if (status === 429) kind = 'throttled';
   else if ((status === 503 || status === 504) && ra !== undefined) kind = 'throttled';
@@ -104,7 +104,9 @@ export function graphError(
           ? 'Microsoft 365 no longer accepts the saved change position; a full resync follows'
           : kind === 'conflict' && status === 412
             ? 'The item changed in Outlook since it was read'
-            : '';
+            : code === 'ErrorInvalidIdMalformed'
+              ? 'Microsoft 365 cannot read the stored item id (it is treated as gone)'
+              : '';
   return new SyncError(kind, prefix ? `${prefix}: ${msg}` : msg, {
     status,
     code: code || undefined,
@@ -168,7 +170,7 @@ export class GraphHttp {
 
   private describe(url: string): string {
     const u = new URL(url);
-    return u.pathname.replace(this.base.pathname, '').replace(/\/[A-Za-z0-9_=-]{40,}/g, '/{id}');
+    return u.pathname.replace(this.base.pathname, '').replace(/\/[A-Za-z0-9_=%+-]{40,}/g, '/{id}');
   }
 
   /**
@@ -226,10 +228,13 @@ export class GraphHttp {
 
   private shouldRetry(err: SyncError, attempt: number, idempotent: boolean): boolean {
     if (attempt >= this.maxRetries) return false;
-    if (err.kind === 'throttled') return (err.retryAfterMs ?? 0) <= this.maxRetryAfterMs;
+    // A POST that may have run on the server is not repeated here (it would create twice): only a 429 (Graph
+    // throttles before it runs anything) or a connection never made. A 503/504, a 5xx, a timeout or a dropped
+    // connection may come after the work was done; the caller re-checks (createItems looks for the AbraId stamp).
+    if (err.kind === 'throttled')
+      return (idempotent || err.status === 429) && (err.retryAfterMs ?? 0) <= this.maxRetryAfterMs;
     if (err.kind === 'unreachable') return true;
-    // a POST that may have run on the server is not repeated (it would create twice)
-    if (err.kind === 'transient' || err.kind === 'timeout') return idempotent || err.status === 503;
+    if (err.kind === 'transient' || err.kind === 'timeout') return idempotent;
     return false;
   }
 
@@ -300,9 +305,20 @@ export class GraphHttp {
 
   /**
    * JSON batching: chunks of 20, each chunk one HTTP request (counted against the concurrency limit); items
-   * answered 429/503/504 are sent again after the longest Retry-After (capped); results in input order.
+   * answered 429/503/504 are sent again after the longest Retry-After (capped) — a POST only after a 429, which
+   * Graph answers before running anything; results in input order.
    */
-  async batch(requests: BatchRequest[], o: { prefer?: string[] } = {}): Promise<BatchResponse[]> {
+  async batch(
+    requests: BatchRequest[],
+    o: {
+      prefer?: string[];
+      /**
+       * A `$batch` request that fails as a whole (HTTP error, dropped connection) fails only its own items, with
+       * status 0 and the error, instead of rejecting the call (the other chunks' answers are kept).
+       */
+      settle?: boolean;
+    } = {},
+  ): Promise<BatchResponse[]> {
     const out: BatchResponse[] = new Array(requests.length);
     const chunks: number[][] = [];
     for (let i = 0; i < requests.length; i += 20) chunks.push(requests.slice(i, i + 20).map((_, j) => i + j));
@@ -315,9 +331,14 @@ export class GraphHttp {
               const r = requests[i]!;
               const headers: Record<string, string> = {
                 Prefer: ['outlook.timezone="UTC"', ...(o.prefer ?? [])].join(', '),
-                ...(r.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
                 ...(r.headers ?? {}),
               };
+              // Graph refuses the WHOLE batch when an item has a body and no Content-Type (json-batching)
+              if (
+                r.body !== undefined &&
+                !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')
+              )
+                headers['Content-Type'] = 'application/json';
               return {
                 id: String(i),
                 method: r.method,
@@ -327,9 +348,19 @@ export class GraphHttp {
               };
             }),
           };
-          const res = await this.request<{
+          let res: {
             responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[];
-          }>('POST', '/$batch', { body, idempotent: pending.every((i) => requests[i]!.method !== 'POST') });
+          };
+          try {
+            res = await this.request('POST', '/$batch', {
+              body,
+              idempotent: pending.every((i) => requests[i]!.method !== 'POST'),
+            });
+          } catch (e) {
+            if (!o.settle || !(e instanceof SyncError)) throw e;
+            for (const i of pending) out[i] = { status: 0, headers: {}, body: undefined, error: e };
+            return;
+          }
           if (!Array.isArray(res?.responses))
             throw new SyncError('malformed', 'Graph $batch answer has no responses array');
           const again: number[] = [];
@@ -352,6 +383,7 @@ export class GraphHttp {
               const error = graphError(r.status, r.body, headers, where);
               if (
                 error.kind === 'throttled' &&
+                (req.method !== 'POST' || r.status === 429) && // a 503/504 create may have run
                 attempt < this.maxRetries &&
                 (error.retryAfterMs ?? 0) <= this.maxRetryAfterMs
               ) {

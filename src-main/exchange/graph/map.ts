@@ -35,8 +35,11 @@ export const SIZE_PROP = 'Integer 0x0E08';
 /** PidTagSensitivity (0 normal, 1 personal, 2 private, 3 confidential). */
 export const SENSITIVITY_PROP = 'Integer 0x0036';
 
+/** An OData string literal: in single quotes, a quote inside doubled (`O'Brien` → `'O''Brien'`). */
+export const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
 export const expandOf = (...ids: string[]) =>
-  `singleValueExtendedProperties($filter=${ids.map((i) => `id eq '${i}'`).join(' or ')})`;
+  `singleValueExtendedProperties($filter=${ids.map((i) => `id eq ${odataString(i)}`).join(' or ')})`;
 
 export type Json = Record<string, unknown>;
 interface DTZ {

@@ -25,6 +25,9 @@ CREATE INDEX IF NOT EXISTS mail_messages_status ON mail_messages (status, addres
 CREATE TABLE IF NOT EXISTS mail_rules (
   address TEXT PRIMARY KEY, firm_id TEXT NOT NULL, person_id TEXT, created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS mail_unreadable (
+  message_id TEXT PRIMARY KEY, subject TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL
+);
 `;
 
 export interface MailRow {
@@ -116,6 +119,23 @@ export class MailState {
         m.status,
         new Date().toISOString(),
       );
+  }
+
+  /** A message given up for good (its MIME could not be read within the limits): never read again. */
+  unreadable(messageId: string): { reason: string; at: string } | null {
+    const r = this.state.db
+      .prepare('SELECT reason, at FROM mail_unreadable WHERE message_id = ?')
+      .get<{ reason: string; at: string }>(messageId);
+    return r ? { reason: r.reason, at: r.at } : null;
+  }
+
+  putUnreadable(messageId: string, subject: string, reason: string, at: string): void {
+    this.state.db
+      .prepare(
+        `INSERT INTO mail_unreadable (message_id, subject, reason, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(message_id) DO UPDATE SET subject = excluded.subject, reason = excluded.reason, at = excluded.at`,
+      )
+      .run(messageId, subject, reason, at);
   }
 
   setAssignment(id: number, firmId: string | null, personId: string | null): void {

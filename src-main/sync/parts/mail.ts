@@ -21,7 +21,7 @@ import {
   ownDomainSet,
 } from '../../mail/assign';
 import { mimeVerdict, summaryVerdict } from '../../mail/filters';
-import { type ParsedMail, parseMime, stripLargeAttachments } from '../../mail/mime';
+import { MimeBudgetError, type ParsedMail, parseMime, stripLargeAttachments } from '../../mail/mime';
 import { SyncError, toSyncError } from '../../shared/errors';
 import { type Note, note, tr, wordsOf } from '../../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
@@ -39,10 +39,24 @@ export const EMAILS_SENT = 'emailsents';
 const STATUS_COMPLETED = 2;
 /** Longest plain-text body written to the activity description (characters). [I] ABRA's limit is unknown. */
 export const MAX_DESCRIPTION = 100_000;
+/**
+ * Longest the MIME of one message may take to read (ms). Reading runs on the app's main process; a message that
+ * takes longer fails alone, for good (see {@link UNREADABLE}). Ordinary mail takes a few ms, 10 MB about 0.2 s.
+ */
+export const PARSE_BUDGET_MS = 5000;
+/** `SyncError.code` of a message that can never be read within the limits: recorded once, never retried. */
+export const UNREADABLE = 'mailUnreadable';
 const LOOKUP_CHUNK = 40;
 const PAGE_SIZE = 100;
 
 type Direction = 'received' | 'sent';
+
+/** What a test may replace: the clock that measures how long a message takes to read, and the budget. */
+export interface MailPartOptions {
+  /** Milliseconds, monotonic (default `performance.now`). */
+  clock?: () => number;
+  parseBudgetMs?: number;
+}
 
 const emptyCounts = (): RunCounts => ({
   abra: { created: 0, updated: 0, deleted: 0 },
@@ -157,6 +171,7 @@ class MailRun {
   constructor(
     readonly ctx: RunContext,
     readonly dryRun: boolean,
+    private readonly limits: MailPartOptions = {},
   ) {
     this.cfg = ctx.config.parts.mail;
     this.ms = new MailState(ctx.state);
@@ -224,10 +239,11 @@ class MailRun {
     );
   }
 
-  fail(p: Pick<Prepared, 'item' | 'folder'>, e: unknown): void {
+  fail(p: Pick<Prepared, 'item' | 'folder' | 'key'>, e: unknown): void {
     const err = toSyncError(e);
     this.counts.failed++;
     const name = p.item.subject || '(no subject)';
+    const at = this.ctx.now().toISOString();
     this.failures.push({
       part: 'mail',
       side: 'abra',
@@ -235,10 +251,33 @@ class MailRun {
       reason: err.message,
       kind: err.kind,
       exchangeId: p.item.id,
-      at: this.ctx.now().toISOString(),
+      at,
     });
-    if (!this.dryRun)
-      this.ctx.state.addRetry('mail', 'exchange', retryKey(p.folder.ref, p.item.id), name, err.message);
+    if (this.dryRun) return;
+    const key = retryKey(p.folder.ref, p.item.id);
+    if (err.code === UNREADABLE)
+      // reading it again would take as long again, on every run: given up for good (the mailbox keeps it)
+      this.ctx.state.transaction(() => {
+        this.ms.putUnreadable(p.key, name, err.message, at);
+        this.ctx.state.clearRetry('mail', 'exchange', key);
+      });
+    else this.ctx.state.addRetry('mail', 'exchange', key, name, err.message);
+  }
+
+  /** The message's MIME read within {@link PARSE_BUDGET_MS}; over it: a permanent {@link UNREADABLE} failure. */
+  private parse(raw: Buffer): ParsedMail {
+    const budgetMs = this.limits.parseBudgetMs ?? PARSE_BUDGET_MS;
+    try {
+      return parseMime(raw, { budgetMs, clock: this.limits.clock });
+    } catch (e) {
+      if (!(e instanceof MimeBudgetError)) throw e;
+      throw new SyncError(
+        'malformed',
+        `Not archived: reading this message (${fmtSize(raw.length)}) took longer than ${budgetMs / 1000} s, the limit ` +
+          'for one message. It stays in the mailbox and is not tried again.',
+        { code: UNREADABLE, cause: e },
+      );
+    }
   }
 
   tick(total: number): void {
@@ -365,7 +404,7 @@ class MailRun {
     if (!cfg.headersOnly) {
       raw = await this.ctx.exchange.getMime(m.id);
       if (raw.length) {
-        parsed = parseMime(raw);
+        parsed = this.parse(raw);
         const v = mimeVerdict(parsed, cfg);
         if (!v.archive) return; // skipped (delivery report / auto-reply seen only in the MIME)
       }
@@ -391,6 +430,8 @@ class MailRun {
       `Od: ${fmtAddress(from)}`,
       `Komu: ${fmtList(to)}`,
       ...(cc.length ? [`Kopie: ${fmtList(cc)}`] : []),
+      // the MIME reader's caps (nesting, number of parts) left part of a hostile message unread
+      ...(parsed?.limits.length ? [`Neúplně přečteno (not fully read): ${parsed.limits.join('; ')}`] : []),
       ...(attachments.length
         ? [
             `Přílohy: ${attachments
@@ -492,8 +533,8 @@ class MailRun {
         if (!this.dryRun) this.ctx.state.clearRetry('mail', 'exchange', retryKey(folder.ref, item.id));
         continue;
       }
-      if (seen.has(p.key) || this.ms.get(p.key)) {
-        // moved between tracked folders, or already archived: never twice
+      if (seen.has(p.key) || this.ms.get(p.key) || this.ms.unreadable(p.key)) {
+        // moved between tracked folders, already archived, or given up for good: never twice
         if (!this.dryRun) this.ctx.state.clearRetry('mail', 'exchange', retryKey(folder.ref, item.id));
         continue;
       }
@@ -542,12 +583,13 @@ function retryKey(folder: FolderRef, itemId: string): string {
 async function runMail(
   ctx: RunContext,
   opts: { dryRun?: boolean },
+  limits: MailPartOptions = {},
 ): Promise<{ summary: RunSummary; plan: PlanEntry[] }> {
   const dryRun = opts.dryRun ?? false;
   const { state } = ctx;
   const startedAt = ctx.now().toISOString();
   const runId = dryRun ? 0 : state.startRun('mail', false);
-  const run = new MailRun(ctx, dryRun);
+  const run = new MailRun(ctx, dryRun, limits);
   const finish = (result: RunSummary['result'], said?: string | Note, errorKind?: string, why?: Note) => {
     const summary: RunSummary = {
       runId,
@@ -665,13 +707,18 @@ async function assignMail(
   }
 }
 
-export const mailPart: CustomPart = {
-  name: 'mail',
-  run: (ctx, opts) => runMail(ctx, opts),
-  listUnassigned: (ctx) => new MailState(ctx.state).listUnassigned(),
-  assign: (ctx, id, firmId, personId, applyToAddress) =>
-    assignMail(ctx, id, firmId, personId, applyToAddress),
-};
+/** The archive part; `limits` for tests (a fake clock for the per-message read budget). */
+export function createMailPart(limits: MailPartOptions = {}): CustomPart {
+  return {
+    name: 'mail',
+    run: (ctx, opts) => runMail(ctx, opts, limits),
+    listUnassigned: (ctx) => new MailState(ctx.state).listUnassigned(),
+    assign: (ctx, id, firmId, personId, applyToAddress) =>
+      assignMail(ctx, id, firmId, personId, applyToAddress),
+  };
+}
+
+export const mailPart: CustomPart = createMailPart();
 
 /** For tests and the docs: the domain the mailbox's own mail is recognised by. */
 export const mailboxDomain = (ctx: Pick<RunContext, 'config'>): string => domainOf(ctx.config.exchange.email);

@@ -7,7 +7,8 @@
  *   g.authorityUrl        // https://127.0.0.1:<port>        (MSAL authority host; TLS with g.tlsCa)
  *   g.token               // a valid access token (24 h)
  *   g.control.createContact('ABRA Gen', {...})   // act as the user in Outlook
- *   g.faults.inject({ status: 429, retryAfterSec: 1, path: '/contacts' })
+ *   g.httpsUrl            // https://127.0.0.1:<tls port>/v1.0 (the same Graph over TLS)
+ *   g.faults.inject({ status: 429, retryAfterSec: 1, path: '/contacts' })   // or POST /_control/faults
  *   g.log.counts(); g.log.maxInFlight()
  *   await g.stop();
  */
@@ -24,6 +25,8 @@ export type { FaultSpec, LogEntry } from './server';
 
 export interface GraphEmulatorOptions {
   port?: number;
+  /** Port of the https listener (Graph at `httpsUrl` and the identity endpoints); default: any free port. */
+  tlsPort?: number;
   seed?: number;
   size?: SeedSize;
   /** Fix the emulator's clock at this instant (advance with control.clock). Default: real time. */
@@ -85,6 +88,8 @@ export interface GraphControl {
 
 export interface GraphEmulator {
   url: string;
+  /** The same Graph over https (`https://127.0.0.1:<tls port>/v1.0`, certificate `tlsCa`). */
+  httpsUrl: string;
   authorityUrl: string;
   tenantId: string;
   clientId: string;
@@ -209,7 +214,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   };
 
   seed(store, { deliver }, { seed: seedN, size: opts.size ?? 'small', now: store.now() });
-  const port = await server.listen(opts.port ?? 0);
+  const port = await server.listen(opts.port ?? 0, opts.tlsPort ?? 0);
   const staticToken = server.issueToken(24 * 3600);
 
   const must = (id: string) => {
@@ -382,6 +387,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       .join('/');
   return {
     url: server.base,
+    httpsUrl: server.httpsBase,
     authorityUrl: server.authority,
     tenantId,
     clientId,

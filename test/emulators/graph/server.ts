@@ -5,10 +5,11 @@
  * second port (`authorityUrl`: MSAL insists on https authorities) with a fixed test certificate (tls/).
  */
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import type tls from 'node:tls';
 import { TLS_CERT, TLS_KEY } from '../shared/tls';
 import { type Doc, type Entity, GraphError, type GraphStore, type Instance } from './store';
 import { graphDateTime, ianaZone, localToUtc } from './tz';
@@ -16,11 +17,18 @@ import { graphDateTime, ianaZone, localToUtc } from './tz';
 export { TLS_CERT };
 
 export interface FaultSpec {
-  /** HTTP status to answer (429, 503, 504, 500, 410, 412, 401, 403, ...). */
-  status: number;
+  /**
+   * HTTP status to answer (429, 500, 502, 503, 504, 410, 412, 401, 403, ...). May be left out when the fault is
+   * only a `reset` or a slow answer (`delayMs`).
+   */
+  status?: number;
   code?: string;
   message?: string;
-  retryAfterSec?: number;
+  /**
+   * Retry-After in seconds. A 429 without it gets `Retry-After: 1` (Graph always says how long to wait when it
+   * throttles); `null` sends no Retry-After at all.
+   */
+  retryAfterSec?: number | null;
   /** How many matching requests get the fault (default 1). */
   times?: number;
   method?: string;
@@ -28,6 +36,15 @@ export interface FaultSpec {
   path?: string | RegExp;
   /** Match top-level requests, requests inside a $batch, or both (default both). */
   scope?: 'top' | 'batch' | 'any';
+  /** Drop the connection without an answer (inside a $batch: the whole batch's connection). */
+  reset?: boolean;
+  /** Answer this much later (a slow server; with no `status` the real answer comes late). */
+  delayMs?: number;
+  /**
+   * Run the request first (a write is stored), then answer the fault instead of the result: a proxy or gateway
+   * error after the server did the work.
+   */
+  afterProcessing?: boolean;
 }
 
 export interface LogEntry {
@@ -54,6 +71,14 @@ interface Req {
   headers: Record<string, string>;
   body: unknown;
   inBatch: boolean;
+  /** `scheme://host:port/v1.0` the request came in on: every link in an answer starts with it. */
+  base: string;
+}
+
+/** What the faults of one HTTP request ask of the connection (a slow answer, a reset). */
+interface Effects {
+  delayMs: number;
+  reset: boolean;
 }
 
 interface TokenInfo {
@@ -186,8 +211,8 @@ function err(status: number, code: string, message: string, headers: Record<stri
         message,
         innerError: {
           date: new Date().toISOString().slice(0, 19),
-          'request-id': randomBytes(16).toString('hex'),
-          'client-request-id': randomBytes(16).toString('hex'),
+          'request-id': randomUUID(),
+          'client-request-id': randomUUID(),
         },
       },
     },
@@ -234,14 +259,14 @@ export class GraphServer {
     this.httpsServer = https.createServer({ cert: TLS_CERT, key: TLS_KEY }, handler);
   }
 
-  async listen(port: number): Promise<number> {
+  async listen(port: number, tlsPort = 0): Promise<number> {
     const on = (srv: net.Server, p: number) =>
       new Promise<number>((resolve, reject) => {
         srv.once('error', reject);
         srv.listen(p, '127.0.0.1', () => resolve((srv.address() as net.AddressInfo).port));
       });
     this.port = await on(this.httpServer, port);
-    this.tlsPort = await on(this.httpsServer, 0);
+    this.tlsPort = await on(this.httpsServer, tlsPort);
     return this.port;
   }
 
@@ -256,6 +281,11 @@ export class GraphServer {
 
   get base(): string {
     return `http://127.0.0.1:${this.port}/v1.0`;
+  }
+
+  /** Graph over https on the identity port (Microsoft's SDKs send a token over https only). */
+  get httpsBase(): string {
+    return `https://127.0.0.1:${this.tlsPort}/v1.0`;
   }
 
   get authority(): string {
@@ -308,24 +338,27 @@ export class GraphServer {
     return null;
   }
 
-  private faultResp(f: FaultSpec): Resp {
+  private faultResp(f: FaultSpec & { status: number }): Resp {
     const h: Record<string, string> = {};
-    if (f.retryAfterSec !== undefined) h['retry-after'] = String(f.retryAfterSec);
+    const ra = f.retryAfterSec === undefined ? (f.status === 429 ? 1 : undefined) : f.retryAfterSec;
+    if (ra !== undefined && ra !== null) h['retry-after'] = String(ra);
     const code =
       f.code ??
       (f.status === 429
-        ? 'TooManyRequests'
+        ? 'ApplicationThrottled'
         : f.status === 503
           ? 'ServiceUnavailable'
           : f.status === 504
             ? 'GatewayTimeout'
-            : f.status === 410
-              ? 'SyncStateNotFound'
-              : f.status === 401
-                ? 'InvalidAuthenticationToken'
-                : f.status === 403
-                  ? 'ErrorAccessDenied'
-                  : 'generalException');
+            : f.status === 502
+              ? 'BadGateway'
+              : f.status === 410
+                ? 'SyncStateNotFound'
+                : f.status === 401
+                  ? 'InvalidAuthenticationToken'
+                  : f.status === 403
+                    ? 'ErrorAccessDenied'
+                    : 'generalException');
     return err(
       f.status,
       code,
@@ -333,6 +366,29 @@ export class GraphServer {
         (f.status === 429 ? 'Application is over its MailboxConcurrency limit.' : 'Injected fault'),
       h,
     );
+  }
+
+  /**
+   * The answer to one request under a fault (or none): a fault with a status answers it instead of the request
+   * (after running it with `afterProcessing`); `reset` and `delayMs` are left to the connection via `fx`.
+   */
+  private underFault(f: FaultSpec | null, fx: Effects, run: () => Resp): Resp {
+    if (!f) return run();
+    if (f.delayMs) fx.delayMs = Math.max(fx.delayMs, f.delayMs);
+    const done = f.afterProcessing || (f.status === undefined && !f.reset) ? run() : undefined;
+    if (f.reset) {
+      fx.reset = true;
+      return done ?? err(500, 'generalException', 'connection reset');
+    }
+    if (f.status !== undefined) return this.faultResp({ ...f, status: f.status });
+    return done!;
+  }
+
+  /** The faults still armed (for the control endpoint). */
+  activeFaults(): object[] {
+    return this.faults
+      .filter((f) => f.left > 0)
+      .map(({ path, ...f }) => (path instanceof RegExp ? { ...f, pathRegex: path.source } : { ...f, path }));
   }
 
   // ---- HTTP ------------------------------------------------------------------------------------------------
@@ -350,20 +406,37 @@ export class GraphServer {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers))
         headers[k] = Array.isArray(v) ? v.join(', ') : (v ?? '');
+      const encrypted = (req.socket as tls.TLSSocket).encrypted === true;
+      const local = req.socket.localPort ?? (encrypted ? this.tlsPort : this.port);
+      // links name the scheme, host and port the client used (Host header), like Graph behind its front door
+      const base = `${encrypted ? 'https' : 'http'}://${headers.host || `127.0.0.1:${local}`}/v1.0`;
+      const fx: Effects = { delayMs: 0, reset: false };
       let r: Resp;
-      if (!url.pathname.startsWith('/v1.0/')) {
+      const graph = url.pathname.startsWith('/v1.0/');
+      if (url.pathname === '/_control' || url.pathname.startsWith('/_control/')) {
+        r = this.control(req, url, raw);
+      } else if (!graph) {
         r = this.identity(req.method ?? 'GET', url, raw.toString('utf8'));
       } else {
-        r = this.graphTop(req.method ?? 'GET', url, headers, raw);
+        r = this.graphTop(req.method ?? 'GET', url, headers, raw, base, fx);
       }
       this.log.push({
         method: req.method ?? 'GET',
         path: url.pathname.replace(/^\/v1\.0/, ''),
-        status: r.status,
+        status: fx.reset ? 0 : r.status,
         ms: Date.now() - started,
         inBatch: false,
         at: started,
       });
+      if (fx.delayMs) await new Promise((x) => setTimeout(x, fx.delayMs));
+      if (fx.reset) {
+        try {
+          req.socket.resetAndDestroy(); // TCP RST, as a dropped proxy connection looks to the client
+        } catch {
+          req.socket.destroy();
+        }
+        return;
+      }
       const body =
         r.body === undefined
           ? undefined
@@ -372,11 +445,74 @@ export class GraphServer {
             : Buffer.from(JSON.stringify(r.body));
       const h = { ...r.headers };
       if (body && !h['content-type']) h['content-type'] = 'application/json; odata.metadata=minimal';
-      res.writeHead(r.status, h);
-      res.end(body);
+      if (graph) {
+        // every Graph answer carries its request-id and echoes the client's client-request-id (GUIDs)
+        const requestId = randomUUID();
+        const clientRequestId = headers['client-request-id'] || randomUUID();
+        h['request-id'] = requestId;
+        h['client-request-id'] = clientRequestId;
+        const inner = (r.body as { error?: { innerError?: Record<string, string> } } | undefined)?.error
+          ?.innerError;
+        if (inner) {
+          inner['request-id'] = requestId;
+          inner['client-request-id'] = clientRequestId;
+        }
+        const b2 = inner ? Buffer.from(JSON.stringify(r.body)) : body;
+        if (!res.destroyed) {
+          res.writeHead(r.status, h);
+          res.end(b2);
+        }
+        return;
+      }
+      if (!res.destroyed) {
+        res.writeHead(r.status, h);
+        res.end(body);
+      }
     } finally {
       this.inFlight--;
     }
+  }
+
+  /**
+   * `/_control/faults` — fault injection for testers outside the test suite (loopback only; not part of Graph):
+   * `GET` lists the armed faults, `POST` arms one (or an array of) FaultSpec as JSON (`path` a substring, or
+   * `pathRegex` a regular expression), `DELETE` disarms them all. See docs/graph.md.
+   */
+  private control(req: http.IncomingMessage, url: URL, raw: Buffer): Resp {
+    const json = (status: number, body: unknown): Resp => ({
+      status,
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const ra = req.socket.remoteAddress ?? '';
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(ra))
+      return json(403, {
+        error: { code: 'Forbidden', message: 'the control endpoint answers loopback only' },
+      });
+    if (url.pathname !== '/_control/faults')
+      return json(404, { error: { code: 'NotFound', message: `no control endpoint ${url.pathname}` } });
+    if (req.method === 'GET') return json(200, { faults: this.activeFaults() });
+    if (req.method === 'DELETE') {
+      this.clearFaults();
+      return json(200, { faults: [] });
+    }
+    if (req.method !== 'POST')
+      return json(405, { error: { code: 'MethodNotAllowed', message: `${req.method} is not supported` } });
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return json(400, { error: { code: 'BadRequest', message: 'the body is not JSON' } });
+    }
+    const list = Array.isArray(body) ? body : [body];
+    const specs: FaultSpec[] = [];
+    for (const x of list) {
+      const r = parseFaultSpec(x);
+      if (typeof r === 'string') return json(400, { error: { code: 'BadRequest', message: r } });
+      specs.push(r);
+    }
+    for (const f of specs) this.inject(f);
+    return json(201, { faults: this.activeFaults() });
   }
 
   private bearerCheck(headers: Record<string, string>): Resp | null {
@@ -394,32 +530,41 @@ export class GraphServer {
     return null;
   }
 
-  private graphTop(method: string, url: URL, headers: Record<string, string>, raw: Buffer): Resp {
+  private graphTop(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    raw: Buffer,
+    base: string,
+    fx: Effects,
+  ): Resp {
     const denied = this.bearerCheck(headers);
     if (denied) return denied;
     const p = url.pathname.slice('/v1.0'.length);
     const f = this.takeFault(method, p, false);
-    if (f) return this.faultResp(f);
-    let body: unknown;
-    if (raw.length) {
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return err(400, 'BadRequest', 'Unable to read JSON request payload.');
+    return this.underFault(f, fx, () => {
+      let body: unknown;
+      if (raw.length) {
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return err(400, 'BadRequest', 'Unable to read JSON request payload.');
+        }
       }
-    }
-    if (p === '/$batch' && method === 'POST') return this.batch(body, headers);
-    return this.dispatch({
-      method,
-      path: normalise(p),
-      query: url.searchParams,
-      headers,
-      body,
-      inBatch: false,
+      if (p === '/$batch' && method === 'POST') return this.batch(body, headers, base, fx);
+      return this.dispatch({
+        method,
+        path: normalise(p),
+        query: url.searchParams,
+        headers,
+        body,
+        inBatch: false,
+        base,
+      });
     });
   }
 
-  private batch(body: unknown, headers: Record<string, string>): Resp {
+  private batch(body: unknown, headers: Record<string, string>, base: string, fx: Effects): Resp {
     const reqs = (body as { requests?: unknown })?.requests;
     if (!Array.isArray(reqs)) return err(400, 'BadRequest', 'Invalid batch payload format.');
     if (reqs.length > 20)
@@ -430,6 +575,19 @@ export class GraphServer {
         return err(400, 'BadRequest', 'Each batch request needs id, method and url.');
       if (ids.has(r.id)) return err(400, 'BadRequest', `Duplicate request id ${r.id}.`);
       ids.add(r.id);
+      // https://learn.microsoft.com/graph/json-batching: "headers — optional, but required when body is
+      // specified"; a request with a body and no Content-Type fails the whole batch with 400
+      const x = r as { headers?: unknown; body?: unknown };
+      if (x.body !== undefined) {
+        const h = x.headers && typeof x.headers === 'object' ? (x.headers as Record<string, unknown>) : {};
+        const ct = Object.entries(h).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+        if (typeof ct !== 'string' || !ct.trim())
+          return err(
+            400,
+            'BadRequest',
+            `Write request id : ${r.id} does not contain Content-Type header or body.`,
+          );
+      }
     }
     const results = new Map<string, Resp>();
     const list = reqs as {
@@ -454,16 +612,17 @@ export class GraphServer {
       const sub: Record<string, string> = { prefer: headers.prefer ?? '' };
       for (const [k, v] of Object.entries(r.headers ?? {})) sub[k.toLowerCase()] = v;
       const f = this.takeFault(r.method.toUpperCase(), u.pathname, true);
-      const resp = f
-        ? this.faultResp(f)
-        : this.dispatch({
-            method: r.method.toUpperCase(),
-            path: normalise(u.pathname),
-            query: u.searchParams,
-            headers: sub,
-            body: r.body,
-            inBatch: true,
-          });
+      const resp = this.underFault(f, fx, () =>
+        this.dispatch({
+          method: r.method.toUpperCase(),
+          path: normalise(u.pathname),
+          query: u.searchParams,
+          headers: sub,
+          body: r.body,
+          inBatch: true,
+          base,
+        }),
+      );
       this.log.push({
         method: r.method.toUpperCase(),
         path: u.pathname,
@@ -480,7 +639,7 @@ export class GraphServer {
       return {
         id: r.id,
         status: x.status,
-        headers: x.headers,
+        headers: batchHeaders(x),
         body: Buffer.isBuffer(x.body) ? x.body.toString('base64') : x.body,
       };
     });
@@ -493,12 +652,28 @@ export class GraphServer {
   }
 
   private dispatch(r: Req): Resp {
+    let out: Resp;
     try {
-      return this.route(r);
+      out = this.route(r);
     } catch (e) {
-      if (e instanceof GraphError) return err(e.status, e.code, e.message, e.headers);
-      throw e;
+      if (e instanceof GraphError) out = err(e.status, e.code, e.message, e.headers);
+      else throw e;
     }
+    // An id that cannot be an Exchange id at all is refused as malformed, not as missing (Exchange decodes the
+    // id before it looks anything up; https://learn.microsoft.com/graph/errors lists ErrorInvalidIdMalformed)
+    if (
+      out.status === 404 &&
+      (out.body as { error?: { code?: string } })?.error?.code === 'ErrorItemNotFound'
+    ) {
+      let segs: string[];
+      try {
+        segs = r.path.split('/').filter(Boolean).map(decodeURIComponent);
+      } catch {
+        segs = ['%'];
+      }
+      if (segs.some((x) => !isIdOrWord(x))) return err(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+    }
+    return out;
   }
 
   // ---- routing ---------------------------------------------------------------------------------------------
@@ -509,7 +684,7 @@ export class GraphServer {
     const P = r.path;
     const M = r.method;
     const seg = P.split('/').filter(Boolean).map(decodeURIComponent);
-    const ctx = `${this.base}/$metadata#users('${s.user.id}')`;
+    const ctx = `${r.base}/$metadata#users('${s.user.id}')`;
     if (seg[0] !== 'me')
       return err(400, 'BadRequest', `Resource not found for the segment '${seg[0] ?? ''}'.`);
     const n = seg.length;
@@ -522,7 +697,7 @@ export class GraphServer {
 
     if (n === 1 && M === 'GET')
       return ok({
-        '@odata.context': `${this.base}/$metadata#users/$entity`,
+        '@odata.context': `${r.base}/$metadata#users/$entity`,
         businessPhones: [],
         displayName: s.user.displayName,
         givenName: s.user.displayName.split(' ')[0],
@@ -940,7 +1115,7 @@ export class GraphServer {
       const q = new URLSearchParams(r.query);
       q.set('$top', String(top));
       q.set('$skip', String(skip + top));
-      body['@odata.nextLink'] = `${this.base}${r.path}?${q.toString().replace(/\+/g, '%20')}`;
+      body['@odata.nextLink'] = `${r.base}${r.path}?${q.toString().replace(/\+/g, '%20')}`;
     }
     return { status: 200, headers: { 'content-type': 'application/json' }, body };
   }
@@ -1071,7 +1246,7 @@ export class GraphServer {
       x.removed ? { id: x.id, '@removed': { reason: x.removed } } : this.withQuery(x.doc!(), t.params),
     );
     const body: Doc = { '@odata.context': context, value };
-    const basePath = `${this.base}${r.path}`;
+    const basePath = `${r.base}${r.path}`;
     if (sorted.length > pageSize) {
       const next: DeltaToken = { ...t, after: page[page.length - 1]!.id };
       body['@odata.nextLink'] = `${basePath}?$skiptoken=${b64url(JSON.stringify(next))}`;
@@ -1388,4 +1563,144 @@ function taskTimes(doc: Doc, tz: string): Doc {
     };
   }
   return out;
+}
+
+/** Header names as Graph writes them inside a `$batch` answer (`Content-Type`, `Retry-After`, `ETag`, …). */
+const HEADER_NAMES: Record<string, string> = {
+  etag: 'ETag',
+  'odata-version': 'OData-Version',
+  'www-authenticate': 'WWW-Authenticate',
+};
+
+export function graphHeaderName(k: string): string {
+  const l = k.toLowerCase();
+  return HEADER_NAMES[l] ?? l.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+}
+
+/**
+ * The headers of one `$batch` item as Graph writes them (https://learn.microsoft.com/graph/json-batching, the
+ * response example): `Cache-Control`, `OData-Version` and the full JSON `Content-Type` on a JSON answer.
+ */
+function batchHeaders(x: Resp): Record<string, string> {
+  const out: Record<string, string> = {};
+  const json = x.body !== undefined && !Buffer.isBuffer(x.body);
+  if (json) {
+    out['Cache-Control'] = 'private';
+    out['OData-Version'] = '4.0';
+  }
+  for (const [k, v] of Object.entries(x.headers)) {
+    if (k.toLowerCase() === 'content-type' && /^application\/json/i.test(v))
+      out['Content-Type'] =
+        'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+    else out[graphHeaderName(k)] = v;
+  }
+  return out;
+}
+
+/** A FaultSpec from the control endpoint's JSON, or what is wrong with it. */
+export function parseFaultSpec(x: unknown): FaultSpec | string {
+  if (!x || typeof x !== 'object' || Array.isArray(x)) return 'a fault is a JSON object';
+  const o = x as Record<string, unknown>;
+  const known = new Set([
+    'status',
+    'code',
+    'message',
+    'retryAfterSec',
+    'times',
+    'method',
+    'path',
+    'pathRegex',
+    'scope',
+    'reset',
+    'delayMs',
+    'afterProcessing',
+  ]);
+  for (const k of Object.keys(o)) if (!known.has(k)) return `unknown fault field "${k}"`;
+  const f: FaultSpec = {};
+  if (o.status !== undefined) {
+    if (!Number.isInteger(o.status) || (o.status as number) < 100 || (o.status as number) > 599)
+      return 'status must be an HTTP status (100..599)';
+    f.status = o.status as number;
+  }
+  if (o.reset !== undefined) {
+    if (typeof o.reset !== 'boolean') return 'reset must be true or false';
+    f.reset = o.reset;
+  }
+  if (o.delayMs !== undefined) {
+    if (!Number.isInteger(o.delayMs) || (o.delayMs as number) < 0 || (o.delayMs as number) > 600_000)
+      return 'delayMs must be an integer 0..600000';
+    f.delayMs = o.delayMs as number;
+  }
+  if (o.afterProcessing !== undefined) {
+    if (typeof o.afterProcessing !== 'boolean') return 'afterProcessing must be true or false';
+    f.afterProcessing = o.afterProcessing;
+  }
+  if (f.status === undefined && !f.reset && !f.delayMs) return 'a fault needs status, reset or delayMs';
+  for (const k of ['code', 'message', 'method', 'path'] as const) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'string') return `${k} must be a string`;
+    f[k] = o[k] as string;
+  }
+  if (o.pathRegex !== undefined) {
+    if (o.path !== undefined) return 'give path or pathRegex, not both';
+    if (typeof o.pathRegex !== 'string') return 'pathRegex must be a string';
+    try {
+      f.path = new RegExp(o.pathRegex);
+    } catch {
+      return 'pathRegex is not a valid regular expression';
+    }
+  }
+  if (o.retryAfterSec !== undefined) {
+    if (o.retryAfterSec !== null && (typeof o.retryAfterSec !== 'number' || o.retryAfterSec < 0))
+      return 'retryAfterSec must be a number ≥ 0 or null';
+    f.retryAfterSec = o.retryAfterSec as number | null;
+  }
+  if (o.times !== undefined) {
+    if (!Number.isInteger(o.times) || (o.times as number) < 1) return 'times must be an integer ≥ 1';
+    f.times = o.times as number;
+  }
+  if (o.scope !== undefined) {
+    if (!['top', 'batch', 'any'].includes(String(o.scope))) return 'scope must be top, batch or any';
+    f.scope = o.scope as FaultSpec['scope'];
+  }
+  return f;
+}
+
+/** Path words of the resources the emulator serves and well-known folder names: not ids. */
+const PATH_WORDS = new Set(
+  [
+    'me',
+    'contactFolders',
+    'contacts',
+    'calendar',
+    'calendarView',
+    'events',
+    'instances',
+    'delta',
+    'todo',
+    'lists',
+    'tasks',
+    'mailFolders',
+    'childFolders',
+    'messages',
+    '$value',
+    'mailboxSettings',
+    'timeZone',
+    'inbox',
+    'sentitems',
+    'drafts',
+    'deleteditems',
+    'junkemail',
+    'outbox',
+    'archive',
+    'msgfolderroot',
+  ].map((w) => w.toLowerCase()),
+);
+
+/**
+ * Could this path segment be an Exchange id (base64 of a binary entry id: the standard or the URL-safe alphabet,
+ * at most two '=' of padding, never short), or is it a path word? Anything else is a malformed id.
+ */
+export function isIdOrWord(seg: string): boolean {
+  return PATH_WORDS.has(seg.toLowerCase()) || /^[A-Za-z0-9+/_-]{24,}={0,2}$/.test(seg);
 }

@@ -90,15 +90,19 @@ export class GraphError extends Error {
 
 const extKey = (id: string) => id.replace(/\s+/g, ' ').trim().toLowerCase();
 
-/** Deterministic pseudo-random ids (seeded), Graph-looking: base64url, ending with '='. */
+/**
+ * Deterministic pseudo-random ids (seeded), Graph-looking: base64 ending with '='. Standard alphabet, so ids carry
+ * '/' and '+' as Exchange entry ids do: a client must send them as one percent-encoded path segment (`%2F`, `%2B`,
+ * `%3D`) — an id put into a URL as it is, or encoded twice, does not reach the item.
+ */
 export class Ids {
   private n = 0;
   constructor(private readonly seed: number) {}
   next(prefix = 'AAMkAG'): string {
-    const h = createHash('sha256')
-      .update(`${this.seed}:${++this.n}`)
-      .digest('base64url')
-      .slice(0, 40);
+    const n = ++this.n;
+    let h = createHash('sha256').update(`${this.seed}:${n}`).digest('base64').slice(0, 40);
+    // every third id has both '/' and '+' for sure (the others have them by chance)
+    if (n % 3 === 0) h = `${h.slice(0, 10)}/${h.slice(11, 20)}+${h.slice(21)}`;
     return `${prefix}${h}=`;
   }
 }
