@@ -36,6 +36,7 @@ function config(email: string, mail: Record<string, unknown> = {}): SyncConfig {
         activityTypeId: 'TYPMAIL001',
         queueId: 'QUEUEML001',
         startDate: '2026-11-01',
+        emailAccountId: 'ACCOUNT001',
         ...mail,
       },
     },
@@ -107,6 +108,7 @@ describe('the e-mail archive over fakes', () => {
     mb.deliver('Inbox', corpus('internal.eml'));
     const ctx = ctxFor(mb, JAN);
     const r = await run(ctx);
+    expect(r.summary.failures).toEqual([]);
     expect(r.summary).toMatchObject({
       result: 'ok',
       counts: { abra: { created: 4 }, examined: 4, failed: 0 },
