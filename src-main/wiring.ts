@@ -30,7 +30,7 @@ export function abraPortOf(client: AbraClient): AbraPort {
       client.queryJson(
         c,
         { ...(q.where ? { where: q.where } : {}), ...(q.select ? { select: q.select } : {}) },
-        { skip: 0, take: q.take ?? 100 },
+        { skip: q.skip ?? 0, take: q.take ?? 100 },
       ),
     validate: (c, body) => client.validate(c, body),
   };

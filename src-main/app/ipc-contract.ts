@@ -124,6 +124,8 @@ export interface AppApi {
   /** Solver roles and divisions for new activities (What to sync → new items). */
   solverRoles(): Promise<PickerItem[]>;
   divisions(): Promise<PickerItem[]>;
+  /** ABRA's own e-mail accounts for the e-mail archive (emailAccountId; default = the one matching the mailbox). */
+  emailAccounts(): Promise<PickerItem[]>;
   mailFolders(): Promise<MailFolderItem[]>;
   validateWhere(collection: 'firms' | 'crmactivities', where: string): Promise<WhereCheck>;
   status(): Promise<SchedulerStatus | null>;
@@ -173,6 +175,7 @@ export const methodArgs = {
   activityQueues: z.tuple([]),
   solverRoles: z.tuple([]),
   divisions: z.tuple([]),
+  emailAccounts: z.tuple([]),
   mailFolders: z.tuple([]),
   validateWhere: z.tuple([z.enum(['firms', 'crmactivities']), z.string().max(4000)]),
   status: z.tuple([]),

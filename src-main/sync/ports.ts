@@ -60,7 +60,10 @@ export interface AbraPort {
    * ABRA's JSON query form (`POST /{collection}/query`): the condition travels in the request body, so a long
    * value (a 2 kB Message-ID, a long subject) never makes a URL too long. One page of at most `take` rows.
    */
-  query(collection: string, q: { where?: string; select?: string[]; take?: number }): Promise<AbraRow[]>;
+  query(
+    collection: string,
+    q: { where?: string; select?: string[]; take?: number; skip?: number },
+  ): Promise<AbraRow[]>;
   /** `POST /{collection}?validation=true`: would ABRA accept this create? Nothing is stored. */
   validate(collection: string, body: Record<string, unknown>): Promise<AbraValidation>;
 }

@@ -237,6 +237,10 @@ describe('controller', () => {
       name: expect.any(String),
     });
     expect((await c.divisions()).length).toBeGreaterThan(0);
+    // the e-mail archive's own account picker: ABRA's e-mail accounts (one per seeded user with an address)
+    const accounts = await c.emailAccounts();
+    expect(accounts.length).toBeGreaterThan(0);
+    expect(accounts[0]).toMatchObject({ id: expect.any(String), code: expect.stringContaining('@') });
     expect((await c.mailFolders()).map((f) => f.path)).toContain('Inbox/Customers');
 
     const firms = h.abra.control.list('firms', 'hidden = false');

@@ -193,9 +193,10 @@ export class FakeAbra implements AbraPort {
     return this.requests;
   }
 
-  async query(collection: string, q: { where?: string; take?: number }): Promise<AbraRow[]> {
+  async query(collection: string, q: { where?: string; take?: number; skip?: number }): Promise<AbraRow[]> {
     const rows = await this.queryAll(collection, q.where);
-    return rows.slice(0, q.take ?? 100);
+    const skip = q.skip ?? 0;
+    return rows.slice(skip, skip + (q.take ?? 100));
   }
 
   /** Accepts every body (a test that wants a refusal overrides it). */

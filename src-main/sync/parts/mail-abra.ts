@@ -149,15 +149,122 @@ export interface FoundEmail {
   row: AbraRow;
 }
 
+/** Candidates read for a whole page of messages at once (two POST queries instead of two per message). */
+export interface Prefetched {
+  /** idField: by Message-ID; else by subject. */
+  by: Map<string, FoundEmail[]>;
+  /** The Message-IDs (idField) or subjects the read covered. */
+  covered: Set<string>;
+  /** The message dates (ms) the read covered, window included at both ends. */
+  range: [number, number];
+}
+
+/** Rows of a POST query, page by page (a page size the server may cap). */
+async function queryPaged(
+  ctx: RunContext,
+  coll: string,
+  where: string,
+  select: string[],
+): Promise<AbraRow[]> {
+  const out: AbraRow[] = [];
+  const take = 500;
+  for (let skip = 0; skip < 1_000_000; skip += take) {
+    const rows = await ctx.abra.query(coll, { where, select, take, skip });
+    out.push(...rows);
+    if (rows.length < take) break;
+  }
+  return out;
+}
+
+/**
+ * The candidates for a page of messages: by the user field (`in` list of Message-IDs) or by subject and the page's
+ * date range. The values travel in POST bodies. null when the server refuses the combined read: then each message
+ * is looked up on its own (and one bad value fails only its message).
+ */
+export async function prefetchEmails(
+  ctx: RunContext,
+  setup: MailSetup,
+  fps: Pick<Fingerprint, 'key' | 'subject' | 'date'>[],
+): Promise<Prefetched | null> {
+  if (!fps.length) return null;
+  const by = new Map<string, FoundEmail[]>();
+  const values = [...new Set(fps.map((f) => (setup.idField ? f.key : f.subject)))];
+  const inList = values.map(abraLiteral).join(', ');
+  const times = fps.map((f) => Date.parse(f.date)).filter((t) => !Number.isNaN(t));
+  if (!times.length) return null;
+  const from = new Date(Math.min(...times) - WINDOW_MS).toISOString();
+  const to = new Date(Math.max(...times) + WINDOW_MS).toISOString();
+  try {
+    for (const d of ['received', 'sent'] as Direction[]) {
+      const coll = collOf(d);
+      const rows = setup.idField
+        ? await queryPaged(ctx, coll, `${setup.idField} in (${inList})`, [
+            'id',
+            'firm_id',
+            'person_id',
+            setup.idField,
+          ])
+        : await queryPaged(
+            ctx,
+            coll,
+            `subject in (${inList}) and docdate$date ge ${abraTimestamp(from)} and docdate$date le ${abraTimestamp(to)}`,
+            [
+              'id',
+              'firm_id',
+              'person_id',
+              'subject',
+              'body',
+              'docdate$date',
+              ...(d === 'received' ? ['sender'] : []),
+            ],
+          );
+      for (const r of rows) {
+        const k = setup.idField
+          ? String(r[setup.idField.toLowerCase()] ?? r[setup.idField] ?? '')
+          : String(r.subject ?? '');
+        const list = by.get(k) ?? [];
+        list.push({ coll, direction: d, row: r });
+        by.set(k, list);
+      }
+    }
+  } catch (e) {
+    if (e instanceof SyncError && ['config', 'validation'].includes(e.kind)) return null;
+    throw e;
+  }
+  return { by, covered: new Set(values), range: [Math.min(...times), Math.max(...times)] };
+}
+
+function pick(found: FoundEmail[], fp: Fingerprint, setup: MailSetup): FoundEmail | null {
+  const order = (f: FoundEmail) => (f.direction === fp.direction ? 0 : 1);
+  const sorted = [...found].sort((a, b) => order(a) - order(b));
+  if (setup.idField) return sorted[0] ?? null;
+  const want = bodyHash(fp.body);
+  const t = Date.parse(fp.date);
+  return (
+    sorted.find(
+      (f) =>
+        (f.direction === 'sent' || !fp.sender || normAddress(String(f.row.sender ?? '')) === fp.sender) &&
+        Math.abs(Date.parse(String(f.row['docdate$date'] ?? '')) - t) <= WINDOW_MS &&
+        bodyHash(String(f.row.body ?? '')) === want,
+    ) ?? null
+  );
+}
+
 /**
  * The ABRA e-mail record of this message, wherever a colleague or an earlier run stored it (either agenda: one
  * user's sent mail is another's received mail). Every look-up is a POST query: no value ever travels in a URL.
+ * `pre`: the page's candidates read at once; a message they do not cover is looked up on its own.
  */
 export async function findEmail(
   ctx: RunContext,
   setup: MailSetup,
   fp: Fingerprint,
+  pre?: Prefetched | null,
 ): Promise<FoundEmail | null> {
+  const k = setup.idField ? fp.key : fp.subject;
+  const t = Date.parse(fp.date);
+  if (pre?.covered.has(k) && t >= pre.range[0] && t <= pre.range[1])
+    return pick(pre.by.get(k) ?? [], fp, setup);
   const dirs: Direction[] = fp.direction === 'sent' ? ['sent', 'received'] : ['received', 'sent'];
   const select = ['id', 'firm_id', 'person_id'];
   try {

@@ -50,6 +50,8 @@ import {
   linkedActivity,
   type MailSetup,
   mailSetup,
+  type Prefetched,
+  prefetchEmails,
   type StoredAttachment,
 } from './mail-abra';
 import { MailState } from './mail-state';
@@ -427,7 +429,7 @@ class MailRun {
   }
 
   /** Archive one message: look it up company-wide, then link to it or create activity, e-mail and relation. */
-  async archive(p: Prepared, setup: MailSetup): Promise<void> {
+  async archive(p: Prepared, setup: MailSetup, pre: Prefetched | null): Promise<void> {
     const m = p.item;
     const cfg = this.cfg;
     let raw: Buffer | null = null;
@@ -446,7 +448,7 @@ class MailRun {
     const to = m.to.length ? m.to : (parsed?.to ?? []);
     const cc = m.cc.length ? m.cc : (parsed?.cc ?? []);
     // the message's own date: the same in the sender's and every recipient's mailbox
-    const date = new Date(m.sentAt ?? parsed?.date ?? p.at).toISOString();
+    const date = messageDate(p, parsed);
     const fp = {
       key: p.key,
       direction: p.direction,
@@ -456,7 +458,7 @@ class MailRun {
       body,
     };
     const recovering = this.intents.has(p.key);
-    const found = await findEmail(this.ctx, setup, fp);
+    const found = await findEmail(this.ctx, setup, fp, pre);
     if (found && !recovering) return this.linkExisting(p, found, parsed);
 
     const a = await this.assign(p, parsed);
@@ -610,6 +612,23 @@ class MailRun {
       seen.add(p.key);
       todo.push(p);
     }
+    // the page's candidates in two POST queries (falls back to one look-up per message when refused)
+    let pre: Prefetched | null = null;
+    if (!this.dryRun && todo.length)
+      try {
+        pre = await prefetchEmails(
+          this.ctx,
+          setup,
+          todo.map((p) => ({
+            key: p.key,
+            subject: (p.item.subject ?? '').slice(0, 255),
+            date: messageDate(p),
+          })),
+        );
+      } catch (e) {
+        if (isFatal(e)) throw e;
+        pre = null;
+      }
     for (const p of todo) {
       if (this.ctx.signal?.aborted) return;
       if (this.dryRun) {
@@ -624,7 +643,7 @@ class MailRun {
         continue;
       }
       try {
-        await this.archive(p, setup);
+        await this.archive(p, setup, pre);
       } catch (e) {
         this.fail(p, e);
         if (isFatal(e)) throw e;
@@ -632,6 +651,11 @@ class MailRun {
       this.tick(todo.length);
     }
   }
+}
+
+/** The message's own date (sent time / Date header): the same in the sender's and every recipient's mailbox. */
+function messageDate(p: Prepared, parsed?: ParsedMail): string {
+  return new Date(p.item.sentAt ?? parsed?.date ?? p.at).toISOString();
 }
 
 function retryKey(folder: FolderRef, itemId: string): string {
