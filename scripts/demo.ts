@@ -9,11 +9,14 @@
  *
  * State, configuration and a secrets file (mode 600) go to `.demo-state/` (git-ignored); each demo starts fresh.
  */
+
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatSummary } from '../src-main/cli';
 import type { RunSummary, ServiceEvent } from '../src-main/sync/api';
+import { preflightText, runPreflight } from '../src-main/sync/preflight';
+import { abraBaseUrl, abraClientFor } from '../src-main/wiring';
 import { startWorld, type World } from '../test/e2e/harness';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -93,6 +96,13 @@ async function main() {
     console.log(
       `  Exchange ${w.kind === 'ews' ? 'EWS  ' : 'Graph'}    ${w.exchangeUrl}  (mailbox ${w.exchangeEmail})`,
     );
+
+    // "Check against server": the preflight a part's first write run waits for (nothing is written)
+    const client = await abraClientFor(w.config, w.secrets);
+    const check = await runPreflight(client, w.config, abraBaseUrl(w.config.abra));
+    console.log(`\nCheck against the ABRA server (${check.ok ? 'passed' : 'PROBLEMS'}):`);
+    for (const line of preflightText(check, 'en')) console.log(`  ${line}`);
+    if (!check.ok) notOk.push('preflight');
 
     const service = w.service();
     service.subscribe(showProgress);

@@ -3,6 +3,7 @@
  *
  *   npm run sync -- run --config sync.json [--part calendar] [--once] [--dry-run] [--data-dir DIR] [--json]
  *   npm run sync -- validate --config sync.json
+ *   npm run sync -- check --config sync.json [--lang cs] [--json]   (preflight against the ABRA server; writes nothing)
  *
  * Secrets never go into the config file: they come from the environment (ABRA_PASSWORD or ABRA_TOKEN,
  * EXCHANGE_PASSWORD, EXCHANGE_TOKEN) or from a JSON file named by --secrets (mode 600 recommended).
@@ -82,12 +83,14 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       secrets: { type: 'string' },
       json: { type: 'boolean', default: false },
+      lang: { type: 'string', default: 'en' },
     },
   });
-  if (command !== 'run' && command !== 'validate') {
+  if (command !== 'run' && command !== 'validate' && command !== 'check') {
     console.error(
       'usage: npm run sync -- run --config FILE [--part addressBook|calendar|tasks|mail] [--once] [--dry-run] [--data-dir DIR] [--secrets FILE] [--json]\n' +
-        '       npm run sync -- validate --config FILE',
+        '       npm run sync -- validate --config FILE\n' +
+        '       npm run sync -- check --config FILE [--secrets FILE] [--lang en|cs] [--json]',
     );
     return 2;
   }
@@ -112,6 +115,20 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'validate') {
     console.log('configuration is valid');
     return 0;
+  }
+
+  if (command === 'check') {
+    // The preflight: the server's API description and dry-run writes (?validation=true); nothing is saved.
+    const { abraClientFor, abraBaseUrl } = await import('./wiring');
+    const { runPreflight, preflightText } = await import('./sync/preflight');
+    const client = await abraClientFor(config, envSecrets(values.secrets));
+    const r = await runPreflight(client, config, abraBaseUrl(config.abra));
+    if (values.json) console.log(JSON.stringify(r, null, 2));
+    else {
+      console.log(`ABRA ${r.server}`);
+      for (const line of preflightText(r, values.lang === 'cs' ? 'cs' : 'en')) console.log(line);
+    }
+    return r.ok ? 0 : 1;
   }
 
   const { createSyncService } = await import('./sync/service');

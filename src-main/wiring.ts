@@ -10,6 +10,7 @@ import { SyncError } from './shared/errors';
 import { note, tr } from './shared/messages';
 import type { SecretSource, SyncConfig } from './sync/config';
 import type { AbraPort } from './sync/ports';
+import { runPreflight } from './sync/preflight';
 import type { Connections } from './sync/service';
 
 /** The engine's view of an {@link AbraClient}. */
@@ -107,5 +108,11 @@ export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Pr
 export async function connect(config: SyncConfig, secrets: SecretSource): Promise<Connections> {
   const client = await abraClientFor(config, secrets);
   const exchange = await exchangeFor(config, secrets);
-  return { abra: abraPortOf(client), exchange };
+  const server = abraBaseUrl(config.abra);
+  return {
+    abra: abraPortOf(client),
+    exchange,
+    abraServer: server,
+    preflight: () => runPreflight(client, config, server),
+  };
 }

@@ -26,6 +26,7 @@ import {
   validateWith,
 } from '../sync/config';
 import type { AnyPart } from '../sync/part';
+import { type PreflightClient, type PreflightResult, runPreflight } from '../sync/preflight';
 import {
   type Connections,
   createSyncService,
@@ -623,6 +624,13 @@ export async function createController(deps: ControllerDeps): Promise<Controller
 
     async activityQueues() {
       return picker(await (await abraClient()).activityQueues());
+    },
+
+    /** "Check against server": the preflight for the saved settings (fields in ABRA's API description, dry runs). */
+    async checkAgainstServer(): Promise<PreflightResult> {
+      const cfg = savedConfigOrThrow();
+      const c = (await abraClient()) as unknown as PreflightClient;
+      return runPreflight(c, cfg, `${cfg.abra.serverUrl.replace(/\/+$/, '')}/${cfg.abra.connection}`);
     },
 
     async solverRoles() {

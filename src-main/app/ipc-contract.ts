@@ -17,6 +17,7 @@ import type {
   UnassignedMail,
 } from '../sync/api';
 import type { PartName, SyncConfig } from '../sync/config';
+import type { PreflightResult } from '../sync/preflight';
 
 /** Secrets the renderer may set (write-only). The Microsoft 365 token cache is managed by main alone. */
 export const WRITABLE_SECRETS = ['abraPassword', 'abraToken', 'exchangePassword'] as const;
@@ -123,6 +124,8 @@ export interface AppApi {
   activityQueues(): Promise<PickerItem[]>;
   /** Solver roles and divisions for new activities (What to sync → new items). */
   solverRoles(): Promise<PickerItem[]>;
+  /** Preflight against the ABRA server of the saved settings (Connections / What to sync → Check against server). */
+  checkAgainstServer(): Promise<PreflightResult>;
   divisions(): Promise<PickerItem[]>;
   /** ABRA's own e-mail accounts for the e-mail archive (emailAccountId; default = the one matching the mailbox). */
   emailAccounts(): Promise<PickerItem[]>;
@@ -174,6 +177,7 @@ export const methodArgs = {
   activityTypes: z.tuple([]),
   activityQueues: z.tuple([]),
   solverRoles: z.tuple([]),
+  checkAgainstServer: z.tuple([]),
   divisions: z.tuple([]),
   emailAccounts: z.tuple([]),
   mailFolders: z.tuple([]),

@@ -155,6 +155,18 @@ const en = {
     'The e-mail archive needs your own ABRA e-mail account (Vlastní e-mailový účet): no account in ABRA matches {email}. Choose one in What to sync → E-mail (emailAccountId).',
   'mail.sentStateRefused':
     'The e-mail archive stopped before writing anything: this ABRA server does not accept a sent e-mail created as "already sent" (SentState 2) — {reason}. Archiving sent mail any other way could make ABRA send it to the recipients again. Ask your ABRA administrator; nothing was written.',
+  'preflight.noDocs': 'ABRA did not give its API description (api-docs): {detail}',
+  'preflight.noCollection': 'this ABRA server has no {collection} (not in its API description)',
+  'preflight.missingField':
+    'this ABRA server has no field {field} in {collection} (not in its API description)',
+  'preflight.refused': 'ABRA refuses {field} in {collection}: {detail}',
+  'preflight.partOk': '{part}: accepted ({count} fields checked; dry-run write: {validated})',
+  'preflight.partFailed': {
+    one: '{part}: 1 problem',
+    other: '{part}: {count} problems',
+  },
+  'preflight.blocked':
+    '{part} does not write to ABRA yet: the check against this ABRA server found problems — {problems}',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -287,6 +299,18 @@ const cs: Record<MessageKey, Entry> = {
     'Archiv pošty potřebuje váš vlastní e-mailový účet v ABRA: žádný účet v ABRA neodpovídá adrese {email}. Vyberte ho v Co synchronizovat → E-mail (emailAccountId).',
   'mail.sentStateRefused':
     'Archiv pošty se zastavil dřív, než cokoli zapsal: tento server ABRA nepřijímá odeslaný e-mail založený jako „odesláno“ (SentState 2) — {reason}. Jakékoli jiné uložení odeslané pošty by mohlo ABRA přimět poslat ji adresátům znovu. Obraťte se na správce ABRA; nic nebylo zapsáno.',
+  'preflight.noDocs': 'ABRA neposkytla popis svého API (api-docs): {detail}',
+  'preflight.noCollection': 'tento server ABRA nemá {collection} (není v popisu jeho API)',
+  'preflight.missingField': 'tento server ABRA nemá v {collection} položku {field} (není v popisu jeho API)',
+  'preflight.refused': 'ABRA odmítá položku {field} v {collection}: {detail}',
+  'preflight.partOk': '{part}: přijato (zkontrolováno položek: {count}; zkušební zápis: {validated})',
+  'preflight.partFailed': {
+    one: '{part}: 1 problém',
+    few: '{part}: {count} problémy',
+    other: '{part}: {count} problémů',
+  },
+  'preflight.blocked':
+    '{part} zatím do ABRA nezapisuje: kontrola proti tomuto serveru ABRA našla problémy — {problems}',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };

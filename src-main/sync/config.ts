@@ -209,7 +209,24 @@ export const safetySchema = z.object({
   massDeleteMin: z.number().int().min(1).default(10),
   /** How often (minutes) the ABRA deletion scan runs at most. */
   abraDeletionScanMinutes: z.number().int().min(1).default(60),
+  /**
+   * A part's first run that writes to ABRA waits until the preflight (fields in the server's API description, dry-run
+   * writes) passed for it on that server. An admin may switch it off in the policy file.
+   */
+  requirePreflight: z.boolean().default(true),
 });
+
+/**
+ * A user-defined ABRA field (`X_…`) an admin maps for this installation: ABRA customers add such fields and may make
+ * them mandatory (e.g. `X_Region` on every new activity). The value is written on every record the app creates in
+ * that collection; the preflight checks the field exists and the server accepts the value.
+ */
+export const abraExtraFieldSchema = z.object({
+  collection: z.enum(['crmactivities', 'firms', 'persons']),
+  field: z.string().regex(/^X_[A-Za-z0-9_]{1,60}$/, 'a user-defined ABRA field: X_ and letters, digits, _'),
+  value: z.union([z.string().max(1000), z.number(), z.boolean()]),
+});
+export type AbraExtraField = z.infer<typeof abraExtraFieldSchema>;
 
 export const syncConfigSchema = z
   .object({
@@ -230,6 +247,8 @@ export const syncConfigSchema = z
         mail: mailSchema.parse({}),
       })),
     safety: safetySchema.default(() => safetySchema.parse({})),
+    /** Admin-mapped user-defined fields written on new records (see abraExtraFieldSchema). */
+    abraExtraFields: z.array(abraExtraFieldSchema).max(50).default([]),
   })
   .superRefine((cfg, ctx) => {
     const cal = cfg.parts.calendar;

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
+import { note, noteText } from '../shared/messages';
 import type {
   Attention,
   PartStatus,
@@ -23,12 +24,20 @@ import { calendarPart } from './parts/calendar';
 import { mailPart } from './parts/mail';
 import { tasksPart } from './parts/tasks';
 import type { AbraPort, RunContext } from './ports';
+import type { PreflightResult } from './preflight';
 import { type RunOptions, runPart } from './runner';
 import { StateStore } from './state/store';
 
 export interface Connections {
   abra: AbraPort;
   exchange: ExchangeBackend;
+  /**
+   * The preflight against this ABRA server (src-main/sync/preflight.ts), when the connection offers one: a part's
+   * first run that may write to ABRA waits until it passed (safety.requirePreflight; an admin may switch it off).
+   */
+  preflight?: () => Promise<PreflightResult>;
+  /** Identifies the ABRA server a preflight result holds for. */
+  abraServer?: string;
 }
 
 export interface SyncServiceOptions {
@@ -210,6 +219,7 @@ export class SyncService implements SyncServiceApi {
     try {
       const out = await this.exclusive(part, async () => {
         const ctx = await this.context(part);
+        await this.preflightGate(part);
         return isCustomPart(module) ? module.run(ctx, options) : runPart(module, ctx, options);
       });
       summary = out.summary;
@@ -223,6 +233,30 @@ export class SyncService implements SyncServiceApi {
     }
     this.afterRun(part, summary);
     return summary;
+  }
+
+  /** Does this part write to ABRA with the current settings? */
+  private writesToAbra(part: PartName): boolean {
+    if (part === 'mail') return true;
+    return this.config.parts[part].direction !== 'abraToExchange';
+  }
+
+  /**
+   * A part that writes to ABRA runs only once a preflight passed for it on this server (recorded in the state file).
+   * The preflight runs here when none is recorded; a refusal stops the part with the problems named.
+   */
+  private async preflightGate(part: PartName): Promise<void> {
+    const conn = this.conn;
+    if (!this.config.safety.requirePreflight || !conn?.preflight || !this.writesToAbra(part)) return;
+    const key = `preflight:${conn.abraServer ?? ''}`;
+    if (this.state.getCursor(part, key)) return;
+    const r = await conn.preflight();
+    for (const p of r.parts) if (p.ok && r.general.length === 0) this.state.setCursor(p.part, key, r.at);
+    const mine = r.parts.find((p) => p.part === part);
+    if (mine?.ok && r.general.length === 0) return;
+    const problems = [...r.general, ...(mine?.problems ?? [])].map((x) => x.message).join('; ');
+    const n = note('preflight.blocked', { part, problems });
+    throw new SyncError('config', noteText('en', n), { note: n });
   }
 
   private afterRun(part: PartName, s: RunSummary): void {

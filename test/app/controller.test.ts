@@ -241,6 +241,11 @@ describe('controller', () => {
     const accounts = await c.emailAccounts();
     expect(accounts.length).toBeGreaterThan(0);
     expect(accounts[0]).toMatchObject({ id: expect.any(String), code: expect.stringContaining('@') });
+    // "Check against server": the preflight of the saved settings passes on the emulator, per part
+    const pf = await c.checkAgainstServer();
+    expect(pf.general).toEqual([]);
+    expect(pf.parts.length).toBeGreaterThan(0);
+    expect(pf.parts.filter((p) => !p.ok).map((p) => p.problems.map((x) => x.message))).toEqual([]);
     expect((await c.mailFolders()).map((f) => f.path)).toContain('Inbox/Customers');
 
     const firms = h.abra.control.list('firms', 'hidden = false');

@@ -138,8 +138,7 @@ const extra = (expected: string[], got: string[]) => {
   return got.filter((x) => !want.has(x));
 };
 
-/** ABRA write requests (creates, updates, deletes) received so far. */
-/** ABRA writes: not reads, not POST queries (…/query), not dry runs (?validation=true). */
+/** ABRA writes (creates, updates, deletes): not reads, not POST queries (…/query), not dry runs (?validation=true). */
 const abraWrites = (w: World) =>
   w.abra.log
     .entries()
@@ -148,7 +147,7 @@ const abraWrites = (w: World) =>
         e.method !== 'GET' &&
         e.collection !== 'query' &&
         !e.path.endsWith('/query') &&
-        !e.query.includes('validation=true'),
+        !/[?&]validation=true/.test(e.query),
     ).length;
 
 interface CliRun {

@@ -287,6 +287,13 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await cal.getByLabel('Only activities where I am the solver').uncheck();
     await cal.getByLabel('Type for items created in Outlook').selectOption({ label: 'SCH — Schůzka' });
     await cal.getByLabel('Series for items created in Outlook').selectOption({ label: 'SCH — Schůzky' });
+    // a real ABRA requires solver role and division on a new activity; the seeded types have none (as ABRA's DEMO)
+    await cal
+      .getByLabel('Solver role of new activities (empty = the type’s)')
+      .selectOption({ label: 'OBCH — Obchodník' });
+    await cal
+      .getByLabel('Division of new activities (empty = the type’s)')
+      .selectOption({ label: '200 — Obchod' });
     await cal.getByLabel('Days into the past').fill('60');
     // Expert where: ABRA checks it.
     await cal.getByLabel('Expert: ABRA condition on activities').fill('this is not ABRA syntax (');
@@ -302,6 +309,8 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     expect(cfg.parts.addressBook.enabled).toBe(true);
     expect(cfg.parts.calendar.activityTypeIds).toHaveLength(1);
     expect(cfg.parts.calendar.windowPastDays).toBe(60);
+    expect(cfg.parts.calendar.newItemSolverRoleId).not.toBe('');
+    expect(cfg.parts.calendar.newItemDivisionId).not.toBe('');
     expect(cfg.parts.calendar.onlyMine).toBe(false);
 
     await cal
@@ -326,6 +335,12 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await form.getByLabel('Sync this part').check();
     await form.getByLabel('ABRA activity type for e-mail').selectOption({ label: 'MAIL — E-mail' });
     await form.getByLabel('ABRA activity series for e-mail').selectOption({ label: 'EML — E-maily' });
+    await form
+      .getByLabel('Solver role of archive activities (empty = the type’s)')
+      .selectOption({ label: 'OBCH — Obchodník' });
+    await form
+      .getByLabel('Division of archive activities (empty = the type’s)')
+      .selectOption({ label: '200 — Obchod' });
     await form.getByLabel('Add a folder of the mailbox…').selectOption('Inbox/Customers');
     await containsText(form.getByRole('list', { name: 'Chosen folders' }), 'Inbox/Customers');
     await form.getByLabel('Our own domains').fill('firma.cz');

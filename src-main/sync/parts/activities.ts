@@ -203,7 +203,23 @@ export async function activityAssignmentBody(
     const n = note(missing, { part });
     throw new SyncError('config', noteText('en', n), { note: n });
   }
-  return { activitytype_id: a.typeId, actqueue_id: a.queueId, solverrole_id: role, division_id: division };
+  return {
+    activitytype_id: a.typeId,
+    actqueue_id: a.queueId,
+    solverrole_id: role,
+    division_id: division,
+    ...extraFieldsFor(ctx.config, ACTIVITIES),
+  };
+}
+
+/** The admin-mapped user-defined fields (`abraExtraFields`) for new records of a collection. */
+export function extraFieldsFor(
+  cfg: { abraExtraFields?: { collection: string; field: string; value: unknown }[] },
+  collection: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const x of cfg.abraExtraFields ?? []) if (x.collection === collection) out[x.field] = x.value;
+  return out;
 }
 
 /** Body of a new ABRA activity created from an Outlook item. */

@@ -17,7 +17,7 @@ import type { AbraItem, AbraLoad, ExItem, PartModule } from '../part';
 import { type AbraRow, abraIn, abraLiteral, nestRow, type RunContext } from '../ports';
 import type { CommonRecord } from '../state/store';
 import { FIRM_READ, PERSON_SELECT } from './abra-reads';
-import { deletionScan, isoOrEmpty, str } from './activities';
+import { deletionScan, extraFieldsFor, isoOrEmpty, str } from './activities';
 
 const cfgOf = (ctx: RunContext): AddressBookConfig => ctx.config.parts.addressBook;
 
@@ -496,6 +496,7 @@ export const addressBookPart: PartModule = {
         name: str(record.name),
         wwwaddress: str(record.webPage),
         residenceaddress_id: addressBody(record, true),
+        ...extraFieldsFor(ctx.config, 'firms'),
       });
       return { id: row.id, version: firmVersion(row), record: firmToRecord(row) };
     }
@@ -521,6 +522,7 @@ export const addressBookPart: PartModule = {
         phonenumber1: str(record.businessPhone),
         phonenumber2: str(record.mobilePhone),
       },
+      ...extraFieldsFor(ctx.config, 'persons'),
     });
     await ctx.abra.createOwned('firms', firm.id, 'firmpersons', { person_id: person.id });
     const fresh = (await ctx.abra.get('firms', firm.id)) ?? firm;

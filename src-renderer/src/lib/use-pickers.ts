@@ -2,19 +2,28 @@ import { useCallback, useEffect, useState } from 'react';
 import type { PickerItem } from '../../../src-main/app/ipc-contract';
 import { call, errorMessage } from './bridge';
 
-/** Activity types and series, loaded live from ABRA through main. */
+/** Activity types and series, solver roles and divisions, loaded live from ABRA through main. */
 export function useActivityPickers(enabled: boolean) {
   const [types, setTypes] = useState<PickerItem[]>([]);
   const [queues, setQueues] = useState<PickerItem[]>([]);
+  const [roles, setRoles] = useState<PickerItem[]>([]);
+  const [divisions, setDivisions] = useState<PickerItem[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const load = useCallback(async () => {
     setLoading(true);
     setError(null);
     try {
-      const [ty, qu] = await Promise.all([call('activityTypes'), call('activityQueues')]);
+      const [ty, qu, ro, di] = await Promise.all([
+        call('activityTypes'),
+        call('activityQueues'),
+        call('solverRoles'),
+        call('divisions'),
+      ]);
       setTypes(ty);
       setQueues(qu);
+      setRoles(ro);
+      setDivisions(di);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -24,5 +33,5 @@ export function useActivityPickers(enabled: boolean) {
   useEffect(() => {
     if (enabled) void load();
   }, [enabled, load]);
-  return { types, queues, error, loading, reload: load };
+  return { types, queues, roles, divisions, error, loading, reload: load };
 }

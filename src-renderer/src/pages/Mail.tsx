@@ -322,6 +322,16 @@ export function MailPage() {
                 options={opt(pickers.types)}
               />
               <SelectField path="parts.mail.queueId" label={t('mail.queue')} options={opt(pickers.queues)} />
+              <SelectField
+                path="parts.mail.solverRoleId"
+                label={t('mail.solverRole')}
+                options={opt(pickers.roles)}
+              />
+              <SelectField
+                path="parts.mail.divisionId"
+                label={t('mail.division')}
+                options={opt(pickers.divisions)}
+              />
               <CheckField path="parts.mail.includeInbox" label={t('mail.includeInbox')} />
               <CheckField path="parts.mail.includeSent" label={t('mail.includeSent')} />
             </div>

@@ -116,6 +116,16 @@ function ActivityFilters({
           label={t('parts.newItemQueue')}
           options={opt(pickers.queues)}
         />
+        <SelectField
+          path={`${base}.newItemSolverRoleId`}
+          label={t('parts.newItemSolverRole')}
+          options={opt(pickers.roles)}
+        />
+        <SelectField
+          path={`${base}.newItemDivisionId`}
+          label={t('parts.newItemDivision')}
+          options={opt(pickers.divisions)}
+        />
         <TextField
           path={`${base}.newItemsCategory`}
           label={t('parts.newItemsCategory')}

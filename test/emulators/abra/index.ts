@@ -65,6 +65,12 @@ export interface AbraControl {
     set(at: string | Date | null): void;
     advance(ms: number): void;
   };
+  /** Leave `schema.field` (e.g. `crmactivity.division_id`) out of the OpenAPI documents the server publishes. */
+  hideFromDocs(schemaField: string): void;
+  /** Make the server require `schema.field` on create/update with this code and text (installation rule). */
+  requireField(schemaField: string, rule: { code: number; label: string; description: string }): void;
+  /** Add a user-defined field (`X_…`) to a class: stored, queryable and described in the OpenAPI documents. */
+  addUserField(schema: string, field: string, kind?: 'string' | 'number' | 'boolean' | 'date'): void;
   /** Credentials of every seeded user (index 0 = the API user). */
   users(): UserCred[];
 }
@@ -156,6 +162,13 @@ export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise
       advance: (ms) => store.advance(ms),
     },
     users: () => users.map((u) => ({ ...u })),
+    hideFromDocs: (sf) => {
+      store.hiddenFromDocs.add(sf.toLowerCase());
+    },
+    requireField: (sf, rule) => {
+      store.required.set(sf.toLowerCase(), rule);
+    },
+    addUserField: (schema, field, kind) => store.addUserField(schema, field, kind),
   };
   const match = (m?: Pick<FaultSpec, 'method' | 'collection' | 'retryAfterSec'>) => ({ ...(m ?? {}) });
   return {

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { openapiDocument, openapiIndex } from './openapi';
 import { COLLECTIONS } from './schema';
 import {
   AbraHttpError,
@@ -322,6 +323,15 @@ export class AbraServer {
       return out;
     };
 
+    if (coll === 'api-docs' && method === 'GET') {
+      const base = `${origin}/${segs[0]}`;
+      if (id === 'openapis' && !owned) return { status: 200, payload: openapiIndex(store.schemas, base) };
+      if (id === 'openapi' && owned && !rowId) {
+        const doc = openapiDocument(store.schemas, owned.toLowerCase(), segs[0]!, store.hiddenFromDocs);
+        if (doc) return { status: 200, payload: doc };
+      }
+      throw pathNotFound(`${origin}/${segs.join('/')}`);
+    }
     if (coll === 'currentuser' && !id) {
       if (method !== 'GET') throw new AbraHttpError(405, 'Method not allowed', 'EWARESTError', 0);
       const u = store.getRaw('securityusers', user.id)!;

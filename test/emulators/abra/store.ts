@@ -153,6 +153,13 @@ export class AbraStore {
    * work with both (it names every nested value it needs).
    */
   listShape: 'ids' | 'embedded';
+  /** `schema.field` left out of the OpenAPI documents (a server that lacks a field the product needs). */
+  readonly hiddenFromDocs = new Set<string>();
+  /**
+   * Installation rules: `schema.field` the server requires on create/update (a mandatory user field such as X_Region,
+   * or a field an installation forbids empty) — refused with this code and text like the built-in activity rules.
+   */
+  readonly required = new Map<string, { code: number; label: string; description: string }>();
   /** `schema.field` of every field a client request named in select/where/orderby/expand or a body (see `recording`). */
   readonly usage = new Set<string>();
   /** True while the HTTP layer handles a client request (control/seed calls are not the product's use). */
@@ -770,9 +777,34 @@ export class AbraStore {
   }
 
   /** Business validation (crmactivities as on the DEMO server: queue, period, solver role, division). */
+  /** A user-defined field (`X_…`) of this installation: emulated and described from now on. */
+  addUserField(schema: string, field: string, kind: FieldDef['kind'] = 'string'): void {
+    const s = this.schemaOf(schema);
+    const k = field.toLowerCase();
+    s.fields[k] = { kind: k.includes('_id') && kind === 'ref' ? 'ref' : kind };
+    for (const o of this.colls
+      .get(Object.keys(COLLECTIONS).find((c) => COLLECTIONS[c] === schema) ?? '')
+      ?.values() ?? [])
+      o[k] = kind === 'boolean' ? false : kind === 'number' ? 0 : kind === 'string' ? '' : null;
+  }
+
+  private installationRules(coll: string, o: Obj): ValidationIssue[] {
+    const sn = COLLECTIONS[coll];
+    const out: ValidationIssue[] = [];
+    for (const [key, r] of this.required) {
+      const [schema, field] = key.split('.');
+      if (schema !== sn || !field) continue;
+      const v = o[field];
+      if (v === null || v === undefined || v === '')
+        out.push({ field, code: r.code, label: r.label, description: r.description });
+    }
+    return out;
+  }
+
   private businessRules(coll: string, o: Obj, isNew: boolean): ValidationIssue[] {
-    if (coll !== 'crmactivities') return mailRules(this, coll, o, isNew);
-    const issues: ValidationIssue[] = [];
+    const installation = this.installationRules(coll, o);
+    if (coll !== 'crmactivities') return [...installation, ...mailRules(this, coll, o, isNew)];
+    const issues: ValidationIssue[] = [...installation];
     // the server derives the period from sheduledstart$date when it is missing
     if (!o.period_id && o['sheduledstart$date']) {
       const t = Date.parse(o['sheduledstart$date'] as string);
