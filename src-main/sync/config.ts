@@ -149,7 +149,10 @@ export const mailSchema = z.object({
    * A user-defined field an ABRA admin added to both e-mail agendas for the Message-ID (e.g. `X_MessageID`); empty =
    * `X_MessageID` when the server has it, else the deterministic look-up (docs/mail.md "One message, one record").
    */
-  messageIdField: z.string().default(''),
+  messageIdField: z
+    .string()
+    .regex(/^([Xx]_[A-Za-z0-9_]{1,60})?$/)
+    .default(''),
   excludedAddresses: z.array(z.string()).default([]),
   excludedDomains: z.array(z.string()).default([]),
   freeMailDomains: z.array(z.string()).default(DEFAULT_FREE_MAIL_DOMAINS),

@@ -240,3 +240,17 @@ describe('one message, one record: the X_MessageID user field and a 2 kB Message
     expect(w.emu.control.list('emailsreceiveds')).toHaveLength(3);
   });
 });
+
+describe('the Message-ID field setting', () => {
+  const cfg = (messageIdField: string) =>
+    parseConfig({
+      abra: { serverUrl: 'http://127.0.0.1:1', connection: 'demo', login: 'x' },
+      exchange: { email: 'jan.novak@firma.cz' },
+      parts: { mail: { messageIdField } },
+    });
+  it('accepts only a user field name X_… (it is written into query conditions)', () => {
+    expect(cfg('X_MessageID').parts.mail.messageIdField).toBe('X_MessageID');
+    expect(() => cfg("X_A = '' or 1 = 1")).toThrow();
+    expect(() => cfg('subject')).toThrow();
+  });
+});
