@@ -542,7 +542,10 @@ describe.each(['ews', 'graph'] as const)('crash safety over %s', (exchange) => {
     setExchangeLatency(w, EWS_LATENCY_MS);
     w.abra.faults.setLatency(ABRA_LATENCY_MS);
     const d = () => (rnd() < 0.5 ? 0 : Math.floor(rnd() * EWS_LATENCY_MS));
-    await killAt('later run, kill 1:', 'abra', 1 + Math.floor(rnd() * 2), d());
+    // kill 1 lands on the first ABRA write, so that the delete (kill 2) is still ahead whatever the engine's order of
+    // rename and delete (a second write could already be the delete); the draw keeps the seeded sequence
+    rnd();
+    await killAt('later run, kill 1:', 'abra', 1, d());
     // the delete reaches ABRA, its link is not dropped yet: the next run finds the activity already gone
     await killAt('later run, kill 2:', 'abra delete', 1, 0);
     await killAt('later run, kill 3:', 'exchange', 1, d());
