@@ -162,7 +162,7 @@ const en = {
   'preflight.refused': 'ABRA refuses {field} in {collection}: {detail}',
   'preflight.partOk': '{part}: accepted ({count} fields checked; dry-run write: {validated})',
   'preflight.partFailed': {
-    one: '{part}: 1 problem',
+    one: '{part}: {count} problem',
     other: '{part}: {count} problems',
   },
   'preflight.blocked':
@@ -305,7 +305,7 @@ const cs: Record<MessageKey, Entry> = {
   'preflight.refused': 'ABRA odmítá položku {field} v {collection}: {detail}',
   'preflight.partOk': '{part}: přijato (zkontrolováno položek: {count}; zkušební zápis: {validated})',
   'preflight.partFailed': {
-    one: '{part}: 1 problém',
+    one: '{part}: {count} problém',
     few: '{part}: {count} problémy',
     other: '{part}: {count} problémů',
   },

@@ -146,6 +146,12 @@ describe('preflight', () => {
     expect(bad.parts.find((p) => p.part === 'calendar')!.problems.map((p) => p.field)).toContain('x_regoin');
   });
 
+  it('an extra field must be a user-defined X_ field: anything else is refused by the configuration', () => {
+    expect(() =>
+      config({ abraExtraFields: [{ collection: 'crmactivities', field: 'division_id', value: 'x' }] }),
+    ).toThrow(/abraExtraFields\.0\.field/);
+  });
+
   it('no solver role and division in the settings nor on the type: the dry run shows ABRA’s 810 and 824', async () => {
     const r = await runPreflight(client, config({}, false), emu.url);
     const cal = r.parts.find((p) => p.part === 'calendar')!;

@@ -128,6 +128,24 @@ describe('calendar part over the runner (fakes)', () => {
     });
   });
 
+  it('admin-mapped user-defined fields (abraExtraFields) are written on every new activity', async () => {
+    ex.put('folder-calendar', appointment('OUT1', 'Oběd s klientem', '2026-11-27T11:00:00.000Z'));
+    service = makeService(
+      testConfig({
+        abraExtraFields: [
+          { collection: 'crmactivities', field: 'X_Region', value: 'Morava' },
+          { collection: 'firms', field: 'X_Segment', value: 'B2B' },
+        ],
+        parts: { addressBook: { enabled: false }, tasks: { enabled: false } },
+      }),
+    );
+    const [r] = await service.syncNow('calendar');
+    expect(r?.counts.abra.created).toBe(1);
+    const row = [...abra.coll('crmactivities').values()][0]!;
+    expect(row.X_Region).toBe('Morava');
+    expect(row.X_Segment).toBeUndefined();
+  });
+
   it('one-way ABRA→Exchange leaves the user’s own appointments alone and overwrites edits of ours', async () => {
     activity('Servis', '2026-11-25T09:00:00.000Z');
     ex.put('folder-calendar', appointment('OWN1', 'Zubař', '2026-11-25T15:00:00.000Z'));

@@ -36,11 +36,11 @@ function config(email: string, mail: Record<string, unknown> = {}): SyncConfig {
         enabled: true,
         activityTypeId: 'TYPMAIL001',
         queueId: 'QUEUEML001',
+        // a real ABRA requires solver role and division on the archive's activities (810 / 824)
+        solverRoleId: 'ROLE000001',
+        divisionId: 'DIVISION01',
         startDate: '2026-11-01',
         emailAccountId: 'ACCOUNT001',
-        // what a real ABRA requires of new activities (SolverRole_ID 810, Division_ID 824)
-        solverRoleId: 'ROLE000001',
-        divisionId: 'DIVI000001',
         ...mail,
       },
     },
