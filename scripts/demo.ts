@@ -66,6 +66,8 @@ function sides(w: World) {
     'Outlook tasks': w.outlook.tasks().length,
     'ABRA meetings and tasks (types SCH, UKOL)': fromOutlook,
     'ABRA archived e-mails (received + sent)': c.list('emailsreceiveds').length + c.list('emailsents').length,
+    // archived sent mail is stored as already sent: ABRA's (emulated) automation server must never send one again
+    'E-mails ABRA sent to recipients because of the archive': w.abra.sentMails().length,
   };
 }
 
@@ -197,6 +199,8 @@ async function main() {
     console.log(sides(w));
     print('Once more, nothing changed (nothing is written):', await w.run(service));
     if (values.exchange2007) exchange2007Check(w);
+    const sends = w.abra.sentMails();
+    if (sends.length) notOk.push(`ABRA sent ${sends.length} archived e-mail(s) again`);
 
     if (values.keep) {
       await service.stop();

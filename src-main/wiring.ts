@@ -27,6 +27,13 @@ export function abraPortOf(client: AbraClient): AbraPort {
     delete: (c, id) => client.delete(c, id),
     createOwned: (c, parent, owned, body) => client.createOwned(c, parent, owned, body),
     requestCount: () => client.requestCount(),
+    query: (c, q) =>
+      client.queryJson(
+        c,
+        { ...(q.where ? { where: q.where } : {}), ...(q.select ? { select: q.select } : {}) },
+        { skip: q.skip ?? 0, take: q.take ?? 100 },
+      ),
+    validate: (c, body) => client.validate(c, body),
   };
 }
 

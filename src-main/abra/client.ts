@@ -638,6 +638,21 @@ export class AbraClient {
     const rows = await this.queryAll('divisions', { select: ['id', 'code', 'name'], orderby: 'code' });
     return rows.map((r) => ({ id: r.id, code: String(r.code ?? ''), name: String(r.name ?? '') }));
   }
+  /**
+   * The own e-mail accounts (`emailaccounts`) for the e-mail archive's picker: id, address as the code, name. The
+   * address and name API names are not proven (UI "E-mailová adresa", "Název účtu"); a server that refuses them
+   * still gets a list by id and display name.
+   */
+  async emailAccounts(): Promise<{ id: string; code: string; name: string }[]> {
+    try {
+      const rows = await this.queryAll('emailaccounts', { select: ['id', 'emailaddress', 'name'] });
+      return rows.map((r) => ({ id: r.id, code: String(r.emailaddress ?? ''), name: String(r.name ?? '') }));
+    } catch (e) {
+      if (!(e instanceof SyncError) || e.kind !== 'config') throw e;
+      const rows = await this.queryAll('emailaccounts', { select: ['id', 'displayname'] });
+      return rows.map((r) => ({ id: r.id, code: '', name: String(r.displayname ?? '') }));
+    }
+  }
   /** ABRA users (for solver/responsible pickers); locked users excluded unless asked. */
   async users(includeLocked = false): Promise<AbraSecurityUser[]> {
     return (await this.queryAll('securityusers', {

@@ -391,64 +391,55 @@ export interface AbraSecurityRole extends AbraRecordBase {
 }
 
 /**
- * E-mail storage — received (`emailsreceiveds`, "Doručený e-mail") and sent (`emailsents`, "Odeslaný e-mail").
- * The real field list is only partly known (notes §7.8); everything except `body`, `bodysavedas`, `attachments`,
- * the bus* references and audit fields is [I] — see docs/abra-api.md "E-mail storage".
+ * ABRA's e-mail agendas (issue #14; ../shared/notes/abra-fields-audit.md §(a)–(c), grades in docs/abra-api.md):
+ * received (`emailsreceiveds`, "Doručený e-mail") and sent (`emailsents`, "Odeslaný e-mail"). There is no Message-ID,
+ * sender-address or raw-message field; the link to a CRM activity is a `relations` row (see {@link AbraRelation}).
  */
-export interface AbraEmailBase extends AbraRecordBase, AbraAudited {
-  /** Subject. [I] */
+export interface AbraEmailBase extends AbraRecordBase {
+  /** Own e-mail account (*Vlastní e-mailový účet*, → emailaccounts). [C sent; A received] */
+  emailaccount_id: AbraId | null;
   subject: string;
-  /** Sender address, RFC 5322 form `Name <a@b.cz>`. [I] */
-  fromaddress: string;
-  /** To recipients, `;`-separated. [I] */
-  toaddresses: string;
-  /** Cc recipients, `;`-separated. [I] */
-  ccaddresses: string;
-  /** RFC 5322 Message-ID incl. angle brackets — the de-duplication key for the archive. [I] */
-  messageid: string;
-  /** Plain-text (or HTML, see bodysavedas) body. [C name] */
+  /** Plain-text (or HTML, see bodysavedas) body. */
   body: string;
-  /** How `body` is stored: 0 = plain text, 1 = HTML. [C name, I values] */
+  /** How `body` is stored: 0 = plain text, 1 = HTML. */
   bodysavedas: number;
-  /**
-   * The complete raw RFC 822 / MIME message, **base64**. [I] On a real server the raw message lives in `emailsrawmsgs`;
-   * the emulator keeps it inline. Writes send it here.
-   */
-  rawmessage: string;
-  /** Size of the raw message in bytes. [I] */
-  messagesize: number;
-  /** Linked CRM activity (→ crmactivities). [I] — the real API's link mechanism is unknown. */
-  crmactivity_id: AbraId | null;
-  /** Linked firm/person. [I] */
+  /** Document date. [C sent; A received] */
+  docdate$date: AbraDate | null;
   firm_id: AbraId | null;
   person_id: AbraId | null;
-  /** Owned attachment rows (metadata; content is inside rawmessage). [C name] */
-  attachments: AbraEmailAttachment[];
-}
-
-export interface AbraEmailAttachment {
-  id: AbraId;
-  parent_id: AbraId;
-  /** File name. [I] */
-  filename: string;
-  /** MIME type. [I] */
-  contenttype: string;
-  /** Size in bytes. [I] */
-  size: number;
 }
 
 /** Received e-mail (`emailsreceiveds`). */
 export interface AbraEmailReceived extends AbraEmailBase {
-  /** When the mail was received (UTC). [I] */
-  receivedat$date: AbraDate | null;
-  /** Read flag ("Nepřečteno" state in the UI). [I] */
-  isread: boolean;
+  /** The sender's address as received. */
+  sender: string;
+  /** Processed by incoming-mail rules. */
+  processed: boolean;
+  /** Attachment rows with their content inline. [A name] */
+  attachments: { id: AbraId; filename: string; filesize?: number; blobdata?: string }[];
 }
+
+/** SentState of a sent e-mail: 1 = to send — ABRA's automation server sends it. The archive writes only 2. */
+export type AbraSentState = 0 | 1 | 2 | 3;
 
 /** Sent e-mail (`emailsents`). */
 export interface AbraEmailSent extends AbraEmailBase {
-  /** When the mail was sent (UTC). [I] */
-  sentat$date: AbraDate | null;
+  sentstate: AbraSentState;
+  /** Set by ABRA when it sends; cannot be written. */
+  sentdate$date: AbraDate | null;
+  /** One row per address: EmailType 0 To, 1 Cc, 2 Bcc. */
+  recipients: { id: AbraId; email: string; emailtype: 0 | 1 | 2 }[];
+  /** Attachment rows; the content is a separate object (`emailsentattachcontents`, `blobdata`). */
+  attachments: { id: AbraId; filename: string; filesize: number; content_id: AbraId | null }[];
+}
+
+/** A document relation (`relations`): e-mail ↔ CRM activity = Rel_Def 1271 (received) / 1272 (sent). */
+export interface AbraRelation extends AbraRecordBase {
+  rel_def: number;
+  /** The activity. */
+  leftside_id: AbraId;
+  /** The e-mail. */
+  rightside_id: AbraId;
 }
 
 /** Collection names (lowercase; the server matches paths case-insensitively). */
@@ -466,6 +457,9 @@ export const AbraCollections = {
   divisions: 'divisions',
   emailsreceiveds: 'emailsreceiveds',
   emailsents: 'emailsents',
+  emailsentattachcontents: 'emailsentattachcontents',
+  emailaccounts: 'emailaccounts',
+  relations: 'relations',
 } as const;
 export type AbraCollection = (typeof AbraCollections)[keyof typeof AbraCollections];
 

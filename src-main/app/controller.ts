@@ -84,6 +84,8 @@ export interface AbraApiClient {
   /** Optional: clients that cannot list them leave the pickers empty. */
   solverRoles?(): Promise<{ id: string; code?: string; name?: string }[]>;
   divisions?(): Promise<{ id: string; code?: string; name?: string }[]>;
+  /** The own e-mail accounts for the e-mail archive (What to sync → E-mail). */
+  emailAccounts?(): Promise<{ id: string; code?: string; name?: string }[]>;
   list(
     collection: string,
     q?: { select?: string[] | string; where?: string; orderby?: string; take?: number; skip?: number },
@@ -864,6 +866,11 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     async divisions() {
       const c = await abraClient();
       return picker(c.divisions ? await c.divisions() : []);
+    },
+
+    async emailAccounts() {
+      const c = await abraClient();
+      return picker(c.emailAccounts ? await c.emailAccounts() : []);
     },
 
     async mailFolders(): Promise<MailFolderItem[]> {

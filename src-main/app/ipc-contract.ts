@@ -132,6 +132,8 @@ export interface AppApi {
   /** Preflight against the ABRA server of the saved settings (Connections / What to sync → Check against server). */
   checkAgainstServer(): Promise<PreflightResult>;
   divisions(): Promise<PickerItem[]>;
+  /** ABRA's own e-mail accounts for the e-mail archive (emailAccountId; default = the one matching the mailbox). */
+  emailAccounts(): Promise<PickerItem[]>;
   mailFolders(): Promise<MailFolderItem[]>;
   validateWhere(collection: 'firms' | 'crmactivities', where: string): Promise<WhereCheck>;
   status(): Promise<SchedulerStatus | null>;
@@ -193,6 +195,7 @@ export const methodArgs = {
   solverRoles: z.tuple([]),
   checkAgainstServer: z.tuple([]),
   divisions: z.tuple([]),
+  emailAccounts: z.tuple([]),
   mailFolders: z.tuple([]),
   validateWhere: z.tuple([z.enum(['firms', 'crmactivities']), z.string().max(4000)]),
   status: z.tuple([]),

@@ -196,6 +196,10 @@ const en = {
     'ABRA needs a solver role (SolverRole_ID) for new activities of {part}, and the activity type has none: choose one in What to sync → {part}.',
   'abra.activity.noDivision':
     'ABRA needs a division (Division_ID) for new activities of {part}, and the activity type has none: choose one in What to sync → {part}.',
+  'mail.noAccount':
+    'The e-mail archive needs your own ABRA e-mail account (Vlastní e-mailový účet): no account in ABRA matches {email}. Choose one in What to sync → E-mail (emailAccountId).',
+  'mail.sentStateRefused':
+    'The e-mail archive stopped before writing anything: this ABRA server does not accept a sent e-mail created as "already sent" (SentState 2) — {reason}. Archiving sent mail any other way could make ABRA send it to the recipients again. Ask your ABRA administrator; nothing was written.',
   'preflight.noDocs': 'ABRA did not give its API description (api-docs): {detail}',
   'preflight.noCollection': 'this ABRA server has no {collection} (not in its API description)',
   'preflight.missingField':
@@ -432,6 +436,10 @@ const cs: Record<MessageKey, Entry> = {
     'ABRA vyžaduje u nových aktivit ({part}) roli řešitele (SolverRole_ID) a typ aktivity žádnou nemá: vyberte ji v Co synchronizovat → {part}.',
   'abra.activity.noDivision':
     'ABRA vyžaduje u nových aktivit ({part}) středisko (Division_ID) a typ aktivity žádné nemá: vyberte ho v Co synchronizovat → {part}.',
+  'mail.noAccount':
+    'Archiv pošty potřebuje váš vlastní e-mailový účet v ABRA: žádný účet v ABRA neodpovídá adrese {email}. Vyberte ho v Co synchronizovat → E-mail (emailAccountId).',
+  'mail.sentStateRefused':
+    'Archiv pošty se zastavil dřív, než cokoli zapsal: tento server ABRA nepřijímá odeslaný e-mail založený jako „odesláno“ (SentState 2) — {reason}. Jakékoli jiné uložení odeslané pošty by mohlo ABRA přimět poslat ji adresátům znovu. Obraťte se na správce ABRA; nic nebylo zapsáno.',
   'preflight.noDocs': 'ABRA neposkytla popis svého API (api-docs): {detail}',
   'preflight.noCollection': 'tento server ABRA nemá {collection} (není v popisu jeho API)',
   'preflight.missingField': 'tento server ABRA nemá v {collection} položku {field} (není v popisu jeho API)',

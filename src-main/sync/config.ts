@@ -143,6 +143,16 @@ export const mailSchema = z.object({
   /** Solver role and division of the archive activities (empty = the activity type's values); see activityFilter. */
   solverRoleId: z.string().default(''),
   divisionId: z.string().default(''),
+  /** The own ABRA e-mail account (emailaccounts) the archive files mail under; empty = the one matching the mailbox. */
+  emailAccountId: z.string().default(''),
+  /**
+   * A user-defined field an ABRA admin added to both e-mail agendas for the Message-ID (e.g. `X_MessageID`); empty =
+   * `X_MessageID` when the server has it, else the deterministic look-up (docs/mail.md "One message, one record").
+   */
+  messageIdField: z
+    .string()
+    .regex(/^([Xx]_[A-Za-z0-9_]{1,60})?$/)
+    .default(''),
   excludedAddresses: z.array(z.string()).default([]),
   excludedDomains: z.array(z.string()).default([]),
   freeMailDomains: z.array(z.string()).default(DEFAULT_FREE_MAIL_DOMAINS),

@@ -56,6 +56,23 @@ export interface AbraPort {
   ): Promise<AbraRow>;
   /** Requests sent so far (for the benchmark). */
   requestCount(): number;
+  /**
+   * ABRA's JSON query form (`POST /{collection}/query`): the condition travels in the request body, so a long
+   * value (a 2 kB Message-ID, a long subject) never makes a URL too long. One page of at most `take` rows.
+   */
+  query(
+    collection: string,
+    q: { where?: string; select?: string[]; take?: number; skip?: number },
+  ): Promise<AbraRow[]>;
+  /** `POST /{collection}?validation=true`: would ABRA accept this create? Nothing is stored. */
+  validate(collection: string, body: Record<string, unknown>): Promise<AbraValidation>;
+}
+
+export interface AbraValidation {
+  ok: boolean;
+  errors: { field: string; message: string }[];
+  /** The object as the server would store it. */
+  object: Record<string, unknown>;
 }
 
 export interface ExchangeCounter {

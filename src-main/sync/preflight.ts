@@ -130,9 +130,22 @@ export function partFields(cfg: SyncConfig): Map<PartName, Map<string, Set<strin
     extra('mail', ACTIVITIES);
     add('mail', 'firms', [...(FIRM_MAIL_READ.select ?? []), ...subPaths(FIRM_MAIL_READ.expand)]);
     add('mail', 'persons', PERSON_SELECT);
-    // the e-mail archive's own fields are issue #14's (docs/abra-api.md): only the collections are checked here
-    add('mail', 'emailsreceiveds', ['subject']);
-    add('mail', 'emailsents', ['subject']);
+    // the e-mail agendas as the archive writes them (#14, src-main/sync/parts/mail-abra.ts; docs/mail.md)
+    const email = [
+      'subject',
+      'body',
+      'bodysavedas',
+      'emailaccount_id',
+      'firm_id',
+      'person_id',
+      'docdate$date',
+    ];
+    add('mail', 'emailsreceiveds', [...email, 'sender', 'attachments']);
+    add('mail', 'emailsents', [...email, 'sentstate', 'recipients', 'attachments']);
+    add('mail', 'emailsentattachcontents', ['blobdata']);
+    add('mail', 'relations', ['rel_def', 'leftside_id', 'rightside_id']);
+    // without a chosen account the archive finds the mailbox's own by its address
+    add('mail', 'emailaccounts', mail.emailAccountId ? ['id'] : ['id', 'emailaddress']);
   }
   return out;
 }
@@ -187,6 +200,22 @@ async function representative(
       const m = cfg.parts.mail;
       return [
         { collection: ACTIVITIES, body: activity(m.activityTypeId, m.queueId, m.solverRoleId, m.divisionId) },
+        // archived sent mail is created as already sent (SentState 2): never a send job for ABRA's automation
+        ...(m.emailAccountId
+          ? [
+              {
+                collection: 'emailsents',
+                body: {
+                  emailaccount_id: m.emailAccountId,
+                  subject: 'Preflight (ABRA Gen Exchange Sync) — not saved',
+                  body: '',
+                  bodysavedas: 0,
+                  sentstate: 2,
+                  recipients: [{ email: cfg.exchange.email, emailtype: 0 }],
+                },
+              },
+            ]
+          : []),
       ];
     }
     case 'addressBook':

@@ -252,6 +252,10 @@ describe('controller', () => {
       name: expect.any(String),
     });
     expect((await c.divisions()).length).toBeGreaterThan(0);
+    // the e-mail archive's own account picker: ABRA's e-mail accounts (one per seeded user with an address)
+    const accounts = await c.emailAccounts();
+    expect(accounts.length).toBeGreaterThan(0);
+    expect(accounts[0]).toMatchObject({ id: expect.any(String), code: expect.stringContaining('@') });
     // "Check against server": the preflight of the saved settings passes on the emulator, per part
     const pf = await c.checkAgainstServer();
     expect(pf.general).toEqual([]);

@@ -71,6 +71,8 @@ export async function runMailBench(
       division_id: c.list('divisions')[0]!.id,
     });
     const queue = c.list('crmactivityqueues').find((q) => q.code === 'EML')!;
+    // the mailbox's own ABRA e-mail account (the archive files mail under it, found by address)
+    c.insert('emailaccounts', { name: 'Jan', emailaddress: 'jan.novak@firma.cz', accounttype: 0 });
     const firms = c.list('firms', 'firm_id = null').slice(0, 50);
     const firmMails = firms
       .map((f) => (f.electronicaddress_id as { email?: string } | null)?.email ?? '')

@@ -24,6 +24,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageIdOf } from '../mail/abra-records';
 import { expectedContactIds, startWorld, type World } from './harness';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -65,8 +66,13 @@ interface Picture {
   stampedTasks: string[];
   /** ABRA activities the sync created (from Outlook items and e-mails): `type|subject|start|end`, sorted. */
   fromOutlook: string[];
-  /** Archived e-mails: `collection|Message-ID`, sorted. */
+  /** Archived e-mails: `collection|Message-ID` (of the stored original message), sorted. */
   mail: string[];
+  /**
+   * ABRA writes per archived e-mail: the activity, the e-mail record and the relation linking them; sent mail also
+   * one content object per stored attachment (the original .eml included).
+   */
+  mailWrites: Record<string, number>;
 }
 
 const iso = (v: unknown) => (v ? new Date(String(v)).toISOString() : '');
@@ -107,8 +113,18 @@ function picture(w: World, seeded: Set<string>): Picture {
       .map((a) => activityKey(w, a))
       .sort(),
     mail: ['emailsreceiveds', 'emailsents']
-      .flatMap((c) => w.abra.control.list(c).map((e) => `${c}|${e.messageid}`))
+      .flatMap((c) => w.abra.control.list(c).map((e) => `${c}|${messageIdOf(w.abra.control, e)}`))
       .sort(),
+    mailWrites: Object.fromEntries(
+      ['emailsreceiveds', 'emailsents'].flatMap((c) =>
+        w.abra.control
+          .list(c)
+          .map((e) => [
+            `${c}|${messageIdOf(w.abra.control, e)}`,
+            3 + ((e.attachments as Record<string, unknown>[]) ?? []).filter((a) => a.content_id).length,
+          ]),
+      ),
+    ),
   };
 }
 
@@ -122,12 +138,17 @@ const extra = (expected: string[], got: string[]) => {
   return got.filter((x) => !want.has(x));
 };
 
-/** ABRA write requests (creates, updates, deletes) received so far; the preflight's dry runs (?validation=true) save nothing. */
+/** ABRA writes (creates, updates, deletes): not reads, not POST queries (…/query), not dry runs (?validation=true). */
 const abraWrites = (w: World) =>
   w.abra.log
     .entries()
-    .filter((e) => e.method !== 'GET' && e.collection !== 'query' && !/[?&]validation=true/.test(e.query))
-    .length;
+    .filter(
+      (e) =>
+        e.method !== 'GET' &&
+        e.collection !== 'query' &&
+        !e.path.endsWith('/query') &&
+        !/[?&]validation=true/.test(e.query),
+    ).length;
 
 interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -289,9 +310,11 @@ describe.each(['ews', 'graph'] as const)('crash safety over %s', (exchange) => {
     expect(extra(expected.fromOutlook, [...expected.stampedAppointments, ...expected.stampedTasks])).toEqual(
       [],
     );
-    // The plan of kill points below counts on this: in ABRA one write per activity created and one per archived
-    // e-mail; in Exchange the folder, then one request per batch of creates, then per batch of stamps.
-    expect(expectedWrites.abra).toBe(expected.fromOutlook.length + expected.mail.length);
+    // The plan of kill points below counts on this: in ABRA one write per activity created (mail activities
+    // included) and, per archived e-mail, the record, its relation and (sent mail) its attachments' content objects;
+    // in Exchange the folder, then one request per batch of creates, then per batch of stamps.
+    const sum = (keys: string[]) => keys.reduce((n, k) => n + (expected.mailWrites[k] ?? 3) - 1, 0);
+    expect(expectedWrites.abra).toBe(expected.fromOutlook.length + sum(expected.mail));
     const batchesOf = (xs: string[]) => units(exchange, xs.length);
     expect(expectedWrites.exchange).toBe(
       folderWrites +
@@ -399,8 +422,8 @@ describe.each(['ews', 'graph'] as const)('crash safety over %s', (exchange) => {
         ...Array(missing(ofType(expected.fromOutlook, w.ids.ukol), p.fromOutlook).length).fill('abra'),
         ...Array(batches(expected.tasks, p.tasks)).fill('exchange'),
         ...Array(batches(expected.stampedTasks, p.stampedTasks)).fill('exchange'),
-        // e-mail: an activity, then the e-mail record, per message
-        ...Array(2 * missing(expected.mail, p.mail).length).fill('abra'),
+        // e-mail: an activity, (sent mail: its attachments' content objects,) the e-mail record, the relation
+        ...missing(expected.mail, p.mail).flatMap((k) => Array(expected.mailWrites[k] ?? 3).fill('abra')),
       ];
       if (!plan.length) {
         trace.push(`kill ${i + 1}: nothing left to write`);

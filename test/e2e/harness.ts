@@ -238,6 +238,13 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
         tenantId: graph!.tenantId,
         clientId: graph!.clientId,
       };
+  // the user's own ABRA e-mail account for the mailbox (an ABRA admin sets it up; the archive finds it by address)
+  c.insert('emailaccounts', {
+    name: 'Schránka',
+    emailaddress: exchangeConfig.email,
+    owner_id: abra.currentUserId,
+    accounttype: 0,
+  });
   const config = parseConfig({
     abra: { serverUrl: abra.url.slice(0, abra.url.lastIndexOf('/')), connection: 'demo', login: abra.user },
     exchange: exchangeConfig,

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-main/sync/api';
 import type { ServerFlavour } from '../emulators/ews/soap';
+import { messageIdOf, originalOf } from '../mail/abra-records';
 import { corpus, withAttachment } from '../mail/corpus';
 import { undocumentedAbraFields } from './field-table';
 import { abraFieldUsage, expectedContactIds, startWorld, type World, writes } from './harness';
@@ -233,16 +234,25 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
       const s = await w.service();
       const r = (await w.run(s, 'mail')).mail!;
       expect(r.result).toBe('ok');
-      const rec = w.abra.control.list('emailsreceiveds').find((e) => e.messageid === msgId)!;
+      const c = w.abra.control;
+      const rec = c.list('emailsreceiveds').find((e) => messageIdOf(c, e) === msgId)!;
       expect(rec).toBeDefined();
-      expect(rec.firm_id).toBe(firm.id);
-      expect(Buffer.from(String(rec.rawmessage), 'base64').toString('utf8')).toContain('posíláme poptávku');
+      expect(rec).toMatchObject({
+        firm_id: firm.id,
+        sender: from.toLowerCase(),
+        body: 'Dobrý den, posíláme poptávku.',
+      });
+      expect(originalOf(c, rec)?.toString('utf8')).toContain('posíláme poptávku');
+      // the activity is linked through a document relation (1271: received e-mail), left side = activity
+      const rel = c.list('relations', `rel_def = 1271 and rightside_id = '${rec.id}'`);
+      expect(c.get('crmactivities', String(rel[0]?.leftside_id))?.firm_id).toBe(firm.id);
 
       const item = w.findInboxMessage(msgId);
       expect(item).toBeDefined();
       w.outlook.remove(item!);
       await w.run(s, 'mail');
-      expect(w.abra.control.list('emailsreceiveds').filter((e) => e.messageid === msgId)).toHaveLength(1);
+      expect(c.list('emailsreceiveds').filter((e) => messageIdOf(c, e) === msgId)).toHaveLength(1);
+      expect(w.abra.sentMails()).toEqual([]);
     });
 
     it('e-mail corpus through the mailbox server: Czech charsets, broken MIME, invitation archived as mail, bounce and auto-reply skipped, 20 MB attachment listed not stored', async () => {
@@ -271,7 +281,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
       const r = (await w.run(s, 'mail')).mail!;
       expect(r.result, JSON.stringify(r.failures)).toBe('ok');
       const stored = w.abra.control.list('emailsreceiveds');
-      const ids = stored.map((e) => String(e.messageid)).sort();
+      const ids = stored.map((e) => messageIdOf(w.abra.control, e)).sort();
       expect(ids).toEqual(
         [
           '<big-1@stavby-olomouc.cz>',
@@ -283,10 +293,17 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
           '<iso2-1@seznam.cz>',
         ].sort(),
       );
-      const cp = stored.find((e) => e.messageid === '<cp1250-1@kovo-brno.cz>')!;
+      const cp = stored.find((e) => messageIdOf(w.abra.control, e) === '<cp1250-1@kovo-brno.cz>')!;
       expect(String(cp.subject)).toBe('Poptávka ložisek');
-      const bigRec = stored.find((e) => e.messageid === '<big-1@stavby-olomouc.cz>')!;
-      expect(Buffer.from(String(bigRec.rawmessage), 'base64').length).toBeLessThan(1024 * 1024);
+      expect(originalOf(w.abra.control, cp)?.equals(corpus('cp1250-qp.eml'))).toBe(true);
+      const bigRec = stored.find((e) => messageIdOf(w.abra.control, e) === '<big-1@stavby-olomouc.cz>')!;
+      expect(originalOf(w.abra.control, bigRec)!.length).toBeLessThan(1024 * 1024);
+      // the 20 MB attachment: a row with its name and size, no content
+      expect((bigRec.attachments as Record<string, unknown>[])[0]).toMatchObject({
+        filename: 'vykresy.zip',
+        filesize: 20 * 1024 * 1024,
+        blobdata: '',
+      });
       // nothing became an appointment, and a second run archives nothing again
       expect(
         w.abra.control.list(

@@ -99,16 +99,22 @@ export class FakeAbra implements AbraPort {
         if (String(row[m[1]!.toLowerCase()] ?? '') !== (m[2] ?? '').replace(/''/g, "'")) return false;
         continue;
       }
-      m = /^([\w$.]+) (ge|gt|lt) timestamp'(.*)'$/.exec(c);
+      m = /^([\w$.]+) (ge|gt|lt|le) timestamp'(.*)'$/.exec(c);
       if (m) {
         const v = String(row[m[1]!.toLowerCase()] ?? '');
-        const ok = m[2] === 'ge' ? v >= m[3]! : m[2] === 'gt' ? v > m[3]! : v < m[3]!;
+        const ok =
+          m[2] === 'ge' ? v >= m[3]! : m[2] === 'gt' ? v > m[3]! : m[2] === 'le' ? v <= m[3]! : v < m[3]!;
         if (!ok) return false;
         continue;
       }
       m = /^([\w$.]+) = null$/.exec(c);
       if (m) {
         if (row[m[1]!.toLowerCase()] != null && row[m[1]!.toLowerCase()] !== '') return false;
+        continue;
+      }
+      m = /^([\w$.]+) = (-?\d+)$/.exec(c);
+      if (m) {
+        if (Number(row[m[1]!.toLowerCase()]) !== Number(m[2])) return false;
         continue;
       }
       m = /^([\w$.]+) = (true|false)$/.exec(c);
@@ -185,6 +191,18 @@ export class FakeAbra implements AbraPort {
 
   requestCount(): number {
     return this.requests;
+  }
+
+  async query(collection: string, q: { where?: string; take?: number; skip?: number }): Promise<AbraRow[]> {
+    const rows = await this.queryAll(collection, q.where);
+    const skip = q.skip ?? 0;
+    return rows.slice(skip, skip + (q.take ?? 100));
+  }
+
+  /** Accepts every body (a test that wants a refusal overrides it). */
+  async validate(_collection: string, body: Record<string, unknown>) {
+    this.requests++;
+    return { ok: true, errors: [], object: { ...body } };
   }
 }
 

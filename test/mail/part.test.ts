@@ -8,6 +8,7 @@ import {
   EMAILS_RECEIVED,
   EMAILS_SENT,
   mailPart,
+  ORIGINAL_EML,
   PARSE_BUDGET_MS,
 } from '../../src-main/sync/parts/mail';
 import type { RunContext } from '../../src-main/sync/ports';
@@ -39,6 +40,7 @@ function config(email: string, mail: Record<string, unknown> = {}): SyncConfig {
         solverRoleId: 'ROLE000001',
         divisionId: 'DIVISION01',
         startDate: '2026-11-01',
+        emailAccountId: 'ACCOUNT001',
         ...mail,
       },
     },
@@ -67,6 +69,21 @@ function ctxFor(
 const run = (ctx: RunContext) => mailPart.run(ctx, {});
 const emails = () => [...abra.coll(EMAILS_RECEIVED).values(), ...abra.coll(EMAILS_SENT).values()];
 const activities = () => [...abra.coll('crmactivities').values()];
+type Row = Record<string, unknown>;
+/** The activity a relation (1271/1272, left = activity, right = e-mail) links to an e-mail record. */
+const actOf = (e: Row) =>
+  abra
+    .coll('crmactivities')
+    .get(String([...abra.coll('relations').values()].find((r) => r.rightside_id === e.id)?.leftside_id));
+/** The stored original message (.eml attachment: inline on received mail, a content object on sent mail). */
+const emlOf = (e: Row): Buffer | null => {
+  const a = ((e.attachments as Row[]) ?? []).find((x) => x.filename === ORIGINAL_EML);
+  if (!a) return null;
+  const b64 = a.content_id
+    ? abra.coll('emailsentattachcontents').get(String(a.content_id))?.blobdata
+    : a.blobdata;
+  return Buffer.from(String(b64 ?? ''), 'base64');
+};
 
 function seedAbra() {
   const kovo = abra.insert('firms', {
@@ -110,23 +127,24 @@ describe('the e-mail archive over fakes', () => {
     mb.deliver('Inbox', corpus('internal.eml'));
     const ctx = ctxFor(mb, JAN);
     const r = await run(ctx);
+    expect(r.summary.failures).toEqual([]);
     expect(r.summary).toMatchObject({
       result: 'ok',
       counts: { abra: { created: 4 }, examined: 4, failed: 0 },
     });
 
     const rec = [...abra.coll(EMAILS_RECEIVED).values()].find(
-      (e) => e.messageid === '<cp1250-1@kovo-brno.cz>',
+      (e) => e.x_messageid === '<cp1250-1@kovo-brno.cz>',
     )!;
     expect(rec).toMatchObject({
       subject: 'Poptávka ložisek',
       firm_id: 'FIRM000001',
       person_id: 'PERS000001',
-      fromaddress: 'Petr Šťastný <Petr.Stastny@Kovo-Brno.cz>',
+      sender: 'petr.stastny@kovo-brno.cz',
       bodysavedas: 0,
     });
-    expect(Buffer.from(String(rec.rawmessage), 'base64').equals(corpus('cp1250-qp.eml'))).toBe(true);
-    const act = abra.coll('crmactivities').get(String(rec.crmactivity_id))!;
+    expect(emlOf(rec)?.equals(corpus('cp1250-qp.eml'))).toBe(true);
+    const act = actOf(rec)!;
     expect(act).toMatchObject({
       activitytype_id: 'TYPMAIL001',
       actqueue_id: 'QUEUEML001',
@@ -143,20 +161,21 @@ describe('the e-mail archive over fakes', () => {
 
     const sent = [...abra.coll(EMAILS_SENT).values()][0]!;
     expect(sent).toMatchObject({
-      messageid: '<reply-1@firma.cz>',
+      x_messageid: '<reply-1@firma.cz>',
       firm_id: 'FIRM000001',
-      toaddresses: expect.stringContaining('petr.stastny@kovo-brno.cz'),
+      sentstate: 2,
+      emailaccount_id: 'ACCOUNT001',
     });
+    expect(sent.recipients).toContainEqual({ email: 'petr.stastny@kovo-brno.cz', emailtype: 0 });
     expect(sent.attachments).toEqual([
       expect.objectContaining({
         filename: 'Nabídka ložisek.pdf',
-        contenttype: 'application/pdf',
-        size: 3009,
+        filesize: 3009,
+        content_id: expect.any(String),
       }),
+      expect.objectContaining({ filename: ORIGINAL_EML }),
     ]);
-    expect(String(abra.coll('crmactivities').get(String(sent.crmactivity_id))?.description)).toMatch(
-      /^Odeslaný e-mail/,
-    );
+    expect(String(actOf(sent)?.description)).toMatch(/^Odeslaný e-mail/);
 
     // free-mail sender and internal mail: archived, unassigned, in the queue
     const queue = mailPart.listUnassigned!(ctx);
@@ -218,12 +237,12 @@ describe('the e-mail archive over fakes', () => {
     const evaCtx = ctxFor(eva, EVA);
     eva.deliver('Inbox', mime2);
     await run(evaCtx);
-    const first = emails().find((e) => e.messageid === '<order2@firma.cz>')!;
+    const first = emails().find((e) => e.x_messageid === '<order2@firma.cz>')!;
     expect(first.firm_id).toBeNull();
     jan.deliver('Sent Items', mime2);
     await run(ctxFor(jan, JAN));
-    expect(emails().filter((e) => e.messageid === '<order2@firma.cz>')).toHaveLength(1);
-    expect(abra.coll('crmactivities').get(String(first.crmactivity_id))?.firm_id).toBe('FIRM000001');
+    expect(emails().filter((e) => e.x_messageid === '<order2@firma.cz>')).toHaveLength(1);
+    expect(actOf(first)?.firm_id).toBe('FIRM000001');
   });
 
   it('privacy: excluded addresses/domains, Private, categories; headers only stores no body or MIME', async () => {
@@ -243,7 +262,7 @@ describe('the e-mail archive over fakes', () => {
     const r = await run(ctx);
     expect(r.summary.counts).toMatchObject({ examined: 5, abra: { created: 1 } });
     const e = emails()[0]!;
-    expect(e).toMatchObject({ messageid: '<p5@x>', body: '', rawmessage: '', firm_id: 'FIRM000001' });
+    expect(e).toMatchObject({ x_messageid: '<p5@x>', body: '', attachments: [], firm_id: 'FIRM000001' });
     expect(String(activities()[0]?.description)).not.toContain('tajné');
     expect(mb.mimeRequests).toBe(0);
   });
@@ -259,7 +278,7 @@ describe('the e-mail archive over fakes', () => {
     mb.deliver('Inbox', corpus('invitation.eml'));
     const r = await run(ctxFor(mb, JAN));
     expect(r.summary.result).toBe('ok');
-    expect(emails().map((e) => e.messageid)).toEqual(['<inv-1@kovo-brno.cz>']);
+    expect(emails().map((e) => e.x_messageid)).toEqual(['<inv-1@kovo-brno.cz>']);
     expect(activities()[0]).toMatchObject({ activitytype_id: 'TYPMAIL001', firm_id: 'FIRM000001' });
     // configurable: keep them
     const mb2 = new FakeMailbox('jan.novak@firma.cz');
@@ -274,13 +293,13 @@ describe('the e-mail archive over fakes', () => {
     const r = await run(ctxFor(mb, JAN));
     expect(r.summary.counts.abra.created).toBe(1);
     const e = emails()[0]!;
-    expect(String(e.rawmessage).length).toBeLessThan(4000);
-    expect(Buffer.from(String(e.rawmessage), 'base64').toString()).toContain('was not archived');
+    expect(emlOf(e)!.length).toBeLessThan(4000);
+    expect(emlOf(e)!.toString()).toContain('was not archived');
     expect(e.attachments).toEqual([
-      expect.objectContaining({ filename: 'vykresy.zip', size: 20 * 1024 * 1024 }),
+      { filename: 'vykresy.zip', filesize: 20 * 1024 * 1024 },
+      expect.objectContaining({ filename: ORIGINAL_EML }),
     ]);
-    expect(Number(e.messagesize)).toBeGreaterThan(20 * 1024 * 1024);
-    expect(String(activities()[0]?.description)).toContain('vykresy.zip (20.0 MB, nearchivováno)');
+    expect(String(activities()[0]?.description)).toContain('vykresy.zip (20.0 MB, nearchivováno');
   });
 
   it('the unassigned queue: assign by hand, and for the address: past queued and future mail follow', async () => {
@@ -315,16 +334,16 @@ describe('the e-mail archive over fakes', () => {
     });
     await mailPart.assign!(ctx, q1.id, 'FIRM000002', null, true);
     expect(mailPart.listUnassigned!(ctx).map((q) => q.subject)).toEqual(['Q3']);
-    for (const e of emails().filter((x) => String(x.messageid).includes('seznam'))) {
+    for (const e of emails().filter((x) => String(x.x_messageid).includes('seznam'))) {
       expect(e.firm_id).toBe('FIRM000002');
-      expect(abra.coll('crmactivities').get(String(e.crmactivity_id))?.firm_id).toBe('FIRM000002');
+      expect(actOf(e)?.firm_id).toBe('FIRM000002');
     }
     mb.deliver(
       'Inbox',
       simpleMime({ messageId: '<q4@seznam.cz>', from, to: 'jan.novak@firma.cz', subject: 'Q4' }),
     );
     await run(ctx);
-    expect(emails().find((e) => e.messageid === '<q4@seznam.cz>')?.firm_id).toBe('FIRM000002');
+    expect(emails().find((e) => e.x_messageid === '<q4@seznam.cz>')?.firm_id).toBe('FIRM000002');
     // assigning one message only (no rule)
     const q3 = mailPart.listUnassigned!(ctx)[0]!;
     await mailPart.assign!(ctx, q3.id, 'FIRM000001', 'PERS000001', false);
@@ -460,7 +479,7 @@ describe('the e-mail archive over fakes', () => {
       'Neúplně přečteno (not fully read): more than 2000 MIME parts: the rest were not read',
     );
     // the stored message itself is complete
-    expect(Buffer.from(String(emails()[0]?.rawmessage), 'base64').equals(raw)).toBe(true);
+    expect(emlOf(emails()[0]!)?.equals(raw)).toBe(true);
   });
 
   it('the part is registered by default in SyncService', async () => {
@@ -512,7 +531,7 @@ describe('the e-mail archive over fakes', () => {
     expect(emails()).toHaveLength(0);
     const r = await run(ctx);
     expect(r.summary.counts.abra.created).toBe(1);
-    expect(emails()[0]?.messageid).toBe('<new@x>');
+    expect(emails()[0]?.x_messageid).toBe('<new@x>');
   });
 });
 
@@ -531,12 +550,13 @@ describe('crash safety', () => {
       );
   };
   const check = (n: number) => {
-    const ids = emails().map((e) => String(e.messageid));
+    const ids = emails().map((e) => String(e.x_messageid));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(n);
     expect(activities()).toHaveLength(n);
     // every e-mail points at its own activity
-    expect(new Set(emails().map((e) => e.crmactivity_id)).size).toBe(n);
+    expect(new Set(emails().map((e) => actOf(e)?.id)).size).toBe(n);
+    expect(abra.coll('relations').size).toBe(n);
   };
 
   for (const k of [1, 2, 5, 8, 13]) {

@@ -1,14 +1,16 @@
 /**
  * The e-mail archive (Exchange → ABRA only, create-only, never deletes). For every new message in Inbox, Sent
  * Items and the chosen folders: a CRM activity of the configured type and series (firm, person, subject, time,
- * direction, plain-text body) and the full message in ABRA's e-mail agenda (`emailsreceiveds` / `emailsents`,
- * raw MIME without attachments over the limit), linked to the activity by `crmactivity_id`.
+ * direction, plain-text body) and the message in ABRA's e-mail agenda where ABRA users look for it — received mail
+ * in `emailsreceiveds`, sent mail in `emailsents` created as already sent (never sent again by ABRA) — with
+ * recipients, attachments (content up to the configured size) and the original message as an `.eml` attachment,
+ * linked to the activity by a `relations` row (mail-abra.ts).
  *
- * Identity is the Internet Message-ID, stored in the e-mail record's `messageid`: a message moved between tracked
- * folders, or archived by a colleague's profile first, is found there and never stored twice. Crash safety: an
- * intent is recorded before the first create, the activity id is recorded as soon as it is known, and on the next
- * run a leftover intent is resolved by the Message-ID (e-mail record) and the activity's natural key.
- * See docs/mail.md.
+ * ABRA has no Message-ID field: one message is one record company-wide by an admin-defined user field when the
+ * server has one (X_MessageID), else by sender + subject + date window confirmed by the body's hash. A message moved
+ * between tracked folders, or archived by a colleague's profile first, is found and linked, never stored twice.
+ * Crash safety: an intent is recorded before the first create, each created id as soon as it is known, and on the
+ * next run a leftover intent is resolved by the look-up and the activity's natural key. See docs/mail.md.
  */
 import { createHash } from 'node:crypto';
 import type { EmailAddress, FolderRef, MessageItem } from '../../exchange/types';
@@ -21,20 +23,43 @@ import {
   ownDomainSet,
 } from '../../mail/assign';
 import { mimeVerdict, summaryVerdict } from '../../mail/filters';
-import { MimeBudgetError, type ParsedMail, parseMime, stripLargeAttachments } from '../../mail/mime';
+import {
+  bodyBytes,
+  MimeBudgetError,
+  type MimePart,
+  type ParsedMail,
+  parseMime,
+  stripLargeAttachments,
+} from '../../mail/mime';
 import { SyncError, toSyncError } from '../../shared/errors';
 import { failureNote, type Note, note, tr, wordsOf } from '../../shared/messages';
 import type { ItemFailure, PlanEntry, RunCounts, RunSummary } from '../api';
 import type { MailConfig } from '../config';
 import type { CustomPart } from '../part';
-import { type AbraRow, abraIn, abraLiteral, abraTimestamp, nestRow, type RunContext } from '../ports';
+import { abraIn, abraLiteral, abraTimestamp, nestRow, type RunContext } from '../ports';
 import { SCOPE_CURSOR, scopeFingerprint } from '../scope';
 import { FIRM_MAIL_READ, PERSON_SELECT } from './abra-reads';
 import { ACTIVITIES, activityAssignmentBody } from './activities';
+import {
+  createEmail,
+  type Direction,
+  EMAILS_RECEIVED,
+  EMAILS_SENT,
+  type FoundEmail,
+  findEmail,
+  linkActivity,
+  linkedActivity,
+  type MailSetup,
+  mailSetup,
+  type Prefetched,
+  prefetchEmails,
+  type StoredAttachment,
+} from './mail-abra';
 import { MailState } from './mail-state';
 
-export const EMAILS_RECEIVED = 'emailsreceiveds';
-export const EMAILS_SENT = 'emailsents';
+export { EMAILS_RECEIVED, EMAILS_SENT };
+/** File name of the original message stored with every archived e-mail (docs/mail.md "Nothing lost"). */
+export const ORIGINAL_EML = 'original.eml';
 
 /** Activity status "completed": an archived message is done communication. */
 const STATUS_COMPLETED = 2;
@@ -47,10 +72,7 @@ export const MAX_DESCRIPTION = 100_000;
 export const PARSE_BUDGET_MS = 5000;
 /** `SyncError.code` of a message that can never be read within the limits: recorded once, never retried. */
 export const UNREADABLE = 'mailUnreadable';
-const LOOKUP_CHUNK = 40;
 const PAGE_SIZE = 100;
-
-type Direction = 'received' | 'sent';
 
 /** What a test may replace: the clock that measures how long a message takes to read, and the budget. */
 export interface MailPartOptions {
@@ -93,6 +115,11 @@ export function messageKey(m: MessageItem): string {
 function fmtAddress(a: EmailAddress | undefined): string {
   if (!a?.address) return '';
   return a.name && a.name !== a.address ? `${a.name} <${a.address}>` : a.address;
+}
+
+/** The bare address (a received record's Sender: rule scripts compare it with a plain address). */
+function fmtAddressPlain(a: EmailAddress | undefined): string {
+  return normAddress(a?.address);
 }
 
 function fmtList(list: EmailAddress[] | undefined): string {
@@ -294,39 +321,17 @@ class MailRun {
     return { item, folder, key: messageKey(item), direction, at };
   }
 
-  /** ABRA e-mail records with these Message-IDs (both collections). */
-  async findExisting(keys: string[]): Promise<Map<string, { coll: string; row: AbraRow }>> {
-    const out = new Map<string, { coll: string; row: AbraRow }>();
-    for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
-      const chunk = keys.slice(i, i + LOOKUP_CHUNK);
-      for (const coll of [EMAILS_SENT, EMAILS_RECEIVED]) {
-        const rows = await this.ctx.abra.queryAll(coll, abraIn('messageid', chunk), [
-          'id',
-          'messageid',
-          'crmactivity_id',
-          'firm_id',
-          'person_id',
-        ]);
-        for (const r of rows) {
-          const k = String(r.messageid ?? '');
-          if (!out.has(k)) out.set(k, { coll, row: r });
-        }
-      }
-    }
-    return out;
-  }
-
   /**
    * The message is already in ABRA (a colleague's mailbox, or our own run before a crash): link this user to it
    * (participant of the activity) and complete the assignment when the stored one has no firm yet.
    */
-  async linkExisting(p: Prepared, found: { coll: string; row: AbraRow }): Promise<void> {
+  async linkExisting(p: Prepared, found: FoundEmail, parsed?: ParsedMail): Promise<void> {
     const email = found.row;
-    const activityId = email.crmactivity_id ? String(email.crmactivity_id) : null;
+    const activityId = await linkedActivity(this.ctx, found);
     let firmId = email.firm_id ? String(email.firm_id) : null;
     let personId = email.person_id ? String(email.person_id) : null;
     let updated = false;
-    const a = await this.assign(p);
+    const a = await this.assign(p, parsed);
     if (activityId) {
       const act = await this.ctx.abra.get(ACTIVITIES, activityId);
       if (act) {
@@ -393,11 +398,39 @@ class MailRun {
       `sheduledstart$date ge ${abraTimestamp(new Date(t).toISOString())}`,
       `sheduledstart$date lt ${abraTimestamp(new Date(t + 1000).toISOString())}`,
     ].join(' and ');
-    const rows = await this.ctx.abra.queryAll(ACTIVITIES, where, ['id']);
+    // the subject travels in the body of a POST query, never in a URL
+    const rows = await this.ctx.abra.query(ACTIVITIES, { where, select: ['id'], take: 10 });
     return rows.map((r) => r.id).sort()[0] ?? null;
   }
 
-  async create(p: Prepared): Promise<void> {
+  /** The stored attachments: content for those up to the size limit, then the original message (.eml). */
+  private storedAttachments(
+    raw: Buffer | null,
+    parsed: ParsedMail | undefined,
+    mime: Buffer | null,
+    listed: { name: string; size: number }[],
+  ): StoredAttachment[] {
+    const max = this.cfg.maxAttachmentBytes;
+    const out: StoredAttachment[] = [];
+    if (raw && parsed) {
+      const src = raw.toString('latin1');
+      const leaves = new Map<number, MimePart>();
+      const walk = (x: MimePart) => {
+        if (x.children.length) for (const c of x.children) walk(c);
+        else leaves.set(x.start, x);
+      };
+      walk(parsed.root);
+      for (const a of parsed.attachments) {
+        const part = a.size <= max ? leaves.get(a.start) : undefined;
+        out.push({ name: a.name, size: a.size, content: part ? bodyBytes(src, part) : null });
+      }
+    } else for (const a of listed) out.push({ name: a.name, size: a.size, content: null });
+    if (mime) out.push({ name: ORIGINAL_EML, size: mime.length, content: mime });
+    return out;
+  }
+
+  /** Archive one message: look it up company-wide, then link to it or create activity, e-mail and relation. */
+  async archive(p: Prepared, setup: MailSetup, pre: Prefetched | null): Promise<void> {
     const m = p.item;
     const cfg = this.cfg;
     let raw: Buffer | null = null;
@@ -410,11 +443,29 @@ class MailRun {
         if (!v.archive) return; // skipped (delivery report / auto-reply seen only in the MIME)
       }
     }
-    const a = await this.assign(p, parsed);
     const subject = (m.subject || parsed?.subject || '').slice(0, 255);
+    const body = cfg.headersOnly ? '' : (parsed?.text || m.bodyText || '').trim();
+    const from = m.from ?? parsed?.from;
+    const to = m.to.length ? m.to : (parsed?.to ?? []);
+    const cc = m.cc.length ? m.cc : (parsed?.cc ?? []);
+    // the message's own date: the same in the sender's and every recipient's mailbox
+    const date = messageDate(p, parsed);
+    const fp = {
+      key: p.key,
+      direction: p.direction,
+      sender: normAddress(from?.address),
+      subject,
+      date,
+      body,
+    };
+    const recovering = this.intents.has(p.key);
+    const found = await findEmail(this.ctx, setup, fp, pre);
+    if (found && !recovering) return this.linkExisting(p, found, parsed);
+
+    const a = await this.assign(p, parsed);
     const attachments = parsed
-      ? parsed.attachments.map((x) => ({ name: x.name, size: x.size, contentType: x.contentType }))
-      : (m.attachments ?? []).map((x) => ({ name: x.name, size: x.size, contentType: x.contentType ?? '' }));
+      ? parsed.attachments.map((x) => ({ name: x.name, size: x.size }))
+      : (m.attachments ?? []).map((x) => ({ name: x.name, size: x.size }));
     let mime: Buffer | null = null;
     let omitted: { name: string; size: number }[] = [];
     if (raw && parsed) {
@@ -422,10 +473,6 @@ class MailRun {
       mime = s.mime;
       omitted = s.removed;
     }
-    const body = cfg.headersOnly ? '' : (parsed?.text || m.bodyText || '').trim();
-    const from = m.from ?? parsed?.from;
-    const to = m.to.length ? m.to : (parsed?.to ?? []);
-    const cc = m.cc.length ? m.cc : (parsed?.cc ?? []);
     const header = [
       p.direction === 'sent' ? 'Odeslaný e-mail (sent)' : 'Přijatý e-mail (received)',
       `Od: ${fmtAddress(from)}`,
@@ -438,7 +485,11 @@ class MailRun {
             `Přílohy: ${attachments
               .map(
                 (x) =>
-                  `${x.name} (${fmtSize(x.size)}${omitted.some((o) => o.name === x.name && o.size === x.size) ? ', nearchivováno' : ''})`,
+                  `${x.name} (${fmtSize(x.size)}${
+                    omitted.some((o) => o.name === x.name && o.size === x.size) || (!parsed && x.size > 0)
+                      ? `, nearchivováno — větší než ${fmtSize(cfg.maxAttachmentBytes)} (not archived: over the limit)`
+                      : ''
+                  })`,
               )
               .join(', ')}`,
           ]
@@ -454,9 +505,15 @@ class MailRun {
       at: p.at,
       ...(this.intents.get(p.key) ?? {}),
     };
-    const recovering = this.intents.has(p.key);
     this.ctx.state.addIntent('mail', 'abra', p.key, intentPayload);
-    let activityId = recovering ? await this.findOrphanActivity(p, subject, intentPayload) : null;
+    let emailFound: FoundEmail | null = found;
+    if (!emailFound && typeof intentPayload.emailId === 'string') {
+      const coll = p.direction === 'sent' ? EMAILS_SENT : EMAILS_RECEIVED;
+      const row = await this.ctx.abra.get(coll, intentPayload.emailId);
+      if (row) emailFound = { coll, direction: p.direction, row };
+    }
+    const linked = emailFound ? await linkedActivity(this.ctx, emailFound) : null;
+    let activityId = linked ?? (recovering ? await this.findOrphanActivity(p, subject, intentPayload) : null);
     if (!activityId) {
       const act = await this.ctx.abra.create(ACTIVITIES, {
         ...(await activityAssignmentBody(
@@ -482,30 +539,39 @@ class MailRun {
         isprivate: false,
       });
       activityId = act.id;
-      this.ctx.state.addIntent('mail', 'abra', p.key, { ...intentPayload, activityId });
+      intentPayload.activityId = activityId;
+      this.ctx.state.addIntent('mail', 'abra', p.key, intentPayload);
     }
-    const coll = p.direction === 'sent' ? EMAILS_SENT : EMAILS_RECEIVED;
-    const email = await this.ctx.abra.create(coll, {
-      subject,
-      fromaddress: fmtAddress(from),
-      toaddresses: fmtList(to),
-      ccaddresses: fmtList(cc),
-      messageid: p.key,
-      body,
-      bodysavedas: 0,
-      rawmessage: mime ? mime.toString('base64') : '',
-      messagesize: raw?.length ?? m.size ?? 0,
-      crmactivity_id: activityId,
-      firm_id: a.firmId,
-      person_id: a.personId,
-      attachments: attachments.map((x) => ({ filename: x.name, contenttype: x.contentType, size: x.size })),
-      ...(p.direction === 'sent' ? { sentat$date: p.at } : { receivedat$date: p.at, isread: true }),
-    });
+    let coll = p.direction === 'sent' ? EMAILS_SENT : EMAILS_RECEIVED;
+    let emailId: string;
+    if (emailFound) {
+      coll = emailFound.coll;
+      emailId = emailFound.row.id;
+    } else {
+      const email = await createEmail(this.ctx, {
+        direction: p.direction,
+        setup,
+        key: p.key,
+        sender: fmtAddressPlain(from),
+        to: to.map((x) => normAddress(x.address)).filter(Boolean),
+        cc: cc.map((x) => normAddress(x.address)).filter(Boolean),
+        subject,
+        body,
+        date,
+        firmId: a.firmId,
+        personId: a.personId,
+        attachments: this.storedAttachments(raw, parsed, mime, attachments),
+      });
+      emailId = email.id;
+      intentPayload.emailId = emailId;
+      this.ctx.state.addIntent('mail', 'abra', p.key, intentPayload);
+    }
+    if (!linked) await linkActivity(this.ctx, p.direction, activityId, emailId);
     this.ctx.state.transaction(() => {
       this.ms.put({
         messageId: p.key,
         collection: coll,
-        abraEmailId: email.id,
+        abraEmailId: emailId,
         abraActivityId: activityId,
         direction: p.direction,
         subject,
@@ -522,8 +588,13 @@ class MailRun {
     this.counts.abra.created++;
   }
 
-  /** One page of messages of one folder: filter, de-duplicate, then archive each (isolated). */
-  async processBatch(items: MessageItem[], folder: FolderSpec, seen: Set<string>): Promise<void> {
+  /** One page of messages of one folder: filter, then archive each (isolated: one failure fails one message). */
+  async processBatch(
+    items: MessageItem[],
+    folder: FolderSpec,
+    seen: Set<string>,
+    setup: MailSetup,
+  ): Promise<void> {
     const todo: Prepared[] = [];
     for (const item of items) {
       if (item.kind !== 'message') continue;
@@ -542,32 +613,38 @@ class MailRun {
       seen.add(p.key);
       todo.push(p);
     }
-    if (!todo.length) return;
-    let existing: Map<string, { coll: string; row: AbraRow }>;
-    try {
-      existing = await this.findExisting(todo.map((p) => p.key));
-    } catch (e) {
-      if (isFatal(e)) throw e;
-      for (const p of todo) this.fail(p, e);
-      return;
-    }
+    // the page's candidates in two POST queries (falls back to one look-up per message when refused)
+    let pre: Prefetched | null = null;
+    if (!this.dryRun && todo.length)
+      try {
+        pre = await prefetchEmails(
+          this.ctx,
+          setup,
+          todo.map((p) => ({
+            key: p.key,
+            subject: (p.item.subject ?? '').slice(0, 255),
+            date: messageDate(p),
+          })),
+        );
+      } catch (e) {
+        if (isFatal(e)) throw e;
+        pre = null;
+      }
     for (const p of todo) {
       if (this.ctx.signal?.aborted) return;
-      const found = existing.get(p.key);
       if (this.dryRun) {
+        // a dry run reads no message source: the look-up by body is left to the real run
         this.plan.push({
           part: 'mail',
           side: 'abra',
-          action: found ? 'pair' : 'create',
+          action: 'create',
           name: p.item.subject || '(no subject)',
           exchangeId: p.item.id,
-          abraId: found?.row.id,
         });
         continue;
       }
       try {
-        if (found) await this.linkExisting(p, found);
-        else await this.create(p);
+        await this.archive(p, setup, pre);
       } catch (e) {
         this.fail(p, e);
         if (isFatal(e)) throw e;
@@ -575,6 +652,11 @@ class MailRun {
       this.tick(todo.length);
     }
   }
+}
+
+/** The message's own date (sent time / Date header): the same in the sender's and every recipient's mailbox. */
+function messageDate(p: Prepared, parsed?: ParsedMail): string {
+  return new Date(p.item.sentAt ?? parsed?.date ?? p.at).toISOString();
 }
 
 function retryKey(folder: FolderRef, itemId: string): string {
@@ -613,6 +695,8 @@ async function runMail(
       throw new SyncError('config', tr('en', 'config.mailType'), { note: note('config.mailType') });
     }
     ctx.progress({ phase: 'connecting', done: 0, total: 0 });
+    // before any write: the own e-mail account, proof that sent mail is stored as already sent, the Message-ID field
+    const setup = await mailSetup(ctx, cfg);
     const folders = await resolveFolders(ctx, cfg);
     const seen = new Set<string>();
 
@@ -647,7 +731,7 @@ async function runMail(
         if (!dryRun)
           for (const id of ids)
             if (!got.has(id)) state.clearRetry('mail', 'exchange', `${folder.ref.id}\n${id}`);
-        await run.processBatch(items, folder, seen);
+        await run.processBatch(items, folder, seen, setup);
       }
       // 2. changes since the folder's cursor; the cursor moves after each page is applied (or queued for retry)
       const cursorName = `folder:${folder.ref.id}`;
@@ -664,7 +748,7 @@ async function runMail(
           });
           const items = pg.changes.flatMap((ch) => (ch.type === 'upsert' ? [ch.item] : []));
           // deletes are ignored: removing a message from the mailbox never touches ABRA
-          await run.processBatch(items, folder, seen);
+          await run.processBatch(items, folder, seen, setup);
           if (ctx.signal?.aborted) return;
           c = pg.cursor;
           if (!dryRun) state.setCursor('mail', cursorName, c);

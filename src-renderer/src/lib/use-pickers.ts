@@ -2,12 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import type { PickerItem } from '../../../src-main/app/ipc-contract';
 import { call, errorMessage } from './bridge';
 
-/** Activity types and series, solver roles and divisions, loaded live from ABRA through main. */
+/** Activity types and series, solver roles, divisions and own e-mail accounts, loaded live from ABRA through main. */
 export function useActivityPickers(enabled: boolean) {
   const [types, setTypes] = useState<PickerItem[]>([]);
   const [queues, setQueues] = useState<PickerItem[]>([]);
   const [roles, setRoles] = useState<PickerItem[]>([]);
   const [divisions, setDivisions] = useState<PickerItem[]>([]);
+  const [accounts, setAccounts] = useState<PickerItem[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const load = useCallback(async () => {
@@ -24,6 +25,8 @@ export function useActivityPickers(enabled: boolean) {
       setQueues(qu);
       setRoles(ro);
       setDivisions(di);
+      // the e-mail archive's own accounts: optional (empty = the account matching the mailbox)
+      setAccounts(await call('emailAccounts').catch(() => []));
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -33,5 +36,5 @@ export function useActivityPickers(enabled: boolean) {
   useEffect(() => {
     if (enabled) void load();
   }, [enabled, load]);
-  return { types, queues, roles, divisions, error, loading, reload: load };
+  return { types, queues, roles, divisions, accounts, error, loading, reload: load };
 }

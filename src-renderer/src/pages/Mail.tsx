@@ -369,6 +369,11 @@ export function MailPage() {
                 label={t('mail.division')}
                 options={opt(pickers.divisions)}
               />
+              <SelectField
+                path="parts.mail.emailAccountId"
+                label={t('mail.emailAccount')}
+                options={opt(pickers.accounts)}
+              />
               <CheckField path="parts.mail.includeInbox" label={t('mail.includeInbox')} />
               <CheckField path="parts.mail.includeSent" label={t('mail.includeSent')} />
             </div>

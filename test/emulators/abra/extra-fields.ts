@@ -9,6 +9,7 @@
  *
  * docs/abra-api.md ("Fields the product uses") shows the same grades to users and admins.
  */
+import { MAIL_CLSIDS, MAIL_EXTRA_FIELDS } from './mail-schema';
 import type { FieldKind } from './schema';
 
 export type Grade = 'confirmed' | 'assumed';
@@ -25,7 +26,7 @@ export interface ExtraField {
   /** Where it is confirmed, or why it is assumed. */
   source: string;
   /** Only emulated when this emulator option is on. */
-  option?: 'personAuditDates';
+  option?: 'personAuditDates' | 'mailMessageIdField';
   /** Assumed until this issue replaces it. */
   issue?: number;
 }
@@ -41,13 +42,6 @@ export const GENERIC: Omit<ExtraField, 'schema'>[] = [
   { field: 'objversion', kind: 'number', readonly: true, grade: 'confirmed', source: NOTES_4_2 },
   { field: 'externalids', kind: 'json', grade: 'confirmed', source: NOTES_4_2 },
 ];
-
-const MAIL_14 =
-  'used by the e-mail archive today; no such field in any source (../shared/notes/abra-fields-audit.md §(b) emailsreceiveds/emailsents) — to be replaced by #14';
-
-function mail(schema: string, field: string, kind: FieldKind, target?: string): ExtraField {
-  return { schema, field, kind, target, grade: 'assumed', source: MAIL_14, issue: 14 };
-}
 
 export const EXTRA_FIELDS: ExtraField[] = [
   // queue last-number rows: fields listed in the audit's crmactivityqueues capture, not in metadata.json's field list
@@ -96,44 +90,15 @@ export const EXTRA_FIELDS: ExtraField[] = [
       'participants is a real owned collection but every capture has it empty; the row field name securityuser_id (written by the e-mail archive when it links to an existing activity) is a guess — to be replaced by #14',
     issue: 14,
   },
-  // e-mail archive (#14): the fields the mail part writes today
-  ...(['emailreceived', 'emailsent'] as const).flatMap((s) => [
-    mail(s, 'fromaddress', 'string'),
-    mail(s, 'toaddresses', 'string'),
-    mail(s, 'ccaddresses', 'string'),
-    mail(s, 'messageid', 'string'),
-    mail(s, 'rawmessage', 'string'),
-    mail(s, 'messagesize', 'number'),
-    mail(s, 'crmactivity_id', 'ref', 'crmactivities'),
-    mail(s, 'createdat$date', 'date'),
-    mail(s, 'correctedat$date', 'date'),
-    mail(s, 'createdby_id', 'ref', 'securityusers'),
-  ]),
-  mail('emailsent', 'sentat$date', 'date'),
-  mail('emailreceived', 'receivedat$date', 'date'),
-  mail('emailreceived', 'isread', 'boolean'),
-  ...(
-    [
-      ['body', 'string'],
-      ['bodysavedas', 'number'],
-      ['firm_id', 'ref', 'firms'],
-      ['person_id', 'ref', 'persons'],
-      ['attachments', 'ownedList', 'emailattachment'],
-    ] as [string, FieldKind, string?][]
-  ).map(([f, k, t]) => ({
-    ...mail('emailreceived', f, k, t),
-    source:
-      'received e-mails: the UI has these fields (help.abra.eu dorucene_emaily_*), the API names are inferred by analogy with emailsents (metadata.json emailreceived) — to be replaced by #14',
-  })),
-  mail('emailattachment', 'contenttype', 'string'),
-  mail('emailattachment', 'size', 'number'),
+  // e-mail agendas (#14): see mail-schema.ts
+  ...MAIL_EXTRA_FIELDS,
 ];
 
 /** CLSIDs the metadata does not give: the emulator needs one per class; these values are invented. */
 export const ASSUMED_CLSIDS: Record<string, string> = {
   address: 'NAK0JOCMHVDL3DRDM5AKZFQOQU',
   firmperson: 'A3XJKP0ZYVDL3CL4000ILPWJF4',
-  emailattachment: 'H1ZS0DQKL3J4NAAYZRO5PWHLWK',
+  ...MAIL_CLSIDS,
 };
 export const ASSUMED_CLSID_REASON =
   'metadata.json gives no CLSID for owned addresses, firm-person rows and e-mail attachment rows; the emulator needs one per class (error texts name it) — the value is invented';

@@ -9,6 +9,7 @@
  *   await abra.stop();
  */
 
+import { type SentMail, seedMailAccounts } from './mail-store';
 import { type SeedSize, seed } from './seed';
 import { AbraServer, type FaultSpec, type LogEntry, type UserCred } from './server';
 import { AbraStore, type Obj } from './store';
@@ -37,6 +38,8 @@ export interface AbraEmulatorOptions {
    * collections only when asked via select paths or expand) or `embedded` (everything inline).
    */
   listShape?: 'ids' | 'embedded';
+  /** E-mail agendas (#14, mail-schema.ts): a customer's user field x_messageid; SentState values a create may have. */
+  mail?: { messageIdField?: boolean; sentStatesOnCreate?: number[] };
 }
 
 export interface AbraControl {
@@ -107,6 +110,8 @@ export interface AbraEmulator {
   };
   /** `schema.field` of every field the client's requests named (select, where, orderby, expand, bodies). */
   fieldUsage(): string[];
+  /** Messages the emulated ABRA automation server sent (emailsents records that reached SentState 1). */
+  sentMails(): SentMail[];
   stop(): Promise<void>;
 }
 
@@ -114,13 +119,16 @@ export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise
   const store = new AbraStore({
     personAuditDates: opts.personAuditDates ?? false,
     listShape: opts.listShape ?? 'ids',
+    mailMessageIdField: opts.mail?.messageIdField ?? false,
   });
+  if (opts.mail?.sentStatesOnCreate) store.sentStatesOnCreate = opts.mail.sentStatesOnCreate;
   if (opts.now !== undefined) store.setNow(opts.now);
   const { users, apiUser } = seed(store, {
     seed: opts.seed ?? 1,
     size: opts.size ?? 'small',
     now: store.now(),
   });
+  seedMailAccounts(store);
   const connection = opts.connection ?? 'demo';
   const server = new AbraServer({ store, connection, users: () => users, latencyMs: opts.latencyMs });
   const port = await server.listen(opts.port ?? 0);
@@ -202,6 +210,7 @@ export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise
       clear: () => server.clearFaults(),
     },
     fieldUsage: () => [...store.usage].sort(),
+    sentMails: () => store.sentLog.map((x) => ({ ...x })),
     stop: () => server.close(),
   };
 }

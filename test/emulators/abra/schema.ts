@@ -5,6 +5,7 @@
  * outside both is refused like a real server refuses an unknown field.
  */
 import { ASSUMED_CLSIDS, EXTRA_FIELDS, GENERIC } from './extra-fields';
+import { MAIL_COLLECTIONS, MAIL_EMULATED, MAIL_SCHEMA_OF_BO } from './mail-schema';
 import type { Metadata, MetaField } from './metadata';
 import metaJson from './metadata.json';
 
@@ -39,6 +40,7 @@ const READONLY = new Set([
   'correctedby_id',
   'ordnumber',
   'parent_id',
+  'sentdate$date', // emailsents: set by ABRA when it sends, cannot be entered (help.abra.eu odeslane_emaily_ZS)
 ]);
 
 /** Emulator schema → business object in metadata.json (null: not there; fields only from extra-fields.ts). */
@@ -59,13 +61,11 @@ export const EMULATED: Record<string, { bo: string | null; caption: string; clsi
   period: { bo: 'period', caption: 'Období' },
   division: { bo: 'division', caption: 'Středisko' },
   securityrole: { bo: 'securityrole', caption: 'Role' },
-  emailreceived: { bo: 'emailreceived', caption: 'Doručený e-mail' },
-  emailsent: { bo: 'emailsent', caption: 'Odeslaný e-mail' },
-  emailattachment: { bo: 'emailsentattachment', caption: 'Příloha e-mailu' },
+  ...MAIL_EMULATED,
 };
 
 /** Metadata BO name → the emulator schema that stands for it (owned parts). */
-const SCHEMA_OF_BO: Record<string, string> = { emailsentattachment: 'emailattachment' };
+const SCHEMA_OF_BO: Record<string, string> = { ...MAIL_SCHEMA_OF_BO };
 /** Metadata BO name → collection (references). */
 const COLLECTION_OF_BO: Record<string, string> = { firmoffice: 'firmoffices', firmperson: 'firmpersons' };
 for (const [bo, m] of Object.entries(META)) if (m.collection) COLLECTION_OF_BO[bo] ??= m.collection;
@@ -90,6 +90,8 @@ function defOf(f: MetaField): FieldDef {
 export interface SchemaOptions {
   /** Emulate createdat$date/correctedat$date on persons (assumed, see extra-fields.ts). */
   personAuditDates?: boolean;
+  /** Emulate a customer's user field x_messageid on both e-mail agendas (see mail-schema.ts). */
+  mailMessageIdField?: boolean;
 }
 
 export type Schemas = Record<string, Schema>;
@@ -138,8 +140,7 @@ export const COLLECTIONS: Record<string, string> = {
   crmactivityareas: 'crmactivityarea',
   periods: 'period',
   divisions: 'division',
-  emailsreceiveds: 'emailreceived',
-  emailsents: 'emailsent',
+  ...MAIL_COLLECTIONS,
 };
 
 export function schemaOf(name: string, schemas: Schemas = SCHEMAS): Schema {

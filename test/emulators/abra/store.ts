@@ -2,6 +2,8 @@
  * In-memory ABRA Gen data: records, IDs, audit fields, owned parts, queries (where/select/orderby/expand),
  * writes with business validation, major correction. Pure — no HTTP here (see server.ts).
  */
+
+import { mailAfterSave, mailRules, type SentMail } from './mail-store';
 import {
   blank,
   buildSchemas,
@@ -164,6 +166,10 @@ export class AbraStore {
   recording = false;
   /** The user that writes happen as (set per request). */
   actingUserId: string | null = null;
+  /** Every message the emulated automation server sent (an emailsents record that reached SentState 1; mail-store.ts). */
+  readonly sentLog: SentMail[] = [];
+  /** SentState values a new emailsents record may have (a stricter server: leave out 2 — see mail-store.ts). */
+  sentStatesOnCreate: number[] = [0, 1, 2];
 
   /** The emulated classes (see schema.ts); options such as personAuditDates change them per emulator. */
   readonly schemas: Schemas;
@@ -324,6 +330,8 @@ export class AbraStore {
   query(coll: string, spec: QuerySpec, rowsOverride?: { s: Schema; rows: Obj[] }, list = true): Obj[] {
     const s = rowsOverride ? rowsOverride.s : this.collection(coll).schema;
     let rows = rowsOverride ? rowsOverride.rows : this.rowsOf(coll);
+    // an unknown select field is refused even when no row matches (the server checks the query, not the rows)
+    for (const it of spec.select ?? []) if (it.path[0] !== '*') this.checkPath(s, it.path, it.text);
     if (spec.where?.trim()) {
       const fn = this.whereFn(s, spec.where);
       rows = rows.filter((o) => fn({ s, o }));
@@ -762,9 +770,7 @@ export class AbraStore {
         }
       }
     } else if (s.name === 'emailreceived' || s.name === 'emailsent') {
-      o.displayname = o.subject;
-      if (typeof o.rawmessage === 'string')
-        o.messagesize = Buffer.from(o.rawmessage as string, 'base64').length;
+      mailAfterSave(this, coll, o, ts);
     } else if ('name' in o) {
       o.displayname = o.name;
     }
@@ -797,7 +803,7 @@ export class AbraStore {
 
   private businessRules(coll: string, o: Obj, isNew: boolean): ValidationIssue[] {
     const installation = this.installationRules(coll, o);
-    if (coll !== 'crmactivities') return installation;
+    if (coll !== 'crmactivities') return [...installation, ...mailRules(this, coll, o, isNew)];
     const issues: ValidationIssue[] = [...installation];
     // the server derives the period from sheduledstart$date when it is missing
     if (!o.period_id && o['sheduledstart$date']) {
