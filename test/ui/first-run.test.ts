@@ -278,6 +278,8 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
         .click();
       const abra = page.getByRole('region', { name: 'ABRA Gen', exact: true });
       await abra.getByLabel('Adresa serveru Web API').fill(`http://127.0.0.1:${port}`);
+      // the saved password belongs to the saved server: for a new one it is typed again (secrets bound to servers)
+      await abra.getByLabel('Heslo', { exact: true }).fill(backends.abra.password);
       await abra.getByRole('button', { name: 'Otestovat připojení' }).click();
       await visible(abra.getByRole('button', { name: 'Testuji…' }));
       // the mailbox can be tested meanwhile
