@@ -7,6 +7,7 @@
  * server answers: each runs here against both list shapes of the emulator.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { messageIdOf } from '../mail/abra-records';
 import { startWorld, type World } from './harness';
 
 type Row = Record<string, unknown>;
@@ -95,7 +96,9 @@ for (const shape of ['ids', 'embedded'] as const) {
       );
       const r = await w.run(await w.service(), 'mail');
       expect(r.mail?.result).toBe('ok');
-      const rec = w.abra.control.list('emailsreceiveds').find((e) => e.messageid === msgId)!;
+      const rec = w.abra.control
+        .list('emailsreceiveds')
+        .find((e) => messageIdOf(w.abra.control, e) === msgId)!;
       expect(rec.person_id).toBe(personId);
       expect(rec.firm_id).toBeTruthy();
     });

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncConfig } from '../../src-main/sync/config';
 import { SyncService } from '../../src-main/sync/service';
 import { connect } from '../../src-main/wiring';
+import { messageIdOf } from '../mail/abra-records';
 import { startWorld, type World } from './harness';
 
 const DAY = 86400_000;
@@ -357,7 +358,8 @@ export function defineScopeChanges(kind: 'ews' | 'graph'): void {
         c.parts.mail.excludedDomains = [domain];
       });
       await w.run(s1, 'mail');
-      const archived = () => w.abra.control.list('emailsreceiveds').filter((e) => e.messageid === msgId);
+      const archived = () =>
+        w.abra.control.list('emailsreceiveds').filter((e) => messageIdOf(w.abra.control, e) === msgId);
       expect(archived()).toHaveLength(0);
       const s2 = await changed(s1, only);
       const r = (await w.run(s2, 'mail')).mail!;

@@ -86,6 +86,13 @@ export interface UiBackends {
 export async function startUiBackends(opts: { exchange?: 'ews' | 'memory' } = {}): Promise<UiBackends> {
   const kind = opts.exchange ?? 'ews';
   const abra = await startAbraEmulator({ seed: 7, size: 'small' });
+  // the user's own ABRA e-mail account for the mailbox (an ABRA admin sets it up; the archive finds it by address)
+  abra.control.insert('emailaccounts', {
+    name: 'Schránka',
+    emailaddress: MAILBOX.email,
+    owner_id: abra.currentUserId,
+    accounttype: 0,
+  });
   const ews =
     kind === 'ews'
       ? await startEwsEmulator({
