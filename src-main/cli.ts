@@ -122,10 +122,19 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'check') {
     // The preflight: the server's API description and dry-run writes (?validation=true); nothing is saved.
-    const { abraClientFor, abraBaseUrl } = await import('./wiring');
-    const { runPreflight, preflightText } = await import('./sync/preflight');
-    const client = await abraClientFor(config, envSecrets(values.secrets));
-    const r = await runPreflight(client, config, abraBaseUrl(config.abra));
+    // The Exchange side is tried too: its version and the mode spoken to it (#19).
+    const { abraClientFor, abraBaseUrl, exchangeFor } = await import('./wiring');
+    const { runPreflight, preflightText, preflightExchange, withExchange } = await import('./sync/preflight');
+    const secrets = envSecrets(values.secrets);
+    const client = await abraClientFor(config, secrets);
+    const abra = await runPreflight(client, config, abraBaseUrl(config.abra));
+    const r = withExchange(
+      abra,
+      await preflightExchange(
+        () => exchangeFor(config, secrets),
+        (e) => (e instanceof Error ? e.message : String(e)),
+      ),
+    );
     if (values.json) console.log(JSON.stringify(r, null, 2));
     else {
       console.log(`ABRA ${r.server}`);

@@ -36,7 +36,14 @@ import {
   validateWith,
 } from '../sync/config';
 import type { AnyPart } from '../sync/part';
-import { type PreflightClient, type PreflightResult, runPreflight } from '../sync/preflight';
+import {
+  type CheckResult,
+  type PreflightClient,
+  preflightExchange,
+  preflightText,
+  runPreflight,
+  withExchange,
+} from '../sync/preflight';
 import {
   type Connections,
   createSyncService,
@@ -852,10 +859,24 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     },
 
     /** "Check against server": the preflight for the saved settings (fields in ABRA's API description, dry runs). */
-    async checkAgainstServer(): Promise<PreflightResult> {
+    async checkAgainstServer(): Promise<CheckResult> {
       const cfg = savedConfigOrThrow();
       const c = (await abraClient()) as unknown as PreflightClient;
-      return runPreflight(c, cfg, `${cfg.abra.serverUrl.replace(/\/+$/, '')}/${cfg.abra.connection}`);
+      const abra = await runPreflight(
+        c,
+        cfg,
+        `${cfg.abra.serverUrl.replace(/\/+$/, '')}/${cfg.abra.connection}`,
+      );
+      // the Exchange side too: its version and the mode spoken to it (#19), in the words of "Test connection"
+      const exchange = await preflightExchange(
+        async () =>
+          deps.exchangeFor
+            ? await deps.exchangeFor(cfg, engineSecrets)
+            : (await deps.connect(cfg, engineSecrets)).exchange,
+        (e) => explainConnectionError('exchange', e, cfg, locale()).message,
+      );
+      const r = withExchange(abra, exchange);
+      return { ...r, lines: preflightText(r, locale()) };
     },
 
     async solverRoles() {

@@ -17,7 +17,7 @@ import type {
   UnassignedMail,
 } from '../sync/api';
 import type { PartName, SyncConfig } from '../sync/config';
-import type { PreflightResult } from '../sync/preflight';
+import type { CheckResult } from '../sync/preflight';
 
 /** Secrets the renderer may set (write-only). The Microsoft 365 token cache is managed by main alone. */
 export const WRITABLE_SECRETS = ['abraPassword', 'abraToken', 'exchangePassword'] as const;
@@ -130,7 +130,7 @@ export interface AppApi {
   /** Solver roles and divisions for new activities (What to sync → new items). */
   solverRoles(): Promise<PickerItem[]>;
   /** Preflight against the ABRA server of the saved settings (Connections / What to sync → Check against server). */
-  checkAgainstServer(): Promise<PreflightResult>;
+  checkAgainstServer(): Promise<CheckResult>;
   divisions(): Promise<PickerItem[]>;
   /** ABRA's own e-mail accounts for the e-mail archive (emailAccountId; default = the one matching the mailbox). */
   emailAccounts(): Promise<PickerItem[]>;

@@ -212,6 +212,9 @@ const en = {
   },
   'preflight.blocked':
     '{part} does not write to ABRA yet: the check against this ABRA server found problems — {problems}',
+  // "Check against server" also tries Exchange and names its version and mode (#13, #19)
+  'preflight.exchange': 'Exchange server {version}: the mailbox {email} answers.',
+  'preflight.exchangeFailed': 'Exchange check failed: {detail}',
   // ---- why a run failed, when the connector had no sentence of its own (issue #18: no English in the Czech UI) ----
   'run.exchangeAuth':
     'The Exchange server refused the sign-in: the password was changed or has expired. Enter it again (Connections → Exchange).',
@@ -452,6 +455,8 @@ const cs: Record<MessageKey, Entry> = {
   },
   'preflight.blocked':
     '{part} zatím do ABRA nezapisuje: kontrola proti tomuto serveru ABRA našla problémy — {problems}',
+  'preflight.exchange': 'Server Exchange {version}: schránka {email} odpovídá.',
+  'preflight.exchangeFailed': 'Kontrola Exchange selhala: {detail}',
   'run.exchangeAuth':
     'Server Exchange odmítl přihlášení: heslo se změnilo nebo přestalo platit. Zadejte ho znovu (Připojení → Exchange).',
   'run.abraAuth':

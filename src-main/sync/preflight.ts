@@ -8,6 +8,8 @@
  *    run: nothing is saved). A refusal names the field and ABRA's reason.
  * Results per part, in English and Czech (notes). Nothing is written to ABRA.
  */
+
+import type { ExchangeBackend } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
 import { type Note, note, noteText } from '../shared/messages';
 import type { PartName, SyncConfig } from './config';
@@ -50,6 +52,62 @@ export interface PreflightResult {
   parts: PreflightPart[];
   /** Problems not tied to a part (documents missing). */
   general: PreflightProblem[];
+  /** The Exchange side, when it was checked too (app, `sync check`): its version and mode (#19). */
+  exchange?: PreflightExchange;
+}
+
+export interface PreflightExchange {
+  ok: boolean;
+  /** As the backend reports it, e.g. `15.2.1118.0 (…)` or `Exchange 2007 SP3 8.3.…, legacy mode`. */
+  serverVersion?: string;
+  legacyMode?: 'exchange2007';
+  /** The sentence, in parts (the legacy notes start with a space): joined in the reader's language. */
+  notes: Note[];
+  /** English text (logs, CLI --json). */
+  message: string;
+}
+
+/** "Check against server" result for the app: the preflight plus its lines in the UI's language. */
+export type CheckResult = PreflightResult & { lines: string[] };
+
+/**
+ * The Exchange side of the check: a connection test (EWS: GetFolder/ResolveNames; Graph: /me) that names the server's
+ * version and the mode the app speaks to it; Exchange 2007 before SP2 is not ok. `explain` turns a failure into a
+ * sentence (the app's connection-error wording, or the error's own message in the CLI). Nothing is written.
+ */
+export async function preflightExchange(
+  open: () => Promise<ExchangeBackend>,
+  explain: (e: unknown) => string,
+): Promise<PreflightExchange> {
+  const done = (ok: boolean, notes: Note[], extra: Partial<PreflightExchange> = {}): PreflightExchange => ({
+    ok,
+    ...extra,
+    notes,
+    message: notes.map((n) => noteText('en', n)).join(''),
+  });
+  let backend: ExchangeBackend | undefined;
+  try {
+    backend = await open();
+    const info = await backend.testConnection();
+    const extra = {
+      ...(info.serverVersion ? { serverVersion: info.serverVersion } : {}),
+      ...(info.legacyMode ? { legacyMode: info.legacyMode } : {}),
+    };
+    if (info.unsupported) return done(false, [note('ews.exchange2007Sp1')], extra);
+    const notes = [note('preflight.exchange', { version: info.serverVersion ?? '?', email: info.email })];
+    if (info.legacyMode) notes.push(note('ews.legacyMode'));
+    if (info.legacyTls) notes.push(note('ews.legacyTlsInUse', { protocol: info.legacyTls }));
+    return done(true, notes, extra);
+  } catch (e) {
+    return done(false, [note('preflight.exchangeFailed', { detail: explain(e) })]);
+  } finally {
+    await backend?.close().catch(() => undefined);
+  }
+}
+
+/** The preflight with its Exchange side: overall ok only when both are. */
+export function withExchange(r: PreflightResult, exchange: PreflightExchange): PreflightResult {
+  return { ...r, ok: r.ok && exchange.ok, exchange };
 }
 
 const problem = (collection: string, n: Note, field?: string): PreflightProblem => ({
@@ -388,5 +446,6 @@ export function preflightText(r: PreflightResult, locale: 'en' | 'cs'): string[]
     lines.push(head);
     for (const x of p.problems) lines.push(`  - ${noteText(locale, x.note, x.message)}`);
   }
+  if (r.exchange) lines.push(r.exchange.notes.map((n) => noteText(locale, n)).join('') || r.exchange.message);
   return lines;
 }

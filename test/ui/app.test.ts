@@ -341,6 +341,39 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await shot('03-parts-preview');
   });
 
+  it('checks the saved settings against the servers: accepted parts, the Exchange version, a missing field', async () => {
+    await nav('What to sync').click();
+    const check = region('Check against server');
+    await clickAndWait(check.getByRole('button', { name: 'Check against server' }), 'checkAgainstServer');
+    const result = check.getByRole('status');
+    await containsText(result, 'Everything checked is accepted.');
+    await containsText(result, /addressBook: accepted \(\d+ fields checked/);
+    await containsText(result, /calendar: accepted/);
+    // the Exchange line names the server's version (EWS emulator: Exchange 2016, 15.x; the memory mailbox its name)
+    await containsText(
+      result,
+      backends.ews
+        ? /Exchange server 15\.\d+\.\d+.*: the mailbox jan\.novak@firma\.cz answers\./
+        : /Exchange server Exchange2016: the mailbox jan\.novak@firma\.cz answers\./,
+    );
+    await check.getByRole('heading', { name: 'Check against server' }).scrollIntoViewIfNeeded();
+    await shot('03b-parts-check');
+
+    // A server whose API description lacks a field the calendar writes: the check names the field (and writes nothing).
+    backends.abra.control.hideFromDocs('crmactivity.division_id');
+    try {
+      await clickAndWait(check.getByRole('button', { name: 'Check against server' }), 'checkAgainstServer');
+      await containsText(check.getByRole('status'), 'The check found problems:');
+      await containsText(
+        check.getByRole('status'),
+        'this ABRA server has no field division_id in crmactivities (not in its API description)',
+      );
+      await containsText(check.getByRole('status'), /addressBook: accepted/);
+    } finally {
+      backends.abra.control.showInDocs('crmactivity.division_id');
+    }
+  });
+
   it('sets up the e-mail archive with a folder from the mailbox', async () => {
     await nav('E-mail archive').click();
     const form = region('Archive e-mail into ABRA');

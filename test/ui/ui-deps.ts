@@ -27,6 +27,7 @@ import type { SecretSource, SyncConfig } from '../../src-main/sync/config';
 import { EXCHANGE_PASSWORD, TestMailbox, testAbraClientFor, testConnect } from '../app/harness';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews';
+import type { ServerFlavour } from '../emulators/ews/soap';
 import { FakeMailbox } from '../mail/fakes';
 
 export { EXCHANGE_PASSWORD };
@@ -83,7 +84,9 @@ export interface UiBackends {
   stop(): Promise<void>;
 }
 
-export async function startUiBackends(opts: { exchange?: 'ews' | 'memory' } = {}): Promise<UiBackends> {
+export async function startUiBackends(
+  opts: { exchange?: 'ews' | 'memory'; ewsVersion?: ServerFlavour } = {},
+): Promise<UiBackends> {
   const kind = opts.exchange ?? 'ews';
   const abra = await startAbraEmulator({ seed: 7, size: 'small' });
   // the user's own ABRA e-mail account for the mailbox (an ABRA admin sets it up; the archive finds it by address)
@@ -98,6 +101,9 @@ export async function startUiBackends(opts: { exchange?: 'ews' | 'memory' } = {}
       ? await startEwsEmulator({
           size: 'empty',
           mailboxes: [{ ...MAILBOX, password: EXCHANGE_PASSWORD }],
+          ...(opts.ewsVersion
+            ? { version: opts.ewsVersion, checkResponses: opts.ewsVersion.startsWith('Exchange2007') }
+            : {}),
         })
       : null;
   const ewsUrl = ews ? ews.url : `https://mail.firma.cz/EWS/Exchange.asmx`;

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlanEntry, RunSummary } from '../../../src-main/sync/api';
 import type { PartName } from '../../../src-main/sync/config';
+import type { CheckResult } from '../../../src-main/sync/preflight';
 import { ConnectFirst, IssueSummary, PageHeading } from '../components/common';
 import {
   CheckField,
@@ -219,6 +220,60 @@ export function PlanTable({ plan }: { plan: PlanEntry[] }) {
   );
 }
 
+/**
+ * "Check against server" (#13): the preflight of the SAVED settings in main — ABRA's API description and dry-run
+ * writes per part, and the Exchange server's version and mode. Main phrases the lines in the UI's language.
+ */
+function CheckAgainstServer({ dirty }: { dirty: boolean }) {
+  const { t } = useTranslation();
+  const { announce } = useApp();
+  const [result, setResult] = useState<CheckResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [running, setRunning] = useState(false);
+  const run = async () => {
+    setRunning(true);
+    setResult(null);
+    setError(null);
+    try {
+      announce(t('check.running'));
+      const r = await call('checkAgainstServer');
+      setResult(r);
+      announce(r.ok ? t('check.ok') : t('check.problems'));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setRunning(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="check-heading" aria-busy={running}>
+      <h2 id="check-heading">{t('check.title')}</h2>
+      <p className="hint">{t('check.explain')}</p>
+      {dirty && <p className="hint">{t('check.unsaved')}</p>}
+      <div className="toolbar">
+        <button type="button" onClick={run} disabled={running}>
+          {running ? t('check.running') : t('check.button')}
+        </button>
+      </div>
+      {error && (
+        <p className="result result-error" role="alert">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div className={`result ${result.ok ? 'result-ok' : 'result-error'}`} role="status">
+          <p>{result.ok ? t('check.ok') : t('check.problems')}</p>
+          <ul className="check-lines">
+            {uniqueKeys(result.lines, (l) => l).map(({ row, key }) => (
+              <li key={key}>{row}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
 export function PartsPage() {
   const { t } = useTranslation();
   const said = useSaid();
@@ -355,6 +410,7 @@ export function PartsPage() {
             </div>
           )}
         </section>
+        <CheckAgainstServer dirty={dirty} />
       </form>
     </FormCtx.Provider>
   );

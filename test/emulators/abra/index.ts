@@ -67,6 +67,8 @@ export interface AbraControl {
   };
   /** Leave `schema.field` (e.g. `crmactivity.division_id`) out of the OpenAPI documents the server publishes. */
   hideFromDocs(schemaField: string): void;
+  /** Undo hideFromDocs: the field is described again. */
+  showInDocs(schemaField: string): void;
   /** Make the server require `schema.field` on create/update with this code and text (installation rule). */
   requireField(schemaField: string, rule: { code: number; label: string; description: string }): void;
   /** Add a user-defined field (`X_…`) to a class: stored, queryable and described in the OpenAPI documents. */
@@ -164,6 +166,9 @@ export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise
     users: () => users.map((u) => ({ ...u })),
     hideFromDocs: (sf) => {
       store.hiddenFromDocs.add(sf.toLowerCase());
+    },
+    showInDocs: (sf) => {
+      store.hiddenFromDocs.delete(sf.toLowerCase());
     },
     requireField: (sf, rule) => {
       store.required.set(sf.toLowerCase(), rule);
