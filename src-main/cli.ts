@@ -197,10 +197,14 @@ async function main(argv: string[]): Promise<number> {
       if (e.type === 'run') console.log(values.json ? JSON.stringify(e.summary) : formatSummary(e.summary));
     });
     service.start();
+    // The scheduler's timers do not hold the process (the app quits without waiting for them): here the daemon
+    // itself stays until a signal, or Node would end it after the first run with nothing left on its loop.
+    const keepAlive = setInterval(() => {}, 2 ** 30);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    clearInterval(keepAlive);
     return 0;
   } finally {
     await service.stop();

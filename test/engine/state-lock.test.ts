@@ -69,6 +69,12 @@ describe('one engine per state file', () => {
       /another copy of the sync .* is already working with shared\.sqlite \(process (\d+|\?)\)/,
     );
     expect(holder.child.exitCode).toBeNull(); // still running, holding the state
+    // a failed first run (the server is unreachable) does not end the daemon: it stays to retry on its schedule
+    for (let i = 0; i < 300 && !/unreachable/.test(holder.err()); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(holder.err()).toMatch(/unreachable/);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(holder.child.exitCode).toBeNull();
 
     holder.child.kill('SIGKILL');
     await holder.exited;
