@@ -100,7 +100,13 @@ describe('electron-builder.yml', () => {
     for (const p of [cfg.win.icon, cfg.mac.icon, cfg.linux.icon, cfg.extraResources[0].from])
       expect(existsSync(path.join(repoRoot, p)), p).toBe(true);
     const example = JSON.parse(readFileSync(path.join(repoRoot, 'assets', 'policy.example.json'), 'utf8'));
-    expect(parsePolicy(example, 'policy.example.json').locked).toContain('sync.abra.serverUrl');
+    const policy = parsePolicy(example, 'policy.example.json');
+    expect(policy.locked).toContain('sync.abra.serverUrl');
+    expect(policy.updates).toEqual({
+      enabled: true,
+      feedUrl: 'https://updates.example.cz/abra-gen-exchange-sync/',
+      checkIntervalHours: 6,
+    });
   });
 
   it('package.json points Electron at the main bundle and has the scripts', () => {
