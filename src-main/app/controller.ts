@@ -372,7 +372,11 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       if (issues.length) return issues.map((i) => issueText(locale(), i));
       return [say('setup.notSetUp')];
     }
-    return missingSecrets(config);
+    const damaged = service?.recovered;
+    return [
+      ...(damaged ? [say('state.recovered', { file: damaged.file, kept: damaged.kept })] : []),
+      ...(await missingSecrets(config)),
+    ];
   };
 
   const getState = async (): Promise<AppState> => {

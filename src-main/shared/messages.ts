@@ -184,6 +184,8 @@ const en = {
     'may contain only letters, digits, dot, dash and underscore (it names a file in the data folder)',
   'engine.locked':
     'Another copy of the sync (the app or the command line) is already working with {file} (process {pid}). Close it first; two copies on one state would create duplicates.',
+  'state.recovered':
+    "The sync's state file {file} was damaged and was kept as {kept}. A new state was started: the next runs pair the items already synced again by their stamps, without duplicates. Nothing needs to be done; the damaged copy can be given to support.",
   'secretName.abraPassword': 'ABRA password',
   'secretName.abraToken': 'ABRA user token',
   'secretName.exchangePassword': 'Exchange password',
@@ -427,6 +429,8 @@ const cs: Record<MessageKey, Entry> = {
     'smí obsahovat jen písmena, číslice, tečku, pomlčku a podtržítko (pojmenovává soubor ve složce dat)',
   'engine.locked':
     'S {file} už pracuje jiná kopie synchronizace (aplikace nebo příkazový řádek, proces {pid}). Nejprve ji ukončete; dvě kopie nad jedním stavem by vytvořily duplicity.',
+  'state.recovered':
+    'Soubor se stavem synchronizace {file} byl poškozen a byl uschován jako {kept}. Začal nový stav: další běhy znovu spárují už synchronizované položky podle jejich značek, bez duplicit. Nic není třeba dělat; poškozenou kopii lze předat podpoře.',
   'secretName.abraPassword': 'heslo k ABRA',
   'secretName.abraToken': 'uživatelský token ABRA',
   'secretName.exchangePassword': 'heslo k Exchange',

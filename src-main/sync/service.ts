@@ -94,7 +94,11 @@ const CORRUPT =
  * (by the AbraId stamp on the Outlook items), which is duplicate-free by design. Says which file, what happened and
  * where the damaged copy is.
  */
-export function openOrRecover(file: string, warn: (message: string) => void): StateStore {
+export function openOrRecover(
+  file: string,
+  warn: (message: string) => void,
+  recovered?: (kept: string) => void,
+): StateStore {
   try {
     return StateStore.open(file);
   } catch (e) {
@@ -106,12 +110,15 @@ export function openOrRecover(file: string, warn: (message: string) => void): St
     warn(
       `the state file ${file} is damaged (SQLite: ${(e as Error).message}); it was kept as ${kept} and a new state is started — the next runs pair the existing items again by their stamps, without duplicates`,
     );
+    recovered?.(kept);
     return StateStore.open(file);
   }
 }
 
 export class SyncService implements SyncServiceApi {
   readonly state: StateStore;
+  /** Set when this start found the state file damaged: where it was kept (the app says so on its overview). */
+  recovered: { file: string; kept: string } | null = null;
   private readonly lock: StateLock;
   private config: SyncConfig;
   private readonly parts = new Map<PartName, AnyPart>();
@@ -139,7 +146,13 @@ export class SyncService implements SyncServiceApi {
     // one engine per state file: a second one (the CLI next to the app) is refused, never a second writer
     this.lock = StateLock.acquire(file);
     try {
-      this.state = openOrRecover(file, (m) => opts.log?.('warn', m));
+      this.state = openOrRecover(
+        file,
+        (m) => opts.log?.('warn', m),
+        (kept) => {
+          this.recovered = { file, kept };
+        },
+      );
     } catch (e) {
       this.lock.release();
       throw e;
