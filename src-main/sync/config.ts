@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isMessageKey, type Locale, type MessageParams, tr } from '../shared/messages';
+import { isLoopbackHost } from '../shared/net';
 
 export const PART_NAMES = ['addressBook', 'calendar', 'tasks', 'mail'] as const;
 export type PartName = (typeof PART_NAMES)[number];
@@ -172,8 +173,6 @@ export const mailSchema = z.object({
   skipDeliveryReports: z.boolean().default(true),
 });
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 /**
  * A credential-carrying URL must be https://, except for this computer (tests, the demo): over http:// a password or
  * token would travel readable by anyone on the network. Empty and unparseable values are left to the other checks.
@@ -185,7 +184,7 @@ export function isClearTextUrl(raw: string): boolean {
   } catch {
     return false;
   }
-  return u.protocol === 'http:' && !LOOPBACK_HOSTS.has(u.hostname) && !/^127\./.test(u.hostname);
+  return u.protocol === 'http:' && !isLoopbackHost(u.hostname);
 }
 
 const secureUrl = (key: 'config.cleartextAbra' | 'config.cleartextGraph' | 'config.cleartextEws') =>

@@ -11,7 +11,7 @@ import type { RunSummary } from '../../src-main/sync/api';
 import { type PartName, parseConfig, type SecretSource, type SyncConfig } from '../../src-main/sync/config';
 import { SyncService } from '../../src-main/sync/service';
 import { connect } from '../../src-main/wiring';
-import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
+import { type AbraEmulator, addMailboxAccount, startAbraEmulator } from '../emulators/abra';
 import type { SeedSize as AbraSize } from '../emulators/abra/seed';
 import { type EwsEmulator, type ItemSnapshot, startEwsEmulator } from '../emulators/ews';
 import type { ServerFlavour } from '../emulators/ews/soap';
@@ -238,13 +238,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
         tenantId: graph!.tenantId,
         clientId: graph!.clientId,
       };
-  // the user's own ABRA e-mail account for the mailbox (an ABRA admin sets it up; the archive finds it by address)
-  c.insert('emailaccounts', {
-    name: 'Schránka',
-    emailaddress: exchangeConfig.email,
-    owner_id: abra.currentUserId,
-    accounttype: 0,
-  });
+  addMailboxAccount(abra, exchangeConfig.email);
   const config = parseConfig({
     abra: { serverUrl: abra.url.slice(0, abra.url.lastIndexOf('/')), connection: 'demo', login: abra.user },
     exchange: exchangeConfig,

@@ -25,7 +25,7 @@ import type {
 import { SyncError } from '../../src-main/shared/errors';
 import type { SecretSource, SyncConfig } from '../../src-main/sync/config';
 import { EXCHANGE_PASSWORD, TestMailbox, testAbraClientFor, testConnect } from '../app/harness';
-import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
+import { type AbraEmulator, addMailboxAccount, startAbraEmulator } from '../emulators/abra';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews';
 import type { ServerFlavour } from '../emulators/ews/soap';
 import { FakeMailbox } from '../mail/fakes';
@@ -89,13 +89,7 @@ export async function startUiBackends(
 ): Promise<UiBackends> {
   const kind = opts.exchange ?? 'ews';
   const abra = await startAbraEmulator({ seed: 7, size: 'small' });
-  // the user's own ABRA e-mail account for the mailbox (an ABRA admin sets it up; the archive finds it by address)
-  abra.control.insert('emailaccounts', {
-    name: 'Schránka',
-    emailaddress: MAILBOX.email,
-    owner_id: abra.currentUserId,
-    accounttype: 0,
-  });
+  addMailboxAccount(abra, MAILBOX.email);
   const ews =
     kind === 'ews'
       ? await startEwsEmulator({

@@ -21,6 +21,7 @@
  */
 import { promises as dns } from 'node:dns';
 import { SyncError } from '../../shared/errors';
+import { isLoopbackHost } from '../../shared/net';
 import { classifyFailure, type XhrLike, type XhrResponseLike } from './transport';
 
 export interface AutodiscoverOptions {
@@ -96,13 +97,6 @@ function location(r: XhrResponseLike): string | null {
 
 /** `SyncError.code` of "this host needs the user's confirmation before it gets the credentials"; `detail` = host. */
 export const AUTODISCOVER_CONFIRM = 'AutodiscoverRedirectNeedsConfirmation';
-
-const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]|::1)$/i;
-
-/** True for a loopback host name (127.0.0.0/8, localhost, ::1). */
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOST.test(host);
-}
 
 function parseUrl(url: string): URL | null {
   try {

@@ -20,7 +20,7 @@ import type { TLSSocket } from 'node:tls';
 import ntlmClient from '@ewsjs/ntlm-client';
 import axios from 'axios';
 import { SyncError } from '../../shared/errors';
-import { isLoopbackHost } from './autodiscover';
+import { isLoopbackHost } from '../../shared/net';
 import { LegacyTlsAgent } from './legacy-tls';
 
 // A CommonJS package whose named exports Node's ESM loader cannot detect: take them from the default export.

@@ -117,6 +117,16 @@ export interface AbraEmulator {
   stop(): Promise<void>;
 }
 
+/** The user's own ABRA e-mail account for a mailbox (an ABRA admin sets it up; the archive finds it by address). */
+export function addMailboxAccount(abra: Pick<AbraEmulator, 'control' | 'currentUserId'>, email: string): Obj {
+  return abra.control.insert('emailaccounts', {
+    name: 'Schránka',
+    emailaddress: email,
+    owner_id: abra.currentUserId,
+    accounttype: 0,
+  });
+}
+
 export async function startAbraEmulator(opts: AbraEmulatorOptions = {}): Promise<AbraEmulator> {
   const store = new AbraStore({
     personAuditDates: opts.personAuditDates ?? false,
