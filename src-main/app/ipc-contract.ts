@@ -121,6 +121,8 @@ export interface AppApi {
   setSecret(name: WritableSecret, value: string | null, forInput?: unknown): Promise<AppState>;
   /** Test a connection with the given (possibly unsaved) configuration and the stored secrets. */
   testConnection(side: ConnectionSide, config: unknown): Promise<ConnectionTestResult>;
+  /** Cancel the running test of that side: its requests are aborted (the socket closed); false when none ran. */
+  cancelTest(side: ConnectionSide): Promise<boolean>;
   /** EWS URL from the e-mail address. */
   autodiscover(email: string): Promise<{ ok: boolean; url?: string; message: string }>;
   signInMicrosoft(config: unknown): Promise<ConnectionTestResult>;
@@ -186,6 +188,7 @@ export const methodArgs = {
   savePreferences: z.tuple([preferencesSchema]),
   setSecret: z.tuple([secretName, z.string().min(1).max(8192).nullable(), anyConfig.optional()]),
   testConnection: z.tuple([side, anyConfig]),
+  cancelTest: z.tuple([side]),
   // any text: an empty or wrong address is answered in the user's language by the controller, not by this check
   autodiscover: z.tuple([z.string().max(320)]),
   signInMicrosoft: z.tuple([anyConfig]),

@@ -73,6 +73,7 @@ const en = {
   'ews.unreachable':
     'Cannot reach the Exchange server{host}. Check the EWS address and that this computer is on the company network or VPN.',
   'ews.timeout': 'The Exchange server did not answer in time. Try again later.',
+  'connections.testCancelled': 'The test was cancelled.',
   'ews.tls':
     'The TLS certificate of the Exchange server is not trusted ({detail}). Ask your administrator for the company CA certificate.',
   'ews.auth':
@@ -320,6 +321,7 @@ const cs: Record<MessageKey, Entry> = {
   'ews.unreachable':
     'Server Exchange{host} není dostupný. Zkontrolujte adresu EWS a zda je počítač připojen k firemní síti nebo VPN.',
   'ews.timeout': 'Server Exchange neodpověděl včas. Zkuste to později.',
+  'connections.testCancelled': 'Test byl zrušen.',
   'ews.tls':
     'Certifikátu TLS serveru Exchange se nedá důvěřovat. Požádejte správce o certifikát firemní certifikační autority.',
   'ews.auth':

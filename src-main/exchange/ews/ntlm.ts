@@ -118,7 +118,7 @@ export class NtlmAuthProvider {
   constructor(
     username: string,
     private readonly password: string,
-    private readonly ca?: string,
+    private readonly ca?: string | string[],
     private readonly workstation = '.',
     /** The one host legacy TLS (1.0/1.1) is allowed for by the admin (see ./legacy-tls.ts). */
     private readonly legacyTlsHost = '',

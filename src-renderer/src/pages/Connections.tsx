@@ -21,8 +21,8 @@ export function ConnectionsPage() {
   const { draft, draftRef, set, save, saving, issues, form } = useSyncDraft();
   const [typed, setTyped] = useState<Typed>({});
   const [tests, setTests] = useState<Partial<Record<ConnectionSide, ConnectionTestResult>>>({});
-  // a test per side at a time; the two sides do not block each other, and a running test can be cancelled (its late
-  // answer is dropped; main gives up on its own after 15 s)
+  // a test per side at a time; the two sides do not block each other, and a running test can be cancelled (main
+  // aborts its requests; it gives up on its own after 15 s)
   const [testing, setTesting] = useState<Partial<Record<ConnectionSide, number>>>({});
   const testRun = useRef(0);
   const [discover, setDiscover] = useState<{ ok: boolean; message: string } | null>(null);
@@ -85,6 +85,8 @@ export function ConnectionsPage() {
     current.current[side] = undefined;
     setTesting((x) => ({ ...x, [side]: undefined }));
     announce(t('connections.testCancelled'));
+    // main aborts the test's requests (the socket is closed), so the next test starts at once
+    call('cancelTest', side).catch(() => undefined);
   };
 
   const autodiscover = async () => {
