@@ -75,7 +75,7 @@ const en = {
   'ews.timeout': 'The Exchange server did not answer in time. Try again later.',
   'connections.testCancelled': 'The test was cancelled.',
   'ews.tls':
-    'The TLS certificate of the Exchange server is not trusted ({detail}). Ask your administrator for the company CA certificate.',
+    'The TLS certificate of the Exchange server is not trusted ({detail}). Ask your administrator for the company CA certificate and paste it under "For administrators" → "Company CA certificate (PEM)".',
   'ews.auth':
     'The Exchange server rejected the user name or password for {user}. Check both and enter the password again.',
   'ews.forbidden':
@@ -264,6 +264,9 @@ const en = {
   'field.exchange.domain': 'Windows domain',
   'field.exchange.tenantId': 'Tenant (directory) ID',
   'field.exchange.clientId': 'Application (client) ID',
+  'field.exchange.caCertificate': 'Company CA certificate (PEM)',
+  'config.caPem':
+    "must be a certificate in PEM form (text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, e.g. the .cer or .crt file saved as Base-64); ask your administrator for the company certification authority's certificate",
   'field.parts.addressBook': 'Address book',
   'field.parts.calendar': 'Calendar',
   'field.parts.tasks': 'Tasks',
@@ -323,7 +326,7 @@ const cs: Record<MessageKey, Entry> = {
   'ews.timeout': 'Server Exchange neodpověděl včas. Zkuste to později.',
   'connections.testCancelled': 'Test byl zrušen.',
   'ews.tls':
-    'Certifikátu TLS serveru Exchange se nedá důvěřovat. Požádejte správce o certifikát firemní certifikační autority.',
+    'Certifikátu TLS serveru Exchange se nedá důvěřovat. Požádejte správce o certifikát firemní certifikační autority a vložte ho v části „Pro správce“ do pole „Certifikát firemní certifikační autority (PEM)“.',
   'ews.auth':
     'Server Exchange odmítl uživatelské jméno nebo heslo pro {user}. Zkontrolujte obojí a zadejte heslo znovu.',
   'ews.forbidden':
@@ -507,6 +510,9 @@ const cs: Record<MessageKey, Entry> = {
   'field.exchange.domain': 'Doména Windows',
   'field.exchange.tenantId': 'ID tenanta (adresáře)',
   'field.exchange.clientId': 'ID aplikace (klienta)',
+  'field.exchange.caCertificate': 'Certifikát firemní certifikační autority (PEM)',
+  'config.caPem':
+    'musí to být certifikát ve formátu PEM (text od -----BEGIN CERTIFICATE----- po -----END CERTIFICATE-----, např. soubor .cer nebo .crt uložený jako Base-64); certifikát firemní certifikační autority vám dá správce',
   'field.parts.addressBook': 'Adresář',
   'field.parts.calendar': 'Kalendář',
   'field.parts.tasks': 'Úkoly',
