@@ -11,6 +11,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { probeEwsAuth } from '../exchange/ews/auth-probe';
 import { AUTODISCOVER_CONFIRM } from '../exchange/ews/autodiscover';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
@@ -62,6 +63,7 @@ import {
   originOf,
 } from './bindings';
 import { ConnectionTests, type TestEnd } from './connection-cancel';
+import { discoverAndTest } from './connection-discover';
 import type {
   AppApi,
   AppEvent,
@@ -161,6 +163,8 @@ export interface ControllerDeps {
   now?: () => Date;
   policy?: Policy;
   log?: Logger;
+  /** The EWS sign-in methods probe of "Test / find settings" (default exchange/ews/auth-probe.ts). */
+  probeEwsAuth?: typeof probeEwsAuth;
   /** How long a connection test may take before it answers "did not answer in time" (default 15 s). */
   testTimeoutMs?: number;
   /** Start the service's timers when ready (default true; the test bridge may turn it off). */
@@ -776,6 +780,17 @@ export async function createController(deps: ControllerDeps): Promise<Controller
 
     async cancelTest(side) {
       return connectionTests.cancel(side);
+    },
+
+    async discoverExchange(input) {
+      return discoverAndTest(input, {
+        autodiscover: (email) => api.autodiscover(email),
+        probe: (url, ca) =>
+          (deps.probeEwsAuth ?? probeEwsAuth)(url, { ...(ca ? { caCertificate: ca } : {}) }),
+        test: (draft) => api.testConnection('exchange', draft),
+        say,
+        locked: (p) => policy.locked.includes(p),
+      });
     },
 
     async autodiscover(email) {

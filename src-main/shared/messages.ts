@@ -74,6 +74,12 @@ const en = {
     'Cannot reach the Exchange server{host}. Check the EWS address and that this computer is on the company network or VPN.',
   'ews.timeout': 'The Exchange server did not answer in time. Try again later.',
   'connections.testCancelled': 'The test was cancelled.',
+  'discover.auth.ntlm':
+    'Sign-in method: Windows (NTLM), which the server offers; the password itself is not sent.',
+  'discover.auth.basic': 'Sign-in method: user name and password (Basic), the one the server offers.',
+  'discover.auth.oauth': 'The server accepts only a Microsoft 365 sign-in (modern authentication).',
+  'discover.signInMicrosoft':
+    'This mailbox signs in with a Microsoft account: click "Sign in with Microsoft" under "For administrators" (your administrator gives the application ID).',
   'ews.tls':
     'The TLS certificate of the Exchange server is not trusted ({detail}). Ask your administrator for the company CA certificate and paste it under "For administrators" → "Company CA certificate (PEM)".',
   'ews.auth':
@@ -325,6 +331,11 @@ const cs: Record<MessageKey, Entry> = {
     'Server Exchange{host} není dostupný. Zkontrolujte adresu EWS a zda je počítač připojen k firemní síti nebo VPN.',
   'ews.timeout': 'Server Exchange neodpověděl včas. Zkuste to později.',
   'connections.testCancelled': 'Test byl zrušen.',
+  'discover.auth.ntlm': 'Způsob přihlášení: Windows (NTLM), který server nabízí; samotné heslo se neposílá.',
+  'discover.auth.basic': 'Způsob přihlášení: jméno a heslo (Basic), který server nabízí.',
+  'discover.auth.oauth': 'Server přijímá jen přihlášení účtem Microsoft 365 (moderní ověřování).',
+  'discover.signInMicrosoft':
+    'Tato schránka se přihlašuje účtem Microsoft: klikněte na „Přihlásit se účtem Microsoft“ v části „Pro správce“ (ID aplikace vám dá správce).',
   'ews.tls':
     'Certifikátu TLS serveru Exchange se nedá důvěřovat. Požádejte správce o certifikát firemní certifikační autority a vložte ho v části „Pro správce“ do pole „Certifikát firemní certifikační autority (PEM)“.',
   'ews.auth':
