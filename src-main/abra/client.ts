@@ -13,7 +13,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { abortableSleep, cancelled } from '../shared/abort';
 import { networkError, SyncError, type SyncErrorKind } from '../shared/errors';
 import { Semaphore } from '../shared/semaphore';
-import { trustedCas } from '../shared/tls-trust';
+import { trustOptions } from '../shared/tls-trust';
 import type { AbraCrmActivityQueue, AbraCrmActivityType, AbraCurrentUser, AbraSecurityUser } from './model';
 import { and, inList, or, ts } from './query';
 
@@ -164,7 +164,7 @@ export class AbraClient {
             httpsAgent: new https.Agent({
               keepAlive: true,
               // bundled + the system's store + the company CA (shared/tls-trust.ts)
-              ca: trustedCas(opts.tls?.ca),
+              ...trustOptions(opts.tls?.ca),
             }),
           }
         : {}),

@@ -73,23 +73,73 @@ export function selectTrust(
 }
 
 let cached: TrustStore | null = null;
+/** True once Node's default CA list holds the system's store too (tls.setDefaultCACertificates, Node ≥ 22.19/24.5). */
+let defaultHasSystem = false;
+const contexts = new Map<string, tls.SecureContext>();
+const caOfContext = new WeakMap<tls.SecureContext, string[]>();
 
-/** The trust store of this process (read once). */
+/**
+ * The trust store of this process (read once). Where Node can, the system's CAs also become Node's default list, so
+ * a connection without a company CA uses Node's own cached context (building a context from ~700 certificates
+ * costs ~150 ms of CPU, on every connection when passed as `ca`).
+ */
 export function trustStore(): TrustStore {
-  cached ??= selectTrust(runtimeCaProvider());
+  if (cached) return cached;
+  cached = selectTrust(runtimeCaProvider());
+  const setDefault = (tls as unknown as { setDefaultCACertificates?: (certs: string[]) => void })
+    .setDefaultCACertificates;
+  if (cached.system && cached.systemAdded > 0 && typeof setDefault === 'function') {
+    try {
+      setDefault.call(tls, cached.cas);
+      defaultHasSystem = true;
+    } catch {
+      defaultHasSystem = false;
+    }
+  } else if (!cached.system || cached.systemAdded === 0) defaultHasSystem = true; // nothing to add
   return cached;
 }
 
-/** Forget the cached store (tests). */
+/** Forget the cached store and contexts (tests). */
 export function resetTrustStore(): void {
   cached = null;
+  contexts.clear();
 }
 
 /**
- * The `ca` option for an https agent or TLS socket: the bundled and system roots plus the server's company CA
- * (PEM text, possibly several certificates), when one is configured.
+ * The CA list: the bundled and system roots plus the server's company CA (PEM text, possibly several certificates),
+ * when one is configured.
  */
 export function trustedCas(extra?: string | null, store: TrustStore = trustStore()): string[] {
   const company = extra?.trim();
   return company ? [...store.cas, company] : [...store.cas];
+}
+
+/** TLS options that trust {@link trustedCas}: for an https agent or tls.connect. */
+export interface TrustOptions {
+  /** Absent: Node's default context already trusts the bundled and the system's roots. */
+  secureContext?: tls.SecureContext;
+}
+
+/**
+ * Options for an https agent (or tls.connect) that trust the bundled roots, the system's store and the company CA:
+ * `{}` where Node's default list already holds everything, else one cached SecureContext per company CA (never a
+ * `ca` list, which Node would turn into a new context on every connection).
+ */
+export function trustOptions(extra?: string | null): TrustOptions {
+  const store = trustStore();
+  const company = extra?.trim() ?? '';
+  if (!company && defaultHasSystem) return {};
+  let ctx = contexts.get(company);
+  if (!ctx) {
+    const ca = trustedCas(company, store);
+    ctx = tls.createSecureContext({ ca });
+    contexts.set(company, ctx);
+    caOfContext.set(ctx, ca);
+  }
+  return { secureContext: ctx };
+}
+
+/** The CA list a context of {@link trustOptions} was built from (for a connection that needs its own context). */
+export function caListOf(ctx: unknown): string[] | undefined {
+  return ctx && typeof ctx === 'object' ? caOfContext.get(ctx as tls.SecureContext) : undefined;
 }

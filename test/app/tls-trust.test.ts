@@ -5,7 +5,15 @@
  */
 import tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { type CaProvider, runtimeCaProvider, selectTrust, trustedCas } from '../../src-main/shared/tls-trust';
+import {
+  type CaProvider,
+  caListOf,
+  runtimeCaProvider,
+  selectTrust,
+  trustedCas,
+  trustOptions,
+  trustStore,
+} from '../../src-main/shared/tls-trust';
 
 const pem = (n: string) => `-----BEGIN CERTIFICATE-----\n${n}\n-----END CERTIFICATE-----\n`;
 
@@ -56,5 +64,20 @@ describe('trust store selection', () => {
     const s = selectTrust(runtimeCaProvider());
     expect(s.system).toBe(has);
     for (const root of tls.rootCertificates.slice(0, 5)) expect(s.cas).toContain(root);
+  });
+
+  it('agents get one cached context per company CA (never a CA list rebuilt on every connection)', () => {
+    const company = `${pem('CO')}`;
+    const a = trustOptions(company);
+    const b = trustOptions(`  ${company}\n`);
+    expect(a.secureContext).toBeDefined();
+    expect(b.secureContext).toBe(a.secureContext);
+    const list = caListOf(a.secureContext)!;
+    expect(list.at(-1)).toBe(company.trim());
+    expect(list.length).toBe(trustStore().cas.length + 1);
+    // without a company CA: Node's default context where it already holds the system's store, else one shared one
+    const plain = trustOptions();
+    if (plain.secureContext) expect(caListOf(plain.secureContext)).toEqual(trustStore().cas);
+    expect(caListOf({})).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { trustedCas } from '../../shared/tls-trust';
+import { trustOptions } from '../../shared/tls-trust';
 
 export type EwsAuth = 'basic' | 'ntlm' | 'oauth';
 
@@ -56,7 +56,7 @@ export function probeEwsAuth(
         timeout: opts.timeoutMs ?? 10_000,
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(secure
-          ? { agent: new https.Agent({ keepAlive: false, ca: trustedCas(opts.caCertificate) }) }
+          ? { agent: new https.Agent({ keepAlive: false, ...trustOptions(opts.caCertificate) }) }
           : { agent: false }),
       },
       (res) => {

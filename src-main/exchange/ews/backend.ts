@@ -5,7 +5,7 @@
 import { XhrApi } from '@ewsjs/xhr';
 import { SyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
-import { trustedCas } from '../../shared/tls-trust';
+import { trustOptions } from '../../shared/tls-trust';
 import { ianaToWindows, windowsToIana } from '../timezones';
 import {
   ABRA_CONTACT_FOLDER_NAME,
@@ -333,8 +333,8 @@ export class EwsBackend implements ExchangeBackend {
     const requestOptions: Record<string, unknown> = { timeout: opts.timeoutMs ?? 100_000 };
     const legacyHost = legacyTlsHostOf(conn.legacyTlsHost);
     // bundled + the system's store + the company CA (shared/tls-trust.ts)
-    const ca = trustedCas(conn.caCertificate);
-    requestOptions.httpsAgent = new LegacyTlsAgent({ ca, keepAlive: true }, legacyHost, (protocol) => {
+    const trust = trustOptions(conn.caCertificate);
+    requestOptions.httpsAgent = new LegacyTlsAgent({ ...trust, keepAlive: true }, legacyHost, (protocol) => {
       this.legacyTlsProtocol = protocol;
     });
     let inner: XhrLike;
@@ -354,7 +354,7 @@ export class EwsBackend implements ExchangeBackend {
         if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
         const ntlmUser =
           conn.domain && !user.includes('\\') && !user.includes('@') ? `${conn.domain}\\${user}` : user;
-        x.setAuthProvider(new NtlmAuthProvider(ntlmUser, secrets.password, ca, '.', legacyHost) as Any);
+        x.setAuthProvider(new NtlmAuthProvider(ntlmUser, secrets.password, trust, '.', legacyHost) as Any);
       }
       inner = withDeadline(x as unknown as XhrWithOptions, totalMs, opts.signal);
     }

@@ -346,12 +346,15 @@ export interface XhrWithOptions extends XhrLike {
  */
 export function withDeadline(x: XhrWithOptions, totalMs: number, cancel?: AbortSignal): XhrLike {
   const base = { ...x.requestOptions };
-  const pooled = base.httpsAgent as { options?: { ca?: unknown } } | undefined;
+  const pooled = base.httpsAgent as { options?: { ca?: unknown; secureContext?: unknown } } | undefined;
   const fresh = {
     httpAgent: new http.Agent({ keepAlive: false }),
     httpsAgent: new https.Agent({
       keepAlive: false,
       ...(pooled?.options?.ca ? { ca: pooled.options.ca as string | string[] } : {}),
+      ...(pooled?.options?.secureContext
+        ? { secureContext: pooled.options.secureContext as import('node:tls').SecureContext }
+        : {}),
     }),
   };
   return {

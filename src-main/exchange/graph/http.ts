@@ -10,7 +10,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { abortableSleep, cancelled } from '../../shared/abort';
 import { networkError, SyncError, type SyncErrorKind } from '../../shared/errors';
 import { Semaphore } from '../../shared/semaphore';
-import { trustedCas } from '../../shared/tls-trust';
+import { trustOptions } from '../../shared/tls-trust';
 
 export interface GraphAuth {
   getAccessToken(): Promise<string>;
@@ -156,7 +156,7 @@ export class GraphHttp {
         keepAlive: true,
         maxSockets: opts.concurrency ?? 4,
         // bundled + the system's store + the company CA (shared/tls-trust.ts)
-        ca: trustedCas(opts.caCertificate),
+        ...trustOptions(opts.caCertificate),
       }),
     });
   }
