@@ -76,15 +76,20 @@ export async function abraClientFor(
  * from the stored MSAL token cache (refreshed caches are written back to the secret store; an expired grant is an
  * 'auth' error that asks the user to sign in again in the app).
  */
-export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Promise<ExchangeBackend> {
+export async function exchangeFor(
+  config: SyncConfig,
+  secrets: SecretSource,
+  opts: { signal?: AbortSignal } = {},
+): Promise<ExchangeBackend> {
   const x = config.exchange;
+  const signal = opts.signal ? { signal: opts.signal } : {};
   if (x.kind === 'ews' && x.auth !== 'oauth') {
     const password = await secrets.get('exchangePassword');
     if (password === null)
       throw new SyncError('config', tr('en', 'run.noExchangePassword'), {
         note: note('run.noExchangePassword'),
       });
-    return createExchangeBackend(x, { password });
+    return createExchangeBackend(x, { password }, { ews: signal });
   }
   const token = await secrets.get('graphTokenCache');
   if (x.kind === 'ews' && token?.trimStart().startsWith('{'))
@@ -98,6 +103,7 @@ export async function exchangeFor(config: SyncConfig, secrets: SecretSource): Pr
     {
       graph: {
         tasksList: config.parts.tasks.tasksList,
+        ...signal,
         saveTokenCache: (serialized: string) => secrets.set?.('graphTokenCache', serialized),
       },
     },

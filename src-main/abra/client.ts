@@ -10,8 +10,10 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { abortableSleep, cancelled } from '../shared/abort';
 import { networkError, SyncError, type SyncErrorKind } from '../shared/errors';
 import { Semaphore } from '../shared/semaphore';
+import { trustOptions } from '../shared/tls-trust';
 import type { AbraCrmActivityQueue, AbraCrmActivityType, AbraCurrentUser, AbraSecurityUser } from './model';
 import { and, inList, or, ts } from './query';
 
@@ -40,6 +42,11 @@ export interface AbraClientOptions {
    * then not checked). Verification is never switched off otherwise.
    */
   tls?: { ca?: string; fingerprint256?: string };
+  /**
+   * Aborts every request of this client (a cancelled connection test): the socket is closed at once, nothing is
+   * retried, and calls fail with a `timeout` SyncError whose code is `CANCELLED`.
+   */
+  signal?: AbortSignal;
   /** Optional request log (method, path, status, ms) — never contains credentials. */
   onRequest?: (e: {
     method: string;
@@ -156,7 +163,8 @@ export class AbraClient {
         ? {
             httpsAgent: new https.Agent({
               keepAlive: true,
-              ...(opts.tls?.ca ? { ca: [...tls.rootCertificates, opts.tls.ca] } : {}),
+              // bundled + the system's store + the company CA (shared/tls-trust.ts)
+              ...trustOptions(opts.tls?.ca),
             }),
           }
         : {}),
@@ -203,6 +211,9 @@ export class AbraClient {
         resolve(new X509Certificate(raw).toString());
       });
       s.once('error', reject);
+      const sig = this.opts.signal;
+      if (sig?.aborted) s.destroy(cancelled());
+      sig?.addEventListener('abort', () => s.destroy(cancelled()), { once: true });
     });
     return new https.Agent({
       keepAlive: true,
@@ -245,7 +256,9 @@ export class AbraClient {
       data: data === undefined ? undefined : JSON.stringify(data),
       headers: data === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' },
       timeout,
-      signal: AbortSignal.timeout(timeout),
+      signal: this.opts.signal
+        ? AbortSignal.any([AbortSignal.timeout(timeout), this.opts.signal])
+        : AbortSignal.timeout(timeout),
       ...(httpsAgent ? { httpsAgent } : {}),
     });
   }
@@ -264,6 +277,7 @@ export class AbraClient {
       const started = Date.now();
       let status: number | null = null;
       try {
+        if (this.opts.signal?.aborted) throw cancelled();
         const res = await this.sem.run(() => {
           this.stats.requests++;
           return this.send(method, path, opts.params, opts.data);
@@ -271,8 +285,13 @@ export class AbraClient {
         status = res.status;
         return this.interpret<T>(res, method, path);
       } catch (e) {
-        const err = e instanceof SyncError ? e : this.mapTransportError(e);
+        const err = this.opts.signal?.aborted
+          ? cancelled()
+          : e instanceof SyncError
+            ? e
+            : this.mapTransportError(e);
         const again =
+          err.code !== 'CANCELLED' &&
           attempt < this.maxRetries &&
           (err.transient || (err.kind === 'malformed' && (err.status ?? 0) >= 500)) &&
           (retryable || err.kind === 'unreachable');
@@ -285,7 +304,7 @@ export class AbraClient {
           err.retryAfterMs ?? 0,
           this.retryBaseMs * 2 ** attempt * (0.75 + Math.random() * 0.5),
         );
-        await new Promise((r) => setTimeout(r, Math.min(backoff, 60_000)));
+        await abortableSleep(Math.min(backoff, 60_000), this.opts.signal);
       } finally {
         this.opts.onRequest?.({ method, path, status, ms: Date.now() - started, attempt });
       }

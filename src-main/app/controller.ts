@@ -11,6 +11,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { probeEwsAuth } from '../exchange/ews/auth-probe';
 import { AUTODISCOVER_CONFIRM } from '../exchange/ews/autodiscover';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError, toSyncError } from '../shared/errors';
@@ -61,6 +62,8 @@ import {
   isBound,
   originOf,
 } from './bindings';
+import { ConnectionTests, type TestEnd } from './connection-cancel';
+import { discoverAndTest } from './connection-discover';
 import type {
   AppApi,
   AppEvent,
@@ -115,9 +118,17 @@ export interface ControllerDeps {
   /** The engine's wiring: both connections for a configuration (src-main/wiring.ts `connect`). */
   connect: (config: SyncConfig, secrets: SecretSource) => Promise<Connections>;
   /** An ABRA client for pickers and tests (src-main/wiring.ts `abraClientFor`). */
-  abraClientFor: (config: SyncConfig, secrets: SecretSource) => AbraApiClient | Promise<AbraApiClient>;
+  abraClientFor: (
+    config: SyncConfig,
+    secrets: SecretSource,
+    opts?: { signal?: AbortSignal },
+  ) => AbraApiClient | Promise<AbraApiClient>;
   /** Only the Exchange backend (src-main/wiring.ts `exchangeFor`), so a mailbox can be tested before ABRA is set up. */
-  exchangeFor?: (config: SyncConfig, secrets: SecretSource) => Promise<ExchangeBackend>;
+  exchangeFor?: (
+    config: SyncConfig,
+    secrets: SecretSource,
+    opts?: { signal?: AbortSignal },
+  ) => Promise<ExchangeBackend>;
   /**
    * EWS Autodiscover (the EWS backend's; ./autodiscover.ts): the EWS URL for an address, signing in with the saved
    * Exchange settings (null before the first save) and the stored password.
@@ -152,6 +163,8 @@ export interface ControllerDeps {
   now?: () => Date;
   policy?: Policy;
   log?: Logger;
+  /** The EWS sign-in methods probe of "Test / find settings" (default exchange/ews/auth-probe.ts). */
+  probeEwsAuth?: typeof probeEwsAuth;
   /** How long a connection test may take before it answers "did not answer in time" (default 15 s). */
   testTimeoutMs?: number;
   /** Start the service's timers when ready (default true; the test bridge may turn it off). */
@@ -596,7 +609,11 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     return cfg !== null && usable(name, cfg);
   });
 
-  const testNow = async (side: ConnectionSide, input: unknown): Promise<ConnectionTestResult> => {
+  const testNow = async (
+    side: ConnectionSide,
+    input: unknown,
+    signal?: AbortSignal,
+  ): Promise<ConnectionTestResult> => {
     const testSecrets = (cfg: SyncConfig) => boundSecrets(deps.secrets, (name) => usable(name, cfg));
     const notForThisServer = (name: SecretName, cfg: SyncConfig): ConnectionTestResult => ({
       ok: false,
@@ -619,7 +636,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         if (!(await deps.secrets.has(need)))
           return { ok: false, side, kind: 'auth', message: say(`setup.enter.${need}`) };
         if (!(await usable(need, cfg))) return notForThisServer(need, cfg);
-        const client = await deps.abraClientFor(cfg, testSecrets(cfg));
+        const client = await deps.abraClientFor(cfg, testSecrets(cfg), { signal });
         const me = await client.currentUser();
         const who = me.name || me.loginname || me.login || cfg.abra.login;
         retryProblems();
@@ -630,7 +647,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
         return { ok: false, side, kind: 'auth', message: say(need.missing) };
       if (!(await usable(need.name, cfg))) return notForThisServer(need.name, cfg);
       const exchange = deps.exchangeFor
-        ? await deps.exchangeFor(cfg, testSecrets(cfg))
+        ? await deps.exchangeFor(cfg, testSecrets(cfg), { signal })
         : (await deps.connect(cfg, testSecrets(cfg))).exchange;
       try {
         const info = await exchange.testConnection();
@@ -657,6 +674,29 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       log.warn(`test connection ${side}: ${toSyncError(e).kind}: ${toSyncError(e).message}`);
       return r;
     }
+  };
+
+  const connectionTests = new ConnectionTests();
+  const testEnded = (
+    side: ConnectionSide,
+    input: unknown,
+    why: TestEnd,
+    ms: number,
+  ): ConnectionTestResult => {
+    if (why === 'cancelled') {
+      log.info(`test connection ${side}: cancelled`);
+      return { ok: false, side, kind: 'cancelled', message: say('connections.testCancelled') };
+    }
+    log.warn(`test connection ${side}: no answer within ${ms} ms`);
+    const built = configForTest(side, input);
+    return 'issues' in built
+      ? { ok: false, side, kind: 'timeout', message: say(side === 'abra' ? 'abra.failed' : 'ews.timeout') }
+      : explainConnectionError(
+          side,
+          new SyncError('timeout', `no answer within ${ms} ms`),
+          built.config,
+          locale(),
+        );
   };
 
   const api: Controller = {
@@ -729,36 +769,28 @@ export async function createController(deps: ControllerDeps): Promise<Controller
     },
 
     async testConnection(side, input) {
-      // bounded: the answer comes within testTimeoutMs whatever the server does (a server that never answers kept
-      // "Testing…" for minutes); the request itself ends on its own time-outs in the background, its result dropped
-      const ms = deps.testTimeoutMs ?? 15_000;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<ConnectionTestResult>((resolve) => {
-        timer = setTimeout(() => {
-          log.warn(`test connection ${side}: no answer within ${ms} ms`);
-          const built = configForTest(side, input);
-          resolve(
-            'issues' in built
-              ? {
-                  ok: false,
-                  side,
-                  kind: 'timeout',
-                  message: say(side === 'abra' ? 'abra.failed' : 'ews.timeout'),
-                }
-              : explainConnectionError(
-                  side,
-                  new SyncError('timeout', `no answer within ${ms} ms`),
-                  built.config,
-                  locale(),
-                ),
-          );
-        }, ms);
+      // bounded (testTimeoutMs) and cancellable: the deadline or Cancel aborts the requests (connection-cancel.ts)
+      return connectionTests.run(
+        side,
+        deps.testTimeoutMs ?? 15_000,
+        (signal) => testNow(side, input, signal),
+        (why) => testEnded(side, input, why, deps.testTimeoutMs ?? 15_000),
+      );
+    },
+
+    async cancelTest(side) {
+      return connectionTests.cancel(side);
+    },
+
+    async discoverExchange(input) {
+      return discoverAndTest(input, {
+        autodiscover: (email) => api.autodiscover(email),
+        probe: (url, ca) =>
+          (deps.probeEwsAuth ?? probeEwsAuth)(url, { ...(ca ? { caCertificate: ca } : {}) }),
+        test: (draft) => api.testConnection('exchange', draft),
+        say,
+        locked: (p) => policy.locked.includes(p),
       });
-      try {
-        return await Promise.race([testNow(side, input), late]);
-      } finally {
-        clearTimeout(timer);
-      }
     },
 
     async autodiscover(email) {
@@ -1118,6 +1150,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
 
     async dispose() {
       disposed = true;
+      connectionTests.cancelAll();
       await lifecycle.catch(() => undefined);
       await stopService();
       listeners.clear();

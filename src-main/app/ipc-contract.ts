@@ -79,6 +79,14 @@ export interface ConnectionTestResult {
   message: string;
 }
 
+/** "Test / find settings" (connection-discover.ts): the test's answer, the steps taken, and what was found. */
+export interface DiscoverResult extends ConnectionTestResult {
+  /** What was done before the test, in the user's language ("EWS URL found …", "Sign-in: NTLM …"). */
+  steps: string[];
+  /** Settings found for the form (the page puts them in; Save stores them). */
+  found: { ewsUrl?: string; auth?: 'basic' | 'ntlm' | 'oauth' };
+}
+
 export interface PickerItem {
   id: string;
   code?: string;
@@ -121,6 +129,10 @@ export interface AppApi {
   setSecret(name: WritableSecret, value: string | null, forInput?: unknown): Promise<AppState>;
   /** Test a connection with the given (possibly unsaved) configuration and the stored secrets. */
   testConnection(side: ConnectionSide, config: unknown): Promise<ConnectionTestResult>;
+  /** Cancel the running test of that side: its requests are aborted (the socket closed); false when none ran. */
+  cancelTest(side: ConnectionSide): Promise<boolean>;
+  /** Mailbox from e-mail + password: Autodiscover when no EWS URL, the server's sign-in method, then the test. */
+  discoverExchange(config: unknown): Promise<DiscoverResult>;
   /** EWS URL from the e-mail address. */
   autodiscover(email: string): Promise<{ ok: boolean; url?: string; message: string }>;
   signInMicrosoft(config: unknown): Promise<ConnectionTestResult>;
@@ -186,6 +198,8 @@ export const methodArgs = {
   savePreferences: z.tuple([preferencesSchema]),
   setSecret: z.tuple([secretName, z.string().min(1).max(8192).nullable(), anyConfig.optional()]),
   testConnection: z.tuple([side, anyConfig]),
+  cancelTest: z.tuple([side]),
+  discoverExchange: z.tuple([anyConfig]),
   // any text: an empty or wrong address is answered in the user's language by the controller, not by this check
   autodiscover: z.tuple([z.string().max(320)]),
   signInMicrosoft: z.tuple([anyConfig]),

@@ -72,15 +72,20 @@ function usesMicrosoftSignIn(config: SyncConfig): boolean {
 
 /** Exchange backend for the app: Graph or EWS+OAuth with the refreshing sign-in, else EWS as the wiring builds it. */
 export function appExchangeFor(openBrowser: OpenBrowser) {
-  return async (config: SyncConfig, secrets: SecretSource): Promise<ExchangeBackend> => {
-    if (!usesMicrosoftSignIn(config)) return wiringExchangeFor(config, secrets);
+  return async (
+    config: SyncConfig,
+    secrets: SecretSource,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<ExchangeBackend> => {
+    if (!usesMicrosoftSignIn(config)) return wiringExchangeFor(config, secrets, opts);
     const signIn = graphSignIn(config.exchange, secrets, openBrowser);
+    const signal = opts.signal ? { signal: opts.signal } : {};
     return createExchangeBackend(
       config.exchange,
       {},
       config.exchange.kind === 'graph'
-        ? { graphAuth: signIn, graph: { tasksList: config.parts.tasks.tasksList } }
-        : { ewsAuth: signIn },
+        ? { graphAuth: signIn, graph: { tasksList: config.parts.tasks.tasksList, ...signal } }
+        : { ewsAuth: signIn, ews: signal },
     );
   };
 }

@@ -73,8 +73,15 @@ const en = {
   'ews.unreachable':
     'Cannot reach the Exchange server{host}. Check the EWS address and that this computer is on the company network or VPN.',
   'ews.timeout': 'The Exchange server did not answer in time. Try again later.',
+  'connections.testCancelled': 'The test was cancelled.',
+  'discover.auth.ntlm':
+    'Sign-in method: Windows (NTLM), which the server offers; the password itself is not sent.',
+  'discover.auth.basic': 'Sign-in method: user name and password (Basic), the one the server offers.',
+  'discover.auth.oauth': 'The server accepts only a Microsoft 365 sign-in (modern authentication).',
+  'discover.signInMicrosoft':
+    'This mailbox signs in with a Microsoft account: click "Sign in with Microsoft" under "For administrators" (your administrator gives the application ID).',
   'ews.tls':
-    'The TLS certificate of the Exchange server is not trusted ({detail}). Ask your administrator for the company CA certificate.',
+    'The TLS certificate of the Exchange server is not trusted ({detail}). Ask your administrator for the company CA certificate and paste it under "For administrators" → "Company CA certificate (PEM)".',
   'ews.auth':
     'The Exchange server rejected the user name or password for {user}. Check both and enter the password again.',
   'ews.forbidden':
@@ -263,6 +270,9 @@ const en = {
   'field.exchange.domain': 'Windows domain',
   'field.exchange.tenantId': 'Tenant (directory) ID',
   'field.exchange.clientId': 'Application (client) ID',
+  'field.exchange.caCertificate': 'Company CA certificate (PEM)',
+  'config.caPem':
+    "must be a certificate in PEM form (text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, e.g. the .cer or .crt file saved as Base-64); ask your administrator for the company certification authority's certificate",
   'field.parts.addressBook': 'Address book',
   'field.parts.calendar': 'Calendar',
   'field.parts.tasks': 'Tasks',
@@ -320,8 +330,14 @@ const cs: Record<MessageKey, Entry> = {
   'ews.unreachable':
     'Server Exchange{host} není dostupný. Zkontrolujte adresu EWS a zda je počítač připojen k firemní síti nebo VPN.',
   'ews.timeout': 'Server Exchange neodpověděl včas. Zkuste to později.',
+  'connections.testCancelled': 'Test byl zrušen.',
+  'discover.auth.ntlm': 'Způsob přihlášení: Windows (NTLM), který server nabízí; samotné heslo se neposílá.',
+  'discover.auth.basic': 'Způsob přihlášení: jméno a heslo (Basic), který server nabízí.',
+  'discover.auth.oauth': 'Server přijímá jen přihlášení účtem Microsoft 365 (moderní ověřování).',
+  'discover.signInMicrosoft':
+    'Tato schránka se přihlašuje účtem Microsoft: klikněte na „Přihlásit se účtem Microsoft“ v části „Pro správce“ (ID aplikace vám dá správce).',
   'ews.tls':
-    'Certifikátu TLS serveru Exchange se nedá důvěřovat. Požádejte správce o certifikát firemní certifikační autority.',
+    'Certifikátu TLS serveru Exchange se nedá důvěřovat. Požádejte správce o certifikát firemní certifikační autority a vložte ho v části „Pro správce“ do pole „Certifikát firemní certifikační autority (PEM)“.',
   'ews.auth':
     'Server Exchange odmítl uživatelské jméno nebo heslo pro {user}. Zkontrolujte obojí a zadejte heslo znovu.',
   'ews.forbidden':
@@ -505,6 +521,9 @@ const cs: Record<MessageKey, Entry> = {
   'field.exchange.domain': 'Doména Windows',
   'field.exchange.tenantId': 'ID tenanta (adresáře)',
   'field.exchange.clientId': 'ID aplikace (klienta)',
+  'field.exchange.caCertificate': 'Certifikát firemní certifikační autority (PEM)',
+  'config.caPem':
+    'musí to být certifikát ve formátu PEM (text od -----BEGIN CERTIFICATE----- po -----END CERTIFICATE-----, např. soubor .cer nebo .crt uložený jako Base-64); certifikát firemní certifikační autority vám dá správce',
   'field.parts.addressBook': 'Adresář',
   'field.parts.calendar': 'Kalendář',
   'field.parts.tasks': 'Úkoly',

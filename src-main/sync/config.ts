@@ -199,6 +199,25 @@ function urlPath(v: string): string {
   }
 }
 
+/**
+ * A company CA (PEM: one or more certificates, as a Windows .cer/.crt saved as Base-64). Only the form is checked
+ * here (the renderer shares this module); the TLS layer parses it when it connects.
+ */
+const caPem = z
+  .string()
+  .optional()
+  .superRefine((v, ctx) => {
+    if (!v?.trim()) return;
+    const blocks = v.match(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g) ?? [];
+    const outside = v.replace(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g, '').trim();
+    const bodyOk = (b: string) => {
+      const body = b.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+      return body.length >= 64 && /^[A-Za-z0-9+/]+={0,2}$/.test(body);
+    };
+    if (!blocks.length || !blocks.every(bodyOk) || /-----BEGIN /.test(outside))
+      ctx.addIssue({ code: 'custom', params: { key: 'config.caPem' } });
+  });
+
 export const abraConnectionSchema = z.object({
   /** e.g. `https://abra.example.cz:8443` (no path: the connection name has its own field); http:// only on loopback (Basic credentials travel with every call). */
   serverUrl: z
@@ -214,7 +233,7 @@ export const abraConnectionSchema = z.object({
   login: z.string().min(1),
   authMode: z.enum(['password', 'token']).default('password'),
   /** PEM of a custom CA for a self-signed on-prem server. */
-  caCertificate: z.string().optional(),
+  caCertificate: caPem,
   /** SHA-256 fingerprint of a pinned server certificate (hex, colons allowed; 64 hex digits). */
   fingerprint256: z
     .string()
@@ -241,7 +260,8 @@ export const exchangeConnectionSchema = z.object({
   /** Graph base URL (tests point it at the emulator). */
   graphUrl: secureUrl('config.cleartextGraph').default('https://graph.microsoft.com/v1.0'),
   authorityUrl: secureUrl('config.cleartextGraph').default('https://login.microsoftonline.com'),
-  caCertificate: z.string().optional(),
+  /** PEM of the company CA (on-prem Exchange with an internal CA, a TLS-inspecting proxy); added to the trusted CAs. */
+  caCertificate: caPem,
   /** The user's time zone (IANA). */
   timeZone: z.string().default('Europe/Prague'),
   /**

@@ -51,8 +51,12 @@ export class TestMailbox extends FakeExchange {
   }
 }
 
-export async function testAbraClientFor(config: SyncConfig, secrets: SecretSource): Promise<AbraClient> {
-  return abraClientFor(config, secrets, { retryBaseMs: 1, maxRetries: 1, timeoutMs: 5000 });
+export async function testAbraClientFor(
+  config: SyncConfig,
+  secrets: SecretSource,
+  opts: { signal?: AbortSignal } = {},
+): Promise<AbraClient> {
+  return abraClientFor(config, secrets, { retryBaseMs: 1, maxRetries: 1, timeoutMs: 5000, ...opts });
 }
 
 /**

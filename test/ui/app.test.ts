@@ -254,11 +254,17 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await containsText(abra.locator('.result'), 'Connected to ABRA Gen as');
   });
 
-  it('connects Exchange with Autodiscover and saves both', async () => {
+  it('connects Exchange from e-mail + password alone (Test / find settings) and saves both', async () => {
     const ex = region('Exchange mailbox');
+    // the mailbox comes first on the page, with e-mail and password; the admin's fields are folded away (#18 item 8)
+    await visible(ex.getByRole('button', { name: 'Test / find settings' }));
+    expect(await ex.getByLabel('EWS URL').isVisible()).toBe(false);
+    expect(await ex.getByLabel('Company CA certificate (PEM)').isVisible()).toBe(false);
     await ex.getByLabel('E-mail address').fill('jan.novak@firma.cz');
+    // Microsoft 365 (set by an admin under "For administrators") asks for a browser sign-in instead of a password.
+    await ex.getByText('For administrators').click();
     await hasValue(ex.getByLabel('Server type'), 'ews');
-    // Microsoft 365 asks for the app registration and a browser sign-in instead of a password.
+    await visible(ex.getByLabel('Company CA certificate (PEM)'));
     await ex.getByLabel('Server type').selectOption({ label: 'Microsoft 365' });
     await visible(ex.getByLabel('Application (client) ID'));
     expect(await ex.getByLabel('Password').count()).toBe(0);
@@ -266,14 +272,21 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await ex.getByRole('button', { name: 'Sign in with Microsoft' }).click();
     await containsText(ex.locator('.result').last(), /Microsoft 365|client|sign/i);
     await ex.getByLabel('Server type').selectOption({ label: 'Exchange Server (EWS)' });
-    await ex.getByRole('button', { name: 'Autodiscover' }).click();
-    await hasValue(ex.getByLabel('EWS URL'), backends.ewsUrl);
+    await ex.getByText('For administrators').click();
+    await hasValue(ex.getByLabel('EWS URL'), '');
     await ex.getByLabel('Password').fill('wrong');
-    await ex.getByRole('button', { name: 'Test connection' }).click();
+    await clickAndWait(ex.getByRole('button', { name: 'Test / find settings' }), 'discoverExchange');
     await containsText(ex.locator('.result').last(), 'rejected the user name or password');
+    // Autodiscover found the server and it went into the admin's field
+    await hasValue(ex.getByLabel('EWS URL'), backends.ewsUrl);
     await ex.getByLabel('Password').fill(EXCHANGE_PASSWORD);
-    await ex.getByRole('button', { name: 'Test connection' }).click();
+    await clickAndWait(ex.getByRole('button', { name: 'Test / find settings' }), 'discoverExchange');
     await containsText(ex.locator('.result').last(), 'Connected to the mailbox');
+    if (backends.ews) {
+      // the EWS emulator offers NTLM and Basic (as IIS does): NTLM was chosen, and said
+      await containsText(ex.getByRole('list', { name: 'What was found' }), 'Windows (NTLM)');
+      await hasValue(ex.getByLabel('Authentication'), 'ntlm');
+    }
     await clickAndWait(page.getByRole('button', { name: 'Save', exact: true }), 'saveSync');
     await hasText(status(), 'Settings saved.');
     const saved = await controller.getState();
@@ -707,7 +720,9 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await page.getByLabel('Hledat', { exact: true }).fill('');
     // … and a connection test.
     await nav('Připojení').click();
-    await visible(region('ABRA Gen').getByLabel('Adresa serveru Web API'));
+    await visible(region('ABRA Gen').getByLabel('Přihlašovací jméno do ABRA'));
+    // saved: the admin's fields are folded away under "Pro správce"
+    expect(await region('ABRA Gen').getByLabel('Adresa serveru Web API').isVisible()).toBe(false);
     await region('ABRA Gen').getByRole('button', { name: 'Otestovat připojení' }).click();
     await containsText(region('ABRA Gen').locator('.result'), 'Připojeno k ABRA Gen jako');
     await shot('12-connections-cs');
@@ -729,6 +744,8 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await old.dispose();
     await page.reload();
     await nav('Connections').click();
+    await region('ABRA Gen').getByText('For administrators').click();
+    await region('Exchange mailbox').getByText('For administrators').click();
     const url = region('ABRA Gen').getByLabel('Web API server URL');
     await isDisabled(url);
     const preset = `http://127.0.0.1:${backends.abra.port}`;

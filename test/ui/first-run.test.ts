@@ -268,7 +268,12 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
   it('Připojení: a test against a server that never answers can be cancelled and does not block the other test', async () => {
     const net = await import('node:net');
     const sockets: import('node:net').Socket[] = [];
-    const silent = net.createServer((sock) => sockets.push(sock)); // accepts, never answers
+    let closed = 0;
+    const silent = net.createServer((sock) => {
+      sockets.push(sock);
+      sock.resume(); // read the request (else the client's close is not seen), answer nothing
+      sock.on('close', () => closed++);
+    }); // accepts, never answers
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as import('node:net').AddressInfo).port;
     try {
@@ -277,6 +282,7 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
         .getByRole('button', { name: /^Připojení/ })
         .click();
       const abra = page.getByRole('region', { name: 'ABRA Gen', exact: true });
+      await abra.getByText('Pro správce').click();
       await abra.getByLabel('Adresa serveru Web API').fill(`http://127.0.0.1:${port}`);
       // the saved password belongs to the saved server: for a new one it is typed again (secrets bound to servers)
       await abra.getByLabel('Heslo', { exact: true }).fill(backends.abra.password);
@@ -284,11 +290,25 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
       await visible(abra.getByRole('button', { name: 'Testuji…' }));
       // the mailbox can be tested meanwhile
       const ex = page.getByRole('region', { name: 'Poštovní schránka Exchange', exact: true });
-      await clickAndWait(ex.getByRole('button', { name: 'Otestovat připojení' }), 'testConnection');
+      await clickAndWait(ex.getByRole('button', { name: 'Vyzkoušet / najít nastavení' }), 'discoverExchange');
       await containsText(ex.locator('.result').last(), 'Připojeno');
+      expect(sockets.length).toBeGreaterThan(0);
+      expect(closed).toBe(0);
       await abra.getByRole('button', { name: 'Zrušit' }).click();
       await visible(abra.getByRole('button', { name: 'Otestovat připojení' }));
       expect(await abra.locator('.result').count()).toBe(0);
+      // Cancel aborted the request itself: main closed the socket at once (not after its 15 s deadline)
+      await poll(
+        async () => closed,
+        (n) => n === sockets.length,
+        'the never-answering server to see the connection closed',
+        1_500,
+      );
+      // and a new test runs at once, against the real server
+      await abra.getByLabel('Adresa serveru Web API').fill(`http://127.0.0.1:${backends.abra.port}`);
+      await abra.getByLabel('Heslo', { exact: true }).fill(backends.abra.password);
+      await abra.getByRole('button', { name: 'Otestovat připojení' }).click();
+      await containsText(abra.locator('.result'), 'Připojeno k ABRA Gen jako');
     } finally {
       for (const sock of sockets) sock.destroy();
       await new Promise((r) => silent.close(r));

@@ -5,6 +5,7 @@
 import { XhrApi } from '@ewsjs/xhr';
 import { SyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
+import { trustOptions } from '../../shared/tls-trust';
 import { ianaToWindows, windowsToIana } from '../timezones';
 import {
   ABRA_CONTACT_FOLDER_NAME,
@@ -131,6 +132,8 @@ export interface EwsBackendOptions {
   /** Default calendar window when getChanges gets none: days back / ahead. */
   defaultWindowDays?: { past: number; future: number };
   transport?: TransportOptions;
+  /** Aborts every request of this backend (a cancelled connection test): the socket closes at once. */
+  signal?: AbortSignal;
   /** Autodiscover tuning (tests point it at a loopback server). */
   autodiscover?: AutodiscoverOptions;
   /** Replace the HTTP layer (tests); it is still wrapped by the retry/concurrency guard. */
@@ -329,15 +332,11 @@ export class EwsBackend implements ExchangeBackend {
     const user = conn.user || conn.email;
     const requestOptions: Record<string, unknown> = { timeout: opts.timeoutMs ?? 100_000 };
     const legacyHost = legacyTlsHostOf(conn.legacyTlsHost);
-    if (conn.caCertificate || legacyHost) {
-      requestOptions.httpsAgent = new LegacyTlsAgent(
-        { ...(conn.caCertificate ? { ca: conn.caCertificate } : {}), keepAlive: true },
-        legacyHost,
-        (protocol) => {
-          this.legacyTlsProtocol = protocol;
-        },
-      );
-    }
+    // bundled + the system's store + the company CA (shared/tls-trust.ts)
+    const trust = trustOptions(conn.caCertificate);
+    requestOptions.httpsAgent = new LegacyTlsAgent({ ...trust, keepAlive: true }, legacyHost, (protocol) => {
+      this.legacyTlsProtocol = protocol;
+    });
     let inner: XhrLike;
     if (opts.xhr) {
       inner = opts.xhr;
@@ -345,17 +344,19 @@ export class EwsBackend implements ExchangeBackend {
     } else {
       // every request has a total deadline (timeoutMs), not only a per-chunk one
       const totalMs = opts.timeoutMs ?? 100_000;
-      this.anonymous = withDeadline(new XhrApi(requestOptions as Any) as unknown as XhrWithOptions, totalMs);
+      this.anonymous = withDeadline(
+        new XhrApi(requestOptions as Any) as unknown as XhrWithOptions,
+        totalMs,
+        opts.signal,
+      );
       const x = new XhrApi(requestOptions as Any);
       if (auth === 'ntlm') {
         if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
         const ntlmUser =
           conn.domain && !user.includes('\\') && !user.includes('@') ? `${conn.domain}\\${user}` : user;
-        x.setAuthProvider(
-          new NtlmAuthProvider(ntlmUser, secrets.password, conn.caCertificate, '.', legacyHost) as Any,
-        );
+        x.setAuthProvider(new NtlmAuthProvider(ntlmUser, secrets.password, trust, '.', legacyHost) as Any);
       }
-      inner = withDeadline(x as unknown as XhrWithOptions, totalMs);
+      inner = withDeadline(x as unknown as XhrWithOptions, totalMs, opts.signal);
     }
     let authorization: string | null = null;
     this.tokenSource = auth === 'oauth' ? (secrets.tokenSource ?? null) : null;
@@ -374,7 +375,7 @@ export class EwsBackend implements ExchangeBackend {
     }
     this.inner = inner;
     this.authorization = authorization;
-    this.http = new GuardedXhr(inner, opts.transport);
+    this.http = new GuardedXhr(inner, { ...opts.transport, ...(opts.signal ? { signal: opts.signal } : {}) });
     service.XHRApi = this.http as Any;
     service.UserAgent = 'ABRA-Gen-Exchange-Sync';
     this.urlResolved = false;

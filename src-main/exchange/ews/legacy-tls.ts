@@ -7,6 +7,7 @@
  */
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
+import { caListOf } from '../../shared/tls-trust';
 
 /** What a TLS socket to the legacy host is opened with. */
 export const LEGACY_TLS_OPTIONS = { minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' } as const;
@@ -20,6 +21,16 @@ export function legacyTlsHostOf(value: string | undefined): string {
   } catch {
     return v;
   }
+}
+
+/**
+ * A legacy connection needs its own context (a shared SecureContext would override the protocol and ciphers): the
+ * trusted CA list goes in as `ca` instead (shared/tls-trust.ts).
+ */
+function legacyOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const { secureContext, ...rest } = options;
+  const ca = caListOf(secureContext);
+  return { ...rest, ...(ca ? { ca } : {}), ...LEGACY_TLS_OPTIONS };
 }
 
 /** An https agent that opens legacy TLS to `host` alone; `onLegacy` hears the protocol each such socket got. */
@@ -44,7 +55,7 @@ export class LegacyTlsAgent extends https.Agent {
       https.Agent.prototype as unknown as {
         createConnection: (o: Record<string, unknown>, cb?: unknown) => Duplex;
       }
-    ).createConnection.call(this, legacy ? { ...options, ...LEGACY_TLS_OPTIONS } : options, callback);
+    ).createConnection.call(this, legacy ? legacyOptions(options) : options, callback);
     if (legacy && this.onLegacy) {
       const tls = socket as Duplex & { getProtocol?: () => string | null; once: Duplex['once'] };
       tls.once('secureConnect', () => {

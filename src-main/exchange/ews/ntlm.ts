@@ -21,6 +21,7 @@ import ntlmClient from '@ewsjs/ntlm-client';
 import axios from 'axios';
 import { SyncError } from '../../shared/errors';
 import { isLoopbackHost } from '../../shared/net';
+import { type TrustOptions, trustOptions } from '../../shared/tls-trust';
 import { LegacyTlsAgent } from './legacy-tls';
 
 // A CommonJS package whose named exports Node's ESM loader cannot detect: take them from the default export.
@@ -118,7 +119,8 @@ export class NtlmAuthProvider {
   constructor(
     username: string,
     private readonly password: string,
-    private readonly ca?: string,
+    /** A company CA (PEM), or the trust options of shared/tls-trust.ts. */
+    private readonly ca?: string | TrustOptions,
     private readonly workstation = '.',
     /** The one host legacy TLS (1.0/1.1) is allowed for by the admin (see ./legacy-tls.ts). */
     private readonly legacyTlsHost = '',
@@ -150,7 +152,11 @@ export class NtlmAuthProvider {
     }
     const agent = secure
       ? new LegacyTlsAgent(
-          { keepAlive: true, maxSockets: 1, ...(this.ca ? { ca: this.ca } : {}) },
+          {
+            keepAlive: true,
+            maxSockets: 1,
+            ...(typeof this.ca === 'string' ? trustOptions(this.ca) : (this.ca ?? trustOptions())),
+          },
           this.legacyTlsHost,
         )
       : new http.Agent({ keepAlive: true, maxSockets: 1 });

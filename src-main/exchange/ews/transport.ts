@@ -16,6 +16,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
+import { CANCELLED, cancelled } from '../../shared/abort';
 import { SyncError, type SyncErrorKind, TLS_ERROR_CODES, UNREACHABLE_ERROR_CODES } from '../../shared/errors';
 import { note } from '../../shared/messages';
 import { Semaphore } from '../../shared/semaphore';
@@ -56,6 +57,8 @@ export interface TransportOptions {
   baseDelayMs?: number;
   /** Injectable sleep (tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** Aborts every call (a cancelled connection test): nothing is retried, the call fails as cancelled. */
+  signal?: AbortSignal;
   /** Called once per retry (diagnostics; never gets secrets). */
   onRetry?: (info: { operation: string; attempt: number; waitMs: number; error: SyncError }) => void;
 }
@@ -341,14 +344,17 @@ export interface XhrWithOptions extends XhrLike {
  * it may have been applied) goes out on a fresh connection: a pooled keep-alive socket the server closed while idle
  * (after a stall) would fail it with "socket hang up" before it reached the server, and it could not be retried.
  */
-export function withDeadline(x: XhrWithOptions, totalMs: number): XhrLike {
+export function withDeadline(x: XhrWithOptions, totalMs: number, cancel?: AbortSignal): XhrLike {
   const base = { ...x.requestOptions };
-  const pooled = base.httpsAgent as { options?: { ca?: unknown } } | undefined;
+  const pooled = base.httpsAgent as { options?: { ca?: unknown; secureContext?: unknown } } | undefined;
   const fresh = {
     httpAgent: new http.Agent({ keepAlive: false }),
     httpsAgent: new https.Agent({
       keepAlive: false,
-      ...(pooled?.options?.ca ? { ca: pooled.options.ca as string } : {}),
+      ...(pooled?.options?.ca ? { ca: pooled.options.ca as string | string[] } : {}),
+      ...(pooled?.options?.secureContext
+        ? { secureContext: pooled.options.secureContext as import('node:tls').SecureContext }
+        : {}),
     }),
   };
   return {
@@ -356,8 +362,12 @@ export function withDeadline(x: XhrWithOptions, totalMs: number): XhrLike {
       return x.apiName;
     },
     async xhr(opts, progress) {
+      if (cancel?.aborted) throw { status: 0, code: CANCELLED, message: 'the request was cancelled' };
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(), totalMs);
+      // a cancel from outside (the connection test's Cancel) aborts the socket at once
+      const onCancel = () => ac.abort();
+      cancel?.addEventListener('abort', onCancel, { once: true });
       const once = NOT_REPLAYABLE.has(soapOperation(opts.data));
       x.requestOptions = { ...base, ...(once ? fresh : {}), signal: ac.signal };
       let pending: Promise<XhrResponseLike>;
@@ -369,6 +379,7 @@ export function withDeadline(x: XhrWithOptions, totalMs: number): XhrLike {
       try {
         return await pending;
       } catch (e) {
+        if (cancel?.aborted) throw { status: 0, code: CANCELLED, message: 'the request was cancelled' };
         if (ac.signal.aborted)
           throw {
             status: 0,
@@ -378,6 +389,7 @@ export function withDeadline(x: XhrWithOptions, totalMs: number): XhrLike {
         throw e;
       } finally {
         clearTimeout(timer);
+        cancel?.removeEventListener('abort', onCancel);
       }
     },
     xhrStream: (opts, progress) => x.xhrStream(opts, progress),
@@ -388,7 +400,9 @@ export function withDeadline(x: XhrWithOptions, totalMs: number): XhrLike {
 /** IXHRApi for ews-javascript-api that guards an inner XhrApi. */
 export class GuardedXhr implements XhrLike {
   readonly sem: Semaphore;
-  private readonly o: Required<Omit<TransportOptions, 'onRetry'>> & Pick<TransportOptions, 'onRetry'>;
+  private readonly o: Required<Omit<TransportOptions, 'onRetry' | 'signal'>> &
+    Pick<TransportOptions, 'onRetry'>;
+  private readonly signal: AbortSignal | undefined;
   /** Requests sent (including retries), for diagnostics and tests. */
   sent = 0;
   retries = 0;
@@ -405,6 +419,7 @@ export class GuardedXhr implements XhrLike {
       sleep: opts.sleep ?? sleepReal,
       onRetry: opts.onRetry,
     };
+    this.signal = opts.signal;
     this.sem = new Semaphore(this.o.maxConcurrent);
   }
 
@@ -439,6 +454,10 @@ export class GuardedXhr implements XhrLike {
   async xhr(opts: XhrOptionsLike, progress?: (p: unknown) => void): Promise<XhrResponseLike> {
     const operation = soapOperation(opts.data);
     for (let attempt = 0; ; attempt++) {
+      if (this.signal?.aborted) {
+        park(cancelled());
+        throw sanitize({ status: 0, code: CANCELLED });
+      }
       const release = await this.sem.acquire();
       let failure: XhrResponseLike | null = null;
       let res: XhrResponseLike | null = null;
@@ -460,12 +479,22 @@ export class GuardedXhr implements XhrLike {
         );
         throw sanitize({ status: 0, code: 'malformed' });
       }
+      if (this.signal?.aborted) {
+        park(cancelled());
+        throw sanitize({ status: 0, code: CANCELLED });
+      }
       const c = classifyFailure(failure ?? {}, operation, attempt, this.o);
       const canRetry = c.retryAfterMs !== null && attempt < this.o.maxRetries;
       if (canRetry && (c.retryAfterMs ?? 0) <= this.o.maxBackoffMs) {
         this.retries++;
         this.o.onRetry?.({ operation, attempt: attempt + 1, waitMs: c.retryAfterMs ?? 0, error: c.error });
-        await this.o.sleep(c.retryAfterMs ?? 0);
+        const sig = this.signal;
+        await Promise.race([
+          this.o.sleep(c.retryAfterMs ?? 0),
+          ...(sig
+            ? [new Promise<void>((r) => sig.addEventListener('abort', () => r(), { once: true }))]
+            : []),
+        ]);
         continue;
       }
       park(c.error);

@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
-import tls from 'node:tls';
 import {
   type AccountInfo,
   AuthError,
@@ -30,6 +29,7 @@ import {
 } from '@azure/msal-node';
 import { SyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
+import { trustOptions } from '../../shared/tls-trust';
 import type { GraphAuth } from './http';
 
 /** Delegated permissions the app registration must grant (see docs/graph.md). */
@@ -70,7 +70,7 @@ export interface GraphSignInOptions {
 class NodeNetwork implements INetworkModule {
   private readonly agent: https.Agent;
   constructor(ca?: string) {
-    this.agent = new https.Agent({ keepAlive: false, ...(ca ? { ca: [...tls.rootCertificates, ca] } : {}) });
+    this.agent = new https.Agent({ keepAlive: false, ...trustOptions(ca) });
   }
   sendGetRequestAsync<T>(
     url: string,

@@ -6,10 +6,11 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { abortableSleep, cancelled } from '../../shared/abort';
 import { networkError, SyncError, type SyncErrorKind } from '../../shared/errors';
 import { Semaphore } from '../../shared/semaphore';
+import { trustOptions } from '../../shared/tls-trust';
 
 export interface GraphAuth {
   getAccessToken(): Promise<string>;
@@ -30,6 +31,8 @@ export interface GraphHttpOptions {
   timeoutMs?: number;
   /** PEM of an extra CA (TLS-inspecting proxies). */
   caCertificate?: string;
+  /** Aborts every request (a cancelled connection test): the socket closes at once and nothing is retried. */
+  signal?: AbortSignal;
   /** Request log without secrets. */
   onRequest?: (e: {
     method: string;
@@ -152,7 +155,8 @@ export class GraphHttp {
       httpsAgent: new https.Agent({
         keepAlive: true,
         maxSockets: opts.concurrency ?? 4,
-        ...(opts.caCertificate ? { ca: [...tls.rootCertificates, opts.caCertificate] } : {}),
+        // bundled + the system's store + the company CA (shared/tls-trust.ts)
+        ...trustOptions(opts.caCertificate),
       }),
     });
   }
@@ -196,6 +200,7 @@ export class GraphHttp {
       const started = Date.now();
       let status: number | null = null;
       try {
+        if (this.opts.signal?.aborted) throw cancelled();
         const res = await this.send(method, url, o);
         status = res.status;
         if (res.status >= 200 && res.status < 300) {
@@ -205,6 +210,7 @@ export class GraphHttp {
         const body = this.tryParse(res);
         throw graphError(res.status, body, res.headers as Record<string, unknown>, where);
       } catch (e) {
+        if (this.opts.signal?.aborted) throw cancelled();
         const err = e instanceof SyncError ? e : this.mapTransport(e);
         if (err.kind === 'auth' && err.status === 401 && !authRetried && this.auth.invalidate) {
           authRetried = true;
@@ -213,7 +219,7 @@ export class GraphHttp {
         }
         if (!this.shouldRetry(err, attempt, o.idempotent ?? method !== 'POST')) throw err;
         this.stats.retries++;
-        await sleep(this.delay(err, attempt));
+        await abortableSleep(this.delay(err, attempt), this.opts.signal);
       } finally {
         this.opts.onRequest?.({
           method,
@@ -271,7 +277,9 @@ export class GraphHttp {
           ...(o.headers ?? {}),
         },
         timeout: this.timeoutMs,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: this.opts.signal
+          ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.opts.signal])
+          : AbortSignal.timeout(this.timeoutMs),
       });
     });
   }

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   ConnectionSide,
@@ -15,17 +15,45 @@ import { useSyncDraft } from '../lib/use-sync-draft';
 
 type Typed = Partial<Record<WritableSecret, string>>;
 
+/** The fields under "For administrators" (an error in one of them opens the section). */
+const ADMIN_FIELDS = {
+  abra: ['abra.serverUrl', 'abra.connection', 'abra.authMode', 'abra.caCertificate', 'abra.fingerprint256'],
+  exchange: [
+    'exchange.kind',
+    'exchange.ewsUrl',
+    'exchange.auth',
+    'exchange.user',
+    'exchange.domain',
+    'exchange.tenantId',
+    'exchange.clientId',
+    'exchange.caCertificate',
+  ],
+};
+
 export function ConnectionsPage() {
   const { t } = useTranslation();
   const { state, setState, announce, isLocked } = useApp();
   const { draft, draftRef, set, save, saving, issues, form } = useSyncDraft();
   const [typed, setTyped] = useState<Typed>({});
   const [tests, setTests] = useState<Partial<Record<ConnectionSide, ConnectionTestResult>>>({});
-  // a test per side at a time; the two sides do not block each other, and a running test can be cancelled (its late
-  // answer is dropped; main gives up on its own after 15 s)
+  // a test per side at a time; the two sides do not block each other, and a running test can be cancelled (main
+  // aborts its requests; it gives up on its own after 15 s)
   const [testing, setTesting] = useState<Partial<Record<ConnectionSide, number>>>({});
   const testRun = useRef(0);
   const [discover, setDiscover] = useState<{ ok: boolean; message: string } | null>(null);
+  const [steps, setSteps] = useState<string[]>([]);
+  // "For administrators": open where something must be filled in that only an admin knows (no ABRA server yet), or
+  // where a field there has an error; the user may open and close it
+  const [adminOpen, setAdminOpen] = useState(() => ({
+    abra: !getIn(draftRef.current, 'abra.serverUrl'),
+    exchange: false,
+  }));
+  useEffect(() => {
+    const paths = issues.map((i) => i.path.replace(/^sync\./, ''));
+    const abra = paths.some((p) => ADMIN_FIELDS.abra.includes(p));
+    const exchange = paths.some((p) => ADMIN_FIELDS.exchange.includes(p));
+    if (abra || exchange) setAdminOpen((x) => ({ abra: x.abra || abra, exchange: x.exchange || exchange }));
+  }, [issues]);
   const [signingIn, setSigningIn] = useState(false);
 
   const authMode = getIn(draft, 'abra.authMode') === 'token' ? 'token' : 'password';
@@ -81,10 +109,43 @@ export function ConnectionsPage() {
       }
     }
   };
+  /** E-mail + password: Autodiscover, the server's sign-in method, then the test (main's discoverExchange). */
+  const discoverAndTest = async () => {
+    const run = ++testRun.current;
+    current.current.exchange = run;
+    setTesting((x) => ({ ...x, exchange: run }));
+    setTests((x) => ({ ...x, exchange: undefined }));
+    setSteps([]);
+    const mine = () => current.current.exchange === run;
+    try {
+      await storeTyped(['exchangePassword']);
+      const r = await call('discoverExchange', draftRef.current);
+      if (!mine()) return;
+      if (r.found.ewsUrl) set('exchange.ewsUrl', r.found.ewsUrl);
+      if (r.found.auth) set('exchange.auth', r.found.auth);
+      setSteps(r.steps);
+      const { steps: _s, found: _f, ...result } = r;
+      setTests((x) => ({ ...x, exchange: result }));
+      announce([...r.steps, r.message].join(' '));
+    } catch (e) {
+      if (!mine()) return;
+      const r = { ok: false, side: 'exchange' as const, message: errorMessage(e) };
+      setTests((x) => ({ ...x, exchange: r }));
+      announce(r.message);
+    } finally {
+      if (mine()) {
+        current.current.exchange = undefined;
+        setTesting((x) => ({ ...x, exchange: undefined }));
+      }
+    }
+  };
+
   const cancelTest = (side: ConnectionSide) => {
     current.current[side] = undefined;
     setTesting((x) => ({ ...x, [side]: undefined }));
     announce(t('connections.testCancelled'));
+    // main aborts the test's requests (the socket is closed), so the next test starts at once
+    call('cancelTest', side).catch(() => undefined);
   };
 
   const autodiscover = async () => {
@@ -142,33 +203,162 @@ export function ConnectionsPage() {
     onForget: () => forget(name),
   });
 
+  const testButtons = (side: ConnectionSide) =>
+    testing[side] !== undefined && (
+      <button type="button" onClick={() => cancelTest(side)}>
+        {t('common.cancel')}
+      </button>
+    );
+  const testResult = (side: ConnectionSide) => {
+    const r = tests[side];
+    return (
+      r && (
+        <Result ok={r.ok}>
+          {r.message}
+          {r.kind && !r.ok && r.kind !== 'cancelled' && (
+            <span className="kind"> ({t(`kind.${r.kind}`, r.kind)})</span>
+          )}
+        </Result>
+      )
+    );
+  };
+  const toggle = (which: 'abra' | 'exchange') => (e: React.SyntheticEvent<HTMLDetailsElement>) => {
+    const open = e.currentTarget.open;
+    setAdminOpen((x) => (x[which] === open ? x : { ...x, [which]: open }));
+  };
+
   return (
     <FormCtx.Provider value={form}>
       <form className="page" onSubmit={onSave} noValidate>
         <PageHeading>{t('nav.connections')}</PageHeading>
         <IssueSummary issues={issues} />
+        <section className="card" aria-labelledby="exchange-heading">
+          <h2 id="exchange-heading">{t('connections.exchange')}</h2>
+          <p className="hint">{t('connections.quickIntro')}</p>
+          <TextField path="exchange.email" type="email" label={t('connections.email')} autoComplete="email" />
+          {!oauth && (
+            <SecretField
+              {...secretProps('exchangePassword')}
+              label={t('connections.password')}
+              disabled={isLocked('secrets.exchangePassword')}
+            />
+          )}
+          {oauth && (
+            <div className="row">
+              <span className={`badge ${state.secrets.microsoftSignedIn ? 'badge-ok' : 'badge-muted'}`}>
+                {state.secrets.microsoftSignedIn ? t('connections.signedIn') : t('connections.notSignedIn')}
+              </span>
+              <button type="button" onClick={signIn} disabled={signingIn}>
+                {t('connections.signIn')}
+              </button>
+              {state.secrets.microsoftSignedIn && (
+                <button type="button" onClick={signOut}>
+                  {t('connections.signOut')}
+                </button>
+              )}
+            </div>
+          )}
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              onClick={discoverAndTest}
+              disabled={testing.exchange !== undefined}
+            >
+              {testing.exchange !== undefined ? t('connections.testing') : t('connections.discoverAndTest')}
+            </button>
+            {testButtons('exchange')}
+          </div>
+          {steps.length > 0 && (
+            <ul className="steps" aria-label={t('connections.foundSettings')}>
+              {steps.map((x) => (
+                <li key={x}>{x}</li>
+              ))}
+            </ul>
+          )}
+          {testResult('exchange')}
+          <details open={adminOpen.exchange} onToggle={toggle('exchange')}>
+            <summary>{t('connections.forAdmins')}</summary>
+            <SelectField
+              path="exchange.kind"
+              label={t('connections.serverType')}
+              options={[
+                { value: 'ews', label: t('connections.kindEws') },
+                { value: 'graph', label: t('connections.kindGraph') },
+              ]}
+            />
+            {kind === 'ews' && (
+              <>
+                <div className="row row-end">
+                  <TextField
+                    path="exchange.ewsUrl"
+                    label={t('connections.ewsUrl')}
+                    placeholder="https://mail.firma.cz/EWS/Exchange.asmx"
+                    hint={t('connections.ewsUrlHint')}
+                  />
+                  <button
+                    type="button"
+                    onClick={autodiscover}
+                    disabled={isLocked('sync.exchange.ewsUrl')}
+                    className="inline-button"
+                  >
+                    {t('connections.autodiscover')}
+                  </button>
+                </div>
+                {discover && <Result ok={discover.ok}>{discover.message}</Result>}
+                <SelectField
+                  path="exchange.auth"
+                  label={t('connections.exAuth')}
+                  options={[
+                    { value: 'basic', label: t('connections.authBasic') },
+                    { value: 'ntlm', label: t('connections.authNtlm') },
+                    { value: 'oauth', label: t('connections.authOauth') },
+                  ]}
+                />
+              </>
+            )}
+            {!oauth && (
+              <>
+                <TextField
+                  path="exchange.user"
+                  label={t('connections.exUser')}
+                  hint={t('connections.exUserHint')}
+                  autoComplete="username"
+                />
+                {auth === 'ntlm' && <TextField path="exchange.domain" label={t('connections.exDomain')} />}
+              </>
+            )}
+            {oauth && (
+              <>
+                <TextField path="exchange.tenantId" label={t('connections.tenantId')} />
+                <TextField
+                  path="exchange.clientId"
+                  label={t('connections.clientId')}
+                  hint={t('connections.clientIdHint')}
+                />
+              </>
+            )}
+            <TextAreaField
+              path="exchange.caCertificate"
+              label={t('connections.exCaCertificate')}
+              hint={t('connections.exCaCertificateHint')}
+              rows={4}
+            />
+            <div className="actions">
+              <button
+                type="button"
+                onClick={() => test('exchange')}
+                disabled={testing.exchange !== undefined}
+              >
+                {t('connections.testOnly')}
+              </button>
+            </div>
+          </details>
+        </section>
+
         <section className="card" aria-labelledby="abra-heading">
           <h2 id="abra-heading">{t('connections.abra')}</h2>
-          <TextField
-            path="abra.serverUrl"
-            label={t('connections.serverUrl')}
-            placeholder="https://abra.firma.cz:8443"
-            hint={t('connections.serverUrlHint')}
-          />
-          <TextField
-            path="abra.connection"
-            label={t('connections.connectionName')}
-            hint={t('connections.connectionNameHint')}
-          />
           <TextField path="abra.login" label={t('connections.login')} autoComplete="username" />
-          <SelectField
-            path="abra.authMode"
-            label={t('connections.authMode')}
-            options={[
-              { value: 'password', label: t('connections.authPassword') },
-              { value: 'token', label: t('connections.authToken') },
-            ]}
-          />
           {authMode === 'password' ? (
             <SecretField
               {...secretProps('abraPassword')}
@@ -182,8 +372,34 @@ export function ConnectionsPage() {
               disabled={isLocked('secrets.abraToken')}
             />
           )}
-          <details>
-            <summary>{t('connections.tlsAdvanced')}</summary>
+          <div className="actions">
+            <button type="button" onClick={() => test('abra')} disabled={testing.abra !== undefined}>
+              {testing.abra !== undefined ? t('connections.testing') : t('connections.test')}
+            </button>
+            {testButtons('abra')}
+          </div>
+          {testResult('abra')}
+          <details open={adminOpen.abra} onToggle={toggle('abra')}>
+            <summary>{t('connections.forAdmins')}</summary>
+            <TextField
+              path="abra.serverUrl"
+              label={t('connections.serverUrl')}
+              placeholder="https://abra.firma.cz:8443"
+              hint={t('connections.serverUrlHint')}
+            />
+            <TextField
+              path="abra.connection"
+              label={t('connections.connectionName')}
+              hint={t('connections.connectionNameHint')}
+            />
+            <SelectField
+              path="abra.authMode"
+              label={t('connections.authMode')}
+              options={[
+                { value: 'password', label: t('connections.authPassword') },
+                { value: 'token', label: t('connections.authToken') },
+              ]}
+            />
             <TextAreaField
               path="abra.caCertificate"
               label={t('connections.caCertificate')}
@@ -196,124 +412,6 @@ export function ConnectionsPage() {
               hint={t('connections.fingerprintHint')}
             />
           </details>
-          <div className="actions">
-            <button type="button" onClick={() => test('abra')} disabled={testing.abra !== undefined}>
-              {testing.abra !== undefined ? t('connections.testing') : t('connections.test')}
-            </button>
-            {testing.abra !== undefined && (
-              <button type="button" onClick={() => cancelTest('abra')}>
-                {t('common.cancel')}
-              </button>
-            )}
-          </div>
-          {tests.abra && (
-            <Result ok={tests.abra.ok}>
-              {tests.abra.message}
-              {tests.abra.kind && !tests.abra.ok && (
-                <span className="kind"> ({t(`kind.${tests.abra.kind}`, tests.abra.kind)})</span>
-              )}
-            </Result>
-          )}
-        </section>
-
-        <section className="card" aria-labelledby="exchange-heading">
-          <h2 id="exchange-heading">{t('connections.exchange')}</h2>
-          <TextField path="exchange.email" type="email" label={t('connections.email')} autoComplete="email" />
-          <SelectField
-            path="exchange.kind"
-            label={t('connections.serverType')}
-            options={[
-              { value: 'ews', label: t('connections.kindEws') },
-              { value: 'graph', label: t('connections.kindGraph') },
-            ]}
-          />
-          {kind === 'ews' && (
-            <>
-              <div className="row row-end">
-                <TextField
-                  path="exchange.ewsUrl"
-                  label={t('connections.ewsUrl')}
-                  placeholder="https://mail.firma.cz/EWS/Exchange.asmx"
-                  hint={t('connections.ewsUrlHint')}
-                />
-                <button
-                  type="button"
-                  onClick={autodiscover}
-                  disabled={isLocked('sync.exchange.ewsUrl')}
-                  className="inline-button"
-                >
-                  {t('connections.autodiscover')}
-                </button>
-              </div>
-              {discover && <Result ok={discover.ok}>{discover.message}</Result>}
-              <SelectField
-                path="exchange.auth"
-                label={t('connections.exAuth')}
-                options={[
-                  { value: 'basic', label: t('connections.authBasic') },
-                  { value: 'ntlm', label: t('connections.authNtlm') },
-                  { value: 'oauth', label: t('connections.authOauth') },
-                ]}
-              />
-            </>
-          )}
-          {!oauth && (
-            <>
-              <TextField
-                path="exchange.user"
-                label={t('connections.exUser')}
-                hint={t('connections.exUserHint')}
-                autoComplete="username"
-              />
-              {auth === 'ntlm' && <TextField path="exchange.domain" label={t('connections.exDomain')} />}
-              <SecretField
-                {...secretProps('exchangePassword')}
-                label={t('connections.password')}
-                disabled={isLocked('secrets.exchangePassword')}
-              />
-            </>
-          )}
-          {oauth && (
-            <>
-              <TextField path="exchange.tenantId" label={t('connections.tenantId')} />
-              <TextField
-                path="exchange.clientId"
-                label={t('connections.clientId')}
-                hint={t('connections.clientIdHint')}
-              />
-              <div className="row">
-                <span className={`badge ${state.secrets.microsoftSignedIn ? 'badge-ok' : 'badge-muted'}`}>
-                  {state.secrets.microsoftSignedIn ? t('connections.signedIn') : t('connections.notSignedIn')}
-                </span>
-                <button type="button" onClick={signIn} disabled={signingIn}>
-                  {t('connections.signIn')}
-                </button>
-                {state.secrets.microsoftSignedIn && (
-                  <button type="button" onClick={signOut}>
-                    {t('connections.signOut')}
-                  </button>
-                )}
-              </div>
-            </>
-          )}
-          <div className="actions">
-            <button type="button" onClick={() => test('exchange')} disabled={testing.exchange !== undefined}>
-              {testing.exchange !== undefined ? t('connections.testing') : t('connections.test')}
-            </button>
-            {testing.exchange !== undefined && (
-              <button type="button" onClick={() => cancelTest('exchange')}>
-                {t('common.cancel')}
-              </button>
-            )}
-          </div>
-          {tests.exchange && (
-            <Result ok={tests.exchange.ok}>
-              {tests.exchange.message}
-              {tests.exchange.kind && !tests.exchange.ok && (
-                <span className="kind"> ({t(`kind.${tests.exchange.kind}`, tests.exchange.kind)})</span>
-              )}
-            </Result>
-          )}
         </section>
         <div className="toolbar sticky">
           <button type="submit" className="primary" disabled={saving}>
