@@ -9,25 +9,25 @@
  *   ABRA_SYNC_SMOKE_TEST=1  quit as soon as the app has started (CI's start of the packaged app, scripts/smoke-packaged.mjs)
  */
 // The ews-javascript-api polyfill must run before the library is loaded anywhere in this bundle.
-import '../exchange/ews/polyfill';
+import '../../exchange/ews/polyfill';
 import path from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, safeStorage, shell } from 'electron';
-import { abraClientFor } from '../wiring';
-import { ewsAutodiscover } from './autodiscover';
-import { setLinuxAutostart } from './autostart';
-import { type Controller, createController } from './controller';
+import { abraClientFor } from '../../wiring';
+import { ewsAutodiscover } from '../autodiscover';
+import { setLinuxAutostart } from '../autostart';
+import { type Controller, createController } from '../controller';
+import { createFileLogger } from '../log';
+import { appConnect, appExchangeFor, microsoftSignIn } from '../microsoft';
+import { loadPolicy, NO_POLICY, type Policy, policyCandidates } from '../policy';
+import { SafeStorageSecretStore } from '../secrets';
+import type { TrayAction } from '../tray-state';
+import { withUpdate } from '../update-policy';
+import { type AutoUpdate, startAutoUpdate } from '../updater';
+import { isAppSender } from '../window-policy';
 import { forwardEvents, registerIpc } from './ipc';
-import { createFileLogger } from './log';
-import { appConnect, appExchangeFor, microsoftSignIn } from './microsoft';
-import { loadPolicy, NO_POLICY, type Policy, policyCandidates } from './policy';
-import { SafeStorageSecretStore } from './secrets';
-import { createElectronSettingsStore } from './settings';
+import { createElectronSettingsStore } from './settings-store';
 import { type AppTray, createAppTray } from './tray';
-import type { TrayAction } from './tray-state';
-import { withUpdate } from './update-policy';
-import { type AutoUpdate, startAutoUpdate } from './updater';
 import { appUrlOf, createMainWindow, showWindow } from './window';
-import { isAppSender } from './window-policy';
 
 const HIDDEN_ARG = '--hidden';
 /** Same as `appId` in electron-builder.yml. */
