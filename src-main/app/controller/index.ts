@@ -11,9 +11,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AUTODISCOVER_CONFIRM } from '../exchange/ews/autodiscover';
-import type { ExchangeBackend } from '../exchange/types';
-import { SyncError, toSyncError } from '../shared/errors';
+import { AUTODISCOVER_CONFIRM } from '../../exchange/ews/autodiscover';
+import type { ExchangeBackend } from '../../exchange/types';
+import { SyncError, toSyncError } from '../../shared/errors';
 import {
   failureNote,
   issueText,
@@ -23,8 +23,8 @@ import {
   type Note,
   noteText,
   tr,
-} from '../shared/messages';
-import type { ServiceEvent } from '../sync/api';
+} from '../../shared/messages';
+import type { ServiceEvent } from '../../sync/api';
 import {
   abraConnectionSchema,
   exchangeConnectionSchema,
@@ -34,8 +34,8 @@ import {
   type SyncConfig,
   syncConfigSchema,
   validateWith,
-} from '../sync/config';
-import type { AnyPart } from '../sync/part';
+} from '../../sync/config';
+import type { AnyPart } from '../../sync/part';
 import {
   type CheckResult,
   type PreflightClient,
@@ -43,13 +43,13 @@ import {
   preflightText,
   runPreflight,
   withExchange,
-} from '../sync/preflight';
+} from '../../sync/preflight';
 import {
   type Connections,
   createSyncService,
   type SyncService,
   type SyncServiceOptions,
-} from '../sync/service';
+} from '../../sync/service';
 import {
   autodiscoverKey,
   type Bindings,
@@ -60,7 +60,7 @@ import {
   domainOf,
   isBound,
   originOf,
-} from './bindings';
+} from '../bindings';
 import type {
   AppApi,
   AppEvent,
@@ -75,13 +75,13 @@ import type {
   SaveResult,
   WhereCheck,
   WritableSecret,
-} from './ipc-contract';
-import { type Logger, nullLogger, redact } from './log';
-import { type NoticePage, NotificationTracker } from './notifications';
-import { applyPolicy, lockedViolations, NO_POLICY, type Policy } from './policy';
-import { describeSecret, SECRET_NAMES, type SecretStore } from './secrets';
-import { DEFAULT_PREFERENCES, type SettingsDoc, type SettingsStore, stripSecretFields } from './settings';
-import { createZip, type ZipEntry } from './zip';
+} from '../ipc-contract';
+import { type Logger, nullLogger, redact } from '../log';
+import { type NoticePage, NotificationTracker } from '../notifications';
+import { applyPolicy, lockedViolations, NO_POLICY, type Policy } from '../policy';
+import { describeSecret, SECRET_NAMES, type SecretStore } from '../secrets';
+import { DEFAULT_PREFERENCES, type SettingsDoc, type SettingsStore, stripSecretFields } from '../settings';
+import { createZip, type ZipEntry } from '../zip';
 
 /** The ABRA client calls the controller needs (AbraClient from src-main/abra meets it). */
 export interface AbraApiClient {
