@@ -233,11 +233,7 @@ async function start(): Promise<void> {
       applyLoginItem(e.state.preferences.startAtLogin);
     } else if (e.type === 'service' && e.event.type === 'status') {
       if (!e.event.status.parts.some((p) => p.running)) updater?.syncEnded();
-      const lang = c.preferences().language;
-      tray?.update(
-        e.event.status,
-        lang === 'cs' || (lang === 'auto' && /^(cs|sk)/i.test(app.getLocale())) ? 'cs' : 'en',
-      );
+      tray?.update(e.event.status, c.locale());
     }
   });
   await refreshTray();
