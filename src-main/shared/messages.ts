@@ -301,6 +301,10 @@ const en = {
     one: '{count} item failed again in the last runs; the Overview says which and why.',
     other: '{count} items failed again in the last runs; the Overview says which and why.',
   },
+  'tray.update.ready': 'Restart to update to {version}',
+  'tray.update.readyTip': 'Update {version} is ready — it installs when the app restarts or quits',
+  'tray.update.downloading': 'Downloading update {version}… {percent} %',
+  'tray.update.waiting': 'Update {version} installs when the running sync ends',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -577,6 +581,11 @@ const cs: Record<MessageKey, Entry> = {
     few: '{count} položky se opakovaně nepodařilo synchronizovat; které a proč, uvidíte v Přehledu.',
     other: '{count} položek se opakovaně nepodařilo synchronizovat; které a proč, uvidíte v Přehledu.',
   },
+  'tray.update.ready': 'Restartovat a aktualizovat na {version}',
+  'tray.update.readyTip':
+    'Aktualizace {version} je připravena — nainstaluje se při restartu nebo ukončení aplikace',
+  'tray.update.downloading': 'Stahuje se aktualizace {version}… {percent} %',
+  'tray.update.waiting': 'Aktualizace {version} se nainstaluje po dokončení synchronizace',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, Entry>> = { en, cs };
