@@ -65,6 +65,27 @@ function serviceEventHandler(
   };
 }
 
+/** What keeps the app from syncing, first of all an engine that could not start. */
+async function problemsOf(
+  settings: SettingsState,
+  bindings: SecretBindings,
+  startError: { message: string; note?: Note } | null,
+  service: SyncService | null,
+): Promise<string[]> {
+  // the engine could not start (another copy holds the state file, an unreadable state file): say so first
+  if (startError) return [noteText(settings.locale(), startError.note, startError.message)];
+  const { config, issues } = settings.effective();
+  if (!config) {
+    if (issues.length) return issues.map((i) => issueText(settings.locale(), i));
+    return [settings.say('setup.notSetUp')];
+  }
+  const damaged = service?.recovered;
+  return [
+    ...(damaged ? [settings.say('state.recovered', { file: damaged.file, kept: damaged.kept })] : []),
+    ...(await bindings.missingSecrets(config)),
+  ];
+}
+
 export function createEngineHost(
   deps: ControllerDeps,
   log: Logger,
@@ -142,20 +163,7 @@ export function createEngineHost(
     return step;
   };
 
-  const problems = async (): Promise<string[]> => {
-    // the engine could not start (another copy holds the state file, an unreadable state file): say so first
-    if (startError) return [noteText(settings.locale(), startError.note, startError.message)];
-    const { config, issues } = settings.effective();
-    if (!config) {
-      if (issues.length) return issues.map((i) => issueText(settings.locale(), i));
-      return [settings.say('setup.notSetUp')];
-    }
-    const damaged = service?.recovered;
-    return [
-      ...(damaged ? [settings.say('state.recovered', { file: damaged.file, kept: damaged.kept })] : []),
-      ...(await bindings.missingSecrets(config)),
-    ];
-  };
+  const problems = () => problemsOf(settings, bindings, startError, service);
 
   const requireService = async (): Promise<SyncService> => {
     await lifecycle;
