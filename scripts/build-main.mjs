@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the main process, the preload and the CLI with esbuild (CommonJS for Electron's Node 24):
-//   src-main/app/main.ts    → dist/main/main.cjs
-//   src-main/app/preload.ts → dist/main/preload.cjs   (sandboxed: may require only 'electron')
+//   src-main/app/electron/main.ts    → dist/main/main.cjs
+//   src-main/app/electron/preload.ts → dist/main/preload.cjs   (sandboxed: may require only 'electron')
 //   src-main/cli.ts         → dist/main/cli.cjs
 // External: electron, better-sqlite3 (native, optional: node:sqlite is used on Node ≥ 22.5) and Node built-ins.
 // An optional module that is not in this build (e.g. the Graph backend, loaded with a guarded dynamic import)
@@ -85,7 +85,7 @@ export async function buildMain({ outdir = path.join(root, 'dist', 'main'), dev 
   const results = await Promise.all([
     esbuild.build({
       ...common,
-      entryPoints: { main: 'src-main/app/main.ts' },
+      entryPoints: { main: 'src-main/app/electron/main.ts' },
       outdir,
       outExtension: { '.js': '.cjs' },
       define: { ...common.define, ...importMeta },
@@ -96,7 +96,7 @@ export async function buildMain({ outdir = path.join(root, 'dist', 'main'), dev 
       external: ['electron'],
       plugins: [],
       platform: 'browser',
-      entryPoints: { preload: 'src-main/app/preload.ts' },
+      entryPoints: { preload: 'src-main/app/electron/preload.ts' },
       outdir,
       outExtension: { '.js': '.cjs' },
       banner: {},

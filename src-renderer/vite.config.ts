@@ -41,6 +41,11 @@ export default defineConfig({
     sourcemap: false,
     target: 'chrome120',
     cssCodeSplit: false,
-    rollupOptions: { output: { format: 'iife' } },
+    rollupOptions: {
+      output: { format: 'iife' },
+      // The IPC contract's top level only builds main's zod schemas: the renderer takes its types and the message
+      // catalogue's noteText, never the schemas, so neither they nor zod belong in the bundle.
+      treeshake: { moduleSideEffects: (id) => !/[\\/]src-main[\\/]app[\\/]ipc-contract\.ts$/.test(id) },
+    },
   },
 });

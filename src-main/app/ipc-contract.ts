@@ -4,7 +4,9 @@
  * {@link methodArgs} before it acts. Nothing here carries a secret from main to the renderer: the renderer can set a
  * password or token, never read one back (it sees only whether one is stored).
  *
- * This file is imported by the preload, the main process and the renderer: it may import zod and types only.
+ * This file is imported by the preload, the main process and the renderer: it may import zod, types, the engine's
+ * part names and the message catalogue's `noteText` (the renderer's only run-time import of main; its bundle takes
+ * the catalogue and no zod, because the renderer imports nothing else here at run time).
  */
 import { z } from 'zod';
 import type {
@@ -16,8 +18,26 @@ import type {
   ServiceEvent,
   UnassignedMail,
 } from '../sync/api';
-import type { PartName, SyncConfig } from '../sync/config';
+import { PART_NAMES, type PartName, type SyncConfig } from '../sync/config';
 import type { CheckResult } from '../sync/preflight';
+
+/** The engine's recorded notes, read in the UI language (the one catalogue: ../shared/messages.ts). */
+export { type Note, noteText } from '../shared/messages';
+// Everything of main's the renderer needs, so the renderer imports main only through this file.
+export type {
+  ConflictRecord,
+  ItemFailure,
+  PartStatus,
+  PlanEntry,
+  ProgressEvent,
+  RunCounts,
+  RunResult,
+  RunSummary,
+  SchedulerStatus,
+  UnassignedMail,
+} from '../sync/api';
+export type { PartName } from '../sync/config';
+export type { CheckResult } from '../sync/preflight';
 
 /** Secrets the renderer may set (write-only). The Microsoft 365 token cache is managed by main alone. */
 export const WRITABLE_SECRETS = ['abraPassword', 'abraToken', 'exchangePassword'] as const;
@@ -178,7 +198,7 @@ export interface AppApi {
 
 export type AppMethod = keyof AppApi;
 
-const part = z.enum(['addressBook', 'calendar', 'tasks', 'mail']);
+const part = z.enum(PART_NAMES);
 const optPart = part.optional();
 const limit = z.number().int().min(1).max(10_000).optional();
 const side = z.enum(['abra', 'exchange']);

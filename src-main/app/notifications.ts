@@ -3,7 +3,7 @@
  * an expired password or token. The same problem on the next run stays quiet; when the part recovers the problem is
  * forgotten, so a new failure later notifies again. Pure: feed it statuses, it returns what to show.
  */
-import { noteText } from '../shared/messages';
+import { noteText, tr } from '../shared/messages';
 import type { PartStatus, SchedulerStatus } from '../sync/api';
 import type { PartName } from '../sync/config';
 
@@ -29,35 +29,6 @@ export function pageOf(kind: Notice['kind'], part: PartName): NoticePage {
 
 export type NoticeLanguage = 'cs' | 'en';
 
-const PART_LABEL: Record<NoticeLanguage, Record<PartName, string>> = {
-  en: { addressBook: 'Address book', calendar: 'Calendar', tasks: 'Tasks', mail: 'E-mail archive' },
-  cs: { addressBook: 'Adresář', calendar: 'Kalendář', tasks: 'Úkoly', mail: 'Archiv e-mailů' },
-};
-
-const TITLES: Record<NoticeLanguage, Record<Notice['kind'], string>> = {
-  en: {
-    massDelete: '{part}: confirm deletions',
-    auth: '{part}: sign in again',
-    config: '{part}: settings need attention',
-    error: '{part}: sync is failing',
-    warning: '{part}: some items keep failing',
-  },
-  cs: {
-    massDelete: '{part}: potvrďte mazání',
-    auth: '{part}: přihlaste se znovu',
-    config: '{part}: nastavení vyžaduje pozornost',
-    error: '{part}: synchronizace selhává',
-    warning: '{part}: některé položky se opakovaně nedaří',
-  },
-};
-
-const ITEMS_FAILING: Record<NoticeLanguage, (n: number) => string> = {
-  en: (n) =>
-    `${n} ${n === 1 ? 'item' : 'items'} failed again in the last runs; the Overview says which and why.`,
-  cs: (n) =>
-    `${n} ${n === 1 ? 'položka se' : n >= 2 && n <= 4 ? 'položky se' : 'položek se'} opakovaně nepodařilo synchronizovat; které a proč, uvidíte v Přehledu.`,
-};
-
 function problemOf(
   p: PartStatus,
   language: NoticeLanguage,
@@ -67,7 +38,7 @@ function problemOf(
   // the runs go on, but the same items failed again: the tray turns amber and the user hears it once
   if ((p.partialStreak ?? 0) >= 2 && p.lastRun?.result === 'partial') {
     const n = p.lastRun.failures.length || p.lastRun.counts.failed;
-    return { kind: 'warning', message: ITEMS_FAILING[language](n) };
+    return { kind: 'warning', message: tr(language, 'notice.itemsFailing', { count: n }) };
   }
   return null;
 }
@@ -96,12 +67,12 @@ export class NotificationTracker {
       const key = `${p.part}:${problem.kind}`;
       if (this.active.get(p.part) === key) continue;
       this.active.set(p.part, key);
-      const label = PART_LABEL[this.language][p.part];
+      const label = tr(this.language, `field.parts.${p.part}`);
       out.push({
         key,
         part: p.part,
         kind: problem.kind,
-        title: TITLES[this.language][problem.kind].replace('{part}', label),
+        title: tr(this.language, `notice.${problem.kind}`, { part: label }),
         body: problem.message || label,
         page: pageOf(problem.kind, p.part),
       });

@@ -1,11 +1,11 @@
 /**
  * The app's saved settings: the engine configuration (as last saved, validated) and the app preferences, in one
- * versioned document. Two stores share the {@link SettingsStore} interface: electron-store in the app, a plain JSON
+ * versioned document. Two stores share the {@link SettingsStore} interface: electron-store in the app (./electron/), a plain JSON
  * file in tests and the renderer test bridge. Secrets are never part of the document (see ./secrets.ts); a migration
  * moves any that an early build left in it out into `legacySecrets`, which the controller hands to the SecretStore and
  * drops.
  *
- * No Electron import at module level: electron-store is loaded lazily by {@link createElectronSettingsStore}.
+ * No Electron here: the electron-store adapter is ./electron/settings-store.ts.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -158,7 +158,7 @@ function normalise(doc: Obj): SettingsDoc {
 }
 
 /** What is written: never the legacy secrets, never a secret-like field. */
-function toStored(doc: SettingsDoc): Obj {
+export function toStored(doc: SettingsDoc): Obj {
   return {
     schemaVersion: SETTINGS_SCHEMA_VERSION,
     sync: doc.sync ? stripSecretFields(doc.sync) : null,
@@ -212,26 +212,4 @@ export class MemorySettingsStore implements SettingsStore {
   dump(): unknown {
     return structuredClone(this.raw);
   }
-}
-
-/**
- * electron-store in the app (`settings.json` in the user data folder). Our own schema version and migrations run on
- * the whole document, so the store is only the persistence.
- */
-export async function createElectronSettingsStore(
-  opts: { cwd?: string; name?: string } = {},
-): Promise<SettingsStore> {
-  const { default: Store } = await import('electron-store');
-  const store = new Store<Obj>({
-    name: opts.name ?? 'settings',
-    ...(opts.cwd ? { cwd: opts.cwd } : {}),
-    clearInvalidConfig: false,
-  });
-  return {
-    location: store.path,
-    load: () => migrateSettings(store.store),
-    save: (doc) => {
-      store.store = toStored(doc);
-    },
-  };
 }

@@ -3,6 +3,7 @@
  * tooltip (last successful run) and the menu model (Sync now, one line per enabled part with its last result,
  * Pause/Resume, Settings…, Open log, Quit). `tray.ts` turns the model into an Electron Menu.
  */
+import { type MessageKey, type MessageParams, tr } from '../shared/messages';
 import type { PartStatus, RunSummary, SchedulerStatus } from '../sync/api';
 import type { PartName } from '../sync/config';
 
@@ -31,66 +32,12 @@ export interface TrayModel {
 
 type Lang = 'cs' | 'en';
 
-const T = {
-  en: {
-    app: 'ABRA Gen Exchange Sync',
-    syncNow: 'Sync now',
-    pause: 'Pause syncing',
-    resume: 'Resume syncing',
-    settings: 'Settings…',
-    openLog: 'Open log',
-    quit: 'Quit',
-    notSetUp: 'Not set up yet — open Settings',
-    paused: 'Paused',
-    syncing: 'Syncing…',
-    needs: 'Needs your attention',
-    warning: 'Some items keep failing',
-    waiting: 'waits for your preview',
-    failingSince: 'failing; last OK',
-    lastOk: 'Last successful sync',
-    never: 'never',
-    noRun: 'not run yet',
-    running: 'running',
-    results: {
-      ok: 'OK',
-      partial: 'some items failed',
-      failed: 'failed',
-      needsConfirmation: 'waits for your confirmation',
-      aborted: 'stopped for safety',
-      dryRun: 'preview',
-    } satisfies Record<RunSummary['result'], string>,
-    parts: { addressBook: 'Address book', calendar: 'Calendar', tasks: 'Tasks', mail: 'E-mail archive' },
-  },
-  cs: {
-    app: 'ABRA Gen Exchange Sync',
-    syncNow: 'Synchronizovat nyní',
-    pause: 'Pozastavit synchronizaci',
-    resume: 'Obnovit synchronizaci',
-    settings: 'Nastavení…',
-    openLog: 'Otevřít protokol',
-    quit: 'Ukončit',
-    notSetUp: 'Zatím nenastaveno — otevřete Nastavení',
-    paused: 'Pozastaveno',
-    syncing: 'Synchronizuje se…',
-    needs: 'Vyžaduje vaši pozornost',
-    warning: 'Některé položky se opakovaně nedaří',
-    waiting: 'čeká na váš náhled',
-    failingSince: 'selhává; naposledy OK',
-    lastOk: 'Poslední úspěšná synchronizace',
-    never: 'nikdy',
-    noRun: 'zatím neproběhlo',
-    running: 'probíhá',
-    results: {
-      ok: 'OK',
-      partial: 'některé položky selhaly',
-      failed: 'selhalo',
-      needsConfirmation: 'čeká na vaše potvrzení',
-      aborted: 'zastaveno z bezpečnostních důvodů',
-      dryRun: 'náhled',
-    } satisfies Record<RunSummary['result'], string>,
-    parts: { addressBook: 'Adresář', calendar: 'Kalendář', tasks: 'Úkoly', mail: 'Archiv e-mailů' },
-  },
-} as const;
+const APP_NAME = 'ABRA Gen Exchange Sync';
+
+/** A tray sentence in the tray's language (../shared/messages.ts). */
+const say = (lang: Lang, key: MessageKey, params?: MessageParams) => tr(lang, key, params);
+const partName = (p: PartStatus, lang: Lang) => tr(lang, `field.parts.${p.part}`);
+const resultText = (r: RunSummary, lang: Lang) => tr(lang, `tray.result.${r.result}`);
 
 /** Attention that needs the user (not transient network trouble on the first failure). */
 function needsUser(p: PartStatus): boolean {
@@ -119,23 +66,16 @@ export function trayIcon(status: SchedulerStatus | null): TrayIcon {
   return 'idle';
 }
 
-/** Czech plural of "změna" (1 změna, 2–4 změny, 5 změn). */
-function changesWord(n: number, lang: Lang): string {
-  if (lang === 'en') return n === 1 ? 'change' : 'changes';
-  return n === 1 ? 'změna' : n >= 2 && n <= 4 ? 'změny' : 'změn';
-}
-
 /** One short line per part for the tooltip: a part that keeps failing shows since when, not hidden by the others. */
 function tooltipLine(p: PartStatus, lang: Lang, now: Date): string {
-  const t = T[lang];
-  const name = t.parts[p.part];
-  if (p.running) return `${name}: ${t.running}`;
-  if (p.awaitingApproval) return `${name}: ${t.waiting}`;
+  const name = partName(p, lang);
+  if (p.running) return `${name}: ${say(lang, 'tray.running')}`;
+  if (p.awaitingApproval) return `${name}: ${say(lang, 'tray.waiting')}`;
   const r = p.lastRun;
-  if (!r) return `${name}: ${t.noRun}`;
+  if (!r) return `${name}: ${say(lang, 'tray.noRun')}`;
   if (needsUser(p) || r.result === 'failed' || r.result === 'aborted')
-    return `${name}: ${t.failingSince} ${p.lastSuccessAt ? fmtTime(p.lastSuccessAt, lang, now) : t.never}`;
-  return `${name}: ${t.results[r.result]} ${fmtTime(r.finishedAt, lang, now)}`;
+    return `${name}: ${say(lang, 'tray.failingSince')} ${p.lastSuccessAt ? fmtTime(p.lastSuccessAt, lang, now) : say(lang, 'tray.never')}`;
+  return `${name}: ${resultText(r, lang)} ${fmtTime(r.finishedAt, lang, now)}`;
 }
 
 function fmtTime(iso: string, lang: Lang, now: Date): string {
@@ -148,14 +88,13 @@ function fmtTime(iso: string, lang: Lang, now: Date): string {
 }
 
 function partLine(p: PartStatus, lang: Lang, now: Date): string {
-  const t = T[lang];
-  const name = t.parts[p.part];
+  const name = partName(p, lang);
   if (p.running) {
     const pr = p.progress;
-    return `${name}: ${t.running}${pr?.total ? ` ${pr.done}/${pr.total}` : ''}`;
+    return `${name}: ${say(lang, 'tray.running')}${pr?.total ? ` ${pr.done}/${pr.total}` : ''}`;
   }
   const r = p.lastRun;
-  if (!r) return `${name}: ${t.noRun}`;
+  if (!r) return `${name}: ${say(lang, 'tray.noRun')}`;
   const c = r.counts;
   const changes =
     r.result === 'ok' || r.result === 'partial'
@@ -166,8 +105,8 @@ function partLine(p: PartStatus, lang: Lang, now: Date): string {
         c.exchange.updated +
         c.exchange.deleted
       : 0;
-  const extra = changes ? ` (${changes} ${changesWord(changes, lang)})` : '';
-  return `${name}: ${t.results[r.result]}${extra}, ${fmtTime(r.finishedAt, lang, now)}`;
+  const extra = changes ? ` (${say(lang, 'tray.changes', { count: changes })})` : '';
+  return `${name}: ${resultText(r, lang)}${extra}, ${fmtTime(r.finishedAt, lang, now)}`;
 }
 
 export function trayModel(
@@ -176,7 +115,7 @@ export function trayModel(
 ): TrayModel {
   const lang = opts.lang ?? 'en';
   const now = opts.now ?? new Date();
-  const t = T[lang];
+  const t = (key: MessageKey) => say(lang, key);
   const icon = trayIcon(status);
   const enabled = status?.parts.filter((p) => p.enabled) ?? [];
   const lastOk = enabled
@@ -185,20 +124,20 @@ export function trayModel(
     .sort()
     .pop();
   let headline: string;
-  if (!status) headline = t.notSetUp;
-  else if (icon === 'syncing') headline = t.syncing;
-  else if (icon === 'error') headline = t.needs;
-  else if (icon === 'warning') headline = t.warning;
-  else if (icon === 'paused') headline = t.paused;
+  if (!status) headline = t('tray.notSetUp');
+  else if (icon === 'syncing') headline = t('tray.syncing');
+  else if (icon === 'error') headline = t('tray.needs');
+  else if (icon === 'warning') headline = t('tray.warning');
+  else if (icon === 'paused') headline = t('tray.paused');
   else headline = '';
   // one line per enabled part (a part that keeps failing is not hidden behind another's success); the overall
   // last success only when there is no part to list
   const tooltip = [
-    t.app,
+    APP_NAME,
     headline,
     ...(enabled.length
       ? enabled.map((p) => tooltipLine(p, lang, now))
-      : [status ? `${t.lastOk}: ${lastOk ? fmtTime(lastOk, lang, now) : t.never}` : '']),
+      : [status ? `${t('tray.lastOk')}: ${lastOk ? fmtTime(lastOk, lang, now) : t('tray.never')}` : '']),
   ]
     .filter(Boolean)
     .join('\n');
@@ -208,26 +147,26 @@ export function trayModel(
     {
       type: 'item',
       id: 'syncNow',
-      label: t.syncNow,
+      label: t('tray.syncNow'),
       enabled: Boolean(status) && enabled.length > 0 && !running,
     },
     { type: 'separator' },
   ];
-  if (!status) menu.push({ type: 'item', id: 'settings', label: t.notSetUp, enabled: true });
+  if (!status) menu.push({ type: 'item', id: 'settings', label: t('tray.notSetUp'), enabled: true });
   for (const p of enabled)
     menu.push({ type: 'item', id: `part:${p.part}`, label: partLine(p, lang, now), enabled: true });
   menu.push({ type: 'separator' });
   if (status)
     menu.push(
       status.paused
-        ? { type: 'item', id: 'resume', label: t.resume, enabled: true }
-        : { type: 'item', id: 'pause', label: t.pause, enabled: true },
+        ? { type: 'item', id: 'resume', label: t('tray.resume'), enabled: true }
+        : { type: 'item', id: 'pause', label: t('tray.pause'), enabled: true },
     );
   menu.push(
-    { type: 'item', id: 'settings', label: t.settings, enabled: true },
-    { type: 'item', id: 'openLog', label: t.openLog, enabled: true },
+    { type: 'item', id: 'settings', label: t('tray.settings'), enabled: true },
+    { type: 'item', id: 'openLog', label: t('tray.openLog'), enabled: true },
     { type: 'separator' },
-    { type: 'item', id: 'quit', label: t.quit, enabled: true },
+    { type: 'item', id: 'quit', label: t('tray.quit'), enabled: true },
   );
   return { icon, tooltip, menu };
 }

@@ -9,6 +9,7 @@
  * (app-update.yml `publisherName`, written by a signed build), on macOS Squirrel.Mac accepts only an update signed
  * with the app's own Developer ID. A failed check is an `error` event: nothing is installed.
  */
+import { type MessageKey, type MessageParams, tr } from '../shared/messages';
 import type { TrayMenuItem, TrayModel } from './tray-state';
 
 /** The admin's `updates` section of the policy file (policy.ts `parseUpdatesPolicy`). */
@@ -148,21 +149,6 @@ export function installOnQuit(phase: UpdatePhase, availability: UpdateAvailabili
 }
 
 type Lang = 'cs' | 'en';
-const T = {
-  en: {
-    ready: (v: string) => `Restart to update to ${v}`,
-    readyTip: (v: string) => `Update ${v} is ready — it installs when the app restarts or quits`,
-    downloading: (v: string, p: number) => `Downloading update ${v}… ${p} %`,
-    waiting: (v: string) => `Update ${v} installs when the running sync ends`,
-  },
-  cs: {
-    ready: (v: string) => `Restartovat a aktualizovat na ${v}`,
-    readyTip: (v: string) =>
-      `Aktualizace ${v} je připravena — nainstaluje se při restartu nebo ukončení aplikace`,
-    downloading: (v: string, p: number) => `Stahuje se aktualizace ${v}… ${p} %`,
-    waiting: (v: string) => `Aktualizace ${v} se nainstaluje po dokončení synchronizace`,
-  },
-} as const;
 
 /**
  * The tray with the update: a downloading line (disabled), or "Restart to update to X" above Quit and a tooltip
@@ -175,21 +161,22 @@ export function withUpdate(
   lang: Lang,
   opts: { restartPending?: boolean } = {},
 ): TrayModel {
-  const t = T[lang];
+  const version = 'version' in phase ? phase.version : '';
+  const t = (key: MessageKey, params?: MessageParams) => tr(lang, key, { version, ...params });
   let item: TrayMenuItem | null = null;
   let tooltip = model.tooltip;
   if (phase.kind === 'downloading')
     item = {
       type: 'item',
       id: 'installUpdate',
-      label: t.downloading(phase.version, phase.percent),
+      label: t('tray.update.downloading', { percent: phase.percent }),
       enabled: false,
     };
   else if (phase.kind === 'ready') {
     item = opts.restartPending
-      ? { type: 'item', id: 'installUpdate', label: t.waiting(phase.version), enabled: false }
-      : { type: 'item', id: 'installUpdate', label: t.ready(phase.version), enabled: true };
-    tooltip = `${model.tooltip}\n${t.readyTip(phase.version)}`;
+      ? { type: 'item', id: 'installUpdate', label: t('tray.update.waiting'), enabled: false }
+      : { type: 'item', id: 'installUpdate', label: t('tray.update.ready'), enabled: true };
+    tooltip = `${model.tooltip}\n${t('tray.update.readyTip')}`;
   }
   if (!item) return model;
   const menu = [...model.menu];

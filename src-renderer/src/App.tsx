@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppState } from '../../src-main/app/ipc-contract';
-import type { ProgressEvent, SchedulerStatus } from '../../src-main/sync/api';
+import type { AppState, ProgressEvent, SchedulerStatus } from '../../src-main/app/ipc-contract';
 import { SignInDialog } from './components/signin';
 import { setLanguage } from './i18n';
 import { AppCtx, type AppCtxValue, PAGES, type PageId } from './lib/app-context';

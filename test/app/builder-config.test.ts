@@ -52,7 +52,7 @@ describe('electron-builder.yml', () => {
     expect(cfg.productName).toBe('ABRA Gen Exchange Sync');
     expect(cfg.appId).toMatch(/^[a-z0-9]+(\.[a-z0-9]+)+$/);
     // Windows notifications need the same AppUserModelID in main as in the installer's shortcut
-    const main = readFileSync(path.join(repoRoot, 'src-main', 'app', 'main.ts'), 'utf8');
+    const main = readFileSync(path.join(repoRoot, 'src-main', 'app', 'electron', 'main.ts'), 'utf8');
     expect(/const APP_ID = '([^']+)'/.exec(main)?.[1]).toBe(cfg.appId);
     expect(cfg.directories.output).toBe('release');
     expect(cfg.win.target[0].target).toBe('nsis');

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createDispatcher, registerIpc } from '../../src-main/app/ipc';
+import { createDispatcher, registerIpc } from '../../src-main/app/electron/ipc';
 import { APP_METHODS, type AppApi, CALL_CHANNEL } from '../../src-main/app/ipc-contract';
 
 /** An AppApi whose every method records the call. */

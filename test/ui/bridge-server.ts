@@ -6,7 +6,7 @@
  *   POST /call {method, args}  → checkCall (the contract's own argument check, exactly as main does) → controller
  *   GET  /events               → Server-Sent Events: every AppEvent the controller emits
  *
- * The controller is the real one (src-main/app/controller.ts) over the real engine; tests may swap it
+ * The controller is the real one (src-main/app/controller/) over the real engine; tests may swap it
  * (`setController`) to restart the "app" with other settings or an admin policy.
  */
 import { readFile } from 'node:fs/promises';

@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { FieldIssue } from '../../../src-main/app/ipc-contract';
-import type { ItemFailure } from '../../../src-main/sync/api';
+import type { FieldIssue, ItemFailure } from '../../../src-main/app/ipc-contract';
 import { useApp } from '../lib/app-context';
 
 /** Summary of save errors at the top of a form (each is also shown next to its field when the field is here). */

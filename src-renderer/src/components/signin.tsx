@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PartStatus } from '../../../src-main/sync/api';
+import type { PartStatus } from '../../../src-main/app/ipc-contract';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 

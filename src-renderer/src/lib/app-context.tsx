@@ -1,6 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { AppState } from '../../../src-main/app/ipc-contract';
-import type { SchedulerStatus } from '../../../src-main/sync/api';
+import type { AppState, SchedulerStatus } from '../../../src-main/app/ipc-contract';
 
 export const PAGES = [
   'overview',

@@ -1,4 +1,4 @@
-import type { RunCounts } from '../../../src-main/sync/api';
+import type { RunCounts } from '../../../src-main/app/ipc-contract';
 
 export function formatTime(iso: string | undefined, locale: string): string {
   if (!iso) return '—';

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Note, noteText } from '../../../src-main/shared/messages';
+import { type Note, noteText } from '../../../src-main/app/ipc-contract';
 
 /** Something main recorded for the user: its English text, maybe its sentence key, maybe the error kind behind it. */
 export interface Said {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConflictRecord } from '../../../src-main/sync/api';
+import type { ConflictRecord } from '../../../src-main/app/ipc-contract';
 import { PageHeading, Result } from '../components/common';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';

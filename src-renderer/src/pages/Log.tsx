@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ItemFailure, RunResult, RunSummary } from '../../../src-main/sync/api';
+import type { ItemFailure, RunResult, RunSummary } from '../../../src-main/app/ipc-contract';
 import { FailureReason, PageHeading, Result } from '../components/common';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';

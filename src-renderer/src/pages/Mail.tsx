@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FirmHit, MailFolderItem } from '../../../src-main/app/ipc-contract';
-import type { UnassignedMail } from '../../../src-main/sync/api';
+import type { FirmHit, MailFolderItem, UnassignedMail } from '../../../src-main/app/ipc-contract';
 import { ConnectFirst, IssueSummary, PageHeading, Result } from '../components/common';
 import {
   CheckField,

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PartStatus, RunSummary } from '../../../src-main/sync/api';
-import type { PartName } from '../../../src-main/sync/config';
+import type { PartName, PartStatus, RunSummary } from '../../../src-main/app/ipc-contract';
 import { FailureReason, PageHeading } from '../components/common';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';

@@ -1,8 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PlanEntry, RunSummary } from '../../../src-main/sync/api';
-import type { PartName } from '../../../src-main/sync/config';
-import type { CheckResult } from '../../../src-main/sync/preflight';
+import type { CheckResult, PartName, PlanEntry, RunSummary } from '../../../src-main/app/ipc-contract';
 import { ConnectFirst, IssueSummary, PageHeading } from '../components/common';
 import {
   CheckField,

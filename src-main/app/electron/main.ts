@@ -9,25 +9,26 @@
  *   ABRA_SYNC_SMOKE_TEST=1  quit as soon as the app has started (CI's start of the packaged app, scripts/smoke-packaged.mjs)
  */
 // The ews-javascript-api polyfill must run before the library is loaded anywhere in this bundle.
-import '../exchange/ews/polyfill';
+import '../../exchange/ews/polyfill';
 import path from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, safeStorage, shell } from 'electron';
-import { abraClientFor } from '../wiring';
-import { ewsAutodiscover } from './autodiscover';
-import { setLinuxAutostart } from './autostart';
-import { type Controller, createController } from './controller';
+import { abraClientFor } from '../../wiring';
+import { ewsAutodiscover } from '../autodiscover';
+import { setLinuxAutostart } from '../autostart';
+import { type Controller, type ControllerDeps, createController } from '../controller';
+import { createFileLogger } from '../log';
+import { appConnect, appExchangeFor, microsoftSignIn } from '../microsoft';
+import { loadPolicy, NO_POLICY, type Policy, policyCandidates } from '../policy';
+import { SafeStorageSecretStore, type SecretStore } from '../secrets';
+import type { SettingsStore } from '../settings';
+import type { TrayAction } from '../tray-state';
+import { withUpdate } from '../update-policy';
+import { type AutoUpdate, startAutoUpdate } from '../updater';
+import { isAppSender } from '../window-policy';
 import { forwardEvents, registerIpc } from './ipc';
-import { createFileLogger } from './log';
-import { appConnect, appExchangeFor, microsoftSignIn } from './microsoft';
-import { loadPolicy, NO_POLICY, type Policy, policyCandidates } from './policy';
-import { SafeStorageSecretStore } from './secrets';
-import { createElectronSettingsStore } from './settings';
+import { createElectronSettingsStore } from './settings-store';
 import { type AppTray, createAppTray } from './tray';
-import type { TrayAction } from './tray-state';
-import { withUpdate } from './update-policy';
-import { type AutoUpdate, startAutoUpdate } from './updater';
 import { appUrlOf, createMainWindow, showWindow } from './window';
-import { isAppSender } from './window-policy';
 
 const HIDDEN_ARG = '--hidden';
 /** Same as `appId` in electron-builder.yml. */
@@ -127,22 +128,48 @@ function openBrowser(url: string): Promise<void> {
   return shell.openExternal(url);
 }
 
-async function start(): Promise<void> {
-  log.info(`starting ${app.getName()} ${app.getVersion()} (Electron ${process.versions.electron})`);
-  // Windows shows notifications only for an app with an AppUserModelID (the installer's shortcut carries the same).
-  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
-  let policy: Policy = NO_POLICY;
+/** The admin policy (none when there is no file); an unreadable one is said and ignored. */
+function readPolicy(): Policy {
   try {
-    policy = loadPolicy(policyCandidates({ exeDir: path.dirname(app.getPath('exe')) }));
+    const policy = loadPolicy(policyCandidates({ exeDir: path.dirname(app.getPath('exe')) }));
     if (policy.source)
       log.info(`admin policy: ${policy.source} (locked: ${policy.locked.join(', ') || 'none'})`);
+    return policy;
   } catch (e) {
     log.error((e as Error).message);
     dialog.showErrorBox('ABRA Gen Exchange Sync', `${(e as Error).message}\n\nThe policy is ignored.`);
+    return NO_POLICY;
   }
-  const settings = await createElectronSettingsStore();
-  const secrets = new SafeStorageSecretStore(path.join(userData, 'secrets.json'), safeStorage);
-  controller = await createController({
+}
+
+/** A yes/no question in main's own message box (over the window when it is open). */
+async function confirmDialog({
+  message,
+  yes,
+  no,
+}: {
+  message: string;
+  yes: string;
+  no: string;
+}): Promise<boolean> {
+  const options = {
+    type: 'warning' as const,
+    message,
+    buttons: [no, yes],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  };
+  const r =
+    win && !win.isDestroyed()
+      ? await dialog.showMessageBox(win, options)
+      : await dialog.showMessageBox(options);
+  return r.response === 1;
+}
+
+/** The controller over Electron's stores, dialogs, notifications and the app's wiring. */
+function controllerDeps(settings: SettingsStore, secrets: SecretStore, policy: Policy): ControllerDeps {
+  return {
     settings,
     secrets,
     connect: appConnect(openBrowser),
@@ -150,21 +177,7 @@ async function start(): Promise<void> {
     exchangeFor: appExchangeFor(openBrowser),
     signInMicrosoft: microsoftSignIn(openBrowser),
     autodiscover: (email, exchange, s, trusted) => ewsAutodiscover(email, exchange, s, undefined, trusted),
-    confirm: async ({ message, yes, no }) => {
-      const options = {
-        type: 'warning' as const,
-        message,
-        buttons: [no, yes],
-        defaultId: 0,
-        cancelId: 0,
-        noLink: true,
-      };
-      const r =
-        win && !win.isDestroyed()
-          ? await dialog.showMessageBox(win, options)
-          : await dialog.showMessageBox(options);
-      return r.response === 1;
-    },
+    confirm: confirmDialog,
     dataDir: path.join(userData, 'state'),
     logFile,
     diagnosticsDir: app.getPath('downloads'),
@@ -180,9 +193,12 @@ async function start(): Promise<void> {
       n.show();
     },
     openPath: (p) => shell.openPath(p),
-  });
-  const c = controller;
-  const refreshKnownSecrets = async () => {
+  };
+}
+
+/** The stored secret values, scrubbed from the log: read now and whenever the state changes. */
+async function scrubSecretsFromLog(c: Controller, secrets: SecretStore): Promise<void> {
+  const refresh = async () => {
     const values = await Promise.all(
       (['abraPassword', 'abraToken', 'exchangePassword'] as const).map((n) =>
         secrets.get(n).catch(() => null),
@@ -190,18 +206,14 @@ async function start(): Promise<void> {
     );
     knownSecretValues = values.filter((v): v is string => !!v);
   };
-  await refreshKnownSecrets();
+  await refresh();
   c.onEvent((e) => {
-    if (e.type === 'state') void refreshKnownSecrets();
+    if (e.type === 'state') void refresh();
   });
-  (globalThis as Record<string, unknown>).__abraSync = {
-    controller: c,
-    tray: () => tray,
-    window: () => win,
-    trayModel: () => tray?.model() ?? null,
-    updater: () => updater,
-  };
+}
 
+/** Calls from our own window only (the app's file:// page); events to the window while it is open. */
+function wireIpc(c: Controller): void {
   registerIpc(
     ipcMain,
     c,
@@ -215,41 +227,32 @@ async function start(): Promise<void> {
     log,
   );
   forwardEvents(c.onEvent, () => (win && !win.isDestroyed() ? win.webContents : null));
+}
 
+/** The tray follows the state and the engine's status, in the controller's language; so does start at login. */
+async function wireTray(c: Controller): Promise<void> {
   tray = createAppTray({
     assetsDir,
     onAction: (a) => void onTrayAction(a),
     decorate: (m, lang) =>
       updater ? withUpdate(m, updater.phase(), lang, { restartPending: updater.restartPending() }) : m,
   });
-  const refreshTray = async () => {
-    const st = await c.getState();
-    tray?.update(st.sync ? st.status : null, st.locale);
-    applyLoginItem(st.preferences.startAtLogin);
-  };
   c.onEvent((e) => {
     if (e.type === 'state') {
       tray?.update(e.state.sync ? e.state.status : null, e.state.locale);
       applyLoginItem(e.state.preferences.startAtLogin);
     } else if (e.type === 'service' && e.event.type === 'status') {
       if (!e.event.status.parts.some((p) => p.running)) updater?.syncEnded();
-      const lang = c.preferences().language;
-      tray?.update(
-        e.event.status,
-        lang === 'cs' || (lang === 'auto' && /^(cs|sk)/i.test(app.getLocale())) ? 'cs' : 'en',
-      );
+      tray?.update(e.event.status, c.locale());
     }
   });
-  await refreshTray();
-
   const st = await c.getState();
-  const wantShow =
-    process.argv.includes('--show') ||
-    process.env.ABRA_SYNC_SHOW === '1' ||
-    (!st.sync && !process.argv.includes(HIDDEN_ARG));
-  if (wantShow) openSettings();
+  tray?.update(st.sync ? st.status : null, st.locale);
+  applyLoginItem(st.preferences.startAtLogin);
+}
 
-  // Automatic updates (off in development, by policy, or without a feed); never blocks the start.
+/** Automatic updates (off in development, by policy, or without a feed); never blocks the start. */
+function startUpdates(c: Controller, policy: Policy): void {
   void startAutoUpdate({
     policy: policy.updates,
     packaged: app.isPackaged,
@@ -275,6 +278,35 @@ async function start(): Promise<void> {
       tray?.refresh();
     })
     .catch((e) => log.warn(`automatic updates: ${(e as Error).message}`));
+}
+
+async function start(): Promise<void> {
+  log.info(`starting ${app.getName()} ${app.getVersion()} (Electron ${process.versions.electron})`);
+  // Windows shows notifications only for an app with an AppUserModelID (the installer's shortcut carries the same).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  const policy = readPolicy();
+  const settings = await createElectronSettingsStore();
+  const secrets = new SafeStorageSecretStore(path.join(userData, 'secrets.json'), safeStorage);
+  controller = await createController(controllerDeps(settings, secrets, policy));
+  const c = controller;
+  await scrubSecretsFromLog(c, secrets);
+  (globalThis as Record<string, unknown>).__abraSync = {
+    controller: c,
+    tray: () => tray,
+    window: () => win,
+    trayModel: () => tray?.model() ?? null,
+    updater: () => updater,
+  };
+  wireIpc(c);
+  await wireTray(c);
+
+  const st = await c.getState();
+  const wantShow =
+    process.argv.includes('--show') ||
+    process.env.ABRA_SYNC_SHOW === '1' ||
+    (!st.sync && !process.argv.includes(HIDDEN_ARG));
+  if (wantShow) openSettings();
+  startUpdates(c, policy);
 
   if (process.env.ABRA_SYNC_SMOKE_TEST === '1') {
     log.info('smoke test: started');

@@ -4,7 +4,7 @@
  * only, and the bundle inlines the two channel names), because a sandboxed preload may require only 'electron'.
  */
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
-import type { AppEvent, Bridge } from './ipc-contract';
+import type { AppEvent, Bridge } from '../ipc-contract';
 
 // Duplicated from ipc-contract.ts on purpose: importing the module would pull zod into the sandbox.
 // test/app/build-main.test.ts checks they stay equal.

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, type Session, shell } from 'electron';
-import { CSP, externalLink, isAllowedNavigation, isAllowedRequest } from './window-policy';
+import { CSP, externalLink, isAllowedNavigation, isAllowedRequest } from '../window-policy';
 
 export { CSP };
 

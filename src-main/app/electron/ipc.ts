@@ -4,8 +4,8 @@
  * Only type imports from Electron, so the dispatcher is testable under plain Node.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { type AppApi, type AppEvent, CALL_CHANNEL, checkCall, EVENT_CHANNEL } from './ipc-contract';
-import type { Logger } from './log';
+import { type AppApi, type AppEvent, CALL_CHANNEL, checkCall, EVENT_CHANNEL } from '../ipc-contract';
+import type { Logger } from '../log';
 
 export interface DispatchError extends Error {
   kind: 'invalidArguments' | 'unknownMethod' | 'failed';

@@ -1,8 +1,8 @@
 /** The tray icon and its menu, rendered from the pure model in ./tray-state.ts. */
 import path from 'node:path';
 import { Menu, type MenuItemConstructorOptions, nativeImage, Tray } from 'electron';
-import type { SchedulerStatus } from '../sync/api';
-import { type TrayAction, type TrayIcon, type TrayModel, trayModel } from './tray-state';
+import type { SchedulerStatus } from '../../sync/api';
+import { type TrayAction, type TrayIcon, type TrayModel, trayModel } from '../tray-state';
 
 export interface AppTray {
   update(status: SchedulerStatus | null, lang: 'cs' | 'en'): void;
