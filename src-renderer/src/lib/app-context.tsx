@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { AppState } from '../../../src-main/app/ipc-contract';
 import type { SchedulerStatus } from '../../../src-main/sync/api';
+import type { LeaveGuard } from './leave-guard';
 
 export const PAGES = [
   'overview',
@@ -28,6 +29,8 @@ export interface AppCtxValue {
   isLocked(path: string): boolean;
   /** Bumped after every run event, so pages showing history reload. */
   runsVersion: number;
+  /** A page with unsaved edits registers how to ask before it is left (lib/leave-guard.ts). */
+  setLeaveGuard?(guard: LeaveGuard | null): void;
 }
 
 export const AppCtx = createContext<AppCtxValue | null>(null);
