@@ -108,7 +108,7 @@ export type AppEvent =
   | { type: 'service'; event: ServiceEvent }
   | { type: 'state'; state: AppState }
   /** Main asks the window to show a page (a click on a notification or a tray line). */
-  | { type: 'navigate'; page: 'overview' | 'connections' | 'parts' | 'mail' | 'log' };
+  | { type: 'navigate'; page: 'overview' | 'connections' | 'parts' | 'mail' | 'unassigned' | 'log' };
 
 /** Everything the renderer can ask of main. All calls are async and their results plain serialisable data. */
 export interface AppApi {

@@ -1,6 +1,6 @@
 /**
  * What the tray shows, as a pure function of the engine status: the icon (idle / syncing / error / paused), the
- * tooltip (last successful run) and the menu model (Sync now, one line per enabled part with its last result,
+ * tooltip (a line per part, the count of e-mails waiting for their firm) and the menu model (Sync now, one line per enabled part with its last result,
  * Pause/Resume, Settings…, Open log, Quit). `tray.ts` turns the model into an Electron Menu.
  */
 import type { PartStatus, RunSummary, SchedulerStatus } from '../sync/api';
@@ -14,6 +14,8 @@ export type TrayAction =
   | 'resume'
   | 'settings'
   | 'openLog'
+  /** The page of e-mails waiting for their firm. */
+  | 'unassigned'
   | 'quit'
   | `part:${PartName}`
   /** "Restart to update" (update-policy.ts `withUpdate`) */
@@ -26,6 +28,12 @@ export type TrayMenuItem =
 export interface TrayModel {
   icon: TrayIcon;
   tooltip: string;
+  /**
+   * How many things wait for the user: e-mails without a firm, parts that need them (a decision, a sign-in, a
+   * preview). `tray.ts` shows it where the platform has a place for it (next to the macOS menu-bar icon, the dock /
+   * launcher badge); 0 = none.
+   */
+  badge: number;
   menu: TrayMenuItem[];
 }
 
@@ -51,6 +59,7 @@ const T = {
     never: 'never',
     noRun: 'not run yet',
     running: 'running',
+    unassigned: (n: number) => (n === 1 ? '1 e-mail waits for its firm' : `${n} e-mails wait for their firm`),
     results: {
       ok: 'OK',
       partial: 'some items failed',
@@ -80,6 +89,12 @@ const T = {
     never: 'nikdy',
     noRun: 'zatím neproběhlo',
     running: 'probíhá',
+    unassigned: (n: number) =>
+      n === 1
+        ? '1 e-mail čeká na přiřazení'
+        : n >= 2 && n <= 4
+          ? `${n} e-maily čekají na přiřazení`
+          : `${n} e-mailů čeká na přiřazení`,
     results: {
       ok: 'OK',
       partial: 'některé položky selhaly',
@@ -108,6 +123,12 @@ function needsUser(p: PartStatus): boolean {
 /** The runs go on, but the same items failed in two runs or more. */
 function itemsFailing(p: PartStatus): boolean {
   return p.enabled && (p.partialStreak ?? 0) >= 2 && p.lastRun?.result === 'partial';
+}
+
+/** How many archived e-mails wait for their firm (0 when the archive is off). */
+export function unassignedCount(status: SchedulerStatus | null): number {
+  const mail = status?.parts.find((p) => p.part === 'mail');
+  return mail?.enabled ? (mail.unassigned ?? 0) : 0;
 }
 
 export function trayIcon(status: SchedulerStatus | null): TrayIcon {
@@ -193,7 +214,7 @@ export function trayModel(
   else headline = '';
   // one line per enabled part (a part that keeps failing is not hidden behind another's success); the overall
   // last success only when there is no part to list
-  const tooltip = [
+  let tooltip = [
     t.app,
     headline,
     ...(enabled.length
@@ -202,6 +223,10 @@ export function trayModel(
   ]
     .filter(Boolean)
     .join('\n');
+
+  // archived e-mails waiting for the user to pick their firm: counted in the tooltip and the menu (issue #18 item 10)
+  const unassigned = unassignedCount(status);
+  if (unassigned) tooltip = `${tooltip}\n${t.unassigned(unassigned)}`;
 
   const running = enabled.some((p) => p.running);
   const menu: TrayMenuItem[] = [
@@ -216,6 +241,8 @@ export function trayModel(
   if (!status) menu.push({ type: 'item', id: 'settings', label: t.notSetUp, enabled: true });
   for (const p of enabled)
     menu.push({ type: 'item', id: `part:${p.part}`, label: partLine(p, lang, now), enabled: true });
+  if (unassigned)
+    menu.push({ type: 'item', id: 'unassigned', label: t.unassigned(unassigned), enabled: true });
   menu.push({ type: 'separator' });
   if (status)
     menu.push(
@@ -229,5 +256,6 @@ export function trayModel(
     { type: 'separator' },
     { type: 'item', id: 'quit', label: t.quit, enabled: true },
   );
-  return { icon, tooltip, menu };
+  const badge = unassigned + enabled.filter((p) => needsUser(p) || p.awaitingApproval).length;
+  return { icon, tooltip, menu, badge };
 }

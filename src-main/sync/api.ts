@@ -145,6 +145,8 @@ export interface PartStatus {
    * (the app only; see SyncService `approval`).
    */
   awaitingApproval?: boolean;
+  /** The e-mail archive: how many archived messages wait for the user to pick their firm (the tray counts them). */
+  unassigned?: number;
 }
 
 export interface SchedulerStatus {
