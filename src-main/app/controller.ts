@@ -1051,6 +1051,10 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       (await requireService()).ignoreMail(id);
     },
 
+    async readUnassignedMail(id) {
+      return (await requireReady()).readUnassignedMail(id);
+    },
+
     async assignMail(id, firmId, personId, applyToAddress) {
       await (await requireReady()).assignMail(id, firmId, personId, applyToAddress);
     },

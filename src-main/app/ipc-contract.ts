@@ -157,6 +157,8 @@ export interface AppApi {
   listUnassignedMail(): Promise<UnassignedMail[]>;
   /** Take a message off the unassigned queue (Ignorovat). */
   ignoreMail(id: number): Promise<void>;
+  /** The archived text of a queued message (headers and body), read from ABRA. */
+  readUnassignedMail(id: number): Promise<string>;
   searchFirms(text: string): Promise<FirmHit[]>;
   assignMail(id: number, firmId: string, personId: string | null, applyToAddress: boolean): Promise<void>;
   /** Writes a zip of logs, run history and settings without secrets; returns its path. */
@@ -212,6 +214,7 @@ export const methodArgs = {
   flipConflict: z.tuple([z.number().int().min(1)]),
   listUnassignedMail: z.tuple([]),
   ignoreMail: z.tuple([z.number().int().min(1)]),
+  readUnassignedMail: z.tuple([z.number().int().min(1)]),
   searchFirms: z.tuple([z.string().max(200)]),
   assignMail: z.tuple([
     z.number().int().min(1),

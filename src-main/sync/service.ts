@@ -615,6 +615,13 @@ export class SyncService implements SyncServiceApi {
     this.emitStatus(); // the count of waiting messages changed
   }
 
+  async readUnassignedMail(id: number): Promise<string> {
+    const mail = this.parts.get('mail');
+    if (!mail || !isCustomPart(mail) || !mail.readArchived)
+      throw new SyncError('config', 'the e-mail archive is not available in this version');
+    return mail.readArchived(await this.context('mail'), id);
+  }
+
   async assignMail(
     id: number,
     firmId: string,

@@ -644,6 +644,15 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await queue.getByLabel('Filter by subject or address').fill('');
     await containsText(queue, 'Poptávka regálů');
     await containsText(queue, 'petr.dvorak@neznama-firma.example');
+    // the tray counts it (the mail part's status), and the message can be read as ABRA archived it
+    expect((await controller.status())?.parts.find((p) => p.part === 'mail')?.unassigned).toBe(1);
+    await clickAndWait(queue.getByRole('button', { name: 'Show the message' }), 'readUnassignedMail');
+    const text = queue.getByLabel('The message “Poptávka regálů” as archived in ABRA');
+    await containsText(text, 'Dobrý den, posílám poptávku na regály.');
+    await containsText(text, 'petr.dvorak@neznama-firma.example');
+    await shot('09b-unassigned-message');
+    await queue.getByRole('button', { name: 'Hide the message' }).click();
+    expect(await text.count()).toBe(0);
     const firm = backends.abra.control.list('firms').find((f) => typeof f.name === 'string' && !f.hidden)!;
     const word = String(firm.name).split(/\s+/)[0]!;
     await queue.getByRole('button', { name: 'Assign…' }).click();
