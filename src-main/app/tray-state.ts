@@ -6,7 +6,8 @@
 import type { PartStatus, RunSummary, SchedulerStatus } from '../sync/api';
 import type { PartName } from '../sync/config';
 
-export type TrayIcon = 'idle' | 'syncing' | 'error' | 'warning' | 'paused';
+/** `setup`: nothing configured yet — a neutral icon, not the red error (issue #18). */
+export type TrayIcon = 'idle' | 'setup' | 'syncing' | 'error' | 'warning' | 'paused';
 
 export type TrayAction =
   | 'syncNow'
@@ -132,7 +133,7 @@ export function unassignedCount(status: SchedulerStatus | null): number {
 }
 
 export function trayIcon(status: SchedulerStatus | null): TrayIcon {
-  if (!status) return 'error';
+  if (!status) return 'setup';
   if (status.parts.some((p) => p.running)) return 'syncing';
   if (status.parts.some(needsUser)) return 'error';
   if (status.parts.some(itemsFailing)) return 'warning';

@@ -5,8 +5,8 @@ import { part, run, status } from './status-fixtures';
 const now = new Date('2026-11-25T12:00:00.000Z');
 
 describe('tray state', () => {
-  it('icon: syncing beats error beats paused beats idle; no status = not set up', () => {
-    expect(trayIcon(null)).toBe('error');
+  it('icon: syncing beats error beats paused beats idle; no status = not set up (neutral)', () => {
+    expect(trayIcon(null)).toBe('setup'); // not set up yet: neutral, not red
     expect(trayIcon(status([part('calendar', { lastRun: run('calendar', 'ok') })]))).toBe('idle');
     expect(trayIcon(status([part('calendar')], { paused: true }))).toBe('paused');
     const needs = part('addressBook', {
