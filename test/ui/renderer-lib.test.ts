@@ -1,6 +1,7 @@
 /** The renderer's pure helpers: draft paths, policy locks, list fields and error messages from main. */
 import { describe, expect, it } from 'vitest';
 import { errorMessage } from '../../src-renderer/src/lib/errors';
+import { formatRelative, formatTime } from '../../src-renderer/src/lib/format';
 import {
   deleteIn,
   fillFrom,
@@ -88,5 +89,18 @@ describe('renderer helpers', () => {
       'something new',
     );
     expect(saidText(undefined, 'cs', kinds)).toBe('');
+  });
+
+  it('times on the cards read relative within a day ("před 5 min"), exact beyond it', () => {
+    const now = Date.parse('2026-12-06T10:00:00.000Z');
+    const ago = (sec: number) => new Date(now - sec * 1000).toISOString();
+    expect(formatRelative(ago(300), 'cs', now)).toMatch(/^před 5 min/);
+    expect(formatRelative(ago(300), 'en', now)).toMatch(/^5 min.* ago$/);
+    expect(formatRelative(ago(-600), 'cs', now)).toMatch(/^za 10 min/);
+    expect(formatRelative(ago(10), 'cs', now)).toBe('nyní');
+    expect(formatRelative(ago(2 * 3600), 'cs', now)).toMatch(/^před 2 h/);
+    // a day and more: the date and time, as before
+    expect(formatRelative(ago(30 * 3600), 'cs', now)).toBe(formatTime(ago(30 * 3600), 'cs'));
+    expect(formatRelative(undefined, 'cs', now)).toBe('—');
   });
 });
