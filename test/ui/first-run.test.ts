@@ -376,6 +376,7 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
   });
 
   it('with the preview shown at 800 × 600, a mouse-wheel turn over the sidebar keeps the window visible', async () => {
+    await page.setViewportSize({ width: 800, height: 600 });
     await page
       .getByRole('navigation')
       .getByRole('button', { name: /^Co synchronizovat/ })
@@ -391,5 +392,28 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
     expect(heading!.y).toBeLessThan(600);
     await visible(page.getByRole('navigation').getByRole('button', { name: /^Přehled/ }));
     await page.getByRole('button', { name: 'Zpět k nastavení' }).click();
+
+    // the walkthrough's case: visually hidden text far below the fold (a part's "Nastavení — Úkoly" under two open
+    // parts) must not make the document taller than the window
+    for (const name of ['Adresář', 'Kalendář']) {
+      const card = page.getByRole('region', { name, exact: true });
+      const toggle = card.getByRole('button', { name: /^Nastavení/ });
+      if ((await toggle.count()) > 0) await toggle.click();
+    }
+    const lowest = await page.evaluate(() =>
+      Math.max(
+        ...Array.from(document.querySelectorAll('.content .sr-only')).map(
+          (e) => e.getBoundingClientRect().bottom,
+        ),
+      ),
+    );
+    // the precondition: there is such text below the fold
+    expect(lowest).toBeGreaterThan(await page.evaluate(() => window.innerHeight));
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight)).toBe(true);
+    await page.mouse.move(60, 500);
+    await page.mouse.wheel(0, 800);
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => window.scrollY + document.documentElement.scrollTop)).toBe(0);
+    expect((await page.getByRole('heading', { level: 1 }).boundingBox())!.y).toBeGreaterThanOrEqual(0);
   });
 });

@@ -507,7 +507,6 @@ export function PartsPage() {
                 {t(`parts.${s.part}`)}: {s.message ? said(s) : t(`result.${s.result}`)}
               </p>
             ))}
-          {preview && <PlanTable plan={preview.plan} />}
           <div className="toolbar">
             {canApprove && (
               <button type="button" className="primary" onClick={approve} disabled={approving || saving}>
@@ -519,6 +518,8 @@ export function PartsPage() {
             </button>
           </div>
           {canApprove && <p className="hint">{t('preview.startHint')}</p>}
+          {/* the table after the buttons: with many rows the start button stays in view */}
+          {preview && <PlanTable plan={preview.plan} />}
         </section>
       </div>
     );
