@@ -5,7 +5,7 @@
 //   npm run icons            → assets/
 //   node scripts/make-icons.mjs --out DIR
 //
-// Tray:  assets/tray/<state>.png (16 px) and <state>@2x.png (32 px), <state>.svg — state = idle|syncing|error|warning|paused
+// Tray:  assets/tray/<state>.png (16 px) and <state>@2x.png (32 px), <state>.svg — state = idle|setup|syncing|error|warning|paused
 // App:   assets/icon.svg, assets/icon.png (512), assets/icon.ico (16/24/32/48/64/128/256), assets/icons/<N>x<N>.png
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -72,14 +72,25 @@ const COLORS = {
   error: '#d13438',
   warning: '#c98a00',
   paused: '#6e6e6e',
+  setup: '#8a8f98',
   app: '#1f4e8c',
   white: '#ffffff',
 };
 
 const disc = (fill) => ({ kind: 'circle', cx: 50, cy: 50, r: 48, fill });
 
+// the app's mark: a rounded square with the two sync arrows
+const mark = (fill, dot) => [
+  { kind: 'rrect', x: 4, y: 4, w: 92, h: 92, r: 20, fill },
+  ...syncArrows(COLORS.white, 50, 50, 28, 9),
+  ...(dot ? [{ kind: 'circle', cx: 50, cy: 50, r: 8, fill: dot }] : []),
+];
+
 const SCENES = {
-  idle: [disc(COLORS.idle), ...syncArrows(COLORS.white)],
+  // at rest the tray shows the app's mark (green dot: all is well); the other states are coloured discs
+  idle: mark(COLORS.app, '#7fd08c'),
+  // not set up yet: the mark in neutral grey (nothing is wrong, nothing syncs)
+  setup: mark(COLORS.setup, null),
   syncing: [
     disc(COLORS.syncing),
     ...syncArrows(COLORS.white),
@@ -101,11 +112,7 @@ const SCENES = {
     { kind: 'rrect', x: 29, y: 25, w: 15, h: 50, r: 4, fill: COLORS.white },
     { kind: 'rrect', x: 56, y: 25, w: 15, h: 50, r: 4, fill: COLORS.white },
   ],
-  app: [
-    { kind: 'rrect', x: 4, y: 4, w: 92, h: 92, r: 20, fill: COLORS.app },
-    ...syncArrows(COLORS.white, 50, 50, 28, 9),
-    { kind: 'circle', cx: 50, cy: 50, r: 8, fill: '#7fd08c' },
-  ],
+  app: mark(COLORS.app, '#7fd08c'),
 };
 
 // ---------- SVG ----------
@@ -278,7 +285,7 @@ export function makeIcons(outDir) {
     writeFileSync(f, data);
     written.push(rel);
   };
-  for (const state of ['idle', 'syncing', 'error', 'warning', 'paused']) {
+  for (const state of ['idle', 'setup', 'syncing', 'error', 'warning', 'paused']) {
     write(`tray/${state}.svg`, svg(SCENES[state], `ABRA Gen Exchange Sync: ${state}`));
     write(`tray/${state}.png`, png(state, 16));
     write(`tray/${state}@2x.png`, png(state, 32));

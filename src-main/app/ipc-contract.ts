@@ -37,6 +37,7 @@ export type {
   UnassignedMail,
 } from '../sync/api';
 export type { PartName } from '../sync/config';
+export { NEW_CONFIG_DEFAULTS } from '../sync/new-config';
 export type { CheckResult } from '../sync/preflight';
 
 /** Secrets the renderer may set (write-only). The Microsoft 365 token cache is managed by main alone. */
@@ -136,7 +137,7 @@ export type AppEvent =
   | { type: 'service'; event: ServiceEvent }
   | { type: 'state'; state: AppState }
   /** Main asks the window to show a page (a click on a notification or a tray line). */
-  | { type: 'navigate'; page: 'overview' | 'connections' | 'parts' | 'mail' | 'log' };
+  | { type: 'navigate'; page: 'overview' | 'connections' | 'parts' | 'mail' | 'unassigned' | 'log' };
 
 /** Everything the renderer can ask of main. All calls are async and their results plain serialisable data. */
 export interface AppApi {
@@ -189,6 +190,8 @@ export interface AppApi {
   listUnassignedMail(): Promise<UnassignedMail[]>;
   /** Take a message off the unassigned queue (Ignorovat). */
   ignoreMail(id: number): Promise<void>;
+  /** The archived text of a queued message (headers and body), read from ABRA. */
+  readUnassignedMail(id: number): Promise<string>;
   searchFirms(text: string): Promise<FirmHit[]>;
   assignMail(id: number, firmId: string, personId: string | null, applyToAddress: boolean): Promise<void>;
   /** Writes a zip of logs, run history and settings without secrets; returns its path. */
@@ -246,6 +249,7 @@ export const methodArgs = {
   flipConflict: z.tuple([z.number().int().min(1)]),
   listUnassignedMail: z.tuple([]),
   ignoreMail: z.tuple([z.number().int().min(1)]),
+  readUnassignedMail: z.tuple([z.number().int().min(1)]),
   searchFirms: z.tuple([z.string().max(200)]),
   assignMail: z.tuple([
     z.number().int().min(1),

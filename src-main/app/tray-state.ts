@@ -1,13 +1,14 @@
 /**
  * What the tray shows, as a pure function of the engine status: the icon (idle / syncing / error / paused), the
- * tooltip (last successful run) and the menu model (Sync now, one line per enabled part with its last result,
+ * tooltip (a line per part, the count of e-mails waiting for their firm) and the menu model (Sync now, one line per enabled part with its last result,
  * Pause/Resume, Settings…, Open log, Quit). `tray.ts` turns the model into an Electron Menu.
  */
 import { type MessageKey, type MessageParams, tr } from '../shared/messages';
 import type { PartStatus, RunSummary, SchedulerStatus } from '../sync/api';
 import type { PartName } from '../sync/config';
 
-export type TrayIcon = 'idle' | 'syncing' | 'error' | 'warning' | 'paused';
+/** `setup`: nothing configured yet — a neutral icon, not the red error (issue #18). */
+export type TrayIcon = 'idle' | 'setup' | 'syncing' | 'error' | 'warning' | 'paused';
 
 export type TrayAction =
   | 'syncNow'
@@ -15,6 +16,8 @@ export type TrayAction =
   | 'resume'
   | 'settings'
   | 'openLog'
+  /** The page of e-mails waiting for their firm. */
+  | 'unassigned'
   | 'quit'
   | `part:${PartName}`
   /** "Restart to update" (update-policy.ts `withUpdate`) */
@@ -27,6 +30,12 @@ export type TrayMenuItem =
 export interface TrayModel {
   icon: TrayIcon;
   tooltip: string;
+  /**
+   * How many things wait for the user: e-mails without a firm, parts that need them (a decision, a sign-in, a
+   * preview). `tray.ts` shows it where the platform has a place for it (next to the macOS menu-bar icon, the dock /
+   * launcher badge); 0 = none.
+   */
+  badge: number;
   menu: TrayMenuItem[];
 }
 
@@ -57,8 +66,14 @@ function itemsFailing(p: PartStatus): boolean {
   return p.enabled && (p.partialStreak ?? 0) >= 2 && p.lastRun?.result === 'partial';
 }
 
+/** How many archived e-mails wait for their firm (0 when the archive is off). */
+export function unassignedCount(status: SchedulerStatus | null): number {
+  const mail = status?.parts.find((p) => p.part === 'mail');
+  return mail?.enabled ? (mail.unassigned ?? 0) : 0;
+}
+
 export function trayIcon(status: SchedulerStatus | null): TrayIcon {
-  if (!status) return 'error';
+  if (!status) return 'setup';
   if (status.parts.some((p) => p.running)) return 'syncing';
   if (status.parts.some(needsUser)) return 'error';
   if (status.parts.some(itemsFailing)) return 'warning';
@@ -132,7 +147,7 @@ export function trayModel(
   else headline = '';
   // one line per enabled part (a part that keeps failing is not hidden behind another's success); the overall
   // last success only when there is no part to list
-  const tooltip = [
+  let tooltip = [
     APP_NAME,
     headline,
     ...(enabled.length
@@ -141,6 +156,10 @@ export function trayModel(
   ]
     .filter(Boolean)
     .join('\n');
+
+  // archived e-mails waiting for the user to pick their firm: counted in the tooltip and the menu (issue #18 item 10)
+  const unassigned = unassignedCount(status);
+  if (unassigned) tooltip = `${tooltip}\n${say(lang, 'tray.unassigned', { count: unassigned })}`;
 
   const running = enabled.some((p) => p.running);
   const menu: TrayMenuItem[] = [
@@ -155,6 +174,13 @@ export function trayModel(
   if (!status) menu.push({ type: 'item', id: 'settings', label: t('tray.notSetUp'), enabled: true });
   for (const p of enabled)
     menu.push({ type: 'item', id: `part:${p.part}`, label: partLine(p, lang, now), enabled: true });
+  if (unassigned)
+    menu.push({
+      type: 'item',
+      id: 'unassigned',
+      label: say(lang, 'tray.unassigned', { count: unassigned }),
+      enabled: true,
+    });
   menu.push({ type: 'separator' });
   if (status)
     menu.push(
@@ -168,5 +194,6 @@ export function trayModel(
     { type: 'separator' },
     { type: 'item', id: 'quit', label: t('tray.quit'), enabled: true },
   );
-  return { icon, tooltip, menu };
+  const badge = unassigned + enabled.filter((p) => needsUser(p) || p.awaitingApproval).length;
+  return { icon, tooltip, menu, badge };
 }

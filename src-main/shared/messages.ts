@@ -291,6 +291,10 @@ const en = {
   'tray.warning': 'Some items keep failing',
   'tray.waiting': 'waits for your preview',
   'tray.failingSince': 'failing; last OK',
+  'tray.unassigned': {
+    one: '{count} e-mail waits for its firm',
+    other: '{count} e-mails wait for their firm',
+  },
   'tray.lastOk': 'Last successful sync',
   'tray.never': 'never',
   'tray.noRun': 'not run yet',
@@ -579,6 +583,11 @@ const cs: Record<MessageKey, Entry> = {
   'tray.warning': 'Některé položky se opakovaně nedaří',
   'tray.waiting': 'čeká na váš náhled',
   'tray.failingSince': 'selhává; naposledy OK',
+  'tray.unassigned': {
+    one: '{count} e-mail čeká na přiřazení',
+    few: '{count} e-maily čekají na přiřazení',
+    other: '{count} e-mailů čeká na přiřazení',
+  },
   'tray.lastOk': 'Poslední úspěšná synchronizace',
   'tray.never': 'nikdy',
   'tray.noRun': 'zatím neproběhlo',

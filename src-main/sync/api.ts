@@ -145,6 +145,8 @@ export interface PartStatus {
    * (the app only; see SyncService `approval`).
    */
   awaitingApproval?: boolean;
+  /** The e-mail archive: how many archived messages wait for the user to pick their firm (the tray counts them). */
+  unassigned?: number;
 }
 
 export interface SchedulerStatus {
@@ -220,6 +222,8 @@ export interface SyncServiceApi {
   listUnassignedMail(): UnassignedMail[];
   /** Take an archived message off the unassigned queue (it stays in ABRA as archived, without a firm). */
   ignoreMail(id: number): void;
+  /** The archived text of a message of the queue (sender, recipients, attachments, body), read from ABRA. */
+  readUnassignedMail(id: number): Promise<string>;
   /** Assign an archived message to a firm (and person); optionally remember the address for all past and future mail. */
   assignMail(id: number, firmId: string, personId: string | null, applyToAddress: boolean): Promise<void>;
   subscribe(listener: (e: ServiceEvent) => void): () => void;

@@ -127,6 +127,8 @@ export interface CustomPart {
   listUnassigned?(ctx: Pick<RunContext, 'state'>): UnassignedMail[];
   /** Take a message off the unassigned queue for good; false when it was not waiting there. */
   ignore?(ctx: Pick<RunContext, 'state'>, id: number): boolean;
+  /** The archived text (headers and body) of a message of the queue, read from ABRA. */
+  readArchived?(ctx: RunContext, id: number): Promise<string>;
   assign?(
     ctx: RunContext,
     id: number,

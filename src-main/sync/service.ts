@@ -577,6 +577,7 @@ export class SyncService implements SyncServiceApi {
           partialStreak: r.partialStreak,
           attention: r.attention,
           awaitingApproval: this.awaitingApproval(name),
+          ...(name === 'mail' && cfg.enabled ? { unassigned: this.listUnassignedMail().length } : {}),
         };
       }),
     };
@@ -611,6 +612,14 @@ export class SyncService implements SyncServiceApi {
       throw new SyncError('config', 'the e-mail archive is not available in this version');
     if (!mail.ignore({ state: this.state }, id))
       throw new SyncError('notFound', `message ${id} is not waiting for assignment`);
+    this.emitStatus(); // the count of waiting messages changed
+  }
+
+  async readUnassignedMail(id: number): Promise<string> {
+    const mail = this.parts.get('mail');
+    if (!mail || !isCustomPart(mail) || !mail.readArchived)
+      throw new SyncError('config', 'the e-mail archive is not available in this version');
+    return mail.readArchived(await this.context('mail'), id);
   }
 
   async assignMail(
@@ -624,6 +633,7 @@ export class SyncService implements SyncServiceApi {
       throw new SyncError('config', 'the e-mail archive is not available in this version');
     }
     await mail.assign(await this.context('mail'), id, firmId, personId, applyToAddress);
+    this.emitStatus(); // the count of waiting messages changed
   }
 
   private emit(e: ServiceEvent): void {

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState, ProgressEvent, SchedulerStatus } from '../../src-main/app/ipc-contract';
+import { LeaveDialog } from './components/leave';
 import { SignInDialog } from './components/signin';
 import { setLanguage } from './i18n';
 import { AppCtx, type AppCtxValue, PAGES, type PageId } from './lib/app-context';
 import { call, errorMessage, onEvent } from './lib/bridge';
+import type { LeaveGuard } from './lib/leave-guard';
 import { lockedBy } from './lib/paths';
 import { ConflictsPage } from './pages/Conflicts';
 import { ConnectionsPage } from './pages/Connections';
@@ -76,11 +78,26 @@ export function App() {
       .catch(() => undefined);
   }, [mailOn, runsVersion, page]);
 
-  const go = useCallback((p: PageId) => {
+  const open = useCallback((p: PageId) => {
     setPage(p);
     // Move focus to the page heading so keyboard and screen-reader users land on the new content.
     requestAnimationFrame(() => mainRef.current?.querySelector('h1')?.focus());
   }, []);
+  // the shown page's unsaved-changes guard (lib/leave-guard.ts) and the page the user asked for meanwhile
+  const guardRef = useRef<LeaveGuard | null>(null);
+  const pageRef = useRef<PageId>(page);
+  pageRef.current = page;
+  const [leavingTo, setLeavingTo] = useState<PageId | null>(null);
+  const setLeaveGuard = useCallback((g: LeaveGuard | null) => {
+    guardRef.current = g;
+  }, []);
+  const go = useCallback(
+    (p: PageId) => {
+      if (p !== pageRef.current && guardRef.current?.dirty()) setLeavingTo(p);
+      else open(p);
+    },
+    [open],
+  );
   goRef.current = go;
 
   const ctx = useMemo<AppCtxValue | null>(
@@ -94,8 +111,9 @@ export function App() {
         isLocked: (path) => lockedBy(state.policy.locked, path),
         runsVersion,
         unassigned: unassignedCount,
+        setLeaveGuard,
       },
-    [state, status, setState, go, runsVersion, unassignedCount],
+    [state, status, setState, go, runsVersion, unassignedCount, setLeaveGuard],
   );
 
   if (!ctx) {
@@ -168,6 +186,21 @@ export function App() {
           {message}
         </footer>
         <SignInDialog />
+        {leavingTo && (
+          <LeaveDialog
+            onSave={async () => {
+              if (await guardRef.current?.save()) {
+                setLeavingTo(null);
+                open(leavingTo);
+              } else setLeavingTo(null); // refused: stay, the page shows why
+            }}
+            onDiscard={() => {
+              setLeavingTo(null);
+              open(leavingTo);
+            }}
+            onStay={() => setLeavingTo(null)}
+          />
+        )}
       </div>
     </AppCtx.Provider>
   );

@@ -47,9 +47,11 @@ function decodePng(buf: Buffer): { w: number; h: number; px: (x: number, y: numb
 }
 
 describe('icons', () => {
-  it('tray icons per state at 16 and 32 px: coloured disc, transparent corners', () => {
+  it('tray icons per state at 16 and 32 px: the app mark at rest, grey before setup, coloured discs, transparent corners', () => {
     const colour: Record<string, (rgb: number[]) => boolean> = {
-      idle: ([r, g, b]) => g! > r! && g! > b!,
+      // the app's mark (its blue square) at rest, the same mark in neutral grey before setup (issue #18)
+      idle: ([r, g, b]) => b! > r! + 60 && b! > g!,
+      setup: ([r, g, b]) => Math.abs(r! - g!) < 12 && Math.abs(g! - b!) < 20 && r! > 110,
       syncing: ([r, g, b]) => b! > r! && b! > g!,
       error: ([r, g, b]) => r! > g! + 80 && r! > b! + 80,
       paused: ([r, g, b]) => Math.abs(r! - g!) < 10 && Math.abs(g! - b!) < 10,

@@ -5,8 +5,8 @@ import { part, run, status } from './status-fixtures';
 const now = new Date('2026-11-25T12:00:00.000Z');
 
 describe('tray state', () => {
-  it('icon: syncing beats error beats paused beats idle; no status = not set up', () => {
-    expect(trayIcon(null)).toBe('error');
+  it('icon: syncing beats error beats paused beats idle; no status = not set up (neutral)', () => {
+    expect(trayIcon(null)).toBe('setup'); // not set up yet: neutral, not red
     expect(trayIcon(status([part('calendar', { lastRun: run('calendar', 'ok') })]))).toBe('idle');
     expect(trayIcon(status([part('calendar')], { paused: true }))).toBe('paused');
     const needs = part('addressBook', {
@@ -141,5 +141,44 @@ describe('tray: a part that keeps failing is seen (issue #18 item 5)', () => {
       });
       expect(m.menu.some((i) => i.type === 'item' && i.label.includes(`(${n} ${word})`))).toBe(true);
     }
+  });
+
+  it('e-mails waiting for their firm: a tooltip line, a menu line that opens their page, and the badge count (issue #18 item 10)', () => {
+    const mail = (n: number, over = {}) =>
+      part('mail', { lastRun: run('mail', 'ok'), lastSuccessAt: now.toISOString(), unassigned: n, ...over });
+    const book = part('addressBook', { lastRun: run('addressBook', 'ok') });
+    for (const [n, text] of [
+      [1, '1 e-mail čeká na přiřazení'],
+      [3, '3 e-maily čekají na přiřazení'],
+      [12, '12 e-mailů čeká na přiřazení'],
+    ] as const) {
+      const m = trayModel(status([book, mail(n)]), { now, lang: 'cs' });
+      expect(m.tooltip.split('\n')).toContain(text);
+      expect(m.menu).toContainEqual({ type: 'item', id: 'unassigned', label: text, enabled: true });
+      expect(m.badge).toBe(n);
+      expect(m.icon).toBe('idle'); // waiting mail is work for the user, not an error
+    }
+    const en = trayModel(status([mail(2)]), { now, lang: 'en' });
+    expect(en.tooltip).toContain('2 e-mails wait for their firm');
+    expect(trayModel(status([mail(1)]), { now, lang: 'en' }).tooltip).toContain(
+      '1 e-mail waits for its firm',
+    );
+    // none waiting, or the archive off: no line and no badge
+    for (const m of [
+      trayModel(status([book, mail(0)]), { now, lang: 'cs' }),
+      trayModel(status([book, mail(4, { enabled: false })]), { now, lang: 'cs' }),
+    ]) {
+      expect(m.tooltip).not.toContain('přiřazení');
+      expect(m.menu.some((i) => i.type === 'item' && i.id === 'unassigned')).toBe(false);
+      expect(m.badge).toBe(0);
+    }
+    // the badge counts the parts that need the user too (a decision, a preview)
+    const waiting = part('calendar', { awaitingApproval: true });
+    const massDelete = part('tasks', {
+      lastRun: run('tasks', 'needsConfirmation'),
+      attention: { kind: 'massDelete', message: 'm' },
+    });
+    expect(trayModel(status([waiting, massDelete, mail(2)]), { now, lang: 'cs' }).badge).toBe(4);
+    expect(trayModel(null, { lang: 'cs' }).badge).toBe(0);
   });
 });

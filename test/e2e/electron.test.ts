@@ -191,7 +191,7 @@ suite(`Electron app${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
       const ids = (m: TrayModel | null) => m!.menu.map((i) => (i.type === 'item' ? i.id : '-'));
       expect(ids(before)).toEqual(['syncNow', '-', 'settings', '-', 'settings', 'openLog', '-', 'quit']);
       expect(before!.menu[0]).toMatchObject({ id: 'syncNow', enabled: false });
-      expect(before!.icon).toBe('error');
+      expect(before!.icon).toBe('setup'); // not set up yet: the neutral mark, not red (issue #18)
       // What the window runs with. Electron's own RPC reads it with webContents.getLastWebPreferences (not in the
       // typings); the OS-level sandbox also shows in app.getAppMetrics() on Windows and macOS.
       const prefs = await app.evaluate(({ app: a, BrowserWindow }) => {

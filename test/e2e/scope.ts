@@ -288,7 +288,23 @@ export function defineScopeChanges(kind: 'ews' | 'graph'): void {
       const queue = s.listUnassignedMail().filter((m) => m.subject === 'Dotaz');
       expect(queue).toHaveLength(1);
       const archived = w.abra.control.list('emailsreceiveds').length;
+      // Zobrazit zprávu: the message as ABRA holds it (the activity's description: sender, then the text)
+      const text = await s.readUnassignedMail(queue[0]!.id);
+      expect(text).toContain('nekdo@neznama-firma.example');
+      expect(text).toContain('Dobrý den.');
+      await expect(s.readUnassignedMail(987654)).rejects.toThrow(/no archived message/);
+      // the mail part's status counts the queue (the tray's line and badge), and a status event follows a change
+      const waiting = () => s.status().parts.find((p) => p.part === 'mail')?.unassigned;
+      const before = s.listUnassignedMail().length;
+      expect(waiting()).toBe(before);
+      const heard: (number | undefined)[] = [];
+      const off = s.subscribe((e) => {
+        if (e.type === 'status') heard.push(e.status.parts.find((p) => p.part === 'mail')?.unassigned);
+      });
       s.ignoreMail(queue[0]!.id);
+      off();
+      expect(waiting()).toBe(before - 1);
+      expect(heard).toContain(before - 1);
       expect(s.listUnassignedMail().filter((m) => m.subject === 'Dotaz')).toHaveLength(0);
       expect(() => s.ignoreMail(queue[0]!.id)).toThrow(/not waiting/);
       await w.run(s, 'mail');

@@ -3,7 +3,7 @@
  * parts starts nothing (the scheduler leaves a waiting part alone), *Náhled* of unsaved settings saves nothing and
  * writes nothing, and only *Spustit první synchronizaci (N změn)* saves and runs; a changed scope waits again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
@@ -122,6 +122,9 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
     expect(contacts()).toBe(0);
     const start = page.getByRole('button', { name: /^Spustit první synchronizaci \(\d+ změn[ay]?\)$/ });
     await visible(start);
+    // the preview is its own view; back on the settings the unsaved edit is still there
+    await page.getByRole('button', { name: 'Zpět k nastavení' }).click();
+    await expect(book.getByLabel('Synchronizovat tuto část').isChecked()).resolves.toBe(true);
 
     // Saving without the preview's button: the part waits; with the timers on, nothing runs
     await clickAndWait(page.getByRole('button', { name: 'Uložit', exact: true }), 'saveSync');
@@ -161,6 +164,7 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
   it('a changed scope waits again until previewed and started', async () => {
     const before = contacts();
     const book = page.getByRole('region', { name: 'Adresář', exact: true });
+    await book.getByRole('button', { name: /^Nastavení/ }).click();
     await book.getByLabel('Kontakt pro každou osobu firmy').uncheck();
     await clickAndWait(page.getByRole('button', { name: 'Uložit', exact: true }), 'saveSync');
     await page.waitForTimeout(1000);
@@ -236,6 +240,7 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
       .getByRole('button', { name: /^Co synchronizovat/ })
       .click();
     const book = page.getByRole('region', { name: 'Adresář', exact: true });
+    await book.getByRole('button', { name: /^Nastavení/ }).click();
     await book.getByLabel('Jen firmy, za které odpovídám').check();
     await clickAndWait(page.getByRole('button', { name: 'Náhled', exact: true }), 'preview');
     await clickAndWait(
@@ -313,5 +318,122 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
       for (const sock of sockets) sock.destroy();
       await new Promise((r) => silent.close(r));
     }
+  });
+
+  it('Co synchronizovat at 800 × 600: one summary line per part, all of them in view; settings open per part', async () => {
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page
+      .getByRole('navigation')
+      .getByRole('button', { name: /^Co synchronizovat/ })
+      .click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Co synchronizovat' }));
+    const content = await page.locator('.content').boundingBox();
+    for (const name of ['Adresář', 'Kalendář', 'Úkoly']) {
+      const card = page.getByRole('region', { name, exact: true });
+      const box = await card.boundingBox();
+      // the whole summary line is in view without scrolling
+      expect(box!.y + box!.height).toBeLessThanOrEqual(content!.y + content!.height);
+      expect(await card.getByRole('button', { name: /^Nastavení/ }).getAttribute('aria-expanded')).toBe(
+        'false',
+      );
+    }
+    const book = page.getByRole('region', { name: 'Adresář', exact: true });
+    // what the part does, in words (the previous test turned on "only my firms" and off persons)
+    await containsText(book.locator('.part-line'), 'ABRA → Exchange');
+    await containsText(book.locator('.part-line'), 'jen firmy, za které odpovídám');
+    await containsText(
+      page.getByRole('region', { name: 'Kalendář', exact: true }).locator('.part-line'),
+      'Vypnuto',
+    );
+    await visible(page.getByRole('button', { name: 'Uložit', exact: true }));
+    // details collapsed: no part's fields are shown
+    expect(await book.getByLabel('Každých (minut)').count()).toBe(0);
+
+    // the expert `where` is hidden until "Pro správce" is opened
+    await book.getByRole('button', { name: /^Nastavení/ }).click();
+    const where = book.getByLabel('Pro pokročilé: podmínka ABRA na firmy');
+    expect(await where.isVisible()).toBe(false);
+    await book.getByText('Pro správce (pokročilé)').click();
+    await visible(where);
+    const shots = path.join(repoRoot, 'test-artifacts', 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, '03c-parts-summary.png') });
+  });
+
+  it('leaving with unsaved changes asks: Zůstat keeps them, Zahodit drops them, Uložit saves them', async () => {
+    const nav = (name: RegExp) => page.getByRole('navigation').getByRole('button', { name });
+    const book = page.getByRole('region', { name: 'Adresář', exact: true });
+    const interval = book.getByLabel('Každých (minut)');
+    const hasHeading = (name: string) => visible(page.getByRole('heading', { level: 1, name, exact: true }));
+    const savesBefore = calls('saveSync');
+    await interval.fill('5');
+    await nav(/^Přehled/).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Máte neuložené změny' });
+    await visible(dialog);
+    await dialog.getByRole('button', { name: 'Zůstat' }).click();
+    expect(await dialog.count()).toBe(0);
+    await hasHeading('Co synchronizovat');
+    expect(await interval.inputValue()).toBe('5');
+
+    await nav(/^Přehled/).click();
+    await dialog.getByRole('button', { name: 'Zahodit' }).click();
+    await hasHeading('Přehled');
+    expect(calls('saveSync')).toBe(savesBefore);
+    await nav(/^Co synchronizovat/).click();
+    await book.getByRole('button', { name: /^Nastavení/ }).click();
+    expect(await interval.inputValue()).toBe('15');
+
+    await interval.fill('7');
+    await nav(/^Přehled/).click();
+    await clickAndWait(dialog.getByRole('button', { name: 'Uložit' }), 'saveSync');
+    await hasHeading('Přehled');
+    expect((await controller.getState()).sync?.parts.addressBook.intervalMinutes).toBe(7);
+    // nothing unsaved: no question
+    await nav(/^Co synchronizovat/).click();
+    await nav(/^Přehled/).click();
+    await hasHeading('Přehled');
+    expect(await dialog.count()).toBe(0);
+  });
+
+  it('with the preview shown at 800 × 600, a mouse-wheel turn over the sidebar keeps the window visible', async () => {
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page
+      .getByRole('navigation')
+      .getByRole('button', { name: /^Co synchronizovat/ })
+      .click();
+    await clickAndWait(page.getByRole('button', { name: 'Náhled', exact: true }), 'preview');
+    await visible(page.getByRole('heading', { name: 'Náhled', exact: true }));
+    await page.mouse.move(60, 500);
+    for (let i = 0; i < 3; i++) await page.mouse.wheel(0, 800);
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => window.scrollY + document.documentElement.scrollTop)).toBe(0);
+    const heading = await page.getByRole('heading', { level: 1 }).boundingBox();
+    expect(heading!.y).toBeGreaterThanOrEqual(0);
+    expect(heading!.y).toBeLessThan(600);
+    await visible(page.getByRole('navigation').getByRole('button', { name: /^Přehled/ }));
+    await page.getByRole('button', { name: 'Zpět k nastavení' }).click();
+
+    // the walkthrough's case: visually hidden text far below the fold (a part's "Nastavení — Úkoly" under two open
+    // parts) must not make the document taller than the window
+    for (const name of ['Adresář', 'Kalendář']) {
+      const card = page.getByRole('region', { name, exact: true });
+      const toggle = card.getByRole('button', { name: /^Nastavení/ });
+      if ((await toggle.count()) > 0) await toggle.click();
+    }
+    const lowest = await page.evaluate(() =>
+      Math.max(
+        ...Array.from(document.querySelectorAll('.content .sr-only')).map(
+          (e) => e.getBoundingClientRect().bottom,
+        ),
+      ),
+    );
+    // the precondition: there is such text below the fold
+    expect(lowest).toBeGreaterThan(await page.evaluate(() => window.innerHeight));
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight)).toBe(true);
+    await page.mouse.move(60, 500);
+    await page.mouse.wheel(0, 800);
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => window.scrollY + document.documentElement.scrollTop)).toBe(0);
+    expect((await page.getByRole('heading', { level: 1 }).boundingBox())!.y).toBeGreaterThanOrEqual(0);
   });
 });

@@ -1,6 +1,8 @@
 /** The renderer's pure helpers: draft paths, policy locks, list fields and error messages from main. */
 import { describe, expect, it } from 'vitest';
 import { errorMessage } from '../../src-renderer/src/lib/errors';
+import { formatRelative, formatTime } from '../../src-renderer/src/lib/format';
+import { partSummary } from '../../src-renderer/src/lib/part-summary';
 import {
   deleteIn,
   fillFrom,
@@ -88,5 +90,60 @@ describe('renderer helpers', () => {
       'something new',
     );
     expect(saidText(undefined, 'cs', kinds)).toBe('');
+  });
+
+  it('times on the cards read relative within a day ("před 5 min"), exact beyond it', () => {
+    const now = Date.parse('2026-12-06T10:00:00.000Z');
+    const ago = (sec: number) => new Date(now - sec * 1000).toISOString();
+    expect(formatRelative(ago(300), 'cs', now)).toMatch(/^před 5 min/);
+    expect(formatRelative(ago(300), 'en', now)).toMatch(/^5 min.* ago$/);
+    expect(formatRelative(ago(-600), 'cs', now)).toMatch(/^za 10 min/);
+    expect(formatRelative(ago(10), 'cs', now)).toBe('nyní');
+    expect(formatRelative(ago(2 * 3600), 'cs', now)).toMatch(/^před 2 h/);
+    // a day and more: the date and time, as before
+    expect(formatRelative(ago(30 * 3600), 'cs', now)).toBe(formatTime(ago(30 * 3600), 'cs'));
+    expect(formatRelative(undefined, 'cs', now)).toBe('—');
+  });
+
+  it("a part's summary line says what it does: off, direction, interval, what it covers", () => {
+    const t = (k: string, o?: Record<string, unknown>) => (o?.count !== undefined ? `${k}(${o.count})` : k);
+    const names = (ids: string[]) => ids.map((id) => `T${id}`);
+    expect(partSummary('calendar', { enabled: false, activityTypeIds: ['1'] }, t, names)).toBe(
+      'parts.summaryOff',
+    );
+    expect(partSummary('calendar', undefined, t, names)).toBe('parts.summaryOff');
+    expect(
+      partSummary(
+        'addressBook',
+        { enabled: true, direction: 'abraToExchange', intervalMinutes: 5, onlyMine: true },
+        t,
+        names,
+      ),
+    ).toBe('direction.abraToExchange · parts.summaryEvery(5) · parts.summaryMyFirms · parts.summaryPersons');
+    expect(
+      partSummary(
+        'addressBook',
+        {
+          enabled: true,
+          direction: 'both',
+          intervalMinutes: 15,
+          onlyMine: false,
+          includePersons: false,
+          where: 'x = 1',
+        },
+        t,
+        names,
+      ),
+    ).toBe('direction.both · parts.summaryEvery(15) · parts.summaryAllFirms · parts.summaryWhere');
+    const cal = { enabled: true, direction: 'both', intervalMinutes: 15, onlyMine: true };
+    expect(partSummary('calendar', { ...cal, activityTypeIds: [] }, t, names)).toContain(
+      'parts.summaryNoTypes',
+    );
+    expect(partSummary('calendar', { ...cal, activityTypeIds: ['1', '2'] }, t, names)).toBe(
+      'direction.both · parts.summaryEvery(15) · T1, T2 · parts.summaryMine',
+    );
+    expect(
+      partSummary('tasks', { ...cal, onlyMine: false, activityTypeIds: ['1', '2', '3'] }, t, names),
+    ).toBe('direction.both · parts.summaryEvery(15) · parts.summaryTypes(3)');
   });
 });

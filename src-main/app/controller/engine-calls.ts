@@ -25,6 +25,7 @@ type EngineCalls = Pick<
   | 'flipConflict'
   | 'listUnassignedMail'
   | 'ignoreMail'
+  | 'readUnassignedMail'
   | 'assignMail'
 >;
 
@@ -95,6 +96,10 @@ export function engineCalls(ctx: Ctx): EngineCalls {
 
     async ignoreMail(id) {
       (await host.requireService()).ignoreMail(id);
+    },
+
+    async readUnassignedMail(id) {
+      return (await host.requireReady()).readUnassignedMail(id);
     },
 
     async assignMail(id, firmId, personId, applyToAddress) {

@@ -77,7 +77,7 @@ function openSettings(): void {
 }
 
 /** Show the window on a page (a clicked notification, the tray's "Open log"). */
-function openPage(page: 'overview' | 'connections' | 'parts' | 'mail' | 'log'): void {
+function openPage(page: 'overview' | 'connections' | 'parts' | 'mail' | 'unassigned' | 'log'): void {
   const w = ensureWindow();
   const go = () => controller?.navigate(page);
   // a window just made: its page subscribes to events once loaded
@@ -113,6 +113,7 @@ async function onTrayAction(a: TrayAction): Promise<void> {
     else if (a === 'pause') await c.pause();
     else if (a === 'resume') await c.resume();
     else if (a === 'openLog') openPage('log');
+    else if (a === 'unassigned') openPage('unassigned');
     else if (a === 'quit') app.quit();
     else if (a === 'installUpdate') updater?.restartToUpdate();
     else openSettings(); // settings…, or a part line: the overview shows its details

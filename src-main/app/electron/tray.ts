@@ -1,6 +1,6 @@
 /** The tray icon and its menu, rendered from the pure model in ./tray-state.ts. */
 import path from 'node:path';
-import { Menu, type MenuItemConstructorOptions, nativeImage, Tray } from 'electron';
+import { app, Menu, type MenuItemConstructorOptions, nativeImage, Tray } from 'electron';
 import type { SchedulerStatus } from '../../sync/api';
 import { type TrayAction, type TrayIcon, type TrayModel, trayModel } from '../tray-state';
 
@@ -47,6 +47,14 @@ export function createAppTray(opts: {
       tray.setImage(image(current));
     }
     tray.setToolTip(m.tooltip);
+    // the count of what waits for the user where the platform shows one: beside the macOS menu-bar icon, the dock
+    // or launcher badge (macOS, Unity); Windows has the tooltip and the menu line
+    try {
+      if (process.platform === 'darwin') tray.setTitle(m.badge ? String(m.badge) : '');
+      app.setBadgeCount(m.badge);
+    } catch {
+      // not supported here
+    }
     const items: MenuItemConstructorOptions[] = m.menu.map((i) =>
       i.type === 'separator'
         ? { type: 'separator' }

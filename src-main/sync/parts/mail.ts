@@ -798,6 +798,23 @@ async function assignMail(
   }
 }
 
+/**
+ * The archived text of a message waiting for its firm, for the user to read before assigning it (issue #18 item
+ * 10): the ABRA activity's description (sender, recipients, attachments, then the body, as archived), else the
+ * e-mail record's body. Read from ABRA, so it is what the archive really holds.
+ */
+async function readArchived(ctx: RunContext, id: number): Promise<string> {
+  const row = new MailState(ctx.state).byId(id);
+  if (!row) throw new SyncError('notFound', `no archived message with id ${id}`);
+  if (row.abraActivityId) {
+    const a = await ctx.abra.get(ACTIVITIES, row.abraActivityId);
+    if (a && typeof a.description === 'string' && a.description) return a.description;
+  }
+  const e = await ctx.abra.get(row.collection, row.abraEmailId);
+  if (!e) throw new SyncError('notFound', `the archived message ${id} is no longer in ABRA`);
+  return String(e.body ?? '');
+}
+
 /** The archive part; `limits` for tests (a fake clock for the per-message read budget). */
 export function createMailPart(limits: MailPartOptions = {}): CustomPart {
   return {
@@ -805,6 +822,7 @@ export function createMailPart(limits: MailPartOptions = {}): CustomPart {
     run: (ctx, opts) => runMail(ctx, opts, limits),
     listUnassigned: (ctx) => new MailState(ctx.state).listUnassigned(),
     ignore: (ctx, id) => new MailState(ctx.state).ignore(id),
+    readArchived: (ctx, id) => readArchived(ctx, id),
     assign: (ctx, id, firmId, personId, applyToAddress) =>
       assignMail(ctx, id, firmId, personId, applyToAddress),
   };

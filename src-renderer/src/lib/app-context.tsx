@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { AppState, SchedulerStatus } from '../../../src-main/app/ipc-contract';
+import type { LeaveGuard } from './leave-guard';
 
 export const PAGES = [
   'overview',
@@ -27,6 +28,8 @@ export interface AppCtxValue {
   isLocked(path: string): boolean;
   /** Bumped after every run event, so pages showing history reload. */
   runsVersion: number;
+  /** A page with unsaved edits registers how to ask before it is left (lib/leave-guard.ts). */
+  setLeaveGuard?(guard: LeaveGuard | null): void;
 }
 
 export const AppCtx = createContext<AppCtxValue | null>(null);

@@ -10,6 +10,26 @@ export function formatTime(iso: string | undefined, locale: string): string {
   }).format(d);
 }
 
+/**
+ * "před 5 min" / "za 10 min" / "5 min ago": how long ago (or until) within a day, the date and time beyond it (issue
+ * #18: times on the overview cards read at a glance). `now` for tests.
+ */
+export function formatRelative(iso: string | undefined, locale: string, now = Date.now()): string {
+  if (!iso) return '—';
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return iso;
+  const seconds = Math.round((at - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs >= 24 * 3600) return formatTime(iso, locale);
+  const rtf = new Intl.RelativeTimeFormat(locale === 'cs' ? 'cs-CZ' : 'en-GB', {
+    numeric: 'auto',
+    style: 'short',
+  });
+  if (abs < 45) return rtf.format(0, 'second'); // "nyní" / "now"
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  return rtf.format(Math.round(seconds / 3600), 'hour');
+}
+
 export function formatValue(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'string') return v;

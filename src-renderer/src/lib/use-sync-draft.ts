@@ -1,12 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldIssue } from '../../../src-main/app/ipc-contract';
+import { NEW_CONFIG_DEFAULTS } from '../../../src-main/app/ipc-contract';
 import type { FormCtxValue } from '../components/form';
 import { useApp } from './app-context';
 import { call, errorMessage } from './bridge';
 import { fillFrom, setIn, withoutLocked } from './paths';
 
-/** What a first-time user starts from; main fills in every other default when it validates the save. */
+/**
+ * What a first-time user starts from (with the new-configuration defaults of `src-main/sync/new-config.ts`); main
+ * fills in every other default when it validates the save.
+ */
 export const EMPTY_CONFIG = {
   abra: { serverUrl: '', connection: '', login: '', authMode: 'password' },
   exchange: {
@@ -19,6 +23,8 @@ export const EMPTY_CONFIG = {
     tenantId: 'organizations',
     clientId: '',
   },
+  // the safer defaults of a new configuration ("only my firms"); an admin's presets still win (fillFrom)
+  parts: structuredClone(NEW_CONFIG_DEFAULTS.parts) as Record<string, Record<string, unknown>>,
 };
 
 export function issuesByPath(issues: FieldIssue[]): Record<string, string> {

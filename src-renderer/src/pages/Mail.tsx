@@ -14,6 +14,7 @@ import {
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 import { formatTime } from '../lib/format';
+import { useLeaveGuard } from '../lib/leave-guard';
 import { getIn } from '../lib/paths';
 import { useActivityPickers } from '../lib/use-pickers';
 import { useRunData } from '../lib/use-run-data';
@@ -252,11 +253,35 @@ function matches(m: UnassignedMail, query: string): boolean {
   return !q || fold(`${m.subject} ${m.address}`).includes(q);
 }
 
+/** The message as archived in ABRA (sender, recipients, attachments, the text), read when the user asks. */
+function ArchivedText({ id, label }: { id: number; label: string }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    call('readUnassignedMail', id)
+      .then((x) => live && setText(x))
+      .catch((e) => live && setError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  if (error) return <Result ok={false}>{error}</Result>;
+  if (text === null) return <p aria-live="polite">{t('common.loading')}</p>;
+  return (
+    <section className="mail-text" aria-label={label}>
+      <pre>{text || t('mail.noText')}</pre>
+    </section>
+  );
+}
+
 function UnassignedQueue() {
   const { t, i18n } = useTranslation();
   const { announce } = useApp();
   const { data: items, error, reload: load } = useRunData(listUnassignedMail);
   const [open, setOpen] = useState<number | null>(null);
+  const [reading, setReading] = useState<number | null>(null);
   const [query, setQuery] = useState('');
   const id = useId().replace(/:/g, '');
   const shown = (items ?? []).filter((m) => matches(m, query));
@@ -282,6 +307,13 @@ function UnassignedQueue() {
                 <span className="queue-address">
                   {t(`mail.dir.${m.direction}`)} {m.address}
                 </span>
+                <button
+                  type="button"
+                  aria-expanded={reading === m.id}
+                  onClick={() => setReading(reading === m.id ? null : m.id)}
+                >
+                  {t(reading === m.id ? 'mail.hideText' : 'mail.showText')}
+                </button>
                 {open !== m.id && (
                   <>
                     <button type="button" onClick={() => setOpen(m.id)}>
@@ -304,6 +336,12 @@ function UnassignedQueue() {
                   </>
                 )}
               </div>
+              {reading === m.id && (
+                <ArchivedText
+                  id={m.id}
+                  label={t('mail.textOf', { subject: m.subject || t('mail.noSubject') })}
+                />
+              )}
               {open === m.id && (
                 <AssignDialog
                   mail={m}
@@ -324,7 +362,8 @@ function UnassignedQueue() {
 export function MailPage() {
   const { t } = useTranslation();
   const { state } = useApp();
-  const { save, saving, issues, form } = useSyncDraft();
+  const { save, saving, issues, form, dirty } = useSyncDraft();
+  useLeaveGuard(dirty, save);
   const pickers = useActivityPickers(state.sync !== null);
   if (!state.sync) {
     return <ConnectFirst title={t('nav.mail')} />;

@@ -1,11 +1,26 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PartName, PartStatus, RunSummary } from '../../../src-main/app/ipc-contract';
 import { FailureReason, PageHeading } from '../components/common';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
-import { formatTime } from '../lib/format';
+import { formatRelative, formatTime } from '../lib/format';
 import { useSaid } from '../lib/said';
+
+/** A time on a card, relative ("před 5 min"), with the exact date and time on hover; kept current each half minute. */
+function When({ iso, lang }: { iso: string | undefined; lang: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (!iso) return <>—</>;
+  return (
+    <time dateTime={iso} title={formatTime(iso, lang)}>
+      {formatRelative(iso, lang, now)}
+    </time>
+  );
+}
 
 function Counts({ run }: { run: RunSummary }) {
   const { t } = useTranslation();
@@ -76,11 +91,13 @@ function PartCard({ p, busy, onSync }: { p: PartStatus; busy: boolean; onSync: (
         <dt>{t('overview.direction')}</dt>
         <dd>{t(`direction.${p.direction}`)}</dd>
         <dt>{t('overview.lastRun')}</dt>
-        <dd>{run ? formatTime(run.finishedAt, lang) : t('overview.never')}</dd>
+        <dd>{run ? <When iso={run.finishedAt} lang={lang} /> : t('overview.never')}</dd>
         <dt>{t('overview.lastSuccess')}</dt>
-        <dd>{formatTime(p.lastSuccessAt, lang)}</dd>
+        <dd>
+          <When iso={p.lastSuccessAt} lang={lang} />
+        </dd>
         <dt>{t('overview.nextRun')}</dt>
-        <dd>{p.enabled && !state.status?.paused ? formatTime(p.nextRunAt, lang) : '—'}</dd>
+        <dd>{p.enabled && !state.status?.paused ? <When iso={p.nextRunAt} lang={lang} /> : '—'}</dd>
       </dl>
       {p.running && (
         <div className="progress">

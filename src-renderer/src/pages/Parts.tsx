@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CheckResult, PartName, PlanEntry, RunSummary } from '../../../src-main/app/ipc-contract';
 import { ConnectFirst, IssueSummary, PageHeading } from '../components/common';
@@ -15,6 +15,8 @@ import { WhereField } from '../components/where';
 import { useApp } from '../lib/app-context';
 import { call, errorMessage } from '../lib/bridge';
 import { formatTime, uniqueKeys } from '../lib/format';
+import { useLeaveGuard } from '../lib/leave-guard';
+import { partSummary } from '../lib/part-summary';
 import { getIn } from '../lib/paths';
 import { useSaid } from '../lib/said';
 import { useActivityPickers } from '../lib/use-pickers';
@@ -42,7 +44,6 @@ function PartBasics({ part }: { part: PartName }) {
   const base = `parts.${part}`;
   return (
     <div className="grid">
-      <CheckField path={`${base}.enabled`} label={t('parts.enabled')} />
       <SelectField path={`${base}.direction`} label={t('parts.direction')} options={directions} />
       <NumberField
         path={`${base}.intervalMinutes`}
@@ -53,6 +54,29 @@ function PartBasics({ part }: { part: PartName }) {
       />
       <SelectField path={`${base}.conflictPolicy`} label={t('parts.conflictPolicy')} options={policies} />
     </div>
+  );
+}
+
+/** Fields a salesperson rarely needs (the expert `where`, the new items' role and division): closed until asked. */
+function Advanced({ part, children }: { part: PartName; children: React.ReactNode }) {
+  const { t } = useTranslation();
+  const form = useForm();
+  const base = `parts.${part}.`;
+  const hasIssue = Object.keys(form.issues).some(
+    (k) =>
+      k.startsWith(`${base}where`) ||
+      k.startsWith(`${base}newItemSolverRoleId`) ||
+      k.startsWith(`${base}newItemDivisionId`),
+  );
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (hasIssue) setOpen(true);
+  }, [hasIssue]);
+  return (
+    <details className="advanced" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{t('parts.advanced')}</summary>
+      {children}
+    </details>
   );
 }
 
@@ -115,16 +139,6 @@ function ActivityFilters({
           label={t('parts.newItemQueue')}
           options={opt(pickers.queues)}
         />
-        <SelectField
-          path={`${base}.newItemSolverRoleId`}
-          label={t('parts.newItemSolverRole')}
-          options={opt(pickers.roles)}
-        />
-        <SelectField
-          path={`${base}.newItemDivisionId`}
-          label={t('parts.newItemDivision')}
-          options={opt(pickers.divisions)}
-        />
         <TextField
           path={`${base}.newItemsCategory`}
           label={t('parts.newItemsCategory')}
@@ -153,7 +167,21 @@ function ActivityFilters({
           </>
         )}
       </div>
-      <WhereField path={`${base}.where`} collection="crmactivities" label={t('parts.whereActivities')} />
+      <Advanced part={part}>
+        <div className="grid">
+          <SelectField
+            path={`${base}.newItemSolverRoleId`}
+            label={t('parts.newItemSolverRole')}
+            options={opt(pickers.roles)}
+          />
+          <SelectField
+            path={`${base}.newItemDivisionId`}
+            label={t('parts.newItemDivision')}
+            options={opt(pickers.divisions)}
+          />
+        </div>
+        <WhereField path={`${base}.where`} collection="crmactivities" label={t('parts.whereActivities')} />
+      </Advanced>
     </>
   );
 }
@@ -272,16 +300,105 @@ function CheckAgainstServer({ dirty }: { dirty: boolean }) {
   );
 }
 
+/** One part: its summary line (on/off and what it does) with the details collapsed until the user opens them. */
+function PartCard({
+  part,
+  pickers,
+  expanded,
+  onToggle,
+}: {
+  part: (typeof SYNC_PARTS)[number];
+  pickers: ReturnType<typeof useActivityPickers>;
+  expanded: boolean;
+  onToggle: () => void;
+}) {
+  const { t } = useTranslation();
+  const form = useForm();
+  const cfg = getIn(form.draft, `parts.${part}`) as Record<string, unknown> | undefined;
+  const enabled = cfg?.enabled === true;
+  const typeName = (ids: string[]) => ids.map((id) => pickers.types.find((x) => x.id === id)?.name ?? id);
+  const detailsId = `parts-${part}-details`;
+  return (
+    <section className={`card part-card${enabled ? '' : ' part-off'}`} aria-labelledby={`parts-${part}`}>
+      <div className="part-head">
+        <h2 id={`parts-${part}`} className="part-title">
+          {t(`parts.${part}`)}
+        </h2>
+        <CheckField path={`parts.${part}.enabled`} label={t('parts.enabled')} />
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={expanded}
+          aria-controls={detailsId}
+          onClick={onToggle}
+        >
+          {t(expanded ? 'parts.hideDetails' : 'parts.showDetails')}
+          <span className="sr-only"> — {t(`parts.${part}`)}</span>
+        </button>
+      </div>
+      <p className="part-line" data-testid={`summary-${part}`}>
+        {partSummary(part, cfg, t as never, typeName)}
+      </p>
+      {expanded && (
+        <div id={detailsId} className="part-details">
+          <PartBasics part={part} />
+          {enabled && part === 'addressBook' && (
+            <>
+              <div className="grid">
+                <CheckField path="parts.addressBook.onlyMine" label={t('parts.onlyMineFirms')} />
+                <CheckField path="parts.addressBook.hideHidden" label={t('parts.hideHidden')} />
+                <CheckField path="parts.addressBook.includePersons" label={t('parts.includePersons')} />
+              </div>
+              <Advanced part="addressBook">
+                <WhereField path="parts.addressBook.where" collection="firms" label={t('parts.whereFirms')} />
+              </Advanced>
+            </>
+          )}
+          {enabled && part !== 'addressBook' && <ActivityFilters part={part} pickers={pickers} />}
+        </div>
+      )}
+    </section>
+  );
+}
+
 export function PartsPage() {
   const { t } = useTranslation();
   const said = useSaid();
   const { state, announce } = useApp();
   const { draft, save, saving, issues, form, dirty } = useSyncDraft();
+  useLeaveGuard(dirty, save);
   const pickers = useActivityPickers(state.sync !== null);
   const [preview, setPreview] = useState<{ plan: PlanEntry[]; summaries: RunSummary[] } | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const [approving, setApproving] = useState(false);
+  // the settings, or the preview in its own view (the draft stays as it is behind it)
+  const [view, setView] = useState<'settings' | 'preview'>('settings');
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (part: string) =>
+    setExpanded((xs) => {
+      const next = new Set(xs);
+      if (next.has(part)) next.delete(part);
+      else next.add(part);
+      return next;
+    });
+  // a part the user turns on opens its details (what to choose next); a part with a save error opens too
+  const wasOn = useRef<Record<string, boolean> | null>(null);
+  useEffect(() => {
+    const on: Record<string, boolean> = {};
+    for (const part of SYNC_PARTS) on[part] = getIn(draft, `parts.${part}.enabled`) === true;
+    const before = wasOn.current;
+    wasOn.current = on;
+    if (!before) return;
+    const opened = SYNC_PARTS.filter((p) => on[p] && !before[p]);
+    if (opened.length) setExpanded((xs) => new Set([...xs, ...opened]));
+  }, [draft]);
+  useEffect(() => {
+    const withIssue = SYNC_PARTS.filter((p) =>
+      issues.some((i) => i.path.replace(/^sync\./, '').startsWith(`parts.${p}.`)),
+    );
+    if (withIssue.length) setExpanded((xs) => new Set([...xs, ...withIssue]));
+  }, [issues]);
 
   if (!state.sync) {
     return <ConnectFirst title={t('nav.parts')} />;
@@ -295,9 +412,11 @@ export function PartsPage() {
 
   /** A dry run of the page as it is now, saved or not: nothing is saved, nothing written. */
   const runPreview = async () => {
+    setView('preview');
     setPreviewing(true);
     setPreview(null);
     setPreviewError(null);
+    requestAnimationFrame(() => document.getElementById('preview-heading')?.focus());
     try {
       announce(t('preview.running'));
       const r = await call('preview', null, dirty ? draft : undefined);
@@ -315,9 +434,13 @@ export function PartsPage() {
     setApproving(true);
     setPreviewError(null);
     try {
-      if (dirty && !(await save())) return;
+      if (dirty && !(await save())) {
+        setView('settings'); // the refused save's reasons are on the settings
+        return;
+      }
       const runs = await call('approve');
       setPreview(null);
+      setView('settings');
       announce(
         t('preview.started', {
           count: runs.length,
@@ -333,59 +456,16 @@ export function PartsPage() {
   const canApprove = preview !== null && (dirty || waiting.length > 0);
   const changes = preview?.plan.length ?? 0;
 
-  return (
-    <FormCtx.Provider value={form}>
-      <form
-        className="page"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
+  if (view === 'preview') {
+    return (
+      <div className="page">
         <PageHeading>{t('nav.parts')}</PageHeading>
-        <IssueSummary issues={issues} />
-        {SYNC_PARTS.map((part) => (
-          <section className="card" key={part} aria-labelledby={`parts-${part}`}>
-            <h2 id={`parts-${part}`}>{t(`parts.${part}`)}</h2>
-            <PartBasics part={part} />
-            {getIn(draft, `parts.${part}.enabled`) === true && part === 'addressBook' && (
-              <>
-                <div className="grid">
-                  <CheckField path="parts.addressBook.onlyMine" label={t('parts.onlyMineFirms')} />
-                  <CheckField path="parts.addressBook.hideHidden" label={t('parts.hideHidden')} />
-                  <CheckField path="parts.addressBook.includePersons" label={t('parts.includePersons')} />
-                </div>
-                <WhereField path="parts.addressBook.where" collection="firms" label={t('parts.whereFirms')} />
-              </>
-            )}
-            {getIn(draft, `parts.${part}.enabled`) === true && part !== 'addressBook' && (
-              <ActivityFilters part={part} pickers={pickers} />
-            )}
-          </section>
-        ))}
-        <p className="hint">{t('parts.mailElsewhere')}</p>
-        <div className="toolbar sticky">
-          <button type="submit" className="primary" disabled={saving}>
-            {t('common.save')}
-          </button>
-          <button type="button" onClick={runPreview} disabled={previewing || saving || approving}>
-            {previewing ? t('preview.running') : t('preview.button')}
-          </button>
-        </div>
-        {waiting.length > 0 && !preview && (
-          <div className="banner banner-warn" role="status">
-            <p>
-              {t('preview.waiting', {
-                count: waiting.length,
-                parts: waiting.map((p) => t(`parts.${p.part}`)).join(', '),
-              })}
-            </p>
-          </div>
-        )}
         <section className="card" aria-labelledby="preview-heading" aria-busy={previewing}>
-          <h2 id="preview-heading">{t('preview.title')}</h2>
-          <p className="hint">{t('preview.explain')}</p>
+          <h2 id="preview-heading" tabIndex={-1}>
+            {t('preview.title')}
+          </h2>
+          <p className="hint">{t(dirty ? 'preview.explainUnsaved' : 'preview.explain')}</p>
+          {previewing && <p role="status">{t('preview.running')}</p>}
           {previewError && (
             <p className="result result-error" role="alert">
               {previewError}
@@ -398,16 +478,65 @@ export function PartsPage() {
                 {t(`parts.${s.part}`)}: {s.message ? said(s) : t(`result.${s.result}`)}
               </p>
             ))}
-          {preview && <PlanTable plan={preview.plan} />}
-          {canApprove && (
-            <div className="toolbar">
+          <div className="toolbar">
+            {canApprove && (
               <button type="button" className="primary" onClick={approve} disabled={approving || saving}>
                 {t(firstRun ? 'preview.startFirst' : 'preview.startChanged', { count: changes })}
               </button>
-              <p className="hint">{t('preview.startHint')}</p>
-            </div>
-          )}
+            )}
+            <button type="button" onClick={() => setView('settings')} disabled={approving}>
+              {t('preview.back')}
+            </button>
+          </div>
+          {canApprove && <p className="hint">{t('preview.startHint')}</p>}
+          {/* the table after the buttons: with many rows the start button stays in view */}
+          {preview && <PlanTable plan={preview.plan} />}
         </section>
+      </div>
+    );
+  }
+
+  return (
+    <FormCtx.Provider value={form}>
+      <form
+        className="page"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <PageHeading>{t('nav.parts')}</PageHeading>
+        <IssueSummary issues={issues} />
+        {waiting.length > 0 && (
+          <div className="banner banner-warn" role="status">
+            <p>
+              {t('preview.waiting', {
+                count: waiting.length,
+                parts: waiting.map((p) => t(`parts.${p.part}`)).join(', '),
+              })}
+            </p>
+          </div>
+        )}
+        {SYNC_PARTS.map((part) => (
+          <PartCard
+            key={part}
+            part={part}
+            pickers={pickers}
+            expanded={expanded.has(part)}
+            onToggle={() => toggle(part)}
+          />
+        ))}
+        <div className="toolbar sticky">
+          <button type="submit" className="primary" disabled={saving}>
+            {t('common.save')}
+          </button>
+          <button type="button" onClick={runPreview} disabled={previewing || saving || approving}>
+            {previewing ? t('preview.running') : t('preview.button')}
+          </button>
+          {dirty && <span className="hint">{t('parts.unsaved')}</span>}
+        </div>
+        <p className="hint">{t('parts.mailElsewhere')}</p>
         <CheckAgainstServer dirty={dirty} />
       </form>
     </FormCtx.Provider>
