@@ -188,7 +188,7 @@ export function partFields(cfg: SyncConfig): Map<PartName, Map<string, Set<strin
     extra('mail', ACTIVITIES);
     add('mail', 'firms', [...(FIRM_MAIL_READ.select ?? []), ...subPaths(FIRM_MAIL_READ.expand)]);
     add('mail', 'persons', PERSON_SELECT);
-    // the e-mail agendas as the archive writes them (#14, src-main/sync/parts/mail-abra.ts; docs/mail.md)
+    // the e-mail agendas as the archive writes them (#14, src-main/sync/parts/mail/abra.ts; docs/mail.md)
     const email = [
       'subject',
       'body',

@@ -22,7 +22,7 @@ import { PART_NAMES, type PartName, type SecretSource, type SyncConfig } from '.
 import { type AnyPart, isCustomPart } from './part';
 import { addressBookPart } from './parts/address-book';
 import { calendarPart } from './parts/calendar';
-import { mailPart } from './parts/mail';
+import { mailPart } from './parts/mail/part';
 import { tasksPart } from './parts/tasks';
 import type { AbraPort, RunContext } from './ports';
 import type { PreflightResult } from './preflight';

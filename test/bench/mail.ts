@@ -3,9 +3,10 @@
  * senders) archived in one first run against the ABRA emulator over HTTP; the mailbox is the in-memory FakeMailbox
  * (requests counted the way a backend would: one per page, one per MIME). Called by `npm run bench`.
  */
-import { parseMime, stripLargeAttachments } from '../../src-main/mail/mime';
+
 import { parseConfig } from '../../src-main/sync/config';
-import { mailPart } from '../../src-main/sync/parts/mail';
+import { parseMime, stripLargeAttachments } from '../../src-main/sync/parts/mail/mime';
+import { mailPart } from '../../src-main/sync/parts/mail/part';
 import { StateStore } from '../../src-main/sync/state/store';
 import { startAbraEmulator } from '../emulators/abra';
 import { abraPort } from '../mail/abra-port';

@@ -3,7 +3,7 @@
  * `.eml` attachment of each e-mail record (sent: through its content object; received: inline BlobData) — ABRA has
  * no Message-ID field (#14, docs/mail.md).
  */
-import { ORIGINAL_EML } from '../../src-main/sync/parts/mail';
+import { ORIGINAL_EML } from '../../src-main/sync/parts/mail/archive';
 import type { AbraControl } from '../emulators/abra';
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { webDomain } from '../../src-main/mail/address';
+import { DEFAULT_FREE_MAIL_DOMAINS } from '../../src-main/sync/config';
+import { webDomain } from '../../src-main/sync/parts/mail/address';
 import {
   type AssignInput,
   type AssignOptions,
@@ -8,8 +9,7 @@ import {
   counterparts,
   type ManualRule,
   ownDomainSet,
-} from '../../src-main/mail/assign';
-import { DEFAULT_FREE_MAIL_DOMAINS } from '../../src-main/sync/config';
+} from '../../src-main/sync/parts/mail/assign';
 
 const addr = (email: string) => ({ email });
 const firms = [
@@ -81,7 +81,7 @@ const persons = [
 (firms[0]!.firmpersons as unknown[]).push({ id: 'FP3', person_id: 'PERS000002', address_id: null });
 
 const mailbox = 'jan.novak@firma.cz';
-const own = ownDomainSet({ ownDomains: ['firma-group.cz'] }, mailbox);
+const own = ownDomainSet(['firma-group.cz'], mailbox);
 const free = new Set(DEFAULT_FREE_MAIL_DOMAINS);
 const idx = buildAddressIndex(firms, persons, { freeMailDomains: free, ownDomains: own });
 

@@ -13,8 +13,8 @@ import type {
   MessageItem,
   WriteResult,
 } from '../../src-main/exchange/types';
-import { parseMime } from '../../src-main/mail/mime';
 import { SyncError } from '../../src-main/shared/errors';
+import { parseMime } from '../../src-main/sync/parts/mail/mime';
 import { FakeAbra } from '../engine/fakes';
 
 interface Stored {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageItem } from '../../src-main/exchange/types';
-import { mimeVerdict, privacyVerdict, summaryVerdict } from '../../src-main/mail/filters';
-import { parseMime } from '../../src-main/mail/mime';
 import { mailSchema } from '../../src-main/sync/config';
+import { mimeVerdict, privacyVerdict, summaryVerdict } from '../../src-main/sync/parts/mail/filters';
+import { parseMime } from '../../src-main/sync/parts/mail/mime';
 import { corpus } from './corpus';
 
 const cfg = (over: Record<string, unknown> = {}) => mailSchema.parse({ startDate: '2026-11-01', ...over });

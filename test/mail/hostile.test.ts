@@ -4,17 +4,16 @@
  * input must about double the work (a quadratic scan quadruples it). The timed line is in `npm run bench`.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeEncodedWords } from '../../src-main/mail/charset';
+import { htmlToText, htmlWork } from '../../src-main/shared/html';
+import { decodeEncodedWords } from '../../src-main/sync/parts/mail/charset';
 import {
   MAX_DEPTH,
   MAX_PARTS,
   MimeBudgetError,
   type MimePart,
-  mimeWork,
-  parseAddressList,
   parseMime,
-} from '../../src-main/mail/mime';
-import { htmlToText, htmlWork } from '../../src-main/shared/html';
+} from '../../src-main/sync/parts/mail/mime';
+import { mimeWork, parseAddressList } from '../../src-main/sync/parts/mail/mime-headers';
 import { bigMultipart, deepNesting, hugeHeader, manyParts, singleLineHtml } from './hostile';
 
 const count = (p: MimePart): number => 1 + p.children.reduce((a, c) => a + count(c), 0);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBytes, decodeEncodedWords } from '../../src-main/mail/charset';
-import { parseAddressList, parseMime, parseParams, stripLargeAttachments } from '../../src-main/mail/mime';
 import { htmlToText } from '../../src-main/shared/html';
+import { decodeBytes, decodeEncodedWords } from '../../src-main/sync/parts/mail/charset';
+import { parseMime, stripLargeAttachments } from '../../src-main/sync/parts/mail/mime';
+import { parseAddressList, parseParams } from '../../src-main/sync/parts/mail/mime-headers';
 import { corpus, withAttachment } from './corpus';
 
 describe('charsets and encoded words', () => {

@@ -3,17 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig, type SyncConfig } from '../../src-main/sync/config';
-import {
-  createMailPart,
-  EMAILS_RECEIVED,
-  EMAILS_SENT,
-  mailPart,
-  ORIGINAL_EML,
-  PARSE_BUDGET_MS,
-} from '../../src-main/sync/parts/mail';
+import { EMAILS_RECEIVED, EMAILS_SENT } from '../../src-main/sync/parts/mail/abra';
+import { ORIGINAL_EML } from '../../src-main/sync/parts/mail/archive';
+import { PARSE_BUDGET_MS } from '../../src-main/sync/parts/mail/batch';
+import { createMailPart, mailPart } from '../../src-main/sync/parts/mail/part';
 import type { RunContext } from '../../src-main/sync/ports';
 import { SyncService } from '../../src-main/sync/service';
 import { StateStore } from '../../src-main/sync/state/store';
+import { writeV1StateFile } from '../engine/state-v1';
 import { corpus, simpleMime, withAttachment } from './corpus';
 import { FakeMailbox, FaultyAbra } from './fakes';
 import { manyParts } from './hostile';
@@ -186,6 +183,49 @@ describe('the e-mail archive over fakes', () => {
     expect(again.summary.counts.abra.created).toBe(0);
     expect(emails()).toHaveLength(4);
     expect(activities()).toHaveLength(4);
+  });
+
+  it('a state file written before the archive tables joined the store schema: nothing is archived twice, the queue stays', async () => {
+    const mb = new FakeMailbox('jan.novak@firma.cz');
+    mb.deliver('Inbox', corpus('cp1250-qp.eml'));
+    mb.deliver('Inbox', corpus('iso88592-html-freemail.eml'));
+    const file = path.join(dir, 'state-v1.sqlite');
+    const common = { collection: EMAILS_RECEIVED, direction: 'received', subject: '' } as const;
+    writeV1StateFile(file, [
+      {
+        ...common,
+        messageId: '<cp1250-1@kovo-brno.cz>',
+        emailId: 'EMLR000001',
+        activityId: 'ACT0000001',
+        address: 'petr.stastny@kovo-brno.cz',
+        date: '2026-11-24T08:15:00.000Z',
+        firmId: 'FIRM000001',
+        personId: 'PERS000001',
+        status: 'assigned',
+      },
+      {
+        ...common,
+        messageId: '<iso2-1@seznam.cz>',
+        emailId: 'EMLR000002',
+        activityId: 'ACT0000002',
+        address: 'jiri.cerny@seznam.cz',
+        date: '2026-11-25T09:00:00.000Z',
+        firmId: null,
+        personId: null,
+        status: 'unassigned',
+      },
+    ]);
+    const state = StateStore.open(file);
+    stores.push(state);
+    const ctx = ctxFor(mb, JAN, {}, state);
+    const r = await run(ctx);
+    expect(r.summary).toMatchObject({
+      result: 'ok',
+      counts: { abra: { created: 0 }, examined: 2, failed: 0 },
+    });
+    expect(emails()).toHaveLength(0);
+    expect(activities()).toHaveLength(0);
+    expect(mailPart.listUnassigned!(ctx).map((q) => q.internetMessageId)).toEqual(['<iso2-1@seznam.cz>']);
   });
 
   it('a message moved between tracked folders is archived once; a mailbox delete never touches ABRA', async () => {

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ConflictRecord, ItemFailure, RunSummary, Side } from '../api';
 import type { PartName } from '../config';
+import { MAIL_TABLES, MailTables } from './mail-tables';
 import { type Database, openDatabase } from './sqlite';
 
 export type CommonRecord = Record<string, unknown>;
@@ -63,7 +64,7 @@ export interface FieldOverride {
   value: unknown;
 }
 
-const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -106,6 +107,16 @@ CREATE TABLE IF NOT EXISTS overrides (
 );
 `;
 
+/**
+ * `MIGRATIONS[v]` takes a file from schema version v to v + 1, inside the opening transaction. A new file gets
+ * {@link SCHEMA} and then every step, so new and migrated files are built by the same statements.
+ */
+const MIGRATIONS: Record<number, string> = {
+  // 1 → 2: the e-mail archive's tables. Version 1 had the mail part create them on its first run with this same DDL,
+  // so a file that has them keeps them and their rows (IF NOT EXISTS), and one that has not gets them.
+  1: MAIL_TABLES,
+};
+
 interface LinkRow {
   part: string;
   abra_id: string;
@@ -139,7 +150,12 @@ function toLink(r: LinkRow): Link {
 }
 
 export class StateStore {
-  private constructor(readonly db: Database) {}
+  /** The e-mail archive's rows (archived messages, manual rules, unreadable messages). */
+  readonly mail: MailTables;
+
+  private constructor(readonly db: Database) {
+    this.mail = new MailTables(db);
+  }
 
   /** Opens (and creates or migrates) the state file. `:memory:` works for tests. */
   static open(file: string): StateStore {
@@ -148,16 +164,26 @@ export class StateStore {
     db.transaction(() => {
       db.exec(SCHEMA);
       const v = db.prepare('SELECT value FROM meta WHERE key = ?').get<{ value: string }>('schemaVersion');
-      if (!v)
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
-          'schemaVersion',
-          String(SCHEMA_VERSION),
-        );
-      else if (Number(v.value) > SCHEMA_VERSION) {
+      if (v && Number(v.value) > SCHEMA_VERSION) {
         throw new Error(
           `state file ${file} was written by a newer version (schema ${v.value}); refusing to touch it`,
         );
       }
+      // a new file: version 1's tables were just made by SCHEMA, the steps bring it up like any old file
+      const from = v ? Number(v.value) : 1;
+      if (!Number.isInteger(from) || from < 1)
+        throw new Error(
+          `state file ${file} has an unreadable schema version (${v?.value}); refusing to touch it`,
+        );
+      if (from === SCHEMA_VERSION) return; // opened before by this version: nothing to do
+      for (let step = from; step < SCHEMA_VERSION; step++) {
+        const sql = MIGRATIONS[step];
+        if (sql === undefined) throw new Error(`state file ${file}: no migration from schema ${step}`);
+        db.exec(sql);
+      }
+      db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ).run('schemaVersion', String(SCHEMA_VERSION));
     });
     return new StateStore(db);
   }

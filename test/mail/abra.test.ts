@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src-main/sync/config';
-import { mailPart, ORIGINAL_EML } from '../../src-main/sync/parts/mail';
+import { ORIGINAL_EML } from '../../src-main/sync/parts/mail/archive';
+import { mailPart } from '../../src-main/sync/parts/mail/part';
 import type { AbraPort, RunContext } from '../../src-main/sync/ports';
 import { StateStore } from '../../src-main/sync/state/store';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';

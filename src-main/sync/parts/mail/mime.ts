@@ -12,10 +12,25 @@
  * the end of a value and then be tried again at the next position. The structure is capped ({@link MAX_DEPTH},
  * {@link MAX_PARTS}); what was left unread is said in {@link ParsedMail.limits}. An optional time budget makes a parse
  * that still takes too long stop with a {@link MimeBudgetError} instead of holding the process.
+ *
+ * This file is the structure (parts, boundaries, attachments, signals); the headers are read in mime-headers.ts, the
+ * bodies decoded in mime-body.ts.
  */
 
-import { htmlToText } from '../shared/html';
-import { decodeBytes, decodeRawHeader, decodeRfc2231 } from './charset';
+import { htmlToText } from '../../../shared/html';
+import { decodeRawHeader } from './charset';
+import { decodedSize, textOf } from './mime-body';
+import {
+  type AddressValue,
+  first,
+  firstAngle,
+  flag,
+  mimeWork,
+  parseAddressList,
+  parseDate,
+  parseHeaderBlock,
+  parseParams,
+} from './mime-headers';
 
 export interface MimePart {
   /** Lowercase header name → raw (latin1, unfolded) values in order. */
@@ -31,11 +46,6 @@ export interface MimePart {
   bodyStart: number;
   end: number;
   children: MimePart[];
-}
-
-export interface AddressValue {
-  address: string;
-  name?: string;
 }
 
 export interface AttachmentInfo {
@@ -97,12 +107,6 @@ export class MimeBudgetError extends Error {
   }
 }
 
-/**
- * Characters the structure scans (header ends, boundaries, header blocks) have read so far, for tests that prove
- * the parser linear without timing it.
- */
-export const mimeWork = { chars: 0 };
-
 /** `src.indexOf('\n', from)`, counting what it reads. */
 function nextNewline(src: string, from: number): number {
   const i = src.indexOf('\n', from);
@@ -125,85 +129,6 @@ function findHeaderEnd(src: string, start: number, end: number): { headerEnd: nu
     p = i + 1;
   }
   return { headerEnd: end, bodyStart: end };
-}
-
-export function parseHeaderBlock(block: string): Map<string, string[]> {
-  mimeWork.chars += block.length;
-  const headers = new Map<string, string[]>();
-  const lines = block.split(/\r?\n/);
-  // the lines of one header, joined once when it is complete
-  let cur: string[] | null = null;
-  const flush = () => {
-    if (cur === null) return;
-    const line = cur.length === 1 ? (cur[0] as string) : cur.join(' ');
-    const i = line.indexOf(':');
-    if (i > 0) {
-      const name = line.slice(0, i).trim().toLowerCase();
-      const value = line.slice(i + 1).trim();
-      if (name && !/\s/.test(name)) {
-        const list = headers.get(name);
-        if (list) list.push(value);
-        else headers.set(name, [value]);
-      }
-    }
-    cur = null;
-  };
-  for (const line of lines) {
-    const c = line.charCodeAt(0);
-    if ((c === 0x20 || c === 0x09) && cur !== null) cur.push(line.trim());
-    else {
-      flush();
-      cur = [line];
-    }
-  }
-  flush();
-  return headers;
-}
-
-/** `type/sub; a=b; c="d"` → value + params (RFC 2231 continuations and charsets understood). */
-export function parseParams(value: string): { value: string; params: Record<string, string> } {
-  const parts: string[] = [];
-  let from = 0;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x22 && value.charCodeAt(i - 1) !== 0x5c) quoted = !quoted;
-    if (c === 0x3b && !quoted) {
-      parts.push(value.slice(from, i));
-      from = i + 1;
-    }
-  }
-  parts.push(value.slice(from));
-  const head = (parts.shift() ?? '').trim().toLowerCase();
-  const params: Record<string, string> = {};
-  const extended: Record<string, { idx: number; val: string; enc: boolean }[]> = {};
-  for (const p of parts) {
-    const eq = p.indexOf('=');
-    if (eq < 0) continue;
-    const key = p.slice(0, eq).trim().toLowerCase();
-    let val = p.slice(eq + 1).trim();
-    if (val.startsWith('"')) val = val.slice(1, val.endsWith('"') ? -1 : undefined).replace(/\\(.)/g, '$1');
-    const m = /^([^*]+)\*(?:(\d+)\*?)?$/.exec(key);
-    if (m && (key.endsWith('*') || m[2] !== undefined)) {
-      const name = m[1] as string;
-      const segs = extended[name] ?? [];
-      extended[name] = segs;
-      segs.push({ idx: Number(m[2] ?? 0), val, enc: key.endsWith('*') });
-    } else params[key] = decodeRawHeader(val);
-  }
-  for (const [name, segs] of Object.entries(extended)) {
-    segs.sort((a, b) => a.idx - b.idx);
-    if (segs[0]?.enc) {
-      // charset'lang'%XX… in the first segment, further %-encoded segments joined before decoding
-      const joined = segs.map((s, i) => (i === 0 || s.enc ? s.val : encodeURIComponent(s.val))).join('');
-      params[name] = decodeRfc2231(joined);
-    } else params[name] = decodeRawHeader(segs.map((s) => s.val).join(''));
-  }
-  return { value: head, params };
-}
-
-function first(h: Map<string, string[]>, name: string): string {
-  return h.get(name)?.[0] ?? '';
 }
 
 interface ParseRun {
@@ -299,73 +224,6 @@ function splitMultipart(
   return { ranges, more: false };
 }
 
-/** Decoded bytes of a leaf part's body. */
-export function bodyBytes(src: string, p: MimePart): Buffer {
-  const raw = src.slice(p.bodyStart, p.end);
-  if (p.transferEncoding === 'base64') return Buffer.from(raw.replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
-  if (p.transferEncoding === 'quoted-printable') return decodeQuotedPrintable(raw);
-  return Buffer.from(raw, 'latin1');
-}
-
-/** Value of a hex digit's char code, or -1. */
-function hexVal(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
-}
-
-export function decodeQuotedPrintable(s: string): Buffer {
-  const out = Buffer.alloc(s.length);
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x3d) {
-      const hi = i + 2 < s.length ? hexVal(s.charCodeAt(i + 1)) : -1;
-      const lo = hi < 0 ? -1 : hexVal(s.charCodeAt(i + 2));
-      if (lo >= 0) {
-        out[n++] = hi * 16 + lo;
-        i += 2;
-        continue;
-      }
-      // soft line break
-      if (s[i + 1] === '\r' && s[i + 2] === '\n') {
-        i += 2;
-        continue;
-      }
-      if (s[i + 1] === '\n') {
-        i += 1;
-        continue;
-      }
-    }
-    out[n++] = c & 0xff;
-  }
-  return out.subarray(0, n);
-}
-
-/** Decoded size of a part's body without decoding it. */
-function decodedSize(src: string, p: MimePart): number {
-  const len = p.end - p.bodyStart;
-  if (p.transferEncoding === 'base64') {
-    let chars = 0;
-    let pad = 0;
-    for (let i = p.bodyStart; i < p.end; i++) {
-      const c = src.charCodeAt(i);
-      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47)
-        chars++;
-      else if (c === 61) pad++;
-    }
-    return Math.max(0, Math.floor(((chars + pad) * 3) / 4) - Math.min(pad, 2));
-  }
-  if (p.transferEncoding === 'quoted-printable')
-    return decodeQuotedPrintable(src.slice(p.bodyStart, p.end)).length;
-  return len;
-}
-
-export function textOf(src: string, p: MimePart): string {
-  return decodeBytes(bodyBytes(src, p), p.params.charset);
-}
-
 function leaves(p: MimePart, out: MimePart[] = []): MimePart[] {
   if (p.children.length) for (const c of p.children) leaves(c, out);
   else out.push(p);
@@ -400,116 +258,6 @@ function bodyText(src: string, root: MimePart, check: () => void): string {
 function normalizeNewlines(s: string): string {
   // trimEnd() removes what /\s+$/ does, without retrying a long inner run of spaces at each of its positions
   return s.replace(/\r\n?/g, '\n').trimEnd();
-}
-
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
-
-/** `s.match(/<[^>]*>/)?.[0]`: the first `<` that a `>` follows, up to that `>`. */
-function firstAngle(s: string): string | undefined {
-  const p = s.indexOf('<');
-  const q = p < 0 ? -1 : s.indexOf('>', p + 1);
-  return q < 0 ? undefined : s.slice(p, q + 1);
-}
-
-/** `s.replace(/\([^)]*\)/g, '')`: every `(…)` removed (an unclosed `(` stays). */
-function removeComments(s: string): string {
-  const out: string[] = [];
-  let last = 0;
-  for (;;) {
-    const p = s.indexOf('(', last);
-    const q = p < 0 ? -1 : s.indexOf(')', p + 1);
-    if (q < 0) break;
-    out.push(s.slice(last, p));
-    last = q + 1;
-  }
-  if (!out.length) return s;
-  out.push(s.slice(last));
-  return out.join('');
-}
-
-/** Split an address list at commas outside quotes/angle brackets/comments; groups are flattened. */
-export function parseAddressList(value: string): AddressValue[] {
-  const out: AddressValue[] = [];
-  const items: string[] = [];
-  let from = 0;
-  let q = false;
-  let angle = 0;
-  let paren = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i] as string;
-    if (c === '\\' && q) {
-      i++;
-      continue;
-    }
-    if (c === '"' && !paren) q = !q;
-    else if (!q && c === '<') angle++;
-    else if (!q && c === '>') angle = Math.max(0, angle - 1);
-    else if (!q && c === '(') paren++;
-    else if (!q && c === ')') paren = Math.max(0, paren - 1);
-    if (!q && !angle && !paren && (c === ',' || c === ';')) {
-      items.push(value.slice(from, i));
-      from = i + 1;
-    }
-  }
-  items.push(value.slice(from));
-  for (let it of items) {
-    it = it.trim();
-    if (!it) continue;
-    const g = groupMembers(it); // group "name: a@b"
-    if (g !== undefined && !it.includes('<')) it = g.trim();
-    else if (g !== undefined && it.indexOf(':') < it.indexOf('<')) it = g.trim();
-    // /^(.*?)<([^>]*)>/ without retrying every later `<` when no `>` follows
-    const lt = it.indexOf('<');
-    const gt = lt < 0 || LINE_TERMINATOR.test(it.slice(0, lt)) ? -1 : it.indexOf('>', lt + 1);
-    let address = '';
-    let name = '';
-    if (gt >= 0) {
-      address = it.slice(lt + 1, gt).trim();
-      name = it.slice(0, lt).trim();
-    } else {
-      // /\(([^)]*)\)/: the first `(` that a `)` follows
-      const open = it.indexOf('(');
-      const close = open < 0 ? -1 : it.indexOf(')', open + 1);
-      address = removeComments(it).trim();
-      name = close >= 0 ? it.slice(open + 1, close).trim() : '';
-    }
-    name = name
-      .replace(/^"(.*)"$/s, '$1')
-      .replace(/\\(.)/g, '$1')
-      .trim();
-    address = address.replace(/^mailto:/i, '').replace(/\s+/g, '');
-    if (!address.includes('@')) continue;
-    out.push(name ? { address, name: decodeRawHeader(name) } : { address });
-  }
-  return out;
-}
-
-/**
- * /^[^"<>@]*:(.*)$/ (a group `name: members`): the members after the last `:` before the first `"<>@`, unless a
- * line break follows it.
- */
-function groupMembers(it: string): string | undefined {
-  let stop = it.length;
-  for (const ch of '"<>@') {
-    const i = it.indexOf(ch);
-    if (i >= 0 && i < stop) stop = i;
-  }
-  if (stop === 0) return undefined;
-  const colon = it.lastIndexOf(':', stop - 1);
-  if (colon < 0) return undefined;
-  const rest = it.slice(colon + 1);
-  return LINE_TERMINATOR.test(rest) ? undefined : rest;
-}
-
-function parseDate(v: string): string | undefined {
-  if (!v) return undefined;
-  const cleaned = removeComments(v).trim();
-  const t = Date.parse(cleaned);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-}
-
-function flag(h: Map<string, string[]>, name: string): string {
-  return first(h, name).trim().toLowerCase();
 }
 
 /**

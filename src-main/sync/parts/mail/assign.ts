@@ -14,8 +14,10 @@
  * Several firms at the deciding rule: `mostRecent` picks the firm with the latest activity (ties → lowest id),
  * `unassigned` leaves the message unassigned (the person is kept when every candidate shares it).
  */
-import type { MailConfig } from '../sync/config';
 import { domainAndParents, domainOf, normAddress, splitAddresses, webDomain } from './address';
+
+/** Several firms match at the deciding rule: the most recently active one, or leave the message unassigned. */
+export type AmbiguousChoice = 'mostRecent' | 'unassigned';
 
 export type AssignRule = 'manual' | 'person' | 'firmPerson' | 'firm' | 'domain' | 'none';
 
@@ -162,15 +164,15 @@ export function counterparts(input: AssignInput, ownDomains: Set<string>): strin
 export interface AssignOptions {
   freeMailDomains: Set<string>;
   ownDomains: Set<string>;
-  ambiguous: MailConfig['ambiguous'];
+  ambiguous: AmbiguousChoice;
   rules: Map<string, ManualRule>;
   /** Last activity instant (ISO) per firm id; missing = never. */
   lastActivity: (firmIds: string[]) => Promise<Map<string, string>>;
 }
 
 /** The rule-set domains for an assignment: configured own domains plus the mailbox's domain. */
-export function ownDomainSet(cfg: Pick<MailConfig, 'ownDomains'>, mailbox: string): Set<string> {
-  const s = new Set(cfg.ownDomains.map((d) => d.trim().toLowerCase()).filter(Boolean));
+export function ownDomainSet(ownDomains: readonly string[], mailbox: string): Set<string> {
+  const s = new Set(ownDomains.map((d) => d.trim().toLowerCase()).filter(Boolean));
   const d = domainOf(mailbox);
   if (d) s.add(d);
   return s;

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SyncError } from '../../src-main/shared/errors';
 import { tr } from '../../src-main/shared/messages';
 import { parseConfig } from '../../src-main/sync/config';
-import { mailPart } from '../../src-main/sync/parts/mail';
+import { mailPart } from '../../src-main/sync/parts/mail/part';
 import type { AbraPort, RunContext } from '../../src-main/sync/ports';
 import { StateStore } from '../../src-main/sync/state/store';
 import { type AbraEmulator, type AbraEmulatorOptions, startAbraEmulator } from '../emulators/abra';

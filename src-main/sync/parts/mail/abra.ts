@@ -7,11 +7,11 @@
  * See docs/mail.md.
  */
 import { createHash } from 'node:crypto';
-import { normAddress } from '../../mail/address';
-import { SyncError } from '../../shared/errors';
-import { note, tr } from '../../shared/messages';
-import type { MailConfig } from '../config';
-import { type AbraRow, abraLiteral, abraTimestamp, type RunContext } from '../ports';
+import { SyncError } from '../../../shared/errors';
+import { note, tr } from '../../../shared/messages';
+import { type AbraRow, abraLiteral, abraTimestamp, type RunContext } from '../../ports';
+import { normAddress } from './address';
+import type { MailSettings } from './message';
 
 export const EMAILS_RECEIVED = 'emailsreceiveds';
 export const EMAILS_SENT = 'emailsents';
@@ -40,6 +40,9 @@ const CANDIDATES = 20;
 
 export type Direction = 'received' | 'sent';
 
+/** The settings the checks before the first write take (the mail part passes its own). */
+type SetupSettings = Pick<MailSettings, 'emailAccountId' | 'messageIdField'>;
+
 /** What a run learned about the server before writing. */
 export interface MailSetup {
   accountId: string;
@@ -55,7 +58,7 @@ export function relDefOf(d: Direction): number {
 }
 
 /** The own e-mail account: configured, else the one whose address is the mailbox's. */
-async function resolveAccount(ctx: RunContext, cfg: MailConfig): Promise<string> {
+async function resolveAccount(ctx: RunContext, cfg: SetupSettings): Promise<string> {
   if (cfg.emailAccountId) return cfg.emailAccountId;
   const mailbox = normAddress(ctx.config.exchange.email);
   let rows: AbraRow[] = [];
@@ -103,7 +106,7 @@ async function proveSentState(ctx: RunContext, accountId: string): Promise<void>
 }
 
 /** The Message-ID user field: configured, else `X_MessageID` when both agendas have it, else none. */
-async function detectIdField(ctx: RunContext, cfg: MailConfig): Promise<string | null> {
+async function detectIdField(ctx: RunContext, cfg: SetupSettings): Promise<string | null> {
   const name = cfg.messageIdField || DEFAULT_ID_FIELD;
   try {
     for (const coll of [EMAILS_RECEIVED, EMAILS_SENT])
@@ -121,7 +124,7 @@ async function detectIdField(ctx: RunContext, cfg: MailConfig): Promise<string |
 }
 
 /** Everything the archive must know before its first write (one run: 2–4 requests). */
-export async function mailSetup(ctx: RunContext, cfg: MailConfig): Promise<MailSetup> {
+export async function mailSetup(ctx: RunContext, cfg: SetupSettings): Promise<MailSetup> {
   const accountId = await resolveAccount(ctx, cfg);
   await proveSentState(ctx, accountId);
   return { accountId, idField: await detectIdField(ctx, cfg) };

@@ -3,12 +3,21 @@
  * the run log. Checked twice: on the mailbox summary (cheap, before the MIME is fetched) and again on the parsed
  * MIME headers (auto-reply and delivery-report signals that only the headers carry).
  */
-import type { MessageItem } from '../exchange/types';
-import type { MailConfig } from '../sync/config';
+import type { MessageItem } from '../../../exchange/types';
 import { domainOf, inDomainList, normAddress } from './address';
 import type { ParsedMail } from './mime';
 
 export type Verdict = { archive: true } | { archive: false; reason: string };
+
+/** What the filters are told (the mail part passes its settings, which carry these fields under these names). */
+export interface FilterSettings {
+  excludedAddresses: string[];
+  excludedDomains: string[];
+  skipPrivate: boolean;
+  skipCategories: string[];
+  skipDeliveryReports: boolean;
+  skipAutoReplies: boolean;
+}
 
 const KEEP: Verdict = { archive: true };
 
@@ -51,7 +60,7 @@ export function participants(m: Pick<MessageItem, 'from' | 'sender' | 'to' | 'cc
 /** Privacy: excluded addresses/domains (any participant), Private sensitivity, chosen categories. */
 export function privacyVerdict(
   m: Pick<MessageItem, 'from' | 'sender' | 'to' | 'cc' | 'bcc' | 'sensitivity' | 'categories'>,
-  cfg: MailConfig,
+  cfg: Pick<FilterSettings, 'excludedAddresses' | 'excludedDomains' | 'skipPrivate' | 'skipCategories'>,
 ): Verdict {
   const excludedAddr = new Set(cfg.excludedAddresses.map(normAddress));
   const excludedDom = new Set(cfg.excludedDomains.map((d) => d.trim().toLowerCase().replace(/^@/, '')));
@@ -68,7 +77,7 @@ export function privacyVerdict(
 }
 
 /** Everything decidable from the mailbox summary. */
-export function summaryVerdict(m: MessageItem, cfg: MailConfig, startIso: string): Verdict {
+export function summaryVerdict(m: MessageItem, cfg: FilterSettings, startIso: string): Verdict {
   if (m.isDraft) return { archive: false, reason: 'draft' };
   const when = m.receivedAt ?? m.sentAt;
   if (when && when < startIso) return { archive: false, reason: 'older than the start date' };
@@ -82,7 +91,10 @@ export function summaryVerdict(m: MessageItem, cfg: MailConfig, startIso: string
 }
 
 /** Signals only the MIME carries (a server that reports bounces as IPM.Note, Auto-Submitted headers). */
-export function mimeVerdict(p: ParsedMail, cfg: MailConfig): Verdict {
+export function mimeVerdict(
+  p: ParsedMail,
+  cfg: Pick<FilterSettings, 'skipDeliveryReports' | 'skipAutoReplies'>,
+): Verdict {
   if (cfg.skipDeliveryReports && p.isDeliveryReport) return { archive: false, reason: 'delivery report' };
   if (cfg.skipAutoReplies && p.isAutoReply) return { archive: false, reason: 'automatic reply' };
   return KEEP;

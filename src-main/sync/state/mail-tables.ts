@@ -1,11 +1,15 @@
 /**
  * The e-mail archive's own tables in the profile's state file: which messages (by Internet Message-ID) are archived
- * as which ABRA records, which wait for a manual assignment, and the address → firm rules the user made.
+ * as which ABRA records, which wait for a manual assignment, the address → firm rules the user made, and the
+ * messages given up for good. The tables are part of the store's schema (store.ts creates them — schema version 2 —
+ * and migrates a version-1 file, whose mail tables, when it has them, were made by the mail part with this same DDL);
+ * this class only reads and writes their rows.
  */
 import type { UnassignedMail } from '../api';
-import type { StateStore } from '../state/store';
+import type { Database } from './sqlite';
 
-const SCHEMA = `
+/** The tables as the mail part created them before they joined the store's schema (kept byte-for-byte: see above). */
+export const MAIL_TABLES = `
 CREATE TABLE IF NOT EXISTS mail_messages (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   message_id TEXT NOT NULL UNIQUE,
@@ -76,28 +80,21 @@ const toRow = (r: DbRow): MailRow => ({
   status: r.status,
 });
 
-const ready = new WeakSet<StateStore>();
-
-export class MailState {
-  constructor(readonly state: StateStore) {
-    if (!ready.has(state)) {
-      state.db.exec(SCHEMA);
-      ready.add(state);
-    }
-  }
+export class MailTables {
+  constructor(private readonly db: Database) {}
 
   get(messageId: string): MailRow | null {
-    const r = this.state.db.prepare('SELECT * FROM mail_messages WHERE message_id = ?').get<DbRow>(messageId);
+    const r = this.db.prepare('SELECT * FROM mail_messages WHERE message_id = ?').get<DbRow>(messageId);
     return r ? toRow(r) : null;
   }
 
   byId(id: number): MailRow | null {
-    const r = this.state.db.prepare('SELECT * FROM mail_messages WHERE id = ?').get<DbRow>(id);
+    const r = this.db.prepare('SELECT * FROM mail_messages WHERE id = ?').get<DbRow>(id);
     return r ? toRow(r) : null;
   }
 
   put(m: Omit<MailRow, 'id'>): void {
-    this.state.db
+    this.db
       .prepare(
         `INSERT INTO mail_messages (message_id, collection, abra_email_id, abra_activity_id, direction, subject, address, date,
            firm_id, person_id, status, archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -123,14 +120,14 @@ export class MailState {
 
   /** A message given up for good (its MIME could not be read within the limits): never read again. */
   unreadable(messageId: string): { reason: string; at: string } | null {
-    const r = this.state.db
+    const r = this.db
       .prepare('SELECT reason, at FROM mail_unreadable WHERE message_id = ?')
       .get<{ reason: string; at: string }>(messageId);
     return r ? { reason: r.reason, at: r.at } : null;
   }
 
   putUnreadable(messageId: string, subject: string, reason: string, at: string): void {
-    this.state.db
+    this.db
       .prepare(
         `INSERT INTO mail_unreadable (message_id, subject, reason, at) VALUES (?, ?, ?, ?)
          ON CONFLICT(message_id) DO UPDATE SET subject = excluded.subject, reason = excluded.reason, at = excluded.at`,
@@ -139,14 +136,14 @@ export class MailState {
   }
 
   setAssignment(id: number, firmId: string | null, personId: string | null): void {
-    this.state.db
+    this.db
       .prepare('UPDATE mail_messages SET firm_id = ?, person_id = ?, status = ? WHERE id = ?')
       .run(firmId, personId, firmId || personId ? 'assigned' : 'unassigned', id);
   }
 
   /** The user ignores an unassigned message: it leaves the queue (the activity in ABRA stays as archived). */
   ignore(id: number): boolean {
-    const r = this.state.db
+    const r = this.db
       .prepare("UPDATE mail_messages SET status = 'ignored' WHERE id = ? AND status = 'unassigned'")
       .run(id);
     return Number(r.changes) > 0;
@@ -154,12 +151,12 @@ export class MailState {
 
   unassigned(address?: string): MailRow[] {
     const rows = address
-      ? this.state.db
+      ? this.db
           .prepare(
             "SELECT * FROM mail_messages WHERE status = 'unassigned' AND address = ? ORDER BY date, id",
           )
           .all<DbRow>(address)
-      : this.state.db
+      : this.db
           .prepare("SELECT * FROM mail_messages WHERE status = 'unassigned' ORDER BY date DESC, id DESC")
           .all<DbRow>();
     return rows.map(toRow);
@@ -178,11 +175,11 @@ export class MailState {
   }
 
   count(): number {
-    return this.state.db.prepare('SELECT COUNT(*) AS n FROM mail_messages').get<{ n: number }>()?.n ?? 0;
+    return this.db.prepare('SELECT COUNT(*) AS n FROM mail_messages').get<{ n: number }>()?.n ?? 0;
   }
 
   rules(): Map<string, { address: string; firmId: string; personId: string | null }> {
-    const rows = this.state.db
+    const rows = this.db
       .prepare('SELECT address, firm_id, person_id FROM mail_rules')
       .all<{ address: string; firm_id: string; person_id: string | null }>();
     return new Map(
@@ -191,7 +188,7 @@ export class MailState {
   }
 
   putRule(address: string, firmId: string, personId: string | null): void {
-    this.state.db
+    this.db
       .prepare(
         `INSERT INTO mail_rules (address, firm_id, person_id, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(address) DO UPDATE SET firm_id = excluded.firm_id, person_id = excluded.person_id`,
