@@ -65,9 +65,10 @@ export interface ChangedSinceOptions {
   /** `expand` of the list read, e.g. `firmpersons(person_id,address_id.email)`. */
   expand?: string;
   /**
-   * Safety overlap subtracted from `since` (default 61 s: a real ABRA answers an activity's createdat$date on the full
-   * minute, so a record created late in a minute can carry a stamp up to 59 s older than the mark). Rows read again
-   * are dropped by id + objversion (`known`) or found unchanged by the engine.
+   * Safety overlap subtracted from `since` (default {@link CHANGED_SINCE_OVERLAP_MS}, 15 min: a real ABRA answers an
+   * activity's createdat$date on the full minute, so a record created late in a minute can carry a stamp up to 59 s
+   * older than the mark; a transaction committed late or a server clock corrected by a few minutes stamps rows
+   * before the mark too). Rows read again are dropped by id + objversion (`known`) or found unchanged by the engine.
    */
   overlapMs?: number;
   /** Rows already known with this objversion (or newer) are dropped from `rows` (high-water still counts them). */
@@ -76,9 +77,16 @@ export interface ChangedSinceOptions {
 
 export interface ChangedSinceResult {
   rows: AbraRow[];
-  /** Max of createdat$date/correctedat$date over the rows read (server time), or null when nothing came back. */
+  /**
+   * The next mark, in the server's time: the max of createdat$date/correctedat$date over the rows read, never later
+   * than the server's clock (its `Date` header); null when nothing came back and the mark may stay. When the server's
+   * clock is behind the mark (set back), the mark is pulled back to the server's clock.
+   */
   highWater: string | null;
 }
+
+/** Default overlap of a changed-since read (see {@link ChangedSinceOptions.overlapMs}). */
+export const CHANGED_SINCE_OVERLAP_MS = 15 * 60_000;
 
 export interface ValidationResult {
   ok: boolean;
@@ -112,6 +120,11 @@ export class AbraClient {
   private readonly pageSize: number;
   private readonly basePath: string;
   private pinnedAgent: Promise<https.Agent> | null = null;
+  /**
+   * The server's clock as the `Date` header of its latest answer gave it (epoch ms, whole seconds: RFC 9110 §6.6.1
+   * "Date"), or null when no answer carried one. Changed-since reads compare their mark with it.
+   */
+  private serverDate: number | null = null;
 
   constructor(private readonly opts: AbraClientOptions) {
     let url: URL;
@@ -269,6 +282,8 @@ export class AbraClient {
           return this.send(method, path, opts.params, opts.data);
         });
         status = res.status;
+        const date = Date.parse(String(res.headers.date ?? ''));
+        if (!Number.isNaN(date)) this.serverDate = date;
         return this.interpret<T>(res, method, path);
       } catch (e) {
         const err = e instanceof SyncError ? e : this.mapTransportError(e);
@@ -438,7 +453,9 @@ export class AbraClient {
 
   /**
    * Rows created or corrected after `since` (minus the overlap): `createdat$date gt X or correctedat$date gt X`.
-   * `since` null = everything matching `where`. The high-water mark comes from the data (server clock).
+   * `since` null = everything matching `where`. The high-water mark comes from the data and the server's own clock
+   * (its `Date` header), never from this computer's clock: when the server's clock is behind `since` (it was set
+   * back), the read starts from the server's clock instead, so rows stamped after the step are not lost.
    */
   async changedSince(
     collection: string,
@@ -446,17 +463,33 @@ export class AbraClient {
     opts: ChangedSinceOptions | string = {},
   ): Promise<ChangedSinceResult> {
     const o: ChangedSinceOptions = typeof opts === 'string' ? { where: opts } : opts;
-    let where = o.where;
+    let from: number | null = null;
     if (since !== null) {
-      const t = new Date(since).getTime();
-      if (Number.isNaN(t)) throw new SyncError('config', `invalid changed-since mark ${since}`);
-      const x = ts(new Date(t - (o.overlapMs ?? 61_000)));
-      where = and(or(`createdat$date gt ${x}`, `correctedat$date gt ${x}`), o.where);
+      from = new Date(since).getTime();
+      if (Number.isNaN(from)) throw new SyncError('config', `invalid changed-since mark ${since}`);
     }
+    const overlap = o.overlapMs ?? CHANGED_SINCE_OVERLAP_MS;
     const select = o.select?.length
       ? [...new Set([...o.select, 'id', 'objversion', 'createdat$date', 'correctedat$date'])]
       : undefined;
-    const rows = await this.queryAll(collection, { where, select, expand: o.expand });
+    const read = (mark: number | null) => {
+      let where = o.where;
+      if (mark !== null) {
+        const x = ts(new Date(mark - overlap));
+        where = and(or(`createdat$date gt ${x}`, `correctedat$date gt ${x}`), o.where);
+      }
+      return this.queryAll(collection, { where, select, expand: o.expand });
+    };
+    this.serverDate = null;
+    let rows = await read(from);
+    let serverNow = this.serverDate as number | null;
+    // The server's clock is behind the mark (the Date header has whole seconds): it was set back. Read again from
+    // the server's clock, so what was stamped since the step is read.
+    const setBack = from !== null && serverNow !== null && serverNow + 1000 < from;
+    if (setBack) {
+      rows = await read(serverNow);
+      serverNow = this.serverDate ?? serverNow;
+    }
     const best = new Map<string, AbraRow>();
     let high: string | null = null;
     for (const r of rows) {
@@ -466,6 +499,12 @@ export class AbraClient {
       }
       const prev = best.get(r.id);
       if (!prev || num(r.objversion) > num(prev.objversion)) best.set(r.id, r);
+    }
+    if (serverNow !== null) {
+      // a stamp ahead of the server's clock (a clock that ran fast and was corrected) must not hold the mark there
+      if (high !== null && Date.parse(high) > serverNow + 1000) high = new Date(serverNow).toISOString();
+      // nothing read, and the clock went back: the mark follows it, so later reads start from the server's time
+      if (high === null && setBack) high = new Date(serverNow).toISOString();
     }
     const out = [...best.values()].filter((r) => {
       const k = o.known?.get(r.id);
