@@ -38,8 +38,9 @@ export interface AbraClientOptions {
   pageSize?: number;
   /**
    * TLS for https: `ca` = PEM of a custom CA (added to the system CAs); `fingerprint256` = pinned SHA-256 fingerprint of
-   * the server certificate (for self-signed on-prem servers: the certificate must match exactly; the host name is
-   * then not checked). Verification is never switched off otherwise.
+   * a certificate of the chain the server presents: its own certificate (accepted exactly, whoever issued it; the
+   * host name is then not checked) or an issuing CA (verification and the host-name check stay on with that CA as
+   * the only anchor). Verification is never switched off otherwise.
    */
   tls?: { ca?: string; fingerprint256?: string };
   /** Optional request log (method, path, status, ms) — never contains credentials. */
