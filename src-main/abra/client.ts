@@ -5,9 +5,11 @@
  * - Every failure is a `SyncError` (src-main/shared/errors.ts). Transient ones are retried with back-off.
  * - Credentials are only ever put into the Authorization header; they never appear in errors or logs.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { abortableSleep, cancelled } from '../shared/abort';
@@ -38,8 +40,9 @@ export interface AbraClientOptions {
   pageSize?: number;
   /**
    * TLS for https: `ca` = PEM of a custom CA (added to the system CAs); `fingerprint256` = pinned SHA-256 fingerprint of
-   * the server certificate (for self-signed on-prem servers: the certificate must match exactly; the host name is
-   * then not checked). Verification is never switched off otherwise.
+   * a certificate of the chain the server presents: its own certificate (accepted exactly, whoever issued it; the
+   * host name is then not checked) or an issuing CA (verification and the host-name check stay on with that CA as
+   * the only anchor). Verification is never switched off otherwise.
    */
   tls?: { ca?: string; fingerprint256?: string };
   /**
@@ -72,9 +75,10 @@ export interface ChangedSinceOptions {
   /** `expand` of the list read, e.g. `firmpersons(person_id,address_id.email)`. */
   expand?: string;
   /**
-   * Safety overlap subtracted from `since` (default 61 s: a real ABRA answers an activity's createdat$date on the full
-   * minute, so a record created late in a minute can carry a stamp up to 59 s older than the mark). Rows read again
-   * are dropped by id + objversion (`known`) or found unchanged by the engine.
+   * Safety overlap subtracted from `since` (default {@link CHANGED_SINCE_OVERLAP_MS}, 15 min: a real ABRA answers an
+   * activity's createdat$date on the full minute, so a record created late in a minute can carry a stamp up to 59 s
+   * older than the mark; a transaction committed late or a server clock corrected by a few minutes stamps rows
+   * before the mark too). Rows read again are dropped by id + objversion (`known`) or found unchanged by the engine.
    */
   overlapMs?: number;
   /** Rows already known with this objversion (or newer) are dropped from `rows` (high-water still counts them). */
@@ -83,9 +87,16 @@ export interface ChangedSinceOptions {
 
 export interface ChangedSinceResult {
   rows: AbraRow[];
-  /** Max of createdat$date/correctedat$date over the rows read (server time), or null when nothing came back. */
+  /**
+   * The next mark, in the server's time: the max of createdat$date/correctedat$date over the rows read, never later
+   * than the server's clock (its `Date` header); null when nothing came back and the mark may stay. When the server's
+   * clock is behind the mark (set back), the mark is pulled back to the server's clock.
+   */
   highWater: string | null;
 }
+
+/** Default overlap of a changed-since read (see {@link ChangedSinceOptions.overlapMs}). */
+export const CHANGED_SINCE_OVERLAP_MS = 15 * 60_000;
 
 export interface ValidationResult {
   ok: boolean;
@@ -119,6 +130,11 @@ export class AbraClient {
   private readonly pageSize: number;
   private readonly basePath: string;
   private pinnedAgent: Promise<https.Agent> | null = null;
+  /**
+   * The server's clock as the `Date` header of its latest answer gave it (epoch ms, whole seconds: RFC 9110 §6.6.1
+   * "Date"), or null when no answer carried one. Changed-since reads compare their mark with it.
+   */
+  private serverDate: number | null = null;
 
   constructor(private readonly opts: AbraClientOptions) {
     let url: URL;
@@ -180,51 +196,33 @@ export class AbraClient {
   // ---- transport -------------------------------------------------------------------------------------------
 
   /**
-   * For a pinned fingerprint: fetch the server certificate once, compare it with the pin, then trust exactly that
-   * certificate (as the only CA) and re-check the fingerprint on every connection. Nothing is sent before the check.
+   * For a pinned fingerprint: read the certificate chain the server presents once (nothing is sent), find the pinned
+   * certificate in it, then build the agent every request uses (see {@link pinnedAgent}). Refused with
+   * `ABRA_TLS_PIN_MISMATCH` when no certificate of the chain has the fingerprint.
    */
   private async agentForPin(): Promise<https.Agent> {
     const pin = normFp(this.opts.tls!.fingerprint256!);
     const url = new URL(this.opts.baseUrl);
-    const pem = await new Promise<string>((resolve, reject) => {
+    const timeout = this.opts.timeoutMs ?? 30_000;
+    const chain = await new Promise<tls.DetailedPeerCertificate[]>((resolve, reject) => {
       const s = tls.connect({
         host: url.hostname,
         port: Number(url.port || 443),
-        servername: url.hostname,
-        rejectUnauthorized: false, // only to read the certificate; we close before sending anything
+        servername: isIP(url.hostname) ? undefined : url.hostname,
+        rejectUnauthorized: false, // only to read the chain; closed before anything is sent
       });
-      s.setTimeout(this.opts.timeoutMs ?? 30_000, () =>
-        s.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-      );
+      s.setTimeout(timeout, () => s.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       s.once('secureConnect', () => {
-        const raw = s.getPeerCertificate().raw;
+        const got = peerChain(s.getPeerCertificate(true));
         s.end();
-        if (!raw)
-          return reject(Object.assign(new Error('no certificate'), { code: 'ABRA_TLS_PIN_MISMATCH' }));
-        const fp = createHash('sha256').update(raw).digest('hex').toUpperCase();
-        if (fp !== pin)
-          return reject(
-            Object.assign(new Error('server certificate does not match the pinned fingerprint'), {
-              code: 'ABRA_TLS_PIN_MISMATCH',
-            }),
-          );
-        resolve(new X509Certificate(raw).toString());
+        resolve(got);
       });
       s.once('error', reject);
       const sig = this.opts.signal;
       if (sig?.aborted) s.destroy(cancelled());
       sig?.addEventListener('abort', () => s.destroy(cancelled()), { once: true });
     });
-    return new https.Agent({
-      keepAlive: true,
-      ca: [pem],
-      checkServerIdentity: (_host, cert) =>
-        normFp(cert.fingerprint256 ?? '') === pin
-          ? undefined
-          : Object.assign(new Error('server certificate does not match the pinned fingerprint'), {
-              code: 'ABRA_TLS_PIN_MISMATCH',
-            }),
-    });
+    return pinnedAgent(chain, pin, timeout);
   }
 
   private async send(
@@ -283,6 +281,8 @@ export class AbraClient {
           return this.send(method, path, opts.params, opts.data);
         });
         status = res.status;
+        const date = Date.parse(String(res.headers.date ?? ''));
+        if (!Number.isNaN(date)) this.serverDate = date;
         return this.interpret<T>(res, method, path);
       } catch (e) {
         const err = this.opts.signal?.aborted
@@ -457,7 +457,9 @@ export class AbraClient {
 
   /**
    * Rows created or corrected after `since` (minus the overlap): `createdat$date gt X or correctedat$date gt X`.
-   * `since` null = everything matching `where`. The high-water mark comes from the data (server clock).
+   * `since` null = everything matching `where`. The high-water mark comes from the data and the server's own clock
+   * (its `Date` header), never from this computer's clock: when the server's clock is behind `since` (it was set
+   * back), the read starts from the server's clock instead, so rows stamped after the step are not lost.
    */
   async changedSince(
     collection: string,
@@ -465,17 +467,33 @@ export class AbraClient {
     opts: ChangedSinceOptions | string = {},
   ): Promise<ChangedSinceResult> {
     const o: ChangedSinceOptions = typeof opts === 'string' ? { where: opts } : opts;
-    let where = o.where;
+    let from: number | null = null;
     if (since !== null) {
-      const t = new Date(since).getTime();
-      if (Number.isNaN(t)) throw new SyncError('config', `invalid changed-since mark ${since}`);
-      const x = ts(new Date(t - (o.overlapMs ?? 61_000)));
-      where = and(or(`createdat$date gt ${x}`, `correctedat$date gt ${x}`), o.where);
+      from = new Date(since).getTime();
+      if (Number.isNaN(from)) throw new SyncError('config', `invalid changed-since mark ${since}`);
     }
+    const overlap = o.overlapMs ?? CHANGED_SINCE_OVERLAP_MS;
     const select = o.select?.length
       ? [...new Set([...o.select, 'id', 'objversion', 'createdat$date', 'correctedat$date'])]
       : undefined;
-    const rows = await this.queryAll(collection, { where, select, expand: o.expand });
+    const read = (mark: number | null) => {
+      let where = o.where;
+      if (mark !== null) {
+        const x = ts(new Date(mark - overlap));
+        where = and(or(`createdat$date gt ${x}`, `correctedat$date gt ${x}`), o.where);
+      }
+      return this.queryAll(collection, { where, select, expand: o.expand });
+    };
+    this.serverDate = null;
+    let rows = await read(from);
+    let serverNow = this.serverDate as number | null;
+    // The server's clock is behind the mark (the Date header has whole seconds): it was set back. Read again from
+    // the server's clock, so what was stamped since the step is read.
+    const setBack = from !== null && serverNow !== null && serverNow + 1000 < from;
+    if (setBack) {
+      rows = await read(serverNow);
+      serverNow = this.serverDate ?? serverNow;
+    }
     const best = new Map<string, AbraRow>();
     let high: string | null = null;
     for (const r of rows) {
@@ -485,6 +503,12 @@ export class AbraClient {
       }
       const prev = best.get(r.id);
       if (!prev || num(r.objversion) > num(prev.objversion)) best.set(r.id, r);
+    }
+    if (serverNow !== null) {
+      // a stamp ahead of the server's clock (a clock that ran fast and was corrected) must not hold the mark there
+      if (high !== null && Date.parse(high) > serverNow + 1000) high = new Date(serverNow).toISOString();
+      // nothing read, and the clock went back: the mark follows it, so later reads start from the server's time
+      if (high === null && setBack) high = new Date(serverNow).toISOString();
     }
     const out = [...best.values()].filter((r) => {
       const k = o.known?.get(r.id);
@@ -679,6 +703,94 @@ export class AbraClient {
       where: includeLocked ? undefined : 'locked = false',
       orderby: 'name',
     })) as unknown as AbraSecurityUser[];
+  }
+}
+
+/** The chain a TLS peer presented, leaf first, walked up `issuerCertificate` until it ends or repeats. */
+export function peerChain(
+  leaf: tls.PeerCertificate | tls.DetailedPeerCertificate,
+): tls.DetailedPeerCertificate[] {
+  const out: tls.DetailedPeerCertificate[] = [];
+  const seen = new Set<string>();
+  let c = leaf as tls.DetailedPeerCertificate | undefined;
+  while (c?.raw && c.fingerprint256 && !seen.has(c.fingerprint256)) {
+    out.push(c);
+    seen.add(c.fingerprint256);
+    c = c.issuerCertificate;
+  }
+  return out;
+}
+
+const pinMismatch = (said: string) => Object.assign(new Error(said), { code: 'ABRA_TLS_PIN_MISMATCH' });
+const NO_PIN_IN_CHAIN =
+  'server certificate does not match the pinned fingerprint: none of the certificates the server presented (its own or an issuing CA) has it';
+
+/**
+ * The agent for a pinned fingerprint, given the chain the server presented (leaf first):
+ * - the pin is the server's own certificate: exactly that certificate is accepted, whoever issued it (a self-signed
+ *   one or one from an internal CA this computer does not trust) and whatever host name it names; every new
+ *   connection is checked before the request is handed to it, so nothing is sent to another certificate;
+ * - the pin is a CA of the chain: normal verification stays on with that CA (and what it presented above it) as the
+ *   only trust anchors, the host name is checked, and the pinned CA must be in every connection's chain.
+ * Works the same on Node 20 and later (no `allowPartialTrustChain`, which exists only from Node 22.9).
+ */
+export function pinnedAgent(
+  chain: readonly tls.DetailedPeerCertificate[],
+  pin: string,
+  timeoutMs: number,
+): https.Agent {
+  const at = chain.findIndex((c) => normFp(c.fingerprint256 ?? '') === pin);
+  if (at < 0) throw pinMismatch(NO_PIN_IN_CHAIN);
+  if (at === 0) return new LeafPinAgent(pin, timeoutMs);
+  const pem = (c: tls.DetailedPeerCertificate) => new X509Certificate(c.raw).toString();
+  return new https.Agent({
+    keepAlive: true,
+    ca: chain.slice(at).map(pem),
+    checkServerIdentity: (host, cert) => {
+      const wrongHost = tls.checkServerIdentity(host, cert);
+      if (wrongHost) return wrongHost;
+      return peerChain(cert).some((c) => normFp(c.fingerprint256 ?? '') === pin)
+        ? undefined
+        : pinMismatch(NO_PIN_IN_CHAIN);
+    },
+  });
+}
+
+/**
+ * A pinned server certificate (the leaf): the chain is not verified (an internal CA's leaf cannot be a trust anchor
+ * on Node 20), the certificate itself must be exactly the pinned one. Each socket is handed to the request only
+ * after its handshake showed that certificate, so a request (and its Authorization header) never goes to another.
+ */
+class LeafPinAgent extends https.Agent {
+  constructor(
+    private readonly pin: string,
+    private readonly timeoutMs: number,
+  ) {
+    super({ keepAlive: true, maxCachedSessions: 0 });
+  }
+  override createConnection(
+    options: https.RequestOptions,
+    done?: (err: Error | null, stream: Duplex) => void,
+  ): undefined {
+    const s = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false });
+    s.setTimeout(this.timeoutMs, () => s.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    const fail = (e: Error) => {
+      s.destroy();
+      done?.(e, s);
+    };
+    s.once('error', fail);
+    s.once('secureConnect', () => {
+      s.off('error', fail);
+      s.setTimeout(0);
+      if (normFp(s.getPeerCertificate().fingerprint256 ?? '') !== this.pin)
+        return fail(
+          pinMismatch(
+            'server certificate does not match the pinned fingerprint (another certificate than the pinned one)',
+          ),
+        );
+      done?.(null, s);
+    });
+    return undefined;
   }
 }
 

@@ -234,7 +234,10 @@ export const abraConnectionSchema = z.object({
   authMode: z.enum(['password', 'token']).default('password'),
   /** PEM of a custom CA for a self-signed on-prem server. */
   caCertificate: caPem,
-  /** SHA-256 fingerprint of a pinned server certificate (hex, colons allowed; 64 hex digits). */
+  /**
+   * SHA-256 fingerprint of a pinned certificate: the server's own or an issuing CA it presents (hex, colons
+   * allowed; 64 hex digits).
+   */
   fingerprint256: z
     .string()
     .optional()

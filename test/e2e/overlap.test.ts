@@ -1,5 +1,5 @@
 /**
- * The ABRA changed-since read overlaps its mark by a minute (ABRA stamps creates on the full minute), so an activity
+ * The ABRA changed-since read overlaps its mark by 15 minutes (ABRA stamps creates on the full minute; late commits, a clock corrected by minutes), so an activity
  * the engine itself created from Outlook moments ago is read again on the next runs. That re-read must count as
  * unchanged: an idle run writes nothing, and deleting the Outlook item right away deletes the activity instead of
  * bringing the appointment back (the risk the security review saw with a wider overlap).

@@ -32,6 +32,20 @@ export function isoOrEmpty(v: unknown): string {
   return Number.isNaN(t) ? '' : new Date(t).toISOString();
 }
 
+/**
+ * A time of a synced record (start, end, due) as UTC ISO cut to the whole second, or '' when empty. Exchange keeps
+ * appointment and task times to the second, while an ABRA row may carry milliseconds (its `$date` values are ISO
+ * strings with milliseconds; a value written by another API client keeps them). Both sides' records use this, so
+ * the record the engine sent, ABRA's stored row and the Outlook item hash alike and re-pairing (a lost state file,
+ * a crash-interrupted create) finds them unchanged instead of rewriting one side with the other's precision.
+ */
+export function recordInstant(v: unknown): string {
+  const iso = isoOrEmpty(v);
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  return new Date(t - (((t % 1000) + 1000) % 1000)).toISOString();
+}
+
 export function versionOf(row: AbraRow): string {
   return str(row.objversion);
 }

@@ -18,6 +18,7 @@ import {
   loadActivities,
   modifiedAtOf,
   newActivityBody,
+  recordInstant,
   resolveByEmails,
   sameInstant,
   sameText,
@@ -45,8 +46,8 @@ function within(ctx: RunContext, start: string): boolean {
 export function activityToAppointment(row: AbraRow): CommonRecord {
   return {
     subject: str(row.subject),
-    start: isoOrEmpty(row['sheduledstart$date']),
-    end: isoOrEmpty(row['sheduledend$date']) || isoOrEmpty(row['sheduledstart$date']),
+    start: recordInstant(row['sheduledstart$date']),
+    end: recordInstant(row['sheduledend$date']) || recordInstant(row['sheduledstart$date']),
     body: str(row.description),
     isPrivate: row.isprivate === true,
   };
@@ -92,8 +93,8 @@ export const calendarPart: PartModule = {
     const d = ev.data;
     const record: CommonRecord = {
       subject: d.subject ?? '',
-      start: d.start,
-      end: d.end,
+      start: recordInstant(d.start),
+      end: recordInstant(d.end),
       body: (d.body ?? '').trim(),
       isPrivate: d.sensitivity === 'Private',
     };

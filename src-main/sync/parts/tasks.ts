@@ -12,10 +12,10 @@ import {
   abraPatch,
   activitiesCreatedSince,
   hasOptInCategory,
-  isoOrEmpty,
   loadActivities,
   modifiedAtOf,
   newActivityBody,
+  recordInstant,
   sameInstant,
   sameText,
   str,
@@ -59,8 +59,8 @@ export function importanceToAbra(v: unknown): number {
 export function activityToTask(row: AbraRow): CommonRecord {
   return {
     subject: str(row.subject),
-    start: isoOrEmpty(row['sheduledstart$date']),
-    due: isoOrEmpty(row['sheduledend$date']),
+    start: recordInstant(row['sheduledstart$date']),
+    due: recordInstant(row['sheduledend$date']),
     status: statusFromAbra(row.status),
     importance: importanceFromAbra(row.priority ?? 1),
     body: str(row.description),
@@ -104,8 +104,8 @@ export const tasksPart: PartModule = {
     const d = t.data;
     const record: CommonRecord = {
       subject: d.subject ?? '',
-      start: d.start ?? '',
-      due: d.due ?? '',
+      start: recordInstant(d.start),
+      due: recordInstant(d.due),
       status: statusFromExchange(d.status),
       importance: d.importance ?? 'Normal',
       body: (d.body ?? '').trim(),

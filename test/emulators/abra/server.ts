@@ -74,6 +74,9 @@ export class AbraServer {
   constructor(private readonly opts: ServerOptions) {
     this.latencyMs = opts.latencyMs ?? 0;
     this.server = http.createServer((req, res) => {
+      // every answer carries the emulator's clock (RFC 9110 §6.6.1 "Date": an origin server with a clock MUST send
+      // it), so a clock set back or forward shows in the header as it would on a real server
+      res.setHeader('Date', new Date(opts.store.now()).toUTCString());
       this.handle(req, res).catch((e) => {
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
