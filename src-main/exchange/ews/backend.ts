@@ -3,12 +3,13 @@
  * Node ≥ 23 polyfill first). See docs/ews-backend.md for the request flow of every method.
  *
  * This file is the facade; the work is done by the rooms beside it, as in ../graph/:
- * - ./session.ts — the library's service, sign-in, HTTP layer, EWS URL, EWS dialect (Exchange 2007 legacy mode);
+ * - ./session.ts — the library's service, sign-in, EWS URL, the EWS dialect (Exchange 2007 legacy mode), call();
+ *   built from ./connection.ts (settings, secrets, HTTP layers); the version facts are in ./version.ts;
  * - ./properties.ts — what is read of each item kind (next to ./map.ts, which converts it);
- * - ./folders.ts — the folders; ./changes.ts — reading; ./writes.ts — create, update, delete.
+ * - ./folders.ts — the folders; ./changes.ts — reading; ./writes.ts — create, update, delete;
+ * - ./responses.ts — the library's answers and errors as SyncErrors.
  */
 import { SyncError } from '../../shared/errors';
-import { windowsToIana } from '../timezones';
 import type {
   ChangeOptions,
   ChangePage,
@@ -25,33 +26,18 @@ import type {
   WriteResult,
 } from '../types';
 import { EwsReader } from './changes';
+import type { EwsBackendOptions, EwsConnection, EwsSecrets } from './connection';
 import { ews } from './ews-lib';
 import { EwsFolders } from './folders';
 import { get } from './map';
 import { mapError } from './responses';
-import {
-  type EwsBackendOptions,
-  type EwsConnection,
-  type EwsSecrets,
-  type EwsServerMode,
-  EwsSession,
-  exchange2007Label,
-} from './session';
-import type { GuardedXhr } from './transport';
-import { takeTransportError } from './transport';
+import { EwsSession } from './session';
+import { type GuardedXhr, takeTransportError } from './transport';
+import type { EwsServerMode } from './version';
 import { EwsWriter } from './writes';
 
-// biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
-type Any = any;
-
-export {
-  type EwsBackendOptions,
-  type EwsConnection,
-  type EwsSecrets,
-  type EwsServerMode,
-  exchange2007Label,
-  VERSION_FAULTS,
-} from './session';
+export type { EwsBackendOptions, EwsConnection, EwsSecrets } from './connection';
+export type { EwsServerMode } from './version';
 
 export class EwsBackend implements ExchangeBackend {
   readonly kind = 'ews' as const;
@@ -71,7 +57,7 @@ export class EwsBackend implements ExchangeBackend {
   }
 
   /** The library's service; replaced when the server's version calls for another dialect (see serverMode). */
-  get service(): Any {
+  get service(): ews.ExchangeService {
     return this.session.service;
   }
 
@@ -100,60 +86,39 @@ export class EwsBackend implements ExchangeBackend {
   // ---------- ExchangeBackend ----------
 
   async testConnection(): Promise<MailboxInfo> {
-    return this.session.call('testConnection', async () => {
+    const s = this.session;
+    return s.call('testConnection', async () => {
       await ews.Folder.Bind(
-        this.session.service,
+        s.service,
         ews.WellKnownFolderName.Inbox,
         new ews.PropertySet(ews.BasePropertySet.IdOnly, [ews.FolderSchema.DisplayName]),
       );
-      const info: MailboxInfo = { email: this.session.conn.email };
-      try {
-        const names = await this.session.service.ResolveName(
-          this.session.conn.email,
-          ews.ResolveNameSearchLocation.DirectoryOnly,
-          false,
-        );
-        const first = names?.Count > 0 ? names._getItem(0) : null;
-        const mb = first ? get(first, 'Mailbox') : null;
-        if (mb?.Address) info.email = String(mb.Address);
-        if (mb?.Name) info.displayName = String(mb.Name);
-      } catch (e) {
-        const t = takeTransportError();
-        if (
-          t &&
-          (t.kind === 'auth' || t.kind === 'forbidden' || t.kind === 'tls' || t.kind === 'unreachable')
-        )
-          throw t;
-        void e; // ResolveNames is optional: some servers/policies refuse it
-      }
-      this.session.noteServerInfo();
-      const si = get(this.session.service, 'ServerInfo');
-      if (si) {
-        info.serverVersion = [si.MajorVersion, si.MinorVersion, si.MajorBuildNumber, si.MinorBuildNumber]
-          .filter((x: unknown) => x !== undefined && x !== null)
-          .join('.');
-        if (si.VersionString) info.serverVersion += ` (${si.VersionString})`;
-      }
-      if (
-        this.session.legacyTlsProtocol &&
-        this.session.legacyTlsProtocol !== 'TLSv1.2' &&
-        this.session.legacyTlsProtocol !== 'TLSv1.3'
-      )
-        info.legacyTls = this.session.legacyTlsProtocol;
-      if (this.session.mode.legacy2007) {
-        const label = exchange2007Label(this.session.mode.major === 8 ? this.session.mode.minor : undefined);
-        info.serverVersion = `${label}${info.serverVersion ? ` ${info.serverVersion}` : ''}, legacy mode`;
-        info.legacyMode = 'exchange2007';
-        // SP1 and older have no TimeZoneContext header, which the library always sends in this mode
-        if (this.session.mode.major === 8 && (this.session.mode.minor ?? 0) < 2)
-          info.unsupported = 'exchange2007sp1';
-      }
-      const iana =
-        this.session.conn.timeZone ||
-        (this.session.windowsZone ? windowsToIana(this.session.windowsZone) : null);
-      if (iana) info.timeZone = iana;
-      return info;
+      const info: MailboxInfo = { email: s.conn.email, ...(await this.ownName()) };
+      s.noteServerInfo();
+      return s.describeServer(info);
     });
+  }
+
+  /** The mailbox's own address and name from the directory; nothing when the server or its policy refuses. */
+  private async ownName(): Promise<{ email?: string; displayName?: string }> {
+    const out: { email?: string; displayName?: string } = {};
+    try {
+      const names = await this.session.service.ResolveName(
+        this.session.conn.email,
+        ews.ResolveNameSearchLocation.DirectoryOnly,
+        false,
+      );
+      const first = names?.Count > 0 ? names._getItem(0) : null;
+      const mb = first ? get<ews.EmailAddress>(first, 'Mailbox') : null;
+      if (mb?.Address) out.email = String(mb.Address);
+      if (mb?.Name) out.displayName = String(mb.Name);
+    } catch {
+      const t = takeTransportError();
+      if (t && (t.kind === 'auth' || t.kind === 'forbidden' || t.kind === 'tls' || t.kind === 'unreachable'))
+        throw t;
+      // ResolveNames is optional: some servers/policies refuse it
+    }
+    return out;
   }
 
   getFolder(kind: FolderKind, path?: string, options: GetFolderOptions = {}): Promise<FolderRef> {

@@ -13,14 +13,11 @@ import type {
   ItemChange,
   TimeWindow,
 } from '../types';
-import { ews } from './ews-lib';
+import { ews, NOT_GIVEN } from './ews-lib';
 import { abraIdDef, get, toEvent } from './map';
 import { convert, folderId, propsFor } from './properties';
 import { chunks, errorCodeName, isSuccess, responseError } from './responses';
 import type { EwsSession } from './session';
-
-// biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
-type Any = any;
 
 interface Cursor {
   v: 1;
@@ -50,6 +47,88 @@ function decodeCursor(raw: string | null): Cursor | null {
   );
 }
 
+/** One entry per item of a SyncFolderItems page, in order: its last change wins. */
+interface Listed {
+  id: string;
+  deleted: boolean;
+  /** The echo of the caller's own write (same id and ChangeKey): nothing to fetch, nothing to report. */
+  known?: boolean;
+}
+
+/** The page's changes per item, read-flag changes left out. */
+function listChanges(res: ews.ChangeCollection<ews.ItemChange>, isKnown: ChangeOptions['isKnown']): Listed[] {
+  const order: Listed[] = [];
+  const seen = new Map<string, number>();
+  const count: number = res.Count ?? 0;
+  for (let i = 0; i < count; i++) {
+    const ch = res._getItem(i);
+    const type = ews.ChangeType[ch.ChangeType] ?? String(ch.ChangeType);
+    const itemId = get<ews.ItemId>(ch, 'ItemId') ?? get<ews.ItemId>(ch, 'Id');
+    const id = String(itemId?.UniqueId ?? '');
+    if (!id || type === 'ReadFlagChange') continue;
+    const entry = { id, deleted: type === 'Delete' };
+    // the echo of the caller's own write (same id and ChangeKey): no need to fetch it
+    const changeKey = itemId?.ChangeKey ? String(itemId.ChangeKey) : '';
+    if (!entry.deleted && changeKey && isKnown?.(id, changeKey)) {
+      const at = seen.get(id);
+      if (at !== undefined) order[at] = { id, deleted: false, known: true };
+      continue;
+    }
+    const at = seen.get(id);
+    if (at !== undefined) order[at] = entry;
+    else {
+      seen.set(id, order.length);
+      order.push(entry);
+    }
+  }
+  return order;
+}
+
+/**
+ * The listed changes as the sync's changes: upserts of the read items, deletes (a deleted series master also
+ * reports its series gone), and the series masters whose occurrences are still to be read. `masters` (the
+ * cursor's master id → iCalendar UID) is updated in place.
+ */
+function toChanges(
+  kind: FolderKind,
+  order: Listed[],
+  raw: Map<string, ews.Item>,
+  masters: Record<string, string>,
+  withBody: boolean,
+  since: string | undefined,
+): { changes: ItemChange<ExchangeItem>[]; seriesMasters: CalendarEvent[] } {
+  const changes: ItemChange<ExchangeItem>[] = [];
+  const seriesMasters: CalendarEvent[] = [];
+  for (const o of order) {
+    if (o.known) continue;
+    const item = o.deleted ? undefined : raw.get(o.id);
+    if (!item) {
+      const uid = masters[o.id];
+      if (uid !== undefined) {
+        changes.push({ type: 'series', seriesKey: uid, occurrences: [] });
+        delete masters[o.id];
+      }
+      changes.push({ type: 'delete', id: o.id });
+      continue;
+    }
+    const converted = convert(kind, item, withBody);
+    if (!converted) continue;
+    if (converted.kind === 'appointment' && converted.itemType === 'RecurringMaster') {
+      if (converted.seriesKey) {
+        masters[o.id] = converted.seriesKey;
+        seriesMasters.push(converted);
+      }
+      continue;
+    }
+    if (converted.kind === 'message' && since) {
+      const when = converted.receivedAt ?? converted.sentAt;
+      if (when && when < since) continue;
+    }
+    changes.push({ type: 'upsert', item: converted });
+  }
+  return { changes, seriesMasters };
+}
+
 export interface EwsReaderOptions {
   /** Items per GetItem request (≤ 50). */
   readBatch: number;
@@ -63,7 +142,7 @@ export class EwsReader {
     private readonly o: EwsReaderOptions,
   ) {}
 
-  private get service(): Any {
+  private get service(): ews.ExchangeService {
     return this.session.service;
   }
 
@@ -72,8 +151,8 @@ export class EwsReader {
   }
 
   /** GetItem in batches; missing/invalid ids are left out; other per-item errors throw. */
-  async getRaw(kind: FolderKind, ids: string[], withBody = true): Promise<Map<string, Any>> {
-    const out = new Map<string, Any>();
+  async getRaw(kind: FolderKind, ids: string[], withBody = true): Promise<Map<string, ews.Item>> {
+    const out = new Map<string, ews.Item>();
     const ps = propsFor(kind, withBody);
     // Batches run in parallel; the transport's semaphore keeps the number of requests in flight small.
     const answers = await Promise.all(
@@ -86,10 +165,10 @@ export class EwsReader {
       })),
     );
     for (const { batch, res } of answers) {
-      const responses: Any[] = res.Responses ?? [];
+      const responses: ews.GetItemResponse[] = res.Responses ?? [];
       responses.forEach((r, i) => {
         if (isSuccess(r)) {
-          const item = get(r, 'Item');
+          const item = get<ews.Item>(r, 'Item');
           if (item) out.set(batch[i]!, item);
           return;
         }
@@ -126,35 +205,12 @@ export class EwsReader {
       const res = await this.service.SyncFolderItems(
         folderId(folder),
         new ews.PropertySet(ews.BasePropertySet.IdOnly),
-        null,
+        NOT_GIVEN,
         pageSize,
         ews.SyncFolderItemsScope.NormalItems,
-        prev?.s ?? null,
+        prev?.s ?? NOT_GIVEN,
       );
-      const order: { id: string; deleted: boolean; known?: boolean }[] = [];
-      const seen = new Map<string, number>();
-      const count: number = res.Count ?? 0;
-      for (let i = 0; i < count; i++) {
-        const ch = res._getItem(i);
-        const type = (ews.ChangeType as Any)[ch.ChangeType] ?? String(ch.ChangeType);
-        const itemId = get(ch, 'ItemId') ?? get(ch, 'Id');
-        const id = String(itemId?.UniqueId ?? '');
-        if (!id || type === 'ReadFlagChange') continue;
-        const entry = { id, deleted: type === 'Delete' };
-        // the echo of the caller's own write (same id and ChangeKey): no need to fetch it
-        const changeKey = itemId?.ChangeKey ? String(itemId.ChangeKey) : '';
-        if (!entry.deleted && changeKey && options.isKnown?.(id, changeKey)) {
-          const at = seen.get(id);
-          if (at !== undefined) order[at] = { id, deleted: false, known: true };
-          continue;
-        }
-        const at = seen.get(id);
-        if (at !== undefined) order[at] = entry;
-        else {
-          seen.set(id, order.length);
-          order.push(entry);
-        }
-      }
+      const order = listChanges(res, options.isKnown);
       const masters: Record<string, string> = { ...(prev?.m ?? {}) };
       const wantIds = order.filter((o) => !o.deleted && !o.known).map((o) => o.id);
       const withBody =
@@ -163,35 +219,7 @@ export class EwsReader {
         folder.kind === 'tasks' ||
         options.withBody === true;
       const raw = await this.getRaw(folder.kind, wantIds, withBody);
-      const changes: ItemChange<ExchangeItem>[] = [];
-      const seriesMasters: CalendarEvent[] = [];
-      for (const o of order) {
-        if (o.known) continue;
-        const item = o.deleted ? undefined : raw.get(o.id);
-        if (!item) {
-          const uid = masters[o.id];
-          if (uid !== undefined) {
-            changes.push({ type: 'series', seriesKey: uid, occurrences: [] });
-            delete masters[o.id];
-          }
-          changes.push({ type: 'delete', id: o.id });
-          continue;
-        }
-        const converted = convert(folder.kind, item, withBody);
-        if (!converted) continue;
-        if (converted.kind === 'appointment' && converted.itemType === 'RecurringMaster') {
-          if (converted.seriesKey) {
-            masters[o.id] = converted.seriesKey;
-            seriesMasters.push(converted);
-          }
-          continue;
-        }
-        if (converted.kind === 'message' && options.since) {
-          const when = converted.receivedAt ?? converted.sentAt;
-          if (when && when < options.since) continue;
-        }
-        changes.push({ type: 'upsert', item: converted });
-      }
+      const { changes, seriesMasters } = toChanges(folder.kind, order, raw, masters, withBody, options.since);
       if (seriesMasters.length) {
         const window = options.window ?? this.defaultWindow();
         const series = await this.expandSeries(folder, seriesMasters, window);
@@ -241,19 +269,19 @@ export class EwsReader {
         ews.AppointmentSchema.Start,
       ]);
       const res = await this.service.FindAppointments(folderId(folder), view);
-      const items: Any[] = res.Items ?? [];
+      const items: ews.Appointment[] = res.Items ?? [];
       let last = start;
       let added = 0;
       for (const it of items) {
         const id = String(it.Id?.UniqueId ?? '');
-        const s = get(it, 'Start');
+        const s = get<ews.DateTime>(it, 'Start');
         const iso = s ? new Date(s.TotalMilliSeconds).toISOString() : start;
         if (iso > last) last = iso;
         if (!id || seenIds.has(id)) continue;
         seenIds.add(id);
         added++;
         const uid = String(get(it, 'ICalUid') ?? '');
-        const type = (ews.AppointmentType as Any)[get(it, 'AppointmentType') as number];
+        const type = ews.AppointmentType[get<ews.AppointmentType>(it, 'AppointmentType') ?? -1];
         if (uids.has(uid) && (type === 'Occurrence' || type === 'Exception')) ids.push(id);
       }
       if (!res.MoreAvailable || added === 0 || last === start) break;
@@ -298,14 +326,14 @@ export class EwsReader {
       for (const group of chunks(wanted, 50)) {
         const filters = group.map((a) => new ews.SearchFilter.IsEqualTo(abraIdDef, a));
         const filter =
-          filters.length === 1
+          filters.length === 1 && filters[0]
             ? filters[0]
             : new ews.SearchFilter.SearchFilterCollection(ews.LogicalOperator.Or, filters);
         for (let offset = 0; offset < 1_000_000; ) {
           const view = new ews.ItemView(200, offset);
           view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [abraIdDef]);
           const res = await this.service.FindItems(folderId(folder), filter, view);
-          const items: Any[] = res.Items ?? [];
+          const items: ews.Item[] = res.Items ?? [];
           for (const it of items) ids.push(String(it.Id.UniqueId));
           if (!res.MoreAvailable || items.length === 0) break;
           offset = typeof res.NextPageOffset === 'number' ? res.NextPageOffset : offset + items.length;
@@ -328,12 +356,12 @@ export class EwsReader {
       const r = (res.Responses ?? [])[0];
       if (!r) throw new SyncError('malformed', 'GetItem: no answer');
       if (!isSuccess(r)) throw responseError(r, 'GetItem (MIME)');
-      const mime = get(get(r, 'Item'), 'MimeContent');
-      const content = mime ? get(mime, 'Content') : undefined;
+      const mime = get<ews.MimeContent>(get(r, 'Item'), 'MimeContent');
+      const content = mime ? get<string | Uint8Array>(mime, 'Content') : undefined;
       if (content === undefined || content === null)
         throw new SyncError('malformed', 'the message has no MIME content');
       if (typeof content === 'string') return Buffer.from(content, 'base64');
-      return Buffer.from(content as Uint8Array);
+      return Buffer.from(content);
     });
   }
 }

@@ -9,15 +9,18 @@ import { get } from './map';
 import { mapError } from './responses';
 import type { EwsSession } from './session';
 
-// biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
-type Any = any;
+/** Top mail folders a path may name in English whatever the mailbox's language calls them. */
+const WELL_KNOWN_MAIL: Record<string, ews.WellKnownFolderName | undefined> = {
+  inbox: ews.WellKnownFolderName.Inbox,
+  'sent items': ews.WellKnownFolderName.SentItems,
+};
 
 export class EwsFolders {
   private readonly folders = new Map<string, FolderRef>();
 
   constructor(private readonly session: EwsSession) {}
 
-  private get service(): Any {
+  private get service(): ews.ExchangeService {
     return this.session.service;
   }
 
@@ -68,7 +71,7 @@ export class EwsFolders {
     return ref;
   }
 
-  private async findChild(parent: Any, name: string): Promise<Any | null> {
+  private async findChild(parent: ews.FolderId, name: string): Promise<ews.Folder | null> {
     const view = new ews.FolderView(10);
     view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [
       ews.FolderSchema.DisplayName,
@@ -79,7 +82,7 @@ export class EwsFolders {
       new ews.SearchFilter.IsEqualTo(ews.FolderSchema.DisplayName, name),
       view,
     );
-    const folders: Any[] = res.Folders ?? [];
+    const folders: ews.Folder[] = res.Folders ?? [];
     return (
       folders.find((f) => String(get(f, 'DisplayName') ?? '').toLowerCase() === name.toLowerCase()) ?? null
     );
@@ -88,7 +91,11 @@ export class EwsFolders {
   private async findOrCreateContactsFolder(create: boolean): Promise<FolderRef> {
     const name = ABRA_CONTACT_FOLDER_NAME;
     const parent = new ews.FolderId(ews.WellKnownFolderName.Contacts);
-    const ref = (f: Any): FolderRef => ({ id: String(f.Id.UniqueId), kind: 'contacts', displayName: name });
+    const ref = (f: ews.Folder): FolderRef => ({
+      id: String(f.Id.UniqueId),
+      kind: 'contacts',
+      displayName: name,
+    });
     const found = await this.findChild(parent, name);
     if (found) return ref(found);
     if (!create) throw new SyncError('notFound', `the contacts folder "${name}" does not exist yet`);
@@ -117,17 +124,12 @@ export class EwsFolders {
       .map((s) => s.trim())
       .filter(Boolean);
     if (!segments.length) throw new SyncError('config', `empty mail folder path "${path}"`);
-    let parent: Any = new ews.FolderId(ews.WellKnownFolderName.MsgFolderRoot);
-    let current: Any = null;
+    let parent = new ews.FolderId(ews.WellKnownFolderName.MsgFolderRoot);
+    let current: ews.Folder | null = null;
     for (const [i, seg] of segments.entries()) {
       current = await this.findChild(parent, seg);
       if (!current && i === 0) {
-        const wk = (
-          { inbox: ews.WellKnownFolderName.Inbox, 'sent items': ews.WellKnownFolderName.SentItems } as Record<
-            string,
-            number
-          >
-        )[seg.toLowerCase()];
+        const wk = WELL_KNOWN_MAIL[seg.toLowerCase()];
         if (wk !== undefined)
           current = await ews.Folder.Bind(
             this.service,
@@ -139,6 +141,7 @@ export class EwsFolders {
         throw new SyncError('notFound', `mail folder "${segments.slice(0, i + 1).join('/')}" not found`);
       parent = new ews.FolderId(String(current.Id.UniqueId));
     }
+    if (!current) throw new SyncError('config', `empty mail folder path "${path}"`);
     return {
       id: String(current.Id.UniqueId),
       kind: 'mail',
@@ -149,7 +152,7 @@ export class EwsFolders {
 
   async listMailFolders(): Promise<FolderRef[]> {
     return this.session.call('listMailFolders', async () => {
-      const all: Any[] = [];
+      const all: ews.Folder[] = [];
       for (let offset = 0; offset < 100_000; ) {
         const view = new ews.FolderView(500, offset);
         view.Traversal = ews.FolderTraversal.Deep;
@@ -162,7 +165,7 @@ export class EwsFolders {
           new ews.FolderId(ews.WellKnownFolderName.MsgFolderRoot),
           view,
         );
-        const got: Any[] = res.Folders ?? [];
+        const got: ews.Folder[] = res.Folders ?? [];
         all.push(...got);
         if (!res.MoreAvailable || got.length === 0) break;
         offset = typeof res.NextPageOffset === 'number' ? res.NextPageOffset : offset + got.length;

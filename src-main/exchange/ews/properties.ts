@@ -6,16 +6,14 @@ import type { ExchangeItem, FolderKind, FolderRef } from '../types';
 import { ews } from './ews-lib';
 import { abraIdDef, titleDef, toContact, toEvent, toMessage, toTask } from './map';
 
-// biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
-type Any = any;
-
-export function folderId(folder: FolderRef): Any {
+export function folderId(folder: FolderRef): ews.FolderId {
   return new ews.FolderId(folder.id);
 }
 
-export function propsFor(kind: FolderKind, withBody = true): Any {
+/** The GetItem property set of a kind (bodies as text; e-mail without the body unless asked). */
+export function propsFor(kind: FolderKind, withBody = true): ews.PropertySet {
   const S = ews;
-  let defs: Any[];
+  let defs: ews.PropertyDefinitionBase[];
   switch (kind) {
     case 'contacts':
       defs = [
@@ -110,7 +108,8 @@ export function propsFor(kind: FolderKind, withBody = true): Any {
   return ps;
 }
 
-export function convert(kind: FolderKind, item: Any, withBody: boolean): ExchangeItem | null {
+/** A read item as the sync's type; null when the folder holds an item of another class (a distribution list …). */
+export function convert(kind: FolderKind, item: ews.Item, withBody: boolean): ExchangeItem | null {
   switch (kind) {
     case 'contacts':
       return item instanceof ews.Contact ? toContact(item) : null;

@@ -7,8 +7,15 @@ import { ews } from './ews-lib';
 import { get } from './map';
 import { kindOfResponseCode, takeTransportError } from './transport';
 
-// biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
-type Any = any;
+/** What the library's exceptions carry (ServiceResponseException, SoapFaultDetails …), read by name. */
+interface LibraryFault {
+  message?: string;
+  Response?: ews.ServiceResponse;
+  ErrorCode?: unknown;
+  HttpStatusCode?: unknown;
+  ResponseCode?: unknown;
+  ErrorDetails?: { get?(key: string): unknown };
+}
 
 export function chunks<T>(list: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -18,17 +25,17 @@ export function chunks<T>(list: T[], size: number): T[][] {
 
 export function errorCodeName(code: unknown): string {
   if (typeof code === 'string') return code;
-  return (ews.ServiceError as Any)[code as number] ?? String(code);
+  return ews.ServiceError[code as ews.ServiceError] ?? String(code);
 }
 
 /** A per-item ServiceResponse error → SyncError. */
-export function responseError(resp: Any, context: string): SyncError {
+export function responseError(resp: ews.ServiceResponse, context: string): SyncError {
   const code = errorCodeName(get(resp, 'ErrorCode'));
   const kind = kindOfResponseCode(code);
   const msg = get<string>(resp, 'ErrorMessage');
   let retryAfterMs: number | undefined;
   try {
-    const d = get(resp, 'ErrorDetails');
+    const d = get<LibraryFault['ErrorDetails']>(resp, 'ErrorDetails');
     const v = d?.get?.('BackOffMilliseconds');
     if (v) retryAfterMs = Number(v);
   } catch {
@@ -37,7 +44,7 @@ export function responseError(resp: Any, context: string): SyncError {
   return new SyncError(kind, `${context}: ${code}${msg ? ` — ${msg}` : ''}`, { code, retryAfterMs });
 }
 
-export function isSuccess(resp: Any): boolean {
+export function isSuccess(resp: ews.ServiceResponse): boolean {
   const r = get(resp, 'Result');
   return r === ews.ServiceResult.Success || r === ews.ServiceResult.Warning;
 }
@@ -47,27 +54,27 @@ export function mapError(e: unknown, what: string): SyncError {
   const t = takeTransportError();
   if (t) return t;
   if (e instanceof SyncError) return e;
-  const ex = e as Any;
-  const name: string = ex?.constructor?.name ?? '';
+  const ex = typeof e === 'object' && e !== null ? (e as LibraryFault) : undefined;
+  const name: string = (typeof e === 'object' && e?.constructor?.name) || '';
   if (name === 'ServiceResponseException' || (ex && 'Response' in ex && 'ErrorCode' in ex)) {
-    const resp = get(ex, 'Response');
+    const resp = get<ews.ServiceResponse>(ex, 'Response');
     return resp
       ? responseError(resp, what)
       : new SyncError('transient', `${what}: ${ex?.message ?? 'failed'}`);
   }
   if (name === 'SoapFaultDetails' || (ex && 'HttpStatusCode' in ex && 'ResponseCode' in ex)) {
-    const status = Number(ex.HttpStatusCode) || undefined;
+    const status = Number(ex?.HttpStatusCode) || undefined;
     if (status === 401)
       return new SyncError('auth', 'Exchange refused the sign-in', {
         status,
         note: { key: 'run.exchangeAuth' },
       });
     if (status === 403) return new SyncError('forbidden', 'Exchange refused access', { status });
-    const code = errorCodeName(ex.ResponseCode);
+    const code = errorCodeName(ex?.ResponseCode);
     if (code && code !== 'NoError' && code !== '0') {
       let retryAfterMs: number | undefined;
       try {
-        const v = ex.ErrorDetails?.get?.('BackOffMilliseconds');
+        const v = ex?.ErrorDetails?.get?.('BackOffMilliseconds');
         if (v) retryAfterMs = Number(v);
       } catch {
         /* none */

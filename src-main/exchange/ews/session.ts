@@ -1,111 +1,37 @@
 /**
  * One EWS session: the library's service, the sign-in (Basic, NTLM, an OAuth token or a token source), the HTTP
  * layer, the EWS URL (Autodiscover on request only) and the EWS dialect — today's, or the Exchange 2007 legacy
- * mode, detected from the server's ServerVersionInfo. Every library call goes through {@link EwsSession.call}.
+ * mode, detected from the server's ServerVersionInfo (the facts in ./version.ts, the decisions here). Every library
+ * call goes through {@link EwsSession.call}.
  */
-import { XhrApi } from '@ewsjs/xhr';
 import { SyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
-import { ianaToWindows } from '../timezones';
-import type { AccessTokenSource } from '../types';
-import { type AutodiscoverOptions, discoverEwsUrl } from './autodiscover';
-import { ews } from './ews-lib';
-import { LegacyTlsAgent, legacyTlsHostOf } from './legacy-tls';
-import { get } from './map';
-import { NtlmAuthProvider } from './ntlm';
-import { mapError } from './responses';
+import { ianaToWindows, windowsToIana } from '../timezones';
+import type { AccessTokenSource, MailboxInfo } from '../types';
+import { discoverEwsUrl } from './autodiscover';
 import {
-  GuardedXhr,
-  runCall,
-  type TransportOptions,
-  takeTransportError,
-  withDeadline,
-  type XhrLike,
-  type XhrWithOptions,
-} from './transport';
-
-// biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
-type Any = any;
-
-export interface EwsConnection {
-  email: string;
-  /**
-   * Empty = not known yet: only {@link EwsBackend.ewsUrl} (the app's Autodiscover button) discovers it; every other
-   * call refuses with a `config` error, so Autodiscover never runs on a connect.
-   */
-  ewsUrl?: string;
-  auth?: 'basic' | 'ntlm' | 'oauth';
-  /** Basic/NTLM user (DOMAIN\\user or UPN); defaults to the e-mail. */
-  user?: string;
-  domain?: string;
-  /** PEM of a custom CA (on-prem servers with an internal CA). */
-  caCertificate?: string;
-  /** IANA zone of the user (Europe/Prague). */
-  timeZone?: string;
-  /**
-   * The admin's choice of EWS dialect: 'auto' (default) detects it from the server's ServerVersionInfo;
-   * 'Exchange2007_SP1' forces the Exchange 2007 legacy mode, 'Exchange2010_SP2' today's mode.
-   */
-  serverVersion?: 'auto' | 'Exchange2007_SP1' | 'Exchange2010_SP2';
-  /** The one host TLS 1.0/1.1 is allowed for, by the admin's policy only (see ./legacy-tls.ts). */
-  legacyTlsHost?: string;
-}
-
-/** What the backend knows about the server's EWS version (see {@link EwsBackend.serverMode}). */
-export interface EwsServerMode {
-  /** The RequestServerVersion in use. */
-  requestVersion: 'Exchange2007_SP1' | 'Exchange2010_SP2' | string;
-  /** True in the Exchange 2007 legacy mode. */
-  legacy2007: boolean;
-  /** ServerVersionInfo of the last answer, when one was read (e.g. 8.3.83.6). */
-  major?: number;
-  minor?: number;
-  build?: string;
-  /** Where the mode came from. */
-  source: 'default' | 'admin' | 'detected' | 'state';
-}
-
-/** EWS answers that mean "this server does not speak the RequestServerVersion you sent". */
-export const VERSION_FAULTS = new Set([
-  'ErrorInvalidServerVersion',
-  'ErrorIncorrectSchemaVersion',
-  'ErrorSchemaValidation',
-]);
-
-/** Exchange 2007 service pack from ServerVersionInfo MinorVersion (8.1 = SP1, 8.2 = SP2, 8.3 = SP3). */
-export function exchange2007Label(minor: number | undefined): string {
-  if (minor === undefined || minor <= 0) return 'Exchange 2007 RTM';
-  return `Exchange 2007 SP${minor}`;
-}
-
-export interface EwsSecrets {
-  password?: string | null;
-  /** A fixed OAuth access token (scripts, the CLI's EXCHANGE_TOKEN). */
-  token?: string | null;
-  /** OAuth tokens that refresh (the app's sign-in); asked before every call, so an expired one is replaced. */
-  tokenSource?: AccessTokenSource;
-}
-
-export interface EwsBackendOptions {
-  /** RequestServerVersion (default Exchange2010_SP2: every server from 2010 SP2 to SE and Exchange Online). */
-  serverVersion?: keyof typeof ews.ExchangeVersion;
-  /** Total time one HTTP request may take, a slowly dripping answer included (default 100 s, as Exchange's own clients). */
-  timeoutMs?: number;
-  /** Items per GetItem request (≤ 50; default 50). */
-  readBatchSize?: number;
-  /** Items per CreateItem/UpdateItem/DeleteItem request (default 50). */
-  writeBatchSize?: number;
-  /** Default calendar window when getChanges gets none: days back / ahead. */
-  defaultWindowDays?: { past: number; future: number };
-  transport?: TransportOptions;
-  /** Autodiscover tuning (tests point it at a loopback server). */
-  autodiscover?: AutodiscoverOptions;
-  /** Replace the HTTP layer (tests); it is still wrapped by the retry/concurrency guard. */
-  xhr?: XhrLike;
-}
+  checkEwsUrl,
+  type EwsBackendOptions,
+  type EwsConnection,
+  type EwsSecrets,
+  httpLayers,
+} from './connection';
+import { ews } from './ews-lib';
+import { mapError } from './responses';
+import { GuardedXhr, runCall, takeTransportError, type XhrLike } from './transport';
+import {
+  type EwsDialect,
+  type EwsServerMode,
+  exchange2007Label,
+  newLibraryService,
+  probeWithoutTimeZoneContext,
+  serverInfoOf,
+  VERSION_FAULTS,
+  versionNumber,
+} from './version';
 
 /** Put an OAuth access token into the library's credentials; returns the Authorization header we send ourselves. */
-function oauthHeader(service: Any, token: string): string {
+function oauthHeader(service: ews.ExchangeService, token: string): string {
   const bare = token.replace(/^Bearer\s+/i, '');
   try {
     service.Credentials = new ews.OAuthCredentials(bare);
@@ -115,118 +41,53 @@ function oauthHeader(service: Any, token: string): string {
   return `Bearer ${bare}`;
 }
 
-/** https only — plain http is accepted for this machine alone (emulators, the demo), never across the network. */
-function checkEwsUrl(raw: string): void {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new SyncError('config', `the EWS URL is not valid: ${raw}`);
-  }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(u.hostname);
-  if (u.protocol === 'https:' || (u.protocol === 'http:' && loopback)) return;
-  throw new SyncError(
-    'config',
-    `the EWS URL must start with https:// (e.g. https://mail.example.com/EWS/Exchange.asmx), not ${u.protocol}//`,
-  );
-}
-
 export class EwsSession {
   /** The library's service; replaced when the server's version calls for another dialect (see serverMode). */
-  service: Any;
+  service: ews.ExchangeService;
   readonly http: GuardedXhr;
   mode: EwsServerMode;
   /** True once an answer's ServerVersionInfo confirmed the mode in this session's life. */
   versionConfirmed = false;
-  private credentials: Any = null;
+  private credentials: ews.ExchangeCredentials | null = null;
   /** The TLS version of the last connection made under the admin's legacy-TLS allowance, if any. */
   legacyTlsProtocol: string | null = null;
   readonly windowsZone: string | null;
-  private urlResolved: boolean;
-  private readonly o: EwsBackendOptions;
+  private urlResolved = false;
   /** The unguarded HTTP layer (Autodiscover speaks POX, not SOAP) and the header it sends. */
   private readonly inner: XhrLike;
   /** A transport without credentials (Autodiscover's plain-HTTP redirect probe). */
   private readonly anonymous: XhrLike;
-  private authorization: string | null;
+  private authorization: string | null = null;
   private readonly tokenSource: AccessTokenSource | null;
   private currentToken: string | null = null;
 
   constructor(
     readonly conn: EwsConnection,
     secrets: EwsSecrets,
-    opts: EwsBackendOptions = {},
+    private readonly o: EwsBackendOptions = {},
   ) {
-    this.o = opts;
     const pinned =
-      opts.serverVersion ??
+      o.serverVersion ??
       (conn.serverVersion && conn.serverVersion !== 'auto' ? conn.serverVersion : undefined);
     const requestVersion = pinned ?? 'Exchange2010_SP2';
-    const version = (ews.ExchangeVersion as Any)[requestVersion];
-    if (version === undefined)
-      throw new SyncError('config', `unknown EWS server version ${opts.serverVersion}`);
+    const version = versionNumber(requestVersion);
+    if (version === undefined) throw new SyncError('config', `unknown EWS server version ${o.serverVersion}`);
     this.mode = {
       requestVersion,
       legacy2007: version <= ews.ExchangeVersion.Exchange2007_SP1,
       source: pinned ? 'admin' : 'default',
     };
-    const tz = conn.timeZone || 'Europe/Prague';
-    this.windowsZone = ianaToWindows(tz);
-
-    const service = this.newService(version);
-    const auth = conn.auth ?? 'basic';
-    const user = conn.user || conn.email;
-    const requestOptions: Record<string, unknown> = { timeout: opts.timeoutMs ?? 100_000 };
-    const legacyHost = legacyTlsHostOf(conn.legacyTlsHost);
-    if (conn.caCertificate || legacyHost) {
-      requestOptions.httpsAgent = new LegacyTlsAgent(
-        { ...(conn.caCertificate ? { ca: conn.caCertificate } : {}), keepAlive: true },
-        legacyHost,
-        (protocol) => {
-          this.legacyTlsProtocol = protocol;
-        },
-      );
-    }
-    let inner: XhrLike;
-    if (opts.xhr) {
-      inner = opts.xhr;
-      this.anonymous = opts.xhr;
-    } else {
-      // every request has a total deadline (timeoutMs), not only a per-chunk one
-      const totalMs = opts.timeoutMs ?? 100_000;
-      this.anonymous = withDeadline(new XhrApi(requestOptions as Any) as unknown as XhrWithOptions, totalMs);
-      const x = new XhrApi(requestOptions as Any);
-      if (auth === 'ntlm') {
-        if (!secrets.password) throw new SyncError('config', 'NTLM sign-in needs a password');
-        const ntlmUser =
-          conn.domain && !user.includes('\\') && !user.includes('@') ? `${conn.domain}\\${user}` : user;
-        x.setAuthProvider(
-          new NtlmAuthProvider(ntlmUser, secrets.password, conn.caCertificate, '.', legacyHost) as Any,
-        );
-      }
-      inner = withDeadline(x as unknown as XhrWithOptions, totalMs);
-    }
-    let authorization: string | null = null;
-    this.tokenSource = auth === 'oauth' ? (secrets.tokenSource ?? null) : null;
-    if (auth === 'oauth' && !this.tokenSource) {
-      const token = secrets.token?.trim();
-      if (!token) throw new SyncError('auth', 'no OAuth access token: sign in again');
-      authorization = oauthHeader(service, token);
-    } else if (auth === 'oauth') {
-      // credentials are set before the first call, from the token source
-    } else {
-      if (!secrets.password) throw new SyncError('config', 'the Exchange password is missing');
-      service.Credentials = new ews.WebCredentials(user, secrets.password);
-      this.credentials = service.Credentials;
-      if (auth === 'basic')
-        authorization = `Basic ${Buffer.from(`${user}:${secrets.password}`).toString('base64')}`;
-    }
-    this.inner = inner;
-    this.authorization = authorization;
-    this.http = new GuardedXhr(inner, opts.transport);
-    service.XHRApi = this.http as Any;
+    this.windowsZone = ianaToWindows(conn.timeZone || 'Europe/Prague');
+    const service = newLibraryService(version, this.windowsZone, conn.timeZone);
+    const layers = httpLayers(conn, secrets.password, o, (protocol) => {
+      this.legacyTlsProtocol = protocol;
+    });
+    this.inner = layers.inner;
+    this.anonymous = layers.anonymous;
+    this.tokenSource = this.signIn(service, secrets);
+    this.http = new GuardedXhr(this.inner, o.transport);
+    service.XHRApi = this.http as unknown as ews.IXHRApi;
     service.UserAgent = 'ABRA-Gen-Exchange-Sync';
-    this.urlResolved = false;
     if (conn.ewsUrl) {
       checkEwsUrl(conn.ewsUrl);
       service.Url = new ews.Uri(conn.ewsUrl);
@@ -235,72 +96,46 @@ export class EwsSession {
     this.service = service;
   }
 
-  // ---------- plumbing ----------
-
-  /**
-   * A library service for this RequestServerVersion. In the Exchange 2007 mode it carries the user's time zone:
-   * the library names it in the TimeZoneContext header (2007 SP2+ use it for task dates) and writes it as the
-   * MeetingTimeZone of appointments; without it the PC's zone would be sent.
-   */
-  newService(version: number): Any {
-    if (version > ews.ExchangeVersion.Exchange2007_SP1) return new ews.ExchangeService(version);
-    if (!this.windowsZone)
-      throw new SyncError(
-        'config',
-        `the time zone ${this.conn.timeZone} has no Windows equivalent; Exchange 2007 needs one for calendar items`,
-      );
-    let tz: Any;
-    try {
-      tz = ews.TimeZoneInfo.FindSystemTimeZoneById(this.windowsZone);
-    } catch (e) {
-      throw new SyncError('config', `the time zone ${this.windowsZone} is unknown to the EWS library`, {
-        cause: e,
-      });
+  /** The sign-in: the library's credentials and our own Authorization header; the token source, if any. */
+  private signIn(service: ews.ExchangeService, secrets: EwsSecrets): AccessTokenSource | null {
+    const auth = this.conn.auth ?? 'basic';
+    if (auth === 'oauth') {
+      // with a token source, the credentials are set before the first call, from the token source
+      if (secrets.tokenSource) return secrets.tokenSource;
+      const token = secrets.token?.trim();
+      if (!token) throw new SyncError('auth', 'no OAuth access token: sign in again');
+      this.authorization = oauthHeader(service, token);
+      return null;
     }
-    return new ews.ExchangeService(version, tz);
+    const user = this.conn.user || this.conn.email;
+    if (!secrets.password) throw new SyncError('config', 'the Exchange password is missing');
+    service.Credentials = new ews.WebCredentials(user, secrets.password);
+    this.credentials = service.Credentials;
+    if (auth === 'basic')
+      this.authorization = `Basic ${Buffer.from(`${user}:${secrets.password}`).toString('base64')}`;
+    return null;
   }
+
+  // ---------- the EWS dialect ----------
 
   /**
    * The 2007 dialect was refused by its schema: Exchange 2007 before SP2 has no TimeZoneContext header, which the
    * library always sends in that dialect (and its "Exchange 2007 compatibility mode" sends Version="Exchange2007",
-   * which the 2007 schema's fixed Exchange2007_SP1 refuses too). So one GetFolder written here, without that
-   * header, tells: an 8.0/8.1 server gets a clear "unsupported, install SP3" instead of a version error. Writing
-   * without the header is no way out: the library then writes no MeetingTimeZone either, and every series would
-   * shift at each daylight-saving change.
+   * which the 2007 schema's fixed Exchange2007_SP1 refuses too). So one GetFolder written without that header
+   * tells: an 8.0/8.1 server gets a clear "unsupported, install SP3" instead of a version error. Writing without
+   * the header is no way out: the library then writes no MeetingTimeZone either, and every series would shift at
+   * each daylight-saving change.
    */
   private async refuseExchange2007Sp1(): Promise<void> {
     const url = String(this.service.Url?.AbsoluteUri ?? this.service.Url ?? '');
     if (!url) return;
-    const body =
-      '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">' +
-      '<soap:Header><t:RequestServerVersion Version="Exchange2007_SP1"/></soap:Header><soap:Body><m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape>' +
-      '<m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder></soap:Body></soap:Envelope>';
-    const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8' };
-    if (this.authorization) headers.Authorization = this.authorization;
-    let text = '';
-    try {
-      text = String((await this.inner.xhr({ type: 'POST', url, data: body, headers })).responseText ?? '');
-    } catch {
-      return; // no answer to go by: the version error stands
-    }
-    const m =
-      /<(?:\w+:)?ServerVersionInfo\b[^>]*\bMajorVersion="(\d+)"[^>]*\bMinorVersion="(\d+)"(?:[^>]*\bMajorBuildNumber="(\d+)")?(?:[^>]*\bMinorBuildNumber="(\d+)")?/.exec(
-        text,
-      );
-    if (!m) return;
-    const major = Number(m[1]);
-    const minor = Number(m[2]);
-    if (major !== 8 || minor >= 2) return;
-    this.mode = {
-      ...this.mode,
-      major,
-      minor,
-      build: m.slice(1).filter(Boolean).join('.'),
-      source: 'detected',
-    };
+    const info = await probeWithoutTimeZoneContext(this.inner, url, this.authorization);
+    // no answer to go by: the version error stands
+    if (info?.major !== 8 || info.minor >= 2) return;
+    this.mode = { ...this.mode, ...info, source: 'detected' };
     throw new SyncError(
       'config',
-      `${exchange2007Label(minor)} (${this.mode.build}) is not supported: install Service Pack 3 for Exchange 2007 (the sync needs Exchange 2007 SP2 or later)`,
+      `${exchange2007Label(info.minor)} (${info.build}) is not supported: install Service Pack 3 for Exchange 2007 (the sync needs Exchange 2007 SP2 or later)`,
       { code: 'Exchange2007BeforeSP2', note: note('ews.exchange2007Sp1') },
     );
   }
@@ -311,7 +146,7 @@ export class EwsSession {
   }
 
   /** The dialect found in an earlier run: spoken from the first call (an answer saying otherwise corrects it). */
-  adoptKnownVersion(ewsVersion: 'Exchange2007_SP1' | 'Exchange2010_SP2' | undefined): void {
+  adoptKnownVersion(ewsVersion: EwsDialect | undefined): void {
     if (ewsVersion && this.mode.source === 'default' && !this.versionConfirmed) {
       this.switchVersion(ewsVersion);
       this.mode.source = 'state';
@@ -319,13 +154,13 @@ export class EwsSession {
   }
 
   /** Switch the library's service to another RequestServerVersion, keeping URL, credentials and HTTP layer. */
-  switchVersion(requestVersion: 'Exchange2007_SP1' | 'Exchange2010_SP2'): void {
+  private switchVersion(requestVersion: EwsDialect): void {
     if (this.mode.requestVersion === requestVersion) return;
     const old = this.service;
-    const next = this.newService((ews.ExchangeVersion as Any)[requestVersion]);
+    const next = newLibraryService(ews.ExchangeVersion[requestVersion], this.windowsZone, this.conn.timeZone);
     if (old.Credentials) next.Credentials = old.Credentials;
     else if (this.credentials) next.Credentials = this.credentials;
-    next.XHRApi = this.http as Any;
+    next.XHRApi = this.http as unknown as ews.IXHRApi;
     next.UserAgent = old.UserAgent;
     if (this.urlResolved) next.Url = old.Url;
     this.service = next;
@@ -342,17 +177,14 @@ export class EwsSession {
    * later take today's. With an admin's pinned version nothing changes.
    */
   noteServerInfo(): 'same' | 'changed' {
-    const si = get(this.service, 'ServerInfo');
-    const major = Number(si?.MajorVersion);
-    if (!si || !Number.isFinite(major) || major <= 0) return 'same';
-    this.mode.major = major;
-    this.mode.minor = Number(si.MinorVersion);
-    this.mode.build = [si.MajorVersion, si.MinorVersion, si.MajorBuildNumber, si.MinorBuildNumber]
-      .filter((x: unknown) => x !== undefined && x !== null)
-      .join('.');
+    const si = serverInfoOf(this.service);
+    if (!si) return 'same';
+    this.mode.major = si.major;
+    this.mode.minor = si.minor;
+    this.mode.build = si.build;
     this.versionConfirmed = true;
     if (this.mode.source === 'admin') return 'same';
-    const want = major <= 8 ? 'Exchange2007_SP1' : 'Exchange2010_SP2';
+    const want = si.major <= 8 ? 'Exchange2007_SP1' : 'Exchange2010_SP2';
     if (want === this.mode.requestVersion) {
       this.mode.source = 'detected';
       return 'same';
@@ -370,7 +202,7 @@ export class EwsSession {
   private async redetect(err: SyncError): Promise<boolean> {
     if (this.mode.source === 'admin' || !err.code || !VERSION_FAULTS.has(err.code)) return false;
     if (err.code === 'ErrorSchemaValidation' && this.versionConfirmed) return false;
-    const before = this.mode.requestVersion;
+    const before = this.mode.requestVersion as EwsDialect;
     this.switchVersion('Exchange2007_SP1');
     try {
       await ews.Folder.Bind(
@@ -380,7 +212,7 @@ export class EwsSession {
       );
     } catch (e) {
       const probe = takeTransportError() ?? mapError(e, 'GetFolder');
-      this.switchVersion(before as 'Exchange2007_SP1' | 'Exchange2010_SP2');
+      this.switchVersion(before);
       if (probe.code === 'ErrorSchemaValidation') await this.refuseExchange2007Sp1();
       return false;
     }
@@ -392,6 +224,26 @@ export class EwsSession {
     }
     return true;
   }
+
+  /** The connection test's account of the server: version, legacy mode, TLS allowance, the user's zone. */
+  describeServer(info: MailboxInfo): MailboxInfo {
+    const si = serverInfoOf(this.service);
+    if (si) info.serverVersion = `${si.build}${si.versionString ? ` (${si.versionString})` : ''}`;
+    const tls = this.legacyTlsProtocol;
+    if (tls && tls !== 'TLSv1.2' && tls !== 'TLSv1.3') info.legacyTls = tls;
+    if (this.mode.legacy2007) {
+      const label = exchange2007Label(this.mode.major === 8 ? this.mode.minor : undefined);
+      info.serverVersion = `${label}${info.serverVersion ? ` ${info.serverVersion}` : ''}, legacy mode`;
+      info.legacyMode = 'exchange2007';
+      // SP1 and older have no TimeZoneContext header, which the library always sends in this mode
+      if (this.mode.major === 8 && (this.mode.minor ?? 0) < 2) info.unsupported = 'exchange2007sp1';
+    }
+    const iana = this.conn.timeZone || (this.windowsZone ? windowsToIana(this.windowsZone) : null);
+    if (iana) info.timeZone = iana;
+    return info;
+  }
+
+  // ---------- calls ----------
 
   /** Run one library call chain; whatever it throws comes out as a SyncError. */
   call<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -5,16 +5,19 @@
 import { SyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
 import type {
+  AppointmentData,
+  ContactData,
   CreateRequest,
   DeleteResult,
   ExchangeItem,
   FolderRef,
   ItemData,
+  TaskData,
   UpdateRequest,
   WriteResult,
 } from '../types';
 import type { EwsReader } from './changes';
-import { ews } from './ews-lib';
+import { ews, NOT_GIVEN } from './ews-lib';
 import {
   abraIdDef,
   applyAppointment,
@@ -30,8 +33,8 @@ import type { EwsSession } from './session';
 import { peekTransportError, takeTransportError } from './transport';
 import { stripXmlForbiddenDeep } from './xml-text';
 
-// biome-ignore lint/suspicious/noExplicitAny: the library's objects are handled reflectively
-type Any = any;
+/** The id of a written item as the library reports it. */
+type WrittenId = ews.ItemId | undefined;
 
 /**
  * One WriteResult per item of a batch, in input order: `index[k]` is the input position of `items[k]`, whose
@@ -40,10 +43,10 @@ type Any = any;
 function collectWriteResults(
   results: WriteResult[],
   index: number[],
-  items: Any[],
-  responses: Any[],
+  items: ews.Item[],
+  responses: ews.ServiceResponse[],
   op: 'CreateItem' | 'UpdateItem',
-  idOf: (response: Any, item: Any) => Any,
+  idOf: (response: ews.ServiceResponse, item: ews.Item) => WrittenId,
 ): void {
   items.forEach((item, k) => {
     const r = responses[k];
@@ -61,8 +64,9 @@ function collectWriteResults(
 }
 
 /** True when this write already sets the appointment's zone (the library tracks changed properties). */
-function timesSet(item: Any): boolean {
-  return item.PropertyBag?.IsPropertyUpdated?.(ews.AppointmentSchema.StartTimeZone) === true;
+function timesSet(item: ews.Item): boolean {
+  const bag = get<{ IsPropertyUpdated?(def: ews.PropertyDefinition): boolean }>(item, 'PropertyBag');
+  return bag?.IsPropertyUpdated?.(ews.AppointmentSchema.StartTimeZone) === true;
 }
 
 /** Answers that mean the item cannot be reached by this id any more: a delete of it has nothing left to do. */
@@ -90,11 +94,11 @@ export class EwsWriter {
     readonly writeBatch: number,
   ) {}
 
-  private get service(): Any {
+  private get service(): ews.ExchangeService {
     return this.session.service;
   }
 
-  private newItem(folder: FolderRef): Any {
+  private newItem(folder: FolderRef): ews.Item {
     switch (folder.kind) {
       case 'contacts':
         return new ews.Contact(this.service);
@@ -107,10 +111,10 @@ export class EwsWriter {
     }
   }
 
-  private apply(folder: FolderRef, item: Any, data: ItemData, isNew: boolean): void {
-    if (folder.kind === 'contacts') applyContact(item, data as Any, isNew);
+  private apply(folder: FolderRef, item: ews.Item, data: ItemData, isNew: boolean): void {
+    if (folder.kind === 'contacts') applyContact(item, data as ContactData, isNew);
     else if (folder.kind === 'calendar') {
-      const d = data as Any;
+      const d = data as AppointmentData;
       if (!d.start || !Number.isFinite(Date.parse(d.start)))
         throw new SyncError('validation', 'appointment without a valid start');
       if (d.end && Date.parse(d.end) < Date.parse(d.start))
@@ -119,7 +123,7 @@ export class EwsWriter {
       // Exchange 2007: every appointment written carries its MeetingTimeZone, also when only other fields changed
       if (this.session.mode.legacy2007 && !isNew && item.IsDirty && !timesSet(item))
         setAppointmentZone(item, this.session.windowsZone, true);
-    } else if (folder.kind === 'tasks') applyTask(item, data as Any, isNew);
+    } else if (folder.kind === 'tasks') applyTask(item, data as TaskData, isNew);
     else throw new SyncError('validation', `the sync does not write items in ${folder.kind} folders`);
   }
 
@@ -148,7 +152,7 @@ export class EwsWriter {
     return this.session.call('createItems', async () => {
       for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
         const base = bi * this.writeBatch;
-        let index: number[] = [];
+        const index: number[] = [];
         batch.forEach((r, i) => {
           // The call is repeated as a whole after a renewed token or throttling: what an earlier pass already
           // created (or refused) keeps its result and is not sent again.
@@ -161,65 +165,83 @@ export class EwsWriter {
             results[base + i] = { ok: false, error: this.asValidation(e) };
           }
         });
-        for (let attempt = 0; index.length; attempt++) {
-          // built anew for every attempt: the library may have touched the objects of a failed one
-          const items = index.map((at) => this.buildNew(folder, requests[at]!, at, removed));
-          let res: Any;
-          try {
-            res = await this.service.CreateItems(
-              items,
-              folderId(folder),
-              null,
-              folder.kind === 'calendar' ? ews.SendInvitationsMode.SendToNone : null,
-            );
-          } catch (e) {
-            // The answer was lost (a proxy's 502/504, a 5xx page, a dropped connection, no answer in time): Exchange
-            // may have created the items all the same. Look for them by their AbraId stamp and send again only
-            // those that are not there, so a lost answer never makes a second item.
-            const lost = peekTransportError();
-            const wait = lost && maybeDone(lost) ? this.session.http.recheckDelay(lost, attempt) : null;
-            if (!lost || wait === null) throw e; // the call's usual handling, with the parked error
-            takeTransportError();
-            const found = new Map<string, ExchangeItem>();
-            let existing: ExchangeItem[];
-            try {
-              existing = await this.reader.findByAbraIds(
-                folder,
-                index.map((at) => requests[at]!.abraId),
-              );
-            } catch (err) {
-              // not a kind the call would repeat as a whole: earlier batches of this call are already written
-              const why = err instanceof SyncError ? err.message : String(err);
-              throw new SyncError(
-                'transient',
-                `a create's answer was lost and the check for it failed: ${why}`,
-                {
-                  cause: err,
-                },
-              );
-            }
-            for (const it of existing) if (it.abraId && !found.has(it.abraId)) found.set(it.abraId, it);
-            index = index.filter((at) => {
-              const hit = found.get(requests[at]!.abraId);
-              if (!hit) return true;
-              results[at] = { ok: true, id: hit.id, changeKey: hit.changeKey };
-              return false;
-            });
-            if (index.length) await this.session.http.pause(wait);
-            continue;
-          }
-          collectWriteResults(results, index, items, res.Responses ?? [], 'CreateItem', (_r, item) =>
-            get(item, 'Id'),
-          );
-          break;
-        }
+        await this.createBatch(folder, requests, index, results, removed);
       }
       return withNotes(results, removed);
     });
   }
 
+  /**
+   * One CreateItem of the requests at `index`. The answer was lost (a proxy's 502/504, a 5xx page, a dropped
+   * connection, no answer in time): Exchange may have created the items all the same, so they are looked for by
+   * their AbraId stamp and only those not there are sent again — a lost answer never makes a second item.
+   */
+  private async createBatch(
+    folder: FolderRef,
+    requests: CreateRequest[],
+    index: number[],
+    results: WriteResult[],
+    removed: Map<number, number>,
+  ): Promise<void> {
+    for (let attempt = 0; index.length; attempt++) {
+      // built anew for every attempt: the library may have touched the objects of a failed one
+      const items = index.map((at) => this.buildNew(folder, requests[at]!, at, removed));
+      let res: ews.ServiceResponseCollection<ews.ServiceResponse>;
+      try {
+        res = await this.service.CreateItems(
+          items,
+          folderId(folder),
+          NOT_GIVEN,
+          folder.kind === 'calendar' ? ews.SendInvitationsMode.SendToNone : NOT_GIVEN,
+        );
+      } catch (e) {
+        const lost = peekTransportError();
+        const wait = lost && maybeDone(lost) ? this.session.http.recheckDelay(lost, attempt) : null;
+        if (!lost || wait === null) throw e; // the call's usual handling, with the parked error
+        takeTransportError();
+        index = await this.alreadyCreated(folder, requests, index, results);
+        if (index.length) await this.session.http.pause(wait);
+        continue;
+      }
+      collectWriteResults(results, index, items, res.Responses ?? [], 'CreateItem', (_r, item) =>
+        get<ews.ItemId>(item, 'Id'),
+      );
+      return;
+    }
+  }
+
+  /** After a lost answer: the requests found created (by AbraId) get their result; the others are returned. */
+  private async alreadyCreated(
+    folder: FolderRef,
+    requests: CreateRequest[],
+    index: number[],
+    results: WriteResult[],
+  ): Promise<number[]> {
+    let existing: ExchangeItem[];
+    try {
+      existing = await this.reader.findByAbraIds(
+        folder,
+        index.map((at) => requests[at]!.abraId),
+      );
+    } catch (err) {
+      // not a kind the call would repeat as a whole: earlier batches of this call are already written
+      const why = err instanceof SyncError ? err.message : String(err);
+      throw new SyncError('transient', `a create's answer was lost and the check for it failed: ${why}`, {
+        cause: err,
+      });
+    }
+    const found = new Map<string, ExchangeItem>();
+    for (const it of existing) if (it.abraId && !found.has(it.abraId)) found.set(it.abraId, it);
+    return index.filter((at) => {
+      const hit = found.get(requests[at]!.abraId);
+      if (!hit) return true;
+      results[at] = { ok: true, id: hit.id, changeKey: hit.changeKey };
+      return false;
+    });
+  }
+
   /** A new library item for a create request: the mapped data and the AbraId stamp. */
-  private buildNew(folder: FolderRef, r: CreateRequest, at: number, removed: Map<number, number>): Any {
+  private buildNew(folder: FolderRef, r: CreateRequest, at: number, removed: Map<number, number>): ews.Item {
     const item = this.newItem(folder);
     this.apply(folder, item, this.xmlSafe(r.data, at, removed), true);
     item.SetExtendedProperty(abraIdDef, r.abraId);
@@ -240,59 +262,25 @@ export class EwsWriter {
           batch.map((r) => new ews.ItemId(r.id)),
           ps,
         );
-        const responses: Any[] = bound.Responses ?? [];
-        const toSave: Any[] = [];
+        const responses: ews.GetItemResponse[] = bound.Responses ?? [];
+        const toSave: ews.Item[] = [];
         const index: number[] = [];
         batch.forEach((r, i) => {
           const at = base + i;
-          const resp = responses[i];
-          if (!resp || !isSuccess(resp)) {
-            results[at] = {
-              ok: false,
-              error: resp
-                ? responseError(resp, 'UpdateItem')
-                : new SyncError('notFound', 'UpdateItem: item not found'),
-            };
-            return;
+          const prepared = this.prepareUpdate(folder, r, responses[i], at, removed);
+          if ('ok' in prepared) results[at] = prepared;
+          else {
+            toSave.push(prepared);
+            index.push(at);
           }
-          const item = get(resp, 'Item');
-          const ck = String(get(item, 'Id')?.ChangeKey ?? '');
-          if (r.changeKey && ck && ck !== r.changeKey) {
-            results[at] = {
-              ok: false,
-              error: new SyncError(
-                'conflict',
-                'the item changed in Exchange since it was read (stale ChangeKey)',
-                {
-                  code: 'ErrorIrresolvableConflict',
-                },
-              ),
-            };
-            return;
-          }
-          try {
-            if (!r.data && !r.abraId) throw new SyncError('validation', 'an update needs data or an AbraId');
-            if (r.data) this.apply(folder, item, this.xmlSafe(r.data, at, removed), false);
-            if (r.abraId && extended(item, abraIdDef) !== r.abraId)
-              item.SetExtendedProperty(abraIdDef, r.abraId);
-          } catch (e) {
-            results[at] = { ok: false, error: this.asValidation(e) };
-            return;
-          }
-          if (!item.IsDirty) {
-            results[at] = { ok: true, id: String(item.Id.UniqueId), changeKey: ck };
-            return;
-          }
-          toSave.push(item);
-          index.push(at);
         });
         if (!toSave.length) continue;
         const res = await this.service.UpdateItems(
           toSave,
-          null,
+          NOT_GIVEN,
           ews.ConflictResolutionMode.NeverOverwrite,
-          null,
-          folder.kind === 'calendar' ? ews.SendInvitationsOrCancellationsMode.SendToNone : null,
+          NOT_GIVEN,
+          folder.kind === 'calendar' ? ews.SendInvitationsOrCancellationsMode.SendToNone : NOT_GIVEN,
         );
         collectWriteResults(
           results,
@@ -300,11 +288,50 @@ export class EwsWriter {
           toSave,
           res.Responses ?? [],
           'UpdateItem',
-          (r, item) => get(get(r, 'ReturnedItem'), 'Id') ?? get(item, 'Id'),
+          (r, item) => get<ews.ItemId>(get(r, 'ReturnedItem'), 'Id') ?? get<ews.ItemId>(item, 'Id'),
         );
       }
       return withNotes(results, removed);
     });
+  }
+
+  /**
+   * An update of one read item: the item to save, or the request's result when there is nothing to send (not
+   * found, a stale ChangeKey, invalid data, nothing changed).
+   */
+  private prepareUpdate(
+    folder: FolderRef,
+    r: UpdateRequest,
+    resp: ews.GetItemResponse | undefined,
+    at: number,
+    removed: Map<number, number>,
+  ): WriteResult | ews.Item {
+    if (!resp || !isSuccess(resp))
+      return {
+        ok: false,
+        error: resp
+          ? responseError(resp, 'UpdateItem')
+          : new SyncError('notFound', 'UpdateItem: item not found'),
+      };
+    const item = get<ews.Item>(resp, 'Item');
+    if (!item) return { ok: false, error: new SyncError('malformed', 'UpdateItem: the item was not read') };
+    const ck = String(get<ews.ItemId>(item, 'Id')?.ChangeKey ?? '');
+    if (r.changeKey && ck && ck !== r.changeKey)
+      return {
+        ok: false,
+        error: new SyncError('conflict', 'the item changed in Exchange since it was read (stale ChangeKey)', {
+          code: 'ErrorIrresolvableConflict',
+        }),
+      };
+    try {
+      if (!r.data && !r.abraId) throw new SyncError('validation', 'an update needs data or an AbraId');
+      if (r.data) this.apply(folder, item, this.xmlSafe(r.data, at, removed), false);
+      if (r.abraId && extended(item, abraIdDef) !== r.abraId) item.SetExtendedProperty(abraIdDef, r.abraId);
+    } catch (e) {
+      return { ok: false, error: this.asValidation(e) };
+    }
+    if (!item.IsDirty) return { ok: true, id: String(item.Id.UniqueId), changeKey: ck };
+    return item;
   }
 
   async deleteItems(folder: FolderRef, ids: string[]): Promise<DeleteResult[]> {
@@ -316,10 +343,10 @@ export class EwsWriter {
         const res = await this.service.DeleteItems(
           batch.map((id) => new ews.ItemId(id)),
           ews.DeleteMode.MoveToDeletedItems,
-          folder.kind === 'calendar' ? ews.SendCancellationsMode.SendToNone : null,
-          folder.kind === 'tasks' ? ews.AffectedTaskOccurrence.AllOccurrences : null,
+          folder.kind === 'calendar' ? ews.SendCancellationsMode.SendToNone : NOT_GIVEN,
+          folder.kind === 'tasks' ? ews.AffectedTaskOccurrence.AllOccurrences : NOT_GIVEN,
         );
-        const rs: Any[] = res.Responses ?? [];
+        const rs: ews.ServiceResponse[] = res.Responses ?? [];
         batch.forEach((_, i) => {
           const r = rs[i];
           if (r && isSuccess(r)) results[base + i] = { ok: true };
