@@ -10,12 +10,12 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { type AbraRow, and, inList, or, ts } from '../shared/abra-where';
 import { networkError, SyncError, type SyncErrorKind } from '../shared/errors';
 import { Semaphore } from '../shared/semaphore';
 import type { AbraCrmActivityQueue, AbraCrmActivityType, AbraCurrentUser, AbraSecurityUser } from './model';
-import { and, inList, or, ts } from './query';
 
-export type AbraRow = Record<string, unknown> & { id: string };
+export type { AbraRow } from '../shared/abra-where';
 
 export interface AbraClientOptions {
   /** `http(s)://host:port/<connection>` */

@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AUTODISCOVER_CONFIRM } from '../exchange/ews/autodiscover';
 import type { ExchangeBackend } from '../exchange/types';
+import { contains, or } from '../shared/abra-where';
 import { SyncError, toSyncError } from '../shared/errors';
 import {
   failureNote,
@@ -934,7 +935,7 @@ export async function createController(deps: ControllerDeps): Promise<Controller
       const q = text.replace(/[*'"]/g, '').trim();
       if (q.length < 2) return [];
       const client = await abraClient();
-      const where = `(name like '*${q}*') or (code like '*${q}*')`;
+      const where = or(contains('name', q), contains('code', q));
       const firms = await client.list('firms', {
         select: ['id', 'code', 'name'],
         where,
