@@ -14,7 +14,8 @@ import type {
   TimeWindow,
 } from '../types';
 import { ews, NOT_GIVEN } from './ews-lib';
-import { abraIdDef, get, toEvent } from './map';
+import { abraIdDef, get } from './map';
+import { toEvent } from './map-activity';
 import { convert, folderId, propsFor } from './properties';
 import { chunks, errorCodeName, isSuccess, responseError } from './responses';
 import type { EwsSession } from './session';

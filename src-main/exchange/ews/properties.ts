@@ -4,7 +4,10 @@
  */
 import type { ExchangeItem, FolderKind, FolderRef } from '../types';
 import { ews } from './ews-lib';
-import { abraIdDef, titleDef, toContact, toEvent, toMessage, toTask } from './map';
+import { abraIdDef, titleDef } from './map';
+import { toEvent, toTask } from './map-activity';
+import { toContact } from './map-contact';
+import { toMessage } from './map-message';
 
 export function folderId(folder: FolderRef): ews.FolderId {
   return new ews.FolderId(folder.id);

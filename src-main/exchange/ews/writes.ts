@@ -18,15 +18,9 @@ import type {
 } from '../types';
 import type { EwsReader } from './changes';
 import { ews, NOT_GIVEN } from './ews-lib';
-import {
-  abraIdDef,
-  applyAppointment,
-  applyContact,
-  applyTask,
-  extended,
-  get,
-  setAppointmentZone,
-} from './map';
+import { abraIdDef, extended, get } from './map';
+import { applyAppointment, applyTask, setAppointmentZone } from './map-activity';
+import { applyContact } from './map-contact';
 import { folderId, propsFor } from './properties';
 import { chunks, errorCodeName, isSuccess, responseError } from './responses';
 import type { EwsSession } from './session';
