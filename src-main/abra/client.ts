@@ -13,13 +13,13 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { abortableSleep, cancelled } from '../shared/abort';
+import { type AbraRow, and, inList, or, ts } from '../shared/abra-where';
 import { networkError, SyncError, type SyncErrorKind } from '../shared/errors';
 import { Semaphore } from '../shared/semaphore';
 import { trustOptions } from '../shared/tls-trust';
 import type { AbraCrmActivityQueue, AbraCrmActivityType, AbraCurrentUser, AbraSecurityUser } from './model';
-import { and, inList, or, ts } from './query';
 
-export type AbraRow = Record<string, unknown> & { id: string };
+export type { AbraRow } from '../shared/abra-where';
 
 export interface AbraClientOptions {
   /** `http(s)://host:port/<connection>` */

@@ -3,10 +3,10 @@
  * auth of the saved Exchange settings and the stored Exchange password (sent only to the https endpoints of the
  * address's own domain and to hosts the user confirmed, `trustedHosts`).
  */
-import { EwsBackend } from '../exchange';
 import type { AutodiscoverOptions } from '../exchange/ews/autodiscover';
 import { SyncError } from '../shared/errors';
 import { type ExchangeConnectionConfig, exchangeConnectionSchema, type SecretSource } from '../sync/config';
+import { ewsBackendFor } from '../wiring/exchange';
 
 export async function ewsAutodiscover(
   email: string,
@@ -26,21 +26,15 @@ export async function ewsAutodiscover(
   const password = x.auth === 'oauth' ? null : await secrets.get('exchangePassword');
   // Exchange answers Autodiscover only to a signed-in user.
   if (x.auth !== 'oauth' && !password) throw new SyncError('auth', 'the Exchange password is not stored yet');
-  const backend = new EwsBackend(
-    {
-      email: x.email,
-      ewsUrl: '',
-      auth: x.auth,
-      user: x.user,
-      domain: x.domain,
-      caCertificate: x.caCertificate,
-      timeZone: x.timeZone,
-    },
+  const backend = ewsBackendFor(
+    x,
     { password },
     {
-      autodiscover: {
-        ...autodiscover,
-        trustedHosts: [...(autodiscover?.trustedHosts ?? []), ...trustedHosts],
+      ews: {
+        autodiscover: {
+          ...autodiscover,
+          trustedHosts: [...(autodiscover?.trustedHosts ?? []), ...trustedHosts],
+        },
       },
     },
   );

@@ -8,14 +8,13 @@
  *   `https://outlook.office365.com/…`, the same rule).
  * Electron-free: the browser opener is injected.
  */
-import { createExchangeBackend } from '../exchange';
 import { GRAPH_SCOPES, GraphSignIn } from '../exchange/graph';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError } from '../shared/errors';
 import { note, tr } from '../shared/messages';
 import type { ExchangeConnectionConfig, SecretSource, SyncConfig } from '../sync/config';
 import type { Connections } from '../sync/service';
-import { abraClientFor, abraPortOf, exchangeFor as wiringExchangeFor } from '../wiring';
+import { connect, exchangeFor, type MicrosoftSignIn } from '../wiring';
 import type { ControllerDeps } from './controller';
 
 export type OpenBrowser = (url: string) => Promise<unknown> | unknown;
@@ -66,36 +65,24 @@ export function microsoftSignIn(openBrowser: OpenBrowser): NonNullable<Controlle
   };
 }
 
-function usesMicrosoftSignIn(config: SyncConfig): boolean {
-  return config.exchange.kind === 'graph' || config.exchange.auth === 'oauth';
+/** The app's sign-in as the wiring takes it; when it is used is decided there (src-main/wiring/exchange.ts). */
+function appSignIn(openBrowser: OpenBrowser): MicrosoftSignIn {
+  return (exchange, secrets) => graphSignIn(exchange, secrets, openBrowser);
 }
 
-/** Exchange backend for the app: Graph or EWS+OAuth with the refreshing sign-in, else EWS as the wiring builds it. */
+/** Exchange backend for the app: the wiring's, with the refreshing sign-in for Graph and EWS+OAuth. */
 export function appExchangeFor(openBrowser: OpenBrowser) {
-  return async (
+  const signIn = appSignIn(openBrowser);
+  return (
     config: SyncConfig,
     secrets: SecretSource,
     opts: { signal?: AbortSignal } = {},
-  ): Promise<ExchangeBackend> => {
-    if (!usesMicrosoftSignIn(config)) return wiringExchangeFor(config, secrets, opts);
-    const signIn = graphSignIn(config.exchange, secrets, openBrowser);
-    const signal = opts.signal ? { signal: opts.signal } : {};
-    return createExchangeBackend(
-      config.exchange,
-      {},
-      config.exchange.kind === 'graph'
-        ? { graphAuth: signIn, graph: { tasksList: config.parts.tasks.tasksList, ...signal } }
-        : { ewsAuth: signIn, ews: signal },
-    );
-  };
+  ): Promise<ExchangeBackend> => exchangeFor(config, secrets, { microsoftSignIn: signIn, ...opts });
 }
 
-/** The engine's `connect` for the app. */
+/** The engine's `connect` for the app: the wiring's, with the app's sign-in. */
 export function appConnect(openBrowser: OpenBrowser) {
-  const exchangeFor = appExchangeFor(openBrowser);
-  return async (config: SyncConfig, secrets: SecretSource): Promise<Connections> => {
-    const client = await abraClientFor(config, secrets);
-    const exchange = await exchangeFor(config, secrets);
-    return { abra: abraPortOf(client), exchange };
-  };
+  const signIn = appSignIn(openBrowser);
+  return (config: SyncConfig, secrets: SecretSource): Promise<Connections> =>
+    connect(config, secrets, signIn);
 }

@@ -5,11 +5,12 @@
  * Rows are plain objects with lowercase keys (ABRA's own field names, e.g. `sheduledstart$date`).
  */
 import type { ExchangeBackend } from '../exchange/types';
+import { type AbraRow, lit, ts } from '../shared/abra-where';
 import type { ProgressEvent } from './api';
 import type { SyncConfig } from './config';
 import type { StateStore } from './state/store';
 
-export type AbraRow = Record<string, unknown> & { id: string };
+export type { AbraRow } from '../shared/abra-where';
 
 export interface AbraChanged {
   rows: AbraRow[];
@@ -75,10 +76,6 @@ export interface AbraValidation {
   object: Record<string, unknown>;
 }
 
-export interface ExchangeCounter {
-  requestCount(): number;
-}
-
 export interface RunContext {
   config: SyncConfig;
   abra: AbraPort;
@@ -92,21 +89,21 @@ export interface RunContext {
   signal?: AbortSignal;
 }
 
-/** Quote a literal for ABRA's where language ('' doubles a quote). */
-export function abraLiteral(v: string): string {
-  return `'${v.replace(/'/g, "''")}'`;
-}
+/**
+ * The engine's older spellings of the shared where-builder (src-main/shared/abra-where.ts), which now quotes for
+ * them. They stay until the parts being moved (the e-mail archive, the run pipeline) call `lit`/`ts`/`inList`
+ * directly; new code uses the builder.
+ */
+export const abraLiteral = (v: string): string => lit(v);
 
 /** `field in ('a','b')`, or a never-true expression for an empty list. */
 export function abraIn(field: string, values: string[]): string {
   if (values.length === 0) return `${field} = '__none__'`;
-  return `${field} in (${values.map(abraLiteral).join(', ')})`;
+  return `${field} in (${values.map(lit).join(', ')})`;
 }
 
 /** ABRA timestamp literal. */
-export function abraTimestamp(iso: string): string {
-  return `timestamp'${new Date(iso).toISOString()}'`;
-}
+export const abraTimestamp = (iso: string): string => ts(iso);
 
 /**
  * Fold dotted keys of a list row (`residenceaddress_id.email`, also inside expanded rows) into nested objects. A key

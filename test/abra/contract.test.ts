@@ -1,7 +1,7 @@
 /** Client ↔ emulator over real loopback HTTP. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AbraClient } from '../../src-main/abra/client';
-import { and, contains, eq, exists, inList, isNull, lit, ne } from '../../src-main/abra/query';
+import { and, contains, eq, exists, inList, isNull, lit, ne } from '../../src-main/shared/abra-where';
 import { SyncError } from '../../src-main/shared/errors';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra/index';
 

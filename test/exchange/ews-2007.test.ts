@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyPolicy, NO_POLICY, parsePolicy } from '../../src-main/app/policy';
 import { EwsBackend, type EwsBackendOptions, type EwsConnection } from '../../src-main/exchange/ews/backend';
 import { ews } from '../../src-main/exchange/ews/ews-lib';
+import { propsFor } from '../../src-main/exchange/ews/properties';
 import type { CalendarEvent, ContactItem, TaskItem } from '../../src-main/exchange/types';
 import { SyncError } from '../../src-main/shared/errors';
 import { tr } from '../../src-main/shared/messages';
@@ -507,7 +508,7 @@ describe.skipIf(!canRun)('EWS backend in Exchange 2007 legacy mode', () => {
     const limit = ews.ExchangeVersion.Exchange2007_SP1;
     for (const kind of ['contacts', 'calendar', 'tasks', 'mail', 'inbox'] as const) {
       for (const withBody of [true, false]) {
-        const ps = (b as Any).propsFor(kind, withBody);
+        const ps: Any = propsFor(kind, withBody);
         const defs: Any[] = ps.additionalProperties ?? ps.AdditionalProperties ?? [];
         expect(defs.length).toBeGreaterThan(3);
         for (const d of defs) {

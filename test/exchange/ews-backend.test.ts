@@ -7,7 +7,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../src-main/exchange/ews/backend';
-import { createExchangeBackend } from '../../src-main/exchange/index';
 import {
   ABRA_ID_PROPERTY_NAME,
   ABRA_PROPERTY_SET_ID,
@@ -22,6 +21,7 @@ import {
   type TaskItem,
 } from '../../src-main/exchange/types';
 import { exchangeConnectionSchema } from '../../src-main/sync/config';
+import { createExchangeBackend } from '../../src-main/wiring/exchange';
 import { type EwsEmulator, startEwsEmulator } from '../emulators/ews/index';
 import { caught } from '../helpers/caught';
 import { hasShared, xmllintPath } from '../helpers/env';

@@ -7,15 +7,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExchangeBackend } from '../../src-main/exchange';
-import {
-  createGraphBackend,
-  GraphBackend,
-  GraphSignIn,
-  type TokenCacheStore,
-} from '../../src-main/exchange/graph';
+import { GraphBackend, GraphSignIn, type TokenCacheStore } from '../../src-main/exchange/graph';
 import { SyncError } from '../../src-main/shared/errors';
 import { parseConfig } from '../../src-main/sync/config';
+import { createExchangeBackend } from '../../src-main/wiring/exchange';
 import { type GraphEmulator, startGraphEmulator } from '../emulators/graph/index';
 
 let emu: GraphEmulator;
@@ -172,30 +167,32 @@ describe('MSAL sign-in against the emulator', () => {
         caCertificate: emu.tlsCa,
       },
     }).exchange;
-    const b = createGraphBackend(
+    const b = await createExchangeBackend(
       config,
       { token: cache.value },
-      { saveTokenCache: (x) => void saved.push(x) },
+      { graph: { saveTokenCache: (x) => void saved.push(x) } },
     );
     expect((await b.testConnection()).email).toBe(emu.email);
     emu.control.expireAccessTokens();
     expect((await b.testConnection()).email).toBe(emu.email);
     expect(saved.length).toBeGreaterThan(0);
     expect(saved.at(-1)).not.toBe(cache.value);
-    // the same through the shared factory of src-main/exchange, which hands the secret over as a token source
+    // the same when the secret comes as a token source that hands out the stored cache as is
     const saved2: string[] = [];
     const viaFactory = await createExchangeBackend(
       config,
-      { token: cache.value },
-      { graph: { saveTokenCache: (x: string) => void saved2.push(x) } },
+      {},
+      {
+        graphAuth: { getAccessToken: async () => cache.value ?? '' },
+        graph: { saveTokenCache: (x: string) => void saved2.push(x) },
+      },
     );
     expect((await viaFactory.testConnection()).email).toBe(emu.email);
     emu.control.expireAccessTokens();
     expect((await viaFactory.testConnection()).email).toBe(emu.email);
     expect(saved2.length).toBeGreaterThan(0);
     // nothing usable → auth
-    const none = createGraphBackend(config, { token: null });
-    await expect(none.testConnection()).rejects.toMatchObject({ kind: 'auth' });
+    await expect(createExchangeBackend(config, { token: null })).rejects.toMatchObject({ kind: 'auth' });
   });
 
   it('silent refresh: an expired access token → 401 → refresh token grant → retried call succeeds', async () => {

@@ -107,7 +107,7 @@ export async function startUiBackends(
     const pw = await s.get('exchangePassword');
     if (ews) {
       // Loaded only here so that the in-memory variant runs without the EWS library.
-      const { createExchangeBackend } = await import('../../src-main/exchange');
+      const { createExchangeBackend } = await import('../../src-main/wiring/exchange');
       return createExchangeBackend(
         config.exchange,
         { password: pw },

@@ -3,6 +3,7 @@
  * the mailbox's folders, a `where` filter checked on the server, and the firm search for assigning an e-mail. All
  * for the saved settings.
  */
+import { contains, or } from '../../shared/abra-where';
 import { toSyncError } from '../../shared/errors';
 import type { AppApi, FirmHit, MailFolderItem, PickerItem, WhereCheck } from '../ipc-contract';
 import { exchangeOnly, explainConnectionError } from './connection-test';
@@ -63,7 +64,7 @@ async function searchFirms(ctx: Ctx, text: string): Promise<FirmHit[]> {
   const q = text.replace(/[*'"]/g, '').trim();
   if (q.length < 2) return [];
   const client = await abraClient(ctx);
-  const where = `(name like '*${q}*') or (code like '*${q}*')`;
+  const where = or(contains('name', q), contains('code', q));
   const firms = await client.list('firms', {
     select: ['id', 'code', 'name'],
     where,

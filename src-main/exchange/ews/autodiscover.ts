@@ -126,16 +126,7 @@ export async function discoverEwsUrl(
   const domainOf = (address: string) => address.split('@')[1]?.trim().toLowerCase() ?? '';
   const originalDomain = domainOf(email);
   const confirmed = (opts.trustedHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean);
-  /** A confirmed name n trusts n itself and the standard endpoints of domain n. */
-  const trustedHosts = new Set<string>();
-  for (const d of [originalDomain, ...confirmed]) {
-    if (!d) continue;
-    if (d !== originalDomain) trustedHosts.add(d);
-    for (const t of templates) {
-      const u = parseUrl(t.replace('{domain}', d));
-      if (u) trustedHosts.add(u.hostname.toLowerCase());
-    }
-  }
+  const trustedHosts = trustedHostsOf(originalDomain, confirmed, templates);
   const domainTrusted = (d: string) => d === originalDomain || confirmed.includes(d);
   const secure = (u: URL) =>
     u.protocol === 'https:' ||
@@ -228,14 +219,33 @@ export async function discoverEwsUrl(
     if (outcome) return outcome;
     break;
   }
+  throw notFound(email, pending, lastTls);
+}
+
+/** The hosts credentials may go to: the user's domain and each confirmed name n, with the standard endpoints of n. */
+function trustedHostsOf(originalDomain: string, confirmed: string[], templates: string[]): Set<string> {
+  const hosts = new Set<string>();
+  for (const d of [originalDomain, ...confirmed]) {
+    if (!d) continue;
+    if (d !== originalDomain) hosts.add(d);
+    for (const t of templates) {
+      const u = parseUrl(t.replace('{domain}', d));
+      if (u) hosts.add(u.hostname.toLowerCase());
+    }
+  }
+  return hosts;
+}
+
+/** Why discovery ended without a URL: a host to confirm first, a TLS problem on the way, or nothing found. */
+function notFound(email: string, pending: string | null, lastTls: SyncError | null): SyncError {
   if (pending)
-    throw new SyncError(
+    return new SyncError(
       'config',
       `Autodiscover for ${email} was sent on to ${pending}; it gets the credentials only after you confirm that server`,
       { code: AUTODISCOVER_CONFIRM, detail: pending },
     );
-  if (lastTls) throw lastTls;
-  throw new SyncError(
+  if (lastTls) return lastTls;
+  return new SyncError(
     'config',
     `Autodiscover found no EWS URL for ${email}; enter the EWS URL (https://mail.example.com/EWS/Exchange.asmx)`,
   );

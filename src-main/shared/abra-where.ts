@@ -1,9 +1,13 @@
 /**
- * Building ABRA `where` expressions safely. Every literal goes through `lit()` (strings: `'` doubled, so
+ * ABRA's `where` language, built in one place for the client, the engine's parts and the app's look-ups — and
+ * the row such a query returns ({@link AbraRow}). Building expressions safely: Every literal goes through `lit()` (strings: `'` doubled, so
  * `O'Neil & syn` stays one literal; `&` needs no escaping inside a literal and axios URL-encodes the query string).
  * Field names are checked against ABRA's identifier shape so a field name can never smuggle in an expression.
  */
-import { SyncError } from '../shared/errors';
+import { SyncError } from './errors';
+
+/** A row of an ABRA collection as the Web API returns it: lowercase field names, always an `id`. */
+export type AbraRow = Record<string, unknown> & { id: string };
 
 export type Literal = string | number | boolean | null | Date;
 

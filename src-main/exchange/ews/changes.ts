@@ -1,0 +1,368 @@
+/**
+ * Reading: SyncFolderItems with its cursor (echoes of our own writes skipped), GetItem in batches, the expansion
+ * of recurring series inside the calendar window, the search by AbraId stamp, and an e-mail's MIME.
+ */
+import { SyncError } from '../../shared/errors';
+import type {
+  CalendarEvent,
+  ChangeOptions,
+  ChangePage,
+  ExchangeItem,
+  FolderKind,
+  FolderRef,
+  ItemChange,
+  TimeWindow,
+} from '../types';
+import { ews, NOT_GIVEN } from './ews-lib';
+import { abraIdDef, get } from './map';
+import { toEvent } from './map-activity';
+import { convert, folderId, propsFor } from './properties';
+import { chunks, errorCodeName, isSuccess, responseError } from './responses';
+import type { EwsSession } from './session';
+
+interface Cursor {
+  v: 1;
+  /** EWS SyncState. */
+  s: string;
+  /** Calendar: recurring master ItemId → iCalendar UID, to report a deleted master's series. */
+  m?: Record<string, string>;
+}
+
+const MAX_PAGE = 512;
+
+function encodeCursor(c: Cursor): string {
+  return JSON.stringify(c);
+}
+
+function decodeCursor(raw: string | null): Cursor | null {
+  if (raw === null) return null;
+  try {
+    const c = JSON.parse(raw) as Cursor;
+    if (c && c.v === 1 && typeof c.s === 'string') return c;
+  } catch {
+    /* fall through */
+  }
+  throw new SyncError(
+    'cursorInvalid',
+    'the saved Exchange sync state is not readable; a full resync is needed',
+  );
+}
+
+/** One entry per item of a SyncFolderItems page, in order: its last change wins. */
+interface Listed {
+  id: string;
+  deleted: boolean;
+  /** The echo of the caller's own write (same id and ChangeKey): nothing to fetch, nothing to report. */
+  known?: boolean;
+}
+
+/** The page's changes per item, read-flag changes left out. */
+function listChanges(res: ews.ChangeCollection<ews.ItemChange>, isKnown: ChangeOptions['isKnown']): Listed[] {
+  const order: Listed[] = [];
+  const seen = new Map<string, number>();
+  const count: number = res.Count ?? 0;
+  for (let i = 0; i < count; i++) {
+    const ch = res._getItem(i);
+    const type = ews.ChangeType[ch.ChangeType] ?? String(ch.ChangeType);
+    const itemId = get<ews.ItemId>(ch, 'ItemId') ?? get<ews.ItemId>(ch, 'Id');
+    const id = String(itemId?.UniqueId ?? '');
+    if (!id || type === 'ReadFlagChange') continue;
+    const entry = { id, deleted: type === 'Delete' };
+    // the echo of the caller's own write (same id and ChangeKey): no need to fetch it
+    const changeKey = itemId?.ChangeKey ? String(itemId.ChangeKey) : '';
+    if (!entry.deleted && changeKey && isKnown?.(id, changeKey)) {
+      const at = seen.get(id);
+      if (at !== undefined) order[at] = { id, deleted: false, known: true };
+      continue;
+    }
+    const at = seen.get(id);
+    if (at !== undefined) order[at] = entry;
+    else {
+      seen.set(id, order.length);
+      order.push(entry);
+    }
+  }
+  return order;
+}
+
+/**
+ * The listed changes as the sync's changes: upserts of the read items, deletes (a deleted series master also
+ * reports its series gone), and the series masters whose occurrences are still to be read. `masters` (the
+ * cursor's master id → iCalendar UID) is updated in place.
+ */
+function toChanges(
+  kind: FolderKind,
+  order: Listed[],
+  raw: Map<string, ews.Item>,
+  masters: Record<string, string>,
+  withBody: boolean,
+  since: string | undefined,
+): { changes: ItemChange<ExchangeItem>[]; seriesMasters: CalendarEvent[] } {
+  const changes: ItemChange<ExchangeItem>[] = [];
+  const seriesMasters: CalendarEvent[] = [];
+  for (const o of order) {
+    if (o.known) continue;
+    const item = o.deleted ? undefined : raw.get(o.id);
+    if (!item) {
+      const uid = masters[o.id];
+      if (uid !== undefined) {
+        changes.push({ type: 'series', seriesKey: uid, occurrences: [] });
+        delete masters[o.id];
+      }
+      changes.push({ type: 'delete', id: o.id });
+      continue;
+    }
+    const converted = convert(kind, item, withBody);
+    if (!converted) continue;
+    if (converted.kind === 'appointment' && converted.itemType === 'RecurringMaster') {
+      if (converted.seriesKey) {
+        masters[o.id] = converted.seriesKey;
+        seriesMasters.push(converted);
+      }
+      continue;
+    }
+    if (converted.kind === 'message' && since) {
+      const when = converted.receivedAt ?? converted.sentAt;
+      if (when && when < since) continue;
+    }
+    changes.push({ type: 'upsert', item: converted });
+  }
+  return { changes, seriesMasters };
+}
+
+export interface EwsReaderOptions {
+  /** Items per GetItem request (≤ 50). */
+  readBatch: number;
+  /** Default calendar window when getChanges gets none: days back / ahead. */
+  defaultWindowDays?: { past: number; future: number };
+}
+
+export class EwsReader {
+  constructor(
+    private readonly session: EwsSession,
+    private readonly o: EwsReaderOptions,
+  ) {}
+
+  private get service(): ews.ExchangeService {
+    return this.session.service;
+  }
+
+  private get readBatch(): number {
+    return this.o.readBatch;
+  }
+
+  /** GetItem in batches; missing/invalid ids are left out; other per-item errors throw. */
+  async getRaw(kind: FolderKind, ids: string[], withBody = true): Promise<Map<string, ews.Item>> {
+    const out = new Map<string, ews.Item>();
+    const ps = propsFor(kind, withBody);
+    // Batches run in parallel; the transport's semaphore keeps the number of requests in flight small.
+    const answers = await Promise.all(
+      chunks(ids, this.readBatch).map(async (batch) => ({
+        batch,
+        res: await this.service.BindToItems(
+          batch.map((id) => new ews.ItemId(id)),
+          ps,
+        ),
+      })),
+    );
+    for (const { batch, res } of answers) {
+      const responses: ews.GetItemResponse[] = res.Responses ?? [];
+      responses.forEach((r, i) => {
+        if (isSuccess(r)) {
+          const item = get<ews.Item>(r, 'Item');
+          if (item) out.set(batch[i]!, item);
+          return;
+        }
+        const code = errorCodeName(get(r, 'ErrorCode'));
+        if (
+          code === 'ErrorItemNotFound' ||
+          code === 'ErrorInvalidIdMalformed' ||
+          code === 'ErrorInvalidIdNotAnItemAttachmentId'
+        )
+          return;
+        throw responseError(r, 'GetItem');
+      });
+    }
+    return out;
+  }
+
+  getChanges<T extends ExchangeItem>(
+    folder: FolderRef,
+    cursor: string | null,
+    options: ChangeOptions = {},
+  ): Promise<ChangePage<T>> {
+    const prev = decodeCursor(cursor);
+    const pageSize = Math.max(1, Math.min(MAX_PAGE, Math.floor(options.pageSize ?? MAX_PAGE)));
+    return this.readChanges<T>(folder, prev, pageSize, options);
+  }
+
+  private readChanges<T extends ExchangeItem>(
+    folder: FolderRef,
+    prev: Cursor | null,
+    pageSize: number,
+    options: ChangeOptions,
+  ): Promise<ChangePage<T>> {
+    return this.session.call('getChanges', async () => {
+      const res = await this.service.SyncFolderItems(
+        folderId(folder),
+        new ews.PropertySet(ews.BasePropertySet.IdOnly),
+        NOT_GIVEN,
+        pageSize,
+        ews.SyncFolderItemsScope.NormalItems,
+        prev?.s ?? NOT_GIVEN,
+      );
+      const order = listChanges(res, options.isKnown);
+      const masters: Record<string, string> = { ...(prev?.m ?? {}) };
+      const wantIds = order.filter((o) => !o.deleted && !o.known).map((o) => o.id);
+      const withBody =
+        folder.kind === 'contacts' ||
+        folder.kind === 'calendar' ||
+        folder.kind === 'tasks' ||
+        options.withBody === true;
+      const raw = await this.getRaw(folder.kind, wantIds, withBody);
+      const { changes, seriesMasters } = toChanges(folder.kind, order, raw, masters, withBody, options.since);
+      if (seriesMasters.length) {
+        const window = options.window ?? this.defaultWindow();
+        const series = await this.expandSeries(folder, seriesMasters, window);
+        for (const m of seriesMasters) {
+          const key = m.seriesKey!;
+          changes.push({ type: 'series', seriesKey: key, occurrences: series.get(key) ?? [] });
+        }
+      }
+      const next: Cursor = { v: 1, s: String(res.SyncState ?? '') };
+      if (Object.keys(masters).length) next.m = masters;
+      return {
+        changes: changes as ItemChange<T>[],
+        cursor: encodeCursor(next),
+        more: res.MoreChangesAvailable === true,
+      };
+    });
+  }
+
+  private defaultWindow(): TimeWindow {
+    const d = this.o.defaultWindowDays ?? { past: 30, future: 365 };
+    const now = Date.now();
+    return {
+      start: new Date(now - d.past * 86_400_000).toISOString(),
+      end: new Date(now + d.future * 86_400_000).toISOString(),
+    };
+  }
+
+  /** Occurrences and exceptions of the given series inside the window (CalendarView + GetItem). */
+  private async expandSeries(
+    folder: FolderRef,
+    masters: CalendarEvent[],
+    window: TimeWindow,
+  ): Promise<Map<string, CalendarEvent[]>> {
+    const uids = new Set(masters.map((m) => m.seriesKey!));
+    const ids: string[] = [];
+    const seenIds = new Set<string>();
+    let start = window.start;
+    for (let guard = 0; guard < 1000; guard++) {
+      const view = new ews.CalendarView(
+        new ews.DateTime(Date.parse(start)),
+        new ews.DateTime(Date.parse(window.end)),
+        1000,
+      );
+      view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [
+        ews.AppointmentSchema.AppointmentType,
+        ews.AppointmentSchema.ICalUid,
+        ews.AppointmentSchema.Start,
+      ]);
+      const res = await this.service.FindAppointments(folderId(folder), view);
+      const items: ews.Appointment[] = res.Items ?? [];
+      let last = start;
+      let added = 0;
+      for (const it of items) {
+        const id = String(it.Id?.UniqueId ?? '');
+        const s = get<ews.DateTime>(it, 'Start');
+        const iso = s ? new Date(s.TotalMilliSeconds).toISOString() : start;
+        if (iso > last) last = iso;
+        if (!id || seenIds.has(id)) continue;
+        seenIds.add(id);
+        added++;
+        const uid = String(get(it, 'ICalUid') ?? '');
+        const type = ews.AppointmentType[get<ews.AppointmentType>(it, 'AppointmentType') ?? -1];
+        if (uids.has(uid) && (type === 'Occurrence' || type === 'Exception')) ids.push(id);
+      }
+      if (!res.MoreAvailable || added === 0 || last === start) break;
+      start = last;
+    }
+    const raw = await this.getRaw('calendar', ids, true);
+    const out = new Map<string, CalendarEvent[]>();
+    for (const id of ids) {
+      const item = raw.get(id);
+      if (!item) continue;
+      const ev = toEvent(item);
+      const key = ev.seriesKey;
+      if (!key || !uids.has(key)) continue;
+      const list = out.get(key) ?? [];
+      list.push(ev);
+      out.set(key, list);
+    }
+    for (const list of out.values())
+      list.sort((a, b) => (a.originalStart ?? '').localeCompare(b.originalStart ?? ''));
+    return out;
+  }
+
+  async getItems<T extends ExchangeItem>(folder: FolderRef, ids: string[]): Promise<T[]> {
+    if (!ids.length) return [];
+    return this.session.call('getItems', async () => {
+      const raw = await this.getRaw(folder.kind, ids, true);
+      const out: T[] = [];
+      for (const id of ids) {
+        const item = raw.get(id);
+        const c = item ? convert(folder.kind, item, true) : null;
+        if (c) out.push(c as T);
+      }
+      return out;
+    });
+  }
+
+  async findByAbraIds<T extends ExchangeItem>(folder: FolderRef, abraIds: string[]): Promise<T[]> {
+    const wanted = [...new Set(abraIds.filter(Boolean))];
+    if (!wanted.length) return [];
+    return this.session.call('findByAbraIds', async () => {
+      const ids: string[] = [];
+      for (const group of chunks(wanted, 50)) {
+        const filters = group.map((a) => new ews.SearchFilter.IsEqualTo(abraIdDef, a));
+        const filter =
+          filters.length === 1 && filters[0]
+            ? filters[0]
+            : new ews.SearchFilter.SearchFilterCollection(ews.LogicalOperator.Or, filters);
+        for (let offset = 0; offset < 1_000_000; ) {
+          const view = new ews.ItemView(200, offset);
+          view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [abraIdDef]);
+          const res = await this.service.FindItems(folderId(folder), filter, view);
+          const items: ews.Item[] = res.Items ?? [];
+          for (const it of items) ids.push(String(it.Id.UniqueId));
+          if (!res.MoreAvailable || items.length === 0) break;
+          offset = typeof res.NextPageOffset === 'number' ? res.NextPageOffset : offset + items.length;
+        }
+      }
+      const raw = await this.getRaw(folder.kind, [...new Set(ids)], true);
+      const out: T[] = [];
+      for (const item of raw.values()) {
+        const c = convert(folder.kind, item, true);
+        if (c?.abraId && wanted.includes(c.abraId)) out.push(c as T);
+      }
+      return out;
+    });
+  }
+
+  async getMime(id: string): Promise<Buffer> {
+    return this.session.call('getMime', async () => {
+      const ps = new ews.PropertySet(ews.BasePropertySet.IdOnly, [ews.ItemSchema.MimeContent]);
+      const res = await this.service.BindToItems([new ews.ItemId(id)], ps);
+      const r = (res.Responses ?? [])[0];
+      if (!r) throw new SyncError('malformed', 'GetItem: no answer');
+      if (!isSuccess(r)) throw responseError(r, 'GetItem (MIME)');
+      const mime = get<ews.MimeContent>(get(r, 'Item'), 'MimeContent');
+      const content = mime ? get<string | Uint8Array>(mime, 'Content') : undefined;
+      if (content === undefined || content === null)
+        throw new SyncError('malformed', 'the message has no MIME content');
+      if (typeof content === 'string') return Buffer.from(content, 'base64');
+      return Buffer.from(content);
+    });
+  }
+}
