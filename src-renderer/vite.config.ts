@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
- * Vite build of the renderer: `npm run build:renderer` → dist/renderer, loaded by the Electron window from disk
- * (hence `base: './'`). The UI tests build the same config into a temp dir through Vite's JS API.
+ * Vite build of the renderer: `npm run build:renderer` → dist/renderer, served to the Electron window by the app:
+ * scheme (relative URLs: `base: './'`). The UI tests build the same config into a temp dir through Vite's JS API.
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
@@ -10,9 +10,9 @@ import { defineConfig, type Plugin } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * The window loads the bundle from file: with Electron's GrantFileProtocolExtraPrivileges fuse OFF (security
- * review). Module scripts and `crossorigin` links are CORS requests, which file: pages then may not make; a classic
- * deferred script (one IIFE bundle) and a plain stylesheet link need no such privilege.
+ * The window loads the bundle from the app: scheme (src-main/app/app-protocol.ts, not CORS-enabled), and
+ * Electron's GrantFileProtocolExtraPrivileges fuse is OFF (security review). A classic deferred script (one IIFE
+ * bundle) and a plain stylesheet link are plain same-origin loads that need no CORS privilege on any scheme.
  */
 function classicScripts(): Plugin {
   return {

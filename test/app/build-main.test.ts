@@ -98,7 +98,7 @@ describe('build-main', () => {
     expect(no.stderr).toContain('abra.serverUrl');
   });
 
-  it('main.cjs loads against a stand-in electron: single-instance lock, lifecycle handlers', () => {
+  it('main.cjs loads against a stand-in electron: single-instance lock, the app: scheme, lifecycle handlers', () => {
     const fake = path.join(tmp, 'node_modules', 'electron');
     mkdirSync(fake, { recursive: true });
     writeFileSync(
@@ -113,7 +113,8 @@ const app = {
   whenReady: () => new Promise(() => {}),
 };
 process.on('exit', () => console.log(JSON.stringify(seen)));
-module.exports = { app, ipcMain: {}, dialog: {}, Notification: {}, safeStorage: {}, shell: {},
+const protocol = { registerSchemesAsPrivileged: (schemes) => seen.push('schemes:' + JSON.stringify(schemes)) };
+module.exports = { app, protocol, ipcMain: {}, dialog: {}, Notification: {}, safeStorage: {}, shell: {},
   BrowserWindow: function () {}, Tray: function () {}, Menu: {}, nativeImage: {} };
 `,
     );
@@ -129,6 +130,8 @@ module.exports = { app, ipcMain: {}, dialog: {}, Notification: {}, safeStorage: 
     const first = run('1');
     expect(first.stderr).toBe('');
     expect(JSON.parse(first.stdout.trim().split('\n').pop()!)).toEqual([
+      // the app: scheme is privileged before ready (Electron refuses it later), only in the instance that stays
+      `schemes:${JSON.stringify([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }])}`,
       'on:second-instance',
       'on:window-all-closed',
       'on:activate',

@@ -1,19 +1,30 @@
 /**
  * dist/main/main.cjs started under plain Node against a stand-in `electron` module (fixtures/fake-electron.cjs):
- * the whole start path runs — policy, electron-store settings, safeStorage secrets, controller, IPC, tray, window —
- * then IPC calls like the renderer's, a refused sender, and a clean quit. Covers the Electron wiring that the e2e
+ * the whole start path runs — policy, electron-store settings, safeStorage secrets, controller, IPC, tray, window
+ * served from the app: scheme — then IPC calls like the renderer's, refused senders, and a clean quit. Covers the Electron wiring that the e2e
  * test cannot run here.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSP } from '../../src-main/app/window-policy';
 import { repoRoot } from '../helpers/env';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-main-'));
 const appDir = path.join(tmp, 'app');
 const SECRET = 'Smoke-Test-Heslo-77';
+const PAGE = '<!doctype html><title>smoke</title>';
 
 beforeAll(() => {
   const r = spawnSync(
@@ -28,6 +39,9 @@ beforeAll(() => {
   const fake = path.join(appDir, 'node_modules', 'electron');
   mkdirSync(fake, { recursive: true });
   copyFileSync(path.join(import.meta.dirname, 'fixtures', 'fake-electron.cjs'), path.join(fake, 'index.js'));
+  // a stand-in renderer build for the app: scheme to serve
+  mkdirSync(path.join(appDir, 'dist', 'renderer'), { recursive: true });
+  writeFileSync(path.join(appDir, 'dist', 'renderer', 'index.html'), PAGE);
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -77,7 +91,20 @@ describe('main process (stand-in electron)', () => {
       nodeIntegration: false,
     });
     expect(rec.webPreferences.preload).toMatch(/dist[\\/]main[\\/]preload\.cjs$/);
-    expect(rec.loaded).toMatch(/dist[\\/]renderer[\\/]index\.html$/);
+    // the page comes from the privileged app: scheme (Electron security checklist: prefer custom protocols), not file:
+    expect(rec.loaded).toBe('app://abra-sync/index.html');
+    expect(rec.loadedFile).toBeUndefined();
+    expect(rec.schemes).toEqual([
+      {
+        schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }],
+        beforeReady: true,
+      },
+    ]);
+    expect(rec.protocols).toEqual(['app']);
+    expect(rec.served.page).toEqual({ status: 200, type: 'text/html; charset=utf-8', csp: CSP, body: PAGE });
+    expect(rec.served.traversal.status).toBe(400);
+    expect(rec.served.otherHost.status).toBe(404);
+    expect(rec.served.traversal.body).not.toContain('require');
     // tray: not set up, then Czech once the locale resolves
     expect(rec.trayImage).toMatch(/assets[\\/]tray[\\/](error|idle)\.png$/);
     expect(rec.tooltips[0]).toContain('ABRA Gen Exchange Sync');
@@ -90,6 +117,9 @@ describe('main process (stand-in electron)', () => {
       evil: 'failed: sender not allowed',
       // security review: any file: page used to pass the sender check; now only the app page itself
       otherFile: 'failed: sender not allowed',
+      // nor the page's own former file: URL, nor another app: host
+      oldFile: 'failed: sender not allowed',
+      otherHost: 'failed: sender not allowed',
       after: 'jan.smoke',
     });
     // packaged: no application menu (the default one offers DevTools), no DevTools in the window

@@ -224,7 +224,33 @@ suite(`Electron app${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
       expect(prefs.web !== null || prefs.osSandboxed !== null, 'no way to read the window preferences').toBe(
         true,
       );
-      expect(prefs.url).toMatch(/^file:.*index\.html$/);
+      // served from the app: scheme, never file: (security checklist: prefer custom protocols)
+      expect(prefs.url.split('#')[0]).toBe('app://abra-sync/index.html');
+      // the page's response carries the CSP header and the scheme serves nothing outside the renderer folder
+      const probe = await win.evaluate(async () => {
+        const page = await fetch('app://abra-sync/index.html');
+        const out = await fetch('app://abra-sync/%2e%2e/main/main.cjs').then(
+          (r) => r.status,
+          () => -1,
+        );
+        return {
+          csp: page.headers.get('content-security-policy'),
+          type: page.headers.get('content-type'),
+          out,
+        };
+      });
+      expect(probe.csp).toContain("default-src 'none'");
+      expect(probe.type).toBe('text/html; charset=utf-8');
+      expect(probe.out === -1 || probe.out >= 400).toBe(true);
+      // a file: URL does not load at all
+      expect(
+        await win.evaluate(() =>
+          fetch('file:///etc/hostname').then(
+            () => 'loaded',
+            () => 'refused',
+          ),
+        ),
+      ).toBe('refused');
       // the page cannot reach the preload's world: no ipcRenderer, only the bridge
       expect(await win.evaluate(() => Object.keys(window).includes('ipcRenderer'))).toBe(false);
 

@@ -9,10 +9,10 @@
  * The controller is the real one (src-main/app/controller/) over the real engine; tests may swap it
  * (`setController`) to restart the "app" with other settings or an admin policy.
  */
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { APP_ORIGIN, MIME_TYPES, serveAppRequest } from '../../src-main/app/app-protocol';
 import type { Controller } from '../../src-main/app/controller';
 import { type AppMethod, checkCall } from '../../src-main/app/ipc-contract';
 
@@ -53,16 +53,6 @@ export const BRIDGE_SCRIPT = `(() => {
   });
 })();
 `;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 export interface BridgeServer {
   url: string;
@@ -140,31 +130,25 @@ export async function startBridgeServer(opts: {
 
   const serveFile = async (urlPath: string, res: http.ServerResponse) => {
     if (urlPath === '/__bridge.js') {
-      res.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': MIME_TYPES['.js']!, 'cache-control': 'no-store' });
       res.end(BRIDGE_SCRIPT);
       return;
     }
-    const rel = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath);
-    const file = path.resolve(root, `.${rel}`);
-    if (file !== root && !file.startsWith(root + path.sep)) {
-      res.writeHead(403).end();
-      return;
+    // the files come through the app: scheme's own resolver (src-main/app/app-protocol.ts), so the browser tests
+    // load the bundle with the MIME types and the CSP header the Electron window gets
+    const r = await serveAppRequest(
+      { url: `${APP_ORIGIN}${urlPath === '/' ? '/index.html' : urlPath}` },
+      root,
+    );
+    let data = r.body ?? '';
+    if (r.status === 200 && r.headers['Content-Type']?.startsWith('text/html')) {
+      // The bridge runs before the app's module script (classic scripts in <head> execute first).
+      data = Buffer.from(data)
+        .toString('utf8')
+        .replace('<head>', '<head>\n    <script src="/__bridge.js"></script>');
     }
-    try {
-      let data: Buffer | string = await readFile(file);
-      const ext = path.extname(file);
-      if (ext === '.html') {
-        // The bridge runs before the app's module script (classic scripts in <head> execute first).
-        data = data.toString('utf8').replace('<head>', '<head>\n    <script src="/__bridge.js"></script>');
-      }
-      res.writeHead(200, {
-        'content-type': TYPES[ext] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-      });
-      res.end(data);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    }
+    res.writeHead(r.status, r.headers);
+    res.end(data);
   };
 
   const server = http.createServer((req, res) => {

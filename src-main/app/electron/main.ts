@@ -24,11 +24,12 @@ import type { SettingsStore } from '../settings';
 import type { TrayAction } from '../tray-state';
 import { withUpdate } from '../update-policy';
 import { type AutoUpdate, startAutoUpdate } from '../updater';
-import { isAppSender } from '../window-policy';
+import { APP_PAGE_URL, isAppSender } from '../window-policy';
+import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { forwardEvents, registerIpc } from './ipc';
 import { createElectronSettingsStore } from './settings-store';
 import { type AppTray, createAppTray } from './tray';
-import { appUrlOf, createMainWindow, showWindow } from './window';
+import { createMainWindow, showWindow } from './window';
 
 const HIDDEN_ARG = '--hidden';
 /** Same as `appId` in electron-builder.yml. */
@@ -55,12 +56,12 @@ const logFile = path.join(userData, 'logs', 'app.log');
 let knownSecretValues: string[] = [];
 const log = createFileLogger({ file: logFile, echo: !app.isPackaged, knownSecrets: () => knownSecretValues });
 
-const indexHtml = path.join(distMain, '..', 'renderer', 'index.html');
+/** The built renderer: the only folder the app: scheme serves (dist/renderer). */
+const rendererDir = path.join(distMain, '..', 'renderer');
 
 function ensureWindow(): Electron.BrowserWindow {
   if (win && !win.isDestroyed()) return win;
   win = createMainWindow({
-    indexHtml,
     devTools: !app.isPackaged,
     preload: path.join(distMain, 'preload.cjs'),
     icon: path.join(assetsDir, 'icon.png'),
@@ -213,7 +214,7 @@ async function scrubSecretsFromLog(c: Controller, secrets: SecretStore): Promise
   });
 }
 
-/** Calls from our own window only (the app's file:// page); events to the window while it is open. */
+/** Calls from our own window only (the page app://abra-sync/index.html); events to the window while it is open. */
 function wireIpc(c: Controller): void {
   registerIpc(
     ipcMain,
@@ -223,7 +224,7 @@ function wireIpc(c: Controller): void {
         win &&
           !win.isDestroyed() &&
           e.sender.id === win.webContents.id &&
-          isAppSender(e.senderFrame?.url, appUrlOf(indexHtml)),
+          isAppSender(e.senderFrame?.url, APP_PAGE_URL),
       ),
     log,
   );
@@ -285,6 +286,8 @@ async function start(): Promise<void> {
   log.info(`starting ${app.getName()} ${app.getVersion()} (Electron ${process.versions.electron})`);
   // Windows shows notifications only for an app with an AppUserModelID (the installer's shortcut carries the same).
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  // before any window: the page is served from the app: scheme, never file:
+  handleAppProtocol(rendererDir, log);
   const policy = readPolicy();
   const settings = await createElectronSettingsStore();
   const secrets = new SafeStorageSecretStore(path.join(userData, 'secrets.json'), safeStorage);
@@ -324,6 +327,8 @@ if (app.isPackaged) Menu.setApplicationMenu(null);
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // privileged schemes can only be registered before the app is ready
+  registerAppScheme();
   app.on('second-instance', () => {
     if (app.isReady()) openSettings();
   });

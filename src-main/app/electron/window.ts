@@ -3,10 +3,8 @@
  * navigation away from the app page, no new windows (https links open in the system browser), no permissions, no
  * remote content. Closing the window hides it; the app lives on in the tray.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BrowserWindow, type Session, shell } from 'electron';
-import { CSP, externalLink, isAllowedNavigation, isAllowedRequest } from '../window-policy';
+import { APP_PAGE_URL, CSP, externalLink, isAllowedNavigation, isAllowedRequest } from '../window-policy';
 
 export { CSP };
 
@@ -25,7 +23,7 @@ export function hardenSession(session: Session): void {
       },
     });
   });
-  // No remote content: only file:, devtools: and data: URLs may load (the renderer is a local bundle).
+  // No remote content and no file:: only the app: origin, devtools:, data: and blob: URLs may load.
   session.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !isAllowedRequest(details.url) });
   });
@@ -34,8 +32,6 @@ export function hardenSession(session: Session): void {
 }
 
 export interface WindowOptions {
-  /** dist/renderer/index.html */
-  indexHtml: string;
   /** dist/main/preload.cjs */
   preload: string;
   icon?: string;
@@ -43,11 +39,6 @@ export interface WindowOptions {
   isQuitting: () => boolean;
   /** DevTools available (development only; the packaged app has none). */
   devTools?: boolean;
-}
-
-/** The URL of the app's page (what IPC senders and navigations are checked against). */
-export function appUrlOf(indexHtml: string): string {
-  return pathToFileURL(path.resolve(indexHtml)).href;
 }
 
 export function createMainWindow(opts: WindowOptions): BrowserWindow {
@@ -76,7 +67,8 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
     },
   });
   hardenSession(win.webContents.session);
-  const appUrl = appUrlOf(opts.indexHtml);
+  // the page comes from the app: scheme (main registers it before the first window), never from file:
+  const appUrl = APP_PAGE_URL;
 
   win.webContents.on('will-navigate', (e, url) => {
     if (!isAllowedNavigation(url, appUrl)) e.preventDefault();
@@ -94,7 +86,7 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
       win.hide();
     }
   });
-  void win.loadFile(opts.indexHtml);
+  void win.loadURL(appUrl);
   return win;
 }
 
