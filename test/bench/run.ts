@@ -6,8 +6,9 @@
  * run in this process (loopback HTTP, XSD request validation off), so the engine's CPU and peak RSS are its own.
  * Prints tables, the targets of issue #17 with by how much each is missed, and one `BENCH {json}` line for tooling:
  * engineCpuMs per run (user + sys of the engine process), cpuPerItemMs (initial CPU ÷ Exchange items), peakRssMB,
- * residentRssMB (after the steady idle run and a forced GC), mailPeakRssMB / mailCpuPerMsgMs (archive, engine in
- * its own process). Profiles: BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" (or --heap-prof) for the engine.
+ * residentRssMB (after the steady idle run and a forced GC; residentAfter30sIdleMB: 30 s later), mailPeakRssMB /
+ * mailCpuPerMsgMs (archive, engine in its own process). Profiles: BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR"
+ * (or --heapsnapshot-signal=SIGUSR2) for the engine; BENCH_NODE: the Node that runs it (default: Electron's, 24).
  *
  *   npm run bench                           # the standard run (below) + 20 000 archived e-mails
  *   npm run bench -- --exchange graph       # Microsoft 365 over the Graph emulator instead of EWS
@@ -187,6 +188,9 @@ async function standard() {
     if (process.env.BENCH_DETAIL) printBreakdown(w, 'idle again');
     // what the tray app holds all day: after the steady idle run and a full GC
     const resident = await host.gc();
+    // and after 30 s of doing nothing (V8 gives committed heap pages back only when idle)
+    await new Promise((r) => setTimeout(r, 30_000));
+    const residentIdle = await host.gc('mem');
     const firm = w.abra.control.list('firms', 'firm_id = null and hidden = false')[0]!;
     w.abra.control.update('firms', String(firm.id), { name: `${firm.name} *` });
     const oneChange = await measured(w, () => host.sync());
@@ -234,6 +238,7 @@ async function standard() {
         residentHeapMB: resident.heapUsedMB,
         residentHeapTotalMB: resident.heapTotalMB,
         residentExternalMB: resident.externalMB,
+        residentAfter30sIdleMB: residentIdle.rssMB,
         startRssMB: atStart.rssMB,
         cliOneShotIdlePeakRssMB: cliIdle.peakMB,
       },
