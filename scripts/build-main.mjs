@@ -3,6 +3,7 @@
 //   src-main/app/electron/main.ts    → dist/main/main.cjs
 //   src-main/app/electron/preload.ts → dist/main/preload.cjs   (sandboxed: may require only 'electron')
 //   src-main/cli.ts         → dist/main/cli.cjs
+//   src-main/engine-host.ts → dist/main/engine-host.cjs  (the engine as one long-running process, for the bench)
 // External: electron, better-sqlite3 (native, optional: node:sqlite is used on Node ≥ 22.5) and Node built-ins.
 // An optional module that is not in this build (e.g. the Graph backend, loaded with a guarded dynamic import)
 // becomes a stub that throws when imported, so the guard reports it instead of the bundle failing to build.
@@ -108,6 +109,13 @@ export async function buildMain({ outdir = path.join(root, 'dist', 'main'), dev 
       outExtension: { '.js': '.cjs' },
       define: { ...common.define, ...importMeta },
     }),
+    esbuild.build({
+      ...common,
+      entryPoints: { 'engine-host': 'src-main/engine-host.ts' },
+      outdir,
+      outExtension: { '.js': '.cjs' },
+      define: { ...common.define, ...importMeta },
+    }),
   ]);
   // What each bundle still requires at run time (checked by test/app/build-main.test.ts).
   const meta = {};
@@ -130,5 +138,5 @@ if (isMain) {
   });
   const t0 = Date.now();
   await buildMain({ outdir: values.outdir ? path.resolve(values.outdir) : undefined, dev: values.dev });
-  console.log(`main, preload and cli bundled in ${Date.now() - t0} ms`);
+  console.log(`main, preload, cli and engine-host bundled in ${Date.now() - t0} ms`);
 }

@@ -37,9 +37,10 @@ const ALLOWED = new Set([
 ]);
 
 describe('build-main', () => {
-  it('writes the three bundles', () => {
-    for (const f of ['main.cjs', 'preload.cjs', 'cli.cjs']) expect(existsSync(path.join(out, f))).toBe(true);
-    expect(Object.keys(meta).sort()).toEqual(['cli.cjs', 'main.cjs', 'preload.cjs']);
+  it('writes the three bundles and the engine host of the bench', () => {
+    for (const f of ['main.cjs', 'preload.cjs', 'cli.cjs', 'engine-host.cjs'])
+      expect(existsSync(path.join(out, f))).toBe(true);
+    expect(Object.keys(meta).sort()).toEqual(['cli.cjs', 'engine-host.cjs', 'main.cjs', 'preload.cjs']);
   });
 
   it('the sandboxed preload requires electron only, carries no zod, and uses the contract channels', () => {
@@ -51,13 +52,14 @@ describe('build-main', () => {
     expect(src).toContain('exposeInMainWorld("abraSync"');
   });
 
-  it('main and cli require nothing unresolved besides built-ins, electron and declared optional natives', () => {
-    for (const f of ['main.cjs', 'cli.cjs']) {
+  it('main, cli and the engine host require nothing unresolved besides built-ins, electron and declared optional natives', () => {
+    for (const f of ['main.cjs', 'cli.cjs', 'engine-host.cjs']) {
       const bad = meta[f]!.external.filter((m) => !builtins.has(m) && !ALLOWED.has(m));
       expect(bad, f).toEqual([]);
     }
     expect(meta['main.cjs']!.external).toContain('electron');
     expect(meta['cli.cjs']!.external).not.toContain('electron');
+    expect(meta['engine-host.cjs']!.external).not.toContain('electron');
   });
 
   it('electron-updater (a dependency) is bundled, not left as a require', () => {

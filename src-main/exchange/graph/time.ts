@@ -11,16 +11,29 @@ const WINDOWS_ZONES: Record<string, string> = {
   'coordinated universal time': 'UTC',
 };
 
+/**
+ * Zone names already checked → the zone to use. Checking a name made a new Intl.DateTimeFormat on every call (two
+ * per converted time): each holds ICU objects in native memory until the next GC, which made the Graph runs' peak
+ * and resident memory (issue #17). The formatter made by the check is the one the conversions use.
+ */
+const zoneCache = new Map<string, string>();
+
 export function ianaZone(tz: string | undefined | null): string {
   if (!tz) return 'UTC';
   const w = WINDOWS_ZONES[tz.toLowerCase()];
   if (w) return w;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return tz;
-  } catch {
-    return 'UTC';
+  let zone = zoneCache.get(tz);
+  if (zone === undefined) {
+    try {
+      fmt(tz);
+      zone = tz;
+    } catch {
+      zone = 'UTC';
+    }
+    if (zoneCache.size >= 256) zoneCache.clear(); // names come from the server: never an unbounded map
+    zoneCache.set(tz, zone);
   }
+  return zone;
 }
 
 const fmtCache = new Map<string, Intl.DateTimeFormat>();
