@@ -7,7 +7,7 @@ import type { ExchangeItem, FolderKind, ItemData } from '../exchange/types';
 import type { PlanEntry, RunSummary, UnassignedMail } from './api';
 import type { Direction, PartName } from './config';
 import type { RunContext } from './ports';
-import type { CommonRecord } from './state/store';
+import type { CommonRecord } from './record';
 
 export interface AbraItem {
   /** The id the link is keyed by and the AbraId stamp carries (may be composite, e.g. `firmId:personId`). */

@@ -34,7 +34,7 @@
  */
 import type { Side } from './api';
 import type { ConflictPolicy, Direction } from './config';
-import type { CommonRecord } from './state/store';
+import { type CommonRecord, canonical, isEmpty, sameValue } from './record';
 
 export type SideState =
   /** Not reported this run: as it was at the last sync. */
@@ -270,32 +270,4 @@ export function mergeRecords(
     else record[f] = newest === 'abra' ? a : e;
   }
   return { record, conflicts };
-}
-
-function isEmpty(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
-}
-
-/** JSON with sorted keys and empty values dropped: the form hashes and comparisons use. */
-export function canonical(v: unknown): string {
-  return JSON.stringify(normalise(v));
-}
-
-function normalise(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalise);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (isEmpty(x)) continue;
-      out[k] = normalise(x);
-    }
-    return out;
-  }
-  return v;
-}
-
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (isEmpty(a) && isEmpty(b)) return true;
-  return canonical(a) === canonical(b);
 }

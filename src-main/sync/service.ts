@@ -26,7 +26,7 @@ import { mailPart } from './parts/mail';
 import { tasksPart } from './parts/tasks';
 import type { AbraPort, RunContext } from './ports';
 import type { PreflightResult } from './preflight';
-import { type RunOptions, runPart } from './runner';
+import { type RunOptions, runPart } from './run';
 import { scopeFingerprint } from './scope';
 import { StateLock } from './state/lock';
 import { StateStore } from './state/store';

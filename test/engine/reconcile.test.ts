@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ConflictPolicy, Direction } from '../../src-main/sync/config';
-import { recordHash } from '../../src-main/sync/hash';
 import {
   type DecideInput,
   type Decision,
@@ -8,7 +7,7 @@ import {
   mergeRecords,
   type SideState,
 } from '../../src-main/sync/reconcile';
-import type { CommonRecord } from '../../src-main/sync/state/store';
+import { type CommonRecord, recordHash } from '../../src-main/sync/record';
 
 const base: CommonRecord = { subject: 'Meeting', start: '2026-11-24T09:00:00.000Z', location: 'Praha' };
 const present = (

@@ -15,7 +15,7 @@ import { SyncError } from '../../shared/errors';
 import type { AddressBookConfig } from '../config';
 import type { AbraItem, AbraLoad, ExItem, PartModule } from '../part';
 import { type AbraRow, abraIn, abraLiteral, nestRow, type RunContext } from '../ports';
-import type { CommonRecord } from '../state/store';
+import type { CommonRecord } from '../record';
 import { FIRM_READ, PERSON_SELECT } from './abra-reads';
 import { deletionScan, extraFieldsFor, isoOrEmpty, str } from './activities';
 

@@ -8,7 +8,7 @@ import type { AppointmentData, CalendarEvent, ExchangeItem } from '../../exchang
 import type { CalendarConfig } from '../config';
 import type { AbraItem, ExItem, PartModule } from '../part';
 import { type AbraRow, abraTimestamp, type RunContext } from '../ports';
-import type { CommonRecord } from '../state/store';
+import type { CommonRecord } from '../record';
 import {
   ACTIVITIES,
   abraPatch,

@@ -6,7 +6,7 @@ import type { ExchangeItem, Importance, TaskData, TaskItem, TaskStatus } from '.
 import type { TasksConfig } from '../config';
 import type { AbraItem, ExItem, PartModule } from '../part';
 import type { AbraRow, RunContext } from '../ports';
-import type { CommonRecord } from '../state/store';
+import type { CommonRecord } from '../record';
 import {
   ACTIVITIES,
   abraPatch,

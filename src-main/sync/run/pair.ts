@@ -1,0 +1,139 @@
+/**
+ * Pair unlinked items: by the AbraId stamp, then by content keys, then creates into ABRA a crash interrupted (by the
+ * record sent, or as a leftover found among the records the app's user made). Records read for pairing are added to
+ * `read.abraItems`.
+ */
+import type { AbraItem, PartModule } from '../part';
+import type { CommonRecord } from '../record';
+import type { WorkItem } from './items';
+import { findLeftovers } from './leftovers';
+import type { SidesRead } from './read';
+import type { PartRun } from './types';
+
+export interface Pairing {
+  /** exKey → abraId for unlinked pairs. */
+  pairs: Map<string, string>;
+  /** abraId → exKey, the same pairs. */
+  pairsByAbra: Map<string, string>;
+  pairedAbra: Set<string>;
+  /** exKey → the record sent to ABRA by a create a crash interrupted (the common base of the pair). */
+  adopted: Map<string, CommonRecord>;
+  /** exKey: paired by content, so it carries no stamp yet. */
+  contentPaired: Set<string>;
+  /** Half-made ABRA records of interrupted creates whose Outlook item is gone: deleted. */
+  orphanWork: WorkItem[];
+}
+
+export async function pair(run: PartRun, read: SidesRead): Promise<Pairing> {
+  const { part, ctx, folder, dryRun, direction } = run;
+  const { state } = ctx;
+  const { abraItems, exItems, linkByAbra, linkByExKey } = read;
+  ctx.progress({ phase: 'planning', done: 0, total: 0 });
+  const pairs = new Map<string, string>();
+  const pairedAbra = new Set<string>();
+  const unlinkedAbra = [...abraItems.values()].filter((a) => !linkByAbra.has(a.id) && a.inScope);
+  const unlinkedEx = [...exItems.values()].filter((e) => !linkByExKey.has(e.key) && e.inScope);
+  const take = (exKey: string, abraId: string) => {
+    pairs.set(exKey, abraId);
+    pairedAbra.add(abraId);
+  };
+  // 1. by the AbraId stamp (items this app created: after a crash or a lost state file)
+  const stampedMissing: string[] = [];
+  for (const e of unlinkedEx) {
+    if (!e.abraId || linkByAbra.has(e.abraId)) continue;
+    if (abraItems.has(e.abraId)) {
+      if (!pairedAbra.has(e.abraId)) take(e.key, e.abraId);
+    } else stampedMissing.push(e.abraId);
+  }
+  if (stampedMissing.length) {
+    for (const a of await part.loadAbraByIds(ctx, stampedMissing)) {
+      abraItems.set(a.id, a);
+      unlinkedAbra.push(a);
+    }
+    for (const e of unlinkedEx) {
+      if (e.abraId && !pairs.has(e.key) && abraItems.has(e.abraId) && !pairedAbra.has(e.abraId))
+        take(e.key, e.abraId);
+    }
+  }
+  // 2. by content keys (first run: the same appointment/contact already exists on both sides)
+  const byKey = new Map<string, AbraItem>();
+  for (const a of unlinkedAbra) {
+    if (pairedAbra.has(a.id)) continue;
+    for (const k of part.pairKeys(a.record)) if (!byKey.has(k)) byKey.set(k, a);
+  }
+  // Creates into ABRA that a crash interrupted: the record ABRA received is the intent's, so the created record
+  // is found by it even when the Exchange item was edited while the sync was down; the intent's record is then
+  // the common base of both sides, so the edit is applied as a change of the Exchange side.
+  const adopted = new Map<string, CommonRecord>();
+  for (const i of state.listIntents(part.name, 'abra')) {
+    const e = exItems.get(i.sourceKey);
+    if (!e?.inScope || linkByExKey.has(e.key) || pairs.has(e.key)) continue;
+    for (const k of part.pairKeys(i.payload as CommonRecord)) {
+      const a = byKey.get(k);
+      if (a && !pairedAbra.has(a.id)) {
+        take(e.key, a.id);
+        adopted.set(e.key, i.payload as CommonRecord);
+        break;
+      }
+    }
+  }
+  const contentPaired = new Set<string>();
+  for (const e of unlinkedEx) {
+    if (pairs.has(e.key) || e.abraId) continue;
+    for (const k of part.pairKeys(e.record)) {
+      const a = byKey.get(k);
+      if (a && !pairedAbra.has(a.id)) {
+        take(e.key, a.id);
+        contentPaired.add(e.key);
+        break;
+      }
+    }
+  }
+
+  // Creates into ABRA that a crash interrupted and whose record was edited in ABRA, or whose Outlook item was
+  // deleted, before the restart: found among the records the app's user created around the intent's time.
+  const leftovers = await findLeftovers(part, ctx, folder, {
+    exItems,
+    deletedIds: read.ex.deletedIds,
+    seriesSeen: read.ex.seriesSeen,
+    linkByAbra,
+    linkByExKey,
+    pairs,
+    pairedAbra,
+  });
+  for (const l of leftovers.adopt) {
+    abraItems.set(l.item.id, l.item);
+    take(l.exKey, l.item.id);
+    adopted.set(l.exKey, l.sent);
+  }
+  // A leftover whose Outlook item is gone: deleted like the item would have been, never sent back to Outlook.
+  const orphanWork: WorkItem[] = [];
+  for (const o of leftovers.orphans) {
+    if (!toAbraDeletes(direction, part)) {
+      // Outlook deletions do not reach ABRA in this direction: the record is an ordinary ABRA record now
+      if (!dryRun) state.removeIntent(part.name, 'abra', o.exKey);
+      continue;
+    }
+    pairedAbra.add(o.item.id);
+    orphanWork.push({
+      link: null,
+      abraId: o.item.id,
+      exKey: o.exKey,
+      abra: o.item,
+      abraDeleted: false,
+      ex: null,
+      exDeleted: true,
+      decision: { action: 'deleteAbra' },
+      name: o.item.name,
+    });
+  }
+  if (!dryRun) for (const k of leftovers.settled) state.removeIntent(part.name, 'abra', k);
+
+  const pairsByAbra = new Map([...pairs].map(([k, a]) => [a, k]));
+  return { pairs, pairsByAbra, pairedAbra, adopted, contentPaired, orphanWork };
+}
+
+/** Do deletions in Outlook reach ABRA in this direction (for this part)? */
+function toAbraDeletes(direction: string, part: PartModule): boolean {
+  return (direction === 'both' || direction === 'exchangeToAbra') && !part.protectAbraFromDeletes;
+}
