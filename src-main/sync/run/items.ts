@@ -5,22 +5,72 @@
 import type { ConflictPolicy } from '../config';
 import type { AbraItem, ExItem } from '../part';
 import { type Decision, decide, type SideState } from '../reconcile';
-import { recordHash } from '../record';
+import { type CommonRecord, recordHash } from '../record';
 import type { FieldOverride, Link } from '../state/store';
 import type { Pairing } from './pair';
 import type { SidesRead } from './read';
 import type { PartRun } from './types';
 
+/**
+ * One item of the work list. The ids and versions are resolved once, when the item is built: what this run read of
+ * a side, else what its link holds — the write phases never look into the link for them.
+ */
 export interface WorkItem {
   link: Link | null;
+  /** The ABRA id (the link's when linked; the paired record's when paired). */
   abraId: string | null;
+  /** The Exchange identity (the link's when linked; the paired item's when paired). */
   exKey: string | null;
+  /** The Exchange id to write, and its ChangeKey. */
+  exId: string | null;
+  exChangeKey: string | null;
+  abraVersion: string | null;
+  seriesKey: string | null;
+  /** What each side holds: as read in this run, else as last synced. */
+  abraRecord: CommonRecord | null;
+  exRecord: CommonRecord | null;
   abra: AbraItem | null;
   abraDeleted: boolean;
   ex: ExItem | null;
   exDeleted: boolean;
   decision: Decision;
   name: string;
+}
+
+/** The resolved part of a work item: ids, versions and records from what was read, else from the link. */
+export function workItem(
+  link: Link | null,
+  abraId: string | null,
+  exKey: string | null,
+  abra: AbraItem | null,
+  ex: ExItem | null,
+): Pick<
+  WorkItem,
+  | 'link'
+  | 'abraId'
+  | 'exKey'
+  | 'abra'
+  | 'ex'
+  | 'exId'
+  | 'exChangeKey'
+  | 'abraVersion'
+  | 'seriesKey'
+  | 'abraRecord'
+  | 'exRecord'
+> {
+  return {
+    link,
+    abraId,
+    exKey,
+    abra,
+    ex,
+    exId: ex?.id ?? link?.exId ?? null,
+    exChangeKey: ex?.changeKey ?? link?.exChangeKey ?? null,
+    abraVersion: abra?.version ?? link?.abraVersion ?? null,
+    seriesKey: ex?.seriesKey ?? link?.seriesKey ?? null,
+    abraRecord: abra?.record ?? link?.record ?? null,
+    exRecord: ex?.record ?? link?.record ?? null,
+  };
 }
 
 export interface Work {
@@ -59,47 +109,22 @@ export function buildWork(run: PartRun, read: SidesRead, pairing: Pairing, polic
     const e = exKey ? (exItems.get(exKey) ?? null) : null;
     const aDel = !!abraId && abraDeleted.has(abraId);
     const eDel = !!exKey && exDeletedKeys.has(exKey);
-    const outOfScope = (l: Link, hash: string): SideState => ({
-      kind: 'present',
-      record: l.record,
-      hash,
-      changed: false,
-      inScope: false,
-    });
     const base = !link && exKey && pairs.get(exKey) === abraId ? adopted.get(exKey) : undefined;
-    const baseHash = base ? recordHash(base) : '';
-    const abraState: SideState = a
-      ? {
-          kind: 'present',
-          record: a.record,
-          hash: recordHash(a.record),
-          changed: link
-            ? a.version !== link.abraVersion && recordHash(a.record) !== link.abraHash
-            : !base || recordHash(a.record) !== baseHash,
-          inScope: a.inScope,
-          modifiedAt: a.modifiedAt,
-        }
-      : aDel
-        ? { kind: 'deleted' }
-        : link && abraOutOfScope.has(link.abraId)
-          ? outOfScope(link, link.abraHash)
-          : { kind: 'none' };
-    const exState: SideState = e
-      ? {
-          kind: 'present',
-          record: e.record,
-          hash: recordHash(e.record),
-          changed: link
-            ? e.changeKey !== link.exChangeKey && recordHash(e.record) !== link.exHash
-            : !base || recordHash(e.record) !== baseHash,
-          inScope: e.inScope,
-          modifiedAt: e.modifiedAt,
-        }
-      : eDel
-        ? { kind: 'deleted' }
-        : link && exOutOfScope.has(link.exKey)
-          ? outOfScope(link, link.exHash)
-          : { kind: 'none' };
+    const baseHash = base ? recordHash(base) : null;
+    const abraState = sideState(
+      a,
+      aDel,
+      link && { record: link.record, version: link.abraVersion, hash: link.abraHash },
+      !!link && abraOutOfScope.has(link.abraId),
+      baseHash,
+    );
+    const exState = sideState(
+      e && { ...e, version: e.changeKey },
+      eDel,
+      link && { record: link.record, version: link.exChangeKey, hash: link.exHash },
+      !!link && exOutOfScope.has(link.exKey),
+      baseHash,
+    );
     let decision = decide({
       link: link ? { record: link.record } : base ? { record: base } : null,
       abra: abraState,
@@ -114,7 +139,7 @@ export function buildWork(run: PartRun, read: SidesRead, pairing: Pairing, polic
     decision = applyFlips(run, link ? overrideByAbra.get(link.abraId) : undefined, link, decision);
     const name =
       a?.name || e?.name || link?.name || part.nameOf(a?.record ?? e?.record ?? link?.record ?? {});
-    work.push({ link, abraId, exKey, abra: a, abraDeleted: aDel, ex: e, exDeleted: eDel, decision, name });
+    work.push({ ...workItem(link, abraId, exKey, a, e), abraDeleted: aDel, exDeleted: eDel, decision, name });
   };
   for (const w of pairing.orphanWork) {
     if (w.abraId) seenAbra.add(w.abraId);
@@ -130,6 +155,37 @@ export function buildWork(run: PartRun, read: SidesRead, pairing: Pairing, polic
   for (const [abraId] of overrideByAbra)
     if (!seenAbra.has(abraId) && linkByAbra.has(abraId)) addWork(abraId, null);
   return { items: work, overrideByAbra };
+}
+
+/**
+ * One side of a work item as the decision table sees it. Read in this run: changed when its version moved and its
+ * hash differs from the link's (unlinked: from the adopted base's, or always when there is none). Else deleted, or
+ * (linked and out of scope) present as last synced, or nothing.
+ */
+function sideState(
+  read: { record: CommonRecord; version: string; inScope: boolean; modifiedAt?: string } | null,
+  deleted: boolean,
+  last: { record: CommonRecord; version: string | null; hash: string } | null,
+  outOfScope: boolean,
+  baseHash: string | null,
+): SideState {
+  if (read) {
+    const hash = recordHash(read.record);
+    return {
+      kind: 'present',
+      record: read.record,
+      hash,
+      changed: last
+        ? read.version !== last.version && hash !== last.hash
+        : baseHash === null || hash !== baseHash,
+      inScope: read.inScope,
+      modifiedAt: read.modifiedAt,
+    };
+  }
+  if (deleted) return { kind: 'deleted' };
+  if (last && outOfScope)
+    return { kind: 'present', record: last.record, hash: last.hash, changed: false, inScope: false };
+  return { kind: 'none' };
 }
 
 /** A flipped conflict: the user chose the other side's value for a field; write it to both sides. */

@@ -1,5 +1,5 @@
 /** The write phase's bookkeeping per item: links, retries, failures, progress. */
-import { type SyncError, toSyncError } from '../../shared/errors';
+import { toSyncError } from '../../shared/errors';
 import type { Side } from '../api';
 import { type CommonRecord, recordHash } from '../record';
 import type { FieldOverride } from '../state/store';
@@ -38,14 +38,11 @@ export function fail(wr: Writer, w: WorkItem, side: Side, e: unknown): void {
   const { part, ctx } = wr.run;
   const { state } = ctx;
   const err = toSyncError(e);
-  wr.rec.failed(w, side, err, w.ex?.id ?? w.link?.exId);
+  wr.rec.failed(w, side, err, w.exId ?? undefined);
   if (side === 'exchange' && w.abraId) state.addRetry(part.name, 'abra', w.abraId, w.name, err.message);
   else if (w.exKey) state.addRetry(part.name, 'exchange', w.exKey, w.name, err.message);
   else if (w.abraId) state.addRetry(part.name, 'abra', w.abraId, w.name, err.message);
 }
-
-/** The failure a missing batch result stands for. */
-export type BatchFailure = { ok: false; error: SyncError };
 
 /** Link the item as written (in one transaction with clearing its retries, intent and flips). */
 export function linkFrom(
@@ -73,7 +70,7 @@ export function linkFrom(
       abraHash: recordHash(record),
       exHash: recordHash(exRecord),
       record,
-      seriesKey: w.ex?.seriesKey ?? w.link?.seriesKey ?? null,
+      seriesKey: w.seriesKey,
       name: part.nameOf(record) || w.name,
     });
     clearRetries(wr, w);

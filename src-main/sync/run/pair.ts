@@ -5,7 +5,7 @@
  */
 import type { AbraItem, PartModule } from '../part';
 import type { CommonRecord } from '../record';
-import type { WorkItem } from './items';
+import { type WorkItem, workItem } from './items';
 import { findLeftovers } from './leftovers';
 import type { SidesRead } from './read';
 import type { PartRun } from './types';
@@ -116,12 +116,8 @@ export async function pair(run: PartRun, read: SidesRead): Promise<Pairing> {
     }
     pairedAbra.add(o.item.id);
     orphanWork.push({
-      link: null,
-      abraId: o.item.id,
-      exKey: o.exKey,
-      abra: o.item,
+      ...workItem(null, o.item.id, o.exKey, o.item, null),
       abraDeleted: false,
-      ex: null,
       exDeleted: true,
       decision: { action: 'deleteAbra' },
       name: o.item.name,

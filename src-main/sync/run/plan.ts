@@ -8,7 +8,7 @@ import type { WorkItem } from './items';
 export function planOf(part: PartName, work: WorkItem[], plan: PlanEntry[]): void {
   for (const w of work) {
     const d = w.decision;
-    const rec = w.abra?.record ?? w.ex?.record ?? w.link?.record ?? {};
+    const rec = w.abra?.record ?? w.exRecord ?? {};
     const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     const when = text(rec.start) ?? text(rec.due);
     const firm = text(rec.companyName);
@@ -19,7 +19,7 @@ export function planOf(part: PartName, work: WorkItem[], plan: PlanEntry[]): voi
         action,
         name: w.name,
         abraId: w.abraId ?? undefined,
-        exchangeId: w.ex?.id ?? w.link?.exId,
+        exchangeId: w.exId ?? undefined,
         fields,
         ...(when ? { when } : {}),
         ...(firm ? { firm } : {}),
@@ -41,8 +41,8 @@ export function planOf(part: PartName, work: WorkItem[], plan: PlanEntry[]): voi
         entry('abra', 'unlink');
         break;
       case 'update': {
-        const prevA = w.abra?.record ?? w.link?.record ?? {};
-        const prevE = w.ex?.record ?? w.link?.record ?? {};
+        const prevA = w.abraRecord ?? {};
+        const prevE = w.exRecord ?? {};
         if (d.writeAbra) entry('abra', 'update', changedFields(prevA, d.record));
         if (d.writeExchange) entry('exchange', 'update', changedFields(prevE, d.record));
         for (const c of d.conflicts) entry(c.winner, 'conflict', [c.field]);

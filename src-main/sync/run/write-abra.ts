@@ -66,15 +66,9 @@ export async function writeItems(wr: Writer, work: WorkItem[]): Promise<Exchange
           unlink(wr, w, d.action);
           break;
         case 'createExchange': {
-          const abraId = w.abraId ?? w.link?.abraId;
-          if (!abraId) break;
+          if (!w.abraId) break;
           // A stale link (its Exchange item is gone) is replaced when the new item is linked.
-          jobs.creates.push({
-            w,
-            record: d.record,
-            abraId,
-            abraVersion: w.abra?.version ?? w.link?.abraVersion ?? null,
-          });
+          jobs.creates.push({ w, record: d.record, abraId: w.abraId, abraVersion: w.abraVersion });
           break;
         }
         case 'deleteExchange':
@@ -107,22 +101,21 @@ export async function writeItems(wr: Writer, work: WorkItem[]): Promise<Exchange
 function relink(wr: Writer, w: WorkItem, d: Of<'relink'>): void {
   const { part, ctx } = wr.run;
   const { state } = ctx;
-  const abraId = w.abraId ?? w.link?.abraId;
-  const exKey = w.exKey ?? w.link?.exKey;
+  const { abraId, exKey } = w;
   if (!abraId || !exKey) return;
-  const exId = w.ex?.id ?? w.link?.exId ?? exKey;
+  const exId = w.exId ?? exKey;
   state.transaction(() => {
     state.putLink({
       part: part.name,
       abraId,
       exId,
       exKey,
-      abraVersion: w.abra?.version ?? w.link?.abraVersion ?? null,
-      exChangeKey: w.ex?.changeKey ?? w.link?.exChangeKey ?? null,
+      abraVersion: w.abraVersion,
+      exChangeKey: w.exChangeKey,
       abraHash: w.abra ? recordHash(w.abra.record) : (w.link?.abraHash ?? recordHash(d.record)),
       exHash: w.ex ? recordHash(w.ex.record) : (w.link?.exHash ?? recordHash(d.record)),
       record: d.record,
-      seriesKey: w.ex?.seriesKey ?? w.link?.seriesKey ?? null,
+      seriesKey: w.seriesKey,
       name: w.name,
     });
     clearRetries(wr, w);
@@ -149,7 +142,7 @@ function unlink(wr: Writer, w: WorkItem, action: 'unlink' | 'dropLink'): void {
 async function createAbra(wr: Writer, w: WorkItem, d: Of<'createAbra'>): Promise<void> {
   const { part, ctx } = wr.run;
   const { state } = ctx;
-  const exKey = w.exKey ?? w.link?.exKey;
+  const { exKey } = w;
   if (!exKey) return;
   state.addIntent(part.name, 'abra', exKey, d.record, ctx.now().toISOString());
   let created: Awaited<ReturnType<PartModule['createAbra']>>;
@@ -161,22 +154,12 @@ async function createAbra(wr: Writer, w: WorkItem, d: Of<'createAbra'>): Promise
     throw e;
   }
   const record = created.record ?? d.record;
-  const exId = w.ex?.id ?? w.link?.exId ?? exKey;
+  const exId = w.exId ?? exKey;
   state.transaction(() => {
     if (w.link && w.link.abraId !== created.id) state.deleteLink(part.name, w.link.abraId);
     // the item came from Outlook: stamp it with its AbraId (below, batched with the other updates)
     if (exId === exKey) state.addStamp(part.name, exKey, created.id);
-    linkFrom(
-      wr,
-      w,
-      record,
-      created.id,
-      created.version,
-      exId,
-      exKey,
-      w.ex?.changeKey ?? w.link?.exChangeKey ?? null,
-      w.ex?.record ?? record,
-    );
+    linkFrom(wr, w, record, created.id, created.version, exId, exKey, w.exChangeKey, w.ex?.record ?? record);
     state.removeIntent(part.name, 'abra', exKey);
   });
   wr.rec.counts.abra.created++;
@@ -186,7 +169,7 @@ async function createAbra(wr: Writer, w: WorkItem, d: Of<'createAbra'>): Promise
 async function deleteAbra(wr: Writer, w: WorkItem): Promise<void> {
   const { part, ctx } = wr.run;
   const { state } = ctx;
-  const abraId = w.abraId ?? w.link?.abraId;
+  const { abraId } = w;
   if (!abraId) return;
   let gone = false;
   try {
@@ -211,21 +194,20 @@ async function update(wr: Writer, w: WorkItem, d: Of<'update'>, jobs: ExchangeJo
   const { part, ctx } = wr.run;
   const { state } = ctx;
   const { counts } = wr.rec;
-  const abraId = w.abraId ?? w.link?.abraId;
-  const exKey = w.exKey ?? w.link?.exKey;
+  const { abraId, exKey } = w;
   if (!abraId || !exKey) return;
-  let abraVersion = w.abra?.version ?? w.link?.abraVersion ?? null;
+  let abraVersion = w.abraVersion;
   if (d.writeAbra) {
-    const r = await part.updateAbra(ctx, abraId, d.record, w.abra?.record ?? w.link?.record ?? null);
+    const r = await part.updateAbra(ctx, abraId, d.record, w.abraRecord);
     abraVersion = r.version;
     counts.abra.updated++;
   }
-  if (d.conflicts.length && w.link) {
+  if (d.conflicts.length && w.link && w.exId) {
     for (const c of d.conflicts) {
       state.addConflict({
         part: part.name,
         abraId,
-        exchangeId: w.ex?.id ?? w.link.exId,
+        exchangeId: w.exId,
         name: w.name,
         field: c.field,
         abraValue: c.abraValue,
@@ -237,16 +219,7 @@ async function update(wr: Writer, w: WorkItem, d: Of<'update'>, jobs: ExchangeJo
   }
   if (d.writeExchange) jobs.updates.push({ w, record: d.record, abraId, abraVersion });
   else {
-    linkFrom(
-      wr,
-      w,
-      d.record,
-      abraId,
-      abraVersion,
-      w.ex?.id ?? w.link?.exId ?? exKey,
-      exKey,
-      w.ex?.changeKey ?? w.link?.exChangeKey ?? null,
-    );
+    linkFrom(wr, w, d.record, abraId, abraVersion, w.exId ?? exKey, exKey, w.exChangeKey);
     wr.tick();
   }
 }

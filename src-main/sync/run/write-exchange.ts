@@ -85,8 +85,8 @@ function stampWrites(
   const { state } = ctx;
   const out: UpdateWrite[] = [];
   const stampOf = new Map<string, string>(); // exKey -> AbraId to stamp with the item's update
-  const updating = new Map(jobs.updates.map((u) => [u.w.exKey ?? u.w.link?.exKey ?? '', u.abraId]));
-  const deleting = new Set(jobs.deletes.map((w) => w.exKey ?? w.link?.exKey ?? ''));
+  const updating = new Map(jobs.updates.map((u) => [u.w.exKey ?? '', u.abraId]));
+  const deleting = new Set(jobs.deletes.map((w) => w.exKey ?? ''));
   for (const st of ctx.signal?.aborted ? [] : state.listStamps(part.name)) {
     if (updating.get(st.exKey) === st.abraId) {
       stampOf.set(st.exKey, st.abraId); // linked once the update is written
@@ -137,12 +137,12 @@ function updateWrites(wr: Writer, updates: ExchangeJob[], stampOf: Map<string, s
   const { part, ctx } = wr.run;
   const { state } = ctx;
   return updates.map((u) => {
-    const exKey = u.w.exKey ?? u.w.link?.exKey ?? '';
+    const exKey = u.w.exKey ?? '';
     const abraId = stampOf.get(exKey);
     return {
       req: {
-        id: u.w.ex?.id ?? u.w.link?.exId ?? '',
-        changeKey: u.w.ex?.changeKey ?? u.w.link?.exChangeKey ?? '',
+        id: u.w.exId ?? '',
+        changeKey: u.w.exChangeKey ?? '',
         data: part.toExchange(ctx, u.record) as ItemData,
         ...(abraId ? { abraId } : {}),
       },
@@ -187,12 +187,12 @@ async function writeDeletes(wr: Writer, deletes: WorkItem[], batchSize: number):
   const { state } = ctx;
   for (const batch of chunks(deletes, batchSize)) {
     if (ctx.signal?.aborted) break;
-    const ids = batch.map((w) => w.ex?.id ?? w.link?.exId ?? '');
+    const ids = batch.map((w) => w.exId ?? '');
     const results = await writeBatch(() => ctx.exchange.deleteItems(folder, ids), batch.length);
     batch.forEach((w, i) => {
       const r = results[i];
       if (r?.ok) {
-        const abraId = w.abraId ?? w.link?.abraId;
+        const { abraId } = w;
         if (abraId) {
           state.transaction(() => {
             state.deleteLink(part.name, abraId);
