@@ -135,12 +135,12 @@ describe('decision table', () => {
   });
 
   it('a reported but unchanged item only refreshes the link (no ping-pong)', () => {
-    expect(run({ abra: present(base, { changed: false }) }).action).toBe('relink');
+    expect(run({ abra: present(base, { changed: false }) }).action).toBe('refreshLink');
     expect(run({}).action).toBe('nothing');
   });
 
-  it('identical edits on both sides just relink', () => {
-    expect(run({ abra: present(aEdit), exchange: present(aEdit) }).action).toBe('relink');
+  it('identical edits on both sides just refresh the link', () => {
+    expect(run({ abra: present(aEdit), exchange: present(aEdit) }).action).toBe('refreshLink');
   });
 
   it.each<[ConflictPolicy, CommonRecord]>([
@@ -193,7 +193,7 @@ describe('decision table', () => {
   });
 
   it('equal unlinked items pair silently on the first run', () => {
-    expect(run({ link: null, abra: present(base), exchange: present(base) }).action).toBe('relink');
+    expect(run({ link: null, abra: present(base), exchange: present(base) }).action).toBe('refreshLink');
   });
 
   it('empty values and key order do not count as a change', () => {

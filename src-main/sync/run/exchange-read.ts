@@ -1,7 +1,7 @@
 /** Reading the part's Exchange folder since its cursor, page by page, into mapped items. */
 import type { ExchangeItem, FolderRef } from '../../exchange/types';
 import { SyncError } from '../../shared/errors';
-import type { ExItem, PartModule } from '../part';
+import type { ExItem, TwoWayPart } from '../part';
 import type { RunContext } from '../ports';
 import type { Link } from '../state/store';
 
@@ -15,7 +15,7 @@ export interface ExchangeRead {
 }
 
 export async function readExchange(
-  part: PartModule,
+  part: TwoWayPart,
   ctx: RunContext,
   folder: FolderRef,
   cursor: string | null,

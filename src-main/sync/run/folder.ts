@@ -4,7 +4,7 @@
  */
 import type { FolderRef } from '../../exchange/types';
 import { SyncError } from '../../shared/errors';
-import type { PartModule } from '../part';
+import type { TwoWayPart } from '../part';
 import type { RunContext } from '../ports';
 
 /** The backend as seen through a folder that does not exist yet: reads return nothing (dry runs only). */
@@ -30,7 +30,7 @@ function emptyFolderView(exchange: RunContext['exchange'], none: FolderRef): Run
  * returned context). A folder made anew drops the links and both cursors.
  */
 export async function openFolder(
-  part: PartModule,
+  part: TwoWayPart,
   ctx: RunContext,
   dryRun: boolean,
 ): Promise<{ folder: FolderRef; ctx: RunContext }> {
@@ -75,7 +75,7 @@ export async function openFolder(
  * The folder vanished under a cached reference (deleted in Outlook since the last run): true when it resolves to
  * a new one now, so the part can run again at once over it.
  */
-export async function folderReplaced(part: PartModule, ctx: RunContext, folderId: string): Promise<boolean> {
+export async function folderReplaced(part: TwoWayPart, ctx: RunContext, folderId: string): Promise<boolean> {
   const again = await ctx.exchange.getFolder(part.folderKind, undefined, { create: true }).catch(() => null);
   return !!again && again.id !== folderId;
 }

@@ -10,7 +10,7 @@
  */
 import { toSyncError } from '../../shared/errors';
 import { failureNote, note } from '../../shared/messages';
-import type { PartModule } from '../part';
+import type { TwoWayPart } from '../part';
 import type { RunContext } from '../ports';
 import { commitCursors } from './commit';
 import { folderReplaced, openFolder } from './folder';
@@ -27,7 +27,7 @@ import { writeExchange } from './write-exchange';
 
 export type { RunOptions, RunOutcome } from './types';
 
-export async function runPart(part: PartModule, ctx: RunContext, opts: RunOptions = {}): Promise<RunOutcome> {
+export async function runPart(part: TwoWayPart, ctx: RunContext, opts: RunOptions = {}): Promise<RunOutcome> {
   const dryRun = opts.dryRun ?? false;
   const batchSize = opts.batchSize ?? ctx.exchange.writeBatchSize ?? 50;
   const rec = new RunRecorder(part.name, ctx, dryRun);

@@ -198,7 +198,7 @@ function applyFlips(
   if (
     link &&
     flips?.length &&
-    (decision.action === 'nothing' || decision.action === 'relink' || decision.action === 'update')
+    (decision.action === 'nothing' || decision.action === 'refreshLink' || decision.action === 'update')
   ) {
     const basis = decision.action === 'nothing' ? link.record : decision.record;
     const record = { ...basis };

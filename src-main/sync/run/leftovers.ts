@@ -1,6 +1,6 @@
 /** Crash recovery of creates into ABRA that content pairing cannot settle (see {@link findLeftovers}). */
 import type { ExchangeItem, FolderRef } from '../../exchange/types';
-import type { AbraItem, ExItem, PartModule } from '../part';
+import type { AbraItem, ExItem, TwoWayPart } from '../part';
 import type { RunContext } from '../ports';
 import type { CommonRecord } from '../record';
 import type { Link } from '../state/store';
@@ -29,7 +29,7 @@ export interface Leftovers {
  * open intent — when in doubt, nothing is adopted or deleted.
  */
 export async function findLeftovers(
-  part: PartModule,
+  part: TwoWayPart,
   ctx: RunContext,
   folder: FolderRef,
   r: {

@@ -3,7 +3,7 @@
  * record sent, or as a leftover found among the records the app's user made). Records read for pairing are added to
  * `read.abraItems`.
  */
-import type { AbraItem, PartModule } from '../part';
+import type { AbraItem, TwoWayPart } from '../part';
 import type { CommonRecord } from '../record';
 import { type WorkItem, workItem } from './items';
 import { findLeftovers } from './leftovers';
@@ -130,6 +130,6 @@ export async function pair(run: PartRun, read: SidesRead): Promise<Pairing> {
 }
 
 /** Do deletions in Outlook reach ABRA in this direction (for this part)? */
-function toAbraDeletes(direction: string, part: PartModule): boolean {
+function toAbraDeletes(direction: string, part: TwoWayPart): boolean {
   return (direction === 'both' || direction === 'exchangeToAbra') && !part.protectAbraFromDeletes;
 }

@@ -48,7 +48,7 @@ export function planOf(part: PartName, work: WorkItem[], plan: PlanEntry[]): voi
         for (const c of d.conflicts) entry(c.winner, 'conflict', [c.field]);
         break;
       }
-      case 'relink':
+      case 'refreshLink':
         if (!w.link) entry('abra', 'pair');
         break;
       default:

@@ -2,7 +2,7 @@
 import type { FolderRef } from '../../exchange/types';
 import type { PlanEntry, RunSummary } from '../api';
 import type { Direction } from '../config';
-import type { PartModule } from '../part';
+import type { TwoWayPart } from '../part';
 import type { RunContext } from '../ports';
 
 export interface RunOptions {
@@ -24,7 +24,7 @@ export interface RunOutcome {
 
 /** The fixed facts of one run once its folder is open; every phase takes them. */
 export interface PartRun {
-  part: PartModule;
+  part: TwoWayPart;
   /** The run's context (for a preview before the folder exists: a view whose reads of it return nothing). */
   ctx: RunContext;
   folder: FolderRef;

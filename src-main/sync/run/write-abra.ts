@@ -3,7 +3,7 @@
  * updated one by one. What goes to Exchange is collected into job lists for the batched writes after it.
  */
 import { SyncError } from '../../shared/errors';
-import type { PartModule } from '../part';
+import type { TwoWayPart } from '../part';
 import type { Decision } from '../reconcile';
 import { type CommonRecord, recordHash } from '../record';
 import { isFatal } from './batch';
@@ -40,7 +40,7 @@ export function stampPaired(run: PartRun, work: WorkItem[], pairing: Pairing): v
   const { part, ctx } = run;
   for (const w of work) {
     const a = w.decision.action;
-    if (w.link || !w.exKey || !w.abraId || (a !== 'relink' && a !== 'update')) continue;
+    if (w.link || !w.exKey || !w.abraId || (a !== 'refreshLink' && a !== 'update')) continue;
     if (!pairing.adopted.has(w.exKey) && !pairing.contentPaired.has(w.exKey)) continue;
     if (w.ex && w.ex.id === w.exKey && w.ex.abraId !== w.abraId)
       ctx.state.addStamp(part.name, w.exKey, w.abraId);
@@ -58,8 +58,8 @@ export async function writeItems(wr: Writer, work: WorkItem[]): Promise<Exchange
         case 'nothing':
           wr.tick();
           break;
-        case 'relink':
-          relink(wr, w, d);
+        case 'refreshLink':
+          refreshLink(wr, w, d);
           break;
         case 'unlink':
         case 'dropLink':
@@ -98,7 +98,7 @@ export async function writeItems(wr: Writer, work: WorkItem[]): Promise<Exchange
   return jobs;
 }
 
-function relink(wr: Writer, w: WorkItem, d: Of<'relink'>): void {
+function refreshLink(wr: Writer, w: WorkItem, d: Of<'refreshLink'>): void {
   const { part, ctx } = wr.run;
   const { state } = ctx;
   const { abraId, exKey } = w;
@@ -145,7 +145,7 @@ async function createAbra(wr: Writer, w: WorkItem, d: Of<'createAbra'>): Promise
   const { exKey } = w;
   if (!exKey) return;
   state.addIntent(part.name, 'abra', exKey, d.record, ctx.now().toISOString());
-  let created: Awaited<ReturnType<PartModule['createAbra']>>;
+  let created: Awaited<ReturnType<TwoWayPart['createAbra']>>;
   try {
     created = await part.createAbra(ctx, d.record, w.ex ?? undefined);
   } catch (e) {
