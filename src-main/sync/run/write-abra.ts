@@ -202,12 +202,12 @@ async function update(wr: Writer, w: WorkItem, d: Of<'update'>, jobs: ExchangeJo
     abraVersion = r.version;
     counts.abra.updated++;
   }
-  if (d.conflicts.length && w.link && w.exId) {
+  if (d.conflicts.length && w.link) {
     for (const c of d.conflicts) {
       state.addConflict({
         part: part.name,
         abraId,
-        exchangeId: w.exId,
+        exchangeId: w.exId ?? '', // linked: the item's id or the link's, never null
         name: w.name,
         field: c.field,
         abraValue: c.abraValue,
