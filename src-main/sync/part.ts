@@ -1,13 +1,14 @@
 /**
- * A part (address book, calendar, tasks) is one small module: how to read ABRA incrementally, how to map both
+ * A two-way part (address book, calendar, tasks) is one small module: how to read ABRA incrementally, how to map both
  * sides to one common record, what is in scope, how to pair on the first run, and how to write ABRA. The generic
- * runner (`runner.ts`) does everything else with the shared decision table.
+ * run (`run/index.ts`) does everything else with the shared decision table. An own-flow part (the e-mail archive)
+ * runs its own flow instead.
  */
 import type { ExchangeItem, FolderKind, ItemData } from '../exchange/types';
 import type { PlanEntry, RunSummary, UnassignedMail } from './api';
 import type { Direction, PartName } from './config';
 import type { RunContext } from './ports';
-import type { CommonRecord } from './state/store';
+import type { CommonRecord } from './record';
 
 export interface AbraItem {
   /** The id the link is keyed by and the AbraId stamp carries (may be composite, e.g. `firmId:personId`). */
@@ -60,7 +61,7 @@ export interface AbraLoad {
   rekeys?: { from: string; to: string }[];
 }
 
-export interface PartModule {
+export interface TwoWayPart {
   name: PartName;
   folderKind: FolderKind;
   /** Firms and persons are ABRA master data: an Outlook delete never deletes them. */
@@ -118,7 +119,7 @@ export interface PartModule {
  * A part that does not reconcile two sides but runs its own flow with the same state, scheduler, progress and
  * summaries (the e-mail archive: Exchange → ABRA only, create-only, never deletes).
  */
-export interface CustomPart {
+export interface OwnFlowPart {
   name: PartName;
   run(
     ctx: RunContext,
@@ -138,8 +139,8 @@ export interface CustomPart {
   ): Promise<void>;
 }
 
-export type AnyPart = PartModule | CustomPart;
+export type AnyPart = TwoWayPart | OwnFlowPart;
 
-export function isCustomPart(p: AnyPart): p is CustomPart {
-  return typeof (p as CustomPart).run === 'function';
+export function isOwnFlowPart(p: AnyPart): p is OwnFlowPart {
+  return typeof (p as OwnFlowPart).run === 'function';
 }

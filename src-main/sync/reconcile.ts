@@ -25,7 +25,7 @@
  * | yes  | unchanged       | changed         | E→A, both  | update ABRA                                               |
  * | yes  | unchanged       | changed         | A→E        | overwrite Exchange with the last synced record            |
  * | yes  | changed         | changed         | A→E / E→A  | the source side wins                                      |
- * | yes  | changed         | changed         | both       | equal → relink; else policy: merge / abraWins / ...       |
+ * | yes  | changed         | changed         | both       | equal → refresh the link; else policy: merge, abraWins, … |
  * | yes  | unchanged       | unchanged       | any        | nothing (refresh stored hashes if a version moved)        |
  *
  * Mirror: where the Exchange side is a folder the sync owns (the address book's "ABRA Gen" contacts folder) and the
@@ -34,7 +34,7 @@
  */
 import type { Side } from './api';
 import type { ConflictPolicy, Direction } from './config';
-import type { CommonRecord } from './state/store';
+import { type CommonRecord, canonical, isEmpty, sameValue } from './record';
 
 export type SideState =
   /** Not reported this run: as it was at the last sync. */
@@ -78,7 +78,7 @@ export interface FieldConflict {
 export type Decision =
   | { action: 'nothing' }
   /** Store the sides' current hashes/versions (echo of our write, identical edits, pairing of equal items). */
-  | { action: 'relink'; record: CommonRecord }
+  | { action: 'refreshLink'; record: CommonRecord }
   | { action: 'createExchange'; record: CommonRecord }
   | { action: 'createAbra'; record: CommonRecord }
   /** Write `record` to the sides marked; `conflicts` were resolved field by field. */
@@ -151,7 +151,7 @@ export function decide(input: DecideInput): Decision {
   }
 
   if (aChg && eChg && abra.kind === 'present' && exchange.kind === 'present') {
-    if (abra.hash === exchange.hash) return { action: 'relink', record: abra.record };
+    if (abra.hash === exchange.hash) return { action: 'refreshLink', record: abra.record };
     if (direction === 'abraToExchange') return update(abra.record, false, true);
     if (direction === 'exchangeToAbra') return update(exchange.record, true, false);
     return resolveConflict(input.policy, link.record, abra, exchange);
@@ -170,7 +170,7 @@ export function decide(input: DecideInput): Decision {
 
   // Neither changed for real; versions may have moved (echo of our own write): refresh the stored hashes.
   if (abra.kind === 'present' || exchange.kind === 'present')
-    return { action: 'relink', record: link.record };
+    return { action: 'refreshLink', record: link.record };
   return { action: 'nothing' };
 }
 
@@ -185,7 +185,7 @@ function decideUnlinked(input: DecideInput): Decision {
 
   if (aIn && eIn && abra.kind === 'present' && exchange.kind === 'present') {
     // A pair found by matching (first run) or by the AbraId stamp.
-    if (abra.hash === exchange.hash) return { action: 'relink', record: abra.record };
+    if (abra.hash === exchange.hash) return { action: 'refreshLink', record: abra.record };
     if (direction === 'abraToExchange') return update(abra.record, false, true);
     if (direction === 'exchangeToAbra') return update(exchange.record, true, false);
     return resolveConflict(input.policy, null, abra, exchange);
@@ -270,32 +270,4 @@ export function mergeRecords(
     else record[f] = newest === 'abra' ? a : e;
   }
   return { record, conflicts };
-}
-
-function isEmpty(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
-}
-
-/** JSON with sorted keys and empty values dropped: the form hashes and comparisons use. */
-export function canonical(v: unknown): string {
-  return JSON.stringify(normalise(v));
-}
-
-function normalise(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalise);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (isEmpty(x)) continue;
-      out[k] = normalise(x);
-    }
-    return out;
-  }
-  return v;
-}
-
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (isEmpty(a) && isEmpty(b)) return true;
-  return canonical(a) === canonical(b);
 }

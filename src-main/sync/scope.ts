@@ -6,7 +6,7 @@
  * Its fingerprint is kept in the state twice:
  * - as the cursor `scope` of the part: the scope the part's cursors belong to. A run that finds another scope
  *   reads the part in full again (both sides), so a widened scope brings every record that now belongs and a
- *   narrowed one lets go of every record that no longer does — not only those edited since (runner.ts, mail.ts);
+ *   narrowed one lets go of every record that no longer does — not only those edited since (run/read.ts, mail.ts);
  * - as the meta value `approvedScope:<part>` (service.ts): the scope the user approved after seeing its preview.
  *   A part whose scope is not approved waits (the scheduler does not run it) when the service asks for approval.
  */

@@ -19,14 +19,14 @@ import type {
   SyncServiceApi,
 } from './api';
 import { PART_NAMES, type PartName, type SecretSource, type SyncConfig } from './config';
-import { type AnyPart, isCustomPart } from './part';
+import { type AnyPart, isOwnFlowPart } from './part';
 import { addressBookPart } from './parts/address-book';
 import { calendarPart } from './parts/calendar';
 import { mailPart } from './parts/mail/part';
 import { tasksPart } from './parts/tasks';
 import type { AbraPort, RunContext } from './ports';
 import type { PreflightResult } from './preflight';
-import { type RunOptions, runPart } from './runner';
+import { type RunOptions, runPart } from './run';
 import { scopeFingerprint } from './scope';
 import { StateLock } from './state/lock';
 import { StateStore } from './state/store';
@@ -305,7 +305,7 @@ export class SyncService implements SyncServiceApi {
       const r = await this.exclusive(n, async () => {
         const saved = await this.context(n);
         const ctx = draft ? { ...saved, config: draft } : saved;
-        return isCustomPart(module)
+        return isOwnFlowPart(module)
           ? module.run(ctx, { dryRun: true })
           : runPart(module, ctx, { dryRun: true });
       });
@@ -395,7 +395,7 @@ export class SyncService implements SyncServiceApi {
         const out = await this.exclusive(part, async () => {
           const ctx = await this.context(part, run.signal);
           await this.preflightGate(part);
-          return isCustomPart(module) ? module.run(ctx, options) : runPart(module, ctx, options);
+          return isOwnFlowPart(module) ? module.run(ctx, options) : runPart(module, ctx, options);
         });
         summary = out.summary;
       } finally {
@@ -601,14 +601,14 @@ export class SyncService implements SyncServiceApi {
 
   listUnassignedMail() {
     const mail = this.parts.get('mail');
-    return mail && isCustomPart(mail) && mail.listUnassigned
+    return mail && isOwnFlowPart(mail) && mail.listUnassigned
       ? mail.listUnassigned({ state: this.state })
       : [];
   }
 
   ignoreMail(id: number): void {
     const mail = this.parts.get('mail');
-    if (!mail || !isCustomPart(mail) || !mail.ignore)
+    if (!mail || !isOwnFlowPart(mail) || !mail.ignore)
       throw new SyncError('config', 'the e-mail archive is not available in this version');
     if (!mail.ignore({ state: this.state }, id))
       throw new SyncError('notFound', `message ${id} is not waiting for assignment`);
@@ -617,7 +617,7 @@ export class SyncService implements SyncServiceApi {
 
   async readUnassignedMail(id: number): Promise<string> {
     const mail = this.parts.get('mail');
-    if (!mail || !isCustomPart(mail) || !mail.readArchived)
+    if (!mail || !isOwnFlowPart(mail) || !mail.readArchived)
       throw new SyncError('config', 'the e-mail archive is not available in this version');
     return mail.readArchived(await this.context('mail'), id);
   }
@@ -629,7 +629,7 @@ export class SyncService implements SyncServiceApi {
     applyToAddress: boolean,
   ): Promise<void> {
     const mail = this.parts.get('mail');
-    if (!mail || !isCustomPart(mail) || !mail.assign) {
+    if (!mail || !isOwnFlowPart(mail) || !mail.assign) {
       throw new SyncError('config', 'the e-mail archive is not available in this version');
     }
     await mail.assign(await this.context('mail'), id, firmId, personId, applyToAddress);

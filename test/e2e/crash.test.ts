@@ -32,7 +32,7 @@ const KILL_SEED = Number(process.env.CRASH_SEED ?? 20261125);
 const KILLS = 6;
 const EWS_LATENCY_MS = 40;
 const ABRA_LATENCY_MS = 15;
-/** The engine's Exchange write batch size (runner.ts): a part with n items to create sends ceil(n / 50) requests. */
+/** The engine's Exchange write batch size (run/index.ts): a part with n items to create sends ceil(n / 50) requests. */
 const BATCH = 50;
 
 /** Small seeded PRNG (mulberry32): the same seed, the same kill plan. */

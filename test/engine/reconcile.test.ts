@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ConflictPolicy, Direction } from '../../src-main/sync/config';
-import { recordHash } from '../../src-main/sync/hash';
 import {
   type DecideInput,
   type Decision,
@@ -8,7 +7,7 @@ import {
   mergeRecords,
   type SideState,
 } from '../../src-main/sync/reconcile';
-import type { CommonRecord } from '../../src-main/sync/state/store';
+import { type CommonRecord, recordHash } from '../../src-main/sync/record';
 
 const base: CommonRecord = { subject: 'Meeting', start: '2026-11-24T09:00:00.000Z', location: 'Praha' };
 const present = (
@@ -136,12 +135,12 @@ describe('decision table', () => {
   });
 
   it('a reported but unchanged item only refreshes the link (no ping-pong)', () => {
-    expect(run({ abra: present(base, { changed: false }) }).action).toBe('relink');
+    expect(run({ abra: present(base, { changed: false }) }).action).toBe('refreshLink');
     expect(run({}).action).toBe('nothing');
   });
 
-  it('identical edits on both sides just relink', () => {
-    expect(run({ abra: present(aEdit), exchange: present(aEdit) }).action).toBe('relink');
+  it('identical edits on both sides just refresh the link', () => {
+    expect(run({ abra: present(aEdit), exchange: present(aEdit) }).action).toBe('refreshLink');
   });
 
   it.each<[ConflictPolicy, CommonRecord]>([
@@ -194,7 +193,7 @@ describe('decision table', () => {
   });
 
   it('equal unlinked items pair silently on the first run', () => {
-    expect(run({ link: null, abra: present(base), exchange: present(base) }).action).toBe('relink');
+    expect(run({ link: null, abra: present(base), exchange: present(base) }).action).toBe('refreshLink');
   });
 
   it('empty values and key order do not count as a change', () => {

@@ -8,11 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CalendarEvent, TaskItem } from '../../src-main/exchange/types';
 import { parseConfig } from '../../src-main/sync/config';
-import { recordHash } from '../../src-main/sync/hash';
 import { recordInstant } from '../../src-main/sync/parts/activities';
 import { activityToAppointment, calendarPart } from '../../src-main/sync/parts/calendar';
 import { activityToTask, tasksPart } from '../../src-main/sync/parts/tasks';
 import type { RunContext } from '../../src-main/sync/ports';
+import { recordHash } from '../../src-main/sync/record';
 
 const config = parseConfig({
   profile: 'p',

@@ -7,14 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CustomPart } from '../../src-main/sync/part';
+import type { OwnFlowPart } from '../../src-main/sync/part';
 import { SyncService } from '../../src-main/sync/service';
 import { FakeAbra, FakeExchange, testConfig } from './fakes';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-watchdog-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function service(sub: string, part: CustomPart, over: { runWatchdogMs?: number; stopWaitMs?: number }) {
+function service(sub: string, part: OwnFlowPart, over: { runWatchdogMs?: number; stopWaitMs?: number }) {
   const exchange = new FakeExchange();
   let closed = 0;
   exchange.close = async () => {
@@ -51,7 +51,7 @@ const summary = (result: 'ok' | 'aborted') => ({
 
 describe('watchdog', () => {
   it('a run that does not end by itself is stopped when its time is up; the connection is dropped', async () => {
-    const hanging: CustomPart = {
+    const hanging: OwnFlowPart = {
       name: 'addressBook',
       run: (ctx) =>
         new Promise((resolve) => {
@@ -67,7 +67,7 @@ describe('watchdog', () => {
 
   it('stop() returns within its bound even when a run ignores the signal', async () => {
     let release!: () => void;
-    const deaf: CustomPart = {
+    const deaf: OwnFlowPart = {
       name: 'addressBook',
       run: () =>
         new Promise((resolve) => {

@@ -9,7 +9,7 @@ import { note, noteText } from '../../shared/messages';
 import type { CalendarConfig, PartName, TasksConfig } from '../config';
 import type { AbraItem, AbraLoad } from '../part';
 import { type AbraRow, abraIn, abraLiteral, abraTimestamp, type RunContext } from '../ports';
-import type { CommonRecord } from '../state/store';
+import type { CommonRecord } from '../record';
 
 /** The part's opt-in category for new Outlook items is among the item's categories (any case), or none is set. */
 export function hasOptInCategory(category: string, categories: readonly string[] | undefined): boolean {

@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import type { ContactData, ContactItem, ExchangeItem } from '../../exchange/types';
 import { SyncError } from '../../shared/errors';
 import type { AddressBookConfig } from '../config';
-import type { AbraItem, AbraLoad, ExItem, PartModule } from '../part';
+import type { AbraItem, AbraLoad, ExItem, TwoWayPart } from '../part';
 import { type AbraRow, abraIn, abraLiteral, nestRow, type RunContext } from '../ports';
-import type { CommonRecord } from '../state/store';
+import type { CommonRecord } from '../record';
 import { FIRM_READ, PERSON_SELECT } from './abra-reads';
 import { deletionScan, extraFieldsFor, isoOrEmpty, str } from './activities';
 
@@ -290,7 +290,7 @@ async function expandFirms(
   return { items, deleted, persons };
 }
 
-export const addressBookPart: PartModule = {
+export const addressBookPart: TwoWayPart = {
   name: 'addressBook',
   folderKind: 'contacts',
   protectAbraFromDeletes: true,

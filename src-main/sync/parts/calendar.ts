@@ -6,9 +6,9 @@
  */
 import type { AppointmentData, CalendarEvent, ExchangeItem } from '../../exchange/types';
 import type { CalendarConfig } from '../config';
-import type { AbraItem, ExItem, PartModule } from '../part';
+import type { AbraItem, ExItem, TwoWayPart } from '../part';
 import { type AbraRow, abraTimestamp, type RunContext } from '../ports';
-import type { CommonRecord } from '../state/store';
+import type { CommonRecord } from '../record';
 import {
   ACTIVITIES,
   abraPatch,
@@ -61,7 +61,7 @@ const TO_ABRA: Record<string, (v: unknown) => [string, unknown][]> = {
   isPrivate: (v) => [['isprivate', v === true]],
 };
 
-export const calendarPart: PartModule = {
+export const calendarPart: TwoWayPart = {
   name: 'calendar',
   folderKind: 'calendar',
   direction: (ctx) => cfgOf(ctx).direction,

@@ -4,9 +4,9 @@
  */
 import type { ExchangeItem, Importance, TaskData, TaskItem, TaskStatus } from '../../exchange/types';
 import type { TasksConfig } from '../config';
-import type { AbraItem, ExItem, PartModule } from '../part';
+import type { AbraItem, ExItem, TwoWayPart } from '../part';
 import type { AbraRow, RunContext } from '../ports';
-import type { CommonRecord } from '../state/store';
+import type { CommonRecord } from '../record';
 import {
   ACTIVITIES,
   abraPatch,
@@ -76,7 +76,7 @@ const TO_ABRA: Record<string, (v: unknown) => [string, unknown][]> = {
   body: (v) => [['description', str(v)]],
 };
 
-export const tasksPart: PartModule = {
+export const tasksPart: TwoWayPart = {
   name: 'tasks',
   folderKind: 'tasks',
   direction: (ctx) => cfgOf(ctx).direction,

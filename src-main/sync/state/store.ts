@@ -9,10 +9,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ConflictRecord, ItemFailure, RunSummary, Side } from '../api';
 import type { PartName } from '../config';
+import type { CommonRecord } from '../record';
 import { MAIL_TABLES, MailTables } from './mail-tables';
 import { type Database, openDatabase } from './sqlite';
-
-export type CommonRecord = Record<string, unknown>;
 
 export interface Link {
   part: PartName;

@@ -13,7 +13,7 @@
  * abra.ts (ABRA's e-mail agendas), filters.ts, mime*.ts, charset.ts, address.ts (pure); its rows are
  * ../../state/mail-tables.ts. See docs/mail.md.
  */
-import type { CustomPart } from '../../part';
+import type { OwnFlowPart } from '../../part';
 import type { RunContext } from '../../ports';
 import { domainOf } from './address';
 import { assignByHand, readArchived } from './assign-abra';
@@ -21,7 +21,7 @@ import type { MailPartOptions } from './batch';
 import { runMail } from './run';
 
 /** The archive part; `limits` for tests (a fake clock for the per-message read budget). */
-export function createMailPart(limits: MailPartOptions = {}): CustomPart {
+export function createMailPart(limits: MailPartOptions = {}): OwnFlowPart {
   return {
     name: 'mail',
     run: (ctx, opts) => runMail(ctx, opts, limits),
@@ -33,7 +33,7 @@ export function createMailPart(limits: MailPartOptions = {}): CustomPart {
   };
 }
 
-export const mailPart: CustomPart = createMailPart();
+export const mailPart: OwnFlowPart = createMailPart();
 
 /** For tests and the docs: the domain the mailbox's own mail is recognised by. */
 export const mailboxDomain = (ctx: Pick<RunContext, 'config'>): string => domainOf(ctx.config.exchange.email);
