@@ -3,7 +3,7 @@ import { ConnectFirst, IssueSummary, PageHeading, Result } from '../components/c
 import { CheckField, FormCtx, ListField, NumberField, SelectField, TextField } from '../components/form';
 import { useApp } from '../lib/app-context';
 import { useLeaveGuard } from '../lib/leave-guard';
-import { useActivityPickers } from '../lib/use-pickers';
+import { pickerOptions, useActivityPickers } from '../lib/use-pickers';
 import { useSyncDraft } from '../lib/use-sync-draft';
 import { FolderPicker } from './mail/FolderPicker';
 import { UnassignedQueue } from './mail/UnassignedQueue';
@@ -17,10 +17,8 @@ export function MailPage() {
   if (!state.sync) {
     return <ConnectFirst title={t('nav.mail')} />;
   }
-  const opt = (items: { id: string; code?: string | undefined; name: string }[]) => [
-    { value: '', label: t('common.none') },
-    ...items.map((i) => ({ value: i.id, label: i.code ? `${i.code} — ${i.name}` : i.name })),
-  ];
+  const opt = (items: { id: string; code?: string | undefined; name: string }[]) =>
+    pickerOptions(items, t('common.none'));
   return (
     <div className="page">
       <PageHeading>{t('nav.mail')}</PageHeading>

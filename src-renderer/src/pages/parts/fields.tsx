@@ -11,7 +11,7 @@ import {
 } from '../../components/form';
 import { WhereField } from '../../components/where';
 import { getIn } from '../../lib/paths';
-import type { useActivityPickers } from '../../lib/use-pickers';
+import { pickerOptions, type useActivityPickers } from '../../lib/use-pickers';
 
 function useCommonOptions() {
   const { t } = useTranslation();
@@ -80,10 +80,8 @@ export function ActivityFilters({
   const form = useForm();
   const graph = getIn(form.draft, 'exchange.kind') === 'graph';
   const base = `parts.${part}`;
-  const opt = (items: { id: string; code?: string | undefined; name: string }[]) => [
-    { value: '', label: t('common.none') },
-    ...items.map((i) => ({ value: i.id, label: i.code ? `${i.code} — ${i.name}` : i.name })),
-  ];
+  const opt = (items: { id: string; code?: string | undefined; name: string }[]) =>
+    pickerOptions(items, t('common.none'));
   return (
     <>
       {pickers.error && (
