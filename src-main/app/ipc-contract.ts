@@ -5,8 +5,8 @@
  * password or token, never read one back (it sees only whether one is stored).
  *
  * This file is imported by the preload, the main process and the renderer: it may import zod, types, the engine's
- * part names and the message catalogue's `noteText` (the renderer's only run-time import of main; its bundle takes
- * the catalogue and no zod, because the renderer imports nothing else here at run time).
+ * part names and the message catalogue's `noteText` and `tr` (the renderer's only run-time imports of main; its bundle
+ * takes the catalogue and no zod, because the renderer imports nothing else here at run time).
  */
 import { z } from 'zod';
 import type {
@@ -21,8 +21,11 @@ import type {
 import { PART_NAMES, type PartName, type SyncConfig } from '../sync/config';
 import type { CheckResult } from '../sync/preflight';
 
-/** The engine's recorded notes, read in the UI language (the one catalogue: ../shared/messages.ts). */
-export { type Note, noteText } from '../shared/messages';
+/**
+ * The engine's recorded notes, read in the UI language (the one catalogue: ../shared/messages.ts), and `tr` for the
+ * words the renderer shares with main (part names, field labels: src-renderer/src/locales/catalogue.ts).
+ */
+export { type Locale, type MessageKey, type Note, noteText, tr } from '../shared/messages';
 // Everything of main's the renderer needs, so the renderer imports main only through this file.
 export type {
   ConflictRecord,

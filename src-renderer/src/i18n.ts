@@ -1,9 +1,8 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import cs from './locales/cs.json';
-import en from './locales/en.json';
+import { catalogue } from './locales/catalogue';
 
-export const resources = { en: { translation: en }, cs: { translation: cs } } as const;
+export const resources = { en: { translation: catalogue('en') }, cs: { translation: catalogue('cs') } };
 
 void i18n.use(initReactI18next).init({
   resources,

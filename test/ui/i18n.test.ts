@@ -1,14 +1,19 @@
 /**
- * The renderer's translations: Czech and English have the same keys (Czech with all four plural forms), every
- * static key the code uses exists, and no Czech text was left in English.
+ * The renderer's translations (its JSON with the words it shares with main's catalogue put in): Czech and English
+ * have the same keys (Czech with all four plural forms), every static key the code uses exists, no Czech text was
+ * left in English, and each shared word lives once, in main's catalogue.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { tr } from '../../src-main/shared/messages';
+import { catalogue, FROM_MAIN } from '../../src-renderer/src/locales/catalogue';
 import { repoRoot } from '../helpers/env';
 
 const src = path.join(repoRoot, 'src-renderer', 'src');
-const load = (lang: string) =>
+const load = (lang: 'cs' | 'en') => catalogue(lang) as Record<string, unknown>;
+const json = (lang: string) =>
   JSON.parse(readFileSync(path.join(src, 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>;
 
 function flatten(obj: Record<string, unknown>, prefix = ''): Map<string, string> {
@@ -88,5 +93,25 @@ describe('renderer translations', () => {
     expect(same.map(([k]) => k).filter((k) => !allowed.has(k))).toEqual([]);
     const withDiacritics = [...cs.values()].filter((v) => /[áčďéěíňóřšťúůýž]/i.test(v)).length;
     expect(withDiacritics / cs.size).toBeGreaterThan(0.5);
+  });
+
+  it("takes the words it shares with main from main's catalogue, and keeps no copy of them", async () => {
+    for (const lang of ['cs', 'en'] as const) {
+      const own = flatten(json(lang));
+      const all = flatten(load(lang));
+      for (const [key, mainKey] of Object.entries(FROM_MAIN)) {
+        expect(own.has(key), `${lang}.json still has ${key}`).toBe(false);
+        expect(all.get(key), key).toBe(tr(lang, mainKey));
+      }
+    }
+    expect(cs.get('parts.addressBook')).toBe('Adresář');
+    // a sentence naming a part nests the shared word instead of repeating it
+    const i18n = i18next.createInstance();
+    await i18n.init({
+      resources: { cs: { translation: load('cs') } },
+      lng: 'cs',
+      interpolation: { escapeValue: false },
+    });
+    expect(i18n.t('parts.mailElsewhere')).toBe('Archiv e-mailů má vlastní stránku.');
   });
 });

@@ -38,3 +38,14 @@ export function useActivityPickers(enabled: boolean) {
   }, [enabled, load]);
   return { types, queues, roles, divisions, accounts, error, loading, reload: load };
 }
+
+/** A picker's choices for a select: "none" first, then each item as "code — name" (or its name). */
+export function pickerOptions(
+  items: { id: string; code?: string | undefined; name: string }[],
+  none: string,
+): { value: string; label: string }[] {
+  return [
+    { value: '', label: none },
+    ...items.map((i) => ({ value: i.id, label: i.code ? `${i.code} — ${i.name}` : i.name })),
+  ];
+}
