@@ -28,7 +28,8 @@ export interface ContractSubject {
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-function ok(r: WriteResult): { id: string; changeKey: string } {
+function ok(r: WriteResult | undefined): { id: string; changeKey: string } {
+  if (!r) throw new Error('no result for the item');
   if (!r.ok) throw new Error(`write failed: ${r.error.kind} ${r.error.message}`);
   return r;
 }
@@ -47,6 +48,20 @@ async function readAll<T extends ExchangeItem>(
     c = p.cursor;
     if (!p.more) return { changes, cursor: c };
   }
+}
+
+type Written = { id: string; changeKey: string };
+/** Results typed as present (one per request is the rule under test; a missing one fails where it is used). */
+type Got<T> = readonly T[] & { 0: T; 1: T; 2: T };
+const got = <T>(xs: readonly T[]): Got<T> => xs as Got<T>;
+
+/** createItems whose every item must succeed. */
+async function create(
+  b: ExchangeBackend,
+  folder: FolderRef,
+  requests: { abraId: string; data: ContactData | TaskData | AppointmentData }[],
+): Promise<Got<Written>> {
+  return got((await b.createItems(folder, requests)).map(ok));
 }
 
 const contact = (n: number): ContactData => ({
@@ -84,16 +99,17 @@ export function defineBackendContract(name: string, make: () => Promise<Contract
     });
 
     it('createItems: one result per input in input order; stamp and data read back by id, by stamp and in a complete read', async () => {
-      const made = (
-        await b.createItems(
-          contacts,
-          [1, 2, 3].map((n) => ({ abraId: stamp(n), data: contact(n) })),
-        )
-      ).map(ok);
-      expect(new Set(made.map((m) => m.id)).size).toBe(3);
-      const byId = await b.getItems<ContactItem>(
+      const made = await create(
+        b,
         contacts,
-        made.map((m) => m.id),
+        [1, 2, 3].map((n) => ({ abraId: stamp(n), data: contact(n) })),
+      );
+      expect(new Set(made.map((m) => m.id)).size).toBe(3);
+      const byId = got(
+        await b.getItems<ContactItem>(
+          contacts,
+          made.map((m) => m.id),
+        ),
       );
       expect(byId.map((i) => [i.id, i.abraId, i.data.surname])).toEqual([
         [made[0].id, stamp(1), 'Novák 1'],
@@ -115,12 +131,11 @@ export function defineBackendContract(name: string, make: () => Promise<Contract
     });
 
     it('updateItems: the current changeKey writes and returns a new one; a stale one is a per-item conflict that fails no other item', async () => {
-      const [a, c] = (
-        await b.createItems(
-          contacts,
-          [4, 5].map((n) => ({ abraId: stamp(n), data: contact(n) })),
-        )
-      ).map(ok);
+      const [a, c] = await create(
+        b,
+        contacts,
+        [4, 5].map((n) => ({ abraId: stamp(n), data: contact(n) })),
+      );
       const first = ok(
         (
           await b.updateItems(contacts, [
@@ -134,29 +149,28 @@ export function defineBackendContract(name: string, make: () => Promise<Contract
         { id: c.id, changeKey: c.changeKey, data: { ...contact(5), jobTitle: 'obchodník' } },
       ]);
       expect(results.map((r) => (r.ok ? 'ok' : r.error.kind))).toEqual(['conflict', 'ok']);
-      const [ra, rc] = await b.getItems<ContactItem>(contacts, [a.id, c.id]);
+      const [ra, rc] = got(await b.getItems<ContactItem>(contacts, [a.id, c.id]));
       expect(ra.data.jobTitle).toBe('jednatel');
       expect(rc.data.jobTitle).toBe('obchodník');
     });
 
     it('updateItems without data writes only the AbraId stamp', async () => {
-      const [m] = (await b.createItems(contacts, [{ abraId: stamp(6), data: contact(6) }])).map(ok);
+      const [m] = await create(b, contacts, [{ abraId: stamp(6), data: contact(6) }]);
       const r = ok(
         (await b.updateItems(contacts, [{ id: m.id, changeKey: m.changeKey, abraId: stamp(7) }]))[0],
       );
       expect(r.id).toBe(m.id);
-      const [item] = await b.getItems<ContactItem>(contacts, [m.id]);
+      const [item] = got(await b.getItems<ContactItem>(contacts, [m.id]));
       expect(item.abraId).toBe(stamp(7));
       expect(item.data.surname).toBe('Novák 6');
     });
 
     it('deleteItems: deleted, an already-missing item counts as deleted, getItems leaves missing ids out', async () => {
-      const [m, keep] = (
-        await b.createItems(
-          contacts,
-          [8, 9].map((n) => ({ abraId: stamp(n), data: contact(n) })),
-        )
-      ).map(ok);
+      const [m, keep] = await create(
+        b,
+        contacts,
+        [8, 9].map((n) => ({ abraId: stamp(n), data: contact(n) })),
+      );
       expect(await b.deleteItems(contacts, [m.id])).toEqual([{ ok: true }]);
       expect(await b.deleteItems(contacts, [m.id])).toEqual([{ ok: true }]);
       const left = await b.getItems<ContactItem>(contacts, [m.id, keep.id]);
@@ -164,12 +178,11 @@ export function defineBackendContract(name: string, make: () => Promise<Contract
     });
 
     it('getChanges from a cursor reports what changed since: the update as an upsert, the delete as a delete', async () => {
-      const [u, d] = (
-        await b.createItems(
-          contacts,
-          [10, 11].map((n) => ({ abraId: stamp(n), data: contact(n) })),
-        )
-      ).map(ok);
+      const [u, d] = await create(
+        b,
+        contacts,
+        [10, 11].map((n) => ({ abraId: stamp(n), data: contact(n) })),
+      );
       const { cursor } = await readAll(b, contacts, null);
       ok(
         (
@@ -194,8 +207,8 @@ export function defineBackendContract(name: string, make: () => Promise<Contract
         end: '2026-12-14T09:15:00.000Z',
         body: 'Řádek 1\nŘádek 2',
       };
-      const [m] = (await b.createItems(calendar, [{ abraId: stamp(30), data }])).map(ok);
-      const [e] = await b.getItems<CalendarEvent>(calendar, [m.id]);
+      const [m] = await create(b, calendar, [{ abraId: stamp(30), data }]);
+      const [e] = got(await b.getItems<CalendarEvent>(calendar, [m.id]));
       expect(e.abraId).toBe(stamp(30));
       expect(e.itemType).toBe('Single');
       expect(e.data).toMatchObject({ subject: data.subject, start: data.start, end: data.end });
@@ -210,8 +223,8 @@ export function defineBackendContract(name: string, make: () => Promise<Contract
         due: '2026-12-09T23:00:00.000Z',
         status: 'NotStarted',
       };
-      const [m] = (await b.createItems(tasks, [{ abraId: stamp(20), data }])).map(ok);
-      const [t] = await b.getItems<TaskItem>(tasks, [m.id]);
+      const [m] = await create(b, tasks, [{ abraId: stamp(20), data }]);
+      const [t] = got(await b.getItems<TaskItem>(tasks, [m.id]));
       expect(t.abraId).toBe(stamp(20));
       expect(t.data).toMatchObject({ subject: data.subject, status: 'NotStarted' });
       expect(t.data.due).toMatch(ISO_MS);
