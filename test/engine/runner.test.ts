@@ -302,6 +302,24 @@ describe('calendar part over the runner (fakes)', () => {
     expect(ex.inFolder('calendar')).toHaveLength(1);
   });
 
+  it('a mass delete of ABRA activities says each was deleted in Outlook', async () => {
+    const ids = Array.from(
+      { length: 12 },
+      (_, i) =>
+        activity(`Porada ${i}`, `2026-11-${String(25 + (i % 4)).padStart(2, '0')}T0${i % 9}:00:00.000Z`).id,
+    );
+    service = makeService(calendarOnly());
+    await service.syncNow('calendar');
+    await service.syncNow('calendar');
+    const gone = ex.inFolder('calendar').filter((i) => ids.slice(0, 10).includes(String(i.abraId)));
+    for (const i of gone) ex.drop(i.id);
+    const [r] = await service.syncNow('calendar');
+    expect(r?.result).toBe('needsConfirmation');
+    expect(r?.pendingDeletes).toMatchObject({ count: 10, side: 'abra', byReason: { deletedInExchange: 10 } });
+    expect(r?.pendingDeletes?.reasons).toEqual(Array(10).fill('deletedInExchange'));
+    expect(abra.coll('crmactivities').size).toBe(12);
+  });
+
   it('isolates a failing item, names it, and retries it next run', async () => {
     ex.put('folder-calendar', appointment('O1', 'Dobrá', '2026-11-25T09:00:00.000Z'));
     ex.put('folder-calendar', appointment('O2', 'Špatná', '2026-11-25T10:00:00.000Z'));
