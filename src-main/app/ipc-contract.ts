@@ -29,6 +29,7 @@ export { type Locale, type MessageKey, type Note, noteText, tr } from '../shared
 // Everything of main's the renderer needs, so the renderer imports main only through this file.
 export type {
   ConflictRecord,
+  DeleteReason,
   ItemFailure,
   PartStatus,
   PlanEntry,

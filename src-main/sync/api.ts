@@ -81,10 +81,24 @@ export interface RunSummary {
   /** The same as a sentence the UI shows in the user's language, when the engine has one for it. */
   note?: Note;
   /** needsConfirmation: how many deletions wait for the user's decision, on which side, and which (up to 200 names). */
-  pendingDeletes?: { count: number; side: Side; items?: string[] };
+  pendingDeletes?: {
+    count: number;
+    side: Side;
+    items?: string[];
+    /** Why each of `items` would go (same order). */
+    reasons?: DeleteReason[];
+    /** How many of all `count` deletions go for each reason (the card's summary). */
+    byReason?: Partial<Record<DeleteReason, number>>;
+  };
   errorKind?: string;
   dryRun: boolean;
 }
+
+/**
+ * Why a run would delete an item (what the decision table knows): its record was deleted in ABRA, its item was deleted
+ * in Outlook/Exchange, or (a mirror folder: the address book) its ABRA record no longer matches the part's filter.
+ */
+export type DeleteReason = 'deletedInAbra' | 'deletedInExchange' | 'leftFilter';
 
 export type PlanAction = 'create' | 'update' | 'delete' | 'unlink' | 'conflict' | 'pair';
 
@@ -124,6 +138,9 @@ export interface Attention {
   pendingDeletes?: number;
   side?: Side;
   pendingItems?: string[];
+  /** Why each of `pendingItems` would go (same order), and how many of all go for each reason. */
+  pendingReasons?: DeleteReason[];
+  pendingByReason?: Partial<Record<DeleteReason, number>>;
 }
 
 export interface PartStatus {

@@ -460,6 +460,8 @@ export class SyncService implements SyncServiceApi {
               pendingDeletes: pending.count,
               side: pending.side,
               ...(pending.items ? { pendingItems: pending.items } : {}),
+              ...(pending.reasons ? { pendingReasons: pending.reasons } : {}),
+              ...(pending.byReason ? { pendingByReason: pending.byReason } : {}),
             }
           : {}),
       };

@@ -316,6 +316,9 @@ export function defineRules(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavo
       expect(w.exchangeWrites()).toBe(0);
       expect(w.outlook.appointments().filter((a) => a.abraId)).toHaveLength(n);
       expect(s.status().parts.find((p) => p.part === 'calendar')?.attention?.kind).toBe('massDelete');
+      // why: each was deleted in ABRA (the card's summary and its list say so)
+      expect(r.pendingDeletes?.byReason).toEqual({ deletedInAbra: k });
+      expect(r.pendingDeletes?.reasons).toEqual(Array(Math.min(k, 200)).fill('deletedInAbra'));
 
       const c = await s.confirmMassDelete('calendar');
       expect(c.result).toBe('ok');

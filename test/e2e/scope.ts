@@ -249,6 +249,11 @@ export function defineScopeChanges(kind: 'ews' | 'graph'): void {
       expect(pending.items).toHaveLength(Math.min(pending.count, 200));
       const attention = s2.status().parts.find((p) => p.part === 'addressBook')!.attention!;
       expect(attention.pendingItems?.[0]).toBe(pending.items?.[0]);
+      // why: "only firms I am responsible for" narrowed the filter; nothing was deleted in ABRA
+      expect(pending.byReason).toEqual({ leftFilter: pending.count });
+      expect(pending.reasons).toEqual(pending.items!.map(() => 'leftFilter'));
+      expect(attention.pendingByReason).toEqual({ leftFilter: pending.count });
+      expect(attention.pendingReasons).toEqual(pending.reasons);
 
       w.resetExchangeLog();
       const kept = await s2.keepInsteadOfDelete('addressBook');

@@ -289,6 +289,9 @@ describe('calendar part over the runner (fakes)', () => {
     expect(r?.note).toEqual({ key: 'run.massDelete', params: { count: 11, total: 12, side: 'Exchange' } });
     const attention = service.status().parts.find((p) => p.part === 'calendar')?.attention;
     expect(attention).toMatchObject({ kind: 'massDelete', pendingDeletes: 11, side: 'exchange' });
+    // why: every one was deleted in ABRA
+    expect(r?.pendingDeletes?.byReason).toEqual({ deletedInAbra: 11 });
+    expect(attention?.pendingReasons).toEqual(Array(11).fill('deletedInAbra'));
     expect(noteText('cs', attention?.note)).toBe(
       'Tento běh by smazal 11 z 12 synchronizovaných položek v Exchange. Nic se nezměnilo; pro pokračování smazání potvrďte.',
     );
@@ -297,6 +300,24 @@ describe('calendar part over the runner (fakes)', () => {
     const c = await service.confirmMassDelete('calendar');
     expect(c.counts.exchange.deleted).toBe(11);
     expect(ex.inFolder('calendar')).toHaveLength(1);
+  });
+
+  it('a mass delete of ABRA activities says each was deleted in Outlook', async () => {
+    const ids = Array.from(
+      { length: 12 },
+      (_, i) =>
+        activity(`Porada ${i}`, `2026-11-${String(25 + (i % 4)).padStart(2, '0')}T0${i % 9}:00:00.000Z`).id,
+    );
+    service = makeService(calendarOnly());
+    await service.syncNow('calendar');
+    await service.syncNow('calendar');
+    const gone = ex.inFolder('calendar').filter((i) => ids.slice(0, 10).includes(String(i.abraId)));
+    for (const i of gone) ex.drop(i.id);
+    const [r] = await service.syncNow('calendar');
+    expect(r?.result).toBe('needsConfirmation');
+    expect(r?.pendingDeletes).toMatchObject({ count: 10, side: 'abra', byReason: { deletedInExchange: 10 } });
+    expect(r?.pendingDeletes?.reasons).toEqual(Array(10).fill('deletedInExchange'));
+    expect(abra.coll('crmactivities').size).toBe(12);
   });
 
   it('isolates a failing item, names it, and retries it next run', async () => {
@@ -429,6 +450,37 @@ describe('address book part over the runner (fakes)', () => {
     expect(r2?.counts.unlinked).toBe(1);
     expect(r2?.counts.exchange.deleted).toBe(0);
     expect(ex.inFolder('contacts')).toHaveLength(1);
+  });
+
+  it('a mass delete records why each contact would go: deleted in ABRA, or no longer matching a narrowed filter', async () => {
+    const leaving = Array.from({ length: 6 }, (_, i) =>
+      firm(`Jinde ${i} a.s.`, { wwwaddress: 'www.jinde.cz' }),
+    );
+    const staying = Array.from({ length: 8 }, (_, i) => firm(`Kovo ${i} s.r.o.`));
+    const cfg = testConfig({ parts: { calendar: { enabled: false }, tasks: { enabled: false } } });
+    service = makeService(cfg);
+    await service.syncNow('addressBook');
+    expect(ex.inFolder('contacts')).toHaveLength(14);
+    await service.stop();
+    // five firms deleted in ABRA, and the filter narrowed to the kovo.cz firms: 11 of 14 contacts would go
+    for (const f of staying.slice(0, 5)) abra.remove('firms', f.id);
+    const narrowed = testConfig({ parts: { calendar: { enabled: false }, tasks: { enabled: false } } });
+    narrowed.parts.addressBook.where = "wwwaddress = 'www.kovo.cz'";
+    service = makeService(narrowed);
+    const [r] = await service.syncNow('addressBook');
+    expect(r?.result).toBe('needsConfirmation');
+    const pending = r!.pendingDeletes!;
+    expect(pending.count).toBe(11);
+    expect(pending.byReason).toEqual({ deletedInAbra: 5, leftFilter: 6 });
+    const why = new Map(pending.items!.map((name, i) => [name, pending.reasons![i]]));
+    for (const f of leaving) expect(why.get(String(f.name))).toBe('leftFilter');
+    for (const f of staying.slice(0, 5)) expect(why.get(String(f.name))).toBe('deletedInAbra');
+    // the card gets the same, and it outlives a restart as part of the recorded run
+    const attention = service.status().parts.find((p) => p.part === 'addressBook')?.attention;
+    expect(attention?.pendingByReason).toEqual({ deletedInAbra: 5, leftFilter: 6 });
+    expect(attention?.pendingReasons).toEqual(pending.reasons);
+    expect(service.listRuns(1)[0]?.pendingDeletes?.byReason).toEqual({ deletedInAbra: 5, leftFilter: 6 });
+    expect(ex.inFolder('contacts')).toHaveLength(14);
   });
 
   it('the run right after a first run does not scan ABRA for deletions again', async () => {

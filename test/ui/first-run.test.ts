@@ -253,10 +253,17 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
       .click();
     const card = page.getByRole('region', { name: 'Adresář', exact: true });
     await containsText(card.locator('.banner-warn'), 'Adresář se do vašeho rozhodnutí nesynchronizuje.');
+    // why they would go: the narrowed filter ("only firms I am responsible for"), counted and per item
+    const pending = (await controller.status())?.parts.find((p) => p.part === 'addressBook')?.attention;
+    const n = pending?.pendingDeletes ?? 0;
+    expect(pending?.pendingByReason).toEqual({ leftFilter: n });
+    const why = await card.locator('.pending-why-summary').textContent();
+    expect(why).toMatch(new RegExp(`^Proč: ${n} už neodpovíd(á|ají) filtru\\.$`));
     await card.getByRole('button', { name: 'Zobrazit seznam' }).click();
     const list = card.getByRole('list', { name: 'Položky, které by se smazaly' });
     await visible(list);
     expect(await list.locator('li').count()).toBeGreaterThan(0);
+    expect(await list.locator('li').first().textContent()).toMatch(/ — už neodpovídá filtru$/);
     expect(contacts()).toBe(before);
     await clickAndWait(card.getByRole('button', { name: 'Ponechat v Outlooku' }), 'keepInsteadOfDelete');
     await poll(

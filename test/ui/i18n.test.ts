@@ -8,6 +8,7 @@ import path from 'node:path';
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { tr } from '../../src-main/shared/messages';
+import type { DeleteReason } from '../../src-main/sync/api';
 import { catalogue, FROM_MAIN } from '../../src-renderer/src/locales/catalogue';
 import { repoRoot } from '../helpers/env';
 
@@ -93,6 +94,41 @@ describe('renderer translations', () => {
     expect(same.map(([k]) => k).filter((k) => !allowed.has(k))).toEqual([]);
     const withDiacritics = [...cs.values()].filter((v) => /[áčďéěíňóřšťúůýž]/i.test(v)).length;
     expect(withDiacritics / cs.size).toBeGreaterThan(0.5);
+  });
+
+  it('the mass-delete card has words for every reason a deletion is recorded with (keys built at run time)', async () => {
+    // a Record over the type: a new DeleteReason fails the typecheck here until it gets its words
+    const reasons: Record<DeleteReason, true> = {
+      deletedInAbra: true,
+      deletedInExchange: true,
+      leftFilter: true,
+    };
+    for (const r of Object.keys(reasons)) {
+      for (const [lang, map, forms] of [
+        ['en', en, ['one', 'other']],
+        ['cs', cs, ['one', 'few', 'many', 'other']],
+      ] as const) {
+        expect(map.has(`overview.why.${r}`), `${lang} overview.why.${r}`).toBe(true);
+        for (const f of forms)
+          expect(map.has(`overview.whyCount.${r}_${f}`), `${lang} overview.whyCount.${r}_${f}`).toBe(true);
+      }
+    }
+    const i18n = i18next.createInstance();
+    await i18n.init({
+      resources: { cs: { translation: load('cs') }, en: { translation: load('en') } },
+      lng: 'cs',
+      interpolation: { escapeValue: false },
+    });
+    const list = [
+      i18n.t('overview.whyCount.deletedInAbra', { count: 12 }),
+      i18n.t('overview.whyCount.leftFilter', { count: 3 }),
+    ].join(', ');
+    expect(i18n.t('overview.pendingWhy', { list })).toBe(
+      'Proč: 12 smazáno v ABRA, 3 už neodpovídají filtru.',
+    );
+    expect(i18n.t('overview.whyCount.deletedInExchange', { count: 1, lng: 'en' })).toBe(
+      '1 deleted in Outlook',
+    );
   });
 
   it("takes the words it shares with main from main's catalogue, and keeps no copy of them", async () => {

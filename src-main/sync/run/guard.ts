@@ -3,7 +3,7 @@
  * a run that would delete more than the configured share of a part's items (unless the user confirmed it).
  */
 import { type Note, note } from '../../shared/messages';
-import type { RunSummary } from '../api';
+import type { DeleteReason, RunSummary } from '../api';
 import type { WorkItem } from './items';
 import type { SidesRead } from './read';
 import type { PartRun } from './types';
@@ -42,12 +42,32 @@ export function guard(
         total: linkCount,
         side: side === 'exchange' ? 'Exchange' : 'ABRA',
       });
-      const items = work
-        .filter((w) => w.decision.action === (side === 'exchange' ? 'deleteExchange' : 'deleteAbra'))
-        .slice(0, 200)
-        .map((w) => w.name);
-      return { result: 'needsConfirmation', why, extra: { pendingDeletes: { count: n, side, items } } };
+      const going = work.filter(
+        (w) => w.decision.action === (side === 'exchange' ? 'deleteExchange' : 'deleteAbra'),
+      );
+      const items = going.slice(0, 200).map((w) => w.name);
+      const reasons = going.slice(0, 200).map(deleteReason);
+      const byReason: Partial<Record<DeleteReason, number>> = {};
+      for (const w of going) {
+        const r = deleteReason(w);
+        byReason[r] = (byReason[r] ?? 0) + 1;
+      }
+      return {
+        result: 'needsConfirmation',
+        why,
+        extra: { pendingDeletes: { count: n, side, items, reasons, byReason } },
+      };
     }
   }
   return null;
+}
+
+/**
+ * Why the decision table deletes this item (see reconcile.ts): an Outlook item goes because its ABRA record was
+ * deleted, or (a mirror folder) because the record left the part's filter; an ABRA record goes because its Outlook
+ * item was deleted (also a leftover of an interrupted create whose Outlook item is gone).
+ */
+export function deleteReason(w: WorkItem): DeleteReason {
+  if (w.decision.action === 'deleteAbra') return 'deletedInExchange';
+  return w.abraDeleted ? 'deletedInAbra' : 'leftFilter';
 }

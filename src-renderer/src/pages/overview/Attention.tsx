@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PartStatus } from '../../../../src-main/app/ipc-contract';
+import type { DeleteReason, PartStatus } from '../../../../src-main/app/ipc-contract';
 import { useApp } from '../../lib/app-context';
 import { call, errorMessage } from '../../lib/bridge';
 import { useSaid } from '../../lib/said';
@@ -46,6 +46,7 @@ export function Attention({ p }: { p: PartStatus }) {
       <p>{said(p.attention)}</p>
       {p.attention.kind === 'massDelete' && (
         <>
+          <PendingWhy byReason={p.attention.pendingByReason} />
           <p>{t('overview.waitsForDecision', { part: t(`parts.${p.part}`) })}</p>
           <div className="actions">
             <button type="button" className="danger" disabled={confirming} onClick={confirm}>
@@ -67,7 +68,15 @@ export function Attention({ p }: { p: PartStatus }) {
               {p.attention.pendingItems.map((name, i) => (
                 // names may repeat (two meetings of the same subject)
                 // biome-ignore lint/suspicious/noArrayIndexKey: a static list shown once
-                <li key={`${i}:${name}`}>{name}</li>
+                <li key={`${i}:${name}`}>
+                  {name}
+                  {p.attention?.pendingReasons?.[i] && (
+                    <span className="pending-why">
+                      {' '}
+                      — {t(`overview.why.${p.attention.pendingReasons[i]}`)}
+                    </span>
+                  )}
+                </li>
               ))}
               {(p.attention.pendingDeletes ?? 0) > p.attention.pendingItems.length && (
                 <li>
@@ -92,4 +101,16 @@ export function Attention({ p }: { p: PartStatus }) {
       )}
     </div>
   );
+}
+
+const REASONS: DeleteReason[] = ['deletedInAbra', 'deletedInExchange', 'leftFilter'];
+
+/** Why the items would go, counted: "Proč: 12 smazáno v ABRA, 17 už neodpovídá filtru." */
+function PendingWhy({ byReason }: { byReason?: Partial<Record<DeleteReason, number>> }) {
+  const { t } = useTranslation();
+  const parts = REASONS.filter((r) => (byReason?.[r] ?? 0) > 0).map((r) =>
+    t(`overview.whyCount.${r}`, { count: byReason?.[r] ?? 0 }),
+  );
+  if (parts.length === 0) return null;
+  return <p className="pending-why-summary">{t('overview.pendingWhy', { list: parts.join(', ') })}</p>;
 }
