@@ -19,7 +19,7 @@ import { formatSummary } from '../src-main/cli';
 import type { RunSummary, ServiceEvent } from '../src-main/sync/api';
 import { preflightText, runPreflight } from '../src-main/sync/preflight';
 import { abraBaseUrl, abraClientFor } from '../src-main/wiring';
-import { startWorld, type World } from '../test/e2e/harness';
+import { startWorld, type World } from '../test/world/harness';
 
 const root = path.resolve(import.meta.dirname, '..');
 const stateDir = path.join(root, '.demo-state');

@@ -24,7 +24,7 @@ import { SyncError } from '../../src-main/shared/errors';
 import type { SecretSource, SyncConfig } from '../../src-main/sync/config';
 import { abraClientFor, abraPortOf } from '../../src-main/wiring';
 import { type AbraEmulator, startAbraEmulator } from '../emulators/abra';
-import { FakeExchange } from '../engine/fakes';
+import { FakeExchange } from '../sync/fakes';
 
 /** The password the fake mailbox accepts. */
 export const EXCHANGE_PASSWORD = 'mailbox-Secret-42';

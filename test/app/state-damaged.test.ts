@@ -1,6 +1,6 @@
 /**
  * The app after its state file was found damaged (security review, item 7): the engine keeps the damaged file aside
- * and starts anew (test/engine/state-corrupt.test.ts); the app says which file, where the copy is and that the next
+ * and starts anew (test/sync/state-corrupt.test.ts); the app says which file, where the copy is and that the next
  * runs re-pair without duplicates — on the overview, in the user's language, not only in the log.
  */
 import { readdirSync, writeFileSync } from 'node:fs';

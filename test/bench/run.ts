@@ -33,7 +33,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunSummary } from '../../src-main/sync/api';
-import { startWorld, type World } from '../e2e/harness';
+import { startWorld, type World } from '../world/harness';
 import { cliOnce, EngineHost, engineNode, root } from './host';
 import { benchMessages, HOSTILE_TARGET_MS, runHostileMailBench } from './mail';
 

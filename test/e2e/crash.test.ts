@@ -25,7 +25,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageIdOf } from '../mail/abra-records';
-import { expectedContactIds, startWorld, type World } from './harness';
+import { expectedContactIds, startWorld, type World } from '../world/harness';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const KILL_SEED = Number(process.env.CRASH_SEED ?? 20261125);

@@ -16,7 +16,7 @@ import type { AppState, Bridge } from '../../src-main/app/ipc-contract';
 import type { TrayModel } from '../../src-main/app/tray-state';
 import type { RunSummary } from '../../src-main/sync/api';
 import { electronBinary, repoRoot } from '../helpers/env';
-import { expectedContactIds, startWorld, type World } from './harness';
+import { expectedContactIds, startWorld, type World } from '../world/harness';
 
 const electron = electronBinary();
 const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);

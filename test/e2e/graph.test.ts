@@ -3,7 +3,7 @@
  * Graph has: delta links that expire.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWorld, type World, writes } from './harness';
+import { startWorld, type World, writes } from '../world/harness';
 import { defineRules } from './rules';
 import { defineScenarios } from './scenarios';
 import { defineScopeChanges } from './scope';

@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageIdOf } from '../mail/abra-records';
-import { startWorld, type World } from './harness';
+import { startWorld, type World } from '../world/harness';
 
 type Row = Record<string, unknown>;
 const obj = (v: unknown): Row => (v && typeof v === 'object' ? (v as Row) : {});

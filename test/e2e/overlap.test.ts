@@ -5,7 +5,7 @@
  * bringing the appointment back (the risk the security review saw with a wider overlap).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWorld, type World } from './harness';
+import { startWorld, type World } from '../world/harness';
 
 describe.each(['ews', 'graph'] as const)('changed-since overlap over %s', (kind) => {
   let w: World;

@@ -5,7 +5,7 @@
  * the fields it asks ABRA what changed; without them it compares the linked persons by hash.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWorld, type World } from './harness';
+import { startWorld, type World } from '../world/harness';
 
 for (const audit of [false, true]) {
   describe(`persons ${audit ? 'with' : 'without'} createdat$date/correctedat$date`, () => {

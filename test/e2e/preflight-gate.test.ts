@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { noteText } from '../../src-main/shared/messages';
-import { startWorld, type World } from './harness';
+import { startWorld, type World } from '../world/harness';
 
 describe('preflight gate', () => {
   let w: World;

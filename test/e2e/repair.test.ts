@@ -9,7 +9,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWorld, type World } from './harness';
+import { startWorld, type World } from '../world/harness';
 
 function stateFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -9,7 +9,7 @@ import type { SyncConfig } from '../../src-main/sync/config';
 import { SyncService } from '../../src-main/sync/service';
 import { connect } from '../../src-main/wiring';
 import type { ServerFlavour } from '../emulators/ews/soap';
-import { startWorld, type World } from './harness';
+import { startWorld, type World } from '../world/harness';
 
 type Obj = Record<string, unknown>;
 

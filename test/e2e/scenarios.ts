@@ -8,8 +8,8 @@ import type { RunSummary } from '../../src-main/sync/api';
 import type { ServerFlavour } from '../emulators/ews/soap';
 import { messageIdOf, originalOf } from '../mail/abra-records';
 import { corpus, withAttachment } from '../mail/corpus';
+import { abraFieldUsage, expectedContactIds, startWorld, type World, writes } from '../world/harness';
 import { undocumentedAbraFields } from './field-table';
-import { abraFieldUsage, expectedContactIds, startWorld, type World, writes } from './harness';
 
 export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerFlavour } = {}): void {
   const DAY = 86400_000;

@@ -9,7 +9,7 @@ import type { SyncConfig } from '../../src-main/sync/config';
 import { SyncService } from '../../src-main/sync/service';
 import { connect } from '../../src-main/wiring';
 import { messageIdOf } from '../mail/abra-records';
-import { startWorld, type World } from './harness';
+import { startWorld, type World } from '../world/harness';
 
 const DAY = 86400_000;
 type Obj = Record<string, unknown>;

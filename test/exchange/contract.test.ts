@@ -5,9 +5,9 @@
  */
 import { EwsBackend } from '../../src-main/exchange/ews/backend';
 import { GraphBackend } from '../../src-main/exchange/graph';
-import { FakeExchange } from '../engine/fakes';
 import { startEwsEmulator } from '../emulators/ews/index';
 import { startGraphEmulator } from '../emulators/graph/index';
+import { FakeExchange } from '../sync/fakes';
 import { defineBackendContract } from './contract';
 
 defineBackendContract('in-memory fake (the engine tests)', async () => {

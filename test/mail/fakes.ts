@@ -15,7 +15,7 @@ import type {
 } from '../../src-main/exchange/types';
 import { SyncError } from '../../src-main/shared/errors';
 import { parseMime } from '../../src-main/sync/parts/mail/mime';
-import { FakeAbra } from '../engine/fakes';
+import { FakeAbra } from '../sync/fakes';
 
 interface Stored {
   item: MessageItem;

@@ -10,7 +10,7 @@ import { createMailPart, mailPart } from '../../src-main/sync/parts/mail/part';
 import type { RunContext } from '../../src-main/sync/ports';
 import { SyncService } from '../../src-main/sync/service';
 import { StateStore } from '../../src-main/sync/state/store';
-import { writeV1StateFile } from '../engine/state-v1';
+import { writeV1StateFile } from '../sync/state-v1';
 import { corpus, simpleMime, withAttachment } from './corpus';
 import { FakeMailbox, FaultyAbra } from './fakes';
 import { manyParts } from './hostile';
