@@ -5,12 +5,17 @@
  * - Every failure is a `SyncError` (src-main/shared/errors.ts). Transient ones are retried with back-off.
  * - Credentials are only ever put into the Authorization header; they never appear in errors or logs.
  *
- * The class is built in layers, one file each: ./http.ts (transport, retries; ./answer.ts maps the answers,
- * ./tls-pin.ts pins a certificate) → ./reads.ts (paging, changed-since, deletion scan) → ./writes.ts → this file
- * (the settings pickers).
+ * This class is the facade (as in ../exchange/graph/); the work is done by the rooms beside it:
+ * - ./http.ts — the transport: Authorization, https agents, one call with its retries; ./answer.ts maps an answer
+ *   to a value or a SyncError; ./tls-pin.ts pins a certificate;
+ * - ./reads.ts — one page, paging, JSON queries, the deletion scan, changed-since, firms' major corrections;
+ * - ./writes.ts — create, update, delete, owned rows, the dry run;
+ * - this file — the settings pickers.
  */
 import { SyncError } from '../shared/errors';
+import { type AbraClientOptions, AbraHttp } from './http';
 import type { AbraCrmActivityQueue, AbraCrmActivityType, AbraCurrentUser, AbraSecurityUser } from './model';
+import { AbraReader } from './reads';
 import { AbraWriter } from './writes';
 
 export type { AbraRow } from '../shared/abra-where';
@@ -25,7 +30,88 @@ export {
 export { peerChain, pinnedAgent } from './tls-pin';
 export type { ValidationResult } from './writes';
 
-export class AbraClient extends AbraWriter {
+export class AbraClient {
+  private readonly http: AbraHttp;
+  private readonly reads: AbraReader;
+  private readonly writes: AbraWriter;
+
+  constructor(opts: AbraClientOptions) {
+    this.http = new AbraHttp(opts);
+    this.reads = new AbraReader(this.http);
+    this.writes = new AbraWriter(this.http);
+  }
+
+  /** Requests, retries and failures so far. */
+  get stats(): { requests: number; retries: number; failures: number } {
+    return this.http.stats;
+  }
+
+  /** Requests sent so far, including retries (for the benchmark). */
+  requestCount(): number {
+    return this.http.requestCount();
+  }
+
+  /** One API call with error mapping and retries (./http.ts). */
+  request<T = unknown>(...a: Parameters<AbraHttp['request']>): Promise<T> {
+    return this.http.request<T>(...a);
+  }
+
+  // ---- reads (./reads.ts) --------------------------------------------------------------------------------------
+
+  list(...a: Parameters<AbraReader['list']>) {
+    return this.reads.list(...a);
+  }
+  queryAll(...a: Parameters<AbraReader['queryAll']>) {
+    return this.reads.queryAll(...a);
+  }
+  queryJson(...a: Parameters<AbraReader['queryJson']>) {
+    return this.reads.queryJson(...a);
+  }
+  get(...a: Parameters<AbraReader['get']>) {
+    return this.reads.get(...a);
+  }
+  listIds(...a: Parameters<AbraReader['listIds']>) {
+    return this.reads.listIds(...a);
+  }
+  changedSince(...a: Parameters<AbraReader['changedSince']>) {
+    return this.reads.changedSince(...a);
+  }
+  resolveFirm(...a: Parameters<AbraReader['resolveFirm']>) {
+    return this.reads.resolveFirm(...a);
+  }
+  followFirms(...a: Parameters<AbraReader['followFirms']>) {
+    return this.reads.followFirms(...a);
+  }
+
+  // ---- writes (./writes.ts) ------------------------------------------------------------------------------------
+
+  create(...a: Parameters<AbraWriter['create']>) {
+    return this.writes.create(...a);
+  }
+  update(...a: Parameters<AbraWriter['update']>) {
+    return this.writes.update(...a);
+  }
+  delete(...a: Parameters<AbraWriter['delete']>) {
+    return this.writes.delete(...a);
+  }
+  listOwned(...a: Parameters<AbraWriter['listOwned']>) {
+    return this.writes.listOwned(...a);
+  }
+  createOwned(...a: Parameters<AbraWriter['createOwned']>) {
+    return this.writes.createOwned(...a);
+  }
+  updateOwned(...a: Parameters<AbraWriter['updateOwned']>) {
+    return this.writes.updateOwned(...a);
+  }
+  deleteOwned(...a: Parameters<AbraWriter['deleteOwned']>) {
+    return this.writes.deleteOwned(...a);
+  }
+  validate(...a: Parameters<AbraWriter['validate']>) {
+    return this.writes.validate(...a);
+  }
+
+  // ---- settings pickers ----------------------------------------------------------------------------------------
+
   async currentUser(): Promise<AbraCurrentUser> {
     return this.request<AbraCurrentUser>('GET', '/currentuser');
   }

@@ -52,23 +52,23 @@ export interface AbraClientOptions {
   }) => void;
 }
 
-/** The transport every ABRA call goes through; ./reads.ts, ./writes.ts and ./client.ts build on it. */
+/** The transport every ABRA call goes through; ./reads.ts and ./writes.ts send through it. */
 export class AbraHttp {
   readonly stats = { requests: 0, retries: 0, failures: 0 };
   private readonly http: AxiosInstance;
   private readonly sem: Semaphore;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
-  protected readonly pageSize: number;
+  readonly pageSize: number;
   private readonly basePath: string;
   private pinnedAgent: Promise<https.Agent> | null = null;
   /**
    * The server's clock as the `Date` header of its latest answer gave it (epoch ms, whole seconds: RFC 9110 §6.6.1
    * "Date"), or null when no answer carried one. Changed-since reads compare their mark with it.
    */
-  protected serverDate: number | null = null;
+  serverDate: number | null = null;
 
-  constructor(protected readonly opts: AbraClientOptions) {
+  constructor(private readonly opts: AbraClientOptions) {
     let url: URL;
     try {
       url = new URL(opts.baseUrl);

@@ -4,7 +4,7 @@
  */
 import { type AbraRow, and, inList, or, ts } from '../shared/abra-where';
 import { SyncError } from '../shared/errors';
-import { AbraHttp, seg } from './http';
+import { type AbraHttp, seg } from './http';
 
 export interface ReadQuery {
   select?: string[] | string;
@@ -44,21 +44,24 @@ export interface ChangedSinceResult {
 /** Default overlap of a changed-since read (see {@link ChangedSinceOptions.overlapMs}). */
 export const CHANGED_SINCE_OVERLAP_MS = 15 * 60_000;
 
-export class AbraReader extends AbraHttp {
-  protected params(q: ReadQuery): Record<string, string | number | undefined> {
-    return {
-      select: Array.isArray(q.select) ? q.select.join(',') : q.select,
-      where: q.where,
-      orderby: q.orderby,
-      expand: q.expand,
-      skip: q.skip,
-      take: q.take,
-    };
-  }
+/** The query string of a read. */
+export function queryParams(q: ReadQuery): Record<string, string | number | undefined> {
+  return {
+    select: Array.isArray(q.select) ? q.select.join(',') : q.select,
+    where: q.where,
+    orderby: q.orderby,
+    expand: q.expand,
+    skip: q.skip,
+    take: q.take,
+  };
+}
+
+export class AbraReader {
+  constructor(private readonly http: AbraHttp) {}
 
   /** One page (GET with query string). */
   async list(collection: string, q: ReadQuery = {}): Promise<AbraRow[]> {
-    const rows = await this.request<AbraRow[]>('GET', `/${seg(collection)}`, { params: this.params(q) });
+    const rows = await this.http.request<AbraRow[]>('GET', `/${seg(collection)}`, { params: queryParams(q) });
     if (!Array.isArray(rows)) throw new SyncError('malformed', `ABRA list of ${collection} is not an array`);
     return rows;
   }
@@ -70,7 +73,7 @@ export class AbraReader extends AbraHttp {
     maxRows = 1_000_000,
   ): Promise<AbraRow[]> {
     const out: AbraRow[] = [];
-    const take = this.pageSize;
+    const take = this.http.pageSize;
     for (let skip = 0; skip < maxRows; skip += take) {
       const page = await this.list(collection, { ...q, orderby: q.orderby ?? 'id', skip, take });
       out.push(...page);
@@ -85,7 +88,7 @@ export class AbraReader extends AbraHttp {
     query: Record<string, unknown>,
     page?: { skip?: number; take?: number },
   ) {
-    const rows = await this.request<AbraRow[]>('POST', `/${seg(collection)}/query`, {
+    const rows = await this.http.request<AbraRow[]>('POST', `/${seg(collection)}/query`, {
       data: query,
       params: { skip: page?.skip, take: page?.take },
       retryable: true,
@@ -101,7 +104,9 @@ export class AbraReader extends AbraHttp {
     q: Pick<ReadQuery, 'select' | 'expand'> = {},
   ): Promise<AbraRow | null> {
     try {
-      return await this.request<AbraRow>('GET', `/${seg(collection)}/${seg(id)}`, { params: this.params(q) });
+      return await this.http.request<AbraRow>('GET', `/${seg(collection)}/${seg(id)}`, {
+        params: queryParams(q),
+      });
     } catch (e) {
       if (e instanceof SyncError && e.kind === 'notFound') return null;
       throw e;
@@ -143,15 +148,15 @@ export class AbraReader extends AbraHttp {
       }
       return this.queryAll(collection, { where, select, expand: o.expand });
     };
-    this.serverDate = null;
+    this.http.serverDate = null;
     let rows = await read(from);
-    let serverNow = this.serverDate as number | null;
+    let serverNow = this.http.serverDate as number | null;
     // The server's clock is behind the mark (the Date header has whole seconds): it was set back. Read again from
     // the server's clock, so what was stamped since the step is read.
     const setBack = from !== null && serverNow !== null && serverNow + 1000 < from;
     if (setBack) {
       rows = await read(serverNow);
-      serverNow = this.serverDate ?? serverNow;
+      serverNow = this.http.serverDate ?? serverNow;
     }
     const best = new Map<string, AbraRow>();
     let high: string | null = null;

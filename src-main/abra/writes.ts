@@ -3,8 +3,8 @@
  * the dry run (`?validation=true`).
  */
 import type { AbraRow } from '../shared/abra-where';
-import { seg } from './http';
-import { AbraReader, type ReadQuery } from './reads';
+import { type AbraHttp, seg } from './http';
+import { queryParams, type ReadQuery } from './reads';
 
 export interface ValidationResult {
   ok: boolean;
@@ -14,13 +14,15 @@ export interface ValidationResult {
   object: Record<string, unknown>;
 }
 
-export class AbraWriter extends AbraReader {
+export class AbraWriter {
+  constructor(private readonly http: AbraHttp) {}
+
   async create(
     collection: string,
     body: Record<string, unknown>,
     q: { select?: string[] } = {},
   ): Promise<AbraRow> {
-    return this.request<AbraRow>('POST', `/${seg(collection)}`, {
+    return this.http.request<AbraRow>('POST', `/${seg(collection)}`, {
       data: body,
       params: { select: q.select?.join(',') },
     });
@@ -33,14 +35,14 @@ export class AbraWriter extends AbraReader {
     patch: Record<string, unknown>,
     q: { select?: string[] } = {},
   ) {
-    return this.request<AbraRow>('PUT', `/${seg(collection)}/${seg(id)}`, {
+    return this.http.request<AbraRow>('PUT', `/${seg(collection)}/${seg(id)}`, {
       data: patch,
       params: { select: q.select?.join(',') },
     });
   }
 
   async delete(collection: string, id: string): Promise<void> {
-    await this.request('DELETE', `/${seg(collection)}/${seg(id)}`);
+    await this.http.request('DELETE', `/${seg(collection)}/${seg(id)}`);
   }
 
   async listOwned(
@@ -49,12 +51,12 @@ export class AbraWriter extends AbraReader {
     owned: string,
     q: ReadQuery = {},
   ): Promise<AbraRow[]> {
-    return this.request<AbraRow[]>('GET', `/${seg(collection)}/${seg(parentId)}/${seg(owned)}`, {
-      params: this.params(q),
+    return this.http.request<AbraRow[]>('GET', `/${seg(collection)}/${seg(parentId)}/${seg(owned)}`, {
+      params: queryParams(q),
     });
   }
   async createOwned(collection: string, parentId: string, owned: string, body: Record<string, unknown>) {
-    return this.request<AbraRow>('POST', `/${seg(collection)}/${seg(parentId)}/${seg(owned)}`, {
+    return this.http.request<AbraRow>('POST', `/${seg(collection)}/${seg(parentId)}/${seg(owned)}`, {
       data: body,
     });
   }
@@ -65,17 +67,21 @@ export class AbraWriter extends AbraReader {
     rowId: string,
     patch: Record<string, unknown>,
   ) {
-    return this.request<AbraRow>('PUT', `/${seg(collection)}/${seg(parentId)}/${seg(owned)}/${seg(rowId)}`, {
-      data: patch,
-    });
+    return this.http.request<AbraRow>(
+      'PUT',
+      `/${seg(collection)}/${seg(parentId)}/${seg(owned)}/${seg(rowId)}`,
+      {
+        data: patch,
+      },
+    );
   }
   async deleteOwned(collection: string, parentId: string, owned: string, rowId: string): Promise<void> {
-    await this.request('DELETE', `/${seg(collection)}/${seg(parentId)}/${seg(owned)}/${seg(rowId)}`);
+    await this.http.request('DELETE', `/${seg(collection)}/${seg(parentId)}/${seg(owned)}/${seg(rowId)}`);
   }
 
   /** Dry run (`?validation=true`): POST for a new record, PUT when `id` is given. Nothing is stored. */
   async validate(collection: string, body: Record<string, unknown>, id?: string): Promise<ValidationResult> {
-    const res = await this.request<Record<string, unknown>>(
+    const res = await this.http.request<Record<string, unknown>>(
       id ? 'PUT' : 'POST',
       id ? `/${seg(collection)}/${seg(id)}` : `/${seg(collection)}`,
       { data: body, params: { validation: 'true' }, retryable: true },
