@@ -74,21 +74,31 @@ export function formatPlan(plan: PlanEntry[]): string {
     .join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+const CLI_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  part: { type: 'string', short: 'p' },
+  once: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
+  secrets: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  lang: { type: 'string', default: 'en' },
+} as const;
+
+type CliValues = ReturnType<typeof parseArgs<{ args: string[]; options: typeof CLI_OPTIONS }>>['values'];
+type Config = ReturnType<typeof parseConfig>;
+
+interface CliCall {
+  command: 'run' | 'validate' | 'check';
+  values: CliValues;
+  part: PartName | undefined;
+  config: Config;
+}
+
+/** The command line and the configuration file, or the exit code of a usage or configuration error. */
+function parseCli(argv: string[]): CliCall | number {
   const [command, ...rest] = argv.filter((a) => a !== '--');
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      config: { type: 'string', short: 'c' },
-      part: { type: 'string', short: 'p' },
-      once: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      secrets: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      lang: { type: 'string', default: 'en' },
-    },
-  });
+  const { values } = parseArgs({ args: rest, options: CLI_OPTIONS });
   if (command !== 'run' && command !== 'validate' && command !== 'check') {
     console.error(
       'usage: npm run sync -- run --config FILE [--part addressBook|calendar|tasks|mail] [--once] [--dry-run] [--data-dir DIR] [--secrets FILE] [--json]\n' +
@@ -106,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`error: --part must be one of ${PART_NAMES.join(', ')}`);
     return 2;
   }
-  let config: ReturnType<typeof parseConfig>;
+  let config: Config;
   try {
     config = parseConfig(JSON.parse(readFileSync(values.config, 'utf8')));
   } catch (e) {
@@ -115,38 +125,55 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  if (command === 'validate') {
+  return { command, values, part, config };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const call = parseCli(argv);
+  if (typeof call === 'number') return call;
+  if (call.command === 'validate') {
     console.log('configuration is valid');
     return 0;
   }
+  if (call.command === 'check') return runCheck(call.config, call.values);
+  const service = await openService(call.config, call.values);
+  if (typeof service === 'number') return service;
+  return runService(service, call.values, call.part);
+}
 
-  if (command === 'check') {
-    // The preflight: the server's API description and dry-run writes (?validation=true); nothing is saved.
-    // The Exchange side is tried too: its version and the mode spoken to it (#19).
-    const { abraClientFor, abraBaseUrl, exchangeFor } = await import('./wiring');
-    const { runPreflight, preflightText, preflightExchange, withExchange } = await import('./sync/preflight');
-    const secrets = envSecrets(values.secrets);
-    const client = await abraClientFor(config, secrets);
-    const abra = await runPreflight(client, config, abraBaseUrl(config.abra));
-    const r = withExchange(
-      abra,
-      await preflightExchange(
-        () => exchangeFor(config, secrets),
-        (e) => (e instanceof Error ? e.message : String(e)),
-      ),
-    );
-    if (values.json) console.log(JSON.stringify(r, null, 2));
-    else {
-      console.log(`ABRA ${r.server}`);
-      for (const line of preflightText(r, values.lang === 'cs' ? 'cs' : 'en')) console.log(line);
-    }
-    return r.ok ? 0 : 1;
+/**
+ * The preflight: the server's API description and dry-run writes (?validation=true); nothing is saved. The Exchange
+ * side is tried too: its version and the mode spoken to it (#19).
+ */
+async function runCheck(config: Config, values: CliValues): Promise<number> {
+  const { abraClientFor, abraBaseUrl, exchangeFor } = await import('./wiring');
+  const { runPreflight, preflightText, preflightExchange, withExchange } = await import('./sync/preflight');
+  const secrets = envSecrets(values.secrets);
+  const client = await abraClientFor(config, secrets);
+  const abra = await runPreflight(client, config, abraBaseUrl(config.abra));
+  const r = withExchange(
+    abra,
+    await preflightExchange(
+      () => exchangeFor(config, secrets),
+      (e) => (e instanceof Error ? e.message : String(e)),
+    ),
+  );
+  if (values.json) console.log(JSON.stringify(r, null, 2));
+  else {
+    console.log(`ABRA ${r.server}`);
+    for (const line of preflightText(r, values.lang === 'cs' ? 'cs' : 'en')) console.log(line);
   }
+  return r.ok ? 0 : 1;
+}
 
+type Service = Awaited<ReturnType<typeof import('./sync/service').createSyncService>>;
+
+/** The engine on the state file, with the progress line on a terminal; EXIT_LOCKED when another engine has it. */
+async function openService(config: Config, values: CliValues): Promise<Service | number> {
   const { createSyncService } = await import('./sync/service');
   const { connect } = await import('./wiring');
   const { StateLockedError } = await import('./sync/state/lock');
-  let service: Awaited<ReturnType<typeof createSyncService>>;
+  let service: Service;
   try {
     service = await createSyncService({
       config,
@@ -173,7 +200,11 @@ async function main(argv: string[]): Promise<number> {
     if (line !== lastLine) process.stderr.write(`\r${line.padEnd(60)}`);
     lastLine = line;
   });
+  return service;
+}
 
+/** A dry run, one run (`--once` or `--part`), or the daemon until SIGINT/SIGTERM; the engine is stopped after. */
+async function runService(service: Service, values: CliValues, part: PartName | undefined): Promise<number> {
   try {
     if (values['dry-run']) {
       const { plan, summaries } = await service.preview(part);

@@ -107,8 +107,11 @@ const REASONS: Record<Exclude<UpdateAvailability, { enabled: true }>['reason'], 
     'installed for all users: new versions come from IT (policy "updates": { "enabled": true } to allow)',
 };
 
-export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate | null> {
-  const now = deps.now ?? Date.now;
+type Availability = ReturnType<typeof updateAvailability>;
+type Enabled = Extract<Availability, { enabled: true }>;
+
+/** Whether this app updates itself (policy, packaging, platform, install kind) and whether the build has a feed. */
+function availabilityOf(deps: AutoUpdateDeps): { availability: Availability; hasBuiltInFeed: boolean } {
   const builtIn = deps.resourcesPath ? path.join(deps.resourcesPath, 'app-update.yml') : null;
   const hasBuiltInFeed = builtIn !== null && existsSync(builtIn);
   const availability = updateAvailability({
@@ -119,17 +122,19 @@ export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate 
     appImage: Boolean(process.env.APPIMAGE),
     perMachine: process.platform === 'win32' && isPerMachineInstall(deps.exePath, process.env),
   });
-  if (!availability.enabled) {
-    deps.log.info(`automatic updates off: ${REASONS[availability.reason]}`);
-    return null;
-  }
-  let u: ElectronUpdater;
-  try {
-    u = await (deps.loadUpdater ?? importElectronUpdater)();
-  } catch (e) {
-    deps.log.warn(`automatic updates unavailable: ${(e as Error).message}`);
-    return null;
-  }
+  return { availability, hasBuiltInFeed };
+}
+
+/**
+ * electron-updater's settings: the log, a background download, no downgrade or pre-release, no web installer, and
+ * the admin policy's feed (with a stand-in app-update.yml when the build has none).
+ */
+function configureUpdater(
+  u: ElectronUpdater,
+  deps: AutoUpdateDeps,
+  availability: Enabled,
+  hasBuiltInFeed: boolean,
+): void {
   u.logger = {
     info: (m) => deps.log.info(`updater: ${String(m)}`),
     warn: (m) => deps.log.warn(`updater: ${String(m)}`),
@@ -157,6 +162,36 @@ export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate 
   deps.log.info(
     `automatic updates on: ${availability.feed.kind === 'generic' ? availability.feed.url : 'built-in feed'}, every ${availability.intervalMs / 3_600_000} h`,
   );
+}
+
+/** electron-updater's events as the pure policy's UpdaterEvents. */
+function forwardEvents(u: ElectronUpdater, on: (e: UpdaterEvent) => void): void {
+  const version = (info: unknown) => String((info as { version?: unknown } | null)?.version ?? '?');
+  u.on('checking-for-update', () => on({ type: 'checking-for-update' }));
+  u.on('update-not-available', () => on({ type: 'update-not-available' }));
+  u.on('update-available', (info: never) => on({ type: 'update-available', version: version(info) }));
+  u.on('download-progress', (p: never) =>
+    on({ type: 'download-progress', percent: Number((p as { percent?: number }).percent ?? 0) }),
+  );
+  u.on('update-downloaded', (info: never) => on({ type: 'update-downloaded', version: version(info) }));
+  u.on('error', (err: never) => on({ type: 'error', message: (err as Error)?.message ?? String(err) }));
+}
+
+export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate | null> {
+  const now = deps.now ?? Date.now;
+  const { availability, hasBuiltInFeed } = availabilityOf(deps);
+  if (!availability.enabled) {
+    deps.log.info(`automatic updates off: ${REASONS[availability.reason]}`);
+    return null;
+  }
+  let u: ElectronUpdater;
+  try {
+    u = await (deps.loadUpdater ?? importElectronUpdater)();
+  } catch (e) {
+    deps.log.warn(`automatic updates unavailable: ${(e as Error).message}`);
+    return null;
+  }
+  configureUpdater(u, deps, availability, hasBuiltInFeed);
 
   const startedAt = now();
   let phase: UpdatePhase = INITIAL_PHASE;
@@ -195,15 +230,7 @@ export async function startAutoUpdate(deps: AutoUpdateDeps): Promise<AutoUpdate 
       schedule();
     }
   };
-  const version = (info: unknown) => String((info as { version?: unknown } | null)?.version ?? '?');
-  u.on('checking-for-update', () => on({ type: 'checking-for-update' }));
-  u.on('update-not-available', () => on({ type: 'update-not-available' }));
-  u.on('update-available', (info: never) => on({ type: 'update-available', version: version(info) }));
-  u.on('download-progress', (p: never) =>
-    on({ type: 'download-progress', percent: Number((p as { percent?: number }).percent ?? 0) }),
-  );
-  u.on('update-downloaded', (info: never) => on({ type: 'update-downloaded', version: version(info) }));
-  u.on('error', (err: never) => on({ type: 'error', message: (err as Error)?.message ?? String(err) }));
+  forwardEvents(u, on);
   schedule();
 
   return {

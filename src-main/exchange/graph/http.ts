@@ -3,14 +3,20 @@
  * allows 4), retries of 429/503/504 honouring Retry-After (capped) and of other transient failures with back-off,
  * `$batch` of up to 20 with per-item results in input order, and the mapping of every failure to a SyncError.
  * Tokens and Authorization headers never reach an error message or a log line.
+ * The batching is ./batch.ts, the mapping of an error answer ./errors.ts.
  */
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { abortableSleep, cancelled } from '../../shared/abort';
-import { networkError, SyncError, type SyncErrorKind } from '../../shared/errors';
+import { networkError, SyncError } from '../../shared/errors';
 import { Semaphore } from '../../shared/semaphore';
 import { trustOptions } from '../../shared/tls-trust';
+import { type BatchRequest, type BatchResponse, runBatch } from './batch';
+import { graphError } from './errors';
+
+export type { BatchRequest, BatchResponse } from './batch';
+export { graphError, retryAfterMs } from './errors';
 
 export interface GraphAuth {
   getAccessToken(): Promise<string>;
@@ -43,88 +49,13 @@ export interface GraphHttpOptions {
   }) => void;
 }
 
-export interface BatchRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Relative to the base URL, starting with `/` (e.g. `/me/events/{id}`). */
-  url: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export interface BatchResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  /** Set when status ≥ 400. */
-  error?: SyncError;
-}
-
-interface GraphErrorBody {
-  error?: { code?: string; message?: string; innerError?: { code?: string } };
-}
-
-const CURSOR_CODES = /^(syncStateNotFound|resyncRequired|syncStateInvalid|ErrorInvalidSyncStateData)$/i;
-
-export function retryAfterMs(h: Record<string, unknown> | undefined): number | undefined {
-  const v = h?.['retry-after'] ?? h?.['Retry-After'];
-  if (v === undefined || v === null) return undefined;
-  const s = String(v).trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - Date.now());
-}
-
-/** Map a Graph error answer to a SyncError. */
-export function graphError(
-  status: number,
-  body: unknown,
-  headers: Record<string, unknown> | undefined,
-  where: string,
-): SyncError {
-  const e = (body as GraphErrorBody | undefined)?.error;
-  const code = e?.code ?? '';
-  const msg = e?.message || `HTTP ${status}`;
-  const ra = retryAfterMs(headers);
-  let kind: SyncErrorKind;
-  if (CURSOR_CODES.test(code) || CURSOR_CODES.test(e?.innerError?.code ?? '') || status === 410)
-    kind = 'cursorInvalid';
-  else if (status === 401) kind = 'auth';
-  else if (status === 403) kind = 'forbidden';
-  else if (status === 404 || code === 'ErrorInvalidIdMalformed') kind = 'notFound';
-  else if (status === 409 || status === 412) kind = 'conflict';
-  else if (status === 429) kind = 'throttled';
-  else if ((status === 503 || status === 504) && ra !== undefined) kind = 'throttled';
-  else if (status >= 500) kind = 'transient';
-  else if (status === 400 && /^(BadRequest|ErrorInvalidUrlQuery|ErrorInvalidParameter)$/.test(code))
-    kind = 'config';
-  else kind = 'validation';
-  const prefix =
-    kind === 'auth'
-      ? 'Microsoft 365 rejected the sign-in — sign in again'
-      : kind === 'forbidden'
-        ? 'Microsoft 365 refused access (missing permission or admin consent)'
-        : kind === 'cursorInvalid'
-          ? 'Microsoft 365 no longer accepts the saved change position; a full resync follows'
-          : kind === 'conflict' && status === 412
-            ? 'The item changed in Outlook since it was read'
-            : code === 'ErrorInvalidIdMalformed'
-              ? 'Microsoft 365 cannot read the stored item id (it is treated as gone)'
-              : '';
-  return new SyncError(kind, prefix ? `${prefix}: ${msg}` : msg, {
-    status,
-    code: code || undefined,
-    retryAfterMs: ra,
-    detail: where,
-  });
-}
-
 export class GraphHttp {
   readonly stats = { requests: 0, retries: 0 };
   private readonly http: AxiosInstance;
   private readonly sem: Semaphore;
-  private readonly maxRetries: number;
-  private readonly maxRetryAfterMs: number;
-  private readonly retryBaseMs: number;
+  readonly maxRetries: number;
+  readonly maxRetryAfterMs: number;
+  readonly retryBaseMs: number;
   private readonly timeoutMs: number;
   readonly base: URL;
 
@@ -311,106 +242,9 @@ export class GraphHttp {
     return networkError(e, this.base.host);
   }
 
-  /**
-   * JSON batching: chunks of 20, each chunk one HTTP request (counted against the concurrency limit); items
-   * answered 429/503/504 are sent again after the longest Retry-After (capped) — a POST only after a 429, which
-   * Graph answers before running anything; results in input order.
-   */
-  async batch(
-    requests: BatchRequest[],
-    o: {
-      prefer?: string[];
-      /**
-       * A `$batch` request that fails as a whole (HTTP error, dropped connection) fails only its own items, with
-       * status 0 and the error, instead of rejecting the call (the other chunks' answers are kept).
-       */
-      settle?: boolean;
-    } = {},
-  ): Promise<BatchResponse[]> {
-    const out: BatchResponse[] = new Array(requests.length);
-    const chunks: number[][] = [];
-    for (let i = 0; i < requests.length; i += 20) chunks.push(requests.slice(i, i + 20).map((_, j) => i + j));
-    await Promise.all(
-      chunks.map(async (idx) => {
-        let pending = idx;
-        for (let attempt = 0; pending.length; attempt++) {
-          const body = {
-            requests: pending.map((i) => {
-              const r = requests[i]!;
-              const headers: Record<string, string> = {
-                Prefer: ['outlook.timezone="UTC"', ...(o.prefer ?? [])].join(', '),
-                ...(r.headers ?? {}),
-              };
-              // Graph refuses the WHOLE batch when an item has a body and no Content-Type (json-batching)
-              if (
-                r.body !== undefined &&
-                !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')
-              )
-                headers['Content-Type'] = 'application/json';
-              return {
-                id: String(i),
-                method: r.method,
-                url: r.url,
-                headers,
-                ...(r.body !== undefined ? { body: r.body } : {}),
-              };
-            }),
-          };
-          let res: {
-            responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[];
-          };
-          try {
-            res = await this.request('POST', '/$batch', {
-              body,
-              idempotent: pending.every((i) => requests[i]!.method !== 'POST'),
-            });
-          } catch (e) {
-            if (!o.settle || !(e instanceof SyncError)) throw e;
-            for (const i of pending) out[i] = { status: 0, headers: {}, body: undefined, error: e };
-            return;
-          }
-          if (!Array.isArray(res?.responses))
-            throw new SyncError('malformed', 'Graph $batch answer has no responses array');
-          const again: number[] = [];
-          let wait = 0;
-          for (const i of pending) {
-            const r = res.responses.find((x) => x.id === String(i));
-            const req = requests[i]!;
-            const where = `${req.method} ${req.url.split('?')[0]} (in $batch)`;
-            if (!r) {
-              out[i] = {
-                status: 0,
-                headers: {},
-                body: undefined,
-                error: new SyncError('malformed', `no answer for ${where}`),
-              };
-              continue;
-            }
-            const headers = lowerHeaders(r.headers);
-            if (r.status >= 400) {
-              const error = graphError(r.status, r.body, headers, where);
-              if (
-                error.kind === 'throttled' &&
-                (req.method !== 'POST' || r.status === 429) && // a 503/504 create may have run
-                attempt < this.maxRetries &&
-                (error.retryAfterMs ?? 0) <= this.maxRetryAfterMs
-              ) {
-                again.push(i);
-                wait = Math.max(wait, error.retryAfterMs ?? this.retryBaseMs * 2 ** attempt);
-                continue;
-              }
-              out[i] = { status: r.status, headers, body: r.body, error };
-            } else out[i] = { status: r.status, headers, body: r.body };
-          }
-          pending = again;
-          if (pending.length) {
-            this.stats.retries++;
-            await sleep(Math.min(wait, this.maxRetryAfterMs));
-          }
-        }
-      }),
-    );
-    return out;
+  /** `$batch` of the requests (./batch.ts). */
+  batch(requests: BatchRequest[], o: { prefer?: string[]; settle?: boolean } = {}): Promise<BatchResponse[]> {
+    return runBatch(this, requests, o);
   }
 
   /** GET a collection, following @odata.nextLink. */
@@ -428,14 +262,4 @@ export class GraphHttp {
   inFlight(): number {
     return this.sem.inUse;
   }
-}
-
-function lowerHeaders(h: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v;
-  return out;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
