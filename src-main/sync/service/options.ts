@@ -9,7 +9,7 @@ export interface Connections {
   abra: AbraPort;
   exchange: ExchangeBackend;
   /**
-   * The preflight against this ABRA server (src-main/sync/preflight.ts), when the connection offers one: a part's
+   * The preflight against this ABRA server (src-main/sync/preflight/), when the connection offers one: a part's
    * first run that may write to ABRA waits until it passed (safety.requirePreflight; an admin may switch it off).
    */
   preflight?: () => Promise<PreflightResult>;
