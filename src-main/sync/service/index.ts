@@ -24,6 +24,7 @@ import {
   newRuntime,
   type PartRuntime,
   partStatus,
+  runExclusive,
   settleWithin,
   withWatchdog,
 } from './runtime';
@@ -213,30 +214,9 @@ export class SyncService implements SyncServiceApi {
     return this.runOnce(part, { keepInsteadOfDelete: true });
   }
 
-  private async exclusive<T extends { summary: RunSummary }>(
-    part: PartName,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    const r = this.rt.get(part)!;
-    while (r.running) await r.running.catch(() => undefined);
-    let resolveSummary!: (s: RunSummary) => void;
-    r.running = new Promise<RunSummary>((res) => {
-      resolveSummary = res;
-    });
-    this.emitStatus();
-    try {
-      const out = await fn();
-      resolveSummary(out.summary);
-      return out;
-    } catch (e) {
-      const err = toSyncError(e);
-      const s = failedSummary(part, err, this.now());
-      resolveSummary(s);
-      throw e;
-    } finally {
-      r.running = null;
-      r.progress = undefined;
-    }
+  /** One run per part at a time: waits for the part's run under way, then runs `fn` as the part's run. */
+  private exclusive<T extends { summary: RunSummary }>(part: PartName, fn: () => Promise<T>): Promise<T> {
+    return runExclusive(this.rt.get(part)!, part, this.now, () => this.emitStatus(), fn);
   }
 
   private async runOnce(part: PartName, options: RunOptions): Promise<RunSummary> {

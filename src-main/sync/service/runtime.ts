@@ -2,7 +2,7 @@
  * A part's scheduler state and the pure decisions after a run: the failed-run summary, what needs the user's
  * attention, when the part runs next.
  */
-import type { SyncError } from '../../shared/errors';
+import { type SyncError, toSyncError } from '../../shared/errors';
 import { failureNote } from '../../shared/messages';
 import type { Attention, PartStatus, RunSummary } from '../api';
 import type { PartName, SyncConfig } from '../config';
@@ -152,4 +152,36 @@ export function firstDelay(state: StateStore, part: PartName, intervalMinutes: n
   if (!last) return 0;
   const due = Date.parse(last.finishedAt) + intervalMinutes * 60_000;
   return Math.max(0, due - now.getTime());
+}
+
+/**
+ * Runs `fn` as the part's one run: waits while another run of the part is under way, marks the part running (its
+ * `running` promise resolves with the run's summary, or a failed summary when `fn` throws) and clears it after.
+ */
+export async function runExclusive<T extends { summary: RunSummary }>(
+  r: PartRuntime,
+  part: PartName,
+  now: () => Date,
+  emitStatus: () => void,
+  fn: () => Promise<T>,
+): Promise<T> {
+  while (r.running) await r.running.catch(() => undefined);
+  let resolveSummary!: (s: RunSummary) => void;
+  r.running = new Promise<RunSummary>((res) => {
+    resolveSummary = res;
+  });
+  emitStatus();
+  try {
+    const out = await fn();
+    resolveSummary(out.summary);
+    return out;
+  } catch (e) {
+    const err = toSyncError(e);
+    const s = failedSummary(part, err, now());
+    resolveSummary(s);
+    throw e;
+  } finally {
+    r.running = null;
+    r.progress = undefined;
+  }
 }
