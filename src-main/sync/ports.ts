@@ -1,6 +1,6 @@
 /**
  * What the engine needs from ABRA Gen, as an interface: the engine imports no HTTP library. The ABRA client in
- * `src-main/abra/` is wrapped into this port by `src-main/sync/wiring.ts`; tests may pass fakes.
+ * `src-main/abra/` is wrapped into this port by `src-main/wiring/`; tests may pass fakes.
  *
  * Rows are plain objects with lowercase keys (ABRA's own field names, e.g. `sheduledstart$date`).
  */

@@ -9,286 +9,29 @@
  * two firms has two contacts, one per firm). A firm's major correction (a new firm record whose old record points to
  * it through `firm_id`) moves the links to the new id, so the contacts stay.
  */
-import { createHash } from 'node:crypto';
-import type { ContactData, ContactItem, ExchangeItem } from '../../exchange/types';
-import { SyncError } from '../../shared/errors';
-import type { AddressBookConfig } from '../config';
-import type { AbraItem, AbraLoad, ExItem, TwoWayPart } from '../part';
-import { type AbraRow, abraIn, abraLiteral, nestRow, type RunContext } from '../ports';
-import type { CommonRecord } from '../record';
-import { FIRM_READ, PERSON_SELECT } from './abra-reads';
-import { deletionScan, extraFieldsFor, isoOrEmpty, str } from './activities';
+import type { ContactData, ContactItem, ExchangeItem } from '../../../exchange/types';
+import { SyncError } from '../../../shared/errors';
+import type { AbraLoad, ExItem, TwoWayPart } from '../../part';
+import { type AbraRow, abraIn, abraLiteral, nestRow } from '../../ports';
+import type { CommonRecord } from '../../record';
+import { FIRM_READ } from '../abra-reads';
+import { deletionScan, extraFieldsFor, str } from '../activities';
+import { addressBody, contactName, emails, firmToRecord, personToRecord, type Row } from './mapping';
+import { personHash } from './person-hash';
+import {
+  cfgOf,
+  changedPersons,
+  edgeOf,
+  expandFirms,
+  firmFilter,
+  firmMatchesLocally,
+  firmsById,
+  firmVersion,
+  notSeen,
+  parseCursor,
+} from './reads';
 
-const cfgOf = (ctx: RunContext): AddressBookConfig => ctx.config.parts.addressBook;
-
-type Row = Record<string, unknown>;
-
-function obj(v: unknown): Row {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Row) : {};
-}
-
-function emails(...xs: unknown[]): string[] {
-  const out: string[] = [];
-  for (const x of xs) {
-    for (const e of str(x).split(/[;,\s]+/)) {
-      const t = e.trim();
-      if (t.includes('@') && !out.some((o) => o.toLowerCase() === t.toLowerCase())) out.push(t);
-    }
-  }
-  return out.slice(0, 3);
-}
-
-function firmAddress(firm: Row): Row {
-  return obj(firm.residenceaddress_id);
-}
-
-export function firmToRecord(firm: Row): CommonRecord {
-  const a = firmAddress(firm);
-  const e = obj(firm.electronicaddress_id);
-  return {
-    kind: 'company',
-    name: str(firm.name),
-    emails: emails(a.email, e.email),
-    businessPhone: str(a.phonenumber1),
-    businessPhone2: str(a.phonenumber2),
-    businessFax: str(a.faxnumber),
-    street: str(a.street),
-    city: str(a.city),
-    postalCode: str(a.postcode),
-    country: str(a.country),
-    webPage: str(firm.wwwaddress),
-  };
-}
-
-export function personToRecord(firm: Row, person: Row, firmPerson: Row): CommonRecord {
-  const pa = obj(person.address_id);
-  const fpa = obj(firmPerson.address_id);
-  const a = firmAddress(firm);
-  return {
-    kind: 'person',
-    givenName: str(person.firstname),
-    surname: str(person.lastname),
-    title: str(person.title),
-    companyName: str(firm.name),
-    jobTitle: str(person.grade),
-    emails: emails(fpa.email, pa.email),
-    businessPhone: str(fpa.phonenumber1) || str(pa.phonenumber1),
-    mobilePhone: str(pa.phonenumber2) || str(fpa.phonenumber2),
-    street: str(a.street),
-    city: str(a.city),
-    postalCode: str(a.postcode),
-    country: str(a.country),
-    webPage: str(firm.wwwaddress),
-  };
-}
-
-function firmFilter(ctx: RunContext): string {
-  const cfg = cfgOf(ctx);
-  const parts = ['firm_id = null'];
-  if (cfg.hideHidden) parts.push('hidden = false');
-  if (cfg.onlyMine) parts.push(`responsibleuser_id = ${abraLiteral(ctx.me.id)}`);
-  if (cfg.where.trim()) parts.push(`(${cfg.where})`);
-  return parts.join(' and ');
-}
-
-function firmMatchesLocally(ctx: RunContext, firm: Row): boolean {
-  const cfg = cfgOf(ctx);
-  if (str(firm.firm_id)) return false;
-  if (cfg.hideHidden && firm.hidden === true) return false;
-  if (cfg.onlyMine && str(firm.responsibleuser_id) !== ctx.me.id) return false;
-  return true;
-}
-
-function firmVersion(firm: Row): string {
-  return str(firm.objversion);
-}
-
-interface Cursor {
-  firms: string | null;
-  persons: string | null;
-  /**
-   * Set when the server refused the persons' changed-since query (no createdat$date/correctedat$date on persons — no
-   * source proves them, ../shared/notes/abra-fields-audit.md): persons are then found changed by reading the linked
-   * ones each run and comparing a hash of what the contacts show (`personHashes`, person id → hash).
-   */
-  personsByHash?: boolean;
-  personHashes?: Record<string, string>;
-  /**
-   * Rows read last time at the high-water edge (id → objversion). The changed-since query overlaps the last mark by a
-   * few seconds, so these come back every run; unchanged, they are not re-derived (that cost a request per run).
-   */
-  edge?: Record<string, string>;
-}
-
-function parseCursor(c: string | null): Cursor | null {
-  if (!c) return null;
-  try {
-    const v = JSON.parse(c) as Cursor;
-    return {
-      firms: v.firms ?? null,
-      persons: v.persons ?? null,
-      edge: v.edge ?? {},
-      ...(v.personsByHash ? { personsByHash: true } : {}),
-      personHashes: v.personHashes ?? {},
-    };
-  } catch {
-    return null;
-  }
-}
-
-/** Rows re-read only because of the overlap: same id and objversion as at the edge last time. */
-function notSeen<T extends Row>(tag: string, rows: T[], edge: Record<string, string> | undefined): T[] {
-  return edge ? rows.filter((r) => edge[`${tag}:${str(r.id)}`] !== str(r.objversion)) : rows;
-}
-
-/** The rows that the next changed-since query will read again (changed within a minute of the high-water mark). */
-function edgeOf(tag: string, rows: Row[], highWater: string | null, into: Record<string, string>): void {
-  const mark = highWater ? Date.parse(highWater) : Number.NaN;
-  if (Number.isNaN(mark)) return;
-  for (const r of rows) {
-    const t = Math.max(
-      Date.parse(str(r['createdat$date'])) || 0,
-      Date.parse(str(r['correctedat$date'])) || 0,
-    );
-    if (t >= mark - 60_000) into[`${tag}:${str(r.id)}`] = str(r.objversion);
-  }
-}
-
-/** What of a person reaches a contact: its hash tells a changed person without changed-since fields. */
-function personHash(p: Row): string {
-  const a = obj(p.address_id);
-  return createHash('sha256')
-    .update(
-      JSON.stringify([
-        p.objversion,
-        p.firstname,
-        p.lastname,
-        p.title,
-        p.grade,
-        p.hidden,
-        a.email,
-        a.phonenumber1,
-        a.phonenumber2,
-      ]),
-    )
-    .digest('base64url')
-    .slice(0, 16);
-}
-
-/**
- * The persons' changes since the cursor: ABRA's changed-since query when the server has the fields; otherwise (the
- * query refused with 400, remembered in the cursor) every linked person is read in batches and compared by hash.
- */
-async function changedPersons(
-  ctx: RunContext,
-  cursor: Cursor,
-  links: Map<string, string>,
-  edge: Record<string, string>,
-): Promise<{ ids: string[]; high: string | null; byHash: boolean }> {
-  if (!cursor.personsByHash) {
-    try {
-      const p = await ctx.abra.changedSince('persons', cursor.persons);
-      const high = p.highWater ?? cursor.persons;
-      edgeOf('p', p.rows, high, edge);
-      return { ids: notSeen('p', p.rows, cursor.edge).map((r) => r.id), high, byHash: false };
-    } catch (e) {
-      if (!(e instanceof SyncError && e.status === 400)) throw e;
-      // e.g. NxError 15 "Column unknown CORRECTEDAT$DATE": this server keeps no change stamps on persons
-    }
-  }
-  const linked = [...links.keys()].filter((id) => id.includes(':')).map((id) => id.split(':')[1] ?? '');
-  const persons = await personsById(ctx, linked);
-  const before = cursor.personHashes ?? {};
-  const ids = [...persons.values()].filter((p) => before[str(p.id)] !== personHash(p)).map((p) => str(p.id));
-  return { ids, high: cursor.persons, byHash: true };
-}
-
-async function personsById(ctx: RunContext, ids: string[]): Promise<Map<string, Row>> {
-  const out = new Map<string, Row>();
-  const uniq = [...new Set(ids)].filter(Boolean);
-  for (let i = 0; i < uniq.length; i += 100) {
-    for (const p of await ctx.abra.queryAll('persons', abraIn('id', uniq.slice(i, i + 100)), PERSON_SELECT))
-      out.set(p.id, nestRow(p));
-  }
-  return out;
-}
-
-async function firmsById(ctx: RunContext, ids: string[]): Promise<AbraRow[]> {
-  const out: AbraRow[] = [];
-  const uniq = [...new Set(ids)].filter(Boolean);
-  for (let i = 0; i < uniq.length; i += 100) {
-    const rows = await ctx.abra.queryAll(
-      'firms',
-      abraIn('id', uniq.slice(i, i + 100)),
-      FIRM_READ.select,
-      FIRM_READ.expand,
-    );
-    out.push(...rows.map(nestRow));
-  }
-  return out;
-}
-
-/** Items (company + persons) of firms, and deletions of person links that left a firm. */
-async function expandFirms(
-  ctx: RunContext,
-  firms: { row: AbraRow; inScope: boolean }[],
-  links: Map<string, string>,
-): Promise<{ items: AbraItem[]; deleted: string[]; persons: Map<string, Row> }> {
-  const includePersons = cfgOf(ctx).includePersons;
-  const personIds = includePersons
-    ? firms.flatMap((f) =>
-        (Array.isArray(f.row.firmpersons) ? (f.row.firmpersons as Row[]) : []).map((fp) => str(fp.person_id)),
-      )
-    : [];
-  const persons = await personsById(ctx, personIds);
-  const items: AbraItem[] = [];
-  const deleted: string[] = [];
-  for (const { row, inScope } of firms) {
-    const modifiedAt = isoOrEmpty(row['correctedat$date']) || isoOrEmpty(row['createdat$date']) || undefined;
-    const rec = firmToRecord(row);
-    items.push({
-      id: row.id,
-      version: firmVersion(row),
-      record: rec,
-      inScope,
-      name: str(row.name),
-      modifiedAt,
-    });
-    const present = new Set<string>();
-    if (includePersons) {
-      for (const fp of Array.isArray(row.firmpersons) ? (row.firmpersons as Row[]) : []) {
-        const p = persons.get(str(fp.person_id));
-        if (!p) continue;
-        const id = `${row.id}:${p.id}`;
-        present.add(id);
-        const r = personToRecord(row, p, fp);
-        items.push({
-          id,
-          version: `${firmVersion(row)}.${str(p.objversion)}`,
-          record: r,
-          inScope: inScope && p.hidden !== true,
-          name: `${str(r.givenName)} ${str(r.surname)}`.trim() || id,
-          modifiedAt:
-            [modifiedAt ?? '', isoOrEmpty(p['correctedat$date']), isoOrEmpty(p['createdat$date'])]
-              .sort()
-              .pop() || undefined,
-        });
-      }
-    }
-    // Person links of this firm that are no longer among its persons: the firm-person row was removed.
-    for (const id of links.keys()) {
-      if (id.startsWith(`${row.id}:`) && !present.has(id)) {
-        if (inScope) deleted.push(id);
-        else {
-          // the whole firm left the filter: its person contacts are unlinked with it
-          const [, pid] = id.split(':');
-          items.push({ id, version: '', record: {}, inScope: false, name: pid ?? id });
-        }
-      }
-    }
-  }
-  return { items, deleted, persons };
-}
+export { firmToRecord, personToRecord } from './mapping';
 
 export const addressBookPart: TwoWayPart = {
   name: 'addressBook',
@@ -582,30 +325,3 @@ export const addressBookPart: TwoWayPart = {
 
   nameOf: (r) => contactName(r),
 };
-
-function addressBody(
-  r: CommonRecord,
-  withPhones: boolean,
-  changed?: (f: string) => boolean,
-): Record<string, unknown> {
-  const m: [string, string, unknown][] = [
-    ['street', 'street', str(r.street)],
-    ['city', 'city', str(r.city)],
-    ['postalCode', 'postcode', str(r.postalCode)],
-    ['country', 'country', str(r.country)],
-    ['emails', 'email', ((r.emails as string[] | undefined) ?? [])[0] ?? ''],
-  ];
-  if (withPhones) {
-    m.push(['businessPhone', 'phonenumber1', str(r.businessPhone)]);
-    m.push(['businessPhone2', 'phonenumber2', str(r.businessPhone2)]);
-    m.push(['businessFax', 'faxnumber', str(r.businessFax)]);
-  }
-  const out: Record<string, unknown> = {};
-  for (const [field, abraField, v] of m) if (!changed || changed(field)) out[abraField] = v;
-  return out;
-}
-
-function contactName(r: CommonRecord): string {
-  if (r.kind === 'company') return str(r.name);
-  return [str(r.title), str(r.givenName), str(r.surname)].filter(Boolean).join(' ');
-}
