@@ -28,22 +28,10 @@ import { bindingHost } from '../bindings';
 import type { ConnectionTests, TestEnd } from '../connection-cancel';
 import { discoverAndTest } from '../connection-discover';
 import type { AppApi, ConnectionSide, ConnectionTestResult } from '../ipc-contract';
+import { abraClient, exchangeOnly } from './clients';
 import type { Ctx } from './context';
 import type { ControllerDeps } from './deps';
-import { abraClient } from './lookups';
 import { secretNeeds } from './secret-bindings';
-
-/** Only the Exchange backend for a configuration (the whole wiring where the host gives no `exchangeFor`). */
-export async function exchangeOnly(
-  deps: ControllerDeps,
-  cfg: SyncConfig,
-  secrets: SecretSource,
-  signal?: AbortSignal,
-): Promise<ExchangeBackend> {
-  return deps.exchangeFor
-    ? await deps.exchangeFor(cfg, secrets, { signal })
-    : (await deps.connect(cfg, secrets)).exchange;
-}
 
 /** The host one side of a configuration talks to, for the messages ('' when the URL is not usable). */
 function hostOf(side: ConnectionSide, cfg: SyncConfig): string {

@@ -40,15 +40,15 @@ export interface AbraApiClient {
 export interface ControllerDeps {
   settings: SettingsStore;
   secrets: SecretStore;
-  /** The engine's wiring: both connections for a configuration (src-main/wiring.ts `connect`). */
+  /** The engine's wiring: both connections for a configuration (src-main/wiring/ `connect`). */
   connect: (config: SyncConfig, secrets: SecretSource) => Promise<Connections>;
-  /** An ABRA client for pickers and tests (src-main/wiring.ts `abraClientFor`). */
+  /** An ABRA client for pickers and tests (src-main/wiring/ `abraClientFor`). */
   abraClientFor: (
     config: SyncConfig,
     secrets: SecretSource,
     opts?: { signal?: AbortSignal },
   ) => AbraApiClient | Promise<AbraApiClient>;
-  /** Only the Exchange backend (src-main/wiring.ts `exchangeFor`), so a mailbox can be tested before ABRA is set up. */
+  /** Only the Exchange backend (src-main/wiring/ `exchangeFor`), so a mailbox can be tested before ABRA is set up. */
   exchangeFor?: (
     config: SyncConfig,
     secrets: SecretSource,

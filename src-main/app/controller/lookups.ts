@@ -6,7 +6,8 @@
 import { contains, or } from '../../shared/abra-where';
 import { toSyncError } from '../../shared/errors';
 import type { AppApi, FirmHit, MailFolderItem, PickerItem, WhereCheck } from '../ipc-contract';
-import { exchangeOnly, explainConnectionError } from './connection-test';
+import { abraClient, exchangeOnly } from './clients';
+import { explainConnectionError } from './connection-test';
 import type { Ctx } from './context';
 import type { AbraApiClient } from './deps';
 
@@ -21,10 +22,6 @@ type LookupCalls = Pick<
   | 'validateWhere'
   | 'searchFirms'
 >;
-
-/** An ABRA client for the saved settings. */
-export const abraClient = async (ctx: Ctx): Promise<AbraApiClient> =>
-  ctx.deps.abraClientFor(ctx.settings.savedConfigOrThrow(), ctx.deps.secrets);
 
 const picker = (rows: { id: string; code?: string; name?: string }[]): PickerItem[] =>
   rows.map((r) => ({

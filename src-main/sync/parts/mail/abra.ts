@@ -11,7 +11,7 @@ import { SyncError } from '../../../shared/errors';
 import { note, tr } from '../../../shared/messages';
 import { type AbraRow, abraLiteral, abraTimestamp, type RunContext } from '../../ports';
 import { normAddress } from './address';
-import type { MailSettings } from './message';
+import type { Direction, MailSettings } from './message';
 
 export const EMAILS_RECEIVED = 'emailsreceiveds';
 export const EMAILS_SENT = 'emailsents';
@@ -38,7 +38,7 @@ const WINDOW_MS = 36 * 3600_000;
 /** Most candidates one look-up reads (same sender, subject and date window). */
 const CANDIDATES = 20;
 
-export type Direction = 'received' | 'sent';
+export type { Direction } from './message';
 
 /** The settings the checks before the first write take (the mail part passes its own). */
 type SetupSettings = Pick<MailSettings, 'emailAccountId' | 'messageIdField'>;

@@ -4,7 +4,10 @@
  * safety: an intent is recorded before the first create and each created id as soon as it is known; a leftover
  * intent is resumed from those ids, the look-up and the activity's natural key ({@link findOrphanActivity}).
  */
+
 import type { EmailAddress } from '../../../exchange/types';
+import type { RunCounts } from '../../api';
+import type { RunContext } from '../../ports';
 import { abraLiteral, abraTimestamp } from '../../ports';
 import type { MailRow } from '../../state/mail-tables';
 import { ACTIVITIES, activityAssignmentBody } from '../activities';
@@ -22,12 +25,24 @@ import {
 } from './abra';
 import { normAddress } from './address';
 import type { Assignment } from './assign';
-import type { MailRun } from './batch';
+import type { Assigner } from './assign-abra';
 import { mimeVerdict } from './filters';
 import { describeMessage, fmtAddressPlain } from './format';
+import type { MailSettings } from './message';
 import { messageDate, type Prepared, retryKey } from './message';
 import { type ParsedMail, stripLargeAttachments } from './mime';
 import { bodyBytes } from './mime-body';
+
+/** What archiving one message needs of its run (batch.ts `MailRun` has it): the context, the settings, the counts,
+ * the interrupted creates, the assigner and the budgeted MIME reader. */
+export interface ArchiveRun {
+  readonly ctx: RunContext;
+  readonly cfg: MailSettings;
+  readonly counts: RunCounts;
+  readonly intents: Map<string, Record<string, unknown>>;
+  readonly assigner: Assigner;
+  parse(raw: Buffer): ParsedMail;
+}
 
 /** File name of the original message stored with every archived e-mail (docs/mail.md "Nothing lost"). */
 export const ORIGINAL_EML = 'original.eml';
@@ -50,7 +65,7 @@ interface Read {
 
 /** Archive one message: look it up company-wide, then link to it or create activity, e-mail and relation. */
 export async function archive(
-  run: MailRun,
+  run: ArchiveRun,
   p: Prepared,
   setup: MailSetup,
   pre: Prefetched | null,
@@ -89,7 +104,7 @@ export async function archive(
 }
 
 /** The archive's row for the message, and its intent and retry gone: one transaction. */
-function recordArchived(run: MailRun, p: Prepared, row: Omit<MailRow, 'id'>): void {
+function recordArchived(run: ArchiveRun, p: Prepared, row: Omit<MailRow, 'id'>): void {
   const { state } = run.ctx;
   state.transaction(() => {
     state.mail.put(row);
@@ -103,7 +118,7 @@ function recordArchived(run: MailRun, p: Prepared, row: Omit<MailRow, 'id'>): vo
  * (participant of the activity) and complete the assignment when the stored one has no firm yet.
  */
 async function linkExisting(
-  run: MailRun,
+  run: ArchiveRun,
   p: Prepared,
   found: FoundEmail,
   parsed?: ParsedMail,
@@ -160,7 +175,7 @@ async function linkExisting(
 
 /** An activity created by an interrupted earlier run for this message (same type, series, solver, subject, time). */
 async function findOrphanActivity(
-  run: MailRun,
+  run: ArchiveRun,
   p: Prepared,
   subject: string,
   payload: Record<string, unknown>,
@@ -212,7 +227,7 @@ function storedAttachments(
 
 /** The archive's CRM activity for the message: completed, at the message's time, assigned as decided. */
 async function createActivity(
-  run: MailRun,
+  run: ArchiveRun,
   p: Prepared,
   subject: string,
   description: string,
@@ -249,7 +264,7 @@ async function createActivity(
  * Create what is missing of activity, e-mail record and relation (all of it for a new message; for a leftover
  * intent, what the interrupted run had not created yet), recording each id in the intent as soon as it is known.
  */
-async function createRecords(run: MailRun, p: Prepared, setup: MailSetup, r: Read): Promise<void> {
+async function createRecords(run: ArchiveRun, p: Prepared, setup: MailSetup, r: Read): Promise<void> {
   const { ctx, cfg } = run;
   const { raw, parsed, subject } = r;
   const a = await run.assigner.assign(p, parsed);

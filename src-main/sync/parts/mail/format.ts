@@ -4,8 +4,8 @@
  * size limit — then the plain-text body).
  */
 import type { EmailAddress } from '../../../exchange/types';
-import type { Direction } from './abra';
 import { normAddress } from './address';
+import type { Direction } from './message';
 
 /** Longest plain-text body written to the activity description (characters). [I] ABRA's limit is unknown. */
 export const MAX_DESCRIPTION = 100_000;

@@ -6,12 +6,14 @@
 import { createHash } from 'node:crypto';
 import type { FolderRef, MessageItem } from '../../../exchange/types';
 import type { RunContext } from '../../ports';
-import type { Direction } from './abra';
 import { normAddress } from './address';
 import type { ParsedMail } from './mime';
 
 /** The archive's settings: the mail section of the run's configuration. */
 export type MailSettings = RunContext['config']['parts']['mail'];
+
+/** Which of ABRA's e-mail agendas a message belongs to: received (`emailsreceiveds`) or sent (`emailsents`). */
+export type Direction = 'received' | 'sent';
 
 export interface FolderSpec {
   ref: FolderRef;

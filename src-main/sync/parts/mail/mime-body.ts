@@ -3,7 +3,7 @@
  * without decoding it, and its text in its charset.
  */
 import { decodeBytes } from './charset';
-import type { MimePart } from './mime';
+import type { MimePart } from './mime-headers';
 
 /** Decoded bytes of a leaf part's body. */
 export function bodyBytes(src: string, p: MimePart): Buffer {

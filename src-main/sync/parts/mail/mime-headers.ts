@@ -204,3 +204,20 @@ export function parseDate(v: string): string | undefined {
 export function flag(h: Map<string, string[]>, name: string): string {
   return first(h, name).trim().toLowerCase();
 }
+
+/** One part of a message as the reader keeps it: its headers and where its bytes are (mime.ts builds them). */
+export interface MimePart {
+  /** Lowercase header name → raw (latin1, unfolded) values in order. */
+  headers: Map<string, string[]>;
+  /** `type/subtype`, lowercase; `text/plain` when missing or unreadable. */
+  contentType: string;
+  params: Record<string, string>;
+  disposition: string;
+  dispParams: Record<string, string>;
+  transferEncoding: string;
+  /** Byte offsets in the raw message: the whole part (headers included), and its body. */
+  start: number;
+  bodyStart: number;
+  end: number;
+  children: MimePart[];
+}

@@ -25,6 +25,7 @@ import {
   first,
   firstAngle,
   flag,
+  type MimePart,
   mimeWork,
   parseAddressList,
   parseDate,
@@ -32,21 +33,7 @@ import {
   parseParams,
 } from './mime-headers';
 
-export interface MimePart {
-  /** Lowercase header name → raw (latin1, unfolded) values in order. */
-  headers: Map<string, string[]>;
-  /** `type/subtype`, lowercase; `text/plain` when missing or unreadable. */
-  contentType: string;
-  params: Record<string, string>;
-  disposition: string;
-  dispParams: Record<string, string>;
-  transferEncoding: string;
-  /** Byte offsets in the raw message: the whole part (headers included), and its body. */
-  start: number;
-  bodyStart: number;
-  end: number;
-  children: MimePart[];
-}
+export type { MimePart } from './mime-headers';
 
 export interface AttachmentInfo {
   name: string;
