@@ -1,6 +1,13 @@
 import { createContext, useContext } from 'react';
 import type { AppState, SchedulerStatus } from '../../../src-main/app/ipc-contract';
-import type { LeaveGuard } from './leave-guard';
+
+/** What a page with a form tells the app, so leaving it with unsaved edits asks first (issue #18 item 9). */
+export interface LeaveGuard {
+  /** Are there edits that are not saved? */
+  dirty(): boolean;
+  /** Save them; true when saved (false: the page shows why, and the user stays). */
+  save(): Promise<boolean>;
+}
 
 export const PAGES = [
   'overview',

@@ -1,13 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useApp } from './app-context';
 
-/** What a page with a form tells the app, so leaving it with unsaved edits asks first (issue #18 item 9). */
-export interface LeaveGuard {
-  /** Are there edits that are not saved? */
-  dirty(): boolean;
-  /** Save them; true when saved (false: the page shows why, and the user stays). */
-  save(): Promise<boolean>;
-}
+export type { LeaveGuard } from './app-context';
 
 /**
  * Registers the page's unsaved-changes guard while it is shown: opening another page (the sidebar, a button, a
