@@ -4,7 +4,6 @@
  * `testTimeoutMs` whatever the server does, and uses only secrets entered for the server it goes to.
  */
 import { probeEwsAuth } from '../../exchange/ews/auth-probe';
-import type { ExchangeBackend } from '../../exchange/types';
 import { SyncError, toSyncError } from '../../shared/errors';
 import {
   failureNote,
@@ -15,7 +14,7 @@ import {
   noteText,
   tr,
 } from '../../shared/messages';
-import type { SecretName, SecretSource, SyncConfig } from '../../sync/config';
+import type { SecretName, SyncConfig } from '../../sync/config';
 import {
   type CheckResult,
   type PreflightClient,
@@ -30,7 +29,6 @@ import { discoverAndTest } from '../connection-discover';
 import type { AppApi, ConnectionSide, ConnectionTestResult } from '../ipc-contract';
 import { abraClient, exchangeOnly } from './clients';
 import type { Ctx } from './context';
-import type { ControllerDeps } from './deps';
 import { secretNeeds } from './secret-bindings';
 
 /** The host one side of a configuration talks to, for the messages ('' when the URL is not usable). */

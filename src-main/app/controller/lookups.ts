@@ -9,7 +9,6 @@ import type { AppApi, FirmHit, MailFolderItem, PickerItem, WhereCheck } from '..
 import { abraClient, exchangeOnly } from './clients';
 import { explainConnectionError } from './connection-test';
 import type { Ctx } from './context';
-import type { AbraApiClient } from './deps';
 
 type LookupCalls = Pick<
   AppApi,

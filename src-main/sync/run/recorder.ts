@@ -11,7 +11,8 @@ import type { PartName } from '../config';
 import type { RunContext } from '../ports';
 import type { RunOutcome } from './types';
 
-const emptyCounts = (): RunCounts => ({
+/** A run's counts before anything happened (two-way parts and the e-mail archive alike). */
+export const emptyCounts = (): RunCounts => ({
   abra: { created: 0, updated: 0, deleted: 0 },
   exchange: { created: 0, updated: 0, deleted: 0 },
   unlinked: 0,

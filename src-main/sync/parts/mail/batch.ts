@@ -6,8 +6,9 @@
 
 import type { MessageItem } from '../../../exchange/types';
 import { SyncError, toSyncError } from '../../../shared/errors';
-import type { ItemFailure, PlanEntry, RunCounts } from '../../api';
+import type { ItemFailure, PlanEntry } from '../../api';
 import type { RunContext } from '../../ports';
+import { emptyCounts } from '../../run/recorder';
 import { type MailSetup, type Prefetched, prefetchEmails } from './abra';
 import { normAddress } from './address';
 import { archive } from './archive';
@@ -38,15 +39,6 @@ export interface MailPartOptions {
   clock?: () => number;
   parseBudgetMs?: number;
 }
-
-const emptyCounts = (): RunCounts => ({
-  abra: { created: 0, updated: 0, deleted: 0 },
-  exchange: { created: 0, updated: 0, deleted: 0 },
-  unlinked: 0,
-  conflicts: 0,
-  failed: 0,
-  examined: 0,
-});
 
 /** An error that stops the whole run (not only its message). */
 export function isFatal(e: unknown): boolean {
