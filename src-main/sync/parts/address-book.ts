@@ -18,6 +18,7 @@ import { type AbraRow, abraIn, abraLiteral, nestRow, type RunContext } from '../
 import type { CommonRecord } from '../record';
 import { FIRM_READ, PERSON_SELECT } from './abra-reads';
 import { deletionScan, extraFieldsFor, isoOrEmpty, str } from './activities';
+import { personCompareDue } from './person-schedule';
 
 const cfgOf = (ctx: RunContext): AddressBookConfig => ctx.config.parts.addressBook;
 
@@ -113,6 +114,8 @@ interface Cursor {
    */
   personsByHash?: boolean;
   personHashes?: Record<string, string>;
+  /** When the linked persons were last compared by hash (`personCompareDue`: on the deletion scan's schedule). */
+  personsComparedAt?: string;
   /**
    * Rows read last time at the high-water edge (id → objversion). The changed-since query overlaps the last mark by a
    * few seconds, so these come back every run; unchanged, they are not re-derived (that cost a request per run).
@@ -130,6 +133,7 @@ function parseCursor(c: string | null): Cursor | null {
       edge: v.edge ?? {},
       ...(v.personsByHash ? { personsByHash: true } : {}),
       personHashes: v.personHashes ?? {},
+      ...(v.personsComparedAt ? { personsComparedAt: v.personsComparedAt } : {}),
     };
   } catch {
     return null;
@@ -184,7 +188,7 @@ async function changedPersons(
   cursor: Cursor,
   links: Map<string, string>,
   edge: Record<string, string>,
-): Promise<{ ids: string[]; high: string | null; byHash: boolean }> {
+): Promise<{ ids: string[]; high: string | null; byHash: boolean; comparedAt?: string }> {
   if (!cursor.personsByHash) {
     try {
       const p = await ctx.abra.changedSince('persons', cursor.persons);
@@ -196,11 +200,14 @@ async function changedPersons(
       // e.g. NxError 15 "Column unknown CORRECTEDAT$DATE": this server keeps no change stamps on persons
     }
   }
+  if (!personCompareDue(ctx, cursor.personsComparedAt))
+    return { ids: [], high: cursor.persons, byHash: true, comparedAt: cursor.personsComparedAt };
+  const comparedAt = ctx.now().toISOString();
   const linked = [...links.keys()].filter((id) => id.includes(':')).map((id) => id.split(':')[1] ?? '');
   const persons = await personsById(ctx, linked);
   const before = cursor.personHashes ?? {};
   const ids = [...persons.values()].filter((p) => before[str(p.id)] !== personHash(p)).map((p) => str(p.id));
-  return { ids, high: cursor.persons, byHash: true };
+  return { ids, high: cursor.persons, byHash: true, comparedAt };
 }
 
 async function personsById(ctx: RunContext, ids: string[]): Promise<Map<string, Row>> {
@@ -306,7 +313,9 @@ export const addressBookPart: TwoWayPart = {
     let personsHigh: string | null = cursor?.persons ?? null;
     const edge: Record<string, string> = {}; // `f:<firm id>` / `p:<person id>` → objversion
     let personsByHash = cursor?.personsByHash ?? false;
+    let personsComparedAt = cursor?.personsComparedAt;
     if (full) {
+      personsComparedAt = ctx.now().toISOString(); // every person of the firms in scope is read below
       const r = await ctx.abra.changedSince('firms', null, firmFilter(ctx), FIRM_READ);
       r.rows = r.rows.map(nestRow);
       firmRows = r.rows.map((row) => ({ row, inScope: true }));
@@ -344,6 +353,7 @@ export const addressBookPart: TwoWayPart = {
       const p = await changedPersons(ctx, cursor, links, edge);
       personsHigh = p.high;
       personsByHash = p.byHash;
+      personsComparedAt = p.comparedAt;
       if (p.ids.length) {
         const changed = new Set(p.ids);
         const firmIds = [...links.keys()]
@@ -378,6 +388,7 @@ export const addressBookPart: TwoWayPart = {
         edge,
         ...(personsByHash ? { personsByHash: true } : {}),
         personHashes,
+        ...(personsComparedAt ? { personsComparedAt } : {}),
       }),
       full,
       extraCursors: scan.extraCursors,
