@@ -19,6 +19,7 @@ import type {
   SyncServiceApi,
 } from './api';
 import { PART_NAMES, type PartName, type SecretSource, type SyncConfig } from './config';
+import { releaseHeapAfterRun } from './memory';
 import { type AnyPart, isOwnFlowPart } from './part';
 import { addressBookPart } from './parts/address-book';
 import { calendarPart } from './parts/calendar';
@@ -67,6 +68,8 @@ export interface SyncServiceOptions {
    * headless use): the configuration given is the approval.
    */
   approval?: 'ask' | 'auto';
+  /** After each run, give a big run's empty JS heap pages back (`memory.ts`); on in the app (createSyncService). */
+  releaseHeapAfterRuns?: boolean;
 }
 
 /** State meta key of the scope the user approved for a part. */
@@ -411,6 +414,7 @@ export class SyncService implements SyncServiceApi {
       if (err.kind === 'auth' || err.kind === 'unreachable' || err.kind === 'tls') this.conn = null;
     }
     this.afterRun(part, summary);
+    if (this.opts.releaseHeapAfterRuns) releaseHeapAfterRun(); // the tray app holds the engine all day
     return summary;
   }
 
@@ -661,5 +665,5 @@ function sameConnections(a: SyncConfig, b: SyncConfig): boolean {
 }
 
 export async function createSyncService(opts: SyncServiceOptions): Promise<SyncService> {
-  return new SyncService(opts);
+  return new SyncService({ releaseHeapAfterRuns: true, ...opts });
 }
