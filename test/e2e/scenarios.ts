@@ -70,8 +70,9 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
       // EWS: the echo of the first run's own writes is recognised by its ChangeKey and not fetched again
       if (w.ews) expect(w.ews.log.counts().GetItem ?? 0).toBe(0);
 
-      // Steady state: the address book asks ABRA only what changed — firms and persons changed since the last mark;
-      // rows the overlap of that query brings back unchanged are not re-derived (no persons-by-id read)
+      // Steady state: the address book asks ABRA only what changed — firms changed since the last mark; rows the
+      // overlap of that query brings back unchanged are not re-derived. Persons (no change stamps on this server)
+      // are compared by hash only on the deletion scan's schedule (docs/sync-engine.md), not within it: no read.
       const before = w.abra.log.entries().length;
       await w.run(s, 'addressBook');
       await w.run(s, 'addressBook');
@@ -80,7 +81,7 @@ export function defineScenarios(kind: 'ews' | 'graph', o: { ewsVersion?: ServerF
         .slice(before)
         .map((e) => `${e.method} ${e.collection}`);
       expect(asked.filter((x) => x === 'GET firms')).toHaveLength(2);
-      expect(asked.filter((x) => x === 'GET persons')).toHaveLength(2);
+      expect(asked.filter((x) => x === 'GET persons')).toHaveLength(0);
     });
 
     it('the user deletes the "ABRA Gen" contacts folder for good: it is made anew and filled again, ABRA untouched', async () => {

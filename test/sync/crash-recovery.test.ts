@@ -360,3 +360,35 @@ describe('a create into ABRA cut off by a crash', () => {
     expect(s.state.listIntents('calendar')).toEqual([]);
   });
 });
+
+describe('one transaction per Exchange write batch', () => {
+  it('a failure while linking a batch leaves none of its links; the next run adopts them by stamp, no duplicates', async () => {
+    for (let i = 1; i <= 3; i++) meeting(`Schůzka ${i}`, ME);
+    const s = start(only('calendar'));
+    // the third link of the batch fails (as a full disk would): the batch's transaction is rolled back
+    const putLink = s.state.putLink.bind(s.state);
+    let calls = 0;
+    s.state.putLink = (l) => {
+      if (++calls === 3) throw new Error('disk full');
+      putLink(l);
+    };
+    const [r] = await s.syncNow('calendar');
+    expect(r?.result).toBe('failed');
+    expect(ex.inFolder('calendar')).toHaveLength(3); // the batch reached Exchange
+    expect(s.state.listLinks('calendar')).toEqual([]); // …but none of its links was committed
+    expect(s.state.listIntents('calendar')).toHaveLength(3); // the intents written before the batch stay
+
+    s.state.putLink = putLink;
+    const [again] = await s.syncNow('calendar');
+    expect(again?.result).toBe('ok');
+    expect(again?.counts.exchange.created).toBe(0);
+    expect(ex.inFolder('calendar')).toHaveLength(3); // adopted by the AbraId stamp, not created twice
+    const links = s.state.listLinks('calendar');
+    expect(links.map((l) => l.abraId).sort()).toEqual(
+      activities()
+        .map((a) => a.id)
+        .sort(),
+    );
+    expect(s.state.listIntents('calendar')).toEqual([]);
+  });
+});

@@ -1,7 +1,10 @@
 /**
  * The second half of writing: the Exchange job lists in batches with one result per item — creates, then updates
- * with the AbraId stamps riding on them (and stamp-only writes), then deletes. Each result updates its link in its
- * own transaction.
+ * with the AbraId stamps riding on them (and stamp-only writes), then deletes. The results of one batch update their
+ * links in ONE transaction (one commit per batch, not per item: the per-item commits were a fifth of the engine's
+ * CPU). Crash safety is unchanged: the intents of a batch's creates are committed before the batch is sent, so a
+ * crash (or an error) before that transaction commits leaves none of the batch's links and all of its intents, and
+ * the next run adopts the created items by their AbraId stamp.
  */
 import type { ItemData, UpdateRequest, WriteResult } from '../../exchange/types';
 import { SyncError } from '../../shared/errors';
@@ -52,22 +55,22 @@ async function writeCreates(wr: Writer, creates: ExchangeJob[], batchSize: numbe
         ),
       batch.length,
     );
-    batch.forEach((c, i) => {
-      const r = results[i];
-      if (r?.ok) {
-        state.transaction(() => {
+    linkBatch(wr, () =>
+      batch.forEach((c, i) => {
+        const r = results[i];
+        if (r?.ok) {
           if (c.w.link && c.w.link.exKey !== r.id) state.deleteLink(part.name, c.w.link.abraId);
           linkFrom(wr, c.w, c.record, c.abraId, c.abraVersion, r.id, r.id, r.changeKey);
           state.removeIntent(part.name, 'exchange', c.abraId);
-        });
-        wr.rec.remark(c.w, r);
-        wr.rec.counts.exchange.created++;
-      } else {
-        state.removeIntent(part.name, 'exchange', c.abraId);
-        fail(wr, c.w, 'exchange', r ? r.error : noResult());
-      }
-      wr.tick();
-    });
+          wr.rec.remark(c.w, r);
+          wr.rec.counts.exchange.created++;
+        } else {
+          state.removeIntent(part.name, 'exchange', c.abraId);
+          fail(wr, c.w, 'exchange', r ? r.error : noResult());
+        }
+        wr.tick();
+      }),
+    );
   }
 }
 
@@ -176,10 +179,20 @@ async function writeUpdates(wr: Writer, writes: UpdateWrite[], batchSize: number
         ),
       batch.length,
     );
-    batch.forEach((x, i) => {
-      x.done(results[i]);
-    });
+    linkBatch(wr, () =>
+      batch.forEach((x, i) => {
+        x.done(results[i]);
+      }),
+    );
   }
+}
+
+/**
+ * One batch's results, linked in one transaction: a throw (a full disk, a bug) rolls back every link, retry and
+ * intent change of the batch and fails the run; the batch's intents stay, so the next run adopts its items.
+ */
+function linkBatch(wr: Writer, fn: () => void): void {
+  wr.run.ctx.state.transaction(fn);
 }
 
 async function writeDeletes(wr: Writer, deletes: WorkItem[], batchSize: number): Promise<void> {
@@ -189,19 +202,18 @@ async function writeDeletes(wr: Writer, deletes: WorkItem[], batchSize: number):
     if (ctx.signal?.aborted) break;
     const ids = batch.map((w) => w.exId ?? '');
     const results = await writeBatch(() => ctx.exchange.deleteItems(folder, ids), batch.length);
-    batch.forEach((w, i) => {
-      const r = results[i];
-      if (r?.ok) {
-        const { abraId } = w;
-        if (abraId) {
-          state.transaction(() => {
-            state.deleteLink(part.name, abraId);
+    linkBatch(wr, () =>
+      batch.forEach((w, i) => {
+        const r = results[i];
+        if (r?.ok) {
+          if (w.abraId) {
+            state.deleteLink(part.name, w.abraId);
             clearRetries(wr, w);
-          });
-        }
-        wr.rec.counts.exchange.deleted++;
-      } else fail(wr, w, 'exchange', r ? r.error : noResult());
-      wr.tick();
-    });
+          }
+          wr.rec.counts.exchange.deleted++;
+        } else fail(wr, w, 'exchange', r ? r.error : noResult());
+        wr.tick();
+      }),
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { releaseHeapAfterRun } from '../memory';
 import { SyncError, toSyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
 import type { PlanEntry, RunSummary, SchedulerStatus, ServiceEvent, SyncServiceApi } from '../api';
@@ -256,6 +257,7 @@ export class SyncService implements SyncServiceApi {
       if (err.kind === 'auth' || err.kind === 'unreachable' || err.kind === 'tls') this.conn = null;
     }
     this.afterRun(part, summary);
+    if (this.opts.releaseHeapAfterRuns) releaseHeapAfterRun(); // the tray app holds the engine all day
     return summary;
   }
 
@@ -397,5 +399,5 @@ export class SyncService implements SyncServiceApi {
 }
 
 export async function createSyncService(opts: SyncServiceOptions): Promise<SyncService> {
-  return new SyncService(opts);
+  return new SyncService({ releaseHeapAfterRuns: true, ...opts });
 }

@@ -41,6 +41,8 @@ export interface SyncServiceOptions {
    * headless use): the configuration given is the approval.
    */
   approval?: 'ask' | 'auto';
+  /** After each run, give a big run's empty JS heap pages back (`../memory.ts`); on in the app (createSyncService). */
+  releaseHeapAfterRuns?: boolean;
 }
 
 /** Do two configurations connect to the same ABRA and the same mailbox the same way? */

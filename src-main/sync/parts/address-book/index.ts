@@ -49,7 +49,9 @@ export const addressBookPart: TwoWayPart = {
     let personsHigh: string | null = cursor?.persons ?? null;
     const edge: Record<string, string> = {}; // `f:<firm id>` / `p:<person id>` → objversion
     let personsByHash = cursor?.personsByHash ?? false;
+    let personsComparedAt = cursor?.personsComparedAt;
     if (full) {
+      personsComparedAt = ctx.now().toISOString(); // every person of the firms in scope is read below
       const r = await ctx.abra.changedSince('firms', null, firmFilter(ctx), FIRM_READ);
       r.rows = r.rows.map(nestRow);
       firmRows = r.rows.map((row) => ({ row, inScope: true }));
@@ -87,6 +89,7 @@ export const addressBookPart: TwoWayPart = {
       const p = await changedPersons(ctx, cursor, links, edge);
       personsHigh = p.high;
       personsByHash = p.byHash;
+      personsComparedAt = p.comparedAt;
       if (p.ids.length) {
         const changed = new Set(p.ids);
         const firmIds = [...links.keys()]
@@ -121,6 +124,7 @@ export const addressBookPart: TwoWayPart = {
         edge,
         ...(personsByHash ? { personsByHash: true } : {}),
         personHashes,
+        ...(personsComparedAt ? { personsComparedAt } : {}),
       }),
       full,
       extraCursors: scan.extraCursors,

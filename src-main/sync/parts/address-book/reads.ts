@@ -7,6 +7,7 @@ import { FIRM_READ, PERSON_SELECT } from '../abra-reads';
 import { isoOrEmpty, str } from '../activities';
 import { firmToRecord, personToRecord, type Row } from './mapping';
 import { personHash } from './person-hash';
+import { personCompareDue } from './person-schedule';
 
 export const cfgOf = (ctx: RunContext): AddressBookConfig => ctx.config.parts.addressBook;
 
@@ -41,6 +42,8 @@ export interface Cursor {
    */
   personsByHash?: boolean;
   personHashes?: Record<string, string>;
+  /** When the linked persons were last compared by hash (`personCompareDue`: on the deletion scan's schedule). */
+  personsComparedAt?: string;
   /**
    * Rows read last time at the high-water edge (id → objversion). The changed-since query overlaps the last mark by a
    * few seconds, so these come back every run; unchanged, they are not re-derived (that cost a request per run).
@@ -58,6 +61,7 @@ export function parseCursor(c: string | null): Cursor | null {
       edge: v.edge ?? {},
       ...(v.personsByHash ? { personsByHash: true } : {}),
       personHashes: v.personHashes ?? {},
+      ...(v.personsComparedAt ? { personsComparedAt: v.personsComparedAt } : {}),
     };
   } catch {
     return null;
@@ -100,7 +104,7 @@ export async function changedPersons(
   cursor: Cursor,
   links: Map<string, string>,
   edge: Record<string, string>,
-): Promise<{ ids: string[]; high: string | null; byHash: boolean }> {
+): Promise<{ ids: string[]; high: string | null; byHash: boolean; comparedAt?: string }> {
   if (!cursor.personsByHash) {
     try {
       const p = await ctx.abra.changedSince('persons', cursor.persons);
@@ -112,11 +116,14 @@ export async function changedPersons(
       // e.g. NxError 15 "Column unknown CORRECTEDAT$DATE": this server keeps no change stamps on persons
     }
   }
+  if (!personCompareDue(ctx, cursor.personsComparedAt))
+    return { ids: [], high: cursor.persons, byHash: true, comparedAt: cursor.personsComparedAt };
+  const comparedAt = ctx.now().toISOString();
   const linked = [...links.keys()].filter((id) => id.includes(':')).map((id) => id.split(':')[1] ?? '');
   const persons = await personsById(ctx, linked);
   const before = cursor.personHashes ?? {};
   const ids = [...persons.values()].filter((p) => before[str(p.id)] !== personHash(p)).map((p) => str(p.id));
-  return { ids, high: cursor.persons, byHash: true };
+  return { ids, high: cursor.persons, byHash: true, comparedAt };
 }
 
 export async function personsById(ctx: RunContext, ids: string[]): Promise<Map<string, Row>> {
