@@ -4,7 +4,7 @@
  * the CLI and the dry run ("preview").
  *
  * The phases, each in its own file with a typed input and output:
- * `folder.ts` (open the part's folder) → `read.ts` (`SidesRead`) → `pair.ts` (`Pairing`) → `items.ts` (the work list,
+ * `folder.ts` (open the part's folder) → `read.ts` (`SidesRead`) → `pair.ts` (`Pairing`, declared with its reader in `items.ts`) → `items.ts` (the work list,
  * decided) → `plan.ts` → `guard.ts` (stop before writing?) → `write-abra.ts` (item by item; Exchange job lists) →
  * `write-exchange.ts` (batches) → `commit.ts` (cursors). `recorder.ts` keeps the run's counts, failures and summary.
  */

@@ -7,7 +7,6 @@ import type { AbraItem, ExItem } from '../part';
 import { type Decision, decide, type SideState } from '../reconcile';
 import { type CommonRecord, recordHash } from '../record';
 import type { FieldOverride, Link } from '../state/store';
-import type { Pairing } from './pair';
 import type { SidesRead } from './read';
 import type { PartRun } from './types';
 
@@ -71,6 +70,21 @@ export function workItem(
     abraRecord: abra?.record ?? link?.record ?? null,
     exRecord: ex?.record ?? link?.record ?? null,
   };
+}
+
+/** What pairing found (pair.ts), the input of {@link buildWork} beside what was read. */
+export interface Pairing {
+  /** exKey → abraId for unlinked pairs. */
+  pairs: Map<string, string>;
+  /** abraId → exKey, the same pairs. */
+  pairsByAbra: Map<string, string>;
+  pairedAbra: Set<string>;
+  /** exKey → the record sent to ABRA by a create a crash interrupted (the common base of the pair). */
+  adopted: Map<string, CommonRecord>;
+  /** exKey: paired by content, so it carries no stamp yet. */
+  contentPaired: Set<string>;
+  /** Half-made ABRA records of interrupted creates whose Outlook item is gone: deleted. */
+  orphanWork: WorkItem[];
 }
 
 export interface Work {

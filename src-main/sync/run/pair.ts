@@ -5,24 +5,10 @@
  */
 import type { AbraItem, ExItem, TwoWayPart } from '../part';
 import type { CommonRecord } from '../record';
-import { type WorkItem, workItem } from './items';
+import { type Pairing, workItem } from './items';
 import { findLeftovers } from './leftovers';
 import type { SidesRead } from './read';
 import type { PartRun } from './types';
-
-export interface Pairing {
-  /** exKey → abraId for unlinked pairs. */
-  pairs: Map<string, string>;
-  /** abraId → exKey, the same pairs. */
-  pairsByAbra: Map<string, string>;
-  pairedAbra: Set<string>;
-  /** exKey → the record sent to ABRA by a create a crash interrupted (the common base of the pair). */
-  adopted: Map<string, CommonRecord>;
-  /** exKey: paired by content, so it carries no stamp yet. */
-  contentPaired: Set<string>;
-  /** Half-made ABRA records of interrupted creates whose Outlook item is gone: deleted. */
-  orphanWork: WorkItem[];
-}
 
 export async function pair(run: PartRun, read: SidesRead): Promise<Pairing> {
   const { ctx } = run;

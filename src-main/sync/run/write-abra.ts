@@ -7,9 +7,8 @@ import type { TwoWayPart } from '../part';
 import type { Decision } from '../reconcile';
 import { type CommonRecord, recordHash } from '../record';
 import { isFatal } from './batch';
-import type { WorkItem } from './items';
+import type { Pairing, WorkItem } from './items';
 import { clearRetries, fail, linkFrom, type Writer } from './links';
-import type { Pairing } from './pair';
 import type { PartRun } from './types';
 
 /** A create or update of one Exchange item, written in a batch. */
