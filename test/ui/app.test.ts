@@ -440,8 +440,8 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await nav('Overview').click();
     const book = region('Address book');
     await hasText(book.locator('.badge.result-ok'), 'OK');
-    await visible(book.getByText(/Exchange: [1-9]\d* created/));
-    await visible(region('Calendar').getByText(/Exchange: [1-9]\d* created/));
+    await visible(book.getByText(/Outlook: [1-9]\d* created/));
+    await visible(region('Calendar').getByText(/Outlook: [1-9]\d* created/));
     await visible(region('E-mail archive').getByText(/ABRA: [1-9]\d* created/));
     expect(exchangeItemCount()).toBeGreaterThan(0);
     await shot('04-overview');
@@ -524,7 +524,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await hasText(row.locator('td').nth(1), 'Subject');
     await shot('05b-conflicts');
     const before = await controller.listConflicts();
-    const flipButton = row.getByRole('button', { name: /Use the (ABRA|Exchange) value/ });
+    const flipButton = row.getByRole('button', { name: /Use the (ABRA|Outlook) value/ });
     await flipButton.click();
     await containsText(status(), 'value will be used');
     expect((await controller.listConflicts()).length).toBe(before.length - 1);
@@ -730,7 +730,7 @@ describe.skipIf(skipReason !== null)('renderer over the real controller (Chromiu
     await nav('Přehled').click();
     await visible(page.getByRole('button', { name: 'Synchronizovat vše' }));
     await visible(region('Adresář').getByText('Poslední běh'));
-    await visible(region('Kalendář').getByText(/Exchange: vytvořeno \d+, upraveno \d+, smazáno \d+/));
+    await visible(region('Kalendář').getByText(/Outlook: vytvořeno \d+, upraveno \d+, smazáno \d+/));
     await shot('11-overview-cs');
     // What main recorded or answers reads in Czech too: the run that waited for the mass-delete confirmation …
     await nav('Protokol').click();

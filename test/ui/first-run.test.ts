@@ -346,7 +346,7 @@ describe.skipIf(skipReason !== null)('first run waits for the preview (Chromium,
     }
     const book = page.getByRole('region', { name: 'Adresář', exact: true });
     // what the part does, in words (the previous test turned on "only my firms" and off persons)
-    await containsText(book.locator('.part-line'), 'ABRA → Exchange');
+    await containsText(book.locator('.part-line'), 'ABRA → Outlook');
     await containsText(book.locator('.part-line'), 'jen firmy, za které odpovídám');
     await containsText(
       page.getByRole('region', { name: 'Kalendář', exact: true }).locator('.part-line'),
