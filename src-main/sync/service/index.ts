@@ -1,8 +1,8 @@
-import { releaseHeapAfterRun } from '../memory';
 import { SyncError, toSyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
 import type { PlanEntry, RunSummary, SchedulerStatus, ServiceEvent, SyncServiceApi } from '../api';
 import { PART_NAMES, type PartName, type SyncConfig } from '../config';
+import { releaseHeapAfterRun } from '../memory';
 import { type AnyPart, isOwnFlowPart } from '../part';
 import { addressBookPart } from '../parts/address-book';
 import { calendarPart } from '../parts/calendar';
