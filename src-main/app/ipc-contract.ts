@@ -22,7 +22,7 @@ import { PART_NAMES, type PartName, type SyncConfig } from '../sync/config';
 import type { CheckResult } from '../sync/preflight';
 
 /**
- * The engine's recorded notes, read in the UI language (the one catalogue: ../shared/messages.ts), and `tr` for the
+ * The engine's recorded notes, read in the UI language (the one catalogue: ../shared/messages/), and `tr` for the
  * words the renderer shares with main (part names, field labels: src-renderer/src/locales/catalogue.ts).
  */
 export { type Locale, type MessageKey, type Note, noteText, tr } from '../shared/messages';

@@ -43,7 +43,7 @@ type Lang = 'cs' | 'en';
 
 const APP_NAME = 'ABRA Gen Exchange Sync';
 
-/** A tray sentence in the tray's language (../shared/messages.ts). */
+/** A tray sentence in the tray's language (../shared/messages/). */
 const say = (lang: Lang, key: MessageKey, params?: MessageParams) => tr(lang, key, params);
 const partName = (p: PartStatus, lang: Lang) => tr(lang, `field.parts.${p.part}`);
 const resultText = (r: RunSummary, lang: Lang) => tr(lang, `tray.result.${r.result}`);

@@ -1,5 +1,5 @@
 /**
- * The main process's sentences (src-main/shared/messages.ts): Czech has every English sentence with the same
+ * The main process's sentences (src-main/shared/messages/): Czech has every English sentence with the same
  * placeholders and its own plural forms; formatting fills placeholders and falls back for unknown notes.
  */
 import { describe, expect, it } from 'vitest';

@@ -5,10 +5,8 @@
 import type { AppState } from '../ipc-contract';
 import type { Logger } from '../log';
 import type { ControllerDeps } from './deps';
-import type { EngineHost } from './engine-host';
 import type { Events } from './events';
-import type { SecretBindings } from './secret-bindings';
-import type { SettingsState } from './settings-state';
+import type { EngineHost, SecretBindings, SettingsState } from './handles';
 
 export interface Ctx {
   deps: ControllerDeps;

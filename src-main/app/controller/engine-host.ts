@@ -12,30 +12,9 @@ import type { Logger } from '../log';
 import { NotificationTracker } from '../notifications';
 import type { ControllerDeps } from './deps';
 import type { Events } from './events';
-import type { SecretBindings } from './secret-bindings';
-import type { SettingsState } from './settings-state';
+import type { EngineHost, SecretBindings, SettingsState } from './handles';
 
-export interface EngineHost {
-  /** The running engine, or null. */
-  service(): SyncService | null;
-  /** Resolves when the engine changes asked for so far are done. */
-  settled(): Promise<void>;
-  /** Bring the engine in line with the saved settings and stored secrets. Serialised. */
-  applySettings(): Promise<void>;
-  /** The engine, or an error that says why there is none. */
-  requireService(): Promise<SyncService>;
-  /** The engine with every secret it needs, or an error that says what is missing. */
-  requireReady(): Promise<SyncService>;
-  /**
-   * The user fixed something (secret stored, settings saved, a test passed): the parts that failed run again at
-   * once, in the background, so the red state and the banner go as soon as it works — not at the next interval. Only
-   * while the engine runs its timers (as shipped). One notification per problem: nothing is re-armed here.
-   */
-  retryProblems(): void;
-  /** What keeps the app from syncing, in the UI language (the overview's banner). */
-  problems(): Promise<string[]>;
-  dispose(): Promise<void>;
-}
+export type { EngineHost } from './handles';
 
 /** Engine events go to the window; status changes also to notifications (once per problem, if wanted). */
 function serviceEventHandler(

@@ -4,14 +4,16 @@
  * own dialog that it may follow a changed server.
  */
 import type { MessageKey } from '../../shared/messages';
-import type { SecretName, SecretSource, SyncConfig } from '../../sync/config';
+import type { SecretName, SyncConfig } from '../../sync/config';
 import { type Bindings, bindingHost, bindingKey, bindingKeysFor, boundSecrets, isBound } from '../bindings';
 import type { AppApi, WritableSecret } from '../ipc-contract';
 import type { Logger } from '../log';
 import { describeSecret, SECRET_NAMES } from '../secrets';
 import type { Ctx } from './context';
 import type { ControllerDeps } from './deps';
-import type { SettingsState } from './settings-state';
+import type { SecretBindings, SettingsState } from './handles';
+
+export type { SecretBindings } from './handles';
 
 /** Which secrets a configuration needs, and the sentence for each that is missing. */
 export function secretNeeds(cfg: SyncConfig): { name: SecretName; missing: MessageKey }[] {
@@ -22,31 +24,6 @@ export function secretNeeds(cfg: SyncConfig): { name: SecretName; missing: Messa
     out.push({ name: 'graphTokenCache', missing: 'setup.missing.microsoft' });
   else out.push({ name: 'exchangePassword', missing: 'setup.missing.exchangePassword' });
   return out;
-}
-
-export interface SecretBindings {
-  bindings(): Bindings;
-  /** Bind a secret to these keys (null: to none). In memory; the settings' save writes it. */
-  set(name: SecretName, keys: string[] | null): void;
-  add(name: SecretName, key: string): void;
-  /**
-   * Stored AND entered for where `cfg` would send it. A secret with no binding at all (stored by a version before
-   * bindings, or entered before any server was known) is bound on its first use (trust on first use).
-   */
-  usable(name: SecretName, cfg: SyncConfig): Promise<boolean>;
-  /** The sentences for the secrets `cfg` needs that are not usable. */
-  missingSecrets(cfg: SyncConfig): Promise<string[]>;
-  /** The secrets as a connector for `cfg` may see them (only those entered for its servers). */
-  forConfig(cfg: SyncConfig): SecretSource;
-  /** What the engine may use: only secrets entered for the saved servers. */
-  readonly engineSecrets: SecretSource;
-  label(name: SecretName): string;
-  /** A yes/no question in main's own dialog; no dialog, or a failed one, is a no. */
-  ask(message: string): Promise<boolean>;
-  /** A configuration about to be saved: each stored secret follows a changed server only if the user says so. */
-  followServers(cfg: SyncConfig): Promise<void>;
-  /** Secrets stored before bindings existed: bound to the servers saved now (the ones they were entered for). */
-  bindUnbound(saved: SyncConfig): Promise<void>;
 }
 
 export function createSecretBindings(

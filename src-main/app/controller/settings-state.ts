@@ -15,10 +15,13 @@ import {
 } from '../../sync/config';
 import type { AppApi, AppPreferences, ConnectionSide, FieldIssue, SaveResult } from '../ipc-contract';
 import type { Logger } from '../log';
-import { applyPolicy, lockedViolations, NO_POLICY, type Policy } from '../policy';
+import { applyPolicy, lockedViolations, NO_POLICY } from '../policy';
 import { DEFAULT_PREFERENCES, type SettingsDoc, stripSecretFields } from '../settings';
 import type { Ctx } from './context';
 import type { ControllerDeps } from './deps';
+import type { SettingsState } from './handles';
+
+export type { SettingsState } from './handles';
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,26 +30,6 @@ export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== nu
 export function resolveLocale(pref: AppPreferences['language'], system: string): Locale {
   if (pref === 'cs' || pref === 'en') return pref;
   return /^(cs|sk)\b/i.test(system) ? 'cs' : 'en';
-}
-
-export interface SettingsState {
-  readonly policy: Policy;
-  /** The settings document as it stands (saved by {@link save}). */
-  doc(): SettingsDoc;
-  /** Change the document in memory; {@link save} writes it. */
-  change(patch: Partial<SettingsDoc>): void;
-  save(): void;
-  preferences(): AppPreferences;
-  /** The UI language: every sentence main answers the renderer with is in it. */
-  locale(): Locale;
-  say(key: MessageKey, params?: MessageParams): string;
-  /** The saved configuration with the policy applied, validated; or the problems why not. */
-  effective(): { config: SyncConfig | null; issues: FieldIssue[] };
-  savedConfigOrThrow(): SyncConfig;
-  /** Config for testing one side with unsaved input: that side must be valid; the other may be incomplete. */
-  configForTest(side: ConnectionSide, input: unknown): { config: SyncConfig } | { issues: FieldIssue[] };
-  /** The page's unsaved settings checked like a save (policy, validation); throws the issues in the UI language. */
-  checkDraft(draft: unknown): SyncConfig;
 }
 
 export async function createSettingsState(deps: ControllerDeps, log: Logger): Promise<SettingsState> {

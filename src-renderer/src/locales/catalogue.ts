@@ -1,7 +1,7 @@
 /**
  * The renderer's translations: its own sentences (cs.json, en.json) and the words it shares with main — the part
  * names and the settings' field labels, which main also says (tray, notifications, settings issues). Those live once,
- * in main's catalogue (src-main/shared/messages.ts), reached through the IPC contract; the bundle already holds that
+ * in main's catalogue (src-main/shared/messages/), reached through the IPC contract; the bundle already holds that
  * catalogue for the engine's notes (`noteText`), so taking them from it adds nothing to it.
  */
 import { type Locale, type MessageKey, tr } from '../../../src-main/app/ipc-contract';
