@@ -2,8 +2,9 @@
  * Tasks: ABRA activities of the types/series chosen for tasks ⇄ Exchange tasks (EWS Tasks folder, Microsoft To Do
  * over Graph): subject, start, due, status (ABRA 0/1/2/3 ↔ NotStarted/InProgress/Completed), priority, body.
  */
-import { ianaZone, localToUtc, utcToLocal } from '../../exchange/graph/time';
+
 import type { ExchangeItem, Importance, TaskData, TaskItem, TaskStatus } from '../../exchange/types';
+import { ianaZone, localToUtc, utcToLocal } from '../../shared/zone-time';
 import type { TasksConfig } from '../config';
 import type { AbraItem, ExItem, TwoWayPart } from '../part';
 import type { AbraRow, RunContext } from '../ports';
