@@ -126,6 +126,8 @@ export interface OwnFlowPart {
     opts: { dryRun?: boolean; confirmDeletes?: boolean },
   ): Promise<{ summary: RunSummary; plan: PlanEntry[] }>;
   listUnassigned?(ctx: Pick<RunContext, 'state'>): UnassignedMail[];
+  /** How many wait (the status's count, asked on every status: a COUNT, not the list). */
+  countUnassigned?(ctx: Pick<RunContext, 'state'>): number;
   /** Take a message off the unassigned queue for good; false when it was not waiting there. */
   ignore?(ctx: Pick<RunContext, 'state'>, id: number): boolean;
   /** The archived text (headers and body) of a message of the queue, read from ABRA. */

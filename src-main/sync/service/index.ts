@@ -331,7 +331,7 @@ export class SyncService implements SyncServiceApi {
         partStatus(name, this.rt.get(name)!, this.config, this.state, {
           available: this.parts.has(name),
           awaitingApproval: this.awaitingApproval(name),
-          unassigned: () => this.listUnassignedMail().length,
+          unassigned: () => mailQueue.countUnassignedMail(this.parts.get('mail'), this.state),
         }),
       ),
     };

@@ -10,6 +10,11 @@ export function listUnassignedMail(mail: MailPart, state: StateStore) {
   return mail && isOwnFlowPart(mail) && mail.listUnassigned ? mail.listUnassigned({ state }) : [];
 }
 
+/** How many messages wait for their firm (0 without the archive). */
+export function countUnassignedMail(mail: MailPart, state: StateStore): number {
+  return mail && isOwnFlowPart(mail) && mail.countUnassigned ? mail.countUnassigned({ state }) : 0;
+}
+
 export function ignoreMail(mail: MailPart, state: StateStore, id: number): void {
   if (!mail || !isOwnFlowPart(mail) || !mail.ignore)
     throw new SyncError('config', 'the e-mail archive is not available in this version');

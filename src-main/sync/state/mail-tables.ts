@@ -174,6 +174,14 @@ export class MailTables {
     }));
   }
 
+  countUnassigned(): number {
+    return (
+      this.db
+        .prepare("SELECT COUNT(*) AS n FROM mail_messages WHERE status = 'unassigned'")
+        .get<{ n: number }>()?.n ?? 0
+    );
+  }
+
   count(): number {
     return this.db.prepare('SELECT COUNT(*) AS n FROM mail_messages').get<{ n: number }>()?.n ?? 0;
   }

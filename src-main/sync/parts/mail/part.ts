@@ -26,6 +26,7 @@ export function createMailPart(limits: MailPartOptions = {}): OwnFlowPart {
     name: 'mail',
     run: (ctx, opts) => runMail(ctx, opts, limits),
     listUnassigned: (ctx) => ctx.state.mail.listUnassigned(),
+    countUnassigned: (ctx) => ctx.state.mail.countUnassigned(),
     ignore: (ctx, id) => ctx.state.mail.ignore(id),
     readArchived: (ctx, id) => readArchived(ctx, id),
     assign: (ctx, id, firmId, personId, applyToAddress) =>
