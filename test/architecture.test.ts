@@ -128,7 +128,7 @@ const RULES: Rule[] = [
     name: 'exchange',
     files: under('src-main/exchange/'),
     may: ['src-main/exchange/', 'src-main/shared/'],
-    packages: ['axios', '@azure/msal-node', '@ewsjs/xhr', '@ewsjs/ntlm-client', 'js-md4'],
+    packages: ['axios', '@azure/msal-node', '@ewsjs/xhr', '@ewsjs/ntlm-client', 'js-md4', 'saxes'],
   },
   {
     name: 'sync (the state store may fall back to better-sqlite3 on Node < 22.5)',
