@@ -105,4 +105,54 @@ describe('StateStore', () => {
     expect(() => s.flipConflict(id)).toThrow(/no open conflict/);
     s.close();
   });
+
+  // issue #17: a link is one INSERT OR REPLACE; clearing retries and intents inside a transaction skips the DELETE
+  // when the part has none on that side (looked up once per transaction). What the store holds must not change.
+  it('a link written over a stale key keeps one row per key and per ABRA id, with the new values', () => {
+    const s = StateStore.open(':memory:');
+    s.putLink(link);
+    s.putLink({ ...link, abraId: 'F000000002', exId: 'AAMk2', exKey: 'AAMk2' });
+    // F..1 moves to F..2's key: F..2's row goes, F..1's row holds the new values
+    s.putLink({ ...link, exId: 'AAMk2', exKey: 'AAMk2', exChangeKey: 'CK9', record: { name: 'New' } });
+    expect(s.listLinks('addressBook').map((l) => [l.abraId, l.exKey, l.exChangeKey, l.record])).toEqual([
+      ['F000000001', 'AAMk2', 'CK9', { name: 'New' }],
+    ]);
+    s.close();
+  });
+
+  it('clears retries and intents inside transactions exactly as outside, also ones added in the same transaction', () => {
+    const s = StateStore.open(':memory:');
+    s.addRetry('calendar', 'abra', 'A1', 'n', 'r');
+    s.addIntent('calendar', 'exchange', 'A1', { subject: 'x' });
+    s.transaction(() => {
+      // the part has no Exchange-side retries and no ABRA-side intents: nothing to delete, nothing deleted
+      s.clearRetry('calendar', 'exchange', 'K1');
+      s.removeIntent('calendar', 'abra', 'K1');
+      // added in this transaction after the look-up said "none": cleared all the same
+      s.addRetry('calendar', 'exchange', 'K2', 'n', 'r');
+      s.addIntent('calendar', 'abra', 'K2', { subject: 'y' });
+      s.clearRetry('calendar', 'exchange', 'K2');
+      s.removeIntent('calendar', 'abra', 'K2');
+      // rows from before the transaction
+      s.clearRetry('calendar', 'abra', 'A1');
+      s.removeIntent('calendar', 'exchange', 'A1');
+    });
+    expect(s.listRetries('calendar')).toEqual([]);
+    expect(s.listIntents('calendar')).toEqual([]);
+    // a rolled-back transaction forgets what it looked up: the row added after it is cleared
+    expect(() =>
+      s.transaction(() => {
+        s.clearRetry('calendar', 'abra', 'A2');
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    s.addRetry('calendar', 'abra', 'A2', 'n', 'r');
+    s.transaction(() => s.clearRetry('calendar', 'abra', 'A2'));
+    expect(s.listRetries('calendar')).toEqual([]);
+    // another part's rows are not touched
+    s.addRetry('tasks', 'abra', 'A3', 'n', 'r');
+    s.transaction(() => s.clearRetry('calendar', 'abra', 'A3'));
+    expect(s.listRetries('tasks')).toHaveLength(1);
+    s.close();
+  });
 });

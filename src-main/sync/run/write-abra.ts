@@ -8,7 +8,7 @@ import type { Decision } from '../reconcile';
 import { type CommonRecord, recordHash } from '../record';
 import { isFatal } from './batch';
 import type { Pairing, WorkItem } from './items';
-import { clearRetries, fail, linkFrom, type Writer } from './links';
+import { clearRetries, fail, hashOf, linkFrom, type Writer } from './links';
 import type { PartRun } from './types';
 
 /** A create or update of one Exchange item, written in a batch. */
@@ -111,8 +111,8 @@ function refreshLink(wr: Writer, w: WorkItem, d: Of<'refreshLink'>): void {
       exKey,
       abraVersion: w.abraVersion,
       exChangeKey: w.exChangeKey,
-      abraHash: w.abra ? recordHash(w.abra.record) : (w.link?.abraHash ?? recordHash(d.record)),
-      exHash: w.ex ? recordHash(w.ex.record) : (w.link?.exHash ?? recordHash(d.record)),
+      abraHash: w.abra ? hashOf(w, w.abra.record) : (w.link?.abraHash ?? recordHash(d.record)),
+      exHash: w.ex ? hashOf(w, w.ex.record) : (w.link?.exHash ?? recordHash(d.record)),
       record: d.record,
       seriesKey: w.seriesKey,
       name: w.name,

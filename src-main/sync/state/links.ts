@@ -92,36 +92,31 @@ export class LinkTable {
     return this.db.prepare('SELECT COUNT(*) AS n FROM links WHERE part = ?').get<{ n: number }>(part)?.n ?? 0;
   }
 
+  /**
+   * One statement: INSERT OR REPLACE removes the row of the same ABRA id AND a stale row holding the same Exchange
+   * key (e.g. a major-corrected firm: a key belongs to one link only), then inserts — what a DELETE of the stale row
+   * plus an upsert did in two (issue #17).
+   */
   putLink(l: Omit<Link, 'updatedAt'>): void {
-    this.db.transaction(() => {
-      // A key can only belong to one link: a stale row for the same Exchange key (e.g. a major-corrected firm) goes.
-      this.db
-        .prepare('DELETE FROM links WHERE part = ? AND ex_key = ? AND abra_id <> ?')
-        .run(l.part, l.exKey, l.abraId);
-      this.db
-        .prepare(
-          `INSERT INTO links (part, abra_id, ex_id, ex_key, abra_version, ex_change_key, abra_hash, ex_hash, record, series_key, name, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(part, abra_id) DO UPDATE SET ex_id = excluded.ex_id, ex_key = excluded.ex_key,
-             abra_version = excluded.abra_version, ex_change_key = excluded.ex_change_key, abra_hash = excluded.abra_hash,
-             ex_hash = excluded.ex_hash, record = excluded.record, series_key = excluded.series_key, name = excluded.name,
-             updated_at = excluded.updated_at`,
-        )
-        .run(
-          l.part,
-          l.abraId,
-          l.exId,
-          l.exKey,
-          l.abraVersion,
-          l.exChangeKey,
-          l.abraHash,
-          l.exHash,
-          JSON.stringify(l.record),
-          l.seriesKey,
-          l.name,
-          new Date().toISOString(),
-        );
-    });
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO links (part, abra_id, ex_id, ex_key, abra_version, ex_change_key, abra_hash, ex_hash, record, series_key, name, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        l.part,
+        l.abraId,
+        l.exId,
+        l.exKey,
+        l.abraVersion,
+        l.exChangeKey,
+        l.abraHash,
+        l.exHash,
+        JSON.stringify(l.record),
+        l.seriesKey,
+        l.name,
+        new Date().toISOString(),
+      );
   }
 
   deleteLink(part: PartName, abraId: string): void {

@@ -21,6 +21,13 @@ export interface Database {
   prepare(sql: string): Statement;
   /** Runs `fn` in one IMMEDIATE transaction; rolls back if it throws. Nested calls join the outer one. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Facts a table may keep until the current (outermost) transaction ends, e.g. "this part has no retries": inside
+   * BEGIN IMMEDIATE this connection is the only writer, so what it read stays true until it writes itself (and the
+   * table that writes updates the fact). Null outside a transaction; dropped at COMMIT and ROLLBACK. Lets a batch of
+   * links skip the DELETEs of rows that cannot exist (issue #17).
+   */
+  readonly txnFacts: Map<string, boolean> | null;
   close(): void;
 }
 
@@ -55,8 +62,12 @@ export function openDatabase(file: string, opts: { plain?: boolean } = {}): Data
   const { raw, driver } = openRaw(file);
   const cache = new Map<string, Statement>();
   let depth = 0;
+  let facts: Map<string, boolean> | null = null;
   const db: Database = {
     driver,
+    get txnFacts() {
+      return facts;
+    },
     exec(sql) {
       raw.exec(sql);
     },
@@ -80,13 +91,16 @@ export function openDatabase(file: string, opts: { plain?: boolean } = {}): Data
       if (depth > 0) return fn();
       raw.exec('BEGIN IMMEDIATE');
       depth++;
+      facts = new Map();
       try {
         const out = fn();
         depth--;
+        facts = null;
         raw.exec('COMMIT');
         return out;
       } catch (e) {
         depth--;
+        facts = null;
         try {
           raw.exec('ROLLBACK');
         } catch {
