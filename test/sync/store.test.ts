@@ -155,4 +155,39 @@ describe('StateStore', () => {
     expect(s.listRetries('tasks')).toHaveLength(1);
     s.close();
   });
+
+  // issue #17: listLinks reads no record column; a listed link reads its record on first use, and keeps what its
+  // row held when listed even when the row is rewritten or deleted after the listing.
+  it('a listed link reads its record when used and keeps the listed one across writes to its row', () => {
+    const s = StateStore.open(':memory:');
+    s.putLink(link);
+    s.putLink({ ...link, abraId: 'F000000002', exId: 'AAMk2', exKey: 'AAMk2', record: { name: 'Two' } });
+    s.putLink({ ...link, abraId: 'F000000003', exId: 'AAMk3', exKey: 'AAMk3', record: { name: 'Three' } });
+    const [one, two, three] = s.listLinks('addressBook');
+    // rewritten, displaced (another ABRA id takes its Exchange key), deleted — all before their records were used
+    s.putLink({ ...link, record: { name: 'One, renamed' } });
+    s.putLink({ ...link, abraId: 'F000000009', exId: 'AAMk2', exKey: 'AAMk2', record: { name: 'Nine' } });
+    s.transaction(() => s.deleteLink('addressBook', 'F000000003'));
+    expect(one?.record).toEqual({ name: 'ACME s.r.o.' });
+    expect(two?.record).toEqual({ name: 'Two' });
+    expect(three?.record).toEqual({ name: 'Three' });
+    // a copy and the JSON of a listed link carry the record
+    const [again] = s.listLinks('addressBook');
+    expect({ ...again }.record).toEqual({ name: 'One, renamed' });
+    expect(JSON.parse(JSON.stringify(again)).record).toEqual({ name: 'One, renamed' });
+    // a listed link written back as it is keeps its record
+    s.putLink({ ...(again as NonNullable<typeof again>), exChangeKey: 'CK2' });
+    expect(s.getLink('addressBook', 'F000000001')?.record).toEqual({ name: 'One, renamed' });
+    s.close();
+  });
+
+  it('a link of an older listing whose row was rewritten since fails loudly instead of returning another record', () => {
+    const s = StateStore.open(':memory:');
+    s.putLink(link);
+    const [old] = s.listLinks('addressBook');
+    s.listLinks('addressBook'); // a newer listing of the part: the older one is no longer looked after
+    s.putLink({ ...link, record: { name: 'Changed' } });
+    expect(() => old?.record).toThrow(/changed since it was listed/);
+    s.close();
+  });
 });

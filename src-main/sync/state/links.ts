@@ -53,7 +53,92 @@ function toLink(r: LinkRow): Link {
   };
 }
 
+/** A link row without its record (the column that is most of a row's size and of reading it). */
+type LeanRow = Omit<LinkRow, 'record'>;
+const LEAN_COLUMNS =
+  'part, abra_id, ex_id, ex_key, abra_version, ex_change_key, abra_hash, ex_hash, series_key, name, updated_at';
+
+/**
+ * The links of the latest {@link LinkTable.listLinks} of a part whose record is not loaded yet, by ABRA id and by
+ * Exchange key: a write to such a row loads the record first, so the listed link keeps what the row held when listed.
+ */
+interface Listed {
+  byAbra: Map<string, Link>;
+  byExKey: Map<string, Link>;
+}
+
+/**
+ * A link of {@link LinkTable.listLinks}: its record is read from the state file when first used. `record` is an own
+ * enumerable accessor (one shared descriptor: as cheap to make as a plain object), so a spread copy
+ * (`{ ...link }`) and JSON.stringify get the record itself.
+ */
+class ListedLink implements Link {
+  part: PartName;
+  abraId: string;
+  exId: string;
+  exKey: string;
+  abraVersion: string | null;
+  exChangeKey: string | null;
+  abraHash: string;
+  exHash: string;
+  declare record: CommonRecord;
+  seriesKey: string | null;
+  name: string;
+  updatedAt: string;
+  #record: CommonRecord | undefined;
+  #table: LinkTable | null;
+  #listed: Listed | null;
+
+  constructor(r: LeanRow, table: LinkTable, listed: Listed) {
+    this.part = r.part as PartName;
+    this.abraId = r.abra_id;
+    this.exId = r.ex_id;
+    this.exKey = r.ex_key;
+    this.abraVersion = r.abra_version;
+    this.exChangeKey = r.ex_change_key;
+    this.abraHash = r.abra_hash;
+    this.exHash = r.ex_hash;
+    Object.defineProperty(this, 'record', RECORD);
+    this.seriesKey = r.series_key;
+    this.name = r.name;
+    this.updatedAt = r.updated_at;
+    this.#table = table;
+    this.#listed = listed;
+  }
+
+  static get(l: ListedLink): CommonRecord {
+    if (l.#record === undefined) ListedLink.set(l, (l.#table as LinkTable).loadListedRecord(l));
+    return l.#record as CommonRecord;
+  }
+
+  static set(l: ListedLink, v: CommonRecord): void {
+    l.#record = v;
+    const listed = l.#listed;
+    if (listed) {
+      if (listed.byAbra.get(l.abraId) === l) listed.byAbra.delete(l.abraId);
+      if (listed.byExKey.get(l.exKey) === l) listed.byExKey.delete(l.exKey);
+    }
+    l.#table = null;
+    l.#listed = null;
+  }
+}
+
+const RECORD: PropertyDescriptor = {
+  get(this: ListedLink) {
+    return ListedLink.get(this);
+  },
+  set(this: ListedLink, v: CommonRecord) {
+    ListedLink.set(this, v);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
 export class LinkTable {
+  private readonly listed = new Map<PartName, Listed>();
+  /** The last `updated_at` written (ms): strictly increasing, so a row rewritten in the same ms is told apart. */
+  private lastWrite = 0;
+
   constructor(private readonly db: Database) {}
 
   // ---- links ----
@@ -74,11 +159,52 @@ export class LinkTable {
     return r ? toLink(r) : null;
   }
 
+  /**
+   * Every link of the part, each with its record loaded when first used (issue #17): a run uses the records of the
+   * few items that changed, and reading and parsing every record column was most of the CPU of an idle run's read.
+   * A listed link holds what its row held when listed: a write through this table to a row whose record is not
+   * loaded yet loads it first. A link of an older listing (the part listed again since) whose row was rewritten
+   * throws on first use rather than return a record it never had.
+   */
   listLinks(part: PartName): Link[] {
-    return this.db
-      .prepare('SELECT * FROM links WHERE part = ? ORDER BY abra_id')
-      .all<LinkRow>(part)
-      .map(toLink);
+    const rows = this.db
+      .prepare(`SELECT ${LEAN_COLUMNS} FROM links WHERE part = ? ORDER BY abra_id`)
+      .all<LeanRow>(part);
+    const listed: Listed = { byAbra: new Map(), byExKey: new Map() };
+    this.listed.set(part, listed);
+    const out = new Array<Link>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const l = new ListedLink(rows[i] as LeanRow, this, listed);
+      listed.byAbra.set(l.abraId, l);
+      listed.byExKey.set(l.exKey, l);
+      out[i] = l;
+    }
+    return out;
+  }
+
+  /** The part's listed links may be let go (the run that listed them is over): their records load as before. */
+  releaseListed(part: PartName): void {
+    this.listed.delete(part);
+  }
+
+  /** A listed link's record, from its row as listed (the row's `updated_at` must still be the listed one). */
+  loadListedRecord(r: ListedLink): CommonRecord {
+    const row = this.db
+      .prepare('SELECT record FROM links WHERE part = ? AND abra_id = ? AND updated_at = ?')
+      .get<{ record: string }>(r.part, r.abraId, r.updatedAt);
+    if (!row)
+      throw new Error(
+        `the state file's link of ${r.abraId} (${r.part}) changed since it was listed; its old record is gone`,
+      );
+    return JSON.parse(row.record) as CommonRecord;
+  }
+
+  /** Before a write to the part's row of `abraId` (and the row holding `exKey`): listed links load their records. */
+  private beforeWrite(part: PartName, abraId: string, exKey?: string): void {
+    const listed = this.listed.get(part);
+    if (!listed || listed.byAbra.size === 0) return;
+    void listed.byAbra.get(abraId)?.record;
+    if (exKey !== undefined) void listed.byExKey.get(exKey)?.record;
   }
 
   linksOfSeries(part: PartName, seriesKey: string): Link[] {
@@ -98,6 +224,8 @@ export class LinkTable {
    * plus an upsert did in two (issue #17).
    */
   putLink(l: Omit<Link, 'updatedAt'>): void {
+    this.beforeWrite(l.part, l.abraId, l.exKey);
+    this.lastWrite = Math.max(Date.now(), this.lastWrite + 1);
     this.db
       .prepare(
         `INSERT OR REPLACE INTO links (part, abra_id, ex_id, ex_key, abra_version, ex_change_key, abra_hash, ex_hash, record, series_key, name, updated_at)
@@ -115,11 +243,12 @@ export class LinkTable {
         JSON.stringify(l.record),
         l.seriesKey,
         l.name,
-        new Date().toISOString(),
+        new Date(this.lastWrite).toISOString(),
       );
   }
 
   deleteLink(part: PartName, abraId: string): void {
+    this.beforeWrite(part, abraId);
     this.db.prepare('DELETE FROM links WHERE part = ? AND abra_id = ?').run(part, abraId);
   }
 }
