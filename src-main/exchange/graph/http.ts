@@ -82,6 +82,9 @@ export class GraphHttp {
       proxy: false,
       responseType: 'arraybuffer',
       transformResponse: [(d) => d],
+      // the body is always JSON text made by send(): axios's default parses a JSON string again to check it (a
+      // second parse of every request body, issue #17) and trims it (JSON.stringify's text has nothing to trim)
+      transformRequest: [(d) => d],
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 4 }),
       httpsAgent: new https.Agent({
         keepAlive: true,
