@@ -190,4 +190,21 @@ describe('StateStore', () => {
     expect(() => old?.record).toThrow(/changed since it was listed/);
     s.close();
   });
+
+  it('many records used in one run are read at once, each as it was when listed', () => {
+    const s = StateStore.open(':memory:');
+    const id = (i: number) => `F${String(i).padStart(9, '0')}`;
+    const n = 150;
+    s.transaction(() => {
+      for (let i = 0; i < n; i++)
+        s.putLink({ ...link, abraId: id(i), exId: `X${i}`, exKey: `X${i}`, record: { name: `Firm ${i}` } });
+    });
+    const listed = s.listLinks('addressBook');
+    // rows rewritten and deleted after the listing, before their records are used
+    s.putLink({ ...link, abraId: id(100), exId: 'X100', exKey: 'X100', record: { name: 'rewritten' } });
+    s.deleteLink('addressBook', id(120));
+    expect(listed.map((l) => l.record)).toEqual(Array.from({ length: n }, (_, i) => ({ name: `Firm ${i}` })));
+    expect(s.getLink('addressBook', id(100))?.record).toEqual({ name: 'rewritten' });
+    s.close();
+  });
 });

@@ -59,13 +59,20 @@ const LEAN_COLUMNS =
   'part, abra_id, ex_id, ex_key, abra_version, ex_change_key, abra_hash, ex_hash, series_key, name, updated_at';
 
 /**
- * The links of the latest {@link LinkTable.listLinks} of a part whose record is not loaded yet, by ABRA id and by
- * Exchange key: a write to such a row loads the record first, so the listed link keeps what the row held when listed.
+ * The latest {@link LinkTable.listLinks} of a part. Its links whose record is not loaded yet, by ABRA id and by
+ * Exchange key, are indexed at the first write through the table after the listing (a run that writes nothing never
+ * builds them): a write to such a row loads the record first, so the listed link keeps what the row held when listed.
  */
 interface Listed {
-  byAbra: Map<string, Link>;
-  byExKey: Map<string, Link>;
+  links: ListedLink[];
+  byAbra: Map<string, ListedLink> | null;
+  byExKey: Map<string, ListedLink> | null;
+  /** Records loaded one by one so far; past {@link BULK_AFTER} the rest are loaded in one query. */
+  loads: number;
 }
+
+/** A run that needs more records than this (e.g. every item came back from Exchange) reads the rest at once. */
+const BULK_AFTER = 64;
 
 /**
  * A link of {@link LinkTable.listLinks}: its record is read from the state file when first used. `record` is an own
@@ -107,14 +114,18 @@ class ListedLink implements Link {
   }
 
   static get(l: ListedLink): CommonRecord {
-    if (l.#record === undefined) ListedLink.set(l, (l.#table as LinkTable).loadListedRecord(l));
+    if (l.#record === undefined) ListedLink.set(l, (l.#table as LinkTable).loadListedRecord(l, l.#listed));
     return l.#record as CommonRecord;
+  }
+
+  static loaded(l: ListedLink): boolean {
+    return l.#record !== undefined;
   }
 
   static set(l: ListedLink, v: CommonRecord): void {
     l.#record = v;
     const listed = l.#listed;
-    if (listed) {
+    if (listed?.byAbra && listed.byExKey) {
       if (listed.byAbra.get(l.abraId) === l) listed.byAbra.delete(l.abraId);
       if (listed.byExKey.get(l.exKey) === l) listed.byExKey.delete(l.exKey);
     }
@@ -170,16 +181,27 @@ export class LinkTable {
     const rows = this.db
       .prepare(`SELECT ${LEAN_COLUMNS} FROM links WHERE part = ? ORDER BY abra_id`)
       .all<LeanRow>(part);
-    const listed: Listed = { byAbra: new Map(), byExKey: new Map() };
+    const links = new Array<ListedLink>(rows.length);
+    const listed: Listed = { links, byAbra: null, byExKey: null, loads: 0 };
+    for (let i = 0; i < rows.length; i++) links[i] = new ListedLink(rows[i] as LeanRow, this, listed);
     this.listed.set(part, listed);
-    const out = new Array<Link>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const l = new ListedLink(rows[i] as LeanRow, this, listed);
-      listed.byAbra.set(l.abraId, l);
-      listed.byExKey.set(l.exKey, l);
-      out[i] = l;
+    return links;
+  }
+
+  /** The listing's links whose record is not loaded yet, by ABRA id and by Exchange key (built once). */
+  private index(listed: Listed): { byAbra: Map<string, ListedLink>; byExKey: Map<string, ListedLink> } {
+    if (!listed.byAbra || !listed.byExKey) {
+      const byAbra = new Map<string, ListedLink>();
+      const byExKey = new Map<string, ListedLink>();
+      for (const l of listed.links)
+        if (!ListedLink.loaded(l)) {
+          byAbra.set(l.abraId, l);
+          byExKey.set(l.exKey, l);
+        }
+      listed.byAbra = byAbra;
+      listed.byExKey = byExKey;
     }
-    return out;
+    return { byAbra: listed.byAbra, byExKey: listed.byExKey };
   }
 
   /** The part's listed links may be let go (the run that listed them is over): their records load as before. */
@@ -188,7 +210,10 @@ export class LinkTable {
   }
 
   /** A listed link's record, from its row as listed (the row's `updated_at` must still be the listed one). */
-  loadListedRecord(r: ListedLink): CommonRecord {
+  loadListedRecord(r: ListedLink, listed: Listed | null): CommonRecord {
+    if (listed && listed === this.listed.get(r.part) && ++listed.loads === BULK_AFTER)
+      this.loadAll(listed, r.part);
+    if (ListedLink.loaded(r)) return r.record;
     const row = this.db
       .prepare('SELECT record FROM links WHERE part = ? AND abra_id = ? AND updated_at = ?')
       .get<{ record: string }>(r.part, r.abraId, r.updatedAt);
@@ -199,12 +224,26 @@ export class LinkTable {
     return JSON.parse(row.record) as CommonRecord;
   }
 
+  /** The records of the listing's links not loaded yet, in one query (rows unchanged since the listing only). */
+  private loadAll(listed: Listed, part: PartName): void {
+    const { byAbra } = this.index(listed);
+    if (byAbra.size === 0) return;
+    for (const row of this.db
+      .prepare('SELECT abra_id, updated_at, record FROM links WHERE part = ?')
+      .all<{ abra_id: string; updated_at: string; record: string }>(part)) {
+      const l = byAbra.get(row.abra_id);
+      if (l && l.updatedAt === row.updated_at) l.record = JSON.parse(row.record) as CommonRecord;
+    }
+  }
+
   /** Before a write to the part's row of `abraId` (and the row holding `exKey`): listed links load their records. */
   private beforeWrite(part: PartName, abraId: string, exKey?: string): void {
     const listed = this.listed.get(part);
-    if (!listed || listed.byAbra.size === 0) return;
-    void listed.byAbra.get(abraId)?.record;
-    if (exKey !== undefined) void listed.byExKey.get(exKey)?.record;
+    if (!listed || listed.links.length === 0) return;
+    const { byAbra, byExKey } = this.index(listed);
+    if (byAbra.size === 0) return;
+    void byAbra.get(abraId)?.record;
+    if (exKey !== undefined) void byExKey.get(exKey)?.record;
   }
 
   linksOfSeries(part: PartName, seriesKey: string): Link[] {
