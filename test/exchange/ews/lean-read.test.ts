@@ -28,9 +28,9 @@ import { get } from '../../../src-main/exchange/ews/map';
 import { convert, propsFor } from '../../../src-main/exchange/ews/properties';
 import { LEAN_ENUMS } from '../../../src-main/exchange/ews/read-item';
 import { EwsSession } from '../../../src-main/exchange/ews/session';
-import { kindOfResponseCode } from '../../../src-main/exchange/ews/transport';
+import { messageError } from '../../../src-main/exchange/ews/soap';
 import { child, parseXml, type XmlElement } from '../../../src-main/exchange/ews/xml-tree';
-import type { ExchangeItem } from '../../../src-main/exchange/types';
+import type { ContactItem, ExchangeItem } from '../../../src-main/exchange/types';
 import { SyncError } from '../../../src-main/shared/errors';
 import { type EwsEmulator, startEwsEmulator } from '../../emulators/ews/index';
 import { schema2007Dir, validateFragment } from '../../emulators/ews/validate';
@@ -43,7 +43,7 @@ import {
   xmllintPath,
   xmllintSkipReason,
 } from '../../helpers/env';
-import { soapOk, startStub } from './stub';
+import { soapOk, startStub, stubBackend } from './stub';
 
 // biome-ignore lint/suspicious/noExplicitAny: the library's objects are inspected reflectively
 type Any = any;
@@ -51,13 +51,8 @@ type Any = any;
 const M = 'xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"';
 const T = 'xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"';
 
-/** The failed-message test the SOAP layer applies (a stand-in until the test uses soap.ts's messageError). */
-function msgError(msg: XmlElement): SyncError | null {
-  const c = msg.attrs.ResponseClass;
-  if (c === 'Success' || c === 'Warning') return null;
-  const code = child(msg, 'ResponseCode')?.text.trim() ?? 'ErrorInternalServerError';
-  return new SyncError(kindOfResponseCode(code), code, { code });
-}
+/** The SOAP layer's reading of a failed response message (what the backend passes to the readers). */
+const msgError = (msg: XmlElement) => messageError(msg, 'test');
 
 /** An XhrApi that records every request and answer (the library's real one underneath). */
 function spy(log: { request: string; response: string }[]) {
@@ -683,3 +678,63 @@ for (const profile of [
     },
   );
 }
+
+describe('getChanges on the lean path over a scripted stub', () => {
+  const contacts = { id: 'AAMkContacts', kind: 'contacts' as const, displayName: 'ABRA Gen' };
+  const syncAnswer = soapOk(
+    `<m:SyncFolderItemsResponse ${M} ${T}><m:ResponseMessages><m:SyncFolderItemsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:SyncState>S1</m:SyncState><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange><m:Changes><t:Create><t:Contact><t:ItemId Id="A" ChangeKey="1"/></t:Contact></t:Create></m:Changes></m:SyncFolderItemsResponseMessage></m:ResponseMessages></m:SyncFolderItemsResponse>`,
+  );
+  const item = `<m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:Contact><t:ItemId Id="A" ChangeKey="1"/><t:DisplayName>Jana</t:DisplayName></t:Contact></m:Items></m:GetItemResponseMessage>`;
+  const getAnswer = (msg: string) =>
+    soapOk(
+      `<m:GetItemResponse ${M} ${T}><m:ResponseMessages>${msg}</m:ResponseMessages></m:GetItemResponse>`,
+    );
+
+  it('a truncated GetItem answer: SyncError malformed and no page, so the cursor stays where it was', async () => {
+    const stub = await startStub();
+    const b = stubBackend(stub);
+    try {
+      const whole = getAnswer(item);
+      stub.push(syncAnswer, { status: 200, body: whole.body.slice(0, whole.body.length - 60) });
+      const e = await b.getChanges(contacts, null).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(SyncError);
+      expect((e as SyncError).kind).toBe('malformed');
+      expect((e as SyncError).message).toMatch(/GetItem/);
+    } finally {
+      await b.close();
+      await stub.stop();
+    }
+  });
+
+  it('ErrorServerBusy inside a GetItem message: that batch alone is repeated after the back-off (https://learn.microsoft.com/en-us/exchange/client-developer/exchange-web-services/ews-throttling-in-exchange)', async () => {
+    const stub = await startStub();
+    const waits: number[] = [];
+    const b = stubBackend(
+      stub,
+      {},
+      { transport: { sleep: async (ms) => void waits.push(ms), maxBackoffMs: 60_000 } },
+    );
+    try {
+      stub.push(
+        syncAnswer,
+        getAnswer(
+          `<m:GetItemResponseMessage ResponseClass="Error"><m:MessageText>The server cannot service this request right now. Try again later.</m:MessageText><m:ResponseCode>ErrorServerBusy</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml><t:Value Name="BackOffMilliseconds">1500</t:Value></m:MessageXml><m:Items/></m:GetItemResponseMessage>`,
+        ),
+        getAnswer(item),
+      );
+      const page = await b.getChanges<ContactItem>(contacts, null);
+      expect(stub.requests.map((r) => r.operation)).toEqual(['SyncFolderItems', 'GetItem', 'GetItem']);
+      expect(waits).toEqual([1500]);
+      expect(page.changes).toEqual([
+        {
+          type: 'upsert',
+          item: { id: 'A', changeKey: '1', abraId: null, kind: 'contact', data: { displayName: 'Jana' } },
+        },
+      ]);
+      expect(JSON.parse(page.cursor).s).toBe('S1');
+    } finally {
+      await b.close();
+      await stub.stop();
+    }
+  });
+});
