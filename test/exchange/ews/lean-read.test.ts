@@ -10,8 +10,9 @@
  * Microsoft's reference for the shapes: https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/syncfolderitems
  * and …/getitem (GetItem operation), …/ews-xml-elements-in-exchange.
  */
-import { createRequire } from 'node:module';
+
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../../src-main/exchange/ews/backend';
