@@ -455,6 +455,64 @@ dr('lean reader = library path over the recorded Exchange Online answers (../sha
   });
 });
 
+// ---------- differential: hand-made edge cases (no ../shared needed) ----------
+
+describe('lean reader = library path over hand-made edge cases of the schema', () => {
+  const ok = (x: string) =>
+    `<m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items>${x}</m:Items></m:GetItemResponseMessage>`;
+  const cases: { kind: LeanKind; items: string[] }[] = [
+    {
+      kind: 'contacts',
+      items: [
+        // line ends as character references and literal CRLF, NBSP and tabs at the ends, empty entries, an empty
+        // address entry, the AbraId's set id in capitals, the title's tag in hexadecimal
+        '<t:Contact><t:ItemId Id="C1" ChangeKey="k"/><t:ParentFolderId Id="F"/><t:Body BodyType="Text">  Řádek&#13;&#10;druhý\r\n\u00a0\t</t:Body><t:Categories><t:String> A </t:String><t:String>B</t:String></t:Categories><t:LastModifiedTime>2026-01-02T03:04:05.678Z</t:LastModifiedTime><t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3A45" PropertyType="String"/><t:Value> Ing. </t:Value></t:ExtendedProperty><t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="C6D6D1A5-3B1E-4F0A-9C2A-4A5B52A1E0F1" PropertyName="AbraId" PropertyType="String"/><t:Value>AD1</t:Value></t:ExtendedProperty><t:FileAs>Jako</t:FileAs><t:DisplayName/><t:EmailAddresses><t:Entry Key="EmailAddress1"/><t:Entry Key="EmailAddress2" Name="N" RoutingType="SMTP" MailboxType="Mailbox">b@x.cz</t:Entry></t:EmailAddresses><t:PhysicalAddresses><t:Entry Key="Business"><t:Street/><t:City/></t:Entry><t:Entry Key="Home"><t:Street>Ulice 1</t:Street><t:CountryOrRegion>CZ</t:CountryOrRegion></t:Entry></t:PhysicalAddresses><t:PhoneNumbers><t:Entry Key="BusinessPhone"/><t:Entry Key="MobilePhone"> 777 </t:Entry><t:Entry Key="CarPhone">9</t:Entry></t:PhoneNumbers><t:Surname>Š</t:Surname></t:Contact>',
+        // an extended property of another set, and one of our name but another type: neither is the stamp
+        '<t:Contact><t:ItemId Id="C2" ChangeKey="k"/><t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="00020329-0000-0000-c000-000000000046" PropertyName="AbraId" PropertyType="String"/><t:Value>X</t:Value></t:ExtendedProperty><t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="c6d6d1a5-3b1e-4f0a-9c2a-4a5b52a1e0f1" PropertyName="AbraId" PropertyType="Integer"/><t:Value>5</t:Value></t:ExtendedProperty><t:GivenName>G</t:GivenName></t:Contact>',
+      ],
+    },
+    {
+      kind: 'calendar',
+      items: [
+        // no zone suffix (UTC), booleans as 1/0, no reminder despite minutes, unknown enumeration values,
+        // an organizer without address, an attendee without address
+        '<t:CalendarItem><t:ItemId Id="E1" ChangeKey="k"/><t:Subject>S</t:Subject><t:Sensitivity>Secret</t:Sensitivity><t:Body BodyType="HTML">&lt;p&gt;Ahoj&amp;nbsp;&lt;b&gt;světe&lt;/b&gt;&lt;/p&gt;</t:Body><t:ReminderIsSet>0</t:ReminderIsSet><t:ReminderMinutesBeforeStart>15</t:ReminderMinutesBeforeStart><t:Start>2026-03-01T09:00:00</t:Start><t:End>2026-03-01T10:00:00+02:00</t:End><t:IsAllDayEvent>1</t:IsAllDayEvent><t:LegacyFreeBusyStatus>Away</t:LegacyFreeBusyStatus><t:CalendarItemType>Bogus</t:CalendarItemType><t:Organizer><t:Mailbox><t:Name>Jen jméno</t:Name></t:Mailbox></t:Organizer><t:RequiredAttendees><t:Attendee><t:Mailbox><t:Name>Bez adresy</t:Name></t:Mailbox></t:Attendee><t:Attendee><t:Mailbox><t:EmailAddress>a@x.cz</t:EmailAddress></t:Mailbox><t:ResponseType>Accept</t:ResponseType></t:Attendee></t:RequiredAttendees><t:OptionalAttendees><t:Attendee><t:Mailbox><t:Name>O</t:Name><t:EmailAddress>o@x.cz</t:EmailAddress></t:Mailbox></t:Attendee></t:OptionalAttendees></t:CalendarItem>',
+        // an exception known by its RecurrenceId only; an occurrence without a UID
+        '<t:CalendarItem><t:ItemId Id="E2" ChangeKey="k"/><t:Start>2026-03-02T09:00:00Z</t:Start><t:End>2026-03-02T10:00:00Z</t:End><t:ReminderIsSet>true</t:ReminderIsSet><t:CalendarItemType>Exception</t:CalendarItemType><t:UID>U1</t:UID><t:RecurrenceId>2026-03-01T09:00:00Z</t:RecurrenceId></t:CalendarItem>',
+        '<t:CalendarItem><t:ItemId Id="E3" ChangeKey="k"/><t:Subject/><t:Start>2026-03-03T09:00:00Z</t:Start><t:CalendarItemType>Occurrence</t:CalendarItemType></t:CalendarItem>',
+      ],
+    },
+    {
+      kind: 'tasks',
+      items: [
+        '<t:Task><t:ItemId Id="T1" ChangeKey="k"/><t:Subject> Úkol </t:Subject><t:Importance>High</t:Importance><t:StartDate>2026-03-01T00:00:00+01:00</t:StartDate><t:DueDate>2026-03-05T00:00:00.500Z</t:DueDate><t:CompleteDate>2026-03-04T12:00:00</t:CompleteDate><t:PercentComplete>12.5</t:PercentComplete><t:Status>Bogus</t:Status></t:Task>',
+        '<t:Task><t:ItemId Id="T2" ChangeKey="k"/><t:Status>WaitingOnOthers</t:Status><t:Importance>Urgent</t:Importance><t:PercentComplete>0</t:PercentComplete></t:Task>',
+        // another class in the tasks folder: null on both paths
+        '<t:Message><t:ItemId Id="T3" ChangeKey="k"/><t:Subject>x</t:Subject></t:Message>',
+      ],
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.kind}: ${c.items.length} items read equal (values and JSON)`, async () => {
+      const stub = await startStub();
+      const session = librarySession(stub.url, []);
+      try {
+        const inner = `<m:GetItemResponse ${M} ${T}><m:ResponseMessages>${c.items.map(ok).join('')}</m:ResponseMessages></m:GetItemResponse>`;
+        const body = soapOk(inner).body;
+        const ids = c.items.map((_, i) => `id-${i}`);
+        stub.push({ body });
+        const lib = await libraryGetItem(session, c.kind, ids);
+        const lean = readGetItem(c.kind, operationResponse(body, 'GetItem'), ids, msgError);
+        expectSame(lean, lib);
+        expect(lib.size).toBe(ids.length);
+      } finally {
+        await stub.stop();
+      }
+    });
+  }
+});
+
 // ---------- differential: the emulator, both dialects ----------
 
 const canEmu = hasShared && !!xmllintPath;
