@@ -31,7 +31,7 @@ import { LEAN_ENUMS } from '../../../src-main/exchange/ews/read-item';
 import { EwsSession } from '../../../src-main/exchange/ews/session';
 import { messageError } from '../../../src-main/exchange/ews/soap';
 import { child, parseXml, type XmlElement } from '../../../src-main/exchange/ews/xml-tree';
-import type { ContactItem, ExchangeItem } from '../../../src-main/exchange/types';
+import type { ContactItem, ExchangeItem, TaskItem } from '../../../src-main/exchange/types';
 import { SyncError } from '../../../src-main/shared/errors';
 import { type EwsEmulator, startEwsEmulator } from '../../emulators/ews/index';
 import { schema2007Dir, validateFragment } from '../../emulators/ews/validate';
@@ -794,6 +794,35 @@ describe('getChanges on the lean path over a scripted stub', () => {
     } finally {
       await b.close();
       await stub.stop();
+    }
+  });
+});
+
+describe.skipIf(!canEmu || !hasEws2007Schema)('lean SyncFolderItems and the dialect found mid-call', () => {
+  // https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/syncscope: SyncScope is not in
+  // Exchange 2007's schema (../shared/ews/schema-2007-sp2plus), so a request written for today's dialect is refused
+  it('the first call of a session against Exchange 2007 is a getChanges: re-detected, written once more for 2007, read', async () => {
+    const emu = await startEwsEmulator({ version: 'Exchange2007_SP3' });
+    const b = new EwsBackend(
+      { email: emu.email, ewsUrl: emu.url, user: emu.user, timeZone: 'Europe/Prague' },
+      { password: emu.password },
+      { transport: { baseDelayMs: 1, maxBackoffMs: 50 } },
+    );
+    try {
+      const tasks = emu.control.folderId('tasks');
+      emu.control.createTask({ subject: 'Úkol 2007', status: 'InProgress' });
+      const page = await b.getChanges<TaskItem>({ id: tasks, kind: 'tasks', displayName: 'Tasks' }, null);
+      expect(b.serverMode).toMatchObject({ requestVersion: 'Exchange2007_SP1', legacy2007: true });
+      expect(page.changes.map((c) => (c.type === 'upsert' ? c.item.data.subject : c.type))).toEqual([
+        'Úkol 2007',
+      ]);
+      const ops = emu.log.entries().map((e) => `${e.operation} ${e.status}`);
+      // the last SyncFolderItems (written for 2007) and its GetItem succeeded
+      expect(ops.slice(-2)).toEqual(['SyncFolderItems 200', 'GetItem 200']);
+      expect(ops.filter((o) => o.startsWith('SyncFolderItems')).length).toBeLessThanOrEqual(3);
+    } finally {
+      await b.close();
+      await emu.stop();
     }
   });
 });
