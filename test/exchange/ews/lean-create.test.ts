@@ -22,6 +22,7 @@ import { zoneXmlOf } from '../../../src-main/exchange/ews/lean-zone';
 import { abraIdDef } from '../../../src-main/exchange/ews/map';
 import { applyAppointment, applyTask } from '../../../src-main/exchange/ews/map-activity';
 import { applyContact } from '../../../src-main/exchange/ews/map-contact';
+import { soapEnvelope } from '../../../src-main/exchange/ews/soap';
 import { newLibraryService } from '../../../src-main/exchange/ews/version';
 import { stripXmlForbiddenDeep } from '../../../src-main/exchange/ews/xml-text';
 import { child, NS_SOAP, parseXml, type XmlElement } from '../../../src-main/exchange/ews/xml-tree';
@@ -54,12 +55,11 @@ interface Req<D> {
  * The library's request for these new items, as writes.ts built it before the lean path (newItem, apply,
  * SetExtendedProperty(abraIdDef), service.CreateItems with SendToNone for calendars), captured at the HTTP layer.
  */
-async function libraryRequest(
-  kind: FolderKind,
-  reqs: Req<unknown>[],
+/** A library service of the dialect whose requests are recorded (and answered with an error) instead of sent. */
+function capturingService(
   legacy2007: boolean,
   windowsZone: string | null,
-): Promise<string> {
+): { service: ews.ExchangeService; sent: string[] } {
   const version = legacy2007 ? ews.ExchangeVersion.Exchange2007_SP1 : ews.ExchangeVersion.Exchange2010_SP2;
   const service = newLibraryService(version, windowsZone, 'test zone');
   service.Url = new ews.Uri('http://127.0.0.1:9/EWS/Exchange.asmx');
@@ -74,6 +74,16 @@ async function libraryRequest(
     disconnect: () => undefined,
     apiName: 'capture',
   } as unknown as ews.IXHRApi;
+  return { service, sent };
+}
+
+async function libraryRequest(
+  kind: FolderKind,
+  reqs: Req<unknown>[],
+  legacy2007: boolean,
+  windowsZone: string | null,
+): Promise<{ xml: string; service: ews.ExchangeService }> {
+  const { service, sent } = capturingService(legacy2007, windowsZone);
   const items = reqs.map((r) => {
     const data = stripXmlForbiddenDeep(r.data).value;
     let item: Any;
@@ -104,7 +114,7 @@ async function libraryRequest(
     )
     .catch(() => undefined);
   if (sent.length !== 1) throw new Error(`the library sent ${sent.length} requests`);
-  return sent[0]!;
+  return { xml: sent[0]!, service };
 }
 
 function leanOptions(legacy2007: boolean, windowsZone: string | null): CreateXmlOptions {
@@ -148,9 +158,12 @@ async function expectSame(
   const lean = leanCreate(kind, reqs, o);
   expect(
     shape(bodyElement(`<soap:Envelope ${ENVELOPE_NS}><soap:Body>${lean}</soap:Body></soap:Envelope>`)),
-  ).toEqual(shape(bodyElement(lib)));
-  // the TimeZoneContext header: the library's decision, mirrored by createNeedsZoneHeader
-  expect(!!child(headerOf(lib), 'TimeZoneContext')).toBe(createNeedsZoneHeader(kind, o));
+  ).toEqual(shape(bodyElement(lib.xml)));
+  // the TimeZoneContext header: the library's decision, mirrored by createNeedsZoneHeader; and the whole envelope
+  // as soap.ts sends it equals the library's
+  expect(!!child(headerOf(lib.xml), 'TimeZoneContext')).toBe(createNeedsZoneHeader(kind, o));
+  const sent = soapEnvelope(lib.service, lean, createNeedsZoneHeader(kind, o));
+  expect(shape(parseXml(sent))).toEqual(shape(parseXml(lib.xml)));
   return lean;
 }
 
