@@ -260,3 +260,19 @@ export function createItemXml(kind: FolderKind, folderId: string, items: string[
   const invitations = kind === 'calendar' ? ' SendMeetingInvitations="SendToNone"' : '';
   return `<m:CreateItem${invitations}><m:SavedItemFolderId><t:FolderId Id="${xmlAttr(folderId)}"/></m:SavedItemFolderId><m:Items>${items.join('')}</m:Items></m:CreateItem>`;
 }
+
+/**
+ * The m:DeleteItem element for these ids, as the library's DeleteItems wrote it: to Deleted Items, a calendar's
+ * without cancellations, a task's with all its occurrences.
+ */
+export function deleteItemXml(kind: FolderKind, ids: string[]): string {
+  const extra =
+    kind === 'calendar'
+      ? ' SendMeetingCancellations="SendToNone"'
+      : kind === 'tasks'
+        ? ' AffectedTaskOccurrences="AllOccurrences"'
+        : '';
+  let items = '';
+  for (const id of ids) items += `<t:ItemId Id="${xmlAttr(id)}"/>`;
+  return `<m:DeleteItem DeleteType="MoveToDeletedItems"${extra}><m:ItemIds>${items}</m:ItemIds></m:DeleteItem>`;
+}

@@ -2,7 +2,8 @@
  * Writing: CreateItem, UpdateItem and DeleteItem in batches, one WriteResult per request in input order. A create
  * whose answer was lost is checked by its AbraId stamp before it is sent again, so no item is made twice.
  * CreateItem is written and read by the lean path (./item-xml.ts, ./soap.ts: no library object per item, issue
- * #17); UpdateItem and DeleteItem still go through ews-javascript-api.
+ * #17), and so is DeleteItem; UpdateItem still goes through ews-javascript-api (it reads the item and writes what
+ * changed through the library's change tracking).
  */
 import { SyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
@@ -20,13 +21,19 @@ import type {
 } from '../types';
 import type { EwsReader } from './changes';
 import { ews, NOT_GIVEN } from './ews-lib';
-import { type CreateXmlOptions, createItemXml, createNeedsZoneHeader, newItemXml } from './item-xml';
+import {
+  type CreateXmlOptions,
+  createItemXml,
+  createNeedsZoneHeader,
+  deleteItemXml,
+  newItemXml,
+} from './item-xml';
 import { zoneXmlOf } from './lean-zone';
 import { abraIdDef, extended, get } from './map';
 import { applyAppointment, applyTask, setAppointmentZone } from './map-activity';
 import { applyContact } from './map-contact';
 import { propsFor } from './properties';
-import { chunks, errorCodeName, isSuccess, responseError } from './responses';
+import { chunks, isSuccess, responseError } from './responses';
 import type { EwsSession } from './session';
 import { messageError, responseMessages, soapCall } from './soap';
 import { VERSION_FAULTS } from './version';
@@ -377,33 +384,42 @@ export class EwsWriter {
     return item;
   }
 
+  /**
+   * DeleteItem through the lean path (./item-xml.ts deleteItemXml, ./soap.ts), one request per batch, each through
+   * the session's call; an item already gone counts as deleted. An empty id is refused before anything is sent
+   * (the library wrote an ItemId without its required Id, and the whole batch failed schema validation).
+   */
   async deleteItems(folder: FolderRef, ids: string[]): Promise<DeleteResult[]> {
     const results: DeleteResult[] = new Array(ids.length);
-    if (!ids.length) return results;
-    return this.session.call('deleteItems', async () => {
-      for (const [bi, batch] of chunks(ids, this.writeBatch).entries()) {
-        const base = bi * this.writeBatch;
-        const res = await this.service.DeleteItems(
-          batch.map((id) => new ews.ItemId(id)),
-          ews.DeleteMode.MoveToDeletedItems,
-          folder.kind === 'calendar' ? ews.SendCancellationsMode.SendToNone : NOT_GIVEN,
-          folder.kind === 'tasks' ? ews.AffectedTaskOccurrence.AllOccurrences : NOT_GIVEN,
-        );
-        const rs: ews.ServiceResponse[] = res.Responses ?? [];
-        batch.forEach((_, i) => {
-          const r = rs[i];
-          if (r && isSuccess(r)) results[base + i] = { ok: true };
-          else if (r && GONE.has(errorCodeName(get(r, 'ErrorCode')))) results[base + i] = { ok: true };
-          else
-            results[base + i] = {
-              ok: false,
-              error: r
-                ? responseError(r, 'DeleteItem')
-                : new SyncError('malformed', 'DeleteItem: no answer for item'),
-            };
-        });
-      }
-      return results;
-    });
+    for (const [bi, batch] of chunks(ids, this.writeBatch).entries()) {
+      const base = bi * this.writeBatch;
+      const index: number[] = [];
+      batch.forEach((id, i) => {
+        if (id) index.push(base + i);
+        else
+          results[base + i] = {
+            ok: false,
+            error: new SyncError('validation', 'DeleteItem: an empty item id'),
+          };
+      });
+      if (!index.length) continue;
+      const messages = await soapCall(
+        this.session,
+        'DeleteItem',
+        deleteItemXml(
+          folder.kind,
+          index.map((at) => ids[at]!),
+        ),
+        responseMessages,
+      );
+      index.forEach((at, k) => {
+        const msg = messages[k];
+        const error = msg
+          ? messageError(msg, 'DeleteItem')
+          : new SyncError('malformed', 'DeleteItem: no answer for item');
+        results[at] = !error || GONE.has(error.code ?? '') ? { ok: true } : { ok: false, error };
+      });
+    }
+    return results;
   }
 }

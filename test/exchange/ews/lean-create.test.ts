@@ -15,6 +15,7 @@ import {
   type CreateXmlOptions,
   createItemXml,
   createNeedsZoneHeader,
+  deleteItemXml,
   ewsInstant,
   newItemXml,
 } from '../../../src-main/exchange/ews/item-xml';
@@ -507,13 +508,35 @@ describe('lean CreateItem = the library’s CreateItem (oracle, compared as XML 
   });
 });
 
+describe('lean DeleteItem = the library’s DeleteItems (oracle: the whole envelope as a tree)', () => {
+  // (an empty id is a deliberate difference: the library wrote <t:ItemId/> without the required Id and the whole
+  // batch failed schema validation; writes.ts refuses that one id before sending — lean-writes.test.ts)
+  const IDS = ['AAMkAGI2TG93AAA=', 'id & <hostile> "quoted"\t\n', 'AAMkAGI2TG93AAB='];
+  for (const [dialect, legacy] of DIALECTS) {
+    it.each(['contacts', 'calendar', 'tasks'] as const)(`${dialect}: %s`, async (kind) => {
+      const { service, sent } = capturingService(legacy, PRAGUE);
+      await service
+        .DeleteItems(
+          IDS.map((id) => new ews.ItemId(id)),
+          ews.DeleteMode.MoveToDeletedItems,
+          kind === 'calendar' ? ews.SendCancellationsMode.SendToNone : (null as never),
+          kind === 'tasks' ? ews.AffectedTaskOccurrence.AllOccurrences : (null as never),
+        )
+        .catch(() => undefined);
+      expect(sent).toHaveLength(1);
+      const lean = soapEnvelope(service, deleteItemXml(kind, IDS));
+      expect(shape(parseXml(lean))).toEqual(shape(parseXml(sent[0]!)));
+    });
+  }
+});
+
 // ---------- the schema ----------
 
 function envelopeFor(bodyXml: string): string {
-  // the fragment validated is the m:CreateItem element with the namespaces it uses
+  // the fragment validated is the operation element (m:CreateItem, m:DeleteItem) with the namespaces it uses
   return bodyXml.replace(
-    '<m:CreateItem',
-    '<m:CreateItem xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"',
+    /^<m:(\w+)/,
+    '<m:$1 xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"',
   );
 }
 
@@ -559,6 +582,10 @@ function allLean(legacy: boolean): [string, string][] {
 describe.skipIf(!!xsdSkip)(`lean CreateItem requests validate against messages.xsd ${xsdSkip}`, () => {
   it.each(allLean(false))('Exchange2010_SP2: %s', async (_kind, body) => {
     await expectValid(body, ewsSchemaDir);
+  });
+  it('DeleteItem of each kind', async () => {
+    for (const kind of ['contacts', 'calendar', 'tasks'] as const)
+      await expectValid(deleteItemXml(kind, ['A=', 'B & <c>']), ewsSchemaDir);
   });
   it('a zone-less 2010 appointment validates too', async () => {
     const o = leanOptions(false, null);

@@ -4,6 +4,8 @@
  *   https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/createitem-operation): ids and
  *   ChangeKeys from each message's item, Warning counted as success (as the library did), a message missing from
  *   the answer is that item's failure, never another item's id.
+ * - DeleteItem ("DeleteItem operation"): an item already gone (ErrorItemNotFound, ErrorInvalidIdMalformed) counts as
+ *   deleted, as before; an empty id is refused before sending (the library wrote an ItemId without its required Id).
  * - A server found to speak the Exchange 2007 dialect only when the first CreateItem is refused
  *   (ErrorInvalidServerVersion, then 2007's schema refusing StartTimeZone with ErrorSchemaValidation —
  *   https://learn.microsoft.com/en-us/exchange/client-developer/exchange-web-services/time-zones-and-ews-in-exchange)
@@ -62,6 +64,32 @@ describe('lean CreateItem answers (loopback stub)', () => {
       backend.createItems(tasks, [{ abraId: 'A1', data: { subject: 'x', status: 'NotStarted' } }]),
     ).rejects.toMatchObject({ kind: 'malformed' });
     expect(stub.requests.map((r) => operationOf(r.body))).toEqual(['CreateItem']);
+    await backend.close();
+  });
+
+  it('DeleteItem: one request per batch, gone counts as deleted, other codes fail their item, an empty id is not sent', async () => {
+    stub = await startStub();
+    const backend = stubBackend(stub);
+    const msg = (cls: string, code: string) =>
+      `<m:DeleteItemResponseMessage ResponseClass="${cls}">${cls === 'Error' ? `<m:MessageText>${code}!</m:MessageText>` : ''}<m:ResponseCode>${code}</m:ResponseCode></m:DeleteItemResponseMessage>`;
+    stub.push(
+      soapOk(
+        `<m:DeleteItemResponse ${M} ${T}><m:ResponseMessages>${msg('Success', 'NoError')}${msg('Error', 'ErrorItemNotFound')}${msg('Error', 'ErrorInvalidIdMalformed')}${msg('Error', 'ErrorAccessDenied')}</m:ResponseMessages></m:DeleteItemResponse>`,
+      ),
+    );
+    const res = await backend.deleteItems(tasks, ['D1', 'D2', '', 'D3', 'D4', 'D5']);
+    expect(res.slice(0, 2)).toEqual([{ ok: true }, { ok: true }]);
+    expect(res[2]).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    expect(res[3]).toEqual({ ok: true });
+    expect(res[4]).toMatchObject({ ok: false, error: { kind: 'forbidden', code: 'ErrorAccessDenied' } });
+    // no message for the last id: its failure, nobody else's
+    expect(res[5]).toMatchObject({ ok: false, error: { kind: 'malformed' } });
+    expect(stub.requests).toHaveLength(1);
+    const body = stub.requests[0]!.body;
+    expect(body).toContain('AffectedTaskOccurrences="AllOccurrences"');
+    expect(body.match(/<t:ItemId /g)).toHaveLength(5);
+    expect(await backend.deleteItems(tasks, [])).toEqual([]);
+    expect(stub.requests).toHaveLength(1);
     await backend.close();
   });
 
