@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src-main/sync/state/sqlite';
 import { StateStore } from '../../src-main/sync/state/store';
 
 const dirs: string[] = [];
@@ -206,5 +207,24 @@ describe('StateStore', () => {
     expect(listed.map((l) => l.record)).toEqual(Array.from({ length: n }, (_, i) => ({ name: `Firm ${i}` })));
     expect(s.getLink('addressBook', id(100))?.record).toEqual({ name: 'rewritten' });
     s.close();
+  });
+
+  it('a COMMIT that fails rolls back and leaves the handle usable, nested transactions included', () => {
+    const db = openDatabase(':memory:');
+    // a deferred foreign key is checked at COMMIT: the way to make a COMMIT fail here
+    db.exec('CREATE TABLE p (id INTEGER PRIMARY KEY)');
+    db.exec(
+      'CREATE TABLE c (id INTEGER PRIMARY KEY, p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)',
+    );
+    expect(() => db.transaction(() => db.prepare('INSERT INTO c (id, p) VALUES (1, 42)').run())).toThrow(
+      /FOREIGN KEY/,
+    );
+    expect(db.txnFacts).toBeNull();
+    db.transaction(() => {
+      db.prepare('INSERT INTO p (id) VALUES (42)').run();
+      db.transaction(() => db.prepare('INSERT INTO c (id, p) VALUES (2, 42)').run()); // joins the outer one
+    });
+    expect(db.prepare('SELECT id FROM c').all()).toEqual([{ id: 2 }]);
+    db.close();
   });
 });

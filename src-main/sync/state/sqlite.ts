@@ -60,6 +60,13 @@ function openRaw(file: string): { raw: RawDb; driver: Database['driver'] } {
 
 export function openDatabase(file: string, opts: { plain?: boolean } = {}): Database {
   const { raw, driver } = openRaw(file);
+  const rollback = () => {
+    try {
+      raw.exec('ROLLBACK');
+    } catch {
+      // the transaction may already be gone (e.g. SQLITE_FULL); the original error matters
+    }
+  };
   const cache = new Map<string, Statement>();
   let depth = 0;
   let facts: Map<string, boolean> | null = null;
@@ -92,22 +99,25 @@ export function openDatabase(file: string, opts: { plain?: boolean } = {}): Data
       raw.exec('BEGIN IMMEDIATE');
       depth++;
       facts = new Map();
+      let out: ReturnType<typeof fn>;
       try {
-        const out = fn();
-        depth--;
-        facts = null;
-        raw.exec('COMMIT');
-        return out;
+        out = fn();
       } catch (e) {
         depth--;
         facts = null;
-        try {
-          raw.exec('ROLLBACK');
-        } catch {
-          // the transaction may already be gone (e.g. SQLITE_FULL); the original error matters
-        }
+        rollback();
         throw e;
       }
+      depth--;
+      facts = null;
+      try {
+        raw.exec('COMMIT');
+      } catch (e) {
+        // a COMMIT that fails (a full disk, a busy file) leaves the transaction open: end it (depth is already back)
+        rollback();
+        throw e;
+      }
+      return out;
     },
     close() {
       cache.clear();
