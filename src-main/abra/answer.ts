@@ -9,16 +9,29 @@ export function lowerKeys<T = unknown>(v: unknown): T {
   // In place where the keys are lower case already (ABRA's own answers): a page of 500 rows is not copied a second
   // time (memory and CPU of every read, issue #17). Only for what JSON.parse just made and nobody else holds.
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = lowerKeys(v[i]);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== null && typeof x === 'object') v[i] = lowerKeys(x);
+    }
     return v as T;
   }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.every((k) => k === k.toLowerCase())) {
-      for (const k of keys) o[k] = lowerKeys(o[k]);
+    // for…in, not Object.keys().every(): no array of keys per row (a JSON.parse object has no inherited keys)
+    let lower = true;
+    for (const k in o)
+      if (k !== k.toLowerCase()) {
+        lower = false;
+        break;
+      }
+    if (lower) {
+      for (const k in o) {
+        const x = o[k];
+        if (x !== null && typeof x === 'object') o[k] = lowerKeys(x);
+      }
       return o as T;
     }
+    const keys = Object.keys(o);
     const out: Record<string, unknown> = {};
     // defineProperty: a key "__proto__" stays data, as JSON.parse made it, and sets no prototype
     for (const k of keys)

@@ -171,6 +171,33 @@ describe('calendar part over the runner (fakes)', () => {
     expect(service.state.countLinks('calendar')).toBe(1);
   });
 
+  // issue #17: the links of paired items are refreshed in one transaction per run of such items; when it fails, it
+  // is rolled back and the items are linked one by one, so one bad item is recorded and the others are linked.
+  it('links a run of paired items together; a link that cannot be written fails alone and is retried', async () => {
+    for (const [i, subject] of ['Porada', 'Školení', 'Oběd'].entries()) {
+      const start = `2026-11-25T0${i + 7}:00:00.000Z`;
+      activity(subject, start);
+      ex.put('folder-calendar', appointment(`SAME${i}`, subject, start));
+    }
+    service = makeService(calendarOnly());
+    const put = service.state.putLink.bind(service.state);
+    const spy = vi.spyOn(service.state, 'putLink').mockImplementation((l) => {
+      if (l.name === 'Školení') throw new Error('disk says no');
+      put(l);
+    });
+    const [r1] = await service.syncNow('calendar');
+    expect(r1?.result).toBe('partial');
+    expect(r1?.failures).toMatchObject([
+      { name: 'Školení', reason: expect.stringContaining('disk says no') },
+    ]);
+    expect(service.state.countLinks('calendar')).toBe(2);
+    spy.mockRestore();
+    const [r2] = await service.syncNow('calendar');
+    expect(r2?.result).toBe('ok');
+    expect(service.state.countLinks('calendar')).toBe(3);
+    expect(abra.coll('crmactivities').size).toBe(3);
+  });
+
   it('an activity whose type changed is unlinked, never deleted', async () => {
     const a = activity('Porada', '2026-11-25T09:00:00.000Z');
     service = makeService(calendarOnly());

@@ -94,8 +94,11 @@ export async function runBatch(
           throw new SyncError('malformed', 'Graph $batch answer has no responses array');
         const again: number[] = [];
         let wait = 0;
+        // answers by id (the first of a repeated id, as a search in order would find it)
+        const byId = new Map<string, (typeof res.responses)[number]>();
+        for (const x of res.responses) if (x && !byId.has(x.id)) byId.set(x.id, x);
         for (const i of pending) {
-          const r = res.responses.find((x) => x.id === String(i));
+          const r = byId.get(String(i));
           const req = requests[i]!;
           const where = `${req.method} ${req.url.split('?')[0]} (in $batch)`;
           if (!r) {
@@ -136,7 +139,7 @@ export async function runBatch(
 
 function lowerHeaders(h: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v;
+  if (h) for (const k of Object.keys(h)) out[k.toLowerCase()] = h[k] as string;
   return out;
 }
 

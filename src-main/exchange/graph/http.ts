@@ -82,6 +82,9 @@ export class GraphHttp {
       proxy: false,
       responseType: 'arraybuffer',
       transformResponse: [(d) => d],
+      // the body is always JSON text made by send(): axios's default parses a JSON string again to check it (a
+      // second parse of every request body, issue #17) and trims it (JSON.stringify's text has nothing to trim)
+      transformRequest: [(d) => d],
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 4 }),
       httpsAgent: new https.Agent({
         keepAlive: true,
@@ -135,7 +138,7 @@ export class GraphHttp {
         const res = await this.send(method, url, o);
         status = res.status;
         if (res.status >= 200 && res.status < 300) {
-          if (o.raw) return Buffer.from(res.data) as T;
+          if (o.raw) return bytes(res.data) as T;
           return this.parse(res, where) as T;
         }
         const body = this.tryParse(res);
@@ -217,7 +220,7 @@ export class GraphHttp {
 
   private tryParse(res: AxiosResponse<ArrayBuffer>): unknown {
     try {
-      return JSON.parse(Buffer.from(res.data).toString('utf8'));
+      return JSON.parse(bytes(res.data).toString('utf8'));
     } catch {
       return undefined;
     }
@@ -225,7 +228,7 @@ export class GraphHttp {
 
   private parse(res: AxiosResponse<ArrayBuffer>, where: string): unknown {
     if (res.status === 204) return undefined;
-    const text = Buffer.from(res.data ?? new ArrayBuffer(0)).toString('utf8');
+    const text = bytes(res.data).toString('utf8');
     if (text === '') return undefined;
     try {
       return JSON.parse(text);
@@ -262,4 +265,12 @@ export class GraphHttp {
   inFlight(): number {
     return this.sem.inUse;
   }
+}
+
+/**
+ * The answer's bytes. axios hands a Buffer on Node (responseType 'arraybuffer'); Buffer.from(buffer) would copy every
+ * answer once more (issue #17), Buffer.from(arrayBuffer) shares it.
+ */
+function bytes(d: ArrayBuffer | Buffer | undefined | null): Buffer {
+  return Buffer.isBuffer(d) ? d : Buffer.from(d ?? new ArrayBuffer(0));
 }

@@ -90,10 +90,14 @@ export function addrs(v: unknown): EmailAddress[] {
 
 export function clean<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
+  const src = o as Record<string, unknown>;
+  // Object.keys, not Object.entries: no [key, value] array per field of every mapped item (issue #17)
+  for (const k of Object.keys(src)) {
+    const v = src[k];
     if (v === undefined || v === null || v === '') continue;
-    if (Array.isArray(v) && v.length === 0) continue;
-    if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+    if (Array.isArray(v)) {
+      if (v.length === 0) continue;
+    } else if (typeof v === 'object' && Object.keys(v).length === 0) continue;
     out[k] = v;
   }
   return out as T;

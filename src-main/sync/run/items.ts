@@ -34,6 +34,12 @@ export interface WorkItem {
   exDeleted: boolean;
   decision: Decision;
   name: string;
+  /**
+   * The hashes of `abra.record` / `ex.record` as computed when the work item was built: the write phase links
+   * these same record objects and does not hash them again (issue #17). Records are never changed after mapping.
+   */
+  abraReadHash?: string;
+  exReadHash?: string;
 }
 
 /** The resolved part of a work item: ids, versions and records from what was read, else from the link. */
@@ -153,7 +159,15 @@ export function buildWork(run: PartRun, read: SidesRead, pairing: Pairing, polic
     decision = applyFlips(run, link ? overrideByAbra.get(link.abraId) : undefined, link, decision);
     const name =
       a?.name || e?.name || link?.name || part.nameOf(a?.record ?? e?.record ?? link?.record ?? {});
-    work.push({ ...workItem(link, abraId, exKey, a, e), abraDeleted: aDel, exDeleted: eDel, decision, name });
+    work.push({
+      ...workItem(link, abraId, exKey, a, e),
+      abraDeleted: aDel,
+      exDeleted: eDel,
+      decision,
+      name,
+      ...(a && abraState.kind === 'present' ? { abraReadHash: abraState.hash } : {}),
+      ...(e && exState.kind === 'present' ? { exReadHash: exState.hash } : {}),
+    });
   };
   for (const w of pairing.orphanWork) {
     if (w.abraId) seenAbra.add(w.abraId);

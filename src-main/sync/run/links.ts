@@ -44,6 +44,13 @@ export function fail(wr: Writer, w: WorkItem, side: Side, e: unknown): void {
   else if (w.abraId) state.addRetry(part.name, 'abra', w.abraId, w.name, err.message);
 }
 
+/** The hash of `record`: the one computed when the work item was built from the same record object, else now. */
+export function hashOf(w: WorkItem, record: CommonRecord): string {
+  if (w.abraReadHash !== undefined && record === w.abra?.record) return w.abraReadHash;
+  if (w.exReadHash !== undefined && record === w.ex?.record) return w.exReadHash;
+  return recordHash(record);
+}
+
 /** Link the item as written (in one transaction with clearing its retries, intent and flips). */
 export function linkFrom(
   wr: Writer,
@@ -59,6 +66,8 @@ export function linkFrom(
 ): void {
   const { part, ctx } = wr.run;
   const { state } = ctx;
+  const abraHash = hashOf(w, record);
+  const exHash = exRecord === record ? abraHash : hashOf(w, exRecord);
   state.transaction(() => {
     state.putLink({
       part: part.name,
@@ -67,8 +76,8 @@ export function linkFrom(
       exKey,
       abraVersion,
       exChangeKey,
-      abraHash: recordHash(record),
-      exHash: recordHash(exRecord),
+      abraHash,
+      exHash,
       record,
       seriesKey: w.seriesKey,
       name: part.nameOf(record) || w.name,

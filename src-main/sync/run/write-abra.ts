@@ -8,7 +8,7 @@ import type { Decision } from '../reconcile';
 import { type CommonRecord, recordHash } from '../record';
 import { isFatal } from './batch';
 import type { Pairing, WorkItem } from './items';
-import { clearRetries, fail, linkFrom, type Writer } from './links';
+import { clearRetries, fail, hashOf, linkFrom, type Writer } from './links';
 import type { PartRun } from './types';
 
 /** A create or update of one Exchange item, written in a batch. */
@@ -49,16 +49,22 @@ export function stampPaired(run: PartRun, work: WorkItem[], pairing: Pairing): v
 export async function writeItems(wr: Writer, work: WorkItem[]): Promise<ExchangeJobs> {
   const { ctx } = wr.run;
   const jobs: ExchangeJobs = { creates: [], updates: [], deletes: [] };
-  for (const w of work) {
+  for (let i = 0; i < work.length; i++) {
     if (ctx.signal?.aborted) break;
+    const w = work[i] as WorkItem;
     const d = w.decision;
+    if (d.action === 'refreshLink') {
+      // a run of links to refresh (nothing to send anywhere): one transaction for up to 500 of them
+      let j = i + 1;
+      while (j < work.length && j - i < 500 && work[j]?.decision.action === 'refreshLink') j++;
+      refreshLinks(wr, work.slice(i, j));
+      i = j - 1;
+      continue;
+    }
     try {
       switch (d.action) {
         case 'nothing':
           wr.tick();
-          break;
-        case 'refreshLink':
-          refreshLink(wr, w, d);
           break;
         case 'unlink':
         case 'dropLink':
@@ -97,31 +103,61 @@ export async function writeItems(wr: Writer, work: WorkItem[]): Promise<Exchange
   return jobs;
 }
 
-function refreshLink(wr: Writer, w: WorkItem, d: Of<'refreshLink'>): void {
+/**
+ * Links refreshed (both sides agree; versions and hashes move on) in one transaction: one commit per run of such
+ * items instead of one per item (issue #17). When the transaction fails, it is rolled back and the items are done
+ * one by one, each in its own transaction, as before: one bad item is recorded and retried, the others go on.
+ */
+function refreshLinks(wr: Writer, items: WorkItem[]): void {
+  const { ctx } = wr.run;
+  let ticks = 0;
+  try {
+    ctx.state.transaction(() => {
+      for (const w of items) {
+        if (ctx.signal?.aborted) break;
+        if (refreshLinkRows(wr, w, w.decision as Of<'refreshLink'>)) ticks++;
+      }
+    });
+  } catch {
+    for (const w of items) {
+      if (ctx.signal?.aborted) break;
+      try {
+        if (ctx.state.transaction(() => refreshLinkRows(wr, w, w.decision as Of<'refreshLink'>))) wr.tick();
+      } catch (e) {
+        fail(wr, w, 'exchange', e);
+        if (isFatal(e)) throw e;
+        wr.tick();
+      }
+    }
+    return;
+  }
+  for (let k = 0; k < ticks; k++) wr.tick();
+}
+
+/** The rows of one refreshed link; false when the item has no pair to link (nothing written, no progress). */
+function refreshLinkRows(wr: Writer, w: WorkItem, d: Of<'refreshLink'>): boolean {
   const { part, ctx } = wr.run;
   const { state } = ctx;
   const { abraId, exKey } = w;
-  if (!abraId || !exKey) return;
+  if (!abraId || !exKey) return false;
   const exId = w.exId ?? exKey;
-  state.transaction(() => {
-    state.putLink({
-      part: part.name,
-      abraId,
-      exId,
-      exKey,
-      abraVersion: w.abraVersion,
-      exChangeKey: w.exChangeKey,
-      abraHash: w.abra ? recordHash(w.abra.record) : (w.link?.abraHash ?? recordHash(d.record)),
-      exHash: w.ex ? recordHash(w.ex.record) : (w.link?.exHash ?? recordHash(d.record)),
-      record: d.record,
-      seriesKey: w.seriesKey,
-      name: w.name,
-    });
-    clearRetries(wr, w);
-    state.removeIntent(part.name, 'exchange', abraId);
-    state.removeIntent(part.name, 'abra', exKey);
+  state.putLink({
+    part: part.name,
+    abraId,
+    exId,
+    exKey,
+    abraVersion: w.abraVersion,
+    exChangeKey: w.exChangeKey,
+    abraHash: w.abra ? hashOf(w, w.abra.record) : (w.link?.abraHash ?? recordHash(d.record)),
+    exHash: w.ex ? hashOf(w, w.ex.record) : (w.link?.exHash ?? recordHash(d.record)),
+    record: d.record,
+    seriesKey: w.seriesKey,
+    name: w.name,
   });
-  wr.tick();
+  clearRetries(wr, w);
+  state.removeIntent(part.name, 'exchange', abraId);
+  state.removeIntent(part.name, 'abra', exKey);
+  return true;
 }
 
 function unlink(wr: Writer, w: WorkItem, action: 'unlink' | 'dropLink'): void {

@@ -37,6 +37,7 @@ export class IntentTable {
          RETURNING id`,
       )
       .get<{ id: number }>(part, side, sourceKey, JSON.stringify(payload), at);
+    this.db.txnFacts?.set(intentsOf(part, side), true);
     return r?.id ?? 0;
   }
 
@@ -64,9 +65,29 @@ export class IntentTable {
   }
 
   removeIntent(part: PartName, side: Side, sourceKey: string): void {
+    if (!this.mayHaveIntents(part, side)) return;
     this.db
       .prepare('DELETE FROM intents WHERE part = ? AND side = ? AND source_key = ?')
       .run(part, side, sourceKey);
+  }
+
+  /**
+   * False when the part has no intents on that side — looked up once per transaction, so a batch of links does not
+   * run a DELETE per item for intents that cannot exist (the ABRA side's, on a run that creates only in Exchange).
+   * Outside a transaction: true (just delete).
+   */
+  private mayHaveIntents(part: PartName, side: Side): boolean {
+    const facts = this.db.txnFacts;
+    if (!facts) return true;
+    const key = intentsOf(part, side);
+    let has = facts.get(key);
+    if (has === undefined) {
+      has = !!this.db
+        .prepare('SELECT 1 AS x FROM intents WHERE part = ? AND side = ? LIMIT 1')
+        .get(part, side);
+      facts.set(key, has);
+    }
+    return has;
   }
 
   // ---- stamps: Exchange items copied to ABRA that still need their AbraId stamp written back ----
@@ -92,3 +113,5 @@ export class IntentTable {
     this.db.prepare('DELETE FROM stamps WHERE part = ? AND ex_key = ?').run(part, exKey);
   }
 }
+
+const intentsOf = (part: PartName, side: Side) => `intents\u0000${part}\u0000${side}`;

@@ -107,6 +107,7 @@ export class RunTable {
          ON CONFLICT(part, side, id) DO UPDATE SET attempts = attempts + 1, reason = excluded.reason, name = excluded.name`,
       )
       .run(part, side, id, name, reason);
+    this.db.txnFacts?.set(retriesOf(part, side), true);
   }
 
   listRetries(part: PartName, side?: Side): RetryEntry[] {
@@ -117,6 +118,27 @@ export class RunTable {
   }
 
   clearRetry(part: PartName, side: Side, id: string): void {
+    if (!this.mayHaveRetries(part, side)) return;
     this.db.prepare('DELETE FROM retries WHERE part = ? AND side = ? AND id = ?').run(part, side, id);
   }
+
+  /**
+   * False when the part has no retries on that side — looked up once per transaction: a batch of written items
+   * clears its retries with one query instead of two DELETEs per item. Outside a transaction: true (just delete).
+   */
+  private mayHaveRetries(part: PartName, side: Side): boolean {
+    const facts = this.db.txnFacts;
+    if (!facts) return true;
+    const key = retriesOf(part, side);
+    let has = facts.get(key);
+    if (has === undefined) {
+      has = !!this.db
+        .prepare('SELECT 1 AS x FROM retries WHERE part = ? AND side = ? LIMIT 1')
+        .get(part, side);
+      facts.set(key, has);
+    }
+    return has;
+  }
 }
+
+const retriesOf = (part: PartName, side: Side) => `retries\u0000${part}\u0000${side}`;

@@ -21,6 +21,13 @@ export interface Database {
   prepare(sql: string): Statement;
   /** Runs `fn` in one IMMEDIATE transaction; rolls back if it throws. Nested calls join the outer one. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Facts a table may keep until the current (outermost) transaction ends, e.g. "this part has no retries": inside
+   * BEGIN IMMEDIATE this connection is the only writer, so what it read stays true until it writes itself (and the
+   * table that writes updates the fact). Null outside a transaction; dropped at COMMIT and ROLLBACK. Lets a batch of
+   * links skip the DELETEs of rows that cannot exist (issue #17).
+   */
+  readonly txnFacts: Map<string, boolean> | null;
   close(): void;
 }
 
@@ -53,10 +60,21 @@ function openRaw(file: string): { raw: RawDb; driver: Database['driver'] } {
 
 export function openDatabase(file: string, opts: { plain?: boolean } = {}): Database {
   const { raw, driver } = openRaw(file);
+  const rollback = () => {
+    try {
+      raw.exec('ROLLBACK');
+    } catch {
+      // the transaction may already be gone (e.g. SQLITE_FULL); the original error matters
+    }
+  };
   const cache = new Map<string, Statement>();
   let depth = 0;
+  let facts: Map<string, boolean> | null = null;
   const db: Database = {
     driver,
+    get txnFacts() {
+      return facts;
+    },
     exec(sql) {
       raw.exec(sql);
     },
@@ -80,20 +98,26 @@ export function openDatabase(file: string, opts: { plain?: boolean } = {}): Data
       if (depth > 0) return fn();
       raw.exec('BEGIN IMMEDIATE');
       depth++;
+      facts = new Map();
+      let out: ReturnType<typeof fn>;
       try {
-        const out = fn();
-        depth--;
-        raw.exec('COMMIT');
-        return out;
+        out = fn();
       } catch (e) {
         depth--;
-        try {
-          raw.exec('ROLLBACK');
-        } catch {
-          // the transaction may already be gone (e.g. SQLITE_FULL); the original error matters
-        }
+        facts = null;
+        rollback();
         throw e;
       }
+      depth--;
+      facts = null;
+      try {
+        raw.exec('COMMIT');
+      } catch (e) {
+        // a COMMIT that fails (a full disk, a busy file) leaves the transaction open: end it (depth is already back)
+        rollback();
+        throw e;
+      }
+      return out;
     },
     close() {
       cache.clear();

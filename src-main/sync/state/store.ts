@@ -149,6 +149,8 @@ export class StateStore {
 
   finishRun(summary: RunSummary): void {
     this.runs.finishRun(summary);
+    // the run that listed the part's links is over: they need not be kept for loading their records (listLinks)
+    this.links.releaseListed(summary.part);
   }
 
   listRuns(limit = 50, part?: PartName): RunSummary[] {
