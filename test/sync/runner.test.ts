@@ -196,6 +196,7 @@ describe('calendar part over the runner (fakes)', () => {
     expect(r2?.result).toBe('ok');
     expect(service.state.countLinks('calendar')).toBe(3);
     expect(abra.coll('crmactivities').size).toBe(3);
+    expect(ex.inFolder('calendar')).toHaveLength(3);
   });
 
   it('an activity whose type changed is unlinked, never deleted', async () => {

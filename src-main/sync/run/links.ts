@@ -44,6 +44,17 @@ export function fail(wr: Writer, w: WorkItem, side: Side, e: unknown): void {
   else if (w.abraId) state.addRetry(part.name, 'abra', w.abraId, w.name, err.message);
 }
 
+/**
+ * The link between two items that both exist could not be written (nothing else was): both sides are retried, so
+ * the next run re-reads both and pairs them again. Retrying one side only would find the other side's item no more
+ * (its cursor moved on with this run) and copy the first as new — a duplicate.
+ */
+export function failLink(wr: Writer, w: WorkItem, e: unknown): void {
+  fail(wr, w, 'exchange', e);
+  const { part, ctx } = wr.run;
+  if (w.abraId && w.exKey) ctx.state.addRetry(part.name, 'exchange', w.exKey, w.name, toSyncError(e).message);
+}
+
 /** The hash of `record`: the one computed when the work item was built from the same record object, else now. */
 export function hashOf(w: WorkItem, record: CommonRecord): string {
   if (w.abraReadHash !== undefined && record === w.abra?.record) return w.abraReadHash;

@@ -8,7 +8,7 @@ import type { Decision } from '../reconcile';
 import { type CommonRecord, recordHash } from '../record';
 import { isFatal } from './batch';
 import type { Pairing, WorkItem } from './items';
-import { clearRetries, fail, hashOf, linkFrom, type Writer } from './links';
+import { clearRetries, fail, failLink, hashOf, linkFrom, type Writer } from './links';
 import type { PartRun } from './types';
 
 /** A create or update of one Exchange item, written in a batch. */
@@ -124,7 +124,7 @@ function refreshLinks(wr: Writer, items: WorkItem[]): void {
       try {
         if (ctx.state.transaction(() => refreshLinkRows(wr, w, w.decision as Of<'refreshLink'>))) wr.tick();
       } catch (e) {
-        fail(wr, w, 'exchange', e);
+        failLink(wr, w, e);
         if (isFatal(e)) throw e;
         wr.tick();
       }
