@@ -63,19 +63,24 @@ interface Read {
   found: FoundEmail | null;
 }
 
-/** Archive one message: look it up company-wide, then link to it or create activity, e-mail and relation. */
+/**
+ * Archive one message: look it up company-wide, then link to it or create activity, e-mail and relation. `mime`:
+ * its MIME when already read with its chunk (else read here, on its own).
+ */
 export async function archive(
   run: ArchiveRun,
   p: Prepared,
   setup: MailSetup,
   pre: Prefetched | null,
+  mime?: Buffer,
 ): Promise<void> {
   const m = p.item;
   const cfg = run.cfg;
   let raw: Buffer | null = null;
   let parsed: ParsedMail | undefined;
   if (!cfg.headersOnly) {
-    raw = await run.ctx.exchange.getMime(m.id);
+    // read with its page's chunk (batch.ts), else on its own
+    raw = mime ?? (await run.ctx.exchange.getMime(m.id));
     if (raw.length) {
       parsed = run.parse(raw);
       const v = mimeVerdict(parsed, cfg);

@@ -163,10 +163,9 @@ export class MailRun {
         if (isFatal(e)) throw e;
         pre = null;
       }
-    for (const p of todo) {
-      if (this.ctx.signal?.aborted) return;
-      if (this.dryRun) {
-        // a dry run reads no message source: the look-up by body is left to the real run
+    if (this.dryRun) {
+      // a dry run reads no message source: the look-up by body is left to the real run
+      for (const p of todo)
         this.plan.push({
           part: 'mail',
           side: 'abra',
@@ -174,15 +173,74 @@ export class MailRun {
           name: p.item.subject || '(no subject)',
           exchangeId: p.item.id,
         });
-        continue;
+      return;
+    }
+    // a chunk at a time: its MIME read in one request, each message parsed, written and its bytes dropped
+    for (const chunk of mimeChunks(todo, this.cfg.headersOnly)) {
+      if (this.ctx.signal?.aborted) return;
+      const mimes = await this.readMimes(chunk);
+      for (let i = 0; i < chunk.length; i++) {
+        const p = chunk[i]!;
+        if (this.ctx.signal?.aborted) return;
+        const mime = mimes[i];
+        mimes[i] = undefined;
+        try {
+          await archive(this, p, setup, pre, mime);
+        } catch (e) {
+          this.fail(p, e);
+          if (isFatal(e)) throw e;
+        }
+        this.tick(todo.length);
       }
-      try {
-        await archive(this, p, setup, pre);
-      } catch (e) {
-        this.fail(p, e);
-        if (isFatal(e)) throw e;
-      }
-      this.tick(todo.length);
     }
   }
+
+  /**
+   * The chunk's MIME in one request (`getMimes`), one entry per message in order; undefined where the message is to
+   * be read on its own: the backend reads only one at a time, the chunk is a single message, the whole request
+   * failed (not fatally), or the server answered an error for that message (read again alone: its own error then
+   * fails it, and only it).
+   */
+  private async readMimes(chunk: Prepared[]): Promise<(Buffer | undefined)[]> {
+    const none = chunk.map(() => undefined);
+    const ex = this.ctx.exchange;
+    if (this.cfg.headersOnly || chunk.length < 2 || !ex.getMimes) return none;
+    let got: (Buffer | SyncError)[];
+    try {
+      got = await ex.getMimes(chunk.map((p) => p.item.id));
+    } catch (e) {
+      if (isFatal(e)) throw e;
+      return none;
+    }
+    if (got.length !== chunk.length) return none;
+    return got.map((x) => (Buffer.isBuffer(x) ? x : undefined));
+  }
+}
+
+/** Most messages whose MIME is read in one request (Graph's `$batch` limit; EWS GetItem takes as many). */
+export const MIME_CHUNK = 20;
+/**
+ * Most bytes of MIME (as the server reports the messages' sizes) read in one request and held at once; a bigger
+ * message is read alone. A message of unknown size counts as a quarter of it.
+ */
+export const MIME_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** The page's messages in reading order, cut into chunks of at most {@link MIME_CHUNK} messages and bytes. */
+export function mimeChunks(todo: Prepared[], headersOnly: boolean): Prepared[][] {
+  if (headersOnly) return todo.length ? [todo] : [];
+  const out: Prepared[][] = [];
+  let cur: Prepared[] = [];
+  let bytes = 0;
+  for (const p of todo) {
+    const size = p.item.size && p.item.size > 0 ? p.item.size : MIME_CHUNK_BYTES / 4;
+    if (cur.length && (cur.length >= MIME_CHUNK || bytes + size > MIME_CHUNK_BYTES)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(p);
+    bytes += size;
+  }
+  if (cur.length) out.push(cur);
+  return out;
 }
