@@ -7,11 +7,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../../src-main/exchange/ews/backend';
-import { MIME_BATCH_MAX } from '../../../src-main/exchange/ews/mime-batch';
+import { getMimeRequest, MIME_BATCH_MAX } from '../../../src-main/exchange/ews/mime-batch';
+import { EwsSession } from '../../../src-main/exchange/ews/session';
+import { soapEnvelope } from '../../../src-main/exchange/ews/soap';
 import { SyncError } from '../../../src-main/shared/errors';
 import { type EwsEmulator, startEwsEmulator } from '../../emulators/ews/index';
 import { caught } from '../../helpers/caught';
 import { simpleMime } from '../../mail/corpus';
+import { canValidateXsd, validateBody, xsdSkipReason } from './xsd';
 
 function backendFor(emu: EwsEmulator): EwsBackend {
   return new EwsBackend(
@@ -73,6 +76,24 @@ describe('EWS: the MIME of several messages in one GetItem', () => {
     expect((got[1] as SyncError).code).toBe('ErrorAccessDenied');
   });
 
+  it('every message answered ErrorServerBusy: nothing was read, the request is sent again and read', async () => {
+    const ids = [25, 26].map((i) => emu.control.deliverMail(mime(i)).id);
+    emu.faults.itemError('ErrorServerBusy', { operation: 'GetItem', itemId: ids[0], times: 1 });
+    emu.faults.itemError('ErrorServerBusy', { operation: 'GetItem', itemId: ids[1], times: 1 });
+    emu.log.reset();
+    const got = await b.getMimes(ids);
+    expect(got.map(String)).toEqual([mime(25), mime(26)]);
+    expect(emu.log.counts()).toEqual({ GetItem: 2 });
+  });
+
+  it('only one of them busy: that one carries its own throttling error (the caller reads it again alone)', async () => {
+    const ids = [27, 28].map((i) => emu.control.deliverMail(mime(i)).id);
+    emu.faults.itemError('ErrorServerBusy', { operation: 'GetItem', itemId: ids[1], times: 1 });
+    const got = await b.getMimes(ids);
+    expect(String(got[0])).toBe(mime(27));
+    expect((got[1] as SyncError).kind).toBe('throttled');
+  });
+
   it('a refused sign-in rejects the whole read', async () => {
     const id = emu.control.deliverMail(mime(30)).id;
     const bad = new EwsBackend(
@@ -82,6 +103,20 @@ describe('EWS: the MIME of several messages in one GetItem', () => {
     );
     expect((await caught(bad.getMimes([id, id]))).kind).toBe('auth');
   });
+
+  for (const serverVersion of ['Exchange2010_SP2', 'Exchange2007_SP1'] as const)
+    it.skipIf(!canValidateXsd)(
+      `the request validates against Microsoft's XSD (${serverVersion}) ${xsdSkipReason}`,
+      async () => {
+        const s = new EwsSession(
+          { email: emu.email, ewsUrl: emu.url, auth: 'basic', timeZone: 'Europe/Prague' },
+          { password: emu.password },
+          { serverVersion },
+        );
+        const xml = soapEnvelope(s.service, getMimeRequest(['AAMk+/a=', 'AAMk"&<x']));
+        expect(await validateBody(xml)).toEqual({ ok: true, errors: [] });
+      },
+    );
 
   it(`more than ${MIME_BATCH_MAX} ids are refused before any request`, async () => {
     emu.log.reset();
