@@ -230,10 +230,40 @@ describe('the MIME of a page read in chunks', () => {
     checkAll(25);
   });
 
+  it("a chunk's intents are committed together before its first create; a stop withdraws those not begun", async () => {
+    const mb = new FakeMailbox(ME);
+    fill(mb, 25);
+    const state = StateStore.open(':memory:');
+    stores.push(state);
+    const stop = new AbortController();
+    const ctx = { ...ctxFor(mb, state), signal: stop.signal };
+    const seen: number[] = [];
+    const create = abra.create.bind(abra);
+    abra.create = async (coll, body) => {
+      seen.push(state.listIntents('mail').length);
+      const row = await create(coll, body);
+      // stop once message 3's relation (its last create) is written
+      if (abra.creates === 9) stop.abort();
+      return row;
+    };
+    const r = await run(ctx);
+    expect(r.summary.result).toBe('failed');
+    // the first create already saw the whole first chunk's 20 intents (not one)
+    expect(seen[0]).toBe(20);
+    expect(emails()).toHaveLength(3);
+    // messages 4..20 were never begun: their intents are gone, nothing to recover next run
+    expect(state.listIntents('mail')).toEqual([]);
+    const r2 = await run({ ...ctx, signal: undefined });
+    expect(r2.summary.result).toBe('ok');
+    checkAll(25);
+  });
+
   // 3 creates per received message (activity, e-mail record, relation): create 31 is message 11's activity (in the
-  // first chunk, after its read), 62 is message 21's e-mail record (second chunk)
+  // first chunk, after its read), 61 the first create of the second chunk (its intents committed, nothing of it
+  // sent), 62 is message 21's e-mail record
   for (const [how, k] of [
     ['before create', 31],
+    ['before create', 61],
     ['before create', 62],
     ['after create (answer lost)', 31],
     ['after create (answer lost)', 62],

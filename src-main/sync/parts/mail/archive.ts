@@ -50,7 +50,7 @@ export const ORIGINAL_EML = 'original.eml';
 const STATUS_COMPLETED = 2;
 
 /** What was read of a message before it is created in ABRA. */
-interface Read {
+export interface Read {
   raw: Buffer | null;
   parsed: ParsedMail | undefined;
   subject: string;
@@ -63,17 +63,25 @@ interface Read {
   found: FoundEmail | null;
 }
 
+/** What to do with one message, decided before anything is written ({@link decide}). */
+export type Decision =
+  | { kind: 'skip' }
+  /** Already in ABRA (a colleague's mailbox): link this user to it. */
+  | { kind: 'link'; found: FoundEmail; parsed: ParsedMail | undefined }
+  /** Create what is missing (all of it for a new message; for a leftover intent, what was not created yet). */
+  | { kind: 'create'; read: Read };
+
 /**
- * Archive one message: look it up company-wide, then link to it or create activity, e-mail and relation. `mime`:
- * its MIME when already read with its chunk (else read here, on its own).
+ * Read one message (its MIME, when not read with its chunk: `mime`), filter it again on what only the MIME shows,
+ * and look it up company-wide: nothing is written yet.
  */
-export async function archive(
+export async function decide(
   run: ArchiveRun,
   p: Prepared,
   setup: MailSetup,
   pre: Prefetched | null,
   mime?: Buffer,
-): Promise<void> {
+): Promise<Decision> {
   const m = p.item;
   const cfg = run.cfg;
   let raw: Buffer | null = null;
@@ -84,7 +92,7 @@ export async function archive(
     if (raw.length) {
       parsed = run.parse(raw);
       const v = mimeVerdict(parsed, cfg);
-      if (!v.archive) return; // skipped (delivery report / auto-reply seen only in the MIME)
+      if (!v.archive) return { kind: 'skip' }; // a delivery report / auto-reply seen only in the MIME
     }
   }
   const subject = (m.subject || parsed?.subject || '').slice(0, 255);
@@ -104,8 +112,52 @@ export async function archive(
   };
   const recovering = run.intents.has(p.key);
   const found = await findEmail(run.ctx, setup, fp, pre);
-  if (found && !recovering) return linkExisting(run, p, found, parsed);
-  return createRecords(run, p, setup, { raw, parsed, subject, body, from, to, cc, date, found });
+  if (found && !recovering) return { kind: 'link', found, parsed };
+  return { kind: 'create', read: { raw, parsed, subject, body, from, to, cc, date, found } };
+}
+
+/**
+ * The intent recorded before the first create of a message (crash safety): where it is in the mailbox, its subject
+ * and time, and what an interrupted run had created for it already.
+ */
+export function intentOf(run: ArchiveRun, p: Prepared, subject: string): Record<string, unknown> {
+  return {
+    folderId: p.folder.ref.id,
+    itemId: p.item.id,
+    subject,
+    at: p.at,
+    ...(run.intents.get(p.key) ?? {}),
+  };
+}
+
+/**
+ * Write what was decided. `intentWritten`: the message's intent ({@link intentOf}) is already committed (with its
+ * chunk's, in one transaction), else it is recorded here before the first create.
+ */
+export async function apply(
+  run: ArchiveRun,
+  p: Prepared,
+  setup: MailSetup,
+  d: Decision,
+  intentWritten = false,
+): Promise<void> {
+  if (d.kind === 'skip') return;
+  if (d.kind === 'link') return linkExisting(run, p, d.found, d.parsed);
+  return createRecords(run, p, setup, d.read, intentWritten);
+}
+
+/**
+ * Archive one message: look it up company-wide, then link to it or create activity, e-mail and relation. `mime`:
+ * its MIME when already read with its chunk (else read here, on its own).
+ */
+export async function archive(
+  run: ArchiveRun,
+  p: Prepared,
+  setup: MailSetup,
+  pre: Prefetched | null,
+  mime?: Buffer,
+): Promise<void> {
+  await apply(run, p, setup, await decide(run, p, setup, pre, mime));
 }
 
 /** The archive's row for the message, and its intent and retry gone: one transaction. */
@@ -269,7 +321,13 @@ async function createActivity(
  * Create what is missing of activity, e-mail record and relation (all of it for a new message; for a leftover
  * intent, what the interrupted run had not created yet), recording each id in the intent as soon as it is known.
  */
-async function createRecords(run: ArchiveRun, p: Prepared, setup: MailSetup, r: Read): Promise<void> {
+async function createRecords(
+  run: ArchiveRun,
+  p: Prepared,
+  setup: MailSetup,
+  r: Read,
+  intentWritten: boolean,
+): Promise<void> {
   const { ctx, cfg } = run;
   const { raw, parsed, subject } = r;
   const a = await run.assigner.assign(p, parsed);
@@ -296,14 +354,8 @@ async function createRecords(run: ArchiveRun, p: Prepared, setup: MailSetup, r: 
     omitted,
     maxAttachmentBytes: cfg.maxAttachmentBytes,
   });
-  const intent: Record<string, unknown> = {
-    folderId: p.folder.ref.id,
-    itemId: p.item.id,
-    subject,
-    at: p.at,
-    ...(run.intents.get(p.key) ?? {}),
-  };
-  ctx.state.addIntent('mail', 'abra', p.key, intent);
+  const intent = intentOf(run, p, subject);
+  if (!intentWritten) ctx.state.addIntent('mail', 'abra', p.key, intent);
   let emailFound: FoundEmail | null = r.found;
   if (!emailFound && typeof intent.emailId === 'string') {
     const coll = p.direction === 'sent' ? EMAILS_SENT : EMAILS_RECEIVED;

@@ -11,7 +11,7 @@ import type { RunContext } from '../../ports';
 import { emptyCounts } from '../../run/recorder';
 import { type MailSetup, type Prefetched, prefetchEmails } from './abra';
 import { normAddress } from './address';
-import { archive } from './archive';
+import { apply, type Decision, decide, intentOf } from './archive';
 import { Assigner } from './assign-abra';
 import { summaryVerdict } from './filters';
 import { fmtSize } from './format';
@@ -175,23 +175,62 @@ export class MailRun {
         });
       return;
     }
-    // a chunk at a time: its MIME read in one request, each message parsed, written and its bytes dropped
+    // a chunk at a time: its MIME read in one request, each message read and looked up, the intents of those to
+    // create committed together, then each written; the chunk's bytes are dropped before the next is read
     for (const chunk of mimeChunks(todo, this.cfg.headersOnly)) {
       if (this.ctx.signal?.aborted) return;
-      const mimes = await this.readMimes(chunk);
-      for (let i = 0; i < chunk.length; i++) {
-        const p = chunk[i]!;
-        if (this.ctx.signal?.aborted) return;
-        const mime = mimes[i];
-        mimes[i] = undefined;
-        try {
-          await archive(this, p, setup, pre, mime);
-        } catch (e) {
-          this.fail(p, e);
-          if (isFatal(e)) throw e;
-        }
-        this.tick(todo.length);
+      await this.processChunk(chunk, setup, pre, todo.length);
+    }
+  }
+
+  /** One chunk: read and decide each message, one transaction for the intents, then write each (in order). */
+  private async processChunk(
+    chunk: Prepared[],
+    setup: MailSetup,
+    pre: Prefetched | null,
+    total: number,
+  ): Promise<void> {
+    const mimes = await this.readMimes(chunk);
+    const decided: { p: Prepared; d: Decision }[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const p = chunk[i]!;
+      if (this.ctx.signal?.aborted) return;
+      const mime = mimes[i];
+      mimes[i] = undefined;
+      try {
+        decided.push({ p, d: await decide(this, p, setup, pre, mime) });
+      } catch (e) {
+        this.fail(p, e);
+        if (isFatal(e)) throw e;
+        this.tick(total);
       }
+    }
+    // before the first create of the chunk: every intent of it, in one commit instead of one per message
+    const creates = decided.filter((x) => x.d.kind === 'create');
+    const { state } = this.ctx;
+    state.transaction(() => {
+      for (const { p, d } of creates)
+        if (d.kind === 'create') state.addIntent('mail', 'abra', p.key, intentOf(this, p, d.read.subject));
+    });
+    for (let i = 0; i < decided.length; i++) {
+      const { p, d } = decided[i]!;
+      decided[i] = { p, d: { kind: 'skip' } }; // the message's bytes go once it is written
+      if (this.ctx.signal?.aborted) {
+        // stopped: the intents of messages not begun are withdrawn (nothing was sent for them)
+        state.transaction(() => {
+          for (const x of decided.slice(i))
+            if (creates.some((c) => c.p === x.p) && !this.intents.has(x.p.key))
+              state.removeIntent('mail', 'abra', x.p.key);
+        });
+        return;
+      }
+      try {
+        await apply(this, p, setup, d, d.kind === 'create');
+      } catch (e) {
+        this.fail(p, e);
+        if (isFatal(e)) throw e;
+      }
+      this.tick(total);
     }
   }
 
