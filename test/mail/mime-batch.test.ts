@@ -258,6 +258,45 @@ describe('the MIME of a page read in chunks', () => {
     checkAll(25);
   });
 
+  it('killed after 14 messages of a chunk were written but before the chunk was committed: recovered from the intents, nothing twice', async () => {
+    const mb = new FakeMailbox(ME);
+    fill(mb, 45);
+    const file = path.join(dir, 'killed.sqlite');
+    let state = StateStore.open(file);
+    // the process dies as create #44 (message 15's e-mail record) is sent: nothing after it reaches the state file
+    const transaction = state.transaction.bind(state);
+    const addIntent = state.addIntent.bind(state);
+    let dead = false;
+    state.transaction = (fn) => {
+      if (dead) throw new Error('killed');
+      return transaction(fn);
+    };
+    state.addIntent = (...a) => {
+      if (dead) throw new Error('killed');
+      return addIntent(...a);
+    };
+    abra.crashAtCreate = 44;
+    const create = abra.create.bind(abra);
+    abra.create = async (coll, body) => {
+      if (abra.creates + 1 === 44) dead = true;
+      return create(coll, body);
+    };
+    await run(ctxFor(mb, state)).catch(() => undefined);
+    expect(emails()).toHaveLength(14);
+    state.close();
+    state = StateStore.open(file);
+    stores.push(state);
+    // none of the chunk's messages was recorded as archived; each has its intent with what was created
+    expect(state.mail.get('<b1@kovo-brno.cz>')).toBeFalsy();
+    expect(state.listIntents('mail')).toHaveLength(20);
+    abra.create = create;
+    abra.resetFaults();
+    const r2 = await run(ctxFor(mb, state));
+    expect(r2.summary.result).toBe('ok');
+    checkAll(45);
+    expect(state.listIntents('mail')).toEqual([]);
+  });
+
   // 3 creates per received message (activity, e-mail record, relation): create 31 is message 11's activity (in the
   // first chunk, after its read), 61 the first create of the second chunk (its intents committed, nothing of it
   // sent), 62 is message 21's e-mail record

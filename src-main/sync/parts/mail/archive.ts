@@ -37,6 +37,8 @@ import { bodyBytes } from './mime-body';
  * the interrupted creates, the assigner and the budgeted MIME reader. */
 export interface ArchiveRun {
   readonly ctx: RunContext;
+  /** When set, archived messages are collected here and committed by the caller ({@link commitArchived}). */
+  archived?: ArchivedRecord[] | null;
   readonly cfg: MailSettings;
   readonly counts: RunCounts;
   readonly intents: Map<string, Record<string, unknown>>;
@@ -160,14 +162,35 @@ export async function archive(
   await apply(run, p, setup, await decide(run, p, setup, pre, mime));
 }
 
-/** The archive's row for the message, and its intent and retry gone: one transaction. */
-function recordArchived(run: ArchiveRun, p: Prepared, row: Omit<MailRow, 'id'>): void {
+/** What marks a message archived in the state file: its row, its intent and retry gone. */
+export interface ArchivedRecord {
+  row: Omit<MailRow, 'id'>;
+  key: string;
+  retry: string;
+}
+
+/** Commit archived messages: their rows in, their intents and retries out — one transaction for all of them. */
+export function commitArchived(run: Pick<ArchiveRun, 'ctx'>, done: ArchivedRecord[]): void {
+  if (!done.length) return;
   const { state } = run.ctx;
   state.transaction(() => {
-    state.mail.put(row);
-    state.removeIntent('mail', 'abra', p.key);
-    state.clearRetry('mail', 'exchange', retryKey(p.folder.ref, p.item.id));
+    for (const d of done) {
+      state.mail.put(d.row);
+      state.removeIntent('mail', 'abra', d.key);
+      state.clearRetry('mail', 'exchange', d.retry);
+    }
   });
+}
+
+/**
+ * The message is archived: committed now, or — when the run collects them (`run.archived`, a chunk's) — with the rest
+ * of its chunk. Until then its intent, holding the ids of what was created, lets a crashed run's successor find
+ * them again instead of creating them twice.
+ */
+function recordArchived(run: ArchiveRun, p: Prepared, row: Omit<MailRow, 'id'>): void {
+  const d = { row, key: p.key, retry: retryKey(p.folder.ref, p.item.id) };
+  if (run.archived) run.archived.push(d);
+  else commitArchived(run, [d]);
 }
 
 /**

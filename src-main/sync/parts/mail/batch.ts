@@ -11,7 +11,7 @@ import type { RunContext } from '../../ports';
 import { emptyCounts } from '../../run/recorder';
 import { type MailSetup, type Prefetched, prefetchEmails } from './abra';
 import { normAddress } from './address';
-import { apply, type Decision, decide, intentOf } from './archive';
+import { type ArchivedRecord, apply, commitArchived, type Decision, decide, intentOf } from './archive';
 import { Assigner } from './assign-abra';
 import { summaryVerdict } from './filters';
 import { fmtSize } from './format';
@@ -55,6 +55,8 @@ export class MailRun {
   readonly intents: Map<string, Record<string, unknown>>;
   readonly assigner: Assigner;
   readonly startIso: string;
+  /** The current chunk's archived messages, committed together at its end. */
+  archived: ArchivedRecord[] | null = null;
   private readonly mailbox: string;
   private done = 0;
 
@@ -185,6 +187,23 @@ export class MailRun {
 
   /** One chunk: read and decide each message, one transaction for the intents, then write each (in order). */
   private async processChunk(
+    chunk: Prepared[],
+    setup: MailSetup,
+    pre: Prefetched | null,
+    total: number,
+  ): Promise<void> {
+    this.archived = [];
+    try {
+      await this.writeChunk(chunk, setup, pre, total);
+    } finally {
+      // the chunk's archived messages in one commit, also when it stopped early or failed
+      const done = this.archived;
+      this.archived = null;
+      commitArchived(this, done);
+    }
+  }
+
+  private async writeChunk(
     chunk: Prepared[],
     setup: MailSetup,
     pre: Prefetched | null,
