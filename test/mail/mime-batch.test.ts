@@ -258,6 +258,21 @@ describe('the MIME of a page read in chunks', () => {
     checkAll(25);
   });
 
+  it('a connection lost in the middle of a chunk: only the message being written keeps its intent', async () => {
+    const mb = new FakeMailbox(ME);
+    fill(mb, 25);
+    const state = StateStore.open(':memory:');
+    stores.push(state);
+    abra.crashAtCreate = 7; // message 3's activity: its answer never came, so it may exist
+    const r = await run(ctxFor(mb, state));
+    expect(r.summary.result).toBe('failed');
+    expect(state.listIntents('mail').map((i) => i.sourceKey)).toEqual(['<b3@kovo-brno.cz>']);
+    abra.resetFaults();
+    const r2 = await run(ctxFor(mb, state));
+    expect(r2.summary.result).toBe('ok');
+    checkAll(25);
+  });
+
   it('killed after 14 messages of a chunk were written but before the chunk was committed: recovered from the intents, nothing twice', async () => {
     const mb = new FakeMailbox(ME);
     fill(mb, 45);

@@ -231,23 +231,26 @@ export class MailRun {
       for (const { p, d } of creates)
         if (d.kind === 'create') state.addIntent('mail', 'abra', p.key, intentOf(this, p, d.read.subject));
     });
+    // the run stops: the intents of the messages not begun are withdrawn (nothing was sent for them); an intent of
+    // an earlier run stays (its message was begun then)
+    const withdraw = (from: number) =>
+      state.transaction(() => {
+        for (const x of decided.slice(from))
+          if (x.d.kind === 'create' && !this.intents.has(x.p.key))
+            state.removeIntent('mail', 'abra', x.p.key);
+      });
     for (let i = 0; i < decided.length; i++) {
       const { p, d } = decided[i]!;
+      if (this.ctx.signal?.aborted) return withdraw(i);
       decided[i] = { p, d: { kind: 'skip' } }; // the message's bytes go once it is written
-      if (this.ctx.signal?.aborted) {
-        // stopped: the intents of messages not begun are withdrawn (nothing was sent for them)
-        state.transaction(() => {
-          for (const x of decided.slice(i))
-            if (creates.some((c) => c.p === x.p) && !this.intents.has(x.p.key))
-              state.removeIntent('mail', 'abra', x.p.key);
-        });
-        return;
-      }
       try {
         await apply(this, p, setup, d, d.kind === 'create');
       } catch (e) {
         this.fail(p, e);
-        if (isFatal(e)) throw e;
+        if (isFatal(e)) {
+          withdraw(i + 1);
+          throw e;
+        }
       }
       this.tick(total);
     }
