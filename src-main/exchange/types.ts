@@ -358,6 +358,13 @@ export interface ExchangeBackend {
   /** Raw RFC 5322 message (MIME) of a mail message. */
   getMime(id: string): Promise<Buffer>;
 
+  /**
+   * The MIME of several messages in few requests (EWS: one GetItem for the list; Graph: `$batch`es of 20). One entry
+   * per id, in the order given: the bytes, or the error of that message alone. The caller bounds the list (count and
+   * size); a failure of the whole request rejects. Optional: without it the archive reads one by one.
+   */
+  getMimes?(ids: string[]): Promise<(Buffer | SyncError)[]>;
+
   /** Release connections. */
   close(): Promise<void>;
 }

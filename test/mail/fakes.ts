@@ -183,7 +183,37 @@ export class FakeMailbox implements ExchangeBackend {
     this.mimeRequests++;
     const s = this.items.get(id);
     if (!s) throw new SyncError('notFound', 'ErrorItemNotFound');
+    if (this.mimeFaults.has(id)) throw this.mimeFaults.get(id)!;
     return s.mime;
+  }
+
+  /** Message ids whose MIME read fails (alone or in a batch) with this error. */
+  mimeFaults = new Map<string, SyncError>();
+  /** Ids whose MIME fails only inside a batch (a per-item throttling answer; alone it is read). */
+  batchOnlyFaults = new Set<string>();
+  /** The next batched read fails as a whole with this error. */
+  failNextBatch: SyncError | null = null;
+  /** Every batched read: its ids, in order. */
+  mimeBatches: string[][] = [];
+  /** false: the backend has no batched read (the archive reads one by one). */
+  batched = true;
+
+  get getMimes(): ((ids: string[]) => Promise<(Buffer | SyncError)[]>) | undefined {
+    if (!this.batched) return undefined;
+    return async (ids: string[]) => {
+      this.requests++;
+      this.mimeRequests++;
+      this.mimeBatches.push([...ids]);
+      const whole = this.failNextBatch;
+      this.failNextBatch = null;
+      if (whole) throw whole;
+      return ids.map((id) => {
+        const s = this.items.get(id);
+        if (!s) return new SyncError('notFound', 'ErrorItemNotFound');
+        if (this.batchOnlyFaults.has(id)) return new SyncError('throttled', 'ErrorServerBusy');
+        return this.mimeFaults.get(id) ?? s.mime;
+      });
+    };
   }
 
   async close(): Promise<void> {}

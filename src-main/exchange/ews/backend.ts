@@ -30,6 +30,7 @@ import type { EwsBackendOptions, EwsConnection, EwsSecrets } from './connection'
 import { ews } from './ews-lib';
 import { EwsFolders } from './folders';
 import { get } from './map';
+import { getMimes } from './mime-batch';
 import { mapError } from './responses';
 import { EwsSession } from './session';
 import { type GuardedXhr, takeTransportError } from './transport';
@@ -151,6 +152,11 @@ export class EwsBackend implements ExchangeBackend {
 
   getMime(id: string): Promise<Buffer> {
     return this.reader.getMime(id);
+  }
+
+  /** MIME of several messages in one GetItem (./mime-batch.ts). */
+  getMimes(ids: string[]): Promise<(Buffer | SyncError)[]> {
+    return getMimes(this.session, ids);
   }
 
   createItems<D extends ItemData>(folder: FolderRef, requests: CreateRequest<D>[]): Promise<WriteResult[]> {

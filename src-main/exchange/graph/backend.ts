@@ -37,6 +37,7 @@ import { GraphFolders } from './folders';
 import { type GraphAuth, GraphHttp } from './http';
 import { enc } from './kinds';
 import type { Json } from './map';
+import { getMimes } from './mime-batch';
 import type { GraphBackendOptions } from './options';
 import { GraphReads } from './reads';
 import { GraphWrites } from './writes';
@@ -113,6 +114,11 @@ export class GraphBackend implements ExchangeBackend {
 
   async getMime(id: string): Promise<Buffer> {
     return this.http.request<Buffer>('GET', `/me/messages/${enc(id)}/$value`, { raw: true });
+  }
+
+  /** MIME of several messages in `$batch`es of 20 (./mime-batch.ts). */
+  getMimes(ids: string[]): Promise<(Buffer | SyncError)[]> {
+    return getMimes(this.http, ids);
   }
 
   async close(): Promise<void> {

@@ -37,6 +37,8 @@ import { bodyBytes } from './mime-body';
  * the interrupted creates, the assigner and the budgeted MIME reader. */
 export interface ArchiveRun {
   readonly ctx: RunContext;
+  /** When set, archived messages are collected here and committed by the caller ({@link commitArchived}). */
+  archived?: ArchivedRecord[] | null;
   readonly cfg: MailSettings;
   readonly counts: RunCounts;
   readonly intents: Map<string, Record<string, unknown>>;
@@ -50,7 +52,7 @@ export const ORIGINAL_EML = 'original.eml';
 const STATUS_COMPLETED = 2;
 
 /** What was read of a message before it is created in ABRA. */
-interface Read {
+export interface Read {
   raw: Buffer | null;
   parsed: ParsedMail | undefined;
   subject: string;
@@ -63,23 +65,36 @@ interface Read {
   found: FoundEmail | null;
 }
 
-/** Archive one message: look it up company-wide, then link to it or create activity, e-mail and relation. */
-export async function archive(
+/** What to do with one message, decided before anything is written ({@link decide}). */
+export type Decision =
+  | { kind: 'skip' }
+  /** Already in ABRA (a colleague's mailbox): link this user to it. */
+  | { kind: 'link'; found: FoundEmail; parsed: ParsedMail | undefined }
+  /** Create what is missing (all of it for a new message; for a leftover intent, what was not created yet). */
+  | { kind: 'create'; read: Read };
+
+/**
+ * Read one message (its MIME, when not read with its chunk: `mime`), filter it again on what only the MIME shows,
+ * and look it up company-wide: nothing is written yet.
+ */
+export async function decide(
   run: ArchiveRun,
   p: Prepared,
   setup: MailSetup,
   pre: Prefetched | null,
-): Promise<void> {
+  mime?: Buffer,
+): Promise<Decision> {
   const m = p.item;
   const cfg = run.cfg;
   let raw: Buffer | null = null;
   let parsed: ParsedMail | undefined;
   if (!cfg.headersOnly) {
-    raw = await run.ctx.exchange.getMime(m.id);
+    // read with its page's chunk (batch.ts), else on its own
+    raw = mime ?? (await run.ctx.exchange.getMime(m.id));
     if (raw.length) {
       parsed = run.parse(raw);
       const v = mimeVerdict(parsed, cfg);
-      if (!v.archive) return; // skipped (delivery report / auto-reply seen only in the MIME)
+      if (!v.archive) return { kind: 'skip' }; // a delivery report / auto-reply seen only in the MIME
     }
   }
   const subject = (m.subject || parsed?.subject || '').slice(0, 255);
@@ -99,18 +114,83 @@ export async function archive(
   };
   const recovering = run.intents.has(p.key);
   const found = await findEmail(run.ctx, setup, fp, pre);
-  if (found && !recovering) return linkExisting(run, p, found, parsed);
-  return createRecords(run, p, setup, { raw, parsed, subject, body, from, to, cc, date, found });
+  if (found && !recovering) return { kind: 'link', found, parsed };
+  return { kind: 'create', read: { raw, parsed, subject, body, from, to, cc, date, found } };
 }
 
-/** The archive's row for the message, and its intent and retry gone: one transaction. */
-function recordArchived(run: ArchiveRun, p: Prepared, row: Omit<MailRow, 'id'>): void {
+/**
+ * The intent recorded before the first create of a message (crash safety): where it is in the mailbox, its subject
+ * and time, and what an interrupted run had created for it already.
+ */
+export function intentOf(run: ArchiveRun, p: Prepared, subject: string): Record<string, unknown> {
+  return {
+    folderId: p.folder.ref.id,
+    itemId: p.item.id,
+    subject,
+    at: p.at,
+    ...(run.intents.get(p.key) ?? {}),
+  };
+}
+
+/**
+ * Write what was decided. `intentWritten`: the message's intent ({@link intentOf}) is already committed (with its
+ * chunk's, in one transaction), else it is recorded here before the first create.
+ */
+export async function apply(
+  run: ArchiveRun,
+  p: Prepared,
+  setup: MailSetup,
+  d: Decision,
+  intentWritten = false,
+): Promise<void> {
+  if (d.kind === 'skip') return;
+  if (d.kind === 'link') return linkExisting(run, p, d.found, d.parsed);
+  return createRecords(run, p, setup, d.read, intentWritten);
+}
+
+/**
+ * Archive one message: look it up company-wide, then link to it or create activity, e-mail and relation. `mime`:
+ * its MIME when already read with its chunk (else read here, on its own).
+ */
+export async function archive(
+  run: ArchiveRun,
+  p: Prepared,
+  setup: MailSetup,
+  pre: Prefetched | null,
+  mime?: Buffer,
+): Promise<void> {
+  await apply(run, p, setup, await decide(run, p, setup, pre, mime));
+}
+
+/** What marks a message archived in the state file: its row, its intent and retry gone. */
+export interface ArchivedRecord {
+  row: Omit<MailRow, 'id'>;
+  key: string;
+  retry: string;
+}
+
+/** Commit archived messages: their rows in, their intents and retries out — one transaction for all of them. */
+export function commitArchived(run: Pick<ArchiveRun, 'ctx'>, done: ArchivedRecord[]): void {
+  if (!done.length) return;
   const { state } = run.ctx;
   state.transaction(() => {
-    state.mail.put(row);
-    state.removeIntent('mail', 'abra', p.key);
-    state.clearRetry('mail', 'exchange', retryKey(p.folder.ref, p.item.id));
+    for (const d of done) {
+      state.mail.put(d.row);
+      state.removeIntent('mail', 'abra', d.key);
+      state.clearRetry('mail', 'exchange', d.retry);
+    }
   });
+}
+
+/**
+ * The message is archived: committed now, or — when the run collects them (`run.archived`, a chunk's) — with the rest
+ * of its chunk. Until then its intent, holding the ids of what was created, lets a crashed run's successor find
+ * them again instead of creating them twice.
+ */
+function recordArchived(run: ArchiveRun, p: Prepared, row: Omit<MailRow, 'id'>): void {
+  const d = { row, key: p.key, retry: retryKey(p.folder.ref, p.item.id) };
+  if (run.archived) run.archived.push(d);
+  else commitArchived(run, [d]);
 }
 
 /**
@@ -264,7 +344,13 @@ async function createActivity(
  * Create what is missing of activity, e-mail record and relation (all of it for a new message; for a leftover
  * intent, what the interrupted run had not created yet), recording each id in the intent as soon as it is known.
  */
-async function createRecords(run: ArchiveRun, p: Prepared, setup: MailSetup, r: Read): Promise<void> {
+async function createRecords(
+  run: ArchiveRun,
+  p: Prepared,
+  setup: MailSetup,
+  r: Read,
+  intentWritten: boolean,
+): Promise<void> {
   const { ctx, cfg } = run;
   const { raw, parsed, subject } = r;
   const a = await run.assigner.assign(p, parsed);
@@ -291,14 +377,8 @@ async function createRecords(run: ArchiveRun, p: Prepared, setup: MailSetup, r: 
     omitted,
     maxAttachmentBytes: cfg.maxAttachmentBytes,
   });
-  const intent: Record<string, unknown> = {
-    folderId: p.folder.ref.id,
-    itemId: p.item.id,
-    subject,
-    at: p.at,
-    ...(run.intents.get(p.key) ?? {}),
-  };
-  ctx.state.addIntent('mail', 'abra', p.key, intent);
+  const intent = intentOf(run, p, subject);
+  if (!intentWritten) ctx.state.addIntent('mail', 'abra', p.key, intent);
   let emailFound: FoundEmail | null = r.found;
   if (!emailFound && typeof intent.emailId === 'string') {
     const coll = p.direction === 'sent' ? EMAILS_SENT : EMAILS_RECEIVED;

@@ -11,7 +11,7 @@ import type { RunContext } from '../../ports';
 import { emptyCounts } from '../../run/recorder';
 import { type MailSetup, type Prefetched, prefetchEmails } from './abra';
 import { normAddress } from './address';
-import { archive } from './archive';
+import { type ArchivedRecord, apply, commitArchived, type Decision, decide, intentOf } from './archive';
 import { Assigner } from './assign-abra';
 import { summaryVerdict } from './filters';
 import { fmtSize } from './format';
@@ -55,6 +55,8 @@ export class MailRun {
   readonly intents: Map<string, Record<string, unknown>>;
   readonly assigner: Assigner;
   readonly startIso: string;
+  /** The current chunk's archived messages, committed together at its end. */
+  archived: ArchivedRecord[] | null = null;
   private readonly mailbox: string;
   private done = 0;
 
@@ -163,10 +165,9 @@ export class MailRun {
         if (isFatal(e)) throw e;
         pre = null;
       }
-    for (const p of todo) {
-      if (this.ctx.signal?.aborted) return;
-      if (this.dryRun) {
-        // a dry run reads no message source: the look-up by body is left to the real run
+    if (this.dryRun) {
+      // a dry run reads no message source: the look-up by body is left to the real run
+      for (const p of todo)
         this.plan.push({
           part: 'mail',
           side: 'abra',
@@ -174,15 +175,133 @@ export class MailRun {
           name: p.item.subject || '(no subject)',
           exchangeId: p.item.id,
         });
-        continue;
-      }
+      return;
+    }
+    // a chunk at a time: its MIME read in one request, each message read and looked up, the intents of those to
+    // create committed together, then each written; the chunk's bytes are dropped before the next is read
+    for (const chunk of mimeChunks(todo, this.cfg.headersOnly)) {
+      if (this.ctx.signal?.aborted) return;
+      await this.processChunk(chunk, setup, pre, todo.length);
+    }
+  }
+
+  /** One chunk: read and decide each message, one transaction for the intents, then write each (in order). */
+  private async processChunk(
+    chunk: Prepared[],
+    setup: MailSetup,
+    pre: Prefetched | null,
+    total: number,
+  ): Promise<void> {
+    this.archived = [];
+    try {
+      await this.writeChunk(chunk, setup, pre, total);
+    } finally {
+      // the chunk's archived messages in one commit, also when it stopped early or failed
+      const done = this.archived;
+      this.archived = null;
+      commitArchived(this, done);
+    }
+  }
+
+  private async writeChunk(
+    chunk: Prepared[],
+    setup: MailSetup,
+    pre: Prefetched | null,
+    total: number,
+  ): Promise<void> {
+    const mimes = await this.readMimes(chunk);
+    const decided: { p: Prepared; d: Decision }[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const p = chunk[i]!;
+      if (this.ctx.signal?.aborted) return;
+      const mime = mimes[i];
+      mimes[i] = undefined;
       try {
-        await archive(this, p, setup, pre);
+        decided.push({ p, d: await decide(this, p, setup, pre, mime) });
       } catch (e) {
         this.fail(p, e);
         if (isFatal(e)) throw e;
+        this.tick(total);
       }
-      this.tick(todo.length);
+    }
+    // before the first create of the chunk: every intent of it, in one commit instead of one per message
+    const creates = decided.filter((x) => x.d.kind === 'create');
+    const { state } = this.ctx;
+    state.transaction(() => {
+      for (const { p, d } of creates)
+        if (d.kind === 'create') state.addIntent('mail', 'abra', p.key, intentOf(this, p, d.read.subject));
+    });
+    // the run stops: the intents of the messages not begun are withdrawn (nothing was sent for them); an intent of
+    // an earlier run stays (its message was begun then)
+    const withdraw = (from: number) =>
+      state.transaction(() => {
+        for (const x of decided.slice(from))
+          if (x.d.kind === 'create' && !this.intents.has(x.p.key))
+            state.removeIntent('mail', 'abra', x.p.key);
+      });
+    for (let i = 0; i < decided.length; i++) {
+      const { p, d } = decided[i]!;
+      if (this.ctx.signal?.aborted) return withdraw(i);
+      decided[i] = { p, d: { kind: 'skip' } }; // the message's bytes go once it is written
+      try {
+        await apply(this, p, setup, d, d.kind === 'create');
+      } catch (e) {
+        this.fail(p, e);
+        if (isFatal(e)) {
+          withdraw(i + 1);
+          throw e;
+        }
+      }
+      this.tick(total);
     }
   }
+
+  /**
+   * The chunk's MIME in one request (`getMimes`), one entry per message in order; undefined where the message is to
+   * be read on its own: the backend reads only one at a time, the chunk is a single message, the whole request
+   * failed (not fatally), or the server answered an error for that message (read again alone: its own error then
+   * fails it, and only it).
+   */
+  private async readMimes(chunk: Prepared[]): Promise<(Buffer | undefined)[]> {
+    const none = chunk.map(() => undefined);
+    const ex = this.ctx.exchange;
+    if (this.cfg.headersOnly || chunk.length < 2 || !ex.getMimes) return none;
+    let got: (Buffer | SyncError)[];
+    try {
+      got = await ex.getMimes(chunk.map((p) => p.item.id));
+    } catch (e) {
+      if (isFatal(e)) throw e;
+      return none;
+    }
+    if (got.length !== chunk.length) return none;
+    return got.map((x) => (Buffer.isBuffer(x) ? x : undefined));
+  }
+}
+
+/** Most messages whose MIME is read in one request (Graph's `$batch` limit; EWS GetItem takes as many). */
+export const MIME_CHUNK = 20;
+/**
+ * Most bytes of MIME (as the server reports the messages' sizes) read in one request and held at once; a bigger
+ * message is read alone. A message of unknown size counts as a quarter of it.
+ */
+export const MIME_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** The page's messages in reading order, cut into chunks of at most {@link MIME_CHUNK} messages and bytes. */
+export function mimeChunks(todo: Prepared[], headersOnly: boolean): Prepared[][] {
+  if (headersOnly) return todo.length ? [todo] : [];
+  const out: Prepared[][] = [];
+  let cur: Prepared[] = [];
+  let bytes = 0;
+  for (const p of todo) {
+    const size = p.item.size && p.item.size > 0 ? p.item.size : MIME_CHUNK_BYTES / 4;
+    if (cur.length && (cur.length >= MIME_CHUNK || bytes + size > MIME_CHUNK_BYTES)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(p);
+    bytes += size;
+  }
+  if (cur.length) out.push(cur);
+  return out;
 }
