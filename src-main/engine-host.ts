@@ -17,6 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PART_NAMES, type PartName, parseConfig, type SecretSource } from './sync/config';
+import { tuneHeapForEngine } from './sync/memory';
 import { createSyncService } from './sync/service';
 import { connect } from './wiring';
 
@@ -60,6 +61,7 @@ function peakRssMB(canReset: boolean): number {
 }
 
 async function main(): Promise<number> {
+  tuneHeapForEngine(); // as the app does at its start (src-main/app/electron/main.ts)
   const { values } = parseArgs({
     options: {
       config: { type: 'string' },
