@@ -7,7 +7,7 @@
  *
  * Requests, one JSON object per line on stdin; one JSON answer per line on stdout (logs go to stderr):
  *   {"op":"sync","part"?:"addressBook"}  → {"ok":true,"summaries":[…],"cpuMs":…,"peakRssMB":…,"rssMB":…}
- *   {"op":"gc"}                           → {"ok":true,"rssMB":…,"heapUsedMB":…,…}  (a full GC first; needs --expose-gc)
+ *   {"op":"gc"}                           → {"ok":true,"rssMB":…,"heapUsedMB":…,"mallocHeapMB":…,…}  (a full GC first; needs --expose-gc)
  *   {"op":"mem"}                          → the same without a GC (e.g. right after start: the floor)
  *   {"op":"exit"}                         → stops the service and ends the process
  * cpuMs is user + system CPU of this process during the run; peakRssMB its peak resident memory during the run
@@ -36,6 +36,19 @@ function secretsFrom(file?: string): SecretSource {
     graphTokenCache: process.env.EXCHANGE_TOKEN,
   };
   return { get: async (name) => fromFile[name] ?? env[name] ?? null };
+}
+
+/**
+ * Resident MB of the C allocator's main heap (glibc's brk `[heap]`, Linux; null elsewhere): memory the allocator
+ * keeps after native frees (response buffers, ICU, SQLite) shows here, not in the JS heap.
+ */
+function mallocHeapMB(): number | null {
+  try {
+    const m = /\[heap\]\n(?:.*\n)*?Rss:\s+(\d+) kB/.exec(readFileSync('/proc/self/smaps', 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Resets the kernel's peak-RSS mark (Linux); false where that is not possible. */
@@ -112,6 +125,7 @@ async function main(): Promise<number> {
           heapUsedMB: Math.round(m.heapUsed / MB),
           heapTotalMB: Math.round(m.heapTotal / MB),
           externalMB: Math.round(m.external / MB),
+          mallocHeapMB: mallocHeapMB(),
         });
         continue;
       }
