@@ -41,12 +41,13 @@ function gcFunction(): Gc | null {
 /**
  * How far V8 lets the old generation grow past the live data before its next full collection, in percent. V8's own
  * factor is dynamic, up to 4× the live size when collections are fast — for the engine's big runs that is a few
- * hundred MB of garbage at the peak (EWS initial run: 387 MB peak RSS for < 55 MB of live data). 30 % caps it: peak
- * 279 MB in the same run, for ≈ 10 % more CPU in it (measured with `npm run bench`, docs/ARCHITECTURE.md). A flag
- * that V8 reads each time it sets the next limit, so it works when set at run time — unlike the young
- * generation's size (`--max-semi-space-size`), which only a command-line flag at the process start sets.
+ * hundred MB of garbage at the peak (EWS initial run: 387–397 MB peak RSS for < 55 MB of live data; 51 000 contacts:
+ * 618 MB). 60 % caps it: 295 and 403 MB in the same runs, without measurable CPU cost; 30 % gave 280–290 and 376 MB
+ * but +25 % CPU for the 51 000 contacts (docs/ARCHITECTURE.md, performance). A flag that V8 reads each time it sets
+ * the next limit, so it works when set at run time — unlike the young generation's size (`--max-semi-space-size`),
+ * which only a command-line flag at the process start sets.
  */
-export const HEAP_GROWING_PERCENT = 30;
+export const HEAP_GROWING_PERCENT = 60;
 
 let tuned = false;
 
