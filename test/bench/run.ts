@@ -15,6 +15,9 @@
  *   npm run bench -- --large                # also: address book of 20 000 firms ≈ 51 000 contacts, no latency
  *   npm run bench -- --mail 0               # without the e-mail archive
  *   npm run bench -- --skip-standard --mail 2000   # only the archive (here of 2 000 messages)
+ *   npm run bench -- --repair               # also: a re-pairing run (a second service over the same mailbox and
+ *                                           # ABRA with an empty state, as after a lost state file): every
+ *                                           # Exchange item read back in bulk (SyncFolderItems + GetItem)
  *
  * Always last: the hostile-mail line — a 10 MB multipart, a 5 MB single-line HTML, 10 000 parts and a 2 MB header,
  * each parsed by the archive's MIME reader; target < 1 s each (issue #14).
@@ -29,7 +32,7 @@
  * message; --large ≤ 350 MB.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunSummary } from '../../src-main/sync/api';
@@ -43,6 +46,7 @@ const { values } = parseArgs({
     exchange: { type: 'string', default: 'ews' },
     large: { type: 'boolean', default: false },
     'skip-standard': { type: 'boolean', default: false },
+    repair: { type: 'boolean', default: false },
   },
 });
 const mailN = Number(values.mail);
@@ -197,6 +201,17 @@ async function standard() {
     await host.exit();
     // For comparison: the one-shot CLI (a process per run), an idle run over the same state.
     const cliIdle = await measured(w, () => cliOnce(files));
+    // --repair: a second service with an empty state over the same mailbox and ABRA (a lost state file): it reads
+    // every Exchange item back and pairs it by its AbraId stamp — the bulk read path — and should write nothing
+    let repair: Awaited<ReturnType<typeof measured>> | null = null;
+    if (values.repair) {
+      const repairDir = path.join(w.dataDir, 'bench-repair');
+      mkdirSync(repairDir, { recursive: true });
+      const again = new EngineHost({ ...files, dataDir: repairDir });
+      repair = await measured(w, () => again.sync());
+      if (process.env.BENCH_DETAIL) printBreakdown(w, 're-pairing');
+      await again.exit();
+    }
     // The fewest requests that read everything once and write everything once, in the largest pages/batches.
     const c = w.abra.control;
     const persons = c.list('persons').length;
@@ -213,7 +228,11 @@ async function standard() {
     const peakRssMB = Math.max(...Object.values(runs).map((r) => r.peakMB));
     const cpuPerItemMs = Number((initial.cpuMs / Math.max(1, exchangeItems)).toFixed(3));
     return {
-      table: { ...runs, 'CLI one-shot idle': cliIdle },
+      table: {
+        ...runs,
+        'CLI one-shot idle': cliIdle,
+        ...(repair ? { 're-pairing (empty state)': repair } : {}),
+      },
       exchangeItems,
       resident,
       bench: {
@@ -242,6 +261,14 @@ async function standard() {
         residentAfter30sIdleMB: residentIdle.rssMB,
         startRssMB: atStart.rssMB,
         cliOneShotIdlePeakRssMB: cliIdle.peakMB,
+        ...(repair
+          ? {
+              repairRequests: repair.abraRequests + repair.exchangeRequests,
+              repairWrites: repair.abraWrites + repair.exchangeWrites,
+              repairEngineCpuMs: repair.cpuMs,
+              repairPeakRssMB: repair.peakMB,
+            }
+          : {}),
       },
     };
   } finally {

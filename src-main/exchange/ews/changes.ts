@@ -14,11 +14,21 @@ import type {
   TimeWindow,
 } from '../types';
 import { ews, NOT_GIVEN } from './ews-lib';
+import {
+  getItemRequest,
+  type LeanKind,
+  type Listed,
+  readGetItem,
+  readSyncFolderItems,
+  type SyncPage,
+  syncFolderItemsRequest,
+} from './lean-read';
 import { abraIdDef, get } from './map';
-import { toEvent } from './map-activity';
 import { convert, folderId, propsFor } from './properties';
+import { isLeanKind } from './read-item';
 import { chunks, errorCodeName, isSuccess, responseError } from './responses';
 import type { EwsSession } from './session';
+import { messageError, soapCall } from './soap';
 
 interface Cursor {
   v: 1;
@@ -48,15 +58,7 @@ function decodeCursor(raw: string | null): Cursor | null {
   );
 }
 
-/** One entry per item of a SyncFolderItems page, in order: its last change wins. */
-interface Listed {
-  id: string;
-  deleted: boolean;
-  /** The echo of the caller's own write (same id and ChangeKey): nothing to fetch, nothing to report. */
-  known?: boolean;
-}
-
-/** The page's changes per item, read-flag changes left out. */
+/** The page's changes per item, read-flag changes left out (the library's answer: e-mail folders). */
 function listChanges(res: ews.ChangeCollection<ews.ItemChange>, isKnown: ChangeOptions['isKnown']): Listed[] {
   const order: Listed[] = [];
   const seen = new Map<string, number>();
@@ -85,25 +87,27 @@ function listChanges(res: ews.ChangeCollection<ews.ItemChange>, isKnown: ChangeO
   return order;
 }
 
+/** The ids of a page to read: neither deleted nor the echo of the caller's own write. */
+function wanted(page: SyncPage): string[] {
+  return page.order.filter((o) => !o.deleted && !o.known).map((o) => o.id);
+}
+
 /**
  * The listed changes as the sync's changes: upserts of the read items, deletes (a deleted series master also
  * reports its series gone), and the series masters whose occurrences are still to be read. `masters` (the
  * cursor's master id → iCalendar UID) is updated in place.
  */
 function toChanges(
-  kind: FolderKind,
   order: Listed[],
-  raw: Map<string, ews.Item>,
+  read: Map<string, ExchangeItem | null>,
   masters: Record<string, string>,
-  withBody: boolean,
   since: string | undefined,
 ): { changes: ItemChange<ExchangeItem>[]; seriesMasters: CalendarEvent[] } {
   const changes: ItemChange<ExchangeItem>[] = [];
   const seriesMasters: CalendarEvent[] = [];
   for (const o of order) {
     if (o.known) continue;
-    const item = o.deleted ? undefined : raw.get(o.id);
-    if (!item) {
+    if (o.deleted || !read.has(o.id)) {
       const uid = masters[o.id];
       if (uid !== undefined) {
         changes.push({ type: 'series', seriesKey: uid, occurrences: [] });
@@ -112,7 +116,8 @@ function toChanges(
       changes.push({ type: 'delete', id: o.id });
       continue;
     }
-    const converted = convert(kind, item, withBody);
+    const converted = read.get(o.id);
+    // an item of another class in the folder (a distribution list among the contacts …)
     if (!converted) continue;
     if (converted.kind === 'appointment' && converted.itemType === 'RecurringMaster') {
       if (converted.seriesKey) {
@@ -151,8 +156,40 @@ export class EwsReader {
     return this.o.readBatch;
   }
 
-  /** GetItem in batches; missing/invalid ids are left out; other per-item errors throw. */
-  async getRaw(kind: FolderKind, ids: string[], withBody = true): Promise<Map<string, ews.Item>> {
+  /**
+   * GetItem in batches, as the sync's types: requested id → item (null: an item of another class in the folder);
+   * missing/invalid ids are left out; other per-item errors throw. Contacts, calendar and tasks are read on the
+   * lean path (./lean-read.ts: each batch its own SOAP call, retried alone when throttled); e-mail through the
+   * library.
+   */
+  async readItems(
+    kind: FolderKind,
+    ids: string[],
+    withBody = true,
+  ): Promise<Map<string, ExchangeItem | null>> {
+    if (isLeanKind(kind)) return this.leanItems(kind, ids);
+    const out = new Map<string, ExchangeItem | null>();
+    for (const [id, item] of await this.getRaw(kind, ids, withBody))
+      out.set(id, convert(kind, item, withBody));
+    return out;
+  }
+
+  private async leanItems(kind: LeanKind, ids: string[]): Promise<Map<string, ExchangeItem | null>> {
+    // Batches run in parallel; the transport's semaphore keeps the number of requests in flight small.
+    const answers = await Promise.all(
+      chunks(ids, this.readBatch).map((batch) =>
+        soapCall(this.session, 'GetItem', getItemRequest(kind, batch), (response) =>
+          readGetItem(kind, response, batch, (msg) => messageError(msg, 'GetItem')),
+        ),
+      ),
+    );
+    const out = new Map<string, ExchangeItem | null>();
+    for (const answer of answers) for (const [id, item] of answer) out.set(id, item);
+    return out;
+  }
+
+  /** GetItem in batches through the library (e-mail folders); missing/invalid ids are left out; other per-item errors throw. */
+  private async getRaw(kind: FolderKind, ids: string[], withBody = true): Promise<Map<string, ews.Item>> {
     const out = new Map<string, ews.Item>();
     const ps = propsFor(kind, withBody);
     // Batches run in parallel; the transport's semaphore keeps the number of requests in flight small.
@@ -193,15 +230,8 @@ export class EwsReader {
   ): Promise<ChangePage<T>> {
     const prev = decodeCursor(cursor);
     const pageSize = Math.max(1, Math.min(MAX_PAGE, Math.floor(options.pageSize ?? MAX_PAGE)));
-    return this.readChanges<T>(folder, prev, pageSize, options);
-  }
-
-  private readChanges<T extends ExchangeItem>(
-    folder: FolderRef,
-    prev: Cursor | null,
-    pageSize: number,
-    options: ChangeOptions,
-  ): Promise<ChangePage<T>> {
+    const kind = folder.kind;
+    if (isLeanKind(kind)) return this.readChangesLean<T>(folder, kind, prev, pageSize, options);
     return this.session.call('getChanges', async () => {
       const res = await this.service.SyncFolderItems(
         folderId(folder),
@@ -211,32 +241,83 @@ export class EwsReader {
         ews.SyncFolderItemsScope.NormalItems,
         prev?.s ?? NOT_GIVEN,
       );
-      const order = listChanges(res, options.isKnown);
-      const masters: Record<string, string> = { ...(prev?.m ?? {}) };
-      const wantIds = order.filter((o) => !o.deleted && !o.known).map((o) => o.id);
-      const withBody =
-        folder.kind === 'contacts' ||
-        folder.kind === 'calendar' ||
-        folder.kind === 'tasks' ||
-        options.withBody === true;
-      const raw = await this.getRaw(folder.kind, wantIds, withBody);
-      const { changes, seriesMasters } = toChanges(folder.kind, order, raw, masters, withBody, options.since);
-      if (seriesMasters.length) {
-        const window = options.window ?? this.defaultWindow();
-        const series = await this.expandSeries(folder, seriesMasters, window);
-        for (const m of seriesMasters) {
-          const key = m.seriesKey!;
-          changes.push({ type: 'series', seriesKey: key, occurrences: series.get(key) ?? [] });
-        }
-      }
-      const next: Cursor = { v: 1, s: String(res.SyncState ?? '') };
-      if (Object.keys(masters).length) next.m = masters;
-      return {
-        changes: changes as ItemChange<T>[],
-        cursor: encodeCursor(next),
+      const page: SyncPage = {
+        order: listChanges(res, options.isKnown),
+        syncState: String(res.SyncState ?? ''),
         more: res.MoreChangesAvailable === true,
       };
+      const withBody = options.withBody === true;
+      const read = await this.readItems(kind, wanted(page), withBody);
+      return this.finishPage<T>(folder, prev, page, read, options);
     });
+  }
+
+  /**
+   * Contacts, calendar, tasks: SyncFolderItems and GetItem on the lean path (bodies always read). Nothing of the
+   * page is returned unless every read of it succeeded, so the cursor never moves past a half-read page.
+   */
+  private async readChangesLean<T extends ExchangeItem>(
+    folder: FolderRef,
+    kind: LeanKind,
+    prev: Cursor | null,
+    pageSize: number,
+    options: ChangeOptions,
+  ): Promise<ChangePage<T>> {
+    const page = await this.syncPage(folder, prev?.s, pageSize, options.isKnown);
+    const read = await this.leanItems(kind, wanted(page));
+    return this.finishPage<T>(folder, prev, page, read, options);
+  }
+
+  /** One SyncFolderItems page on the lean path, in the session's dialect (2007 has no SyncScope). */
+  private async syncPage(
+    folder: FolderRef,
+    state: string | undefined,
+    pageSize: number,
+    isKnown: ChangeOptions['isKnown'],
+  ): Promise<SyncPage> {
+    for (let attempt = 0; ; attempt++) {
+      const legacy = this.session.mode.legacy2007;
+      try {
+        return await soapCall(
+          this.session,
+          'SyncFolderItems',
+          syncFolderItemsRequest(folder.id, state, pageSize, legacy),
+          (response) => readSyncFolderItems(response, isKnown, (msg) => messageError(msg, 'SyncFolderItems')),
+        );
+      } catch (e) {
+        // the session found the server to speak the other dialect while this request was written for the first:
+        // once more, written for the dialect now in use
+        if (attempt === 0 && this.session.mode.legacy2007 !== legacy) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** The read page as the sync's changes, series expanded, and the next cursor. */
+  private async finishPage<T extends ExchangeItem>(
+    folder: FolderRef,
+    prev: Cursor | null,
+    page: SyncPage,
+    read: Map<string, ExchangeItem | null>,
+    options: ChangeOptions,
+  ): Promise<ChangePage<T>> {
+    const masters: Record<string, string> = { ...(prev?.m ?? {}) };
+    const { changes, seriesMasters } = toChanges(page.order, read, masters, options.since);
+    if (seriesMasters.length) {
+      const window = options.window ?? this.defaultWindow();
+      const series = await this.expandSeries(folder, seriesMasters, window);
+      for (const m of seriesMasters) {
+        const key = m.seriesKey!;
+        changes.push({ type: 'series', seriesKey: key, occurrences: series.get(key) ?? [] });
+      }
+    }
+    const next: Cursor = { v: 1, s: page.syncState };
+    if (Object.keys(masters).length) next.m = masters;
+    return {
+      changes: changes as ItemChange<T>[],
+      cursor: encodeCursor(next),
+      more: page.more,
+    };
   }
 
   private defaultWindow(): TimeWindow {
@@ -255,6 +336,25 @@ export class EwsReader {
     window: TimeWindow,
   ): Promise<Map<string, CalendarEvent[]>> {
     const uids = new Set(masters.map((m) => m.seriesKey!));
+    const ids = await this.session.call('getChanges', () => this.seriesIds(folder, uids, window));
+    const read = await this.readItems('calendar', ids, true);
+    const out = new Map<string, CalendarEvent[]>();
+    for (const id of ids) {
+      const ev = read.get(id);
+      if (ev?.kind !== 'appointment') continue;
+      const key = ev.seriesKey;
+      if (!key || !uids.has(key)) continue;
+      const list = out.get(key) ?? [];
+      list.push(ev);
+      out.set(key, list);
+    }
+    for (const list of out.values())
+      list.sort((a, b) => (a.originalStart ?? '').localeCompare(b.originalStart ?? ''));
+    return out;
+  }
+
+  /** The ids of the series' occurrences and exceptions inside the window (CalendarView, paged by start). */
+  private async seriesIds(folder: FolderRef, uids: Set<string>, window: TimeWindow): Promise<string[]> {
     const ids: string[] = [];
     const seenIds = new Set<string>();
     let start = window.start;
@@ -288,66 +388,56 @@ export class EwsReader {
       if (!res.MoreAvailable || added === 0 || last === start) break;
       start = last;
     }
-    const raw = await this.getRaw('calendar', ids, true);
-    const out = new Map<string, CalendarEvent[]>();
-    for (const id of ids) {
-      const item = raw.get(id);
-      if (!item) continue;
-      const ev = toEvent(item);
-      const key = ev.seriesKey;
-      if (!key || !uids.has(key)) continue;
-      const list = out.get(key) ?? [];
-      list.push(ev);
-      out.set(key, list);
-    }
-    for (const list of out.values())
-      list.sort((a, b) => (a.originalStart ?? '').localeCompare(b.originalStart ?? ''));
-    return out;
+    return ids;
   }
 
   async getItems<T extends ExchangeItem>(folder: FolderRef, ids: string[]): Promise<T[]> {
     if (!ids.length) return [];
-    return this.session.call('getItems', async () => {
-      const raw = await this.getRaw(folder.kind, ids, true);
-      const out: T[] = [];
-      for (const id of ids) {
-        const item = raw.get(id);
-        const c = item ? convert(folder.kind, item, true) : null;
-        if (c) out.push(c as T);
-      }
-      return out;
-    });
+    const read = isLeanKind(folder.kind)
+      ? await this.leanItems(folder.kind, ids)
+      : await this.session.call('getItems', () => this.readItems(folder.kind, ids, true));
+    const out: T[] = [];
+    for (const id of ids) {
+      const c = read.get(id);
+      if (c) out.push(c as T);
+    }
+    return out;
   }
 
   async findByAbraIds<T extends ExchangeItem>(folder: FolderRef, abraIds: string[]): Promise<T[]> {
     const wanted = [...new Set(abraIds.filter(Boolean))];
     if (!wanted.length) return [];
-    return this.session.call('findByAbraIds', async () => {
-      const ids: string[] = [];
-      for (const group of chunks(wanted, 50)) {
-        const filters = group.map((a) => new ews.SearchFilter.IsEqualTo(abraIdDef, a));
-        const filter =
-          filters.length === 1 && filters[0]
-            ? filters[0]
-            : new ews.SearchFilter.SearchFilterCollection(ews.LogicalOperator.Or, filters);
-        for (let offset = 0; offset < 1_000_000; ) {
-          const view = new ews.ItemView(200, offset);
-          view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [abraIdDef]);
-          const res = await this.service.FindItems(folderId(folder), filter, view);
-          const items: ews.Item[] = res.Items ?? [];
-          for (const it of items) ids.push(String(it.Id.UniqueId));
-          if (!res.MoreAvailable || items.length === 0) break;
-          offset = typeof res.NextPageOffset === 'number' ? res.NextPageOffset : offset + items.length;
-        }
+    const ids = await this.session.call('findByAbraIds', () => this.idsByAbraIds(folder, wanted));
+    const read = isLeanKind(folder.kind)
+      ? await this.leanItems(folder.kind, ids)
+      : await this.session.call('findByAbraIds', () => this.readItems(folder.kind, ids, true));
+    const out: T[] = [];
+    for (const c of read.values()) {
+      if (c?.abraId && wanted.includes(c.abraId)) out.push(c as T);
+    }
+    return out;
+  }
+
+  /** The ids of the folder's items stamped with one of these AbraIds (FindItem, 50 ids per restriction). */
+  private async idsByAbraIds(folder: FolderRef, wanted: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const group of chunks(wanted, 50)) {
+      const filters = group.map((a) => new ews.SearchFilter.IsEqualTo(abraIdDef, a));
+      const filter =
+        filters.length === 1 && filters[0]
+          ? filters[0]
+          : new ews.SearchFilter.SearchFilterCollection(ews.LogicalOperator.Or, filters);
+      for (let offset = 0; offset < 1_000_000; ) {
+        const view = new ews.ItemView(200, offset);
+        view.PropertySet = new ews.PropertySet(ews.BasePropertySet.IdOnly, [abraIdDef]);
+        const res = await this.service.FindItems(folderId(folder), filter, view);
+        const items: ews.Item[] = res.Items ?? [];
+        for (const it of items) ids.push(String(it.Id.UniqueId));
+        if (!res.MoreAvailable || items.length === 0) break;
+        offset = typeof res.NextPageOffset === 'number' ? res.NextPageOffset : offset + items.length;
       }
-      const raw = await this.getRaw(folder.kind, [...new Set(ids)], true);
-      const out: T[] = [];
-      for (const item of raw.values()) {
-        const c = convert(folder.kind, item, true);
-        if (c?.abraId && wanted.includes(c.abraId)) out.push(c as T);
-      }
-      return out;
-    });
+    }
+    return [...new Set(ids)];
   }
 
   async getMime(id: string): Promise<Buffer> {

@@ -1,6 +1,9 @@
 /**
  * What is read of each item kind: the property sets of GetItem, and the conversion of a read item. They must match
  * ./map.ts — a field mapped there but not asked for here is never read (see docs/ews-backend.md).
+ * Contacts, calendar and tasks are read on the lean path (./lean-read.ts writes the same property set, ./read-item.ts
+ * reads it); these definitions stay the reference it is tested against (test/exchange/ews/lean-read.test.ts) and
+ * the path of e-mail.
  */
 import type { ExchangeItem, FolderKind, FolderRef } from '../types';
 import { ews } from './ews-lib';

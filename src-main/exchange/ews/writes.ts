@@ -1,6 +1,9 @@
 /**
  * Writing: CreateItem, UpdateItem and DeleteItem in batches, one WriteResult per request in input order. A create
  * whose answer was lost is checked by its AbraId stamp before it is sent again, so no item is made twice.
+ * CreateItem is written and read by the lean path (./item-xml.ts, ./soap.ts: no library object per item, issue
+ * #17), and so is DeleteItem; UpdateItem still goes through ews-javascript-api (it reads the item and writes what
+ * changed through the library's change tracking).
  */
 import { SyncError } from '../../shared/errors';
 import { note } from '../../shared/messages';
@@ -18,14 +21,24 @@ import type {
 } from '../types';
 import type { EwsReader } from './changes';
 import { ews, NOT_GIVEN } from './ews-lib';
+import {
+  type CreateXmlOptions,
+  createItemXml,
+  createNeedsZoneHeader,
+  deleteItemXml,
+  newItemXml,
+} from './item-xml';
+import { zoneXmlOf } from './lean-zone';
 import { abraIdDef, extended, get } from './map';
 import { applyAppointment, applyTask, setAppointmentZone } from './map-activity';
 import { applyContact } from './map-contact';
-import { folderId, propsFor } from './properties';
-import { chunks, errorCodeName, isSuccess, responseError } from './responses';
+import { propsFor } from './properties';
+import { chunks, isSuccess, responseError } from './responses';
 import type { EwsSession } from './session';
-import { peekTransportError, takeTransportError } from './transport';
+import { messageError, responseMessages, soapCall } from './soap';
+import { VERSION_FAULTS } from './version';
 import { stripXmlForbiddenDeep } from './xml-text';
+import { child, type XmlElement } from './xml-tree';
 
 /** The id of a written item as the library reports it. */
 type WrittenId = ews.ItemId | undefined;
@@ -39,7 +52,7 @@ function collectWriteResults(
   index: number[],
   items: ews.Item[],
   responses: ews.ServiceResponse[],
-  op: 'CreateItem' | 'UpdateItem',
+  op: 'UpdateItem',
   idOf: (response: ews.ServiceResponse, item: ews.Item) => WrittenId,
 ): void {
   items.forEach((item, k) => {
@@ -54,6 +67,28 @@ function collectWriteResults(
         error: r ? responseError(r, op) : new SyncError('malformed', `${op}: no answer for item`),
       };
     }
+  });
+}
+
+/**
+ * One WriteResult per created item from the CreateItem answer's response messages (in request order): the new id
+ * and ChangeKey of a success, the classified error of a failure (./soap.ts messageError, which mirrors
+ * responseError), "no answer" for a message missing from the answer.
+ */
+function collectCreated(results: WriteResult[], index: number[], messages: XmlElement[]): void {
+  index.forEach((at, k) => {
+    const msg = messages[k];
+    if (!msg) {
+      results[at] = { ok: false, error: new SyncError('malformed', 'CreateItem: no answer for item') };
+      return;
+    }
+    const error = messageError(msg, 'CreateItem');
+    if (error) {
+      results[at] = { ok: false, error };
+      return;
+    }
+    const id = child(child(msg, 'Items')?.children[0], 'ItemId');
+    results[at] = { ok: true, id: id?.attrs.Id ?? '', changeKey: id?.attrs.ChangeKey ?? '' };
   });
 }
 
@@ -92,19 +127,6 @@ export class EwsWriter {
     return this.session.service;
   }
 
-  private newItem(folder: FolderRef): ews.Item {
-    switch (folder.kind) {
-      case 'contacts':
-        return new ews.Contact(this.service);
-      case 'calendar':
-        return new ews.Appointment(this.service);
-      case 'tasks':
-        return new ews.Task(this.service);
-      default:
-        throw new SyncError('validation', `the sync does not create items in ${folder.kind} folders`);
-    }
-  }
-
   private apply(folder: FolderRef, item: ews.Item, data: ItemData, isNew: boolean): void {
     if (folder.kind === 'contacts') applyContact(item, data as ContactData, isNew);
     else if (folder.kind === 'calendar') {
@@ -137,32 +159,57 @@ export class EwsWriter {
     return new SyncError('validation', e instanceof Error ? e.message : String(e));
   }
 
+  /**
+   * CreateItem through the lean writer (./item-xml.ts, sent with ./soap.ts): the request text is written directly
+   * from the data — the same XML the library wrote (test/exchange/ews/lean-create.test.ts) — and the answer read as
+   * a plain tree; no library object per item. Each request goes through the session's call on its own (token
+   * renewal, version redetection, throttling), as the library's CreateItems did.
+   */
   async createItems<D extends ItemData>(
     folder: FolderRef,
     requests: CreateRequest<D>[],
   ): Promise<WriteResult[]> {
     const results: WriteResult[] = new Array(requests.length);
     const removed = new Map<number, number>();
-    return this.session.call('createItems', async () => {
-      for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
-        const base = bi * this.writeBatch;
-        const index: number[] = [];
-        batch.forEach((r, i) => {
-          // The call is repeated as a whole after a renewed token or throttling: what an earlier pass already
-          // created (or refused) keeps its result and is not sent again.
-          if (results[base + i]) return;
-          try {
-            if (!r.abraId) throw new SyncError('validation', 'an item created by the sync needs its AbraId');
-            this.buildNew(folder, r, base + i, removed);
-            index.push(base + i);
-          } catch (e) {
-            results[base + i] = { ok: false, error: this.asValidation(e) };
-          }
-        });
-        await this.createBatch(folder, requests, index, results, removed);
+    for (const [bi, batch] of chunks(requests, this.writeBatch).entries()) {
+      const base = bi * this.writeBatch;
+      const index: number[] = [];
+      batch.forEach((r, i) => {
+        if (!r.abraId)
+          results[base + i] = {
+            ok: false,
+            error: new SyncError('validation', 'an item created by the sync needs its AbraId'),
+          };
+        else index.push(base + i);
+      });
+      await this.createBatch(folder, requests, index, results, removed);
+    }
+    return withNotes(results, removed);
+  }
+
+  /**
+   * The XML of the new items at `index` in the given dialect; an item that cannot be written (invalid data, a kind
+   * the sync does not create) gets its error result here and is left out.
+   */
+  private buildItems(
+    folder: FolderRef,
+    requests: CreateRequest[],
+    index: number[],
+    results: WriteResult[],
+    removed: Map<number, number>,
+    o: CreateXmlOptions,
+  ): { index: number[]; xml: string[] } {
+    const out: { index: number[]; xml: string[] } = { index: [], xml: [] };
+    for (const at of index) {
+      const r = requests[at]!;
+      try {
+        out.xml.push(newItemXml(folder.kind, this.xmlSafe(r.data, at, removed), r.abraId, o));
+        out.index.push(at);
+      } catch (e) {
+        results[at] = { ok: false, error: this.asValidation(e) };
       }
-      return withNotes(results, removed);
-    });
+    }
+    return out;
   }
 
   /**
@@ -177,29 +224,46 @@ export class EwsWriter {
     results: WriteResult[],
     removed: Map<number, number>,
   ): Promise<void> {
-    for (let attempt = 0; index.length; attempt++) {
-      // built anew for every attempt: the library may have touched the objects of a failed one
-      const items = index.map((at) => this.buildNew(folder, requests[at]!, at, removed));
-      let res: ews.ServiceResponseCollection<ews.ServiceResponse>;
+    let rebuilt = false;
+    for (let attempt = 0; index.length; ) {
+      // written anew for every attempt, in the dialect of the moment (a redetection may have changed it)
+      const o: CreateXmlOptions = {
+        legacy2007: this.session.mode.legacy2007,
+        zone: zoneXmlOf(this.session.windowsZone),
+      };
+      const built = this.buildItems(folder, requests, index, results, removed, o);
+      index = built.index;
+      if (!index.length) return;
+      let messages: XmlElement[];
       try {
-        res = await this.service.CreateItems(
-          items,
-          folderId(folder),
-          NOT_GIVEN,
-          folder.kind === 'calendar' ? ews.SendInvitationsMode.SendToNone : NOT_GIVEN,
+        messages = await soapCall(
+          this.session,
+          'CreateItem',
+          createItemXml(folder.kind, folder.id, built.xml),
+          responseMessages,
+          { withZone: createNeedsZoneHeader(folder.kind, o) },
         );
       } catch (e) {
-        const lost = peekTransportError();
-        const wait = lost && maybeDone(lost) ? this.session.http.recheckDelay(lost, attempt) : null;
-        if (!lost || wait === null) throw e; // the call's usual handling, with the parked error
-        takeTransportError();
+        // The server turned out to speak the other dialect: the call repeated the request in it, but a calendar's
+        // items are written differently there (MeetingTimeZone), so they are written again, once.
+        if (
+          e instanceof SyncError &&
+          !rebuilt &&
+          this.session.mode.legacy2007 !== o.legacy2007 &&
+          VERSION_FAULTS.has(e.code ?? '')
+        ) {
+          rebuilt = true;
+          continue;
+        }
+        const lost = e instanceof SyncError && maybeDone(e) ? e : null;
+        const wait = lost ? this.session.http.recheckDelay(lost, attempt) : null;
+        if (!lost || wait === null) throw e;
         index = await this.alreadyCreated(folder, requests, index, results);
         if (index.length) await this.session.http.pause(wait);
+        attempt++;
         continue;
       }
-      collectWriteResults(results, index, items, res.Responses ?? [], 'CreateItem', (_r, item) =>
-        get<ews.ItemId>(item, 'Id'),
-      );
+      collectCreated(results, index, messages);
       return;
     }
   }
@@ -218,7 +282,7 @@ export class EwsWriter {
         index.map((at) => requests[at]!.abraId),
       );
     } catch (err) {
-      // not a kind the call would repeat as a whole: earlier batches of this call are already written
+      // earlier batches of this call are already written: the caller learns of this batch's doubt as transient
       const why = err instanceof SyncError ? err.message : String(err);
       throw new SyncError('transient', `a create's answer was lost and the check for it failed: ${why}`, {
         cause: err,
@@ -232,14 +296,6 @@ export class EwsWriter {
       results[at] = { ok: true, id: hit.id, changeKey: hit.changeKey };
       return false;
     });
-  }
-
-  /** A new library item for a create request: the mapped data and the AbraId stamp. */
-  private buildNew(folder: FolderRef, r: CreateRequest, at: number, removed: Map<number, number>): ews.Item {
-    const item = this.newItem(folder);
-    this.apply(folder, item, this.xmlSafe(r.data, at, removed), true);
-    item.SetExtendedProperty(abraIdDef, r.abraId);
-    return item;
   }
 
   async updateItems<D extends ItemData>(
@@ -328,33 +384,42 @@ export class EwsWriter {
     return item;
   }
 
+  /**
+   * DeleteItem through the lean path (./item-xml.ts deleteItemXml, ./soap.ts), one request per batch, each through
+   * the session's call; an item already gone counts as deleted. An empty id is refused before anything is sent
+   * (the library wrote an ItemId without its required Id, and the whole batch failed schema validation).
+   */
   async deleteItems(folder: FolderRef, ids: string[]): Promise<DeleteResult[]> {
     const results: DeleteResult[] = new Array(ids.length);
-    if (!ids.length) return results;
-    return this.session.call('deleteItems', async () => {
-      for (const [bi, batch] of chunks(ids, this.writeBatch).entries()) {
-        const base = bi * this.writeBatch;
-        const res = await this.service.DeleteItems(
-          batch.map((id) => new ews.ItemId(id)),
-          ews.DeleteMode.MoveToDeletedItems,
-          folder.kind === 'calendar' ? ews.SendCancellationsMode.SendToNone : NOT_GIVEN,
-          folder.kind === 'tasks' ? ews.AffectedTaskOccurrence.AllOccurrences : NOT_GIVEN,
-        );
-        const rs: ews.ServiceResponse[] = res.Responses ?? [];
-        batch.forEach((_, i) => {
-          const r = rs[i];
-          if (r && isSuccess(r)) results[base + i] = { ok: true };
-          else if (r && GONE.has(errorCodeName(get(r, 'ErrorCode')))) results[base + i] = { ok: true };
-          else
-            results[base + i] = {
-              ok: false,
-              error: r
-                ? responseError(r, 'DeleteItem')
-                : new SyncError('malformed', 'DeleteItem: no answer for item'),
-            };
-        });
-      }
-      return results;
-    });
+    for (const [bi, batch] of chunks(ids, this.writeBatch).entries()) {
+      const base = bi * this.writeBatch;
+      const index: number[] = [];
+      batch.forEach((id, i) => {
+        if (id) index.push(base + i);
+        else
+          results[base + i] = {
+            ok: false,
+            error: new SyncError('validation', 'DeleteItem: an empty item id'),
+          };
+      });
+      if (!index.length) continue;
+      const messages = await soapCall(
+        this.session,
+        'DeleteItem',
+        deleteItemXml(
+          folder.kind,
+          index.map((at) => ids[at]!),
+        ),
+        responseMessages,
+      );
+      index.forEach((at, k) => {
+        const msg = messages[k];
+        const error = msg
+          ? messageError(msg, 'DeleteItem')
+          : new SyncError('malformed', 'DeleteItem: no answer for item');
+        results[at] = !error || GONE.has(error.code ?? '') ? { ok: true } : { ok: false, error };
+      });
+    }
+    return results;
   }
 }
