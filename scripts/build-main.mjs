@@ -5,6 +5,8 @@
 //   src-main/cli.ts         → dist/main/cli.cjs
 //   src-main/engine-host.ts → dist/main/engine-host.cjs  (the engine as one long-running process, for the bench)
 // External: electron, better-sqlite3 (native, optional: node:sqlite is used on Node ≥ 22.5) and Node built-ins.
+// The bundles are plain ASCII (see asciiOnly): V8 holds a script's source for as long as the process lives, one byte
+// per character for ASCII/Latin-1 text but two for the whole file when a single character is beyond Latin-1.
 // An optional module that is not in this build (e.g. the Graph backend, loaded with a guarded dynamic import)
 // becomes a stub that throws when imported, so the guard reports it instead of the bundle failing to build.
 //
@@ -57,6 +59,17 @@ const optionalMissing = {
   },
 };
 
+/**
+ * The bundle's text with every character beyond ASCII replaced by '?' (one per UTF-16 unit, so the source map's
+ * columns stay exact). esbuild already escapes such characters in strings, templates, regular expressions and
+ * identifiers (its default `charset: 'ascii'`) but keeps them in the comments it carries over — a few arrows and
+ * Czech words in ≈ 25 comments made V8 hold the whole 7 MB bundle as a two-byte string: 14 MB of a resident
+ * process for nothing. What is left to replace is therefore comment text only.
+ */
+export function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]/g, '?');
+}
+
 export async function buildMain({ outdir = path.join(root, 'dist', 'main'), dev = false } = {}) {
   mkdirSync(outdir, { recursive: true });
   const common = {
@@ -77,6 +90,7 @@ export async function buildMain({ outdir = path.join(root, 'dist', 'main'), dev 
       js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;",
     },
     metafile: true,
+    write: false,
   };
   const importMeta = {
     'import.meta.url': '__import_meta_url',
@@ -117,13 +131,20 @@ export async function buildMain({ outdir = path.join(root, 'dist', 'main'), dev 
       define: { ...common.define, ...importMeta },
     }),
   ]);
+  const written = {};
+  for (const r of results)
+    for (const f of r.outputFiles) {
+      const contents = f.path.endsWith('.cjs') ? Buffer.from(asciiOnly(f.text), 'utf8') : f.contents;
+      writeFileSync(f.path, contents);
+      written[path.basename(f.path)] = contents.length;
+    }
   // What each bundle still requires at run time (checked by test/app/build-main.test.ts).
   const meta = {};
   for (const r of results)
     for (const [file, out] of Object.entries(r.metafile.outputs)) {
       if (!file.endsWith('.cjs')) continue;
       meta[path.basename(file)] = {
-        bytes: out.bytes,
+        bytes: written[path.basename(file)] ?? out.bytes,
         external: [...new Set(out.imports.filter((i) => i.external).map((i) => i.path))].sort(),
       };
     }

@@ -173,6 +173,7 @@ async function openService(config: Config, values: CliValues): Promise<Service |
   const { createSyncService } = await import('./sync/service');
   const { connect } = await import('./wiring');
   const { StateLockedError } = await import('./sync/state/lock');
+  (await import('./sync/memory')).tuneHeapForEngine(); // the engine's heap growth, as in the app
   let service: Service;
   try {
     service = await createSyncService({

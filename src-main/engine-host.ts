@@ -7,7 +7,7 @@
  *
  * Requests, one JSON object per line on stdin; one JSON answer per line on stdout (logs go to stderr):
  *   {"op":"sync","part"?:"addressBook"}  → {"ok":true,"summaries":[…],"cpuMs":…,"peakRssMB":…,"rssMB":…}
- *   {"op":"gc"}                           → {"ok":true,"rssMB":…,"heapUsedMB":…,…}  (a full GC first; needs --expose-gc)
+ *   {"op":"gc"}                           → {"ok":true,"rssMB":…,"heapUsedMB":…,"mallocHeapMB":…,…}  (a full GC first; needs --expose-gc)
  *   {"op":"mem"}                          → the same without a GC (e.g. right after start: the floor)
  *   {"op":"exit"}                         → stops the service and ends the process
  * cpuMs is user + system CPU of this process during the run; peakRssMB its peak resident memory during the run
@@ -17,6 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PART_NAMES, type PartName, parseConfig, type SecretSource } from './sync/config';
+import { tuneHeapForEngine } from './sync/memory';
 import { createSyncService } from './sync/service';
 import { connect } from './wiring';
 
@@ -35,6 +36,19 @@ function secretsFrom(file?: string): SecretSource {
     graphTokenCache: process.env.EXCHANGE_TOKEN,
   };
   return { get: async (name) => fromFile[name] ?? env[name] ?? null };
+}
+
+/**
+ * Resident MB of the C allocator's main heap (glibc's brk `[heap]`, Linux; null elsewhere): memory the allocator
+ * keeps after native frees (response buffers, ICU, SQLite) shows here, not in the JS heap.
+ */
+function mallocHeapMB(): number | null {
+  try {
+    const m = /\[heap\]\n(?:.*\n)*?Rss:\s+(\d+) kB/.exec(readFileSync('/proc/self/smaps', 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Resets the kernel's peak-RSS mark (Linux); false where that is not possible. */
@@ -60,6 +74,7 @@ function peakRssMB(canReset: boolean): number {
 }
 
 async function main(): Promise<number> {
+  tuneHeapForEngine(); // as the app does at its start (src-main/app/electron/main.ts)
   const { values } = parseArgs({
     options: {
       config: { type: 'string' },
@@ -110,6 +125,7 @@ async function main(): Promise<number> {
           heapUsedMB: Math.round(m.heapUsed / MB),
           heapTotalMB: Math.round(m.heapTotal / MB),
           externalMB: Math.round(m.external / MB),
+          mallocHeapMB: mallocHeapMB(),
         });
         continue;
       }

@@ -26,7 +26,7 @@ export async function ewsAutodiscover(
   const password = x.auth === 'oauth' ? null : await secrets.get('exchangePassword');
   // Exchange answers Autodiscover only to a signed-in user.
   if (x.auth !== 'oauth' && !password) throw new SyncError('auth', 'the Exchange password is not stored yet');
-  const backend = ewsBackendFor(
+  const backend = await ewsBackendFor(
     x,
     { password },
     {

@@ -38,6 +38,35 @@ function gcFunction(): Gc | null {
   return gcFn;
 }
 
+/**
+ * How far V8 lets the old generation grow past the live data before its next full collection, in percent. V8's own
+ * factor is dynamic, up to 4× the live size when collections are fast — for the engine's big runs that is a few
+ * hundred MB of garbage at the peak (EWS initial run: 387–397 MB peak RSS for < 55 MB of live data; 51 000 contacts:
+ * 618 MB). 60 % caps it: 295 and 403 MB in the same runs, without measurable CPU cost; 30 % gave 280–290 and 376 MB
+ * but +25 % CPU for the 51 000 contacts (docs/ARCHITECTURE.md, performance). A flag that V8 reads each time it sets
+ * the next limit, so it works when set at run time — unlike the young generation's size (`--max-semi-space-size`),
+ * which only a command-line flag at the process start sets.
+ */
+export const HEAP_GROWING_PERCENT = 60;
+
+let tuned = false;
+
+/**
+ * Sets the engine's heap growth ({@link HEAP_GROWING_PERCENT}) for this process, once: at the start of every
+ * process that runs the engine (the Electron main process, the bench's engine host, the CLI) — the same setting for
+ * all, so the bench measures what ships. Returns whether V8 took the flag (false where the runtime refuses).
+ */
+export function tuneHeapForEngine(): boolean {
+  if (tuned) return true;
+  try {
+    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+    tuned = true;
+  } catch {
+    tuned = false;
+  }
+  return tuned;
+}
+
 /** After a run: return the heap's empty pages when there are many. Returns whether it collected. */
 export function releaseHeapAfterRun(): boolean {
   // not "committed minus used": used counts the run's garbage until a collection

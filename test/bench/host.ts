@@ -97,9 +97,13 @@ export class EngineHost {
   }
 
   /** Memory after a full GC (`mem`: without one). */
-  gc(
-    op: 'gc' | 'mem' = 'gc',
-  ): Promise<{ rssMB: number; heapUsedMB: number; heapTotalMB: number; externalMB: number }> {
+  gc(op: 'gc' | 'mem' = 'gc'): Promise<{
+    rssMB: number;
+    heapUsedMB: number;
+    heapTotalMB: number;
+    externalMB: number;
+    mallocHeapMB: number | null;
+  }> {
     return this.ask({ op });
   }
 

@@ -257,6 +257,7 @@ async function standard() {
         residentHeapMB: resident.heapUsedMB,
         residentHeapTotalMB: resident.heapTotalMB,
         residentExternalMB: resident.externalMB,
+        residentMallocHeapMB: resident.mallocHeapMB,
         residentAfter30sIdleMB: residentIdle.rssMB,
         startRssMB: atStart.rssMB,
         cliOneShotIdlePeakRssMB: cliIdle.peakMB,

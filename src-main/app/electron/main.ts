@@ -12,6 +12,7 @@
 import '../../exchange/ews/polyfill';
 import path from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, safeStorage, shell } from 'electron';
+import { tuneHeapForEngine } from '../../sync/memory';
 import { abraClientFor } from '../../wiring';
 import { ewsAutodiscover } from '../autodiscover';
 import { setLinuxAutostart } from '../autostart';
@@ -30,6 +31,9 @@ import { forwardEvents, registerIpc } from './ipc';
 import { createElectronSettingsStore } from './settings-store';
 import { type AppTray, createAppTray } from './tray';
 import { createMainWindow, showWindow } from './window';
+
+// The engine's heap growth for this whole process, set before it grows (the bench's engine host sets the same).
+tuneHeapForEngine();
 
 const HIDDEN_ARG = '--hidden';
 /** Same as `appId` in electron-builder.yml. */
