@@ -8,7 +8,8 @@
  *   `https://outlook.office365.com/…`, the same rule).
  * Electron-free: the browser opener is injected.
  */
-import { GRAPH_SCOPES, GraphSignIn } from '../exchange/graph';
+import type { GraphSignIn, GraphSignInOptions } from '../exchange/graph';
+import { GRAPH_SCOPES } from '../exchange/graph/scopes';
 import type { ExchangeBackend } from '../exchange/types';
 import { SyncError } from '../shared/errors';
 import { note, tr } from '../shared/messages';
@@ -31,13 +32,42 @@ export function signInScopes(exchange: ExchangeConnectionConfig): string[] {
   return [`${origin}/EWS.AccessAsUser.All`];
 }
 
+/**
+ * The app's Microsoft sign-in, loaded on first use: the MSAL sign-in (the Graph backend's GraphSignIn) is imported
+ * only when a token or a sign-in is asked for, so the app of an EWS user with a password never loads MSAL and the
+ * Graph client (issue #17: ≈ 8 MB of the main process at start).
+ */
+export class LazyGraphSignIn {
+  private real: Promise<GraphSignIn> | null = null;
+
+  constructor(private readonly options: GraphSignInOptions) {}
+
+  private get(): Promise<GraphSignIn> {
+    this.real ??= import('../exchange/graph').then((graph) => new graph.GraphSignIn(this.options));
+    return this.real;
+  }
+
+  async getAccessToken(): Promise<string> {
+    return (await this.get()).getAccessToken();
+  }
+
+  /** Drops the cached token (before a retry with a fresh one); nothing to drop before the first use. */
+  invalidate(): void {
+    void this.real?.then((s) => s.invalidate());
+  }
+
+  async signIn(): ReturnType<GraphSignIn['signIn']> {
+    return (await this.get()).signIn();
+  }
+}
+
 /** The sign-in whose MSAL cache lives in the secret store. */
 export function graphSignIn(
   exchange: ExchangeConnectionConfig,
   secrets: SecretSource,
   openBrowser: OpenBrowser,
-) {
-  return new GraphSignIn({
+): LazyGraphSignIn {
+  return new LazyGraphSignIn({
     tenantId: exchange.tenantId,
     clientId: exchange.clientId,
     authorityUrl: exchange.authorityUrl,

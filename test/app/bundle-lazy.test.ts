@@ -9,7 +9,7 @@
  * a closed port: the run fails after the wiring made its backend, which is all this needs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,9 +29,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** The engine host, instrumented: each module body that runs is noted; printed to stderr at exit. */
-function instrumentedHost(): string {
-  const src = readFileSync(path.join(out, 'engine-host.cjs'), 'utf8');
+/** A built bundle (the engine host, main), instrumented: each module body that runs is noted; printed to stderr at exit. */
+function instrumented(bundle = 'engine-host'): string {
+  const src = readFileSync(path.join(out, `${bundle}.cjs`), 'utf8');
   const at = src.indexOf('\nvar __export = ');
   if (at < 0 || !src.includes('\nvar __esm = ') || !src.includes('\nvar __commonJS = '))
     throw new Error("esbuild's module helpers are not where this test expects them: update the test");
@@ -41,7 +41,7 @@ process.on('exit', () => process.stderr.write('RAN ' + JSON.stringify([...__ran]
 var __esm0 = __esm, __commonJS0 = __commonJS;
 __esm = (fn, ...rest) => { const n = __getOwnPropNames(fn)[0]; const init = __esm0(fn, ...rest); return function () { __ran.add(n); return init.apply(this, arguments); }; };
 __commonJS = (cb, ...rest) => { const n = __getOwnPropNames(cb)[0]; const req = __commonJS0(cb, ...rest); return function () { __ran.add(n); return req.apply(this, arguments); }; };`;
-  const file = path.join(out, 'engine-host.probe.cjs');
+  const file = path.join(out, `${bundle}.probe.cjs`);
   writeFileSync(file, src.slice(0, at) + probe + src.slice(at));
   return file;
 }
@@ -107,7 +107,7 @@ beforeAll(() => {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`build-main failed:\n${r.stdout}\n${r.stderr}`);
-  host = instrumentedHost();
+  host = instrumented();
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -140,6 +140,46 @@ describe('the shipped engine loads only the backend its configuration uses', () 
     expect(has(mods, MSAL)).toBe(false);
     expect(has(mods, /src-main\/exchange\/graph\//)).toBe(false);
   }, 60_000);
+});
+
+describe('the app shell loads no Microsoft sign-in it does not need', () => {
+  it('main.cjs of an EWS user with a password never initialises @azure/msal-node or the Graph backend', () => {
+    // main.cjs under Node 24 against the stand-in electron of the main-process smoke test, an EWS configuration
+    const fake = path.join(tmp, 'node_modules', 'electron');
+    mkdirSync(fake, { recursive: true });
+    copyFileSync(
+      path.join(import.meta.dirname, 'fixtures', 'fake-electron.cjs'),
+      path.join(fake, 'index.js'),
+    );
+    const config = {
+      abra: { serverUrl: 'http://127.0.0.1:9', connection: 'demo', login: 'jan.lazy' },
+      exchange: { kind: 'ews', email: 'jan@firma.cz', ewsUrl: 'https://127.0.0.1:9/EWS/Exchange.asmx' },
+      parts: { addressBook: { enabled: true, intervalMinutes: 600 } },
+    };
+    const main = instrumented('main');
+    const r = spawnSync(process.execPath, ['scripts/node24.mjs', '-e', `require(${JSON.stringify(main)})`], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        FAKE_ROOT: tmp,
+        FAKE_APP_PATH: repoRoot,
+        FAKE_SCRIPT: path.join(import.meta.dirname, 'fixtures', 'drive-main.cjs'),
+        FAKE_CONFIG: JSON.stringify(config),
+        FAKE_SECRET: 'Lazy-Test-Heslo-1',
+        XDG_CONFIG_HOME: path.join(tmp, 'xdg'),
+      },
+    });
+    expect(r.stdout, r.stderr).toMatch(/^FAKE_RESULT /m);
+    const ran = /^RAN (.*)$/m.exec(r.stderr);
+    expect(ran, r.stderr).toBeTruthy();
+    const mods = JSON.parse(ran![1]!) as string[];
+    // (our statically imported modules are inlined, not wrapped: only lazily loaded ones show in the list)
+    expect(has(mods, /node_modules\/ews-javascript-api\//)).toBe(false);
+    expect(has(mods, MSAL)).toBe(false);
+    expect(has(mods, /src-main\/exchange\/graph\/(auth|backend)\.ts/)).toBe(false);
+  }, 90_000);
 });
 
 describe('the bundles are ASCII', () => {

@@ -32,14 +32,9 @@ import { note } from '../../shared/messages';
 import { trustOptions } from '../../shared/tls-trust';
 import type { GraphAuth } from './http';
 
-/** Delegated permissions the app registration must grant (see docs/graph.md). */
-export const GRAPH_SCOPES = [
-  'https://graph.microsoft.com/User.Read',
-  'https://graph.microsoft.com/Contacts.ReadWrite',
-  'https://graph.microsoft.com/Calendars.ReadWrite',
-  'https://graph.microsoft.com/Tasks.ReadWrite',
-  'https://graph.microsoft.com/Mail.Read',
-];
+import { GRAPH_SCOPES } from './scopes';
+
+export { GRAPH_SCOPES };
 
 /** Where the serialized MSAL cache lives (the shell: encrypted with safeStorage in the profile's secret store). */
 export interface TokenCacheStore {
