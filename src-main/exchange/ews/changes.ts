@@ -58,8 +58,14 @@ function decodeCursor(raw: string | null): Cursor | null {
   );
 }
 
-/** The page's changes per item, read-flag changes left out (the library's answer: e-mail folders). */
-function listChanges(res: ews.ChangeCollection<ews.ItemChange>, isKnown: ChangeOptions['isKnown']): Listed[] {
+/**
+ * The page's changes per item, read-flag changes left out (the library's answer: e-mail folders; the lean reader's
+ * tests hold `lean-read.ts` to it).
+ */
+export function listChanges(
+  res: ews.ChangeCollection<ews.ItemChange>,
+  isKnown: ChangeOptions['isKnown'],
+): Listed[] {
   const order: Listed[] = [];
   const seen = new Map<string, number>();
   const count: number = res.Count ?? 0;

@@ -20,11 +20,11 @@ import { ews, NOT_GIVEN } from '../../../src-main/exchange/ews/ews-lib';
 import {
   getItemRequest,
   type LeanKind,
-  type Listed,
   readGetItem,
   readSyncFolderItems,
   syncFolderItemsRequest,
 } from '../../../src-main/exchange/ews/lean-read';
+import { listChanges } from '../../../src-main/exchange/ews/changes';
 import { get } from '../../../src-main/exchange/ews/map';
 import { convert, propsFor } from '../../../src-main/exchange/ews/properties';
 import { LEAN_ENUMS } from '../../../src-main/exchange/ews/read-item';
@@ -107,36 +107,6 @@ async function libraryGetItem(session: EwsSession, kind: LeanKind, ids: string[]
   return out;
 }
 
-/** The library path's reading of a SyncFolderItems page (changes.ts' listChanges before the lean path). */
-function libraryList(
-  res: ews.ChangeCollection<ews.ItemChange>,
-  isKnown?: (id: string, ck: string) => boolean,
-) {
-  const order: Listed[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < (res.Count ?? 0); i++) {
-    const ch = res._getItem(i);
-    const type = ews.ChangeType[ch.ChangeType] ?? String(ch.ChangeType);
-    const itemId = get<ews.ItemId>(ch, 'ItemId') ?? get<ews.ItemId>(ch, 'Id');
-    const id = String(itemId?.UniqueId ?? '');
-    if (!id || type === 'ReadFlagChange') continue;
-    const entry = { id, deleted: type === 'Delete' };
-    const changeKey = itemId?.ChangeKey ? String(itemId.ChangeKey) : '';
-    if (!entry.deleted && changeKey && isKnown?.(id, changeKey)) {
-      const at = seen.get(id);
-      if (at !== undefined) order[at] = { id, deleted: false, known: true };
-      continue;
-    }
-    const at = seen.get(id);
-    if (at !== undefined) order[at] = entry;
-    else {
-      seen.set(id, order.length);
-      order.push(entry);
-    }
-  }
-  return { order, syncState: String(res.SyncState ?? ''), more: res.MoreChangesAvailable === true };
-}
-
 function operationResponse(text: string, operation: string): XmlElement {
   const r = child(child(parseXml(text), 'Body'), `${operation}Response`);
   if (!r) throw new Error(`no ${operation}Response in ${text.slice(0, 200)}`);
@@ -162,6 +132,18 @@ function expectSame(lean: Map<string, ExchangeItem | null>, lib: Map<string, Exc
     expect(lean.get(id)).toEqual(item);
     expect(JSON.stringify(lean.get(id))).toBe(JSON.stringify(item));
   }
+}
+
+/** The library path's reading of a SyncFolderItems page: changes.ts' `listChanges`, the cursor and "more". */
+function libraryList(
+  res: ews.ChangeCollection<ews.ItemChange>,
+  isKnown?: (id: string, ck: string) => boolean,
+) {
+  return {
+    order: listChanges(res, isKnown),
+    syncState: String(res.SyncState ?? ''),
+    more: res.MoreChangesAvailable === true,
+  };
 }
 
 describe('lean reader: the enumerations are the library’s', () => {
