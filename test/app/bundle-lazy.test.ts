@@ -16,6 +16,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/env';
+import { runFakeMain } from './fake-main';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-lazy-'));
 const out = path.join(tmp, 'dist', 'main');
@@ -157,20 +158,7 @@ describe('the app shell loads no Microsoft sign-in it does not need', () => {
       parts: { addressBook: { enabled: true, intervalMinutes: 600 } },
     };
     const main = instrumented('main');
-    const r = spawnSync(process.execPath, ['scripts/node24.mjs', '-e', `require(${JSON.stringify(main)})`], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: {
-        ...process.env,
-        FAKE_ROOT: tmp,
-        FAKE_APP_PATH: repoRoot,
-        FAKE_SCRIPT: path.join(import.meta.dirname, 'fixtures', 'drive-main.cjs'),
-        FAKE_CONFIG: JSON.stringify(config),
-        FAKE_SECRET: 'Lazy-Test-Heslo-1',
-        XDG_CONFIG_HOME: path.join(tmp, 'xdg'),
-      },
-    });
+    const r = runFakeMain(main, tmp, config, 'Lazy-Test-Heslo-1');
     expect(r.stdout, r.stderr).toMatch(/^FAKE_RESULT /m);
     const ran = /^RAN (.*)$/m.exec(r.stderr);
     expect(ran, r.stderr).toBeTruthy();

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSP } from '../../src-main/app/window-policy';
 import { repoRoot } from '../helpers/env';
+import { runFakeMain } from './fake-main';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'abra-sync-main-'));
 const appDir = path.join(tmp, 'app');
@@ -61,20 +62,7 @@ describe('main process (stand-in electron)', () => {
     };
     // Node 24 like inside Electron (node:sqlite; better-sqlite3 is not shipped with the app)
     const main = path.join(appDir, 'dist', 'main', 'main.cjs');
-    const r = spawnSync(process.execPath, ['scripts/node24.mjs', '-e', `require(${JSON.stringify(main)})`], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: {
-        ...process.env,
-        FAKE_ROOT: tmp,
-        FAKE_APP_PATH: repoRoot,
-        FAKE_SCRIPT: path.join(import.meta.dirname, 'fixtures', 'drive-main.cjs'),
-        FAKE_CONFIG: JSON.stringify(config),
-        FAKE_SECRET: SECRET,
-        XDG_CONFIG_HOME: path.join(tmp, 'xdg'), // Linux start-at-login writes its autostart entry here
-      },
-    });
+    const r = runFakeMain(main, tmp, config, SECRET);
     const line = r.stdout.split('\n').find((l) => l.startsWith('FAKE_RESULT '));
     expect(line, `${r.stdout}\n${r.stderr}`).toBeTruthy();
     const rec = JSON.parse(line!.slice('FAKE_RESULT '.length));
