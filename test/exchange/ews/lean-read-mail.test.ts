@@ -321,37 +321,40 @@ for (const profile of [
           expect(v.errors).toEqual([]);
         });
 
-      it('getChanges of the inbox and sent items through the backend: the messages the library path read', async () => {
-        const backend = new EwsBackend(
-          {
-            email: emu.email,
-            ewsUrl: emu.url,
-            user: emu.user,
-            timeZone: 'Europe/Prague',
-            ...(profile.legacy ? { serverVersion: 'Exchange2007_SP1' as const } : {}),
-          },
-          { password: emu.password },
-        );
-        try {
-          const lib = await libraryGetItem(session, ids, false);
-          const got = new Map<string, ExchangeItem | null>();
-          for (const kind of ['inbox', 'sentitems'] as const) {
-            const folder = { id: emu.control.folderId(kind), kind, displayName: kind };
-            let cursor: string | null = null;
-            for (let guard = 0; guard < 20; guard++) {
-              const page: ChangePage<MessageItem> = await backend.getChanges<MessageItem>(folder, cursor, {
-                pageSize: 2,
-              });
-              for (const ch of page.changes) if (ch.type === 'upsert') got.set(ch.item.id, ch.item);
-              cursor = page.cursor;
-              if (!page.more) break;
+      for (const withBody of [false, true])
+        it(`getChanges of the inbox and sent items through the backend (withBody ${withBody}): the messages the library path read`, async () => {
+          const backend = new EwsBackend(
+            {
+              email: emu.email,
+              ewsUrl: emu.url,
+              user: emu.user,
+              timeZone: 'Europe/Prague',
+              ...(profile.legacy ? { serverVersion: 'Exchange2007_SP1' as const } : {}),
+            },
+            { password: emu.password },
+          );
+          try {
+            const lib = await libraryGetItem(session, ids, withBody);
+            const got = new Map<string, ExchangeItem | null>();
+            for (const kind of ['inbox', 'sentitems'] as const) {
+              const folder = { id: emu.control.folderId(kind), kind, displayName: kind };
+              let cursor: string | null = null;
+              for (let guard = 0; guard < 20; guard++) {
+                const page: ChangePage<MessageItem> = await backend.getChanges<MessageItem>(folder, cursor, {
+                  pageSize: 2,
+                  withBody,
+                });
+                for (const ch of page.changes) if (ch.type === 'upsert') got.set(ch.item.id, ch.item);
+                cursor = page.cursor;
+                if (!page.more) break;
+              }
             }
+            for (const id of ids) expect(got.get(id)).toEqual(lib.get(id));
+            expect([...got.values()].some((m) => (m as MessageItem).bodyText)).toBe(withBody);
+          } finally {
+            await backend.close();
           }
-          for (const id of ids) expect(got.get(id)).toEqual(lib.get(id));
-        } finally {
-          await backend.close();
-        }
-      });
+        });
     },
   );
 }
