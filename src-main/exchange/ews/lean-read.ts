@@ -1,6 +1,6 @@
 /**
- * The lean EWS read path (issue #17): the SyncFolderItems and GetItem requests of contacts, calendar and tasks
- * written as text — element for element what ews-javascript-api writes for `SyncFolderItems(…IdOnly…)` and
+ * The lean EWS read path (issue #17): the SyncFolderItems and GetItem requests of contacts, calendar, tasks and
+ * the e-mail folders written as text — element for element what ews-javascript-api writes for `SyncFolderItems(…IdOnly…)` and
  * `BindToItems(ids, propsFor(kind))` (./properties.ts) — and their answers read from a plain tree
  * (./xml-tree.ts, ./read-item.ts) instead of an xmldom DOM and the library's object graph per item.
  *
@@ -11,11 +11,13 @@
  */
 import { SyncError } from '../../shared/errors';
 import { ABRA_ID_PROPERTY_NAME, ABRA_PROPERTY_SET_ID, type ExchangeItem } from '../types';
-import { readItem } from './read-item';
+import { type MailShape, readItem, readMessage } from './read-item';
 import { xmlAttr, xmlText } from './xml-text';
 import { child, type XmlElement } from './xml-tree';
 
 export type LeanKind = 'contacts' | 'calendar' | 'tasks';
+/** What the lean path reads: the three sync kinds, and 'mail' for every e-mail folder (inbox, sent items, others). */
+export type LeanReadKind = LeanKind | 'mail';
 
 /** The most changes one SyncFolderItems page may ask for (messages.xsd MaxSyncChangesReturnedType: 1…512). */
 export const MAX_SYNC_PAGE = 512;
@@ -24,7 +26,7 @@ export const MAX_SYNC_PAGE = 512;
  * The FieldURIs of each kind's GetItem, in the order the library writes ./properties.ts `propsFor(kind)`; the
  * AbraId extended property is appended to each (and the contact's title, PidTagDisplayNamePrefix, to contacts).
  */
-const FIELDS: Record<LeanKind, string[]> = {
+const FIELDS: Record<LeanReadKind, string[]> = {
   contacts: [
     'contacts:DisplayName',
     'contacts:FileAs',
@@ -80,29 +82,58 @@ const FIELDS: Record<LeanKind, string[]> = {
     'item:LastModifiedTime',
     'item:ParentFolderId',
   ],
+  // ./properties.ts propsFor(mail): the body (item:Body) follows ParentFolderId when asked for
+  mail: [
+    'item:ItemClass',
+    'item:Subject',
+    'message:InternetMessageId',
+    'message:From',
+    'message:Sender',
+    'message:ToRecipients',
+    'message:CcRecipients',
+    'message:BccRecipients',
+    'item:DateTimeSent',
+    'item:DateTimeReceived',
+    'item:IsDraft',
+    'item:Sensitivity',
+    'item:Categories',
+    'item:HasAttachments',
+    'item:Attachments',
+    'item:Size',
+    'item:InReplyTo',
+    'message:References',
+    'item:LastModifiedTime',
+    'item:ParentFolderId',
+  ],
 };
 
 const TITLE_URI = '<t:ExtendedFieldURI PropertyTag="14917" PropertyType="String"></t:ExtendedFieldURI>';
 const ABRA_URI = `<t:ExtendedFieldURI PropertySetId="${ABRA_PROPERTY_SET_ID}" PropertyName="${ABRA_ID_PROPERTY_NAME}" PropertyType="String"></t:ExtendedFieldURI>`;
 
-/** The ItemShape of a kind's GetItem, written once per kind. */
-const SHAPES = new Map<LeanKind, string>();
+/** The ItemShape of a kind's GetItem (e-mail with or without the body), written once per shape. */
+const SHAPES = new Map<string, string>();
 
-function itemShape(kind: LeanKind): string {
-  let s = SHAPES.get(kind);
+function itemShape(kind: LeanReadKind, withBody: boolean): string {
+  const mailBody = kind === 'mail' && withBody;
+  const key = mailBody ? 'mail+body' : kind;
+  let s = SHAPES.get(key);
   if (s === undefined) {
-    const uris = FIELDS[kind].map((f) => `<t:FieldURI FieldURI="${f}"></t:FieldURI>`).join('');
+    const fields = mailBody ? [...FIELDS.mail, 'item:Body'] : FIELDS[kind];
+    const uris = fields.map((f) => `<t:FieldURI FieldURI="${f}"></t:FieldURI>`).join('');
     const ext = kind === 'contacts' ? TITLE_URI + ABRA_URI : ABRA_URI;
     s = `<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:BodyType>Text</t:BodyType><t:AdditionalProperties>${uris}${ext}</t:AdditionalProperties></m:ItemShape>`;
-    SHAPES.set(kind, s);
+    SHAPES.set(key, s);
   }
   return s;
 }
 
-/** `<m:GetItem>` of these ids with the kind's property set (bodies as text). */
-export function getItemRequest(kind: LeanKind, ids: readonly string[]): string {
+/**
+ * `<m:GetItem>` of these ids with the kind's property set (bodies as text; an e-mail's body only when `withBody`,
+ * the other kinds' always).
+ */
+export function getItemRequest(kind: LeanReadKind, ids: readonly string[], withBody = true): string {
   if (!ids.length) throw new SyncError('validation', 'GetItem: no item ids');
-  let out = `<m:GetItem>${itemShape(kind)}<m:ItemIds>`;
+  let out = `<m:GetItem>${itemShape(kind, withBody)}<m:ItemIds>`;
   for (const id of ids) out += `<t:ItemId Id="${xmlAttr(id)}"></t:ItemId>`;
   return `${out}</m:ItemIds></m:GetItem>`;
 }
@@ -224,15 +255,17 @@ const GONE = new Set(['ErrorItemNotFound', 'ErrorInvalidIdMalformed', 'ErrorInva
 
 /**
  * A GetItem answer (`<m:GetItemResponse>`) of the request for `ids`: requested id → the item as the sync's type,
- * or null for an item of another class (a distribution list in the contacts folder …); ids that are gone are
- * left out; any other per-item error is thrown (`error(msg)`, the SOAP layer's `messageError`).
+ * or null for an item of another class (a distribution list in the contacts folder …; in an e-mail folder every
+ * item is read as a message, as the library path did); ids that are gone are left out; any other per-item error
+ * is thrown (`error(msg)`, the SOAP layer's `messageError`). `mail`: how an e-mail folder's request was written.
  */
 export function readGetItem(
-  kind: LeanKind,
+  kind: LeanReadKind,
   response: XmlElement,
   ids: readonly string[],
   error: (msg: XmlElement) => SyncError | null,
   into: Map<string, ExchangeItem | null> = new Map(),
+  mail: MailShape = { withBody: true, legacy2007: false },
 ): Map<string, ExchangeItem | null> {
   const msgs = child(response, 'ResponseMessages')?.children ?? [];
   if (msgs.length !== ids.length)
@@ -252,7 +285,7 @@ export function readGetItem(
     const items = child(msg, 'Items')?.children ?? [];
     if (items.length !== 1)
       throw new SyncError('malformed', `GetItem: a success message with ${items.length} items, expected one`);
-    read.push([ids[i]!, readItem(kind, items[0]!)]);
+    read.push([ids[i]!, kind === 'mail' ? readMessage(items[0]!, mail) : readItem(kind, items[0]!)]);
   });
   // only a fully read answer reaches the caller's map
   for (const [id, item] of read) into.set(id, item);

@@ -28,6 +28,8 @@ import {
   type ExchangeItem,
   type FolderKind,
   type Importance,
+  type MessageAttachmentInfo,
+  type MessageItem,
   type PostalAddress,
   type Sensitivity,
   type ShowAs,
@@ -324,6 +326,96 @@ export function readTask(item: XmlElement): TaskItem {
     categories: categories(item),
   });
   return { ...base(item, extendedProps(item).abraId), kind: 'task', data };
+}
+
+// ---------- messages ----------
+
+/** How a mail folder's GetItem was asked and answered: with the body or not, in the Exchange 2007 dialect or not. */
+export interface MailShape {
+  withBody: boolean;
+  /** Exchange2007_SP1: the library does not read an attachment's Size and IsInline in it (Exchange 2010+ only). */
+  legacy2007: boolean;
+}
+
+/**
+ * `t:Attachments` as the library's AttachmentCollection: its FileAttachment and ItemAttachment elements grouped by
+ * element name in the order each name first appears (its xml2JsObject gathers same-named children), other kinds
+ * (ReferenceAttachment) left out; Size as parseInt (0 when absent), IsInline only when true.
+ */
+function attachmentInfos(item: XmlElement, legacy2007: boolean): MessageAttachmentInfo[] | undefined {
+  const atts = child(item, 'Attachments');
+  if (!atts) return undefined;
+  const groups = new Map<string, XmlElement[]>();
+  for (const a of atts.children) {
+    if (a.name !== 'FileAttachment' && a.name !== 'ItemAttachment') continue;
+    const g = groups.get(a.name);
+    if (g) g.push(a);
+    else groups.set(a.name, [a]);
+  }
+  const out: MessageAttachmentInfo[] = [];
+  for (const list of groups.values())
+    for (const a of list) {
+      const size = textOfChild(a, 'Size');
+      out.push(
+        prune<MessageAttachmentInfo>({
+          name: textOfChild(a, 'Name') ?? '',
+          size: legacy2007 || size === undefined ? 0 : Number.parseInt(size, 10),
+          contentType: textOfChild(a, 'ContentType'),
+          isInline: !legacy2007 && bool(textOfChild(a, 'IsInline')) === true ? true : undefined,
+        }),
+      );
+    }
+  return out.length ? out : undefined;
+}
+
+/** `t:From` / `t:Sender`: the address of its Mailbox. */
+function single(item: XmlElement, name: string): EmailAddress | undefined {
+  return mailbox(child(child(item, name), 'Mailbox'));
+}
+
+/** `t:ToRecipients` …: the addresses of its Mailbox elements, those without an address left out. */
+function recipients(item: XmlElement, name: string): EmailAddress[] {
+  const out: EmailAddress[] = [];
+  for (const mb of childrenNamed(child(item, name), 'Mailbox')) {
+    const m = mailbox(mb);
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+/**
+ * Any item element of a mail folder (`t:Message`, `t:MeetingRequest`, a `t:PostItem` …) as a message — as
+ * ./map-message.ts `toMessage(item, withBody)`, key for key.
+ */
+export function readMessage(item: XmlElement, shape: MailShape): MessageItem {
+  const headers: Record<string, string> = {};
+  const inReplyTo = textOfChild(item, 'InReplyTo');
+  if (inReplyTo) headers['In-Reply-To'] = inReplyTo;
+  const refs = textOfChild(item, 'References');
+  if (refs) headers.References = refs;
+  const bcc = recipients(item, 'BccRecipients');
+  return prune<MessageItem>({
+    ...base(item, extendedProps(item).abraId),
+    kind: 'message',
+    internetMessageId: textOfChild(item, 'InternetMessageId') ?? '',
+    itemClass: textOfChild(item, 'ItemClass') ?? 'IPM.Note',
+    subject: textOfChild(item, 'Subject') ?? '',
+    from: single(item, 'From'),
+    sender: single(item, 'Sender'),
+    to: recipients(item, 'ToRecipients'),
+    cc: recipients(item, 'CcRecipients'),
+    bcc: bcc.length ? bcc : undefined,
+    sentAt: leanInstant(textOfChild(item, 'DateTimeSent')),
+    receivedAt: leanInstant(textOfChild(item, 'DateTimeReceived')),
+    isDraft: bool(textOfChild(item, 'IsDraft')),
+    sensitivity: oneOf(SENSITIVITY, textOfChild(item, 'Sensitivity')),
+    categories: categories(item),
+    hasAttachments: bool(textOfChild(item, 'HasAttachments')),
+    attachments: attachmentInfos(item, shape.legacy2007),
+    size: num(textOfChild(item, 'Size')),
+    bodyText: shape.withBody ? body(item) : undefined,
+    headers: Object.keys(headers).length ? headers : undefined,
+  });
 }
 
 /** The item element names each kind reads (the library's Contact / Appointment / Task classes). */

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../../src-main/exchange/ews/backend';
+import { listChanges } from '../../../src-main/exchange/ews/changes';
 import { ews, NOT_GIVEN } from '../../../src-main/exchange/ews/ews-lib';
 import {
   getItemRequest,
@@ -24,7 +25,6 @@ import {
   readSyncFolderItems,
   syncFolderItemsRequest,
 } from '../../../src-main/exchange/ews/lean-read';
-import { listChanges } from '../../../src-main/exchange/ews/changes';
 import { get } from '../../../src-main/exchange/ews/map';
 import { convert, propsFor } from '../../../src-main/exchange/ews/properties';
 import { LEAN_ENUMS } from '../../../src-main/exchange/ews/read-item';
