@@ -11,23 +11,15 @@
  * (GetItem operation, email message) and …/message-ex15websvcsotherref (Message), …/attachments-ex15websvcsotherref.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../../src-main/exchange/ews/backend';
-import { ews } from '../../../src-main/exchange/ews/ews-lib';
 import { getItemRequest, readGetItem } from '../../../src-main/exchange/ews/lean-read';
-import { get } from '../../../src-main/exchange/ews/map';
-import { convert, propsFor } from '../../../src-main/exchange/ews/properties';
-import { EwsSession } from '../../../src-main/exchange/ews/session';
-import { messageError } from '../../../src-main/exchange/ews/soap';
-import { child, parseXml, type XmlElement } from '../../../src-main/exchange/ews/xml-tree';
+import type { EwsSession } from '../../../src-main/exchange/ews/session';
+import { parseXml } from '../../../src-main/exchange/ews/xml-tree';
 import type { ChangePage, ExchangeItem, MessageItem } from '../../../src-main/exchange/types';
 import { type EwsEmulator, startEwsEmulator } from '../../emulators/ews/index';
 import { schema2007Dir, validateFragment } from '../../emulators/ews/validate';
 import {
-  ewsRecordingsDir,
   ewsSchemaDir,
   hasEws2007Schema,
   hasShared,
@@ -35,90 +27,21 @@ import {
   xmllintPath,
   xmllintSkipReason,
 } from '../../helpers/env';
+import {
+  bodyElement,
+  expectSame,
+  libraryGetItem,
+  librarySession,
+  M,
+  msgError,
+  operationResponse,
+  recordings,
+  standalone,
+  T,
+} from './lean-helpers';
 import { soapOk, startStub } from './stub';
 
-// biome-ignore lint/suspicious/noExplicitAny: the library's objects are inspected reflectively
-type Any = any;
-
-const M = 'xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"';
-const T = 'xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"';
-const msgError = (msg: XmlElement) => messageError(msg, 'test');
-
-/** An XhrApi that records every request and answer (the library's real one underneath). */
-function spy(log: { request: string; response: string }[]) {
-  const { XhrApi } = createRequire(import.meta.url)('@ewsjs/xhr') as { XhrApi: new (o: unknown) => Any };
-  const real = new XhrApi({ timeout: 30_000 });
-  return {
-    xhr: async (o: { data?: unknown }, p?: unknown) => {
-      const r = await real.xhr(o, p);
-      log.push({ request: String(o.data ?? ''), response: String(r.responseText ?? '') });
-      return r;
-    },
-    xhrStream: (o: unknown, p: unknown) => real.xhrStream(o, p),
-    disconnect: () => real.disconnect(),
-    apiName: 'spy',
-  };
-}
-
-function librarySession(
-  url: string,
-  log: { request: string; response: string }[],
-  o: { user?: string; email?: string; password?: string; legacy?: boolean } = {},
-): EwsSession {
-  return new EwsSession(
-    {
-      email: o.email ?? 'test.user@example.com',
-      user: o.user,
-      ewsUrl: url,
-      auth: 'basic',
-      timeZone: 'Europe/Prague',
-      ...(o.legacy ? { serverVersion: 'Exchange2007_SP1' as const } : {}),
-    },
-    { password: o.password ?? 'S3cret-Pa55' },
-    { transport: { baseDelayMs: 1, maxBackoffMs: 50 }, xhr: spy(log) as Any },
-  );
-}
-
-/** What the library path made of an e-mail folder's GetItem: requested id → toMessage()'s result. */
-async function libraryGetItem(session: EwsSession, ids: string[], withBody: boolean) {
-  const out = new Map<string, ExchangeItem | null>();
-  const res = await session.call('lib', () =>
-    session.service.BindToItems(
-      ids.map((id) => new ews.ItemId(id)),
-      propsFor('mail', withBody),
-    ),
-  );
-  (res.Responses ?? []).forEach((r: Any, i: number) => {
-    const item = get<ews.Item>(r, 'Item');
-    if (item) out.set(ids[i]!, convert('mail', item, withBody));
-  });
-  return out;
-}
-
-function getItemResponse(text: string): XmlElement {
-  const r = child(child(parseXml(text), 'Body'), 'GetItemResponse');
-  if (!r) throw new Error(`no GetItemResponse in ${text.slice(0, 200)}`);
-  return r;
-}
-
-function bodyElement(envelope: string): XmlElement {
-  const b = child(parseXml(envelope), 'Body')?.children[0];
-  if (!b) throw new Error('no body element');
-  return b;
-}
-
-function standalone(body: string): string {
-  return body.replace(/^<(m:\w+)/, `<$1 ${M} ${T}`);
-}
-
-/** Both sides equal as values and as JSON (key order too: items are hashed as JSON downstream). */
-function expectSame(lean: Map<string, ExchangeItem | null>, lib: Map<string, ExchangeItem | null>) {
-  expect([...lean.keys()]).toEqual([...lib.keys()]);
-  for (const [id, item] of lib) {
-    expect(lean.get(id)).toEqual(item);
-    expect(JSON.stringify(lean.get(id))).toBe(JSON.stringify(item));
-  }
-}
+const getItemResponse = (text: string) => operationResponse(text, 'GetItem');
 
 const ok = (x: string) =>
   `<m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items>${x}</m:Items></m:GetItemResponseMessage>`;
@@ -135,7 +58,7 @@ async function compareItems(items: string[], withBody: boolean, legacy = false) 
     const body = soapOk(asGetItemResponse(items)).body;
     const ids = items.map((_, i) => `id-${i}`);
     stub.push({ body });
-    const lib = await libraryGetItem(session, ids, withBody);
+    const lib = await libraryGetItem(session, 'mail', ids, withBody);
     const lean = readGetItem('mail', getItemResponse(body), ids, msgError, new Map(), {
       withBody,
       legacy2007: legacy,
@@ -191,29 +114,6 @@ describe('lean e-mail reader = library path over hand-made edge cases of the sch
 });
 
 // ---------- differential: the recordings ----------
-
-interface Recorded {
-  body?: string;
-}
-
-function recordings(): { file: string; i: number; body: string }[] {
-  const out: { file: string; i: number; body: string }[] = [];
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory()
-        ? walk(path.join(dir, e.name))
-        : e.name.endsWith('.json')
-          ? [path.join(dir, e.name)]
-          : [],
-    );
-  for (const f of walk(ewsRecordingsDir).sort()) {
-    const list = JSON.parse(readFileSync(f, 'utf8')) as Recorded[];
-    list.forEach((r, i) => {
-      out.push({ file: path.relative(ewsRecordingsDir, f), i, body: r.body ?? '' });
-    });
-  }
-  return out;
-}
 
 /** The message-like item elements of an answer (t:Message, meeting messages, posts), as text. */
 function messageTexts(xml: string): string[] {
@@ -302,7 +202,7 @@ for (const profile of [
       for (const withBody of [true, false])
         it(`GetItem answers read equal (withBody ${withBody}); the lean request is tree-equal to the library's and schema-valid`, async () => {
           log.length = 0;
-          const lib = await libraryGetItem(session, ids, withBody);
+          const lib = await libraryGetItem(session, 'mail', ids, withBody);
           const sent = log.at(-1)!;
           const lean = readGetItem('mail', getItemResponse(sent.response), ids, msgError, new Map(), {
             withBody,
@@ -334,7 +234,7 @@ for (const profile of [
             { password: emu.password },
           );
           try {
-            const lib = await libraryGetItem(session, ids, withBody);
+            const lib = await libraryGetItem(session, 'mail', ids, withBody);
             const got = new Map<string, ExchangeItem | null>();
             for (const kind of ['inbox', 'sentitems'] as const) {
               const folder = { id: emu.control.folderId(kind), kind, displayName: kind };

@@ -11,9 +11,6 @@
  * and …/getitem (GetItem operation), …/ews-xml-elements-in-exchange.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../../src-main/exchange/ews/backend';
 import { listChanges } from '../../../src-main/exchange/ews/changes';
@@ -25,18 +22,14 @@ import {
   readSyncFolderItems,
   syncFolderItemsRequest,
 } from '../../../src-main/exchange/ews/lean-read';
-import { get } from '../../../src-main/exchange/ews/map';
-import { convert, propsFor } from '../../../src-main/exchange/ews/properties';
 import { LEAN_ENUMS } from '../../../src-main/exchange/ews/read-item';
-import { EwsSession } from '../../../src-main/exchange/ews/session';
-import { messageError } from '../../../src-main/exchange/ews/soap';
+import type { EwsSession } from '../../../src-main/exchange/ews/session';
 import { child, parseXml, type XmlElement } from '../../../src-main/exchange/ews/xml-tree';
 import type { ContactItem, ExchangeItem, TaskItem } from '../../../src-main/exchange/types';
 import { SyncError } from '../../../src-main/shared/errors';
 import { type EwsEmulator, startEwsEmulator } from '../../emulators/ews/index';
 import { schema2007Dir, validateFragment } from '../../emulators/ews/validate';
 import {
-  ewsRecordingsDir,
   ewsSchemaDir,
   hasEws2007Schema,
   hasShared,
@@ -44,95 +37,22 @@ import {
   xmllintPath,
   xmllintSkipReason,
 } from '../../helpers/env';
+import {
+  bodyElement,
+  expectSame,
+  libraryGetItem,
+  librarySession,
+  M,
+  msgError,
+  operationResponse,
+  recordings,
+  standalone,
+  T,
+} from './lean-helpers';
 import { soapOk, startStub, stubBackend } from './stub';
 
 // biome-ignore lint/suspicious/noExplicitAny: the library's objects are inspected reflectively
 type Any = any;
-
-const M = 'xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"';
-const T = 'xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"';
-
-/** The SOAP layer's reading of a failed response message (what the backend passes to the readers). */
-const msgError = (msg: XmlElement) => messageError(msg, 'test');
-
-/** An XhrApi that records every request and answer (the library's real one underneath). */
-function spy(log: { request: string; response: string }[]) {
-  const { XhrApi } = createRequire(import.meta.url)('@ewsjs/xhr') as { XhrApi: new (o: unknown) => Any };
-  const real = new XhrApi({ timeout: 30_000 });
-  return {
-    xhr: async (o: { data?: unknown }, p?: unknown) => {
-      const r = await real.xhr(o, p);
-      log.push({ request: String(o.data ?? ''), response: String(r.responseText ?? '') });
-      return r;
-    },
-    xhrStream: (o: unknown, p: unknown) => real.xhrStream(o, p),
-    disconnect: () => real.disconnect(),
-    apiName: 'spy',
-  };
-}
-
-/** The library's session on `url`, every exchange recorded in `log`. */
-function librarySession(
-  url: string,
-  log: { request: string; response: string }[],
-  o: { user?: string; email?: string; password?: string; legacy?: boolean } = {},
-): EwsSession {
-  return new EwsSession(
-    {
-      email: o.email ?? 'test.user@example.com',
-      user: o.user,
-      ewsUrl: url,
-      auth: 'basic',
-      timeZone: 'Europe/Prague',
-      ...(o.legacy ? { serverVersion: 'Exchange2007_SP1' as const } : {}),
-    },
-    { password: o.password ?? 'S3cret-Pa55' },
-    { transport: { baseDelayMs: 1, maxBackoffMs: 50 }, xhr: spy(log) as Any },
-  );
-}
-
-/** What the library path made of a GetItem: requested id → convert()'s result (left out: gone). */
-async function libraryGetItem(session: EwsSession, kind: LeanKind, ids: string[]) {
-  const out = new Map<string, ExchangeItem | null>();
-  const res = await session.call('lib', () =>
-    session.service.BindToItems(
-      ids.map((id) => new ews.ItemId(id)),
-      propsFor(kind, true),
-    ),
-  );
-  (res.Responses ?? []).forEach((r: Any, i: number) => {
-    const item = get<ews.Item>(r, 'Item');
-    if (item) out.set(ids[i]!, convert(kind, item, true));
-  });
-  return out;
-}
-
-function operationResponse(text: string, operation: string): XmlElement {
-  const r = child(child(parseXml(text), 'Body'), `${operation}Response`);
-  if (!r) throw new Error(`no ${operation}Response in ${text.slice(0, 200)}`);
-  return r;
-}
-
-/** The element inside soap:Body of a request. */
-function bodyElement(envelope: string): XmlElement {
-  const b = child(parseXml(envelope), 'Body')?.children[0];
-  if (!b) throw new Error('no body element');
-  return b;
-}
-
-/** The lean body element as a document of its own (namespaces declared), to parse or validate. */
-function standalone(body: string): string {
-  return body.replace(/^<(m:\w+)/, `<$1 ${M} ${T}`);
-}
-
-/** Both sides equal as values and as JSON (key order too: items are hashed as JSON downstream). */
-function expectSame(lean: Map<string, ExchangeItem | null>, lib: Map<string, ExchangeItem | null>) {
-  expect([...lean.keys()]).toEqual([...lib.keys()]);
-  for (const [id, item] of lib) {
-    expect(lean.get(id)).toEqual(item);
-    expect(JSON.stringify(lean.get(id))).toBe(JSON.stringify(item));
-  }
-}
 
 /** The library path's reading of a SyncFolderItems page: changes.ts' `listChanges`, the cursor and "more". */
 function libraryList(
@@ -317,30 +237,6 @@ describe('lean answers: malformed or truncated → a clear SyncError, nothing of
 });
 
 // ---------- differential: recorded Exchange Online answers ----------
-
-interface Recorded {
-  statusCode: number;
-  body: string;
-}
-
-function recordings(): { file: string; i: number; body: string }[] {
-  const out: { file: string; i: number; body: string }[] = [];
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory()
-        ? walk(path.join(dir, e.name))
-        : e.name.endsWith('.json')
-          ? [path.join(dir, e.name)]
-          : [],
-    );
-  for (const f of walk(ewsRecordingsDir).sort()) {
-    const list = JSON.parse(readFileSync(f, 'utf8')) as Recorded[];
-    list.forEach((r, i) => {
-      out.push({ file: path.relative(ewsRecordingsDir, f), i, body: r.body ?? '' });
-    });
-  }
-  return out;
-}
 
 const KIND_OF: Record<string, LeanKind> = { Contact: 'contacts', CalendarItem: 'calendar', Task: 'tasks' };
 
