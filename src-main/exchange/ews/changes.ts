@@ -58,41 +58,6 @@ function decodeCursor(raw: string | null): Cursor | null {
   );
 }
 
-/**
- * The page's changes per item, read-flag changes left out, from the library's answer — no longer on the product's
- * path (every folder kind is read by ./lean-read.ts); kept as the reference the lean reader's tests hold it to.
- */
-export function listChanges(
-  res: ews.ChangeCollection<ews.ItemChange>,
-  isKnown: ChangeOptions['isKnown'],
-): Listed[] {
-  const order: Listed[] = [];
-  const seen = new Map<string, number>();
-  const count: number = res.Count ?? 0;
-  for (let i = 0; i < count; i++) {
-    const ch = res._getItem(i);
-    const type = ews.ChangeType[ch.ChangeType] ?? String(ch.ChangeType);
-    const itemId = get<ews.ItemId>(ch, 'ItemId') ?? get<ews.ItemId>(ch, 'Id');
-    const id = String(itemId?.UniqueId ?? '');
-    if (!id || type === 'ReadFlagChange') continue;
-    const entry = { id, deleted: type === 'Delete' };
-    // the echo of the caller's own write (same id and ChangeKey): no need to fetch it
-    const changeKey = itemId?.ChangeKey ? String(itemId.ChangeKey) : '';
-    if (!entry.deleted && changeKey && isKnown?.(id, changeKey)) {
-      const at = seen.get(id);
-      if (at !== undefined) order[at] = { id, deleted: false, known: true };
-      continue;
-    }
-    const at = seen.get(id);
-    if (at !== undefined) order[at] = entry;
-    else {
-      seen.set(id, order.length);
-      order.push(entry);
-    }
-  }
-  return order;
-}
-
 /** The ids of a page to read: neither deleted nor the echo of the caller's own write. */
 function wanted(page: SyncPage): string[] {
   return page.order.filter((o) => !o.deleted && !o.known).map((o) => o.id);

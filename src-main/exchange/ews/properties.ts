@@ -1,9 +1,10 @@
 /**
  * What is read of each item kind: the property sets of GetItem, and the conversion of a read item. They must match
  * ./map.ts — a field mapped there but not asked for here is never read (see docs/ews-backend.md).
- * Contacts, calendar and tasks are read on the lean path (./lean-read.ts writes the same property set, ./read-item.ts
- * reads it); these definitions stay the reference it is tested against (test/exchange/ews/lean-read.test.ts) and
- * the path of e-mail.
+ * Every folder kind is read on the lean path (./lean-read.ts writes the same property set, ./read-item.ts reads it).
+ * Here `propsFor` still serves the library's UpdateItem (./writes.ts binds the items it updates); `convert` (with
+ * the `to…` readers of ./map-contact.ts, ./map-activity.ts, ./map-message.ts) is no longer on the product's path —
+ * it stays as the library path's reading the lean readers are tested against (test/exchange/ews/lean-read*.test.ts).
  */
 import type { ExchangeItem, FolderKind, FolderRef } from '../types';
 import { ews } from './ews-lib';

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { ews } from '../../../src-main/exchange/ews/ews-lib';
-import type { LeanReadKind } from '../../../src-main/exchange/ews/lean-read';
+import type { LeanReadKind, Listed } from '../../../src-main/exchange/ews/lean-read';
 import { get } from '../../../src-main/exchange/ews/map';
 import { convert, propsFor } from '../../../src-main/exchange/ews/properties';
 import { EwsSession } from '../../../src-main/exchange/ews/session';
@@ -134,4 +134,40 @@ export function recordings(): { file: string; i: number; body: string }[] {
     });
   }
   return out;
+}
+
+/**
+ * How the library path read a SyncFolderItems page (changes.ts before the lean path): the changes per item,
+ * read-flag changes left out, the echoes of the caller's own writes marked `known` — the reference
+ * `readSyncFolderItems` is held to.
+ */
+export function listChanges(
+  res: ews.ChangeCollection<ews.ItemChange>,
+  isKnown: ((id: string, changeKey: string) => boolean) | undefined,
+): Listed[] {
+  const order: Listed[] = [];
+  const seen = new Map<string, number>();
+  const count: number = res.Count ?? 0;
+  for (let i = 0; i < count; i++) {
+    const ch = res._getItem(i);
+    const type = ews.ChangeType[ch.ChangeType] ?? String(ch.ChangeType);
+    const itemId = get<ews.ItemId>(ch, 'ItemId') ?? get<ews.ItemId>(ch, 'Id');
+    const id = String(itemId?.UniqueId ?? '');
+    if (!id || type === 'ReadFlagChange') continue;
+    const entry = { id, deleted: type === 'Delete' };
+    // the echo of the caller's own write (same id and ChangeKey): no need to fetch it
+    const changeKey = itemId?.ChangeKey ? String(itemId.ChangeKey) : '';
+    if (!entry.deleted && changeKey && isKnown?.(id, changeKey)) {
+      const at = seen.get(id);
+      if (at !== undefined) order[at] = { id, deleted: false, known: true };
+      continue;
+    }
+    const at = seen.get(id);
+    if (at !== undefined) order[at] = entry;
+    else {
+      seen.set(id, order.length);
+      order.push(entry);
+    }
+  }
+  return order;
 }

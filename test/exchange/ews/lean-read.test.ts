@@ -13,7 +13,6 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EwsBackend } from '../../../src-main/exchange/ews/backend';
-import { listChanges } from '../../../src-main/exchange/ews/changes';
 import { ews, NOT_GIVEN } from '../../../src-main/exchange/ews/ews-lib';
 import {
   getItemRequest,
@@ -42,6 +41,7 @@ import {
   expectSame,
   libraryGetItem,
   librarySession,
+  listChanges,
   M,
   msgError,
   operationResponse,
